@@ -1,0 +1,34 @@
+import { parseArgs } from 'node:util';
+import { formatNames } from '../format/registry.js';
+import type { CliIO } from './io.js';
+import { parseFormat, parseMaxWarnings, singleDir } from './options.js';
+import { report } from './report.js';
+import { runEstate } from './run-estate.js';
+
+export const check = {
+  name: 'check',
+  summary: 'validate contracts and report every problem with its position',
+  help: `Usage: callgate check [dir] [options]
+
+Validate every contract under dir (default: contracts) against the schema and the
+estate's cross-document rules, and report every problem at file:line:column.
+
+Options:
+  --format <name>       ${formatNames.join(' | ')} (default: stylish)
+  --max-warnings <n>    fail when there are more than n warnings
+  -h, --help            show this help
+
+Exit codes: 0 no errors, 1 errors (or too many warnings), 2 usage or internal error.
+`,
+  async run(args: string[], io: CliIO): Promise<number> {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { format: { type: 'string' }, 'max-warnings': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    if (values.help) {
+      io.stdout(check.help);
+      return 0;
+    }
+    const format = parseFormat(values.format);
+    const maxWarnings = parseMaxWarnings(values['max-warnings']);
+    const result = await runEstate(singleDir(positionals, 'check'), io);
+    return report(result.diagnostics, format, maxWarnings, io);
+  },
+};

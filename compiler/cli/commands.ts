@@ -1,0 +1,13 @@
+import { check } from './check.js';
+import { compile } from './compile.js';
+import type { CliIO } from './io.js';
+
+export interface Command {
+  name: string;
+  summary: string;
+  help: string;
+  run(args: string[], io: CliIO): Promise<number>;
+}
+
+/** Every command, once; the top-level help derives from this list. */
+export const commands = [check, compile] as const satisfies readonly Command[];

@@ -1,0 +1,59 @@
+import { parseArgs } from 'node:util';
+import { compareOutput, writeOutput } from '../emit/write-out.js';
+import { formatNames } from '../format/registry.js';
+import type { CliIO } from './io.js';
+import { parseFormat, parseMaxWarnings, singleDir } from './options.js';
+import { report } from './report.js';
+import { runEstate } from './run-estate.js';
+import { resolve } from 'node:path';
+
+export const compile = {
+  name: 'compile',
+  summary: 'compile contracts into every enforcement layer under out/',
+  help: `Usage: callgate compile [dir] [options]
+
+Validate the contracts under dir (default: contracts) and write every generated
+artifact to the output directory, replacing it whole. Nothing is written when
+there is an error: an existing output directory is left untouched.
+
+Options:
+  --out <dir>           output directory (default: out)
+  --check               write nothing; fail when the output directory differs
+                        from what compile would write (for CI)
+  --format <name>       ${formatNames.join(' | ')} (default: stylish)
+  --max-warnings <n>    fail when there are more than n warnings
+  -h, --help            show this help
+
+Exit codes: 0 written (or current), 1 errors or stale output, 2 usage or internal error.
+`,
+  async run(args: string[], io: CliIO): Promise<number> {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { out: { type: 'string' }, check: { type: 'boolean' }, format: { type: 'string' }, 'max-warnings': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    if (values.help) {
+      io.stdout(compile.help);
+      return 0;
+    }
+    const format = parseFormat(values.format);
+    const maxWarnings = parseMaxWarnings(values['max-warnings']);
+    const outDir = resolve(io.cwd, values.out ?? 'out');
+    const shownOut = values.out ?? 'out';
+    const result = await runEstate(singleDir(positionals, 'compile'), io);
+    const code = report(result.diagnostics, format, maxWarnings, io);
+    if (code !== 0 || !result.files || !result.model) {
+      io.stderr(`callgate: nothing written; ${shownOut}/ is unchanged\n`);
+      return 1;
+    }
+    if (values.check) {
+      const drift = await compareOutput(outDir, result.files);
+      const stale = [...drift.added.map((f) => `  missing  ${f}`), ...drift.changed.map((f) => `  differs  ${f}`), ...drift.removed.map((f) => `  extra    ${f}`)];
+      if (stale.length > 0) {
+        io.stderr(`callgate: ${shownOut}/ is stale; run \`callgate compile\` and commit the result\n${stale.join('\n')}\n`);
+        return 1;
+      }
+      io.stderr(`callgate: ${shownOut}/ is current (${result.files.length} files)\n`);
+      return 0;
+    }
+    await writeOutput(outDir, result.files);
+    io.stderr(`callgate: compiled ${result.model.services.length} services and ${result.model.edges.length} edges into ${shownOut}/ (${result.files.length} files)\n`);
+    return 0;
+  },
+};

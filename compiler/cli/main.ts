@@ -1,0 +1,47 @@
+import { OutputDirError } from '../emit/write-out.js';
+import { commands } from './commands.js';
+import { UsageError, type CliIO } from './io.js';
+import { version } from './version.js';
+
+const usage = `Usage: callgate <command> [options]
+
+callgate compiles one service contract per service into every layer that decides
+who may call whom.
+
+Commands:
+${commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}
+
+Options:
+  -h, --help       show help (also: callgate <command> --help)
+  -v, --version    show the version
+`;
+
+/** The whole CLI as a function: arguments in, exit code out. Never throws. */
+export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  const [first, ...rest] = argv;
+  try {
+    if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
+      io.stdout(usage);
+      return first === undefined ? 2 : 0;
+    }
+    if (first === '-v' || first === '--version') {
+      io.stdout(`${version}\n`);
+      return 0;
+    }
+    const command = commands.find((c) => c.name === first);
+    if (!command) throw new UsageError(`unknown command \`${first}\`; run \`callgate --help\``);
+    return await command.run(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof OutputDirError || isArgError(err)) {
+      io.stderr(`callgate: ${err instanceof Error ? err.message : String(err)}\n`);
+      return 2;
+    }
+    const detail = io.env.CALLGATE_DEBUG && err instanceof Error ? `\n${err.stack ?? ''}` : '';
+    io.stderr(`callgate: internal error: ${err instanceof Error ? err.message : String(err)}; this is a bug, please report it with the input that caused it${detail}\n`);
+    return 2;
+  }
+}
+
+function isArgError(err: unknown): err is Error {
+  return err instanceof Error && 'code' in err && typeof err.code === 'string' && err.code.startsWith('ERR_PARSE_ARGS');
+}

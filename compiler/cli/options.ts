@@ -1,0 +1,19 @@
+import { formatNames, type FormatName } from '../format/registry.js';
+import { UsageError } from './io.js';
+
+export function parseFormat(value: string | undefined): FormatName {
+  if (value === undefined) return 'stylish';
+  if (!(formatNames as string[]).includes(value)) throw new UsageError(`unknown --format \`${value}\`; use one of ${formatNames.join(', ')}`);
+  return value as FormatName;
+}
+
+export function parseMaxWarnings(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new UsageError(`--max-warnings takes a whole number, not \`${value}\``);
+  return Number(value);
+}
+
+export function singleDir(positionals: string[], command: string): string {
+  if (positionals.length > 1) throw new UsageError(`\`callgate ${command}\` takes one directory, got ${positionals.length}`);
+  return positionals[0] ?? 'contracts';
+}

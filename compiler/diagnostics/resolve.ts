@@ -1,0 +1,24 @@
+import type { LoadedDocument } from '../load/document.js';
+import { locate } from '../load/locate.js';
+import { codeInfo } from './catalog.js';
+import type { Diagnostic, Finding } from './diagnostic.js';
+
+/** Findings carry JSON paths; here, and only here, they get file positions. */
+export function resolveFinding(f: Finding, documents: readonly LoadedDocument[]): Diagnostic {
+  const d = documents[f.doc] as LoadedDocument;
+  const where = locate(d, f.path, f.at);
+  const diagnostic: Diagnostic = {
+    code: f.code,
+    severity: f.severity ?? codeInfo(f.code).severity,
+    message: f.message,
+    file: d.file,
+    path: f.path,
+    start: where.start,
+    end: where.end,
+  };
+  if (f.related) {
+    const r = documents[f.related.doc] as LoadedDocument;
+    diagnostic.related = { file: r.file, start: locate(r, f.related.path).start, message: f.related.message };
+  }
+  return diagnostic;
+}

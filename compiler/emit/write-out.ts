@@ -1,0 +1,96 @@
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import type { OutputFile } from '../targets/target.js';
+import { compareStrings } from '../util/compare.js';
+
+/** The file every callgate output directory holds; its presence marks a directory callgate may replace. */
+export const outputMarker = 'graph.json';
+
+export class OutputDirError extends Error {}
+
+/**
+ * Replace `outDir` with exactly `files`, or leave it untouched. Files are written to a sibling
+ * directory first and swapped in by rename, so a failure midway never leaves a partial `out/`.
+ */
+export async function writeOutput(outDir: string, files: readonly OutputFile[]): Promise<void> {
+  const target = resolve(outDir);
+  await refuseForeignDirectory(target);
+  const staging = `${target}.callgate-${process.pid}-new`;
+  const previous = `${target}.callgate-${process.pid}-old`;
+  await rm(staging, { recursive: true, force: true });
+  try {
+    for (const file of files) {
+      const path = safeJoin(staging, file.path);
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, file.content);
+    }
+    if (files.length === 0) await mkdir(staging, { recursive: true });
+    const existed = await exists(target);
+    if (existed) await rename(target, previous);
+    try {
+      await rename(staging, target);
+    } catch (err) {
+      if (existed) await rename(previous, target);
+      throw err;
+    }
+    if (existed) await rm(previous, { recursive: true, force: true });
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+export interface OutputDrift {
+  added: string[];
+  changed: string[];
+  removed: string[];
+}
+
+/** How `outDir` differs from `files`: what `compile --check` reports when the committed output is stale. */
+export async function compareOutput(outDir: string, files: readonly OutputFile[]): Promise<OutputDrift> {
+  const target = resolve(outDir);
+  const present = new Set(await listFiles(target));
+  const drift: OutputDrift = { added: [], changed: [], removed: [] };
+  for (const file of files) {
+    if (!present.has(file.path)) drift.added.push(file.path);
+    else if ((await readFile(safeJoin(target, file.path), 'utf8')) !== file.content) drift.changed.push(file.path);
+    present.delete(file.path);
+  }
+  drift.removed = [...present].sort(compareStrings);
+  return drift;
+}
+
+async function refuseForeignDirectory(target: string): Promise<void> {
+  if (!(await exists(target))) return;
+  const info = await stat(target);
+  if (!info.isDirectory()) throw new OutputDirError(`\`${target}\` exists and is not a directory; choose another --out`);
+  const entries = await readdir(target);
+  if (entries.length > 0 && !entries.includes(outputMarker)) {
+    throw new OutputDirError(`refusing to replace \`${target}\`: it is not empty and holds no ${outputMarker}, so it is not a callgate output directory; choose an empty or new --out`);
+  }
+}
+
+async function listFiles(root: string, dir = root): Promise<string[]> {
+  if (!(await exists(dir))) return [];
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await listFiles(root, path)));
+    else out.push(relative(root, path).split(sep).join('/'));
+  }
+  return out;
+}
+
+function safeJoin(root: string, path: string): string {
+  const full = resolve(root, path);
+  if (!full.startsWith(`${root}${sep}`)) throw new Error(`generated path escapes the output directory: ${path}`);
+  return full;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

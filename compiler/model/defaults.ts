@@ -1,0 +1,5 @@
+/** Defaults the contract language promises; kept in one place so every target agrees. */
+export const defaultTrustDomain = 'cluster.local';
+export const defaultLatticeRanges = { ipv4: ['169.254.171.0/24'], ipv6: ['fd00:ec2:80::/64'] };
+export const defaultDns = { namespace: 'kube-system', podSelector: { 'k8s-app': 'kube-dns' } };
+export const defaultListenerPort = { http: 80, https: 443, 'tls-passthrough': 443 } as const;

@@ -1,0 +1,37 @@
+import type { Platform } from '../types/contract.generated.js';
+import { sortBy } from '../util/compare.js';
+import { sortedRecord } from '../util/records.js';
+import { defaultDns, defaultLatticeRanges, defaultTrustDomain } from './defaults.js';
+import type { PlatformModel, SourceRef } from './types.js';
+
+export function buildPlatform(p: Platform, source: SourceRef): PlatformModel {
+  const s = p.spec;
+  return {
+    name: p.metadata.name,
+    trustDomain: s.trustDomain ?? defaultTrustDomain,
+    ...(s.organizationId ? { organizationId: s.organizationId } : {}),
+    clusters: sortBy(s.clusters, (c) => c.name).map((c) => ({
+      name: c.name,
+      platform: c.platform,
+      account: c.account,
+      region: c.region,
+      vpc: c.vpc,
+      mesh: c.platform === 'eks' ? c.mesh ?? 'none' : 'none',
+      ...(c.platform === 'eks' ? { dns: { namespace: c.dns?.namespace ?? defaultDns.namespace, podSelector: sortedRecord(c.dns?.podSelector ?? defaultDns.podSelector) } } : {}),
+      ...(c.securityGroup ? { securityGroup: c.securityGroup } : {}),
+    })),
+    serviceNetworks: sortBy(s.serviceNetworks ?? [], (n) => n.name).map((n) => ({
+      name: n.name,
+      account: n.account,
+      region: n.region,
+      vpcs: [...n.vpcs].sort(),
+      authPolicy: n.authPolicy ?? 'authenticated',
+      ...(n.accessLogs ? { accessLogs: n.accessLogs } : {}),
+    })),
+    latticeAddressRanges: {
+      ipv4: [...(s.latticeAddressRanges?.ipv4 ?? defaultLatticeRanges.ipv4)],
+      ipv6: [...(s.latticeAddressRanges?.ipv6 ?? defaultLatticeRanges.ipv6)],
+    },
+    source,
+  };
+}

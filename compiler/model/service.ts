@@ -1,0 +1,61 @@
+import type { ServiceContract } from '../types/contract.generated.js';
+import { sortedRecord } from '../util/records.js';
+import { defaultListenerPort } from './defaults.js';
+import type { ClusterModel, LatticeModel, PortModel, ServiceModel, SourceRef } from './types.js';
+
+/** A contract with its defaults applied, placed on its cluster. Callers are resolved later. */
+export function buildService(c: ServiceContract, cluster: ClusterModel, trustDomain: string, source: SourceRef): ServiceModel {
+  const { metadata: m, spec } = c;
+  const w = spec.workload;
+  const ports: PortModel[] = (spec.ports ?? []).map((p) => ({ name: p.name, port: p.port, protocol: p.protocol }));
+  const eks = w.platform === 'eks';
+  const serviceAccount = w.serviceAccount ?? m.name;
+  const r = spec.resilience ?? {};
+  return {
+    id: `${m.namespace}/${m.name}`,
+    name: m.name,
+    namespace: m.namespace,
+    owner: m.owner,
+    labels: sortedRecord(m.labels ?? {}),
+    platform: w.platform,
+    cluster: cluster.name,
+    account: cluster.account,
+    region: cluster.region,
+    vpc: cluster.vpc,
+    ...(eks ? { serviceAccount, podSelector: sortedRecord(w.podSelector ?? { app: m.name }), meshPrincipal: `${trustDomain}/ns/${m.namespace}/sa/${serviceAccount}` } : {}),
+    ...(w.iamRole ? { iamRole: w.iamRole } : {}),
+    ...(w.securityGroup ? { securityGroup: w.securityGroup } : {}),
+    ports,
+    exposure: { mesh: eks && (spec.exposure?.mesh ?? true), ...latticeOf(c, ports) },
+    egress: (spec.egress ?? []).map((e) => ({ host: e.host, port: e.port, cidrs: [...(e.cidrs ?? [])] })),
+    resilience: {
+      ...(r.timeout ? { timeout: r.timeout } : {}),
+      ...(r.retries ? { retries: { attempts: r.retries.attempts, ...(r.retries.perTryTimeout ? { perTryTimeout: r.retries.perTryTimeout } : {}), on: [...(r.retries.on ?? [])] } } : {}),
+      ...(r.circuitBreaker ? { circuitBreaker: { ...r.circuitBreaker } } : {}),
+      ...(r.outlierDetection ? { outlierDetection: { ...r.outlierDetection } } : {}),
+    },
+    mtls: spec.mtls ?? 'strict',
+    callers: [],
+    calls: [],
+    source,
+  };
+}
+
+function latticeOf(c: ServiceContract, ports: PortModel[]): { lattice?: LatticeModel } {
+  const l = c.spec.exposure?.lattice;
+  if (!l) return {};
+  const targetPort = l.targetPort === undefined ? ports[0] : ports.find((p) => p.name === l.targetPort);
+  // Checks already reported a missing target port; the service then stays out of the model.
+  if (!targetPort) return {};
+  const protocol = l.listener?.protocol ?? 'https';
+  return {
+    lattice: {
+      serviceNetwork: l.serviceNetwork,
+      targetPort,
+      listener: { protocol, port: l.listener?.port ?? defaultListenerPort[protocol] },
+      ...(l.customDomain ? { customDomain: l.customDomain } : {}),
+      ...(l.certificateArn ? { certificateArn: l.certificateArn } : {}),
+      routes: (l.routes ?? []).map((r) => ({ path: r.path, backends: r.backends.map((b) => ({ version: b.version, weight: b.weight })) })),
+    },
+  };
+}

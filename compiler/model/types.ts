@@ -1,0 +1,133 @@
+import type { JsonPath } from '../diagnostics/diagnostic.js';
+
+export type Protocol = 'http' | 'http2' | 'grpc' | 'tcp' | 'tls';
+export type PathKind = 'mesh' | 'lattice' | 'network';
+export type MeshMode = 'istio-sidecar' | 'istio-ambient' | 'none';
+
+/** Where a model element was declared: a file relative to the contracts root, the document in it, a JSON path. */
+export interface SourceRef {
+  file: string;
+  doc: number;
+  path: JsonPath;
+}
+
+export interface ClusterModel {
+  name: string;
+  platform: 'eks' | 'ecs';
+  account: string;
+  region: string;
+  vpc: string;
+  mesh: MeshMode;
+  /** EKS only. */
+  dns?: { namespace: string; podSelector: Record<string, string> };
+  securityGroup?: string;
+}
+
+export interface ServiceNetworkModel {
+  name: string;
+  account: string;
+  region: string;
+  vpcs: string[];
+  authPolicy: 'organization' | 'authenticated' | 'none';
+  accessLogs?: string;
+}
+
+export interface PlatformModel {
+  name: string;
+  trustDomain: string;
+  organizationId?: string;
+  clusters: ClusterModel[];
+  serviceNetworks: ServiceNetworkModel[];
+  latticeAddressRanges: { ipv4: string[]; ipv6: string[] };
+  source: SourceRef;
+}
+
+export interface PortModel {
+  name: string;
+  port: number;
+  protocol: Protocol;
+}
+
+export interface RouteModel {
+  path: string;
+  backends: { version: string; weight: number }[];
+}
+
+export interface LatticeModel {
+  serviceNetwork: string;
+  targetPort: PortModel;
+  listener: { protocol: 'http' | 'https' | 'tls-passthrough'; port: number };
+  customDomain?: string;
+  certificateArn?: string;
+  routes: RouteModel[];
+}
+
+export interface EgressModel {
+  host: string;
+  port: number;
+  cidrs: string[];
+}
+
+export interface ResilienceModel {
+  timeout?: string;
+  retries?: { attempts: number; perTryTimeout?: string; on: string[] };
+  circuitBreaker?: { maxConnections?: number; maxPendingRequests?: number; maxRequests?: number };
+  outlierDetection?: { consecutive5xxErrors?: number; interval?: string; baseEjectionTime?: string; maxEjectionPercent?: number };
+}
+
+export interface ServiceModel {
+  /** `namespace/name`. */
+  id: string;
+  name: string;
+  namespace: string;
+  owner: string;
+  labels: Record<string, string>;
+  platform: 'eks' | 'ecs';
+  cluster: string;
+  account: string;
+  region: string;
+  vpc: string;
+  /** EKS only. */
+  serviceAccount?: string;
+  /** EKS only. */
+  podSelector?: Record<string, string>;
+  /** EKS only: `<trustDomain>/ns/<namespace>/sa/<serviceAccount>`. */
+  meshPrincipal?: string;
+  iamRole?: string;
+  securityGroup?: string;
+  ports: PortModel[];
+  exposure: { mesh: boolean; lattice?: LatticeModel };
+  egress: EgressModel[];
+  resilience: ResilienceModel;
+  mtls: 'strict' | 'permissive';
+  /** Ids of the edges that reach this service. */
+  callers: string[];
+  /** Ids of the edges this service is the caller of. */
+  calls: string[];
+  source: SourceRef;
+}
+
+export type CallerModel =
+  | { kind: 'service'; service: string; meshPrincipal?: string; iamRole?: string; sourceVpc: string }
+  | { kind: 'principal'; iamRole: string; sourceVpc?: string }
+  | { kind: 'cidr'; cidr: string };
+
+/** One resolved entry of a contract's `callers`. `null` methods or paths mean any. */
+export interface EdgeModel {
+  id: string;
+  callee: string;
+  caller: CallerModel;
+  path: PathKind;
+  ports: PortModel[];
+  methods: string[] | null;
+  paths: string[] | null;
+  source: SourceRef;
+}
+
+export interface Model {
+  platform: PlatformModel;
+  /** Sorted by id. */
+  services: ServiceModel[];
+  /** Sorted by id. */
+  edges: EdgeModel[];
+}

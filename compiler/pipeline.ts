@@ -1,0 +1,79 @@
+import { codeInfo } from './diagnostics/catalog.js';
+import { compareDiagnostics, type Diagnostic, type Finding } from './diagnostics/diagnostic.js';
+import { resolveFinding } from './diagnostics/resolve.js';
+import type { LoadedDocument } from './load/document.js';
+import { parseSources } from './load/parse.js';
+import type { Source } from './load/source.js';
+import { buildModel } from './model/build.js';
+import type { Model } from './model/types.js';
+import { targets } from './targets/registry.js';
+import type { OutputFile } from './targets/target.js';
+import { checkContractShape } from './validate/checks/contract-shape.js';
+import { checkLatticeExposure } from './validate/checks/lattice-exposure.js';
+import { checkPlacement } from './validate/checks/placement.js';
+import { checkPlatform } from './validate/checks/platform.js';
+import { checkDuplicateServices } from './validate/checks/services.js';
+import { classifyDocuments } from './validate/documents.js';
+import { indexPlatform } from './validate/platform-index.js';
+import { compareStrings } from './util/compare.js';
+
+export interface PipelineResult {
+  diagnostics: Diagnostic[];
+  documents: LoadedDocument[];
+  model?: Model;
+  /** Present only when there is no error: a failed run never produces output. */
+  files?: OutputFile[];
+}
+
+export interface PipelineOptions {
+  /** The contracts directory as shown to the user, for diagnostics about the directory itself. */
+  root: string;
+  /** Skip the targets (check needs them for fidelity diagnostics; the model alone does not). */
+  emit?: boolean;
+}
+
+/** Load, validate, model and emit. Collects every problem; never throws on bad input. */
+export function runPipeline(sources: readonly Source[], options: PipelineOptions): PipelineResult {
+  if (sources.length === 0) {
+    const at = { line: 1, column: 1 };
+    return { documents: [], diagnostics: [{ code: 'no-contracts', severity: 'error', message: `no \`.yaml\` or \`.yml\` file under \`${options.root}\`; point callgate at your contracts directory`, file: options.root, path: [], start: at, end: at }] };
+  }
+  const parsed = parseSources(sources);
+  const documents = parsed.documents;
+  const docs = classifyDocuments(documents);
+  const findings: Finding[] = [...docs.findings];
+  const platformCheck = checkPlatform(docs, docs.contracts[0]?.doc ?? documents[0]?.index);
+  findings.push(...platformCheck.findings);
+  const platform = indexPlatform(platformCheck.platform?.value);
+  const dupes = checkDuplicateServices(docs.contracts);
+  findings.push(...dupes.findings);
+  const sound = docs.contracts.filter((c) => {
+    const own = [...checkContractShape(c), ...checkLatticeExposure(c), ...(platformCheck.platform ? checkPlacement(c, platform) : [])];
+    findings.push(...own);
+    return !dupes.duplicates.has(c.doc) && !own.some((f) => (f.severity ?? codeInfo(f.code).severity) === 'error');
+  });
+  let model: Model | undefined;
+  if (platformCheck.platform) {
+    const built = buildModel({ documents, platform: platformCheck.platform, contracts: sound, declared: docs.declaredServiceIds });
+    model = built.model;
+    findings.push(...built.findings);
+  }
+  const diagnostics = [...parsed.diagnostics, ...findings.map((f) => resolveFinding(f, documents))];
+  let files: OutputFile[] | undefined;
+  if (model && options.emit !== false) {
+    const byDoc = new Map(documents.map((d) => [`${d.relPath}\u0000${d.indexInFile}`, d.index]));
+    const out: OutputFile[] = [];
+    for (const target of targets) {
+      const result = target.emit(model);
+      out.push(...result.files);
+      for (const f of result.findings) {
+        const doc = byDoc.get(`${f.source.file}\u0000${f.source.doc}`) ?? 0;
+        diagnostics.push(resolveFinding({ code: f.code, message: f.message, doc, path: f.source.path, severity: f.severity, at: f.at }, documents));
+      }
+    }
+    files = out.sort((a, b) => compareStrings(a.path, b.path));
+  }
+  diagnostics.sort(compareDiagnostics);
+  const failed = diagnostics.some((d) => d.severity === 'error');
+  return { diagnostics, documents, ...(model ? { model } : {}), ...(failed || !files ? {} : { files }) };
+}

@@ -1,0 +1,7 @@
+import { graphTarget } from '../graph/index.js';
+import type { Target } from './target.js';
+
+/** Every target, once. Names and the compile order derive from this list. */
+export const targets = [graphTarget] as const satisfies readonly Target[];
+
+export type TargetName = (typeof targets)[number]['name'];

@@ -1,0 +1,514 @@
+/* Generated from schema/ by `npm run gen:types`. Do not edit. */
+/**
+ * The service name: 3 to 40 lowercase letters, digits and single hyphens, starting and ending with a letter or digit (the VPC Lattice service name rules).
+ */
+export type ServiceName = string;
+/**
+ * An exact path such as `/summary`, or a prefix ending in `/*` such as `/v1/items/*`. For gRPC: `/package.Service/Method` or `/package.Service/*`.
+ */
+export type HttpPath = string;
+/**
+ * An HTTP method, in capitals.
+ */
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'OPTIONS' | 'CONNECT' | 'TRACE';
+
+/**
+ * One service's contract: its ports, how it is exposed, who may call it and with what resilience. Owned by the team that owns the service.
+ */
+export interface ServiceContract {
+  /**
+   * The contract language version. Only `callgate.dev/v1alpha1` exists today.
+   */
+  apiVersion: 'callgate.dev/v1alpha1';
+  /**
+   * Always `ServiceContract`.
+   */
+  kind: 'ServiceContract';
+  metadata: ContractMetadata;
+  spec: ContractSpec;
+}
+/**
+ * Who the service is and who owns it.
+ */
+export interface ContractMetadata {
+  name: ServiceName;
+  /**
+   * The Kubernetes namespace (EKS) or Service Connect namespace (ECS) the service runs in.
+   */
+  namespace: string;
+  /**
+   * The owning team. Used to shard generated stacks and to route reviews.
+   */
+  owner: string;
+  labels?: Labels;
+}
+/**
+ * Free labels, visible to guard-rail policies.
+ */
+export interface Labels {
+  /**
+   * A Kubernetes label value: at most 63 characters, letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit.
+   */
+  [k: string]: string;
+}
+/**
+ * What the service is and who may call it.
+ */
+export interface ContractSpec {
+  workload: Workload;
+  /**
+   * The ports the service listens on. Port names and numbers are unique within a contract. Default: none (a service that only calls others).
+   *
+   * @maxItems 32
+   */
+  ports?: ServicePort[];
+  exposure?: Exposure;
+  /**
+   * Who may call this service. Nothing else may (deny by default); an empty or absent list denies every caller.
+   *
+   * @maxItems 500
+   */
+  callers?: Caller[];
+  /**
+   * Destinations outside the estate this service may call.
+   *
+   * @maxItems 100
+   */
+  egress?: Egress[];
+  resilience?: Resilience;
+  /**
+   * Mutual TLS on mesh paths: `strict` admits only mTLS; `permissive` also admits plaintext (for migration: plaintext callers carry no identity). Default: `strict`.
+   */
+  mtls?: 'strict' | 'permissive';
+}
+/**
+ * Where the service runs and the identities it runs with.
+ */
+export interface Workload {
+  /**
+   * The compute platform: `eks` (Kubernetes pods) or `ecs` (ECS tasks). Must match the cluster's platform.
+   */
+  platform: 'eks' | 'ecs';
+  /**
+   * A cluster named in the Platform document.
+   */
+  cluster: string;
+  /**
+   * EKS only. The Kubernetes service account, which gives the mesh identity. Default: `metadata.name`.
+   */
+  serviceAccount?: string;
+  podSelector?: Selector;
+  /**
+   * The IAM role this service's requests are signed with when it calls others over VPC Lattice (EKS Pod Identity or IRSA role, ECS task role). Required for a service that calls over Lattice.
+   */
+  iamRole?: string;
+  /**
+   * `managed` (callgate creates a security group for the service) or the id of an existing group (callgate adds rules only). Default: none.
+   */
+  securityGroup?: 'managed' | string;
+}
+/**
+ * EKS only. Labels that select the service's pods. Default: `{app: <metadata.name>}`.
+ */
+export interface Selector {
+  /**
+   * A Kubernetes label value: at most 63 characters, letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit.
+   */
+  [k: string]: string;
+}
+/**
+ * A port the service listens on.
+ */
+export interface ServicePort {
+  /**
+   * The port name callers refer to: a lowercase IANA service name of at most 15 characters.
+   */
+  name: string;
+  /**
+   * The container or target port.
+   */
+  port: number;
+  /**
+   * The application protocol. `methods` and `paths` of callers apply only to `http`, `http2` and `grpc`.
+   */
+  protocol: 'http' | 'http2' | 'grpc' | 'tcp' | 'tls';
+}
+/**
+ * How the service can be reached.
+ */
+export interface Exposure {
+  /**
+   * Reachable inside its own cluster (the mesh path). Default: true.
+   */
+  mesh?: boolean;
+  lattice?: LatticeExposure;
+}
+/**
+ * Export over Amazon VPC Lattice, for callers in other clusters, VPCs and accounts.
+ */
+export interface LatticeExposure {
+  /**
+   * A service network named in the Platform document.
+   */
+  serviceNetwork: string;
+  /**
+   * The name of the port Lattice forwards to. Required when the service has several ports.
+   */
+  targetPort?: string;
+  listener?: LatticeListener;
+  /**
+   * A custom domain name for the Lattice service. Required for `tls-passthrough`. Cannot be changed once the service exists.
+   */
+  customDomain?: string;
+  /**
+   * Your ACM certificate for the custom domain. Only with an `https` listener and a `customDomain`.
+   */
+  certificateArn?: string;
+  /**
+   * Path routing and weighted canaries. Requests that match no route go to the service's default backend. At most 10 (the Lattice rules-per-listener quota).
+   *
+   * @maxItems 10
+   */
+  routes?: Route[];
+}
+/**
+ * The Lattice listener callers connect to. Default: `https` on 443.
+ */
+export interface LatticeListener {
+  /**
+   * `http`, `https` (TLS terminated by Lattice) or `tls-passthrough` (TLS to the target; needs a custom domain).
+   */
+  protocol: 'http' | 'https' | 'tls-passthrough';
+  /**
+   * The listener port. Default: 80 for `http`, 443 otherwise.
+   */
+  port?: number;
+}
+/**
+ * A path rule: requests whose path matches go to the listed versions, by weight.
+ */
+export interface Route {
+  path: HttpPath;
+  /**
+   * The versions that receive the traffic, 1 to 10, with weights.
+   *
+   * @minItems 1
+   * @maxItems 10
+   */
+  backends: Backend[];
+}
+/**
+ * A version of the service and its share of the traffic.
+ */
+export interface Backend {
+  /**
+   * The value of the pods' or tasks' `version` label, such as `v1`.
+   */
+  version: string;
+  /**
+   * The relative weight, 0 to 999 (the Lattice range).
+   */
+  weight: number;
+}
+/**
+ * One caller that may call this service: exactly one of `service`, `principal` or `cidr`, narrowed by ports, methods and paths.
+ */
+export interface Caller {
+  /**
+   * Another contract: `name` (same namespace) or `namespace/name`.
+   */
+  service?: string;
+  principal?: Principal;
+  /**
+   * An address range, for example on-premises. Enforced at layers 3 and 4 only.
+   */
+  cidr?: string;
+  /**
+   * Names of this service's ports the caller may use. Default: every declared port.
+   *
+   * @minItems 1
+   */
+  ports?: string[];
+  /**
+   * HTTP methods the caller may use. Default: any. Only on `http`, `http2` and `grpc` ports (gRPC is always `POST`).
+   *
+   * @minItems 1
+   */
+  methods?: HttpMethod[];
+  /**
+   * Paths the caller may request: exact, or a prefix ending in `/*`. Default: any. Only on `http`, `http2` and `grpc` ports.
+   *
+   * @minItems 1
+   * @maxItems 50
+   */
+  paths?: HttpPath[];
+}
+/**
+ * A caller with no contract (a batch job, another account), known by its IAM role. Reaches the service over VPC Lattice.
+ */
+export interface Principal {
+  /**
+   * The IAM role the caller signs its requests with.
+   */
+  iamRole: string;
+  /**
+   * The VPC the caller's requests must come from. Default: any VPC associated with the service network.
+   */
+  sourceVpc?: string;
+}
+/**
+ * A destination outside the estate the service may call.
+ */
+export interface Egress {
+  /**
+   * The destination host name.
+   */
+  host: string;
+  /**
+   * The destination port.
+   */
+  port: number;
+  /**
+   * The address ranges the host is known to use, for layers that cannot name hosts (NetworkPolicy, security groups). Without them those layers cannot express this egress and callgate warns.
+   *
+   * @minItems 1
+   * @maxItems 50
+   *
+   * Items: An IPv4 or IPv6 address range in CIDR notation with no host bits set.
+   */
+  cidrs?: string[];
+}
+/**
+ * What callers get on mesh paths. Does not apply to callers that arrive over VPC Lattice.
+ */
+export interface Resilience {
+  /**
+   * The whole request's timeout. Default: none.
+   */
+  timeout?: string;
+  retries?: Retries;
+  circuitBreaker?: CircuitBreaker;
+  outlierDetection?: OutlierDetection;
+}
+/**
+ * Automatic retries by the caller's proxy.
+ */
+export interface Retries {
+  /**
+   * The most retries, 0 to 10.
+   */
+  attempts: number;
+  /**
+   * The timeout of each try.
+   */
+  perTryTimeout?: string;
+  /**
+   * The conditions that trigger a retry (Envoy retry policies).
+   *
+   * @minItems 1
+   */
+  on?: (
+    | '5xx'
+    | 'gateway-error'
+    | 'reset'
+    | 'connect-failure'
+    | 'retriable-4xx'
+    | 'refused-stream'
+    | 'cancelled'
+    | 'deadline-exceeded'
+    | 'internal'
+    | 'resource-exhausted'
+    | 'unavailable'
+  )[];
+}
+/**
+ * Connection-pool limits towards the service.
+ */
+export interface CircuitBreaker {
+  /**
+   * Most TCP connections to the service.
+   */
+  maxConnections?: number;
+  /**
+   * Most requests waiting for a connection.
+   */
+  maxPendingRequests?: number;
+  /**
+   * Most concurrent requests.
+   */
+  maxRequests?: number;
+}
+/**
+ * Ejection of failing endpoints.
+ */
+export interface OutlierDetection {
+  /**
+   * 5xx responses in a row that eject an endpoint.
+   */
+  consecutive5xxErrors?: number;
+  /**
+   * How often endpoints are scanned.
+   */
+  interval?: string;
+  /**
+   * The shortest ejection.
+   */
+  baseEjectionTime?: string;
+  /**
+   * The largest share of endpoints that may be ejected, 0 to 100.
+   */
+  maxEjectionPercent?: number;
+}
+
+/**
+ * One deployment estate: its clusters, VPCs, accounts and service networks. Owned by the platform team. Exactly one per estate.
+ */
+export interface Platform {
+  /**
+   * The contract language version. Only `callgate.dev/v1alpha1` exists today.
+   */
+  apiVersion: 'callgate.dev/v1alpha1';
+  /**
+   * Always `Platform`.
+   */
+  kind: 'Platform';
+  metadata: PlatformMetadata;
+  spec: PlatformSpec;
+}
+/**
+ * The estate's name.
+ */
+export interface PlatformMetadata {
+  /**
+   * The estate's name, such as `prod`.
+   */
+  name: string;
+}
+/**
+ * The estate's clusters, service networks and mesh settings.
+ */
+export interface PlatformSpec {
+  /**
+   * The Istio trust domain of every mesh cluster. Default: `cluster.local`.
+   */
+  trustDomain?: string;
+  /**
+   * The AWS Organizations id, used by service-network auth policies of type `organization`.
+   */
+  organizationId?: string;
+  /**
+   * The EKS and ECS clusters of the estate. Names are unique.
+   *
+   * @minItems 1
+   * @maxItems 200
+   */
+  clusters: Cluster[];
+  latticeAddressRanges?: LatticeAddressRanges;
+  /**
+   * The VPC Lattice service networks. Names are unique.
+   *
+   * @maxItems 100
+   */
+  serviceNetworks?: ServiceNetwork[];
+}
+/**
+ * An EKS or ECS cluster.
+ */
+export interface Cluster {
+  /**
+   * The name contracts use in `spec.workload.cluster`.
+   */
+  name: string;
+  /**
+   * `eks` or `ecs`.
+   */
+  platform: 'eks' | 'ecs';
+  /**
+   * The AWS account the cluster runs in.
+   */
+  account: string;
+  /**
+   * The AWS region the cluster runs in.
+   */
+  region: string;
+  /**
+   * The VPC of the cluster's pods or tasks.
+   */
+  vpc: string;
+  /**
+   * EKS only. The Istio data-plane mode, or `none`. Default: `none`.
+   */
+  mesh?: 'istio-sidecar' | 'istio-ambient' | 'none';
+  dns?: ClusterDns;
+  /**
+   * The cluster security group. callgate adds the Lattice ingress rules for exported target ports of services without a managed group to it.
+   */
+  securityGroup?: string;
+}
+/**
+ * EKS only. Where the cluster DNS pods run, for egress policies. Default: namespace `kube-system`, pods `{k8s-app: kube-dns}`.
+ */
+export interface ClusterDns {
+  /**
+   * The DNS pods' namespace.
+   */
+  namespace: string;
+  podSelector: Selector;
+}
+/**
+ * Labels of the DNS pods.
+ */
+/**
+ * The ranges VPC Lattice traffic arrives from, for NetworkPolicy and Istio `ipBlocks` (security groups use the managed prefix lists instead). Default: IPv4 `169.254.171.0/24`, IPv6 `fd00:ec2:80::/64`.
+ */
+export interface LatticeAddressRanges {
+  /**
+   * IPv4 ranges.
+   *
+   * @maxItems 20
+   *
+   * Items: An IPv4 address range in CIDR notation with no host bits set, such as `10.50.0.0/16`.
+   */
+  ipv4?: string[];
+  /**
+   * IPv6 ranges.
+   *
+   * @maxItems 20
+   *
+   * Items: An IPv6 address range in CIDR notation with no host bits set, such as `fd00:ec2:80::/64`.
+   */
+  ipv6?: string[];
+}
+/**
+ * A VPC Lattice service network.
+ */
+export interface ServiceNetwork {
+  /**
+   * The service network name: 3 to 63 lowercase letters, digits and single hyphens.
+   */
+  name: string;
+  /**
+   * The account that owns the service network.
+   */
+  account: string;
+  /**
+   * The service network's region. Only clusters in this region can use it.
+   */
+  region: string;
+  /**
+   * The VPCs associated with the network. Every cluster that calls or serves over it must be here.
+   *
+   * @minItems 1
+   *
+   * Items: An Amazon VPC id: `vpc-` followed by 8 or 17 lowercase hexadecimal digits.
+   */
+  vpcs: string[];
+  /**
+   * `organization` (principals of `organizationId` only), `authenticated` (any signed principal, never anonymous) or `none`. Default: `authenticated`.
+   */
+  authPolicy?: 'organization' | 'authenticated' | 'none';
+  /**
+   * Where access logs go.
+   */
+  accessLogs?: string;
+}

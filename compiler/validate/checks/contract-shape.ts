@@ -1,0 +1,26 @@
+import type { Finding } from '../../diagnostics/diagnostic.js';
+import type { ServiceContract } from '../../types/contract.generated.js';
+import { durationMs } from '../../util/duration.js';
+import type { Typed } from '../documents.js';
+
+/** Facts about one contract that need no other document: unique ports, sane retry timing. */
+export function checkContractShape({ doc, value: c }: Typed<ServiceContract>): Finding[] {
+  const findings: Finding[] = [];
+  const names = new Map<string, number>();
+  const numbers = new Map<number, number>();
+  (c.spec.ports ?? []).forEach((p, i) => {
+    const byName = names.get(p.name);
+    const byNumber = numbers.get(p.port);
+    if (byName !== undefined) {
+      findings.push({ code: 'duplicate-port', doc, path: ['spec', 'ports', i, 'name'], message: `port name \`${p.name}\` is also used by ports[${byName}]; give each port its own name`, related: { doc, path: ['spec', 'ports', byName, 'name'], message: 'the first use' } });
+    } else names.set(p.name, i);
+    if (byNumber !== undefined) {
+      findings.push({ code: 'duplicate-port', doc, path: ['spec', 'ports', i, 'port'], message: `port ${p.port} is also used by ports[${byNumber}]; give each port its own number`, related: { doc, path: ['spec', 'ports', byNumber, 'port'], message: 'the first use' } });
+    } else numbers.set(p.port, i);
+  });
+  const r = c.spec.resilience;
+  if (r?.timeout && r.retries?.perTryTimeout && durationMs(r.retries.perTryTimeout) > durationMs(r.timeout)) {
+    findings.push({ code: 'retry-exceeds-timeout', doc, path: ['spec', 'resilience', 'retries', 'perTryTimeout'], message: `one try may take \`${r.retries.perTryTimeout}\`, longer than the whole request's \`${r.timeout}\` timeout; make \`perTryTimeout\` shorter` });
+  }
+  return findings;
+}

@@ -1,0 +1,91 @@
+import type { Finding } from '../diagnostics/diagnostic.js';
+import { didYouMean } from '../diagnostics/suggest.js';
+import type { LoadedDocument } from '../load/document.js';
+import type { Platform, ServiceContract } from '../types/contract.generated.js';
+import { schemaFindings } from './schema-errors.js';
+import { documentKinds, validatorFor, type DocumentKind } from './schemas.js';
+import { describeValue } from './show.js';
+
+export const apiVersion = 'callgate.dev/v1alpha1';
+
+export interface Typed<T> {
+  doc: number;
+  value: T;
+  /** Entries of `spec.callers` that failed the schema: the rest of the contract is valid and still checked. */
+  invalidCallers?: ReadonlySet<number>;
+}
+
+/** The documents sorted by kind; only schema-valid ones are typed. */
+export interface ClassifiedDocuments {
+  contracts: Typed<ServiceContract>[];
+  platforms: Typed<Platform>[];
+  /** `namespace/name` of every contract, valid or not, so that callers of a broken contract are not also reported as unknown. */
+  declaredServiceIds: Set<string>;
+  /** A Platform document exists, even an invalid one: do not also report it missing. */
+  platformDeclared: boolean;
+  findings: Finding[];
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+export function classifyDocuments(documents: readonly LoadedDocument[]): ClassifiedDocuments {
+  const out: ClassifiedDocuments = { contracts: [], platforms: [], declaredServiceIds: new Set(), platformDeclared: false, findings: [] };
+  for (const d of documents) {
+    const value = d.value;
+    if (!isRecord(value)) {
+      out.findings.push({ code: 'not-a-mapping', doc: d.index, path: [], message: `document is ${describeValue(value)}, not a mapping; start it with \`apiVersion:\` and \`kind:\`` });
+      continue;
+    }
+    const kind = value.kind;
+    if (kind === undefined) {
+      out.findings.push({ code: 'schema-required', doc: d.index, path: [], message: 'the document is missing required field `kind`; add `kind: ServiceContract` or `kind: Platform`' });
+      continue;
+    }
+    if (typeof kind !== 'string' || !(documentKinds as readonly string[]).includes(kind)) {
+      const suggestion = typeof kind === 'string' ? didYouMean(kind, documentKinds) : '';
+      out.findings.push({ code: 'unknown-kind', doc: d.index, path: ['kind'], message: `unknown kind ${describeValue(kind)}${suggestion || '; use `ServiceContract` or `Platform`'}` });
+      continue;
+    }
+    if (value.apiVersion !== apiVersion) {
+      out.findings.push(
+        value.apiVersion === undefined
+          ? { code: 'schema-required', doc: d.index, path: [], message: `the document is missing required field \`apiVersion\`; add \`apiVersion: ${apiVersion}\`` }
+          : { code: 'unknown-api-version', doc: d.index, path: ['apiVersion'], message: `unknown apiVersion ${describeValue(value.apiVersion)}; use \`${apiVersion}\`` },
+      );
+    }
+    const docKind = kind as DocumentKind;
+    if (docKind === 'ServiceContract') rememberServiceId(value, out.declaredServiceIds);
+    else out.platformDeclared = true;
+    const validate = validatorFor(docKind);
+    if (validate(value) && value.apiVersion === apiVersion) {
+      if (docKind === 'ServiceContract') out.contracts.push({ doc: d.index, value: value as unknown as ServiceContract });
+      else out.platforms.push({ doc: d.index, value: value as unknown as Platform });
+    } else {
+      const errors = validate.errors ?? [];
+      out.findings.push(...schemaFindings(errors, value, d.index));
+      const invalidCallers = callerOnlyErrors(errors.map((e) => e.instancePath));
+      if (docKind === 'ServiceContract' && invalidCallers && value.apiVersion === apiVersion) {
+        out.contracts.push({ doc: d.index, value: value as unknown as ServiceContract, invalidCallers });
+      }
+    }
+  }
+  return out;
+}
+
+/** The caller entries holding every error, when errors are confined to caller entries; else undefined. */
+function callerOnlyErrors(pointers: readonly string[]): Set<number> | undefined {
+  const entries = new Set<number>();
+  for (const p of pointers) {
+    const m = /^\/spec\/callers\/(\d+)(\/|$)/.exec(p);
+    if (!m) return undefined;
+    entries.add(Number(m[1]));
+  }
+  return entries.size > 0 ? entries : undefined;
+}
+
+function rememberServiceId(value: Record<string, unknown>, ids: Set<string>): void {
+  const meta = value.metadata;
+  if (isRecord(meta) && typeof meta.name === 'string' && typeof meta.namespace === 'string') ids.add(`${meta.namespace}/${meta.name}`);
+}

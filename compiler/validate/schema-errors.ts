@@ -1,0 +1,141 @@
+import type { ErrorObject } from 'ajv';
+import type { Finding, JsonPath } from '../diagnostics/diagnostic.js';
+import { formatPath } from '../diagnostics/diagnostic.js';
+import { didYouMean } from '../diagnostics/suggest.js';
+import { show, describeTyped, describeValue } from './show.js';
+
+type Schema = Record<string, unknown>;
+
+/** A JSON pointer as path segments, with array indexes as numbers (checked against the data). */
+function pointerToPath(pointer: string, data: unknown): (string | number)[] {
+  if (pointer === '') return [];
+  const path: (string | number)[] = [];
+  let cursor: unknown = data;
+  for (const raw of pointer.slice(1).split('/')) {
+    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(cursor)) {
+      const i = Number(seg);
+      path.push(i);
+      cursor = cursor[i];
+    } else {
+      path.push(seg);
+      cursor = cursor !== null && typeof cursor === 'object' ? (cursor as Record<string, unknown>)[seg] : undefined;
+    }
+  }
+  return path;
+}
+
+function where(path: JsonPath): string {
+  return path.length === 0 ? 'the document' : `\`${formatPath(path)}\``;
+}
+
+function hintOf(schema: unknown): string | undefined {
+  return schema !== null && typeof schema === 'object' ? ((schema as Schema)['x-hint'] as string | undefined) : undefined;
+}
+
+/**
+ * ajv errors as findings, one per problem. Errors inside a `oneOf`/`anyOf` branch are replaced by
+ * one finding for the combinator, since the branches' own complaints only confuse.
+ */
+export function schemaFindings(errors: readonly ErrorObject[], data: unknown, doc: number): Finding[] {
+  const combinators = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf');
+  const insideCombinator = (e: ErrorObject) =>
+    combinators.some((c) => c !== e && e.schemaPath.startsWith(`${c.schemaPath}/`) && e.instancePath.startsWith(c.instancePath));
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  // A property-name error comes with a companion error for the same key; keep the clearer one.
+  const badNames = new Set(errors.filter((e) => e.keyword === 'propertyNames').map((e) => `${e.instancePath}/${String(e.params.propertyName)}`));
+  for (const e of errors) {
+    if (insideCombinator(e)) continue;
+    if (e.instancePath.endsWith('/apiVersion') && e.instancePath.split('/').length === 2) continue; // reported by the kind check
+    if (e.schemaPath.includes('/propertyNames/')) continue;
+    const finding = toFinding(e, data, doc, badNames);
+    if (!finding) continue;
+    const key = `${finding.code}|${finding.path.join('\u0000')}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    findings.push(finding);
+  }
+  return findings;
+}
+
+function toFinding(e: ErrorObject, data: unknown, doc: number, badNames: Set<string>): Finding | undefined {
+  const path = pointerToPath(e.instancePath, data);
+  const parent = e.parentSchema as Schema | undefined;
+  const hint = hintOf(parent);
+  const value = e.data;
+  switch (e.keyword) {
+    case 'required': {
+      const missing = String(e.params.missingProperty);
+      return { code: 'schema-required', doc, path, at: 'key', message: `${where(path)} is missing required field \`${missing}\`` };
+    }
+    case 'additionalProperties': {
+      const field = String(e.params.additionalProperty);
+      if (badNames.has(`${e.instancePath}/${field}`)) return undefined;
+      const allowed = Object.keys((parent?.properties as Schema | undefined) ?? {});
+      const suggestion = didYouMean(field, allowed);
+      const list = suggestion || allowed.length === 0 ? '' : `; allowed: ${allowed.map((a) => `\`${a}\``).join(', ')}`;
+      return { code: 'schema-unknown-field', doc, path: [...path, field], at: 'key', message: `unknown field \`${field}\` in ${where(path)}${suggestion}${list}` };
+    }
+    case 'propertyNames': {
+      const name = String(e.params.propertyName);
+      // Only label maps and selectors constrain their keys.
+      return { code: 'schema-format', doc, path: [...path, name], at: 'key', message: `key \`${show(name)}\` in ${where(path)} must be a label key such as \`app\` or \`example.com/tier\`` };
+    }
+    case 'type': {
+      const expected = String(e.params.type).replace(/,/g, ' or ');
+      const quote = expected === 'string' && (typeof value === 'number' || typeof value === 'boolean') ? '; put it in quotes' : '';
+      return { code: 'schema-type', doc, path, message: `${where(path)} must be ${article(expected)}, not ${describeTyped(value)}${quote}` };
+    }
+    case 'enum':
+    case 'const': {
+      const allowed = e.keyword === 'enum' ? (e.params.allowedValues as unknown[]) : [e.params.allowedValue];
+      const suggestion = typeof value === 'string' ? didYouMean(value, allowed.map(String)) : '';
+      const list = allowed.map((a) => `\`${String(a)}\``).join(', ');
+      return { code: 'schema-enum', doc, path, message: `${where(path)} must be ${allowed.length > 1 ? 'one of ' : ''}${list}, not ${describeValue(value)}${suggestion}` };
+    }
+    case 'pattern':
+    case 'format':
+      return { code: 'schema-format', doc, path, message: `${where(path)} must be ${hint ?? `in the form ${String(e.params.pattern ?? e.params.format)}`}, not ${describeValue(value)}` };
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum': {
+      const bound = e.keyword.includes('inimum') ? 'at least' : 'at most';
+      return { code: 'schema-range', doc, path, message: `${where(path)} must be ${bound} ${String(e.params.limit)}, not ${describeValue(value)}` };
+    }
+    case 'minLength':
+    case 'maxLength':
+      return { code: 'schema-length', doc, path, message: `${where(path)} must have ${e.keyword === 'minLength' ? 'at least' : 'at most'} ${String(e.params.limit)} characters, not ${typeof value === 'string' ? value.length : '?'}` };
+    case 'minItems':
+    case 'maxItems':
+      return { code: 'schema-length', doc, path, message: `${where(path)} must have ${e.keyword === 'minItems' ? 'at least' : 'at most'} ${String(e.params.limit)} ${Number(e.params.limit) === 1 ? 'item' : 'items'}, not ${Array.isArray(value) ? value.length : '?'}` };
+    case 'minProperties':
+    case 'maxProperties':
+      return { code: 'schema-length', doc, path, message: `${where(path)} must have ${e.keyword === 'minProperties' ? 'at least' : 'at most'} ${String(e.params.limit)} ${Number(e.params.limit) === 1 ? 'entry' : 'entries'}` };
+    case 'uniqueItems': {
+      const later = Number(e.params.i);
+      const earlier = Number(e.params.j);
+      const a = Math.max(later, earlier);
+      const b = Math.min(later, earlier);
+      return { code: 'schema-unique', doc, path: [...path, a], message: `${where([...path, a])} repeats ${where([...path, b])}; remove one` };
+    }
+    case 'oneOf':
+    case 'anyOf': {
+      if (parent?.title === 'Caller') {
+        const present = ['service', 'principal', 'cidr'].filter((k) => value !== null && typeof value === 'object' && k in (value as object));
+        const detail = present.length === 0 ? 'it names none' : `it names ${present.map((p) => `\`${p}\``).join(' and ')}`;
+        return { code: 'schema-caller-kind', doc, path, message: `${where(path)} must name exactly one of \`service\`, \`principal\` or \`cidr\`, but ${detail}; split it into one entry per caller` };
+      }
+      return { code: 'schema-format', doc, path, message: `${where(path)} must be ${hint ?? 'one of the allowed forms'}, not ${describeValue(value)}` };
+    }
+    default:
+      return { code: 'schema-format', doc, path, message: `${where(path)} ${e.message ?? 'is invalid'}` };
+  }
+}
+
+function article(type: string): string {
+  if (type === 'integer' || type === 'object' || type === 'array') return `an ${type === 'object' ? 'mapping' : type === 'array' ? 'list' : type}`;
+  if (type === 'null') return 'empty';
+  return `a ${type}`;
+}
