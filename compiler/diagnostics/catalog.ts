@@ -74,8 +74,6 @@ export const catalog = {
   'network-region-mismatch': { severity: 'error', summary: 'a service network is regional; a cluster in another region cannot use it', fix: 'use a service network in the cluster\'s region' },
   'source-vpc-not-associated': { severity: 'warning', summary: 'a principal\'s `sourceVpc` is not associated with the service network, so its requests cannot arrive', fix: 'add the VPC to the service network, or correct `sourceVpc`' },
   'cidr-l7-ignored': { severity: 'warning', summary: 'an address-range caller is enforced at layers 3 and 4 only; its `methods` and `paths` are not enforced anywhere', fix: 'remove `methods`/`paths`, or give the caller an identity (`service` or `principal`)' },
-  // The run itself
-  'internal-error': { severity: 'error', summary: 'callgate itself failed; this is a bug', fix: 'report it with the input that caused it' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof catalog;

@@ -106,7 +106,7 @@ function resolveCaller(callee: ServiceModel, entry: Caller, ctx: EdgeContext, at
 
 function resolvePorts(callee: ServiceModel, entry: Caller, path: EdgeModel['path'], at: At, push: Push): PortModel[] | undefined {
   const target = path === 'lattice' ? callee.exposure.lattice?.targetPort : undefined;
-  if (!entry.ports) return target ? [target] : [...callee.ports];
+  if (!entry.ports) return target ? [target] : [...callee.ports].sort(byNumber);
   const ports: PortModel[] = [];
   let ok = true;
   entry.ports.forEach((name, j) => {
@@ -119,8 +119,10 @@ function resolvePorts(callee: ServiceModel, entry: Caller, path: EdgeModel['path
       push('port-not-exported', at('ports', j), `this caller reaches \`${callee.name}\` over VPC Lattice, which forwards only to port \`${target.name}\`, not \`${name}\`; call \`${target.name}\` or change \`targetPort\``);
     } else ports.push(port);
   });
-  return ok ? ports.sort((a, b) => a.port - b.port) : undefined;
+  return ok ? ports.sort(byNumber) : undefined;
 }
+
+const byNumber = (a: PortModel, b: PortModel) => a.port - b.port;
 
 function checkL7(callee: ServiceModel, entry: Caller, ports: readonly PortModel[], at: At, push: Push): boolean {
   if (!entry.methods && !entry.paths) return true;

@@ -28,7 +28,7 @@ export function checkLatticeExposure({ doc, value: c }: Typed<ServiceContract>):
     const l7 = target.protocol === 'http' || target.protocol === 'http2' || target.protocol === 'grpc';
     if (protocol === 'tls-passthrough' ? target.protocol !== 'tls' : !l7) {
       const want = l7 ? 'an `http` or `https` listener' : target.protocol === 'tls' ? 'a `tls-passthrough` listener' : 'a TLS port (Lattice carries TCP only as TLS passthrough)';
-      findings.push({ code: 'listener-protocol-mismatch', doc, path: listenerPath, message: `a \`${protocol}\` listener cannot forward to \`${target.protocol}\` port \`${target.name}\`; use ${want}` });
+      findings.push({ code: 'listener-protocol-mismatch', doc, path: listenerPath, message: `the \`${protocol}\` listener cannot forward to \`${target.protocol}\` port \`${target.name}\`; use ${want}` });
     }
   }
   if (protocol === 'tls-passthrough' && !lattice.customDomain) {

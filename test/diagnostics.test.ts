@@ -1,0 +1,64 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { symlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { diagnosticCodes } from '../compiler/diagnostics/catalog.js';
+import { cli, diagnosticLines, runFiles, tempDir, updateGolden, writeTree } from './support/estate.js';
+import { examples, examplesDir, generatedExamples } from './support/examples.js';
+
+const platform = readFileSync(join(examplesDir, 'platform.yaml'), 'utf8');
+
+describe.each(examples())('$code', (example) => {
+  it('fires on bad.yaml at the expected position', () => {
+    const result = runFiles(example.read('bad'));
+    expect(result.diagnostics.map((d) => d.code)).toContain(example.code);
+    const text = diagnosticLines(result.diagnostics);
+    const golden = join(example.dir, 'expected.txt');
+    if (updateGolden) writeFileSync(golden, text);
+    expect(text).toBe(readFileSync(golden, 'utf8'));
+  });
+
+  it('stays silent on good.yaml, the fix', () => {
+    const result = runFiles(example.read('good'));
+    expect(diagnosticLines(result.diagnostics)).toBe('');
+    expect(result.files?.length).toBeGreaterThan(0);
+  });
+});
+
+describe('codes whose input is built by the test', () => {
+  it('no-contracts: a directory with no YAML, and not once YAML is there', async () => {
+    const dir = await tempDir();
+    await writeTree(dir, { 'contracts/README.md': 'not a contract\n' });
+    const bad = await cli(['check', 'contracts', '--format', 'json'], dir);
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stdout)).toMatchObject([{ code: 'no-contracts', file: 'contracts', line: 1, column: 1 }]);
+    await writeTree(dir, { 'contracts/platform.yaml': platform });
+    expect((await cli(['check', 'contracts'], dir)).code).toBe(0);
+  });
+
+  it('file-unreadable: a link to nowhere, and not once it points somewhere', async () => {
+    const dir = await tempDir();
+    await writeTree(dir, { 'contracts/platform.yaml': platform, 'real.yaml': platform.replace('name: test', 'name: other') });
+    await symlink(join(dir, 'missing.yaml'), join(dir, 'contracts/link.yaml'));
+    const bad = await cli(['check', 'contracts', '--format', 'json'], dir);
+    expect(JSON.parse(bad.stdout)).toMatchObject([{ code: 'file-unreadable', file: 'contracts/link.yaml', line: 1, column: 1 }]);
+    const ok = await tempDir();
+    await writeTree(ok, { 'contracts/platform.yaml': platform });
+    expect((await cli(['check', 'contracts'], ok)).code).toBe(0);
+  });
+
+  it('file-too-large: over 1 MiB, and not at 1 MiB', async () => {
+    const dir = await tempDir();
+    const padded = (size: number) => platform + '#'.repeat(size - Buffer.byteLength(platform) - 1) + '\n';
+    await writeTree(dir, { 'big/platform.yaml': padded(1024 * 1024 + 1), 'fits/platform.yaml': padded(1024 * 1024) });
+    const bad = await cli(['check', 'big', '--format', 'json'], dir);
+    expect(JSON.parse(bad.stdout)).toMatchObject([{ code: 'file-too-large', file: 'big/platform.yaml', line: 1, column: 1 }]);
+    expect((await cli(['check', 'fits'], dir)).code).toBe(0);
+  });
+});
+
+it('every catalog code has an example that fires it and one that does not', () => {
+  const covered = new Set<string>([...examples().map((e) => e.code), ...generatedExamples]);
+  expect(diagnosticCodes.filter((c) => !covered.has(c))).toEqual([]);
+  expect([...covered].filter((c) => !(diagnosticCodes as string[]).includes(c))).toEqual([]);
+});

@@ -1,0 +1,78 @@
+import { mkdtemp, mkdir, writeFile, readdir, readFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
+import { runPipeline, type PipelineResult } from '../../compiler/pipeline.js';
+import type { Source } from '../../compiler/load/source.js';
+import { main } from '../../compiler/cli/main.js';
+
+/** Run the whole pipeline on in-memory files: name → text (or bytes). */
+export function runFiles(files: Record<string, string | Uint8Array>): PipelineResult {
+  const sources: Source[] = Object.keys(files)
+    .sort()
+    .map((name) => {
+      const content = files[name] as string | Uint8Array;
+      return { file: name, relPath: name, bytes: typeof content === 'string' ? new TextEncoder().encode(content) : content };
+    });
+  return runPipeline(sources, { root: '.' });
+}
+
+/** One line per diagnostic: the stable text form used by golden files. */
+export function diagnosticLines(diagnostics: readonly Diagnostic[]): string {
+  return jsonDiagnosticLines(diagnostics.map((d) => ({ ...d, line: d.start.line, column: d.start.column })));
+}
+
+export interface JsonDiagnostic {
+  file: string;
+  line: number;
+  column: number;
+  severity: string;
+  code: string;
+  message: string;
+}
+
+/** The same text form, from `--format json` output. */
+export function jsonDiagnosticLines(diagnostics: readonly JsonDiagnostic[]): string {
+  return diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.severity} ${d.code} ${d.message}`).join('\n') + (diagnostics.length ? '\n' : '');
+}
+
+export async function tempDir(prefix = 'callgate-test-'): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix));
+}
+
+export async function writeTree(root: string, files: Record<string, string | Uint8Array>): Promise<void> {
+  for (const [name, content] of Object.entries(files)) {
+    await mkdir(dirname(join(root, name)), { recursive: true });
+    await writeFile(join(root, name), content);
+  }
+}
+
+/** Every file below `root` as `relative path → content`, for comparing output trees. */
+export async function readTree(root: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const walk = async (dir: string) => {
+    for (const e of await readdir(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) await walk(p);
+      else out[relative(root, p)] = await readFile(p, 'utf8');
+    }
+  };
+  if (await stat(root).catch(() => undefined)) await walk(root);
+  return out;
+}
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The CLI in-process, as a user would call it from `cwd`. */
+export async function cli(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, { cwd, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), stdoutIsTTY: false, env });
+  return { code, stdout, stderr };
+}
+
+export const updateGolden = process.env.UPDATE_GOLDEN === '1';
