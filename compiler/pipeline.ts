@@ -38,7 +38,8 @@ export function runPipeline(sources: readonly Source[], options: PipelineOptions
     const at = { line: 1, column: 1 };
     return { documents: [], diagnostics: [{ code: 'no-contracts', severity: 'error', message: `no \`.yaml\` or \`.yml\` file under \`${options.root}\`; point callgate at your contracts directory`, file: options.root, path: [], start: at, end: at }] };
   }
-  const parsed = parseSources(sources);
+  // Sorted here, not only in discovery: output must never depend on the order files arrive in.
+  const parsed = parseSources([...sources].sort((a, b) => compareStrings(a.relPath, b.relPath)));
   const documents = parsed.documents;
   const docs = classifyDocuments(documents);
   const findings: Finding[] = [...docs.findings];

@@ -1,0 +1,118 @@
+import fc from 'fast-check';
+
+// Random estates that are valid by construction, with the edges each one must produce computed
+// here from the contract language's routing table, independently of compiler/model.
+
+export const platformDoc = {
+  apiVersion: 'callgate.dev/v1alpha1',
+  kind: 'Platform',
+  metadata: { name: 'prop' },
+  spec: {
+    clusters: [
+      { name: 'eks-a', platform: 'eks', account: '111111111111', region: 'us-west-2', vpc: 'vpc-0aaa1111', mesh: 'istio-sidecar' },
+      { name: 'eks-b', platform: 'eks', account: '222222222222', region: 'us-west-2', vpc: 'vpc-0bbb2222', mesh: 'istio-ambient' },
+      { name: 'ecs-c', platform: 'ecs', account: '222222222222', region: 'us-west-2', vpc: 'vpc-0ccc3333' },
+    ],
+    serviceNetworks: [{ name: 'net', account: '111111111111', region: 'us-west-2', vpcs: ['vpc-0aaa1111', 'vpc-0bbb2222', 'vpc-0ccc3333', 'vpc-0ddd4444'] }],
+  },
+};
+
+const clusters = [
+  { name: 'eks-a', platform: 'eks' },
+  { name: 'eks-b', platform: 'eks' },
+  { name: 'ecs-c', platform: 'ecs' },
+] as const;
+
+type Protocol = 'http' | 'http2' | 'grpc' | 'tcp' | 'tls';
+interface PortSpec { name: string; port: number; protocol: Protocol }
+
+export interface ExpectedEdge {
+  callee: string;
+  caller: string;
+  path: 'mesh' | 'lattice' | 'network';
+  ports: string[];
+  methods: string[] | null;
+  paths: string[] | null;
+}
+
+export interface GeneratedEstate {
+  documents: object[];
+  expected: ExpectedEdge[];
+}
+
+const serviceShape = fc.record({
+  namespace: fc.constantFrom('apps', 'ops'),
+  cluster: fc.nat(2),
+  meshOff: fc.boolean(),
+  extraPorts: fc.uniqueArray(fc.record({ protocol: fc.constantFrom<Protocol>('http2', 'grpc', 'tcp', 'tls') }), { maxLength: 2, selector: (p) => p.protocol }),
+  exportAnyway: fc.boolean(),
+});
+
+const callerShape = fc.record({
+  kind: fc.constantFrom('service', 'service', 'service', 'principal', 'cidr'),
+  target: fc.nat(),
+  portChoice: fc.constantFrom('default', 'first', 'all'),
+  methods: fc.option(fc.subarray(['GET', 'POST', 'PUT', 'DELETE'], { minLength: 1 }), { nil: undefined }),
+  paths: fc.option(fc.uniqueArray(fc.constantFrom('/a', '/b/*', '/c/d', '/v1/*'), { minLength: 1 }), { nil: undefined }),
+  sourceVpc: fc.boolean(),
+  cidr: fc.constantFrom('10.0.0.0/8', '192.168.4.0/24', '2001:db8::/32'),
+});
+
+export const estateArbitrary: fc.Arbitrary<GeneratedEstate> = fc
+  .record({ services: fc.array(serviceShape, { minLength: 1, maxLength: 7 }), callers: fc.array(fc.array(callerShape, { maxLength: 4 }), { minLength: 7, maxLength: 7 }) })
+  .map(({ services, callers }) => build(services, callers));
+
+type ServiceShape = (typeof serviceShape) extends fc.Arbitrary<infer T> ? T : never;
+type CallerShape = (typeof callerShape) extends fc.Arbitrary<infer T> ? T : never;
+
+function build(shapes: ServiceShape[], callerLists: CallerShape[][]): GeneratedEstate {
+  const svcs = shapes.map((s, i) => {
+    const cluster = clusters[s.cluster % 3]!;
+    const ports: PortSpec[] = [{ name: 'http', port: 8080, protocol: 'http' }, ...s.extraPorts.map((p, j) => ({ name: `p${j}`, port: 9000 + j, protocol: p.protocol }))];
+    return { name: `svc-${i}`, namespace: s.namespace, id: `${s.namespace}/svc-${i}`, cluster, ports, mesh: cluster.platform === 'eks' && !s.meshOff, lattice: s.exportAnyway };
+  });
+  // First pass: route every caller; a callee that needs Lattice gets exported.
+  const plans = svcs.map((callee, i) =>
+    (callerLists[i] ?? []).map((c) => {
+      if (c.kind === 'cidr') return { c, caller: undefined, kind: 'cidr' as const };
+      if (c.kind === 'principal') { callee.lattice = true; return { c, caller: undefined, kind: 'principal' as const }; }
+      const caller = svcs[c.target % svcs.length]!;
+      if (!(caller.cluster.name === callee.cluster.name && callee.cluster.platform === 'eks' && callee.mesh)) callee.lattice = true;
+      return { c, caller, kind: 'service' as const };
+    }),
+  );
+  const documents: object[] = [platformDoc];
+  const expected: ExpectedEdge[] = [];
+  svcs.forEach((callee, i) => {
+    const entries = plans[i]!.map(({ c, caller, kind }) => {
+      const path = kind === 'cidr' ? 'network' : kind === 'principal' ? 'lattice' : caller!.cluster.name === callee.cluster.name && callee.cluster.platform === 'eks' && callee.mesh ? 'mesh' : 'lattice';
+      // Over Lattice only the target port (`http`) can be named.
+      const named = path === 'lattice' || c.portChoice === 'first' ? ['http'] : c.portChoice === 'all' ? callee.ports.map((p) => p.name) : undefined;
+      const effective = named ? callee.ports.filter((p) => named.includes(p.name)) : path === 'lattice' ? callee.ports.filter((p) => p.name === 'http') : callee.ports;
+      const l7 = effective.every((p) => p.protocol === 'http' || p.protocol === 'http2' || p.protocol === 'grpc') && kind !== 'cidr';
+      const grpc = effective.some((p) => p.protocol === 'grpc');
+      const methods = l7 && c.methods ? (grpc ? ['POST'] : c.methods) : undefined;
+      const paths = l7 && c.paths ? c.paths : undefined;
+      const entry: Record<string, unknown> =
+        kind === 'cidr' ? { cidr: c.cidr } : kind === 'principal' ? { principal: { iamRole: `arn:aws:iam::333333333333:role/r${c.target % 3}`, ...(c.sourceVpc ? { sourceVpc: 'vpc-0ddd4444' } : {}) } } : { service: caller!.namespace === callee.namespace && c.target % 2 === 0 ? caller!.name : caller!.id };
+      if (named && (c.portChoice !== 'default' || path !== 'lattice')) entry.ports = named;
+      if (methods) entry.methods = methods;
+      if (paths) entry.paths = paths;
+      const callerKey = kind === 'cidr' ? `cidr:${c.cidr}` : kind === 'principal' ? `principal:arn:aws:iam::333333333333:role/r${c.target % 3}:${c.sourceVpc ? 'vpc-0ddd4444' : ''}` : `service:${caller!.id}`;
+      expected.push({ callee: callee.id, caller: callerKey, path, ports: [...effective].sort((a, b) => a.port - b.port).map((p) => p.name), methods: methods ? [...methods].sort() : null, paths: paths ? [...paths].sort() : null });
+      return entry;
+    });
+    documents.push({
+      apiVersion: 'callgate.dev/v1alpha1',
+      kind: 'ServiceContract',
+      metadata: { name: callee.name, namespace: callee.namespace, owner: 'team-p' },
+      spec: {
+        workload: { platform: callee.cluster.platform, cluster: callee.cluster.name, iamRole: `arn:aws:iam::111111111111:role/${callee.name}` },
+        ports: callee.ports,
+        exposure: { ...(callee.cluster.platform === 'eks' ? { mesh: callee.mesh } : {}), ...(callee.lattice ? { lattice: { serviceNetwork: 'net', targetPort: 'http', listener: { protocol: 'http' } } } : {}) },
+        callers: entries,
+      },
+    });
+  });
+  return { documents, expected };
+}
