@@ -105,16 +105,33 @@ function parseText(source: Source, rawText: string, documents: LoadedDocument[],
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: 100 });
-    } catch {
-      let at = doc.range[0];
-      visit(doc, { Alias(_, node) { at = node.range?.[0] ?? at; return visit.BREAK; } });
-      diagnostics.push(fileDiagnostic(source.file, 'yaml-alias-limit', 'aliases expand to more than 100 nodes (an alias bomb); write the values out instead', lineCol(lineCounter, at)));
+    } catch (err) {
+      diagnostics.push(aliasDiagnostic(source.file, doc, lineCounter, err));
       return;
     }
     const loaded: LoadedDocument = { index: documents.length, file: source.file, relPath: source.relPath, indexInFile, doc, lineCounter, value };
     documents.push(loaded);
   });
   if (kept === 0) diagnostics.push(fileDiagnostic(source.file, 'empty-file', 'file holds no YAML document; add a contract or delete the file'));
+}
+
+/** toJS fails only on aliases: one that names no anchor, or an expansion past the limit (an alias bomb). */
+function aliasDiagnostic(file: string, doc: Document.Parsed, lineCounter: LineCounter, err: unknown): Diagnostic {
+  const text = err instanceof Error ? err.message : '';
+  const unresolved = /^Unresolved alias/.test(text);
+  let at = doc.range[0];
+  let name = '';
+  visit(doc, {
+    Alias(_, node) {
+      if (unresolved && node.resolve(doc) !== undefined) return undefined;
+      at = node.range?.[0] ?? at;
+      name = node.source;
+      return visit.BREAK;
+    },
+  });
+  return unresolved
+    ? fileDiagnostic(file, 'yaml-syntax', `alias \`*${name}\` refers to no anchor; define \`&${name}\` before it or write the value out`, lineCol(lineCounter, at))
+    : fileDiagnostic(file, 'yaml-alias-limit', 'aliases expand to more than 100 nodes (an alias bomb); write the values out instead', lineCol(lineCounter, at));
 }
 
 function isEmpty(doc: Document.Parsed): boolean {

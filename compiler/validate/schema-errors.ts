@@ -44,11 +44,13 @@ export function schemaFindings(errors: readonly ErrorObject[], data: unknown, do
   const findings: Finding[] = [];
   const seen = new Set<string>();
   // A property-name error comes with a companion error for the same key; keep the clearer one.
+  const typeErrorAt = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
   const badNames = new Set(errors.filter((e) => e.keyword === 'propertyNames').map((e) => `${e.instancePath}/${String(e.params.propertyName)}`));
   for (const e of errors) {
     if (insideCombinator(e)) continue;
     if (e.instancePath.endsWith('/apiVersion') && e.instancePath.split('/').length === 2) continue; // reported by the kind check
-    if (e.schemaPath.includes('/propertyNames/')) continue;
+    if (e.propertyName !== undefined) continue; // inside propertyNames: reported once, by the propertyNames error
+    if (e.keyword === 'enum' && typeErrorAt.has(e.instancePath)) continue; // the type error says it better
     const finding = toFinding(e, data, doc, badNames);
     if (!finding) continue;
     const key = `${finding.code}|${finding.path.join('\u0000')}`;
@@ -134,8 +136,8 @@ function toFinding(e: ErrorObject, data: unknown, doc: number, badNames: Set<str
   }
 }
 
+const articles: Record<string, string> = { integer: 'an integer', object: 'a mapping', array: 'a list', null: 'empty' };
+
 function article(type: string): string {
-  if (type === 'integer' || type === 'object' || type === 'array') return `an ${type === 'object' ? 'mapping' : type === 'array' ? 'list' : type}`;
-  if (type === 'null') return 'empty';
-  return `a ${type}`;
+  return articles[type] ?? `a ${type}`;
 }

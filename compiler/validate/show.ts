@@ -9,6 +9,7 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'string') return `\`${show(value)}\``;
   if (typeof value === 'number' || typeof value === 'boolean') return `\`${String(value)}\``;
   if (Array.isArray(value)) return 'a list';
+  if (value instanceof Uint8Array) return 'binary data';
   return 'a mapping';
 }
 
