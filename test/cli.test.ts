@@ -1,0 +1,155 @@
+import { spawnSync } from 'node:child_process';
+import { cp, readFile, writeFile, mkdir } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import AjvDraft04 from 'ajv-draft-04';
+import { describe, expect, it } from 'vitest';
+import { cli, readTree, tempDir, writeTree } from './support/estate.js';
+
+const repo = join(import.meta.dirname, '..');
+const bundled = join(repo, 'contracts');
+const broken = join(repo, 'test', 'cases', 'many-errors', 'contracts');
+const warnings = join(repo, 'test', 'cases', 'warnings-pass', 'contracts');
+
+async function estate(from: string): Promise<string> {
+  const dir = await tempDir();
+  await cp(from, join(dir, 'contracts'), { recursive: true });
+  return dir;
+}
+
+describe('exit codes', () => {
+  it('0 for a clean estate, 1 for errors, 2 for usage errors', async () => {
+    expect((await cli(['check'], await estate(bundled))).code).toBe(0);
+    expect((await cli(['check'], await estate(broken))).code).toBe(1);
+    const dir = await estate(bundled);
+    for (const args of [['nope'], ['check', '--format', 'xml'], ['check', '--bogus'], ['check', 'missing-dir'], ['check', 'a', 'b'], ['check', '--max-warnings', 'many'], []]) {
+      const run = await cli(args, dir);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.stderr + run.stdout).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('passes warnings unless --max-warnings is exceeded', async () => {
+    const dir = await estate(warnings);
+    expect((await cli(['check'], dir)).code).toBe(0);
+    expect((await cli(['check', '--max-warnings', '3'], dir)).code).toBe(0);
+    const over = await cli(['check', '--max-warnings', '2'], dir);
+    expect(over.code).toBe(1);
+    expect(over.stderr).toContain('3 warnings, more than --max-warnings 2');
+  });
+
+  it('answers --help on every command and --version', async () => {
+    const dir = await tempDir();
+    const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { version: string };
+    expect((await cli(['--version'], dir)).stdout).toBe(`${pkg.version}\n`);
+    for (const args of [['--help'], ['check', '--help'], ['compile', '-h']]) {
+      const run = await cli(args, dir);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^Usage: callgate/);
+    }
+  });
+});
+
+describe('formats', () => {
+  it('stylish groups by file, colours only when asked', async () => {
+    const dir = await estate(broken);
+    const plain = await cli(['check'], dir);
+    expect(plain.stdout).toContain('contracts/shop/frontend.yaml\n  16:3   error  unknown field `portz`');
+    expect(plain.stdout).toMatch(/✖ 11 problems \(11 errors, 0 warnings\)\n$/);
+    expect(plain.stdout).not.toContain('\u001b[');
+    expect((await cli(['check'], dir, { FORCE_COLOR: '1' })).stdout).toContain('\u001b[31m');
+    expect((await cli(['check'], dir, { FORCE_COLOR: '1', NO_COLOR: '1' })).stdout).not.toContain('\u001b[');
+  });
+
+  it('sarif is valid SARIF 2.1.0 with relative URIs and a rule per code', async () => {
+    const run = await cli(['check', '--format', 'sarif'], await estate(broken));
+    const log = JSON.parse(run.stdout) as { runs: { tool: { driver: { rules: { id: string }[] } }; results: { ruleId: string; ruleIndex: number; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number } } }[] }[] }[] };
+    const require = createRequire(import.meta.url);
+    const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8')) as object;
+    const ajv = new AjvDraft04.default({ allErrors: true, strict: false, unicodeRegExp: false });
+    const validate = ajv.compile(schema);
+    expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
+    const [runOut] = log.runs;
+    expect(runOut!.results).toHaveLength(11);
+    for (const r of runOut!.results) {
+      expect(runOut!.tool.driver.rules[r.ruleIndex]!.id).toBe(r.ruleId);
+      const loc = r.locations[0]!.physicalLocation;
+      expect(loc.artifactLocation.uri).toMatch(/^contracts\//);
+      expect(loc.region.startLine).toBeGreaterThan(0);
+    }
+  });
+
+  it('github writes one escaped workflow command per diagnostic', async () => {
+    const dir = await tempDir();
+    await writeTree(join(dir, 'contracts, odd: name'), {
+      'platform.yaml': readFileSync(join(repo, 'test/diagnostics/platform.yaml')),
+      'x.yaml': 'apiVersion: callgate.dev/v1alpha1\nkind: ServiceContract\nmetadata: {name: api, namespace: apps, owner: "100%\\nfake"}\nspec: {workload: {platform: eks, cluster: cluster-a}}\n',
+    });
+    const run = await cli(['check', 'contracts, odd: name', '--format', 'github'], dir);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^::error file=contracts%2C odd%3A name\/x\.yaml,line=3,col=\d+,endLine=3,endColumn=\d+,title=callgate schema-format::/);
+    expect(lines[0]).toContain('100%25\\nfake');
+  });
+
+  it('json carries positions, codes and JSON paths', async () => {
+    const run = await cli(['check', '--format', 'json'], await estate(broken));
+    const first = (JSON.parse(run.stdout) as Record<string, unknown>[]).find((d) => d.code === 'schema-type');
+    expect(first).toEqual({ file: 'contracts/shop/frontend.yaml', line: 19, column: 13, endLine: 19, endColumn: 19, severity: 'error', code: 'schema-type', message: '`spec.ports[0].port` must be an integer, not the string `8080`', path: 'spec.ports[0].port', pathSegments: ['spec', 'ports', 0, 'port'] });
+  });
+});
+
+describe('compile output', () => {
+  it('writes out/ and --check finds it current, then stale after a change', async () => {
+    const dir = await estate(bundled);
+    expect((await cli(['compile'], dir)).code).toBe(0);
+    expect((await cli(['compile', '--check'], dir)).code).toBe(0);
+    await writeFile(join(dir, 'out', 'graph.json'), '{}\n');
+    await writeFile(join(dir, 'out', 'extra.txt'), 'x');
+    const stale = await cli(['compile', '--check'], dir);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain('differs  graph.json');
+    expect(stale.stderr).toContain('extra    extra.txt');
+  });
+
+  it('leaves an existing out/ untouched when the contracts have errors', async () => {
+    const dir = await estate(bundled);
+    await cli(['compile'], dir);
+    const before = await readTree(join(dir, 'out'));
+    await writeFile(join(dir, 'contracts', 'shop', 'frontend.yaml'), (await readFile(join(dir, 'contracts', 'shop', 'frontend.yaml'), 'utf8')).replace('port: 8080', 'port: -1'));
+    const run = await cli(['compile'], dir);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('nothing written; out/ is unchanged');
+    expect(await readTree(join(dir, 'out'))).toEqual(before);
+  });
+
+  it('replaces out/ whole, removing files it no longer generates', async () => {
+    const dir = await estate(bundled);
+    await mkdir(join(dir, 'out', 'stale'), { recursive: true });
+    await writeFile(join(dir, 'out', 'graph.json'), '{}');
+    await writeFile(join(dir, 'out', 'stale', 'old.yaml'), 'x');
+    expect((await cli(['compile'], dir)).code).toBe(0);
+    expect(Object.keys(await readTree(join(dir, 'out')))).toEqual(['graph.json']);
+  });
+
+  it('refuses to replace a directory that is not a callgate output', async () => {
+    const dir = await estate(bundled);
+    await writeTree(join(dir, 'src'), { 'main.ts': 'precious' });
+    const run = await cli(['compile', '--out', 'src'], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('refusing to replace');
+    expect(await readFile(join(dir, 'src', 'main.ts'), 'utf8')).toBe('precious');
+  });
+
+  it('writes the same bytes whatever the time zone and locale', async () => {
+    const outputs = new Set<string>();
+    for (const env of [{ TZ: 'UTC', LANG: 'C', LC_ALL: 'C' }, { TZ: 'Pacific/Kiritimati', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8' }, { TZ: 'America/St_Johns', LANG: 'de_DE.UTF-8', LC_ALL: 'de_DE.UTF-8' }]) {
+      const dir = await estate(bundled);
+      const run = spawnSync(process.execPath, [join(repo, 'bin', 'callgate.js'), 'compile'], { cwd: dir, env: { ...process.env, ...env }, encoding: 'utf8' });
+      expect(run.status, run.stderr).toBe(0);
+      outputs.add(JSON.stringify(await readTree(join(dir, 'out'))));
+    }
+    expect(outputs.size).toBe(1);
+  });
+});
