@@ -66,7 +66,7 @@ export interface ContractSpec {
   /**
    * Who may call this service. Nothing else may (deny by default); an empty or absent list denies every caller.
    *
-   * @maxItems 500
+   * @maxItems 10000
    */
   callers?: Caller[];
   /**

@@ -1,0 +1,86 @@
+// Synthetic estates for the benchmark: fan-in follows a power law (a few services are called by
+// many), and cluster sizes are chosen so that about a third of service-to-service edges cross
+// clusters and so travel over VPC Lattice.
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+
+function rng(seed) {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);
+}
+
+const platform = {
+  apiVersion: 'callgate.dev/v1alpha1',
+  kind: 'Platform',
+  metadata: { name: 'bench' },
+  spec: {
+    organizationId: 'o-a1b2c3d4e5',
+    clusters: [
+      { name: 'eks-main', platform: 'eks', account: '111111111111', region: 'us-west-2', vpc: 'vpc-0aaa1111', mesh: 'istio-sidecar' },
+      { name: 'eks-data', platform: 'eks', account: '222222222222', region: 'us-west-2', vpc: 'vpc-0bbb2222', mesh: 'istio-ambient' },
+      { name: 'ecs-jobs', platform: 'ecs', account: '222222222222', region: 'us-west-2', vpc: 'vpc-0ccc3333' },
+    ],
+    serviceNetworks: [{ name: 'bench-net', account: '111111111111', region: 'us-west-2', vpcs: ['vpc-0aaa1111', 'vpc-0bbb2222', 'vpc-0ccc3333'], authPolicy: 'organization' }],
+  },
+};
+
+/** Services and their callers; returns the contract documents. */
+export function generateEstate(count, seed = 42) {
+  const random = rng(seed);
+  const services = Array.from({ length: count }, (_, i) => {
+    // 2p(1-p) = 1/3 for p ≈ 0.21: a fifth of services outside the main cluster.
+    const r = random();
+    const cluster = r < 0.79 ? 'eks-main' : r < 0.93 ? 'eks-data' : 'ecs-jobs';
+    return { name: `svc-${String(i).padStart(5, '0')}`, namespace: `ns-${i % 40}`, cluster, callers: [], lattice: false };
+  });
+  // Zipf weights over a random ranking: rank k is called with weight 1/k.
+  const weights = services.map((_, k) => 1 / (k + 1) ** 1.1);
+  const total = weights.reduce((a, b) => a + b, 0);
+  const cumulative = [];
+  weights.reduce((acc, w, k) => (cumulative[k] = acc + w / total), 0);
+  const pick = () => {
+    const x = random();
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid] < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return services[lo];
+  };
+  for (const caller of services) {
+    const calls = 1 + Math.floor(random() * 4);
+    const seen = new Set([caller.name]);
+    for (let c = 0; c < calls; c++) {
+      const callee = pick();
+      if (seen.has(callee.name)) continue;
+      seen.add(callee.name);
+      callee.callers.push({ service: `${caller.namespace}/${caller.name}`, methods: ['GET', 'POST'].slice(0, 1 + (c % 2)), paths: [`/api/${c}/*`] });
+      if (caller.cluster !== callee.cluster || callee.cluster === 'ecs-jobs') callee.lattice = true;
+    }
+    if (random() < 0.05) caller.callers.push({ cidr: '10.50.0.0/16', ports: ['http'] });
+  }
+  return services.map((s, i) => ({
+    apiVersion: 'callgate.dev/v1alpha1',
+    kind: 'ServiceContract',
+    metadata: { name: s.name, namespace: s.namespace, owner: `team-${i % 25}`, labels: { tier: i % 3 ? 'backend' : 'edge' } },
+    spec: {
+      workload: { platform: s.cluster === 'ecs-jobs' ? 'ecs' : 'eks', cluster: s.cluster, iamRole: `arn:aws:iam::111111111111:role/${s.name}`, securityGroup: 'managed' },
+      ports: [{ name: 'http', port: 8080, protocol: 'http' }, { name: 'metrics', port: 9090, protocol: 'tcp' }],
+      ...(s.lattice ? { exposure: { lattice: { serviceNetwork: 'bench-net', targetPort: 'http', listener: { protocol: 'https' } } } } : {}),
+      callers: s.callers.map((c) => (c.service ? { ...c, ports: ['http'] } : c)),
+      resilience: { timeout: '2s', retries: { attempts: 2, perTryTimeout: '500ms', on: ['5xx', 'reset'] } },
+    },
+  }));
+}
+
+export async function writeEstate(dir, count) {
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(join(dir, 'teams'), { recursive: true });
+  await writeFile(join(dir, 'platform.yaml'), stringify(platform));
+  const docs = generateEstate(count);
+  await Promise.all(docs.map((d) => writeFile(join(dir, 'teams', `${d.metadata.name}.yaml`), stringify(d))));
+  return docs;
+}

@@ -1,0 +1,35 @@
+// One measurement in a fresh process: run a mode on a directory, print wall time and peak RSS.
+// Modes: `parse` (the baseline: read and parse the same YAML files), or CLI arguments.
+import { performance } from 'node:perf_hooks';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { main } from '../dist/cli/main.js';
+
+async function yamlFiles(dir) {
+  const out = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await yamlFiles(p)));
+    else if (/\.ya?ml$/.test(e.name)) out.push(p);
+  }
+  return out;
+}
+
+const [mode, ...args] = process.argv.slice(2);
+const start = performance.now();
+let code = 0;
+if (mode === 'parse') {
+  let docs = 0;
+  for (const file of (await yamlFiles(args[0])).sort()) {
+    for (const doc of parseAllDocuments(await readFile(file, 'utf8'))) {
+      doc.toJS();
+      docs++;
+    }
+  }
+  if (docs === 0) code = 1;
+} else {
+  code = await main([mode, ...args], { cwd: process.cwd(), stdout: () => {}, stderr: () => {}, stdoutIsTTY: false, env: {} });
+}
+const ms = performance.now() - start;
+process.stdout.write(`${JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024, code })}\n`);
