@@ -69,6 +69,7 @@ export const catalog = {
   'duplicate-caller': { severity: 'warning', summary: 'the same caller is listed twice; both entries are admitted', fix: 'merge the two entries' },
   'no-path': { severity: 'error', summary: 'a caller has no network path to the service', fix: 'export the service over VPC Lattice, enable `exposure.mesh`, or move the caller' },
   'port-not-exported': { severity: 'error', summary: 'a caller that arrives over VPC Lattice names a port Lattice does not forward to', fix: 'call the Lattice target port, or export that port' },
+  'passthrough-hides-identity': { severity: 'error', summary: 'a `tls-passthrough` Lattice listener admits only anonymous principals, so no caller identity can be enforced on it', fix: 'use an `https` listener (and an HTTP or gRPC target port), or reach the service over the mesh' },
   'caller-needs-iam-role': { severity: 'error', summary: 'a service that calls over VPC Lattice needs an IAM role to sign its requests with', fix: 'set `spec.workload.iamRole` in the caller\'s contract' },
   'network-vpc-mismatch': { severity: 'error', summary: 'a cluster that uses a service network is not in that network\'s `vpcs`', fix: 'add the cluster\'s VPC to the service network in the Platform document' },
   'network-region-mismatch': { severity: 'error', summary: 'a service network is regional; a cluster in another region cannot use it', fix: 'use a service network in the cluster\'s region' },

@@ -30,6 +30,11 @@ export function resolveCallers(callee: ServiceModel, callers: readonly Caller[],
       push('no-path', at(entry.service !== undefined ? 'service' : 'principal'), route.missing);
       return;
     }
+    if (route.path === 'lattice' && callee.exposure.lattice?.listener.protocol === 'tls-passthrough') {
+      // Lattice cannot see identities inside passthrough TLS: any policy would admit everyone.
+      push('passthrough-hides-identity', at(entry.service !== undefined ? 'service' : 'principal'), `\`${callee.name}\` is exported through a \`tls-passthrough\` listener, where VPC Lattice admits only anonymous principals, so this caller's identity cannot be enforced; use an \`https\` listener or reach \`${callee.name}\` over the mesh`);
+      return;
+    }
     const ports = resolvePorts(callee, entry, route.path, at, push);
     if (!ports) return;
     const key = callerKey(caller);
