@@ -7,7 +7,8 @@ import type { Source } from './load/source.js';
 import { buildModel } from './model/build.js';
 import type { Model } from './model/types.js';
 import { targets } from './targets/registry.js';
-import type { OutputFile } from './targets/target.js';
+import type { Manifest, OutputFile, Target } from './targets/target.js';
+import { layoutManifests } from './kubernetes/layout.js';
 import { checkContractShape } from './validate/checks/contract-shape.js';
 import { checkLatticeExposure } from './validate/checks/lattice-exposure.js';
 import { checkPlacement } from './validate/checks/placement.js';
@@ -64,15 +65,17 @@ export function runPipeline(sources: readonly Source[], options: PipelineOptions
   if (model && options.emit !== false) {
     const byDoc = new Map(documents.map((d) => [`${d.relPath}\u0000${d.indexInFile}`, d.index]));
     const out: OutputFile[] = [];
-    for (const target of targets) {
+    const manifests: Manifest[] = [];
+    for (const target of targets as readonly Target[]) {
       const result = target.emit(model);
       out.push(...result.files);
+      manifests.push(...result.manifests);
       for (const f of result.findings) {
         const doc = byDoc.get(`${f.source.file}\u0000${f.source.doc}`) ?? 0;
         diagnostics.push(resolveFinding({ code: f.code, message: f.message, doc, path: f.source.path, severity: f.severity, at: f.at }, documents));
       }
     }
-    files = out.sort((a, b) => compareStrings(a.path, b.path));
+    files = [...out, ...layoutManifests(manifests)].sort((a, b) => compareStrings(a.path, b.path));
   }
   diagnostics.sort(compareDiagnostics);
   const failed = diagnostics.some((d) => d.severity === 'error');

@@ -1,5 +1,5 @@
-import { readdirSync, existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, existsSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, jsonDiagnosticLines, readTree, tempDir, updateGolden, type JsonDiagnostic } from './support/estate.js';
 
@@ -15,16 +15,20 @@ describe.each(readdirSync(casesDir).sort())('case %s', (name) => {
     const run = await cli(['compile', 'contracts', '--out', outDir, '--format', 'json'], dir);
     const text = jsonDiagnosticLines(JSON.parse(run.stdout || '[]') as JsonDiagnostic[]);
     const produced = await readTree(outDir);
+    const expectedOut = join(expectedDir, 'out');
     if (updateGolden) {
       mkdirSync(expectedDir, { recursive: true });
       writeFileSync(join(expectedDir, 'diagnostics.txt'), text);
       writeFileSync(join(expectedDir, 'exit-code'), `${run.code}\n`);
-      if (produced['graph.json']) writeFileSync(join(expectedDir, 'graph.json'), produced['graph.json']);
+      rmSync(expectedOut, { recursive: true, force: true });
+      for (const [path, content] of Object.entries(produced)) {
+        mkdirSync(dirname(join(expectedOut, path)), { recursive: true });
+        writeFileSync(join(expectedOut, path), content);
+      }
     }
     expect(text).toBe(readFileSync(join(expectedDir, 'diagnostics.txt'), 'utf8'));
     expect(`${run.code}\n`).toBe(readFileSync(join(expectedDir, 'exit-code'), 'utf8'));
-    const expectedGraph = join(expectedDir, 'graph.json');
-    if (existsSync(expectedGraph)) expect(produced['graph.json']).toBe(readFileSync(expectedGraph, 'utf8'));
-    else expect(produced['graph.json']).toBeUndefined();
+    // The whole output tree, file for file: nothing missing, nothing extra, every byte.
+    expect(produced).toEqual(existsSync(expectedOut) ? await readTree(expectedOut) : {});
   });
 });

@@ -74,6 +74,13 @@ export const catalog = {
   'network-vpc-mismatch': { severity: 'error', summary: 'a cluster that uses a service network is not in that network\'s `vpcs`', fix: 'add the cluster\'s VPC to the service network in the Platform document' },
   'network-region-mismatch': { severity: 'error', summary: 'a service network is regional; a cluster in another region cannot use it', fix: 'use a service network in the cluster\'s region' },
   'source-vpc-not-associated': { severity: 'warning', summary: 'a principal\'s `sourceVpc` is not associated with the service network, so its requests cannot arrive', fix: 'add the VPC to the service network, or correct `sourceVpc`' },
+  'egress-host-unenforceable': { severity: 'warning', summary: 'an egress host has no address ranges, and NetworkPolicy cannot name hosts, so that egress stays blocked', fix: 'list the host\'s address ranges in `cidrs`' },
+  'l7-needs-mesh': { severity: 'error', summary: 'a mesh-path caller is limited by `methods` or `paths` in a cluster with no mesh, where nothing could enforce them', fix: 'remove `methods`/`paths`, or run the cluster with Istio (`mesh` in the Platform)' },
+  'lattice-plaintext': { severity: 'info', summary: 'VPC Lattice delivers plaintext with no mesh identity; the target port admits it from the Lattice ranges, and the Lattice auth policy checks callers', fix: 'nothing to do; this explains the PERMISSIVE port and the ipBlocks rule' },
+  'resilience-not-on-lattice': { severity: 'warning', summary: 'resilience settings apply on mesh paths only; callers over VPC Lattice do not get them', fix: 'accept it, or move those callers onto the mesh' },
+  'resilience-needs-http': { severity: 'warning', summary: '`timeout` and `retries` need an HTTP or gRPC port', fix: 'remove them, or declare the port\'s real protocol' },
+  'resilience-needs-mesh': { severity: 'warning', summary: 'resilience settings need a mesh; the service\'s cluster has none', fix: 'remove them, or run the cluster with Istio' },
+  'waypoint-binding': { severity: 'info', summary: 'an ambient service with layer-7 rules is served through a waypoint that its Kubernetes Service must name', fix: 'label the Service with `istio.io/use-waypoint: <service>-waypoint`' },
   'cidr-l7-ignored': { severity: 'warning', summary: 'an address-range caller is enforced at layers 3 and 4 only; its `methods` and `paths` are not enforced anywhere', fix: 'remove `methods`/`paths`, or give the caller an identity (`service` or `principal`)' },
 } as const satisfies Record<string, CodeInfo>;
 

@@ -6,6 +6,6 @@ export const graphTarget = {
   name: 'graph',
   summary: 'the resolved call graph, `graph.json`: the input of diff, explain and graph',
   emit(model: Model): TargetResult {
-    return { files: [{ path: 'graph.json', content: `${JSON.stringify(graphDocument(model), null, 2)}\n` }], findings: [] };
+    return { files: [{ path: 'graph.json', content: `${JSON.stringify(graphDocument(model), null, 2)}\n` }], manifests: [], findings: [] };
   },
 } as const satisfies Target;

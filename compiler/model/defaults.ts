@@ -3,3 +3,6 @@ export const defaultTrustDomain = 'cluster.local';
 export const defaultLatticeRanges = { ipv4: ['169.254.171.0/24'], ipv6: ['fd00:ec2:80::/64'] };
 export const defaultDns = { namespace: 'kube-system', podSelector: { 'k8s-app': 'kube-dns' } };
 export const defaultListenerPort = { http: 80, https: 443, 'tls-passthrough': 443 } as const;
+export const defaultIstiod = { namespace: 'istio-system', podSelector: { app: 'istiod' } };
+/** The cluster DNS domain of Kubernetes Service names (not the Istio trust domain). */
+export const clusterDomain = 'cluster.local';

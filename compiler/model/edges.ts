@@ -43,6 +43,10 @@ export function resolveCallers(callee: ServiceModel, callers: readonly Caller[],
       findings.push({ code: 'duplicate-caller', doc, path: at(), at: 'key', severity: 'warning', message: `this caller is also callers[${earlier}]; both entries are admitted, so merge them`, related: { doc, path: ['spec', 'callers', earlier], message: 'the first entry' } });
     } else seen.set(key, i);
     if (!checkL7(callee, entry, ports, at, push)) return;
+    if (route.path === 'mesh' && (entry.methods || entry.paths) && ctx.clusters.get(callee.cluster)?.mesh === 'none') {
+      push('l7-needs-mesh', at(entry.methods ? 'methods' : 'paths'), `cluster \`${callee.cluster}\` has no mesh, so nothing can enforce \`${entry.methods ? 'methods' : 'paths'}\` for this caller of \`${callee.name}\`; remove them or run the cluster with Istio`, true);
+      return;
+    }
     const cidr = caller.kind === 'cidr';
     if (cidr && (entry.methods || entry.paths)) {
       findings.push({ code: 'cidr-l7-ignored', doc, path: at(entry.methods ? 'methods' : 'paths'), at: 'key', severity: 'warning', message: `caller \`${entry.cidr ?? ''}\` is an address range, enforced at layers 3 and 4 only, so its \`methods\` and \`paths\` are not enforced; remove them or give the caller an identity` });

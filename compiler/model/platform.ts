@@ -1,7 +1,7 @@
 import type { Platform } from '../types/contract.generated.js';
 import { sortBy } from '../util/compare.js';
 import { sortedRecord } from '../util/records.js';
-import { defaultDns, defaultLatticeRanges, defaultTrustDomain } from './defaults.js';
+import { defaultDns, defaultIstiod, defaultLatticeRanges, defaultTrustDomain } from './defaults.js';
 import type { PlatformModel, SourceRef } from './types.js';
 
 export function buildPlatform(p: Platform, source: SourceRef): PlatformModel {
@@ -18,6 +18,7 @@ export function buildPlatform(p: Platform, source: SourceRef): PlatformModel {
       vpc: c.vpc,
       mesh: c.platform === 'eks' ? c.mesh ?? 'none' : 'none',
       ...(c.platform === 'eks' ? { dns: { namespace: c.dns?.namespace ?? defaultDns.namespace, podSelector: sortedRecord(c.dns?.podSelector ?? defaultDns.podSelector) } } : {}),
+      ...(c.platform === 'eks' && (c.mesh ?? 'none') !== 'none' ? { istiod: { namespace: c.istiod?.namespace ?? defaultIstiod.namespace, podSelector: sortedRecord(c.istiod?.podSelector ?? defaultIstiod.podSelector) } } : {}),
       ...(c.securityGroup ? { securityGroup: c.securityGroup } : {}),
     })),
     serviceNetworks: sortBy(s.serviceNetworks ?? [], (n) => n.name).map((n) => ({

@@ -20,6 +20,8 @@ export interface ClusterModel {
   mesh: MeshMode;
   /** EKS only. */
   dns?: { namespace: string; podSelector: Record<string, string> };
+  /** EKS clusters with a mesh only. */
+  istiod?: { namespace: string; podSelector: Record<string, string> };
   securityGroup?: string;
 }
 

@@ -17,8 +17,27 @@ export interface TargetFinding {
   at?: 'key' | 'value';
 }
 
+/** A Kubernetes object and where it goes: `out/kubernetes/<cluster>/<namespace>/<file>.yaml`. */
+export interface Manifest {
+  cluster: string;
+  namespace: string;
+  /** A service name, or `_namespace` for objects that belong to the namespace as a whole. */
+  file: string;
+  /** The contract the object was generated from, named in the file's header. */
+  source?: string;
+  object: KubernetesObject;
+}
+
+export interface KubernetesObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [field: string]: unknown;
+}
+
 export interface TargetResult {
   files: OutputFile[];
+  manifests: Manifest[];
   findings: TargetFinding[];
 }
 

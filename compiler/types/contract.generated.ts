@@ -440,6 +440,7 @@ export interface Cluster {
    */
   mesh?: 'istio-sidecar' | 'istio-ambient' | 'none';
   dns?: ClusterDns;
+  istiod?: ClusterIstiod;
   /**
    * The cluster security group. callgate adds the Lattice ingress rules for exported target ports of services without a managed group to it.
    */
@@ -458,6 +459,25 @@ export interface ClusterDns {
 /**
  * Labels of the DNS pods.
  */
+/**
+ * EKS clusters with a mesh only. Where the Istio control plane runs, so that default-deny egress still lets sidecars and waypoints reach it on port 15012. Default: namespace `istio-system`, pods `{app: istiod}`.
+ */
+export interface ClusterIstiod {
+  /**
+   * The istiod pods' namespace.
+   */
+  namespace: string;
+  podSelector: Selector1;
+}
+/**
+ * Labels of the istiod pods.
+ */
+export interface Selector1 {
+  /**
+   * A Kubernetes label value: at most 63 characters, letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit.
+   */
+  [k: string]: string;
+}
 /**
  * The ranges VPC Lattice traffic arrives from, for NetworkPolicy and Istio `ipBlocks` (security groups use the managed prefix lists instead). Default: IPv4 `169.254.171.0/24`, IPv6 `fd00:ec2:80::/64`.
  */

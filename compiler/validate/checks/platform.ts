@@ -31,7 +31,7 @@ export function checkPlatform(docs: ClassifiedDocuments, anyDocument: number | u
   findings.push(...duplicates((spec.serviceNetworks ?? []).map((n) => n.name), first.doc, 'serviceNetworks', 'duplicate-service-network', 'service network'));
   spec.clusters.forEach((c, i) => {
     if (c.platform !== 'ecs') return;
-    for (const field of ['mesh', 'dns'] as const) {
+    for (const field of ['mesh', 'dns', 'istiod'] as const) {
       if (c[field] !== undefined) {
         findings.push({ code: 'eks-only-field', doc: first.doc, path: ['spec', 'clusters', i, field], at: 'key', message: `\`${field}\` is for EKS clusters only, and \`${c.name}\` is ECS; remove it` });
       }

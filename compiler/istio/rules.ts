@@ -1,0 +1,70 @@
+import { usesWaypoint } from '../kubernetes/mesh.js';
+import { waypointName } from '../kubernetes/names.js';
+import type { ModelIndex } from '../model/query.js';
+import type { EdgeModel, ServiceModel } from '../model/types.js';
+
+export interface Operation {
+  ports: string[];
+  methods?: string[];
+  paths?: string[];
+}
+
+export interface AuthorizationRule {
+  from: { source: { principals?: string[]; ipBlocks?: string[] } }[];
+  to: { operation: Operation }[];
+}
+
+const ports = (numbers: Iterable<number>) => [...new Set(numbers)].sort((a, b) => a - b).map(String);
+
+function callerPrincipal(index: ModelIndex, e: EdgeModel): string | undefined {
+  return e.caller.kind === 'service' ? index.service(e.caller.service).meshPrincipal : undefined;
+}
+
+/** One rule per mesh caller: its identity, and exactly its ports, methods and paths. */
+function meshRules(index: ModelIndex, s: ServiceModel, withL7: boolean): AuthorizationRule[] {
+  const rules: AuthorizationRule[] = [];
+  for (const e of index.into(s.id)) {
+    const principal = callerPrincipal(index, e);
+    if (e.path !== 'mesh' || !principal) continue;
+    const operation: Operation = { ports: ports(e.ports.map((p) => p.port)) };
+    if (withL7 && e.methods) operation.methods = [...e.methods];
+    if (withL7 && e.paths) operation.paths = [...e.paths];
+    rules.push({ from: [{ source: { principals: [principal] } }], to: [{ operation }] });
+  }
+  return rules;
+}
+
+/** Plaintext arrivals, which have no mesh identity: VPC Lattice (from its ranges, to the target port) and CIDR callers. */
+function addressRules(index: ModelIndex, s: ServiceModel): AuthorizationRule[] {
+  const rules: AuthorizationRule[] = [];
+  if (s.exposure.lattice) {
+    const r = index.model.platform.latticeAddressRanges;
+    rules.push({ from: [{ source: { ipBlocks: [...r.ipv4, ...r.ipv6] } }], to: [{ operation: { ports: ports([s.exposure.lattice.targetPort.port]) } }] });
+  }
+  for (const e of index.into(s.id)) {
+    if (e.caller.kind === 'cidr') rules.push({ from: [{ source: { ipBlocks: [e.caller.cidr] } }], to: [{ operation: { ports: ports(e.ports.map((p) => p.port)) } }] });
+  }
+  return rules;
+}
+
+/** Sidecar mode: the workload's own proxy sees identities and requests, so one policy holds every rule. */
+export function sidecarRules(index: ModelIndex, s: ServiceModel): AuthorizationRule[] {
+  return [...meshRules(index, s, true), ...addressRules(index, s)];
+}
+
+/**
+ * Ambient mode, enforced by ztunnel: identities and ports only, never an L7 attribute (ztunnel
+ * would deny the traffic). With a waypoint, mesh calls arrive as the waypoint's identity.
+ */
+export function ztunnelRules(index: ModelIndex, s: ServiceModel): AuthorizationRule[] {
+  if (!usesWaypoint(index, s)) return [...meshRules(index, s, false), ...addressRules(index, s)];
+  const mesh = index.into(s.id).filter((e) => e.path === 'mesh' && callerPrincipal(index, e));
+  const waypoint = `${index.model.platform.trustDomain}/ns/${s.namespace}/sa/${waypointName(s)}`;
+  const viaWaypoint: AuthorizationRule[] = mesh.length === 0 ? [] : [{ from: [{ source: { principals: [waypoint] } }], to: [{ operation: { ports: ports(mesh.flatMap((e) => e.ports.map((p) => p.port))) } }] }];
+  return [...viaWaypoint, ...addressRules(index, s)];
+}
+
+/** Ambient mode, enforced by the waypoint: caller identities with their methods and paths. */
+export function waypointRules(index: ModelIndex, s: ServiceModel): AuthorizationRule[] {
+  return meshRules(index, s, true);
+}

@@ -1,0 +1,38 @@
+import { AuthorizationPolicy, PeerAuthentication } from '@kubernetes-models/istio/security.istio.io/v1';
+import type { ModelIndex } from '../model/query.js';
+import type { ServiceModel } from '../model/types.js';
+import type { KubernetesObject } from '../targets/target.js';
+import type { AuthorizationRule } from './rules.js';
+
+interface Meta {
+  name: string;
+  namespace: string;
+  labels: Record<string, string>;
+}
+
+/**
+ * An ALLOW policy. With no rules it denies everything, which is what a contract with no callers
+ * means; it is emitted all the same, since without any ALLOW policy Istio allows everything.
+ */
+export function allowPolicy(meta: Meta, attach: { selector: Record<string, string> } | { service: string }, rules: AuthorizationRule[]): KubernetesObject {
+  const target = 'selector' in attach ? { selector: { matchLabels: attach.selector } } : { targetRefs: [{ group: '', kind: 'Service', name: attach.service }] };
+  const policy = new AuthorizationPolicy({ metadata: meta, spec: { ...target, action: 'ALLOW', ...(rules.length > 0 ? { rules } : {}) } });
+  policy.validate();
+  return policy.toJSON() as KubernetesObject;
+}
+
+/**
+ * mTLS for the workload. Ports that receive plaintext by design (the Lattice target port, ports of
+ * CIDR callers) are PERMISSIVE when the workload is STRICT: the AuthorizationPolicy still admits
+ * only the declared address ranges there, and principals never match plaintext.
+ */
+export function peerAuthentication(meta: Meta, index: ModelIndex, s: ServiceModel): KubernetesObject {
+  const mode = s.mtls === 'strict' ? 'STRICT' : 'PERMISSIVE';
+  const plaintextPorts = new Set<number>();
+  if (s.exposure.lattice) plaintextPorts.add(s.exposure.lattice.targetPort.port);
+  for (const e of index.into(s.id)) if (e.caller.kind === 'cidr') for (const p of e.ports) plaintextPorts.add(p.port);
+  const portLevelMtls = mode === 'STRICT' && plaintextPorts.size > 0 ? Object.fromEntries([...plaintextPorts].sort((a, b) => a - b).map((p) => [String(p), { mode: 'PERMISSIVE' as const }])) : undefined;
+  const pa = new PeerAuthentication({ metadata: meta, spec: { selector: { matchLabels: s.podSelector ?? {} }, mtls: { mode }, ...(portLevelMtls ? { portLevelMtls } : {}) } });
+  pa.validate();
+  return pa.toJSON() as KubernetesObject;
+}

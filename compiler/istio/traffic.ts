@@ -1,0 +1,75 @@
+import { DestinationRule, VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1';
+import { clusterDomain } from '../model/defaults.js';
+import type { ServiceModel } from '../model/types.js';
+import type { KubernetesObject } from '../targets/target.js';
+
+interface Meta {
+  name: string;
+  namespace: string;
+  labels: Record<string, string>;
+}
+
+export const serviceHost = (s: ServiceModel) => `${s.name}.${s.namespace}.svc.${clusterDomain}`;
+const l7 = (s: ServiceModel) => s.ports.some((p) => p.protocol === 'http' || p.protocol === 'http2' || p.protocol === 'grpc');
+const versions = (s: ServiceModel) => [...new Set((s.exposure.lattice?.routes ?? []).flatMap((r) => r.backends.map((b) => b.version)))].sort();
+
+/** Connection pool and outlier detection from `resilience`, and one subset per routed version. */
+export function destinationRule(meta: Meta, s: ServiceModel): KubernetesObject | undefined {
+  const { circuitBreaker: cb, outlierDetection: od } = s.resilience;
+  const subsets = versions(s).map((v) => ({ name: v, labels: { version: v } }));
+  if (!cb && !od && subsets.length === 0) return undefined;
+  const connectionPool = cb && {
+    ...(cb.maxConnections !== undefined ? { tcp: { maxConnections: cb.maxConnections } } : {}),
+    ...(cb.maxPendingRequests !== undefined || cb.maxRequests !== undefined
+      ? { http: { ...(cb.maxPendingRequests !== undefined ? { http1MaxPendingRequests: cb.maxPendingRequests } : {}), ...(cb.maxRequests !== undefined ? { http2MaxRequests: cb.maxRequests } : {}) } }
+      : {}),
+  };
+  const dr = new DestinationRule({
+    metadata: meta,
+    spec: {
+      host: serviceHost(s),
+      ...(connectionPool || od ? { trafficPolicy: { ...(connectionPool ? { connectionPool } : {}), ...(od ? { outlierDetection: { ...od } } : {}) } } : {}),
+      ...(subsets.length > 0 ? { subsets } : {}),
+    },
+  });
+  dr.validate();
+  return dr.toJSON() as KubernetesObject;
+}
+
+/** Weights as whole percentages summing to 100 (largest remainder), as Istio expects. */
+export function percentages(weights: readonly number[]): number[] {
+  const total = weights.reduce((a, b) => a + b, 0);
+  const exact = weights.map((w) => (w * 100) / total);
+  const floors = exact.map(Math.floor);
+  let left = 100 - floors.reduce((a, b) => a + b, 0);
+  const order = exact.map((x, i) => ({ i, r: x - Math.floor(x) })).sort((a, b) => b.r - a.r || a.i - b.i);
+  for (const { i } of order) {
+    if (left-- <= 0) break;
+    floors[i] = (floors[i] ?? 0) + 1;
+  }
+  return floors;
+}
+
+/** Timeout, retries and weighted routes for HTTP and gRPC calls on mesh paths. */
+export function virtualService(meta: Meta, s: ServiceModel): KubernetesObject | undefined {
+  const { timeout, retries } = s.resilience;
+  const routes = s.exposure.lattice?.routes ?? [];
+  if (!l7(s) || (!timeout && !retries && routes.length === 0)) return undefined;
+  const host = serviceHost(s);
+  const policy = {
+    ...(timeout ? { timeout } : {}),
+    ...(retries ? { retries: { attempts: retries.attempts, ...(retries.perTryTimeout ? { perTryTimeout: retries.perTryTimeout } : {}), ...(retries.on.length > 0 ? { retryOn: retries.on.join(',') } : {}) } } : {}),
+  };
+  const http = [
+    ...routes.map((r) => {
+      const kept = r.backends.filter((b) => b.weight > 0);
+      const shares = percentages(kept.map((b) => b.weight));
+      const uri = r.path.endsWith('/*') ? { prefix: r.path.slice(0, -1) } : { exact: r.path };
+      return { name: `route-${r.path.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase() || 'root'}`, match: [{ uri }], route: kept.map((b, i) => ({ destination: { host, subset: b.version }, weight: shares[i] ?? 0 })), ...policy };
+    }),
+    { name: 'default', route: [{ destination: { host } }], ...policy },
+  ];
+  const vs = new VirtualService({ metadata: meta, spec: { hosts: [host], http } });
+  vs.validate();
+  return vs.toJSON() as KubernetesObject;
+}

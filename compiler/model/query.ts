@@ -1,0 +1,26 @@
+import type { ClusterModel, EdgeModel, Model, ServiceModel } from './types.js';
+
+/** Lookups over the model, built once per target run. */
+export interface ModelIndex {
+  model: Model;
+  service(id: string): ServiceModel;
+  cluster(name: string): ClusterModel;
+  /** Edges that reach the service, in model order. */
+  into(id: string): EdgeModel[];
+  /** Edges the service is the caller of, in model order. */
+  from(id: string): EdgeModel[];
+}
+
+export function indexModel(model: Model): ModelIndex {
+  const services = new Map(model.services.map((s) => [s.id, s]));
+  const clusters = new Map(model.platform.clusters.map((c) => [c.name, c]));
+  const edges = new Map(model.edges.map((e) => [e.id, e]));
+  const pick = (ids: readonly string[]) => ids.map((id) => edges.get(id) as EdgeModel);
+  return {
+    model,
+    service: (id) => services.get(id) as ServiceModel,
+    cluster: (name) => clusters.get(name) as ClusterModel,
+    into: (id) => pick(services.get(id)?.callers ?? []),
+    from: (id) => pick(services.get(id)?.calls ?? []),
+  };
+}
