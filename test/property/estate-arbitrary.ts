@@ -12,8 +12,9 @@ export const platformDoc = {
       { name: 'eks-a', platform: 'eks', account: '111111111111', region: 'us-west-2', vpc: 'vpc-0aaa1111', mesh: 'istio-sidecar' },
       { name: 'eks-b', platform: 'eks', account: '222222222222', region: 'us-west-2', vpc: 'vpc-0bbb2222', mesh: 'istio-ambient' },
       { name: 'ecs-c', platform: 'ecs', account: '222222222222', region: 'us-west-2', vpc: 'vpc-0ccc3333' },
+      { name: 'eks-n', platform: 'eks', account: '222222222222', region: 'us-west-2', vpc: 'vpc-0eee5555' },
     ],
-    serviceNetworks: [{ name: 'net', account: '111111111111', region: 'us-west-2', vpcs: ['vpc-0aaa1111', 'vpc-0bbb2222', 'vpc-0ccc3333', 'vpc-0ddd4444'] }],
+    serviceNetworks: [{ name: 'net', account: '111111111111', region: 'us-west-2', vpcs: ['vpc-0aaa1111', 'vpc-0bbb2222', 'vpc-0ccc3333', 'vpc-0ddd4444', 'vpc-0eee5555'] }],
   },
 };
 
@@ -21,7 +22,9 @@ const clusters = [
   { name: 'eks-a', platform: 'eks' },
   { name: 'eks-b', platform: 'eks' },
   { name: 'ecs-c', platform: 'ecs' },
+  { name: 'eks-n', platform: 'eks' },
 ] as const;
+const noMesh = new Set(['ecs-c', 'eks-n']);
 
 type Protocol = 'http' | 'http2' | 'grpc' | 'tcp' | 'tls';
 interface PortSpec { name: string; port: number; protocol: Protocol }
@@ -42,7 +45,9 @@ export interface GeneratedEstate {
 
 const serviceShape = fc.record({
   namespace: fc.constantFrom('apps', 'ops'),
-  cluster: fc.nat(2),
+  cluster: fc.nat(3),
+  timeout: fc.boolean(),
+  egress: fc.option(fc.constantFrom('198.51.100.0/24', '2001:db8:ff::/48'), { nil: undefined }),
   meshOff: fc.boolean(),
   extraPorts: fc.uniqueArray(fc.record({ protocol: fc.constantFrom<Protocol>('http2', 'grpc', 'tcp', 'tls') }), { maxLength: 2, selector: (p) => p.protocol }),
   exportAnyway: fc.boolean(),
@@ -67,9 +72,9 @@ type CallerShape = (typeof callerShape) extends fc.Arbitrary<infer T> ? T : neve
 
 function build(shapes: ServiceShape[], callerLists: CallerShape[][]): GeneratedEstate {
   const svcs = shapes.map((s, i) => {
-    const cluster = clusters[s.cluster % 3]!;
+    const cluster = clusters[s.cluster % 4]!;
     const ports: PortSpec[] = [{ name: 'http', port: 8080, protocol: 'http' }, ...s.extraPorts.map((p, j) => ({ name: `p${j}`, port: 9000 + j, protocol: p.protocol }))];
-    return { name: `svc-${i}`, namespace: s.namespace, id: `${s.namespace}/svc-${i}`, cluster, ports, mesh: cluster.platform === 'eks' && !s.meshOff, lattice: s.exportAnyway };
+    return { name: `svc-${i}`, namespace: s.namespace, id: `${s.namespace}/svc-${i}`, cluster, ports, mesh: cluster.platform === 'eks' && !s.meshOff, lattice: s.exportAnyway, timeout: s.timeout && !noMesh.has(cluster.name), egress: s.egress };
   });
   // First pass: route every caller; a callee that needs Lattice gets exported.
   const plans = svcs.map((callee, i) =>
@@ -89,7 +94,8 @@ function build(shapes: ServiceShape[], callerLists: CallerShape[][]): GeneratedE
       // Over Lattice only the target port (`http`) can be named.
       const named = path === 'lattice' || c.portChoice === 'first' ? ['http'] : c.portChoice === 'all' ? callee.ports.map((p) => p.name) : undefined;
       const effective = named ? callee.ports.filter((p) => named.includes(p.name)) : path === 'lattice' ? callee.ports.filter((p) => p.name === 'http') : callee.ports;
-      const l7 = effective.every((p) => p.protocol === 'http' || p.protocol === 'http2' || p.protocol === 'grpc') && kind !== 'cidr';
+      // Layer-7 limits on a mesh path need a mesh to enforce them (l7-needs-mesh).
+      const l7 = effective.every((p) => p.protocol === 'http' || p.protocol === 'http2' || p.protocol === 'grpc') && kind !== 'cidr' && !(path === 'mesh' && noMesh.has(callee.cluster.name));
       const grpc = effective.some((p) => p.protocol === 'grpc');
       const methods = l7 && c.methods ? (grpc ? ['POST'] : c.methods) : undefined;
       const paths = l7 && c.paths ? c.paths : undefined;
@@ -111,6 +117,8 @@ function build(shapes: ServiceShape[], callerLists: CallerShape[][]): GeneratedE
         ports: callee.ports,
         exposure: { ...(callee.cluster.platform === 'eks' ? { mesh: callee.mesh } : {}), ...(callee.lattice ? { lattice: { serviceNetwork: 'net', targetPort: 'http', listener: { protocol: 'http' } } } : {}) },
         callers: entries,
+        ...(callee.timeout ? { resilience: { timeout: '2s' } } : {}),
+        ...(callee.egress ? { egress: [{ host: 'api.example.com', port: 443, cidrs: [callee.egress] }] } : {}),
       },
     });
   });

@@ -1,0 +1,106 @@
+import { inCidr } from './cidr.js';
+
+// An evaluator of Kubernetes NetworkPolicy (networking.k8s.io/v1), from the API reference and
+// the concepts page: isolation per direction, union of policies, peers and ports as documented.
+
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] }[];
+}
+
+interface Peer {
+  podSelector?: LabelSelector;
+  namespaceSelector?: LabelSelector;
+  ipBlock?: { cidr: string; except?: string[] };
+}
+
+interface Port {
+  protocol?: 'TCP' | 'UDP' | 'SCTP';
+  port?: number | string;
+  endPort?: number;
+}
+
+export interface NetworkPolicyObject {
+  kind: string;
+  metadata: { name: string; namespace?: string };
+  spec: {
+    podSelector: LabelSelector;
+    policyTypes?: ('Ingress' | 'Egress')[];
+    ingress?: { from?: Peer[]; ports?: Port[] }[];
+    egress?: { to?: Peer[]; ports?: Port[] }[];
+  };
+}
+
+export interface Pod {
+  namespace: string;
+  labels: Record<string, string>;
+}
+
+export type Endpoint = { pod: Pod } | { ip: string };
+
+export interface Flow {
+  from: Endpoint;
+  to: Endpoint;
+  port: number;
+  protocol: 'TCP' | 'UDP';
+}
+
+export function selects(selector: LabelSelector | undefined, labels: Record<string, string>): boolean {
+  if (!selector) return true;
+  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (labels[k] !== v) return false;
+  for (const e of selector.matchExpressions ?? []) {
+    const has = Object.hasOwn(labels, e.key);
+    const value = labels[e.key];
+    if (e.operator === 'In' && !(has && (e.values ?? []).includes(value ?? ''))) return false;
+    if (e.operator === 'NotIn' && has && (e.values ?? []).includes(value ?? '')) return false;
+    if (e.operator === 'Exists' && !has) return false;
+    if (e.operator === 'DoesNotExist' && has) return false;
+  }
+  return true;
+}
+
+/** Namespaces carry the automatic `kubernetes.io/metadata.name` label. */
+const namespaceLabels = (name: string) => ({ 'kubernetes.io/metadata.name': name });
+
+function policyTypes(p: NetworkPolicyObject): ('Ingress' | 'Egress')[] {
+  // Absent or empty policyTypes default to Ingress, plus Egress only when egress rules exist
+  // (the API server checks len(spec.egress) != 0, so `egress: []` does not count).
+  if (p.spec.policyTypes && p.spec.policyTypes.length > 0) return p.spec.policyTypes;
+  return p.spec.egress && p.spec.egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
+}
+
+function peerMatches(peer: Peer, other: Endpoint, policyNamespace: string): boolean {
+  if (peer.ipBlock) {
+    if (!('ip' in other)) return false;
+    return inCidr(other.ip, peer.ipBlock.cidr) && !(peer.ipBlock.except ?? []).some((c) => inCidr(other.ip, c));
+  }
+  if (!('pod' in other)) return false;
+  const nsOk = peer.namespaceSelector ? selects(peer.namespaceSelector, namespaceLabels(other.pod.namespace)) : other.pod.namespace === policyNamespace;
+  return nsOk && selects(peer.podSelector, other.pod.labels);
+}
+
+function portMatches(ports: Port[] | undefined, port: number, protocol: string): boolean {
+  if (!ports || ports.length === 0) return true;
+  return ports.some((p) => {
+    if ((p.protocol ?? 'TCP') !== protocol) return false;
+    if (p.port === undefined) return true;
+    if (typeof p.port === 'string') return false; // named ports: the oracle's pods declare none
+    return p.endPort !== undefined ? port >= p.port && port <= p.endPort : port === p.port;
+  });
+}
+
+function allowedAt(policies: readonly NetworkPolicyObject[], pod: Pod, direction: 'Ingress' | 'Egress', other: Endpoint, port: number, protocol: string): boolean {
+  const isolating = policies.filter((p) => (p.metadata.namespace ?? 'default') === pod.namespace && selects(p.spec.podSelector, pod.labels) && policyTypes(p).includes(direction));
+  if (isolating.length === 0) return true;
+  return isolating.some((p) => {
+    const rules = direction === 'Ingress' ? (p.spec.ingress ?? []).map((r) => ({ peers: r.from, ports: r.ports })) : (p.spec.egress ?? []).map((r) => ({ peers: r.to, ports: r.ports }));
+    return rules.some((r) => (!r.peers || r.peers.length === 0 || r.peers.some((peer) => peerMatches(peer, other, p.metadata.namespace ?? 'default'))) && portMatches(r.ports, port, protocol));
+  });
+}
+
+/** A connection succeeds when the source may send it (egress) and the destination may receive it (ingress). */
+export function networkAllows(policies: readonly NetworkPolicyObject[], flow: Flow): boolean {
+  const egress = 'pod' in flow.from ? allowedAt(policies, flow.from.pod, 'Egress', flow.to, flow.port, flow.protocol) : true;
+  const ingress = 'pod' in flow.to ? allowedAt(policies, flow.to.pod, 'Ingress', flow.from, flow.port, flow.protocol) : true;
+  return egress && ingress;
+}
