@@ -1,0 +1,137 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import ts from 'typescript';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import { AuthorizationPolicy, PeerAuthentication } from '@kubernetes-models/istio/security.istio.io/v1';
+import { DestinationRule, VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1';
+import { Gateway } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1';
+import { describe, expect, it } from 'vitest';
+import type { OutputFile } from '../../compiler/targets/target.js';
+import { readTree, runFiles, tempDir, cli } from '../support/estate.js';
+
+const repo = join(import.meta.dirname, '..', '..');
+
+// Each kind callgate emits: the typed model that validates it against the upstream schema, and
+// the interface (generated from that schema) that the unknown-field check types it against.
+const kinds: Record<string, { validate: (o: object) => void; module: string; type: string }> = {
+  NetworkPolicy: { validate: (o) => new NetworkPolicy(o).validate(), module: 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy', type: 'INetworkPolicy' },
+  AuthorizationPolicy: { validate: (o) => new AuthorizationPolicy(o).validate(), module: '@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy', type: 'IAuthorizationPolicy' },
+  PeerAuthentication: { validate: (o) => new PeerAuthentication(o).validate(), module: '@kubernetes-models/istio/security.istio.io/v1/PeerAuthentication', type: 'IPeerAuthentication' },
+  DestinationRule: { validate: (o) => new DestinationRule(o).validate(), module: '@kubernetes-models/istio/networking.istio.io/v1/DestinationRule', type: 'IDestinationRule' },
+  VirtualService: { validate: (o) => new VirtualService(o).validate(), module: '@kubernetes-models/istio/networking.istio.io/v1/VirtualService', type: 'IVirtualService' },
+  Gateway: { validate: (o) => new Gateway(o).validate(), module: '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway', type: 'IGateway' },
+};
+
+type Obj = { kind: string; metadata: { name: string } };
+
+function manifestsOf(files: readonly OutputFile[] | Record<string, string>): Obj[] {
+  const list = Array.isArray(files) ? (files as OutputFile[]) : Object.entries(files).map(([path, content]) => ({ path, content }));
+  return list.filter((f) => f.path.includes('kubernetes/') && !f.path.endsWith('kustomization.yaml')).flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS() as Obj));
+}
+
+async function sampleObjects(): Promise<Obj[]> {
+  const bundled = manifestsOf(await readTree(join(repo, 'out')));
+  const cases = ['routing', 'warnings-pass'].flatMap((c) => manifestsOf(runFiles(Object.fromEntries(Object.entries(readTreeSync(join(repo, 'test/cases', c, 'contracts'))))).files ?? []));
+  return [...bundled, ...cases];
+}
+
+function readTreeSync(dir: string): Record<string, string> {
+  const out = execFileSync('find', [dir, '-type', 'f', '-name', '*.yaml'], { encoding: 'utf8' }).trim().split('\n');
+  return Object.fromEntries(out.map((p) => [p.slice(dir.length + 1), readFileSync(p, 'utf8')]));
+}
+
+/**
+ * Fields of each object that its kind's interface (generated from the upstream schema) does not
+ * declare. The walk follows the TypeScript checker: a key is known when any constituent of the
+ * (union or intersection) type at that place declares it or has an index signature.
+ */
+function unknownFieldErrors(objects: readonly Obj[]): string[] {
+  const dir = join(repo, 'node_modules', '.cache', 'callgate-unknown-fields');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'types.ts');
+  const used = Object.keys(kinds);
+  writeFileSync(file, used.map((k) => `import type { ${kinds[k]!.type} } from '${kinds[k]!.module}';\nexport declare const t${k}: ${kinds[k]!.type};`).join('\n'));
+  const program = ts.createProgram([file], { strict: true, noEmit: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, skipLibCheck: true, types: [] });
+  const checker = program.getTypeChecker();
+  const source = program.getSourceFile(file)!;
+  const typeOf = new Map<string, ts.Type>();
+  source.forEachChild((node) => {
+    if (ts.isVariableStatement(node)) for (const d of node.declarationList.declarations) typeOf.set(d.name.getText(source).slice(1), checker.getTypeAtLocation(d.name));
+  });
+  const flatten = (types: readonly ts.Type[]): ts.Type[] =>
+    types.flatMap((t) => (t.isUnion() || t.isIntersection() ? flatten(t.types) : t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null) ? [] : [t]));
+  const errors: string[] = [];
+  const walk = (types: ts.Type[], value: unknown, path: string) => {
+    if (value === null || typeof value !== 'object') return;
+    const parts = flatten(types);
+    if (Array.isArray(value)) {
+      const elements = parts.flatMap((t) => (checker.isArrayType(t) ? checker.getTypeArguments(t as ts.TypeReference).slice(0, 1) : []));
+      value.forEach((v, i) => walk(elements, v, `${path}[${i}]`));
+      return;
+    }
+    for (const [key, v] of Object.entries(value)) {
+      const next: ts.Type[] = [];
+      for (const t of parts) {
+        const prop = checker.getPropertyOfType(t, key);
+        if (prop) next.push(checker.getTypeOfSymbol(prop));
+        else {
+          const index = checker.getIndexTypeOfType(t, ts.IndexKind.String);
+          if (index) next.push(index);
+        }
+      }
+      if (next.length === 0) errors.push(`${path}.${key}`);
+      else walk(next, v, `${path}.${key}`);
+    }
+  };
+  for (const o of objects) {
+    const type = typeOf.get(o.kind);
+    if (!type) errors.push(`${o.kind}: no interface`);
+    else walk([type], o, `${o.kind}/${o.metadata.name}`);
+  }
+  return errors;
+}
+
+describe('emitted Kubernetes objects', () => {
+  it('are only kinds callgate knows, and each validates against its upstream schema', async () => {
+    const objects = await sampleObjects();
+    expect(objects.length).toBeGreaterThan(20);
+    for (const o of objects) {
+      expect(Object.keys(kinds)).toContain(o.kind);
+      expect(() => kinds[o.kind]!.validate(o), `${o.kind} ${o.metadata.name}`).not.toThrow();
+    }
+  });
+
+  it('carry no field their schema does not define', async () => {
+    const objects = await sampleObjects();
+    expect(unknownFieldErrors(objects)).toEqual([]);
+    // The check itself must be able to fail.
+    const first = objects.find((o) => o.kind === 'AuthorizationPolicy') as Obj & { spec: { rules?: object[] } };
+    const tampered = { ...first, spec: { ...first.spec, rules: [{ from: [{ source: { principal: ['x'] } }] }] } };
+    expect(unknownFieldErrors([tampered]).join()).toMatch(/principal/);
+  }, 120_000);
+
+  it('build with kubectl kustomize, one folder per cluster', async () => {
+    const which = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
+    if (which.error) {
+      if (process.env.CI === 'true') throw new Error('kubectl is required in CI to build the kustomizations');
+      return;
+    }
+    const clusters = Object.keys(await readTree(join(repo, 'out', 'kubernetes'))).filter((p) => p.endsWith('/kustomization.yaml')).map((p) => p.split('/')[0]!);
+    expect(clusters.sort()).toEqual(['cluster-a', 'cluster-b']);
+    for (const cluster of clusters) {
+      const built = execFileSync('kubectl', ['kustomize', join(repo, 'out', 'kubernetes', cluster)], { encoding: 'utf8' });
+      const fromFiles = manifestsOf(Object.fromEntries(Object.entries(await readTree(join(repo, 'out', 'kubernetes', cluster))).map(([p, c]) => [`kubernetes/${p}`, c])));
+      expect(parseAllDocuments(built).length).toBe(fromFiles.length);
+    }
+  });
+
+  it('are not produced for ECS services', async () => {
+    const dir = await tempDir();
+    await cli(['compile', join(repo, 'contracts'), '--out', join(dir, 'out')], dir);
+    const tree = Object.keys(await readTree(join(dir, 'out')));
+    expect(tree.filter((p) => p.includes('billing'))).toEqual([]);
+    expect(tree.filter((p) => p.includes('ecs-prod'))).toEqual([]);
+  });
+});
