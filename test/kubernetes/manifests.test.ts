@@ -21,7 +21,7 @@ const kinds: Record<string, { validate: (o: object) => void; module: string; typ
   PeerAuthentication: { validate: (o) => new PeerAuthentication(o).validate(), module: '@kubernetes-models/istio/security.istio.io/v1/PeerAuthentication', type: 'IPeerAuthentication' },
   DestinationRule: { validate: (o) => new DestinationRule(o).validate(), module: '@kubernetes-models/istio/networking.istio.io/v1/DestinationRule', type: 'IDestinationRule' },
   VirtualService: { validate: (o) => new VirtualService(o).validate(), module: '@kubernetes-models/istio/networking.istio.io/v1/VirtualService', type: 'IVirtualService' },
-  Gateway: { validate: (o) => new Gateway(o).validate(), module: '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway', type: 'IGateway' },
+  Gateway: { validate: (o) => new Gateway(o as ConstructorParameters<typeof Gateway>[0]).validate(), module: '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway', type: 'IGateway' },
 };
 
 type Obj = { kind: string; metadata: { name: string } };
