@@ -5,6 +5,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { main } from '../dist/cli/main.js';
+import { discoverSources } from '../dist/load/discover.js';
+import { runPipeline } from '../dist/pipeline.js';
+import { targets } from '../dist/targets/registry.js';
 
 async function yamlFiles(dir) {
   const out = [];
@@ -28,6 +31,16 @@ if (mode === 'parse') {
     }
   }
   if (docs === 0) code = 1;
+} else if (mode === 'targets') {
+  // The model once, then each target's emit on its own, so their costs can be told apart.
+  const { model } = runPipeline(await discoverSources(args[0], process.cwd()), { root: args[0], emit: false });
+  const perTarget = {};
+  for (const target of targets) {
+    const t = performance.now();
+    const result = target.emit(model);
+    perTarget[target.name] = { ms: performance.now() - t, files: result.files.length, manifests: result.manifests.length };
+  }
+  process.stdout.write(`${JSON.stringify({ perTarget })}\n`);
 } else {
   code = await main([mode, ...args], { cwd: process.cwd(), stdout: () => {}, stderr: () => {}, stdoutIsTTY: false, env: {} });
 }

@@ -37,6 +37,9 @@ for (const size of sizes) {
   const graph = JSON.parse(await readFile(join(work, `out-${size}`, 'graph.json'), 'utf8'));
   const share = (p) => `${p} ${((graph.edges.filter((e) => e.path === p).length / graph.edges.length) * 100).toFixed(0)}%`;
   lines.push(`|   ${docs.length} contracts, ${graph.edges.length} edges: ${['mesh', 'lattice', 'network'].map(share).join(', ')} | | | |`);
+  const split = spawnSync(process.execPath, [join(here, 'measure.mjs'), 'targets', dir], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const { perTarget } = JSON.parse(split.stdout.trim().split('\n')[0]);
+  for (const [name, t] of Object.entries(perTarget)) lines.push(`|   target ${name.padEnd(8)} emit: ${t.ms.toFixed(0)} ms, ${t.manifests} manifests, ${t.files} files | | | |`);
   if (size === 5000) {
     verdicts.push(`check at 5,000: ${(check.ms / base.ms).toFixed(2)}x the parse baseline (target ≤ 2x): ${check.ms / base.ms <= 2 ? 'met' : 'MISSED'}`);
     verdicts.push(`peak memory at 5,000: check ${check.maxRssMb.toFixed(0)} MB, compile ${compile.maxRssMb.toFixed(0)} MB (target < 500 MB): ${Math.max(check.maxRssMb, compile.maxRssMb) < 500 ? 'met' : 'MISSED'}`);

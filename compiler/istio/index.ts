@@ -3,7 +3,10 @@ import { labelsFor, objectName, waypointName } from '../kubernetes/names.js';
 import { indexModel, type ModelIndex } from '../model/query.js';
 import type { Model, ServiceModel } from '../model/types.js';
 import type { KubernetesObject, Manifest, Target, TargetFinding, TargetResult } from '../targets/target.js';
-import { sidecarRules, waypointRules, ztunnelRules } from './rules.js';
+import { sidecarRules, waypointRules, ztunnelRules, type AuthorizationRule } from './rules.js';
+
+/** The `maxItems` of `spec.rules` in the AuthorizationPolicy schema. */
+const maxRules = 512;
 import { allowPolicy, peerAuthentication } from './security.js';
 import { destinationRule, virtualService } from './traffic.js';
 import { waypointGateway } from './waypoint.js';
@@ -23,14 +26,20 @@ export const istioTarget = {
       const meta = (suffix = '') => ({ name: objectName(s, suffix), namespace: s.namespace, labels: labelsFor(s) });
       const add = (object: KubernetesObject | undefined) => object && manifests.push({ ...at, object });
       const selector = { selector: s.podSelector ?? {} };
+      // An oversized policy is reported and left out; the run then fails, so nothing partial ships.
+      const policy = (name: string, attach: Parameters<typeof allowPolicy>[1], rules: AuthorizationRule[]) => {
+        if (rules.length <= maxRules) return add(allowPolicy(meta(name), attach, rules));
+        findings.push({ code: 'istio-policy-too-large', source: { ...s.source, path: ['spec', 'callers'] }, at: 'key', message: `the Istio AuthorizationPolicy of \`${s.name}\` would need ${rules.length} rules, more than the ${maxRules} Istio accepts; give callers the same ports, methods and paths so that they share rules, or split the service` });
+        return undefined;
+      };
       add(peerAuthentication(meta(), index, s));
       if (mode === 'istio-sidecar') {
-        add(allowPolicy(meta(), selector, sidecarRules(index, s)));
+        policy('', selector, sidecarRules(index, s));
       } else {
-        add(allowPolicy(meta(), selector, ztunnelRules(index, s)));
+        policy('', selector, ztunnelRules(index, s));
         if (usesWaypoint(index, s)) {
           add(waypointGateway(waypointName(s), s.namespace, labelsFor(s)));
-          add(allowPolicy(meta('-waypoint'), { service: s.name }, waypointRules(index, s)));
+          policy('-waypoint', { service: s.name }, waypointRules(index, s));
         }
       }
       add(destinationRule(meta(), s));

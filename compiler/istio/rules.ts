@@ -20,18 +20,25 @@ function callerPrincipal(index: ModelIndex, e: EdgeModel): string | undefined {
   return e.caller.kind === 'service' ? index.service(e.caller.service).meshPrincipal : undefined;
 }
 
-/** One rule per mesh caller: its identity, and exactly its ports, methods and paths. */
+/**
+ * A rule per distinct operation, listing every mesh caller allowed exactly that: principals in
+ * one source are ORed, so callers with the same ports, methods and paths share a rule. This keeps
+ * hubs with hundreds of callers under the 512-rule limit of the AuthorizationPolicy schema.
+ */
 function meshRules(index: ModelIndex, s: ServiceModel, withL7: boolean): AuthorizationRule[] {
-  const rules: AuthorizationRule[] = [];
+  const byOperation = new Map<string, { operation: Operation; principals: string[] }>();
   for (const e of index.into(s.id)) {
     const principal = callerPrincipal(index, e);
     if (e.path !== 'mesh' || !principal) continue;
     const operation: Operation = { ports: ports(e.ports.map((p) => p.port)) };
     if (withL7 && e.methods) operation.methods = [...e.methods];
     if (withL7 && e.paths) operation.paths = [...e.paths];
-    rules.push({ from: [{ source: { principals: [principal] } }], to: [{ operation }] });
+    const key = JSON.stringify(operation);
+    const group = byOperation.get(key) ?? { operation, principals: [] };
+    if (!group.principals.includes(principal)) group.principals.push(principal);
+    byOperation.set(key, group);
   }
-  return rules;
+  return [...byOperation.values()].map((g) => ({ from: [{ source: { principals: g.principals.sort() } }], to: [{ operation: g.operation }] }));
 }
 
 /** Plaintext arrivals, which have no mesh identity: VPC Lattice (from its ranges, to the target port) and CIDR callers. */
@@ -41,9 +48,16 @@ function addressRules(index: ModelIndex, s: ServiceModel): AuthorizationRule[] {
     const r = index.model.platform.latticeAddressRanges;
     rules.push({ from: [{ source: { ipBlocks: [...r.ipv4, ...r.ipv6] } }], to: [{ operation: { ports: ports([s.exposure.lattice.targetPort.port]) } }] });
   }
+  // CIDR callers on the same ports share one rule: ipBlocks in a source are ORed.
+  const byPorts = new Map<string, string[]>();
   for (const e of index.into(s.id)) {
-    if (e.caller.kind === 'cidr') rules.push({ from: [{ source: { ipBlocks: [e.caller.cidr] } }], to: [{ operation: { ports: ports(e.ports.map((p) => p.port)) } }] });
+    if (e.caller.kind !== 'cidr') continue;
+    const key = ports(e.ports.map((p) => p.port)).join(',');
+    const blocks = byPorts.get(key) ?? [];
+    if (!blocks.includes(e.caller.cidr)) blocks.push(e.caller.cidr);
+    byPorts.set(key, blocks);
   }
+  for (const [key, blocks] of byPorts) rules.push({ from: [{ source: { ipBlocks: blocks.sort() } }], to: [{ operation: { ports: key.split(',') } }] });
   return rules;
 }
 
