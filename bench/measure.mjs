@@ -37,7 +37,7 @@ if (mode === 'parse') {
   const perTarget = {};
   for (const target of targets) {
     const t = performance.now();
-    const result = target.emit(model);
+    const result = target.emit(model, { output: true });
     perTarget[target.name] = { ms: performance.now() - t, files: result.files.length, manifests: result.manifests.length };
   }
   process.stdout.write(`${JSON.stringify({ perTarget })}\n`);

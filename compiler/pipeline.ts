@@ -29,8 +29,10 @@ export interface PipelineResult {
 export interface PipelineOptions {
   /** The contracts directory as shown to the user, for diagnostics about the directory itself. */
   root: string;
-  /** Skip the targets (check needs them for fidelity diagnostics; the model alone does not). */
+  /** Skip the targets entirely (the model alone). */
   emit?: boolean;
+  /** Run the targets for their findings only, building no output (`check`). */
+  findingsOnly?: boolean;
 }
 
 /** Load, validate, model and emit. Collects every problem; never throws on bad input. */
@@ -67,7 +69,7 @@ export function runPipeline(sources: readonly Source[], options: PipelineOptions
     const out: OutputFile[] = [];
     const manifests: Manifest[] = [];
     for (const target of targets as readonly Target[]) {
-      const result = target.emit(model);
+      const result = target.emit(model, { output: !options.findingsOnly });
       out.push(...result.files);
       manifests.push(...result.manifests);
       for (const f of result.findings) {
@@ -75,9 +77,9 @@ export function runPipeline(sources: readonly Source[], options: PipelineOptions
         diagnostics.push(resolveFinding({ code: f.code, message: f.message, doc, path: f.source.path, severity: f.severity, at: f.at }, documents));
       }
     }
-    files = [...out, ...layoutManifests(manifests)].sort((a, b) => compareStrings(a.path, b.path));
+    files = options.findingsOnly ? [] : [...out, ...layoutManifests(manifests)].sort((a, b) => compareStrings(a.path, b.path));
   }
   diagnostics.sort(compareDiagnostics);
   const failed = diagnostics.some((d) => d.severity === 'error');
-  return { diagnostics, documents, ...(model ? { model } : {}), ...(failed || !files ? {} : { files }) };
+  return { diagnostics, documents, ...(model ? { model } : {}), ...(failed || !files || options.findingsOnly ? {} : { files }) };
 }

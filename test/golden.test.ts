@@ -28,6 +28,9 @@ describe.each(readdirSync(casesDir).sort())('case %s', (name) => {
     }
     expect(text).toBe(readFileSync(join(expectedDir, 'diagnostics.txt'), 'utf8'));
     expect(`${run.code}\n`).toBe(readFileSync(join(expectedDir, 'exit-code'), 'utf8'));
+    // check builds no output but must find exactly what compile finds.
+    const checked = await cli(['check', 'contracts', '--format', 'json'], dir);
+    expect(jsonDiagnosticLines(JSON.parse(checked.stdout || '[]') as JsonDiagnostic[])).toBe(text);
     // The whole output tree, file for file: nothing missing, nothing extra, every byte.
     expect(produced).toEqual(existsSync(expectedOut) ? await readTree(expectedOut) : {});
   });

@@ -36,7 +36,7 @@ Exit codes: 0 written (or current), 1 errors or stale output, 2 usage or interna
     const maxWarnings = parseMaxWarnings(values['max-warnings']);
     const outDir = resolve(io.cwd, values.out ?? 'out');
     const shownOut = values.out ?? 'out';
-    const result = await runEstate(singleDir(positionals, 'compile'), io);
+    const result = await runEstate(singleDir(positionals, 'compile'), io, 'compile');
     const code = report(result.diagnostics, format, maxWarnings, io);
     if (code !== 0 || !result.files || !result.model) {
       io.stderr(`callgate: nothing written; ${shownOut}/ is unchanged\n`);

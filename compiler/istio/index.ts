@@ -2,7 +2,7 @@ import { hasResilience, meshOf, usesWaypoint } from '../kubernetes/mesh.js';
 import { labelsFor, objectName, waypointName } from '../kubernetes/names.js';
 import { indexModel, type ModelIndex } from '../model/query.js';
 import type { Model, ServiceModel } from '../model/types.js';
-import type { KubernetesObject, Manifest, Target, TargetFinding, TargetResult } from '../targets/target.js';
+import type { EmitOptions, KubernetesObject, Manifest, Target, TargetFinding, TargetResult } from '../targets/target.js';
 import { sidecarRules, waypointRules, ztunnelRules, type AuthorizationRule } from './rules.js';
 
 /** The `maxItems` of `spec.rules` in the AuthorizationPolicy schema. */
@@ -14,7 +14,7 @@ import { waypointGateway } from './waypoint.js';
 export const istioTarget = {
   name: 'istio',
   summary: 'Istio AuthorizationPolicy (sidecar, or ztunnel and waypoint in ambient), PeerAuthentication, DestinationRule and VirtualService',
-  emit(model: Model): TargetResult {
+  emit(model: Model, options: EmitOptions): TargetResult {
     const index = indexModel(model);
     const manifests: Manifest[] = [];
     const findings: TargetFinding[] = [];
@@ -25,25 +25,26 @@ export const istioTarget = {
       const at = { cluster: s.cluster, namespace: s.namespace, file: s.name, source: s.source.file };
       const meta = (suffix = '') => ({ name: objectName(s, suffix), namespace: s.namespace, labels: labelsFor(s) });
       const add = (object: KubernetesObject | undefined) => object && manifests.push({ ...at, object });
+      const build = <T>(make: () => T) => (options.output ? make() : undefined);
       const selector = { selector: s.podSelector ?? {} };
       // An oversized policy is reported and left out; the run then fails, so nothing partial ships.
       const policy = (name: string, attach: Parameters<typeof allowPolicy>[1], rules: AuthorizationRule[]) => {
-        if (rules.length <= maxRules) return add(allowPolicy(meta(name), attach, rules));
+        if (rules.length <= maxRules) return add(build(() => allowPolicy(meta(name), attach, rules)));
         findings.push({ code: 'istio-policy-too-large', source: { ...s.source, path: ['spec', 'callers'] }, at: 'key', message: `the Istio AuthorizationPolicy of \`${s.name}\` would need ${rules.length} rules, more than the ${maxRules} Istio accepts; give callers the same ports, methods and paths so that they share rules, or split the service` });
         return undefined;
       };
-      add(peerAuthentication(meta(), index, s));
+      add(build(() => peerAuthentication(meta(), index, s)));
       if (mode === 'istio-sidecar') {
         policy('', selector, sidecarRules(index, s));
       } else {
         policy('', selector, ztunnelRules(index, s));
         if (usesWaypoint(index, s)) {
-          add(waypointGateway(waypointName(s), s.namespace, labelsFor(s)));
+          add(build(() => waypointGateway(waypointName(s), s.namespace, labelsFor(s))));
           policy('-waypoint', { service: s.name }, waypointRules(index, s));
         }
       }
-      add(destinationRule(meta(), s));
-      add(virtualService(meta(), s));
+      add(build(() => destinationRule(meta(), s)));
+      add(build(() => virtualService(meta(), s)));
     }
     return { files: [], manifests, findings };
   },

@@ -2,14 +2,14 @@ import { defaultDenyName, labelsFor, managedBy, namespaceFile, objectName, waypo
 import { usesWaypoint } from '../kubernetes/mesh.js';
 import { indexModel } from '../model/query.js';
 import type { Model } from '../model/types.js';
-import type { Manifest, Target, TargetFinding, TargetResult } from '../targets/target.js';
+import type { EmitOptions, Manifest, Target, TargetFinding, TargetResult } from '../targets/target.js';
 import { egressRules, ingressRules, waypointRules } from './rules.js';
 import { defaultDeny, networkPolicy } from './policies.js';
 
 export const netpolTarget = {
   name: 'netpol',
   summary: 'Kubernetes NetworkPolicies: per EKS service ingress and egress, and a default deny per namespace',
-  emit(model: Model): TargetResult {
+  emit(model: Model, options: EmitOptions): TargetResult {
     const index = indexModel(model);
     const manifests: Manifest[] = [];
     const findings: TargetFinding[] = [];
@@ -18,8 +18,8 @@ export const netpolTarget = {
       if (s.platform !== 'eks') continue;
       const at = { cluster: s.cluster, namespace: s.namespace, file: s.name, source: s.source.file };
       namespaces.add(`${s.cluster}\u0000${s.namespace}`);
-      manifests.push({ ...at, object: networkPolicy(objectName(s), s.namespace, labelsFor(s), s.podSelector ?? {}, ingressRules(index, s), egressRules(index, s)) });
-      if (usesWaypoint(index, s)) {
+      if (options.output) manifests.push({ ...at, object: networkPolicy(objectName(s), s.namespace, labelsFor(s), s.podSelector ?? {}, ingressRules(index, s), egressRules(index, s)) });
+      if (options.output && usesWaypoint(index, s)) {
         const w = waypointRules(index, s);
         manifests.push({ ...at, object: networkPolicy(objectName(s, '-waypoint'), s.namespace, labelsFor(s), waypointPodLabels(s), w.ingress, w.egress) });
       }
@@ -29,7 +29,7 @@ export const netpolTarget = {
         }
       });
     }
-    for (const key of [...namespaces].sort()) {
+    for (const key of options.output ? [...namespaces].sort() : []) {
       const [cluster = '', namespace = ''] = key.split('\u0000');
       manifests.push({ cluster, namespace, file: namespaceFile, object: defaultDeny(defaultDenyName, namespace, { ...managedBy }) });
     }

@@ -41,9 +41,14 @@ export interface TargetResult {
   findings: TargetFinding[];
 }
 
+export interface EmitOptions {
+  /** False for `check`: report findings, build no files or objects (they cost most of the memory). */
+  output: boolean;
+}
+
 /** Every target has this shape and reads only the model. */
 export interface Target {
   name: string;
   summary: string;
-  emit(model: Model): TargetResult;
+  emit(model: Model, options: EmitOptions): TargetResult;
 }

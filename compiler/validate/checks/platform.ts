@@ -29,6 +29,11 @@ export function checkPlatform(docs: ClassifiedDocuments, anyDocument: number | u
   const spec = first.value.spec;
   findings.push(...duplicates(spec.clusters.map((c) => c.name), first.doc, 'clusters', 'duplicate-cluster', 'cluster'));
   findings.push(...duplicates((spec.serviceNetworks ?? []).map((n) => n.name), first.doc, 'serviceNetworks', 'duplicate-service-network', 'service network'));
+  (spec.serviceNetworks ?? []).forEach((n, i) => {
+    if (n.authPolicy === 'organization' && !spec.organizationId) {
+      findings.push({ code: 'organization-id-required', doc: first.doc, path: ['spec', 'serviceNetworks', i, 'authPolicy'], message: `service network \`${n.name}\` admits only the organization's principals, but the Platform has no \`organizationId\`; set \`spec.organizationId\` or use \`authenticated\`` });
+    }
+  });
   spec.clusters.forEach((c, i) => {
     if (c.platform !== 'ecs') return;
     for (const field of ['mesh', 'dns', 'istiod'] as const) {
