@@ -1,6 +1,6 @@
 import { usesWaypoint } from '../kubernetes/mesh.js';
 import { waypointName } from '../kubernetes/names.js';
-import type { ModelIndex } from '../model/query.js';
+import { latticeRanges, type ModelIndex } from '../model/query.js';
 import type { EdgeModel, ServiceModel } from '../model/types.js';
 
 export interface Operation {
@@ -45,8 +45,7 @@ function meshRules(index: ModelIndex, s: ServiceModel, withL7: boolean): Authori
 function addressRules(index: ModelIndex, s: ServiceModel): AuthorizationRule[] {
   const rules: AuthorizationRule[] = [];
   if (s.exposure.lattice) {
-    const r = index.model.platform.latticeAddressRanges;
-    rules.push({ from: [{ source: { ipBlocks: [...r.ipv4, ...r.ipv6] } }], to: [{ operation: { ports: ports([s.exposure.lattice.targetPort.port]) } }] });
+    rules.push({ from: [{ source: { ipBlocks: latticeRanges(index.model, s.region) } }], to: [{ operation: { ports: ports([s.exposure.lattice.targetPort.port]) } }] });
   }
   // CIDR callers on the same ports share one rule: ipBlocks in a source are ORed.
   const byPorts = new Map<string, string[]>();

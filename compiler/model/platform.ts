@@ -1,5 +1,5 @@
 import type { Platform } from '../types/contract.generated.js';
-import { sortBy } from '../util/compare.js';
+import { compareStrings, sortBy } from '../util/compare.js';
 import { sortedRecord } from '../util/records.js';
 import { defaultDns, defaultIstiod, defaultLatticeRanges, defaultTrustDomain } from './defaults.js';
 import type { PlatformModel, SourceRef } from './types.js';
@@ -30,8 +30,12 @@ export function buildPlatform(p: Platform, source: SourceRef): PlatformModel {
       ...(n.accessLogs ? { accessLogs: n.accessLogs } : {}),
     })),
     latticeAddressRanges: {
-      ipv4: [...(s.latticeAddressRanges?.ipv4 ?? defaultLatticeRanges.ipv4)],
-      ipv6: [...(s.latticeAddressRanges?.ipv6 ?? defaultLatticeRanges.ipv6)],
+      default: { ipv4: [...(s.latticeAddressRanges?.ipv4 ?? defaultLatticeRanges.ipv4)], ipv6: [...(s.latticeAddressRanges?.ipv6 ?? defaultLatticeRanges.ipv6)] },
+      regions: Object.fromEntries(
+        Object.entries(s.latticeAddressRanges?.regions ?? {})
+          .sort(([a], [b]) => compareStrings(a, b))
+          .map(([region, r]) => [region, { ipv4: [...(r.ipv4 ?? [])], ipv6: [...(r.ipv6 ?? [])] }]),
+      ),
     },
     source,
   };

@@ -1,5 +1,11 @@
 import type { ClusterModel, EdgeModel, Model, ServiceModel } from './types.js';
 
+/** The VPC Lattice source ranges in a region, IPv4 then IPv6. */
+export function latticeRanges(model: Model, region: string): string[] {
+  const r = model.platform.latticeAddressRanges.regions[region] ?? model.platform.latticeAddressRanges.default;
+  return [...r.ipv4, ...r.ipv6];
+}
+
 /** Lookups over the model, built once per target run. */
 export interface ModelIndex {
   model: Model;

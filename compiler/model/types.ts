@@ -40,8 +40,14 @@ export interface PlatformModel {
   organizationId?: string;
   clusters: ClusterModel[];
   serviceNetworks: ServiceNetworkModel[];
-  latticeAddressRanges: { ipv4: string[]; ipv6: string[] };
+  /** `default` applies to every region without an entry in `regions`. */
+  latticeAddressRanges: { default: LatticeRanges; regions: Record<string, LatticeRanges> };
   source: SourceRef;
+}
+
+export interface LatticeRanges {
+  ipv4: string[];
+  ipv6: string[];
 }
 
 export interface PortModel {

@@ -1,10 +1,9 @@
 import { ambientProbeSource, hbonePort, istiodPort, waypointPodLabels } from '../kubernetes/names.js';
 import { meshOf, usesWaypoint } from '../kubernetes/mesh.js';
-import type { ModelIndex } from '../model/query.js';
+import { latticeRanges, type ModelIndex } from '../model/query.js';
 import type { ServiceModel } from '../model/types.js';
 import { cidrs, podsIn, podsOf, tcp, type NetworkPolicyRule } from './peers.js';
 
-const allLattice = (index: ModelIndex) => [...index.model.platform.latticeAddressRanges.ipv4, ...index.model.platform.latticeAddressRanges.ipv6];
 
 /** Who may open connections to the service's pods, and on which ports, as NetworkPolicy can say it. */
 export function ingressRules(index: ModelIndex, s: ServiceModel): NetworkPolicyRule[] {
@@ -22,7 +21,7 @@ export function ingressRules(index: ModelIndex, s: ServiceModel): NetworkPolicyR
     }
   }
   // Lattice health checks and requests come from its address ranges, to the target port only.
-  if (s.exposure.lattice) rules.push({ peers: cidrs(allLattice(index)), ports: tcp([s.exposure.lattice.targetPort.port]) });
+  if (s.exposure.lattice) rules.push({ peers: cidrs(latticeRanges(index.model, s.region)), ports: tcp([s.exposure.lattice.targetPort.port]) });
   for (const e of index.into(s.id)) {
     if (e.caller.kind === 'cidr') rules.push({ peers: cidrs([e.caller.cidr]), ports: tcp(e.ports.map((p) => p.port)) });
   }
@@ -45,7 +44,7 @@ export function egressRules(index: ModelIndex, s: ServiceModel): NetworkPolicyRu
         rules.push({ peers: [podsOf(callee)], ports: tcp(cluster.mesh === 'istio-ambient' ? [...ports, hbonePort] : ports) });
       }
     } else if (e.path === 'lattice' && callee.exposure.lattice) {
-      rules.push({ peers: cidrs(allLattice(index)), ports: tcp([callee.exposure.lattice.listener.port]) });
+      rules.push({ peers: cidrs(latticeRanges(index.model, s.region)), ports: tcp([callee.exposure.lattice.listener.port]) });
     }
   }
   for (const egress of s.egress) {

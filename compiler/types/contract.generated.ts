@@ -479,9 +479,36 @@ export interface Selector1 {
   [k: string]: string;
 }
 /**
- * The ranges VPC Lattice traffic arrives from, for NetworkPolicy and Istio `ipBlocks` (security groups use the managed prefix lists instead). Default: IPv4 `169.254.171.0/24`, IPv6 `fd00:ec2:80::/64`.
+ * The ranges VPC Lattice traffic arrives from, for NetworkPolicy and Istio `ipBlocks` (security groups use the managed prefix lists instead). `ipv4` and `ipv6` apply to every region not listed under `regions`. Default: IPv4 `169.254.171.0/24`, IPv6 `fd00:ec2:80::/64`.
  */
 export interface LatticeAddressRanges {
+  /**
+   * IPv4 ranges.
+   *
+   * @maxItems 20
+   *
+   * Items: An IPv4 address range in CIDR notation with no host bits set, such as `10.50.0.0/16`.
+   */
+  ipv4?: string[];
+  /**
+   * IPv6 ranges.
+   *
+   * @maxItems 20
+   *
+   * Items: An IPv6 address range in CIDR notation with no host bits set, such as `fd00:ec2:80::/64`.
+   */
+  ipv6?: string[];
+  /**
+   * Ranges for particular regions, replacing `ipv4` and `ipv6` there, keyed by region code.
+   */
+  regions?: {
+    [k: string]: RegionLatticeRanges;
+  };
+}
+/**
+ * The VPC Lattice ranges of one region.
+ */
+export interface RegionLatticeRanges {
   /**
    * IPv4 ranges.
    *
@@ -512,7 +539,7 @@ export interface ServiceNetwork {
    */
   account: string;
   /**
-   * The service network's region. Only clusters in this region can use it.
+   * An AWS region code such as `us-west-2`.
    */
   region: string;
   /**

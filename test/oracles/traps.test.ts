@@ -109,3 +109,26 @@ it('trap 14: ambient L7 rules live on the waypoint; ztunnel admits only the wayp
   // Skipping the waypoint does not help: ztunnel admits only the waypoint's identity.
   expect(ambientAllows(aps(o), pas(o), w, get, {})).toBe(false);
 });
+
+describe('trap 6: Lattice traffic comes from its ranges; the target must admit them', () => {
+  const exported = contract('api', 'side', '  exposure: {lattice: {serviceNetwork: net}}\n');
+  it('the default ranges reach the target port, other addresses do not', () => {
+    const o = objects({ 'a.yaml': exported });
+    const flow = (ip: string, port: number) => ({ from: { ip }, to: pod('api'), port, protocol: 'TCP' as const });
+    expect(networkAllows(netpols(o), flow('169.254.171.7', 8080))).toBe(true);
+    expect(networkAllows(netpols(o), flow('fd00:ec2:80::7', 8080))).toBe(true);
+    expect(networkAllows(netpols(o), flow('169.254.171.7', 9999))).toBe(false);
+    expect(networkAllows(netpols(o), flow('169.254.172.7', 8080))).toBe(false);
+  });
+  it('a region with its own ranges uses those instead', () => {
+    const regional = platform.replace('  serviceNetworks:', '  latticeAddressRanges:\n    regions:\n      us-west-2: {ipv4: [10.99.0.0/24]}\n  serviceNetworks:');
+    const result = runFiles({ 'platform.yaml': regional, 'a.yaml': exported });
+    const o = (result.files ?? []).filter((f) => f.path.startsWith('kubernetes/') && !f.path.endsWith('kustomization.yaml')).flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS() as { kind: string }));
+    const flow = (ip: string) => ({ from: { ip }, to: pod('api'), port: 8080, protocol: 'TCP' as const });
+    expect(networkAllows(netpols(o), flow('10.99.0.7'))).toBe(true);
+    expect(networkAllows(netpols(o), flow('169.254.171.7'))).toBe(false);
+    const w = { namespace: 'ns-api', labels: { app: 'api' } };
+    expect(sidecarAllows(aps(o), pas(o), w, { sourceIp: '10.99.0.7', port: 8080, method: 'GET', path: '/', mtls: false })).toBe(true);
+    expect(sidecarAllows(aps(o), pas(o), w, { sourceIp: '169.254.171.7', port: 8080, method: 'GET', path: '/', mtls: false })).toBe(false);
+  });
+});
