@@ -1,7 +1,7 @@
 import { ambientProbeSource, hbonePort, istiodPort, waypointPodLabels } from '../kubernetes/names.js';
 import { meshOf, usesWaypoint } from '../kubernetes/mesh.js';
 import { latticeRanges, type ModelIndex } from '../model/query.js';
-import type { ServiceModel } from '../model/types.js';
+import type { ClusterModel, ServiceModel } from '../model/types.js';
 import { cidrs, podsIn, podsOf, tcp, type NetworkPolicyRule } from './peers.js';
 
 
@@ -29,12 +29,18 @@ export function ingressRules(index: ModelIndex, s: ServiceModel): NetworkPolicyR
   return rules;
 }
 
+/** What every pod under egress isolation needs: DNS, and istiod where it runs an Envoy (sidecar or waypoint). */
+function platformEgress(cluster: ClusterModel, runsEnvoy: boolean): NetworkPolicyRule[] {
+  const rules: NetworkPolicyRule[] = [];
+  if (cluster.dns) rules.push({ peers: [podsIn(cluster.dns.namespace, cluster.dns.podSelector)], ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] });
+  if (runsEnvoy && cluster.istiod) rules.push({ peers: [podsIn(cluster.istiod.namespace, cluster.istiod.podSelector)], ports: tcp([istiodPort]) });
+  return rules;
+}
+
 /** Where the service's pods may connect: its callees, DNS, the mesh control plane, declared egress. */
 export function egressRules(index: ModelIndex, s: ServiceModel): NetworkPolicyRule[] {
   const cluster = index.cluster(s.cluster);
-  const rules: NetworkPolicyRule[] = [];
-  if (cluster.dns) rules.push({ peers: [podsIn(cluster.dns.namespace, cluster.dns.podSelector)], ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] });
-  if (cluster.mesh === 'istio-sidecar' && cluster.istiod) rules.push({ peers: [podsIn(cluster.istiod.namespace, cluster.istiod.podSelector)], ports: tcp([istiodPort]) });
+  const rules = platformEgress(cluster, cluster.mesh === 'istio-sidecar');
   for (const e of index.from(s.id)) {
     const callee = index.service(e.callee);
     if (e.path === 'mesh') {
@@ -68,9 +74,7 @@ export function waypointRules(index: ModelIndex, s: ServiceModel): { ingress: Ne
   const cluster = index.cluster(s.cluster);
   const callers = index.into(s.id).filter((e) => e.path === 'mesh' && e.caller.kind === 'service');
   const ingress = dedupe(callers.map((e) => ({ peers: [podsOf(index.service(e.caller.kind === 'service' ? e.caller.service : ''))], ports: tcp([hbonePort]) })));
-  const egress: NetworkPolicyRule[] = [];
-  if (cluster.dns) egress.push({ peers: [podsIn(cluster.dns.namespace, cluster.dns.podSelector)], ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] });
-  if (cluster.istiod) egress.push({ peers: [podsIn(cluster.istiod.namespace, cluster.istiod.podSelector)], ports: tcp([istiodPort]) });
+  const egress = platformEgress(cluster, true);
   if (callers.length > 0) egress.push({ peers: [podsOf(s)], ports: tcp([hbonePort]) });
   return { ingress, egress };
 }
