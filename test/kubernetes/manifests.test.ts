@@ -6,7 +6,12 @@ import ts from 'typescript';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { AuthorizationPolicy, PeerAuthentication } from '@kubernetes-models/istio/security.istio.io/v1';
 import { DestinationRule, VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1';
-import { Gateway } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1';
+import { Gateway, GRPCRoute, HTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1';
+import { TLSRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1alpha2';
+import { Namespace } from 'kubernetes-models/v1';
+import { existsSync, readdirSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import type { OutputFile } from '../../compiler/targets/target.js';
 import { readTree, runFiles, tempDir, cli } from '../support/estate.js';
@@ -22,7 +27,40 @@ const kinds: Record<string, { validate: (o: object) => void; module: string; typ
   DestinationRule: { validate: (o) => new DestinationRule(o).validate(), module: '@kubernetes-models/istio/networking.istio.io/v1/DestinationRule', type: 'IDestinationRule' },
   VirtualService: { validate: (o) => new VirtualService(o).validate(), module: '@kubernetes-models/istio/networking.istio.io/v1/VirtualService', type: 'IVirtualService' },
   Gateway: { validate: (o) => new Gateway(o as ConstructorParameters<typeof Gateway>[0]).validate(), module: '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway', type: 'IGateway' },
+  HTTPRoute: { validate: (o) => new HTTPRoute(o as ConstructorParameters<typeof HTTPRoute>[0]).validate(), module: '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute', type: 'IHTTPRoute' },
+  GRPCRoute: { validate: (o) => new GRPCRoute(o as ConstructorParameters<typeof GRPCRoute>[0]).validate(), module: '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/GRPCRoute', type: 'IGRPCRoute' },
+  TLSRoute: { validate: (o) => new TLSRoute(o as ConstructorParameters<typeof TLSRoute>[0]).validate(), module: '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1alpha2/TLSRoute', type: 'ITLSRoute' },
+  Namespace: { validate: (o) => new Namespace(o).validate(), module: 'kubernetes-models/v1/Namespace', type: 'INamespace' },
 };
+
+// Kinds no npm model covers: the AWS controllers' published CRDs, in ../shared/crds.
+const crdDir = join(repo, '..', 'shared', 'crds');
+type OpenApi = { type?: string; properties?: Record<string, OpenApi>; items?: OpenApi; additionalProperties?: OpenApi | boolean; 'x-kubernetes-preserve-unknown-fields'?: boolean };
+function crdSchemas(): Map<string, OpenApi> {
+  const out = new Map<string, OpenApi>();
+  if (!existsSync(crdDir)) return out;
+  for (const folder of readdirSync(crdDir).filter((f) => !f.includes('.'))) {
+    for (const file of readdirSync(join(crdDir, folder))) {
+      const crd = parseYaml(readFileSync(join(crdDir, folder, file), 'utf8')) as { spec: { names: { kind: string }; versions: { name: string; schema: { openAPIV3Schema: OpenApi } }[] } };
+      for (const v of crd.spec.versions) out.set(`${crd.spec.names.kind}/${v.name}`, v.schema.openAPIV3Schema);
+    }
+  }
+  return out;
+}
+
+function crdUnknownFields(schema: OpenApi, value: unknown, path: string, errors: string[]): void {
+  if (value === null || typeof value !== 'object' || schema['x-kubernetes-preserve-unknown-fields']) return;
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => schema.items && crdUnknownFields(schema.items, v, `${path}[${i}]`, errors));
+    return;
+  }
+  for (const [k, v] of Object.entries(value)) {
+    if (path === '' && k === 'metadata') continue; // ObjectMeta: the API server's, not the CRD's
+    const next = schema.properties?.[k] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
+    if (!next) errors.push(`${path}.${k}`);
+    else crdUnknownFields(next, v, `${path}.${k}`, errors);
+  }
+}
 
 type Obj = { kind: string; metadata: { name: string } };
 
@@ -33,7 +71,7 @@ function manifestsOf(files: readonly OutputFile[] | Record<string, string>): Obj
 
 async function sampleObjects(): Promise<Obj[]> {
   const bundled = manifestsOf(await readTree(join(repo, 'out')));
-  const cases = ['routing', 'warnings-pass'].flatMap((c) => manifestsOf(runFiles(Object.fromEntries(Object.entries(readTreeSync(join(repo, 'test/cases', c, 'contracts'))))).files ?? []));
+  const cases = ['routing', 'warnings-pass', 'lattice-controller'].flatMap((c) => manifestsOf(runFiles(Object.fromEntries(Object.entries(readTreeSync(join(repo, 'test/cases', c, 'contracts'))))).files ?? []));
   return [...bundled, ...cases];
 }
 
@@ -86,6 +124,7 @@ function unknownFieldErrors(objects: readonly Obj[]): string[] {
     }
   };
   for (const o of objects) {
+    if (!kinds[o.kind]) continue; // CRD kinds are walked against their CRD schema instead
     const type = typeOf.get(o.kind);
     if (!type) errors.push(`${o.kind}: no interface`);
     else walk([type], o, `${o.kind}/${o.metadata.name}`);
@@ -97,10 +136,32 @@ describe('emitted Kubernetes objects', () => {
   it('are only kinds callgate knows, and each validates against its upstream schema', async () => {
     const objects = await sampleObjects();
     expect(objects.length).toBeGreaterThan(20);
+    const crds = crdSchemas();
+    if (crds.size === 0) throw new Error(`the controllers' CRDs are missing: expected them in ${crdDir}`);
+    const ajv = new Ajv({ allErrors: true, strict: false });
     for (const o of objects) {
-      expect(Object.keys(kinds)).toContain(o.kind);
-      expect(() => kinds[o.kind]!.validate(o), `${o.kind} ${o.metadata.name}`).not.toThrow();
+      const version = (o as Obj & { apiVersion: string }).apiVersion.split('/').pop();
+      const crd = crds.get(`${o.kind}/${version}`);
+      if (crd && o.kind !== 'Gateway' && !o.kind.endsWith('Route')) {
+        const validate = ajv.compile(crd);
+        expect(validate(o), `${o.kind} ${o.metadata.name}: ${JSON.stringify(validate.errors)}`).toBe(true);
+        const unknown: string[] = [];
+        crdUnknownFields(crd, o, '', unknown);
+        expect(unknown, `${o.kind} ${o.metadata.name}`).toEqual([]);
+      } else {
+        expect(Object.keys(kinds)).toContain(o.kind);
+        expect(() => kinds[o.kind]!.validate(o), `${o.kind} ${o.metadata.name}`).not.toThrow();
+      }
     }
+    expect(new Set(objects.map((o) => o.kind))).toEqual(new Set([...Object.keys(kinds), 'IAMAuthPolicy', 'TargetGroupPolicy']));
+  });
+
+  it('the CRD checks can fail', () => {
+    const crd = crdSchemas().get('IAMAuthPolicy/v1alpha1') as OpenApi;
+    const unknown: string[] = [];
+    crdUnknownFields(crd, { apiVersion: 'a', kind: 'IAMAuthPolicy', metadata: {}, spec: { policy: '{}', targetRef: { group: '', kind: 'HTTPRoute', name: 'x' }, polcy: 'typo' } }, '', unknown);
+    expect(unknown).toEqual(['.spec.polcy']);
+    expect(new Ajv({ strict: false }).compile(crd)({ apiVersion: 'a', kind: 'IAMAuthPolicy', metadata: {}, spec: { targetRef: { group: '', kind: 'HTTPRoute', name: 'x' } } })).toBe(false);
   });
 
   it('carry no field their schema does not define', async () => {
@@ -120,6 +181,7 @@ describe('emitted Kubernetes objects', () => {
     }
     const clusters = Object.keys(await readTree(join(repo, 'out', 'kubernetes'))).filter((p) => p.endsWith('/kustomization.yaml')).map((p) => p.split('/')[0]!);
     expect(clusters.sort()).toEqual(['cluster-a', 'cluster-b']);
+    expect(clusters.length).toBe(2);
     for (const cluster of clusters) {
       const built = execFileSync('kubectl', ['kustomize', join(repo, 'out', 'kubernetes', cluster)], { encoding: 'utf8' });
       const fromFiles = manifestsOf(Object.fromEntries(Object.entries(await readTree(join(repo, 'out', 'kubernetes', cluster))).map(([p, c]) => [`kubernetes/${p}`, c])));

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { anonymousPrincipal, runSimulation } from '@cloud-copilot/iam-simulate';
-import { stringify } from 'yaml';
+import { parse as parseYaml, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { EdgeModel, Model, ServiceModel } from '../../compiler/model/types.js';
 import { runFiles } from '../support/estate.js';
@@ -101,6 +101,12 @@ describe('VPC Lattice auth policies', () => {
           expect(text, y.id).toBeDefined();
           expect(text).not.toMatch(/"Principal":"\*"/);
           const service = JSON.parse(text as string) as object;
+          // On EKS the same policy travels in the controller's IAMAuthPolicy, byte for byte.
+          if (y.platform === 'eks') {
+            const manifest = files.get(`kubernetes/${y.cluster}/${y.namespace}/${y.name}.yaml`) ?? '';
+            const carried = manifest.split('\n---\n').map((d) => parseYaml(d) as { kind?: string; spec?: { policy?: string } }).find((d) => d.kind === 'IAMAuthPolicy');
+            expect(carried?.spec?.policy, y.id).toBe((text as string).trimEnd());
+          }
           for (const r of requestsFor(model, y)) {
             const verdict = (await simulatorAllows(service, y, r)) && (await simulatorAllows(network ?? undefined, y, r));
             if (verdict !== contractAllows(model, y, r, organization)) wrong.push(`${y.id} ${JSON.stringify(r)}: simulator ${verdict}`);

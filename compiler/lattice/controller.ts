@@ -1,0 +1,119 @@
+import { Namespace } from 'kubernetes-models/v1';
+import { Gateway, GRPCRoute, HTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1';
+import { TLSRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1alpha2';
+import { labelsFor, managedBy } from '../kubernetes/names.js';
+import type { LatticeModel, ServiceModel } from '../model/types.js';
+import type { KubernetesObject } from '../targets/target.js';
+
+// Manifests for the AWS Gateway API Controller, which turns them into VPC Lattice resources:
+// a Gateway is a service network (and associates its cluster's VPC), a route is a service.
+
+export const gatewayNamespace = 'callgate-lattice';
+const controllerGroup = 'application-networking.k8s.aws';
+const gatewayGroup = 'gateway.networking.k8s.io';
+
+export const routeKind = (l: LatticeModel): 'HTTPRoute' | 'GRPCRoute' | 'TLSRoute' =>
+  l.listener.protocol === 'tls-passthrough' ? 'TLSRoute' : l.targetPort.protocol === 'grpc' ? 'GRPCRoute' : 'HTTPRoute';
+
+/** One listener per protocol, port and certificate: a listener carries one certificate. */
+export function listenerName(l: LatticeModel): string {
+  const protocol = l.listener.protocol === 'tls-passthrough' ? 'tls' : l.listener.protocol;
+  const cert = l.certificateArn ? `-${l.certificateArn.slice(-12)}` : '';
+  return `${protocol}-${l.listener.port}${cert}`;
+}
+
+export function namespaceObject(): KubernetesObject {
+  const ns = new Namespace({ metadata: { name: gatewayNamespace, labels: { ...managedBy } } });
+  ns.validate();
+  return ns.toJSON() as KubernetesObject;
+}
+
+/** The service network as seen from one cluster; routes attach only from the namespaces listed. */
+export function gatewayObject(network: string, exports: readonly LatticeModel[], routeNamespaces: readonly string[]): KubernetesObject {
+  const listeners = new Map<string, LatticeModel>();
+  for (const l of exports) listeners.set(listenerName(l), l);
+  const gw = new Gateway({
+    metadata: { name: network, namespace: gatewayNamespace, labels: { ...managedBy } },
+    spec: {
+      gatewayClassName: 'amazon-vpc-lattice',
+      listeners: [...listeners.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, l]) => ({
+        name,
+        port: l.listener.port,
+        protocol: l.listener.protocol === 'tls-passthrough' ? 'TLS' : l.listener.protocol === 'https' ? 'HTTPS' : 'HTTP',
+        ...(l.listener.protocol === 'tls-passthrough' ? { tls: { mode: 'Passthrough' as const } } : {}),
+        ...(l.listener.protocol === 'https' ? { tls: { mode: 'Terminate' as const, ...(l.certificateArn ? { options: { [`${controllerGroup}/certificate-arn`]: l.certificateArn } } : {}) } } : {}),
+        allowedRoutes: {
+          namespaces: routeNamespaces.length === 0 ? { from: 'Same' as const } : { from: 'Selector' as const, selector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In' as const, values: [...routeNamespaces] }] } },
+        },
+      })),
+    },
+  });
+  gw.validate();
+  return gw.toJSON() as KubernetesObject;
+}
+
+/** The Lattice service: its custom domain, path rules with weighted versions, and a default rule. */
+export function routeObject(s: ServiceModel, l: LatticeModel): KubernetesObject {
+  const parentRefs = [{ group: gatewayGroup, kind: 'Gateway', name: l.serviceNetwork, namespace: gatewayNamespace, sectionName: listenerName(l) }];
+  const meta = { name: s.name, namespace: s.namespace, labels: labelsFor(s) };
+  const hostnames = l.customDomain ? [l.customDomain] : undefined;
+  const port = l.targetPort.port;
+  const backend = (name: string, weight?: number) => ({ name, port, ...(weight !== undefined ? { weight } : {}) });
+  const byVersion = (r: LatticeModel['routes'][number]) => r.backends.map((b) => backend(`${s.name}-${b.version}`, b.weight));
+  const kind = routeKind(l);
+  if (kind === 'TLSRoute') {
+    const route = new TLSRoute({ metadata: meta, spec: { parentRefs, hostnames: hostnames ?? [], rules: [{ backendRefs: [backend(s.name)] }] } });
+    route.validate();
+    return route.toJSON() as KubernetesObject;
+  }
+  if (kind === 'GRPCRoute') {
+    const rules = [
+      ...l.routes.map((r) => {
+        const [service = '', method] = r.path.slice(1).split('/');
+        return { matches: [{ method: { type: 'Exact' as const, service, ...(method && method !== '*' ? { method } : {}) } }], backendRefs: byVersion(r) };
+      }),
+      { backendRefs: [backend(s.name)] },
+    ];
+    const route = new GRPCRoute({ metadata: meta, spec: { parentRefs, ...(hostnames ? { hostnames } : {}), rules } });
+    route.validate();
+    return route.toJSON() as KubernetesObject;
+  }
+  const rules = [
+    ...l.routes.map((r) => ({
+      matches: [{ path: r.path.endsWith('/*') ? { type: 'PathPrefix' as const, value: r.path.slice(0, -2) || '/' } : { type: 'Exact' as const, value: r.path } }],
+      backendRefs: byVersion(r),
+    })),
+    { backendRefs: [backend(s.name)] },
+  ];
+  const route = new HTTPRoute({ metadata: meta, spec: { parentRefs, ...(hostnames ? { hostnames } : {}), rules } });
+  route.validate();
+  return route.toJSON() as KubernetesObject;
+}
+
+/** The service auth policy, attached to the route; the controller sets the service's auth type to AWS_IAM. */
+export function iamAuthPolicyObject(s: ServiceModel, l: LatticeModel, policy: string): KubernetesObject {
+  return {
+    apiVersion: `${controllerGroup}/v1alpha1`,
+    kind: 'IAMAuthPolicy',
+    metadata: { name: `callgate-${s.name}`, namespace: s.namespace, labels: labelsFor(s) },
+    spec: { targetRef: { group: gatewayGroup, kind: routeKind(l), name: s.name }, policy },
+  };
+}
+
+/** How Lattice talks to the targets: the target port's protocol, and a health check on it. */
+export function targetGroupPolicyObject(s: ServiceModel, l: LatticeModel): KubernetesObject {
+  const tcp = l.listener.protocol === 'tls-passthrough';
+  // gRPC targets speak HTTP/2; the controller ignores the version behind a GRPCRoute anyway.
+  const version = l.targetPort.protocol === 'http' ? 'HTTP1' : 'HTTP2';
+  return {
+    apiVersion: `${controllerGroup}/v1alpha1`,
+    kind: 'TargetGroupPolicy',
+    metadata: { name: `callgate-${s.name}`, namespace: s.namespace, labels: labelsFor(s) },
+    spec: {
+      targetRef: { group: '', kind: 'Service', name: s.name },
+      protocol: tcp ? 'TCP' : 'HTTP',
+      ...(tcp ? {} : { protocolVersion: version }),
+      healthCheck: { enabled: true, port: l.targetPort.port, ...(tcp ? {} : { protocol: 'HTTP' as const, protocolVersion: version }) },
+    },
+  };
+}
