@@ -1,0 +1,51 @@
+import { App, TerraformStack } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
+import { indexModel } from '../model/query.js';
+import type { Model, ServiceModel } from '../model/types.js';
+import { securityGroupRules } from '../security-groups/rules.js';
+import { latticeService } from './lattice-service.js';
+import { localBackend } from './backend.js';
+import { literal } from './literal.js';
+import { NetworkStack } from './network-stack.js';
+import { managedGroup, ruleResources } from './security-groups.js';
+import { networkStackName, ownerStackName, terraformServices } from './stack-plan.js';
+import { managedTags } from './tags.js';
+
+/**
+ * Every stack of the estate in one cdktf App. Provider endpoints and credentials are not set here:
+ * they come from the deploying environment (AWS_* variables), so the same stacks deploy to AWS or
+ * to an emulator. Only the region, from the Platform, is in the provider block.
+ */
+export function buildApp(model: Model, outdir: string): App {
+  const index = indexModel(model);
+  const app = new App({ outdir, stackTraces: false });
+  const ecsVpcsOf = (network: string) =>
+    [...new Set(model.services.filter((s) => s.platform === 'ecs' && (s.exposure.lattice?.serviceNetwork === network || index.from(s.id).some((e) => e.path === 'lattice' && index.service(e.callee).exposure.lattice?.serviceNetwork === network))).map((s) => s.vpc))].sort();
+  const networks = new Map(model.platform.serviceNetworks.map((n) => [n.name, new NetworkStack(app, networkStackName(n.name), n, model.platform.organizationId, ecsVpcsOf(n.name))]));
+  const stacks = new Map<string, TerraformStack>();
+  const stackFor = (s: ServiceModel) => {
+    const name = ownerStackName(s);
+    let stack = stacks.get(name);
+    if (!stack) {
+      stack = new TerraformStack(app, name);
+      localBackend(stack, name);
+      new AwsProvider(stack, 'aws', { region: s.region, defaultTags: [{ tags: { ...managedTags, owner: literal(s.owner) } }] });
+      stacks.set(name, stack);
+    }
+    return stack;
+  };
+  const services = terraformServices(index);
+  const groups = new Map<string, string>();
+  for (const s of model.services) {
+    if (s.securityGroup === 'managed') groups.set(s.id, managedGroup(stackFor(s), s).id);
+    else if (s.securityGroup) groups.set(s.id, literal(s.securityGroup));
+  }
+  for (const s of services) {
+    const l = s.exposure.lattice;
+    const network = l && networks.get(l.serviceNetwork);
+    if (s.platform === 'ecs' && l && network) latticeService(stackFor(s), index, s, l, network.network.arn);
+    const rules = securityGroupRules(index, s);
+    if (rules.length > 0) ruleResources(stackFor(s), index, s, rules, (id) => groups.get(id));
+  }
+  return app;
+}

@@ -1,0 +1,62 @@
+import type { Construct } from 'constructs';
+import { TerraformOutput } from 'cdktf';
+import { VpclatticeAuthPolicy } from '@cdktf/provider-aws/lib/vpclattice-auth-policy/index.js';
+import { VpclatticeListener } from '@cdktf/provider-aws/lib/vpclattice-listener/index.js';
+import { VpclatticeListenerRule } from '@cdktf/provider-aws/lib/vpclattice-listener-rule/index.js';
+import { VpclatticeService } from '@cdktf/provider-aws/lib/vpclattice-service/index.js';
+import { VpclatticeServiceNetworkServiceAssociation } from '@cdktf/provider-aws/lib/vpclattice-service-network-service-association/index.js';
+import { VpclatticeTargetGroup } from '@cdktf/provider-aws/lib/vpclattice-target-group/index.js';
+import { policyText } from '../lattice/policy-document.js';
+import { servicePolicy } from '../lattice/service-policy.js';
+import type { ModelIndex } from '../model/query.js';
+import type { LatticeModel, ServiceModel } from '../model/types.js';
+import { literal } from './literal.js';
+
+// Stands for the service's ARN while the policy text is escaped; `#` occurs in no identity or path.
+const arnPlaceholder = '#service-arn#';
+
+/** An ECS service's VPC Lattice service: target groups per version, listener, path rules, auth policy, association. */
+export function latticeService(scope: Construct, index: ModelIndex, s: ServiceModel, l: LatticeModel, networkArn: string): void {
+  const id = (suffix: string) => `${s.namespace}-${s.name}-${suffix}`;
+  const passthrough = l.listener.protocol === 'tls-passthrough';
+  const protocolVersion = l.targetPort.protocol === 'grpc' ? 'GRPC' : l.targetPort.protocol === 'http2' ? 'HTTP2' : 'HTTP1';
+  const targetGroup = (suffix: string) =>
+    new VpclatticeTargetGroup(scope, id(`tg-${suffix}`), {
+      name: literal(`${s.name}-${suffix}`),
+      type: 'IP',
+      config: { port: l.targetPort.port, protocol: passthrough ? 'TCP' : 'HTTP', vpcIdentifier: literal(s.vpc), ...(passthrough ? {} : { protocolVersion }) },
+    });
+  const defaultGroup = targetGroup('default');
+  new TerraformOutput(scope, id('tg-default-arn'), { value: defaultGroup.arn, description: `target group of ${s.id} for ECS` });
+  const versions = [...new Set(l.routes.flatMap((r) => r.backends.map((b) => b.version)))].sort();
+  const byVersion = new Map(versions.map((v) => [v, targetGroup(v)]));
+  for (const [v, group] of byVersion) new TerraformOutput(scope, id(`tg-${v}-arn`), { value: group.arn, description: `target group of ${s.id} version ${v} for ECS` });
+  const service = new VpclatticeService(scope, id('service'), {
+    name: literal(s.name),
+    authType: 'AWS_IAM',
+    ...(l.customDomain ? { customDomainName: literal(l.customDomain) } : {}),
+    ...(l.certificateArn ? { certificateArn: literal(l.certificateArn) } : {}),
+  });
+  const listener = new VpclatticeListener(scope, id('listener'), {
+    name: literal(`${l.listener.protocol}-${l.listener.port}`),
+    protocol: passthrough ? 'TLS_PASSTHROUGH' : l.listener.protocol.toUpperCase(),
+    port: l.listener.port,
+    serviceIdentifier: service.id,
+    defaultAction: { forward: [{ targetGroups: [{ targetGroupIdentifier: defaultGroup.id, weight: 100 }] }] },
+  });
+  l.routes.forEach((r, i) => {
+    const match = r.path.endsWith('/*') ? { prefix: literal(r.path.slice(0, -1)) } : { exact: literal(r.path) };
+    new VpclatticeListenerRule(scope, id(`rule-${i}`), {
+      name: literal(`route-${i}`),
+      serviceIdentifier: service.id,
+      listenerIdentifier: listener.listenerId,
+      priority: i + 1,
+      match: { httpMatch: { pathMatch: { match, caseSensitive: true } } },
+      action: { forward: { targetGroups: r.backends.map((b) => ({ targetGroupIdentifier: (byVersion.get(b.version) ?? defaultGroup).id, weight: b.weight })) } },
+    });
+  });
+  // The policy names the service by its real ARN; only the contract text in it is escaped.
+  const text = literal(policyText(servicePolicy(index, s, arnPlaceholder)));
+  new VpclatticeAuthPolicy(scope, id('auth-policy'), { resourceIdentifier: service.arn, policy: text.split(arnPlaceholder).join(service.arn) });
+  new VpclatticeServiceNetworkServiceAssociation(scope, id('association'), { serviceIdentifier: service.arn, serviceNetworkIdentifier: networkArn });
+}

@@ -1,0 +1,34 @@
+import { TerraformStack } from 'cdktf';
+import { localBackend } from './backend.js';
+import type { Construct } from 'constructs';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
+import { VpclatticeAccessLogSubscription } from '@cdktf/provider-aws/lib/vpclattice-access-log-subscription/index.js';
+import { VpclatticeAuthPolicy } from '@cdktf/provider-aws/lib/vpclattice-auth-policy/index.js';
+import { VpclatticeServiceNetwork } from '@cdktf/provider-aws/lib/vpclattice-service-network/index.js';
+import { VpclatticeServiceNetworkVpcAssociation } from '@cdktf/provider-aws/lib/vpclattice-service-network-vpc-association/index.js';
+import { networkPolicy } from '../lattice/network-policy.js';
+import { policyText } from '../lattice/policy-document.js';
+import type { ServiceNetworkModel } from '../model/types.js';
+import { literal } from './literal.js';
+import { managedTags } from './tags.js';
+
+/**
+ * A service network, its auth policy and access logs, and the association of ECS VPCs (EKS
+ * clusters associate theirs through the Gateway API Controller's Gateway).
+ */
+export class NetworkStack extends TerraformStack {
+  readonly network: VpclatticeServiceNetwork;
+
+  constructor(scope: Construct, name: string, n: ServiceNetworkModel, organizationId: string | undefined, ecsVpcs: readonly string[]) {
+    super(scope, name);
+    localBackend(this, name);
+    new AwsProvider(this, 'aws', { region: n.region, defaultTags: [{ tags: managedTags }] });
+    const policy = networkPolicy(n, organizationId);
+    this.network = new VpclatticeServiceNetwork(this, 'network', { name: literal(n.name), authType: policy ? 'AWS_IAM' : 'NONE' });
+    if (policy) new VpclatticeAuthPolicy(this, 'auth-policy', { resourceIdentifier: this.network.arn, policy: literal(policyText(policy)) });
+    if (n.accessLogs) new VpclatticeAccessLogSubscription(this, 'access-logs', { resourceIdentifier: this.network.arn, destinationArn: literal(n.accessLogs) });
+    for (const vpc of ecsVpcs) {
+      new VpclatticeServiceNetworkVpcAssociation(this, `vpc-${vpc}`, { serviceNetworkIdentifier: this.network.arn, vpcIdentifier: literal(vpc) });
+    }
+  }
+}

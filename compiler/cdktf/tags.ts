@@ -1,0 +1,1 @@
+export const managedTags = { 'managed-by': 'callgate' };
