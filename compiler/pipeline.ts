@@ -68,8 +68,10 @@ export function runPipeline(sources: readonly Source[], options: PipelineOptions
     const byDoc = new Map(documents.map((d) => [`${d.relPath}\u0000${d.indexInFile}`, d.index]));
     const out: OutputFile[] = [];
     const manifests: Manifest[] = [];
+    // With errors nothing is written, so nothing is built: targets then only add their findings.
+    const output = !options.findingsOnly && !diagnostics.some((d) => d.severity === 'error');
     for (const target of targets as readonly Target[]) {
-      const result = target.emit(model, { output: !options.findingsOnly });
+      const result = target.emit(model, { output });
       out.push(...result.files);
       manifests.push(...result.manifests);
       for (const f of result.findings) {
