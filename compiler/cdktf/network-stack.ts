@@ -28,7 +28,7 @@ export class NetworkStack extends TerraformStack {
     if (policy) new VpclatticeAuthPolicy(this, 'auth-policy', { resourceIdentifier: this.network.arn, policy: literal(policyText(policy)) });
     if (n.accessLogs) new VpclatticeAccessLogSubscription(this, 'access-logs', { resourceIdentifier: this.network.arn, destinationArn: literal(n.accessLogs) });
     for (const vpc of ecsVpcs) {
-      new VpclatticeServiceNetworkVpcAssociation(this, `vpc-${vpc}`, { serviceNetworkIdentifier: this.network.arn, vpcIdentifier: literal(vpc) });
+      new VpclatticeServiceNetworkVpcAssociation(this, `vpc-${vpc}`, { serviceNetworkIdentifier: this.network.id, vpcIdentifier: literal(vpc) });
     }
   }
 }
