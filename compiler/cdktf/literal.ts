@@ -4,7 +4,8 @@
  * already refuses. Every contract-derived string goes through here; references do not.
  */
 export function literal(text: string): string {
-  return text.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+  // Replacement functions, not strings: in a replacement string `$$` means a single `$`.
+  return text.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
 }
 
 export function literalTags(tags: Record<string, string>): Record<string, string> {
