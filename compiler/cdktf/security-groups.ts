@@ -1,4 +1,5 @@
 import type { Construct } from 'constructs';
+import { TerraformOutput } from 'cdktf';
 import { DataAwsEc2ManagedPrefixList } from '@cdktf/provider-aws/lib/data-aws-ec2-managed-prefix-list/index.js';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group/index.js';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule/index.js';
@@ -10,11 +11,14 @@ import { literal } from './literal.js';
 
 /** A managed group: no inline rules, so Terraform's removal of the default egress is all there is. */
 export function managedGroup(scope: Construct, s: ServiceModel): SecurityGroup {
-  return new SecurityGroup(scope, `${s.namespace}-${s.name}-sg`, {
+  const group = new SecurityGroup(scope, `${s.namespace}-${s.name}-sg`, {
     name: literal(`callgate-${s.namespace}-${s.name}`),
     description: literal(`callgate: who may call ${s.id}`),
     vpcId: literal(s.vpc),
   });
+  // For the pods' SecurityGroupPolicy (EKS) or the ECS service's network configuration.
+  new TerraformOutput(scope, `${s.namespace}-${s.name}-sg-id`, { value: group.id, description: `security group of ${s.id}` });
+  return group;
 }
 
 /** The id of a service's group: the managed group's reference, or the existing id from the contract. */

@@ -153,7 +153,7 @@ describe('emitted Kubernetes objects', () => {
         expect(() => kinds[o.kind]!.validate(o), `${o.kind} ${o.metadata.name}`).not.toThrow();
       }
     }
-    expect(new Set(objects.map((o) => o.kind))).toEqual(new Set([...Object.keys(kinds), 'IAMAuthPolicy', 'TargetGroupPolicy']));
+    expect(new Set(objects.map((o) => o.kind))).toEqual(new Set([...Object.keys(kinds), 'IAMAuthPolicy', 'TargetGroupPolicy', 'SecurityGroupPolicy']));
   });
 
   it('the CRD checks can fail', () => {

@@ -1,0 +1,37 @@
+import { labelsFor } from '../kubernetes/names.js';
+import type { Model } from '../model/types.js';
+import type { EmitOptions, Manifest, Target, TargetFinding, TargetResult } from '../targets/target.js';
+
+/**
+ * Security groups for pods: a SecurityGroupPolicy gives an EKS service's pods its group. The
+ * rules themselves are Terraform resources (compiler/cdktf); this target places the group.
+ */
+export const securityGroupsTarget = {
+  name: 'security-groups',
+  summary: 'SecurityGroupPolicy manifests that give EKS pods their security group',
+  emit(model: Model, options: EmitOptions): TargetResult {
+    const manifests: Manifest[] = [];
+    const findings: TargetFinding[] = [];
+    for (const s of model.services) {
+      if (s.platform !== 'eks' || !s.securityGroup) continue;
+      if (s.securityGroup === 'managed') {
+        findings.push({ code: 'security-group-id-unknown', severity: 'warning', source: { ...s.source, path: ['spec', 'workload', 'securityGroup'] }, message: `the managed security group of \`${s.name}\` gets its id only when Terraform creates it, so no SecurityGroupPolicy can name it yet: its pods keep the node's groups until one does; read the id from the stack output \`${s.namespace}-${s.name}-sg-id\`, or name an existing group here` });
+        continue;
+      }
+      if (!options.output) continue;
+      manifests.push({
+        cluster: s.cluster,
+        namespace: s.namespace,
+        file: s.name,
+        source: s.source.file,
+        object: {
+          apiVersion: 'vpcresources.k8s.aws/v1beta1',
+          kind: 'SecurityGroupPolicy',
+          metadata: { name: `callgate-${s.name}`, namespace: s.namespace, labels: labelsFor(s) },
+          spec: { podSelector: { matchLabels: { ...(s.podSelector ?? {}) } }, securityGroups: { groupIds: [s.securityGroup] } },
+        },
+      });
+    }
+    return { files: [], manifests, findings };
+  },
+} as const satisfies Target;
