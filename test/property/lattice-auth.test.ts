@@ -78,6 +78,21 @@ async function simulatorAllows(resourcePolicy: object | undefined, y: ServiceMod
   return response.overallResult === 'Allowed' && response.result.analysis?.resourceAnalysis?.result === 'Allowed';
 }
 
+/**
+ * The service policy as Terraform applies it: the string in the owner stack's cdk.tf.json, with
+ * the service's ARN reference resolved and template escapes undone, as Terraform does.
+ */
+function terraformPolicy(files: Map<string, string>, y: ServiceModel): object | undefined {
+  const stack = files.get(`cdktf/${y.owner}-${y.account}-${y.region}/cdk.tf.json`);
+  if (!stack) return undefined;
+  const resources = (JSON.parse(stack) as { resource?: { aws_vpclattice_auth_policy?: Record<string, { policy: string }> } }).resource?.aws_vpclattice_auth_policy ?? {};
+  const entry = resources[`${y.namespace}-${y.name}-auth-policy`];
+  if (!entry) return undefined;
+  const arn = `arn:aws:vpc-lattice:${y.region}:${y.account}:service/${SERVICE_ID}`;
+  const resolved = entry.policy.replace(/\$\{aws_vpclattice_service\.[\w-]+\.arn\}/g, () => arn).replace(/\$\$\{/g, () => '${').replace(/%%\{/g, () => '%{');
+  return JSON.parse(resolved) as object;
+}
+
 describe('VPC Lattice auth policies', () => {
   it('admit exactly the contract, judged by an IAM simulator', async () => {
     await fc.assert(
@@ -107,9 +122,15 @@ describe('VPC Lattice auth policies', () => {
             const carried = manifest.split('\n---\n').map((d) => parseYaml(d) as { kind?: string; spec?: { policy?: string } }).find((d) => d.kind === 'IAMAuthPolicy');
             expect(carried?.spec?.policy, y.id).toBe((text as string).trimEnd());
           }
+          // ECS services get the same policy through Terraform, on the service's real ARN.
+          const viaTerraform = y.platform === 'ecs' ? terraformPolicy(files, y) : undefined;
+          if (y.platform === 'ecs') expect(viaTerraform, y.id).toBeDefined();
           for (const r of requestsFor(model, y)) {
-            const verdict = (await simulatorAllows(service, y, r)) && (await simulatorAllows(network ?? undefined, y, r));
-            if (verdict !== contractAllows(model, y, r, organization)) wrong.push(`${y.id} ${JSON.stringify(r)}: simulator ${verdict}`);
+            const expected = contractAllows(model, y, r, organization);
+            const networkVerdict = await simulatorAllows(network ?? undefined, y, r);
+            const verdict = (await simulatorAllows(service, y, r)) && networkVerdict;
+            if (verdict !== expected) wrong.push(`${y.id} ${JSON.stringify(r)}: simulator ${verdict}`);
+            if (viaTerraform && ((await simulatorAllows(viaTerraform, y, r)) && networkVerdict) !== expected) wrong.push(`${y.id} via Terraform ${JSON.stringify(r)}`);
           }
         }
         expect(wrong).toEqual([]);
