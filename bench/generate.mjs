@@ -31,7 +31,8 @@ export function generateEstate(count, seed = 42) {
   const services = Array.from({ length: count }, (_, i) => {
     // 2p(1-p) = 1/3 for p ≈ 0.21: a fifth of services outside the main cluster.
     const r = random();
-    const cluster = r < 0.79 ? 'eks-main' : r < 0.93 ? 'eks-data' : 'ecs-jobs';
+    // The most-called services (platform hubs) live in the main cluster, as they do in practice.
+    const cluster = i < 20 || r < 0.79 ? 'eks-main' : r < 0.93 ? 'eks-data' : 'ecs-jobs';
     return { name: `svc-${String(i).padStart(5, '0')}`, namespace: `ns-${i % 40}`, cluster, callers: [], lattice: false };
   });
   // Zipf weights over a random ranking: rank k is called with weight 1/k.
@@ -56,6 +57,11 @@ export function generateEstate(count, seed = 42) {
     for (let c = 0; c < calls; c++) {
       const callee = pick();
       if (seen.has(callee.name)) continue;
+      // A Lattice auth policy lists each calling role in 10,000 characters: about 60 distinct roles
+      // fit beside their conditions, so no estate that can exist has more per service.
+      const crosses = caller.cluster !== callee.cluster || callee.cluster === 'ecs-jobs';
+      if (crosses && (callee.latticeCallers ?? 0) >= 60) continue;
+      if (crosses) callee.latticeCallers = (callee.latticeCallers ?? 0) + 1;
       seen.add(callee.name);
       callee.callers.push({ service: `${caller.namespace}/${caller.name}`, methods: ['GET', 'POST'].slice(0, 1 + (c % 2)), paths: [`/api/${c}/*`] });
       if (caller.cluster !== callee.cluster || callee.cluster === 'ecs-jobs') callee.lattice = true;

@@ -8,7 +8,7 @@ import { localBackend } from './backend.js';
 import { literal } from './literal.js';
 import { NetworkStack } from './network-stack.js';
 import { managedGroup, ruleResources } from './security-groups.js';
-import { networkStackName, ownerStackName, terraformServices } from './stack-plan.js';
+import { groupsStackName, networkStackName, ownerStackName, terraformServices } from './stack-plan.js';
 import { managedTags } from './tags.js';
 
 /**
@@ -23,21 +23,24 @@ export function buildApp(model: Model, outdir: string): App {
     [...new Set(model.services.filter((s) => s.platform === 'ecs' && (s.exposure.lattice?.serviceNetwork === network || index.from(s.id).some((e) => e.path === 'lattice' && index.service(e.callee).exposure.lattice?.serviceNetwork === network))).map((s) => s.vpc))].sort();
   const networks = new Map(model.platform.serviceNetworks.map((n) => [n.name, new NetworkStack(app, networkStackName(n.name), n, model.platform.organizationId, ecsVpcsOf(n.name))]));
   const stacks = new Map<string, TerraformStack>();
-  const stackFor = (s: ServiceModel) => {
-    const name = ownerStackName(s);
+  const stackNamed = (name: string, region: string, tags: Record<string, string>) => {
     let stack = stacks.get(name);
     if (!stack) {
       stack = new TerraformStack(app, name);
       localBackend(stack, name);
-      new AwsProvider(stack, 'aws', { region: s.region, defaultTags: [{ tags: { ...managedTags, owner: literal(s.owner) } }] });
+      new AwsProvider(stack, 'aws', { region, defaultTags: [{ tags: { ...managedTags, ...tags } }] });
       stacks.set(name, stack);
     }
     return stack;
   };
+  const stackFor = (s: ServiceModel) => stackNamed(ownerStackName(s), s.region, { owner: literal(s.owner) });
+  // Groups of one account and region share a stack that owner stacks only read from: rules that
+  // name each other's groups across owners would otherwise make owner stacks depend on each other.
+  const groupStackFor = (s: ServiceModel) => stackNamed(groupsStackName(s), s.region, {});
   const services = terraformServices(index);
   const groups = new Map<string, string>();
   for (const s of model.services) {
-    if (s.securityGroup === 'managed') groups.set(s.id, managedGroup(stackFor(s), s).id);
+    if (s.securityGroup === 'managed') groups.set(s.id, managedGroup(groupStackFor(s), s).id);
     else if (s.securityGroup) groups.set(s.id, literal(s.securityGroup));
   }
   for (const s of services) {

@@ -36,8 +36,10 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       io.stderr(`callgate: ${err instanceof Error ? err.message : String(err)}\n`);
       return 2;
     }
-    const detail = io.env.CALLGATE_DEBUG && err instanceof Error ? `\n${err.stack ?? ''}` : '';
-    io.stderr(`callgate: internal error: ${err instanceof Error ? err.message : String(err)}; this is a bug, please report it with the input that caused it${detail}\n`);
+    // One line: libraries' messages can carry their own traces, which users should not wade through.
+    const message = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
+    const detail = io.env.CALLGATE_DEBUG && err instanceof Error ? `\n${err.stack ?? ''}` : ' (set CALLGATE_DEBUG=1 for details)';
+    io.stderr(`callgate: internal error: ${message}; this is a bug, please report it with the input that caused it${detail}\n`);
     return 2;
   }
 }

@@ -7,7 +7,7 @@ export interface PolicyDocument {
 export interface Statement {
   Sid: string;
   Effect: 'Allow';
-  Principal: '*' | { AWS: string };
+  Principal: '*' | { AWS: string | string[] };
   Action: string;
   Resource: string | string[];
   Condition?: Record<string, Record<string, string | string[]>>;

@@ -8,15 +8,27 @@ import type { PolicyDocument, Statement } from './policy-document.js';
  * either the service's real ARN or a pattern that matches exactly one service id.
  */
 export function servicePolicy(index: ModelIndex, s: ServiceModel, serviceArn: string): PolicyDocument {
-  const statements: Statement[] = [];
+  // Callers allowed exactly the same thing share a statement: principals in one are ORed, and a
+  // role costs ~45 characters of the 10,000 where a statement costs ~250.
+  const merged = new Map<string, Statement>();
   for (const e of index.into(s.id)) {
-    const statement = edgeStatement(e, serviceArn, statements.length);
-    if (statement) statements.push(statement);
+    const statement = edgeStatement(e, serviceArn);
+    if (!statement) continue;
+    const { Principal, ...rest } = statement;
+    const key = JSON.stringify(rest);
+    const existing = merged.get(key);
+    const role = typeof Principal === 'string' ? Principal : Principal.AWS;
+    if (!existing) merged.set(key, statement);
+    else if (typeof existing.Principal !== 'string') {
+      const roles = new Set([...[existing.Principal.AWS].flat(), role].flat());
+      existing.Principal = { AWS: roles.size === 1 ? role : [...roles].sort() };
+    }
   }
+  const statements = [...merged.values()].map((st, n) => ({ ...st, Sid: `Callers${n}` }));
   return { Version: '2012-10-17', Statement: statements };
 }
 
-function edgeStatement(e: EdgeModel, serviceArn: string, n: number): Statement | undefined {
+function edgeStatement(e: EdgeModel, serviceArn: string): Statement | undefined {
   if (e.path !== 'lattice' || e.caller.kind === 'cidr') return undefined;
   const role = e.caller.kind === 'service' ? e.caller.iamRole : e.caller.iamRole;
   if (!role) return undefined;
@@ -27,7 +39,7 @@ function edgeStatement(e: EdgeModel, serviceArn: string, n: number): Statement |
   // which is exactly the contract's `/prefix/*`; an exact path has no wildcard at all.
   const resources = e.paths ? e.paths.map((p) => `${serviceArn}${p}`) : [`${serviceArn}/*`];
   return {
-    Sid: `Caller${n}`,
+    Sid: '',
     Effect: 'Allow',
     Principal: { AWS: role },
     Action: 'vpc-lattice-svcs:Invoke',

@@ -160,7 +160,7 @@ describe.skipIf(missing.length > 0)('deploy with cdktf, terraform and the AWS pr
     expect(changed).toEqual(['team-payments-222222222222-us-west-2 aws_vpclattice_auth_policy.payments-billing-auth-policy update']);
     const result = deploy();
     expect(result.status, result.stdout.slice(-3000)).toBe(0);
-    const billing = (aws('readback') as { services: { name: string; policy: { Statement: { Principal: { AWS: string } }[] } }[] }).services.find((s) => s.name === 'billing');
-    expect(billing?.policy.Statement.map((s) => s.Principal.AWS)).toEqual(['arn:aws:iam::111111111111:role/service-c', 'arn:aws:iam::333333333333:role/auditor']);
+    const billing = (aws('readback') as { services: { name: string; policy: { Statement: { Principal: { AWS: string | string[] } }[] } }[] }).services.find((s) => s.name === 'billing');
+    expect(billing?.policy.Statement.flatMap((s) => [s.Principal.AWS].flat())).toEqual(['arn:aws:iam::111111111111:role/service-c', 'arn:aws:iam::333333333333:role/auditor']);
   }, 900_000);
 });
