@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -76,7 +76,9 @@ describe.skipIf(missing.length > 0)('deploy with cdktf, terraform and the AWS pr
       AWS_REGION: 'us-west-2',
       AWS_EC2_METADATA_DISABLED: 'true',
     };
-    moto = spawn(python, [join(import.meta.dirname, 'moto_shim.py'), '-H', '127.0.0.1', '-p', String(port)], { env, stdio: 'ignore' });
+    // moto's own log, kept beside the work so that a failed deploy can be read against it.
+    const log = openSync(join(work, 'moto.log'), 'w');
+    moto = spawn(python, [join(import.meta.dirname, 'moto_shim.py'), '-H', '127.0.0.1', '-p', String(port)], { env, stdio: ['ignore', log, log] });
     for (let i = 0; i < 100; i++) {
       const up = await fetch(`http://127.0.0.1:${port}/moto-api/`).then(() => true, () => false);
       if (up) break;
@@ -100,7 +102,7 @@ describe.skipIf(missing.length > 0)('deploy with cdktf, terraform and the AWS pr
 
   it('deploys every stack, and reads back exactly the compiled intent', async () => {
     const result = deploy();
-    expect(result.status, `${result.stdout}\n${result.stderr}`.slice(-4000)).toBe(0);
+    expect(result.status, `${result.stdout}\n${result.stderr}`.slice(-4000) + `\nmoto (${join(work, 'moto.log')}):\n${readFileSync(join(work, 'moto.log'), 'utf8').slice(-3000)}`).toBe(0);
     const m = await model();
     // What callgate compiles for the estate as deployed (its ids are moto's).
     compiledOutput = new Map((runPipeline(await discoverSources(join(work, 'contracts'), work), { root: 'contracts' }).files ?? []).map((f) => [f.path, f.content]));
