@@ -79,7 +79,7 @@ export function runPipeline(sources: readonly Source[], options: PipelineOptions
         diagnostics.push(resolveFinding({ code: f.code, message: f.message, doc, path: f.source.path, severity: f.severity, at: f.at }, documents));
       }
     }
-    files = options.findingsOnly ? [] : [...out, ...layoutManifests(manifests)].sort((a, b) => compareStrings(a.path, b.path));
+    files = [...out, ...layoutManifests(manifests)].sort((a, b) => compareStrings(a.path, b.path));
   }
   diagnostics.sort(compareDiagnostics);
   const failed = diagnostics.some((d) => d.severity === 'error');

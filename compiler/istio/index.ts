@@ -1,5 +1,6 @@
 import { hasResilience, meshOf, usesWaypoint } from '../kubernetes/mesh.js';
 import { labelsFor, objectName, waypointName } from '../kubernetes/names.js';
+import { isLayer7 } from '../model/protocols.js';
 import { indexModel, type ModelIndex } from '../model/query.js';
 import type { Model, ServiceModel } from '../model/types.js';
 import type { EmitOptions, KubernetesObject, Manifest, Target, TargetFinding, TargetResult } from '../targets/target.js';
@@ -67,7 +68,7 @@ function fidelity(index: ModelIndex, s: ServiceModel): TargetFinding[] {
     findings.push({ code: 'resilience-not-on-lattice', severity: 'warning', at: 'key', source: resilience, message: `callers that reach \`${s.name}\` over VPC Lattice bypass the mesh, so its timeouts, retries and circuit breaking do not apply to them` });
   }
   const { timeout, retries } = s.resilience;
-  if ((timeout || retries) && !s.ports.some((p) => p.protocol === 'http' || p.protocol === 'http2' || p.protocol === 'grpc')) {
+  if ((timeout || retries) && !s.ports.some((p) => isLayer7(p.protocol))) {
     findings.push({ code: 'resilience-needs-http', severity: 'warning', at: 'key', source: resilience, message: `\`${s.name}\` has no HTTP or gRPC port, so \`timeout\` and \`retries\` cannot apply; remove them` });
   }
   if (usesWaypoint(index, s)) {

@@ -1,5 +1,6 @@
 import { DestinationRule, VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1';
 import { clusterDomain } from '../model/defaults.js';
+import { isLayer7 } from '../model/protocols.js';
 import type { ServiceModel } from '../model/types.js';
 import type { KubernetesObject } from '../targets/target.js';
 
@@ -10,7 +11,7 @@ interface Meta {
 }
 
 export const serviceHost = (s: ServiceModel) => `${s.name}.${s.namespace}.svc.${clusterDomain}`;
-const l7 = (s: ServiceModel) => s.ports.some((p) => p.protocol === 'http' || p.protocol === 'http2' || p.protocol === 'grpc');
+const l7 = (s: ServiceModel) => s.ports.some((p) => isLayer7(p.protocol));
 const versions = (s: ServiceModel) => [...new Set((s.exposure.lattice?.routes ?? []).flatMap((r) => r.backends.map((b) => b.version)))].sort();
 
 /** Connection pool and outlier detection from `resilience`, and one subset per routed version. */

@@ -17,7 +17,7 @@ import { servicePolicy } from './service-policy.js';
  */
 export const latticeTarget = {
   name: 'lattice',
-  summary: 'VPC Lattice auth policies: one per exported service and one per service network, as JSON',
+  summary: 'VPC Lattice auth policies as JSON, and the AWS Gateway API Controller manifests of EKS exports',
   emit(model: Model, options: EmitOptions): TargetResult {
     const index = indexModel(model);
     const files: OutputFile[] = [];

@@ -1,6 +1,7 @@
 import type { Finding, JsonPath } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { Caller } from '../types/contract.generated.js';
+import { isLayer7 } from './protocols.js';
 import { routePrincipalCall, routeServiceCall, type Route } from './routing.js';
 import type { CallerModel, ClusterModel, EdgeModel, PortModel, ServiceModel, ServiceNetworkModel, SourceRef } from './types.js';
 
@@ -12,7 +13,6 @@ export interface EdgeContext {
   networks: ReadonlyMap<string, ServiceNetworkModel>;
 }
 
-const l7 = new Set(['http', 'http2', 'grpc']);
 
 /** Resolve one contract's `callers` into edges, reporting every entry that cannot be admitted exactly. */
 export function resolveCallers(callee: ServiceModel, callers: readonly Caller[], doc: number, source: SourceRef, ctx: EdgeContext, skip: ReadonlySet<number> = new Set()): { edges: EdgeModel[]; findings: Finding[] } {
@@ -136,7 +136,7 @@ const byNumber = (a: PortModel, b: PortModel) => a.port - b.port;
 function checkL7(callee: ServiceModel, entry: Caller, ports: readonly PortModel[], at: At, push: Push): boolean {
   if (!entry.methods && !entry.paths) return true;
   const field = entry.methods ? 'methods' : 'paths';
-  const l4 = ports.filter((p) => !l7.has(p.protocol));
+  const l4 = ports.filter((p) => !isLayer7(p.protocol));
   if (l4.length > 0 && entry.cidr === undefined) {
     push('l7-on-l4-port', at(field), `\`${field}\` cannot apply to ${l4.map((p) => `\`${p.protocol}\` port \`${p.name}\``).join(', ')} of \`${callee.name}\`; remove \`${field}\` or limit \`ports\` to HTTP and gRPC ports`, true);
     return false;

@@ -2,6 +2,7 @@ import type { Finding } from '../../diagnostics/diagnostic.js';
 import { didYouMean } from '../../diagnostics/suggest.js';
 import type { ServiceContract } from '../../types/contract.generated.js';
 import type { Typed } from '../documents.js';
+import { isLayer7 } from '../../model/protocols.js';
 
 const base = ['spec', 'exposure', 'lattice'];
 
@@ -25,7 +26,7 @@ export function checkLatticeExposure({ doc, value: c }: Typed<ServiceContract>):
     findings.push({ code: 'target-port-required', doc, path: base, at: 'key', message: `\`${c.metadata.name}\` has ${ports.length} ports; set \`exposure.lattice.targetPort\` to the one Lattice forwards to (${ports.map((p) => `\`${p.name}\``).join(', ')})` });
   }
   if (target) {
-    const l7 = target.protocol === 'http' || target.protocol === 'http2' || target.protocol === 'grpc';
+    const l7 = isLayer7(target.protocol);
     if (protocol === 'tls-passthrough' ? target.protocol !== 'tls' : !l7) {
       const want = l7 ? 'an `http` or `https` listener' : target.protocol === 'tls' ? 'a `tls-passthrough` listener' : 'a TLS port (Lattice carries TCP only as TLS passthrough)';
       findings.push({ code: 'listener-protocol-mismatch', doc, path: listenerPath, message: `the \`${protocol}\` listener cannot forward to \`${target.protocol}\` port \`${target.name}\`; use ${want}` });
