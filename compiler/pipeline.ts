@@ -33,6 +33,8 @@ export interface PipelineOptions {
   emit?: boolean;
   /** Run the targets for their findings only, building no output (`check`). */
   findingsOnly?: boolean;
+  /** Outputs of deployed stacks (`--stack-outputs`), for what can name a created resource. */
+  stackOutputs?: ReadonlyMap<string, string>;
 }
 
 /** Load, validate, model and emit. Collects every problem; never throws on bad input. */
@@ -71,7 +73,7 @@ export function runPipeline(sources: readonly Source[], options: PipelineOptions
     // With errors nothing is written, so nothing is built: targets then only add their findings.
     const output = !options.findingsOnly && !diagnostics.some((d) => d.severity === 'error');
     for (const target of targets as readonly Target[]) {
-      const result = target.emit(model, { output });
+      const result = target.emit(model, { output, ...(options.stackOutputs ? { stackOutputs: options.stackOutputs } : {}) });
       out.push(...result.files);
       manifests.push(...result.manifests);
       for (const f of result.findings) {

@@ -149,6 +149,29 @@ describe('compile output', () => {
     expect(await readFile(join(dir, 'src', 'main.ts'), 'utf8')).toBe('precious');
   });
 
+  it('names the created managed groups in SecurityGroupPolicies when given the stack outputs', async () => {
+    const dir = await estate(bundled);
+    const before = await cli(['compile'], dir);
+    expect(before.stdout).toContain('security-group-id-unknown');
+    expect(Object.keys(await readTree(join(dir, 'out'))).filter((f) => f.includes('frontend'))).toEqual(['kubernetes/cluster-a/apps/frontend.yaml']);
+    // The shape `cdktf deploy --outputs-file` writes: stack → output id → value.
+    await writeFile(join(dir, 'outputs.json'), JSON.stringify({ 'security-groups-111111111111-us-west-2': { 'apps-frontend-sg-id': 'sg-0123456789abcdef0', 'other-output': 3 }, 'security-groups-222222222222-us-west-2': { 'apps-datastore-sg-id': 'sg-0fedcba9876543210' } }));
+    const after = await cli(['compile', '--stack-outputs', 'outputs.json'], dir);
+    expect(after.code, after.stderr).toBe(0);
+    expect(after.stdout).not.toContain('security-group-id-unknown');
+    const frontend = await readFile(join(dir, 'out', 'kubernetes', 'cluster-a', 'apps', 'frontend.yaml'), 'utf8');
+    expect(frontend).toMatch(/kind: SecurityGroupPolicy\n[\s\S]*groupIds:\n\s+- sg-0123456789abcdef0\n/);
+    expect((await cli(['compile', '--check', '--stack-outputs', 'outputs.json'], dir)).code).toBe(0);
+    expect((await cli(['compile', '--check'], dir)).code).toBe(1);
+    for (const bad of ['not json', '[]', '{"s": 3}', '{"s": {"apps-frontend-sg-id": "sg-1; rm -rf /"}}', '{"a": {"apps-frontend-sg-id": "sg-0123456789abcdef0"}, "b": {"apps-frontend-sg-id": "sg-0123456789abcdef1"}}']) {
+      await writeFile(join(dir, 'outputs.json'), bad);
+      const run = await cli(['compile', '--stack-outputs', 'outputs.json'], dir);
+      expect(run.code, bad).toBe(2);
+      expect(run.stderr, bad).toMatch(/^callgate: --stack-outputs: `outputs.json` /);
+    }
+    expect((await cli(['check', '--stack-outputs', 'missing.json'], dir)).stderr).toContain('cannot read `missing.json`');
+  });
+
   it('writes the same bytes whatever the time zone and locale', async () => {
     const outputs = new Set<string>();
     for (const env of [{ TZ: 'UTC', LANG: 'C', LC_ALL: 'C' }, { TZ: 'Pacific/Kiritimati', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8' }, { TZ: 'America/St_Johns', LANG: 'de_DE.UTF-8', LC_ALL: 'de_DE.UTF-8' }]) {

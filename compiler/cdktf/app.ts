@@ -2,7 +2,8 @@ import { App, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
 import { indexModel } from '../model/query.js';
 import type { Model, ServiceModel } from '../model/types.js';
-import { securityGroupRules } from '../security-groups/rules.js';
+import { planSecurityGroups, type GroupRef } from '../security-groups/rules.js';
+import { compareStrings } from '../util/compare.js';
 import { latticeService } from './lattice-service.js';
 import { localBackend } from './backend.js';
 import { literal } from './literal.js';
@@ -43,12 +44,19 @@ export function buildApp(model: Model, outdir: string): App {
     if (s.securityGroup === 'managed') groups.set(s.id, managedGroup(groupStackFor(s), s).id);
     else if (s.securityGroup) groups.set(s.id, literal(s.securityGroup));
   }
+  const groupOf = (g: GroupRef) => ('service' in g ? groups.get(g.service) : literal(index.cluster(g.cluster).securityGroup ?? '') || undefined);
+  const plan = planSecurityGroups(index);
   for (const s of services) {
     const l = s.exposure.lattice;
     const network = l && networks.get(l.serviceNetwork);
     if (s.platform === 'ecs' && l && network) latticeService(stackFor(s), index, s, l, network.network.arn);
-    const rules = securityGroupRules(index, s);
-    if (rules.length > 0) ruleResources(stackFor(s), index, s, rules, (id) => groups.get(id));
+    const rules = plan.services.get(s.id) ?? [];
+    if (rules.length > 0) ruleResources(stackFor(s), `${s.namespace}-${s.name}`, s.region, rules, groupOf);
+  }
+  // A cluster's shared group gets each rule once, beside the managed groups of its account and region.
+  for (const [name, rules] of [...plan.clusters].sort(([a], [b]) => compareStrings(a, b))) {
+    const c = index.cluster(name);
+    ruleResources(stackNamed(`security-groups-${c.account}-${c.region}`, c.region, {}), `cluster-${name}`, c.region, rules, groupOf);
   }
   return app;
 }

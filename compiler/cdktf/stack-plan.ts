@@ -9,5 +9,5 @@ export const groupsStackName = (s: ServiceModel) => `security-groups-${s.account
 
 /** Services with something to deploy through Terraform: an ECS Lattice export, or security-group rules. */
 export function terraformServices(index: ModelIndex): ServiceModel[] {
-  return index.model.services.filter((s) => (s.platform === 'ecs' && s.exposure.lattice) || hasGroup(s) || (s.exposure.lattice && index.cluster(s.cluster).securityGroup));
+  return index.model.services.filter((s) => (s.platform === 'ecs' && s.exposure.lattice) || hasGroup(s));
 }

@@ -22,12 +22,14 @@ Options:
                         from what compile would write (for CI)
   --format <name>       ${formatNames.join(' | ')} (default: stylish)
   --max-warnings <n>    fail when there are more than n warnings
+  --stack-outputs <f>   the file \`cdktf deploy --outputs-file\` wrote: SecurityGroupPolicies
+                        then name the managed groups Terraform created
   -h, --help            show this help
 
 Exit codes: 0 written (or current), 1 errors or stale output, 2 usage or internal error.
 `,
   async run(args: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { out: { type: 'string' }, check: { type: 'boolean' }, format: { type: 'string' }, 'max-warnings': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { out: { type: 'string' }, check: { type: 'boolean' }, format: { type: 'string' }, 'max-warnings': { type: 'string' }, 'stack-outputs': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
     if (values.help) {
       io.stdout(compile.help);
       return 0;
@@ -36,7 +38,7 @@ Exit codes: 0 written (or current), 1 errors or stale output, 2 usage or interna
     const maxWarnings = parseMaxWarnings(values['max-warnings']);
     const outDir = resolve(io.cwd, values.out ?? 'out');
     const shownOut = values.out ?? 'out';
-    const result = await runEstate(singleDir(positionals, 'compile'), io, 'compile');
+    const result = await runEstate(singleDir(positionals, 'compile'), io, 'compile', values['stack-outputs']);
     const code = report(result.diagnostics, format, maxWarnings, io);
     if (code !== 0 || !result.files || !result.model) {
       io.stderr(`callgate: nothing written; ${shownOut}/ is unchanged\n`);

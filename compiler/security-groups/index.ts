@@ -1,4 +1,7 @@
 import { labelsFor } from '../kubernetes/names.js';
+import { indexModel } from '../model/query.js';
+import { planSecurityGroups } from './rules.js';
+import { groupOutputId } from './stack-outputs.js';
 import type { Model } from '../model/types.js';
 import type { EmitOptions, Manifest, Target, TargetFinding, TargetResult } from '../targets/target.js';
 
@@ -12,9 +15,15 @@ export const securityGroupsTarget = {
   emit(model: Model, options: EmitOptions): TargetResult {
     const manifests: Manifest[] = [];
     const findings: TargetFinding[] = [];
+    const index = indexModel(model);
+    for (const gap of planSecurityGroups(index).gaps) {
+      const s = index.service(gap.service);
+      findings.push({ code: 'security-group-peer-unknown', source: { ...s.source, path: ['spec', 'workload', 'securityGroup'] }, message: gap.message });
+    }
     for (const s of model.services) {
       if (s.platform !== 'eks' || !s.securityGroup) continue;
-      if (s.securityGroup === 'managed') {
+      const created = s.securityGroup === 'managed' ? options.stackOutputs?.get(groupOutputId(s.namespace, s.name)) : s.securityGroup;
+      if (created === undefined) {
         findings.push({ code: 'security-group-id-unknown', severity: 'warning', source: { ...s.source, path: ['spec', 'workload', 'securityGroup'] }, message: `the managed security group of \`${s.name}\` gets its id only when Terraform creates it, so no SecurityGroupPolicy can name it yet: its pods keep the node's groups until one does; read the id from the stack output \`${s.namespace}-${s.name}-sg-id\`, or name an existing group here` });
         continue;
       }
@@ -28,7 +37,7 @@ export const securityGroupsTarget = {
           apiVersion: 'vpcresources.k8s.aws/v1beta1',
           kind: 'SecurityGroupPolicy',
           metadata: { name: `callgate-${s.name}`, namespace: s.namespace, labels: labelsFor(s) },
-          spec: { podSelector: { matchLabels: { ...(s.podSelector ?? {}) } }, securityGroups: { groupIds: [s.securityGroup] } },
+          spec: { podSelector: { matchLabels: { ...(s.podSelector ?? {}) } }, securityGroups: { groupIds: [created] } },
         },
       });
     }

@@ -1,54 +1,145 @@
+import { hbonePort, istiodPort } from '../kubernetes/names.js';
+import { usesWaypoint } from '../kubernetes/mesh.js';
 import type { ModelIndex } from '../model/query.js';
 import type { ServiceModel } from '../model/types.js';
+
+/** A security group callgate writes rules into: a service's own, or a cluster's shared group. */
+export type GroupRef = { service: string } | { cluster: string };
 
 /** Where a rule's traffic comes from or goes to. */
 export type Peer =
   | { kind: 'lattice'; family: 'ipv4' | 'ipv6' }
   | { kind: 'cidr'; cidr: string }
-  | { kind: 'group'; service: string };
+  | { kind: 'group'; group: GroupRef };
 
 export interface SecurityGroupRule {
   direction: 'ingress' | 'egress';
-  /** The group the rule belongs to: a service's, or a cluster's shared group. */
-  owner: { service: string } | { cluster: string };
+  owner: GroupRef;
   peer: Peer;
+  protocol: 'tcp' | 'udp';
   port: number;
   /** Stable and unique within the owner: names the Terraform resource. */
   key: string;
 }
 
+/** A hop that needs a rule naming a group callgate cannot name. */
+export interface GroupGap {
+  /** The service whose own group needs the rule. */
+  service: string;
+  message: string;
+}
+
+export interface SecurityGroupPlan {
+  /** Rules of each service's own group, by service id. */
+  services: Map<string, SecurityGroupRule[]>;
+  /** Rules callgate adds to each cluster's shared group, once per estate. */
+  clusters: Map<string, SecurityGroupRule[]>;
+  gaps: GroupGap[];
+}
+
+/** One end of a hop: the group its traffic carries, and how to name it to the user. */
+interface Side {
+  group: GroupRef | undefined;
+  name: string;
+  cluster: string;
+  /** A service could be given a group of its own; CoreDNS, istiod and waypoints cannot. */
+  service?: true;
+}
+
 export const hasGroup = (s: ServiceModel) => s.securityGroup !== undefined;
 
 /**
- * The rules a service's group needs: Lattice's prefix lists on the target port when exported (or
- * on the cluster's group when the service has none), CIDR callers, same-VPC callers and callees
- * that have groups, the Lattice prefix lists on the listener port of what it calls over Lattice,
- * and declared egress ranges. One rule per port: security groups cannot list ports.
+ * The group a service's traffic carries: its own, or for EKS pods without one the cluster's
+ * group (the nodes', which also holds CoreDNS, istiod and waypoints). Undefined when unknown.
  */
-export function securityGroupRules(index: ModelIndex, s: ServiceModel): SecurityGroupRule[] {
-  const rules: SecurityGroupRule[] = [];
-  const cluster = index.cluster(s.cluster);
-  const add = (direction: SecurityGroupRule['direction'], owner: SecurityGroupRule['owner'], peer: Peer, port: number) => {
-    const peerKey = peer.kind === 'lattice' ? `lattice-${peer.family}` : peer.kind === 'cidr' ? `cidr-${peer.cidr.replace(/[^0-9a-f]+/gi, '-')}` : `sg-${peer.service.replace('/', '-')}`;
-    const key = `${direction}-${peerKey}-${port}`;
-    if (!rules.some((r) => r.key === key && JSON.stringify(r.owner) === JSON.stringify(owner))) rules.push({ direction, owner, peer, port, key });
+export function effectiveGroup(index: ModelIndex, s: ServiceModel): GroupRef | undefined {
+  if (hasGroup(s)) return { service: s.id };
+  return s.platform === 'eks' && index.cluster(s.cluster).securityGroup ? { cluster: s.cluster } : undefined;
+}
+
+const refKey = (g: GroupRef) => ('service' in g ? `sg-${g.service.replace('/', '-')}` : `sg-cluster-${g.cluster}`);
+const sameRef = (a: GroupRef, b: GroupRef) => refKey(a) === refKey(b);
+
+/**
+ * Every rule the estate needs, from the hops its traffic takes: a mesh call is one hop (two with a
+ * waypoint, both on HBONE), a Lattice call leaves towards the prefix lists and arrives from them,
+ * and pods with their own group need DNS and istiod, which run under the cluster's group. A group
+ * admits nothing it is not told to; the cluster's group already admits its own members.
+ */
+export function planSecurityGroups(index: ModelIndex): SecurityGroupPlan {
+  const plan: SecurityGroupPlan = { services: new Map(), clusters: new Map(), gaps: [] };
+  const seen = new Set<string>();
+  const add = (direction: SecurityGroupRule['direction'], owner: GroupRef, peer: Peer, protocol: SecurityGroupRule['protocol'], port: number) => {
+    const peerKey = peer.kind === 'lattice' ? `lattice-${peer.family}` : peer.kind === 'cidr' ? `cidr-${peer.cidr.replace(/[^0-9a-f]+/gi, '-')}` : refKey(peer.group);
+    const key = `${direction}-${peerKey}-${port}${protocol === 'udp' ? '-udp' : ''}`;
+    const unique = `${refKey(owner)} ${key}`;
+    if (seen.has(unique)) return;
+    seen.add(unique);
+    const list = 'service' in owner ? plan.services : plan.clusters;
+    const name = 'service' in owner ? owner.service : owner.cluster;
+    list.set(name, [...(list.get(name) ?? []), { direction, owner, peer, protocol, port, key }]);
   };
-  const lattice = s.exposure.lattice;
-  const own = hasGroup(s) ? { service: s.id } : cluster.securityGroup ? { cluster: cluster.name } : undefined;
-  if (lattice && own) for (const family of ['ipv4', 'ipv6'] as const) add('ingress', own, { kind: 'lattice', family }, lattice.targetPort.port);
-  if (!hasGroup(s)) return rules;
-  const me = { service: s.id };
-  for (const e of index.into(s.id)) {
-    if (e.caller.kind === 'cidr') for (const p of e.ports) add('ingress', me, { kind: 'cidr', cidr: e.caller.cidr }, p.port);
-    if (e.caller.kind === 'service' && e.path === 'mesh' && hasGroup(index.service(e.caller.service))) {
-      for (const p of e.ports) add('ingress', me, { kind: 'group', service: e.caller.service }, p.port);
+  /** One hop between two groups: egress where the source has its own group, ingress at the destination. */
+  const hop = (from: Side, to: Side, protocol: SecurityGroupRule['protocol'], port: number, what: string) => {
+    const gap = (service: string, other: Side) =>
+      plan.gaps.push({ service, message: `\`${service}\` has its own security group, but ${other.name} runs under none that callgate knows, so no rule can admit ${what}: ${other.service ? 'give it a group, or ' : ''}declare \`securityGroup\` for cluster \`${other.cluster}\` in the Platform` });
+    if (from.group && to.group && sameRef(from.group, to.group) && 'cluster' in from.group) return;
+    if (from.group && 'service' in from.group) {
+      if (to.group) add('egress', from.group, { kind: 'group', group: to.group }, protocol, port);
+      else gap(from.group.service, to);
     }
+    if (to.group && ('service' in to.group || (from.group && 'service' in from.group))) {
+      if (from.group) add('ingress', to.group, { kind: 'group', group: from.group }, protocol, port);
+      else if ('service' in to.group) gap(to.group.service, from);
+    }
+  };
+  const side = (s: ServiceModel): Side => ({ group: effectiveGroup(index, s), name: `\`${s.id}\``, cluster: s.cluster, service: true });
+  const lattice = (owner: GroupRef, direction: SecurityGroupRule['direction'], port: number) => {
+    for (const family of ['ipv4', 'ipv6'] as const) add(direction, owner, { kind: 'lattice', family }, 'tcp', port);
+  };
+  for (const s of index.model.services) {
+    const cluster = index.cluster(s.cluster);
+    const mine = effectiveGroup(index, s);
+    const own = hasGroup(s) ? { service: s.id } : undefined;
+    const clusterSide = (name: string): Side => ({ group: s.platform === 'eks' && cluster.securityGroup ? { cluster: s.cluster } : undefined, name, cluster: s.cluster });
+    const me = side(s);
+    if (s.exposure.lattice && mine) lattice(mine, 'ingress', s.exposure.lattice.targetPort.port);
+    for (const e of index.into(s.id)) {
+      if (e.caller.kind === 'cidr' && mine) for (const p of e.ports) add('ingress', mine, { kind: 'cidr', cidr: e.caller.cidr }, 'tcp', p.port);
+      if (e.path !== 'mesh' || e.caller.kind !== 'service') continue;
+      const caller = index.service(e.caller.service);
+      const what = `its mesh calls from \`${caller.id}\` to \`${s.id}\``;
+      if (usesWaypoint(index, s)) {
+        // Through the callee's waypoint, whose pods run under the cluster's group.
+        const waypoint = clusterSide(`the waypoint of \`${s.id}\``);
+        hop(side(caller), waypoint, 'tcp', hbonePort, what);
+        hop(waypoint, me, 'tcp', hbonePort, what);
+      } else {
+        const ports = e.ports.map((p) => p.port);
+        for (const port of cluster.mesh === 'istio-ambient' ? [...ports, hbonePort] : ports) hop(side(caller), me, 'tcp', port, what);
+      }
+    }
+    if (!own) continue;
+    for (const e of index.from(s.id)) {
+      const callee = index.service(e.callee);
+      if (e.path === 'lattice' && callee.exposure.lattice) lattice(own, 'egress', callee.exposure.lattice.listener.port);
+    }
+    if (s.platform === 'eks') {
+      for (const protocol of ['udp', 'tcp'] as const) hop(me, clusterSide('CoreDNS'), protocol, 53, 'its pods\' DNS lookups');
+      if (cluster.mesh === 'istio-sidecar') hop(me, clusterSide('istiod'), 'tcp', istiodPort, 'its sidecars\' connection to istiod');
+    }
+    for (const g of s.egress) for (const cidr of g.cidrs) add('egress', own, { kind: 'cidr', cidr }, 'tcp', g.port);
   }
-  for (const e of index.from(s.id)) {
-    const callee = index.service(e.callee);
-    if (e.path === 'mesh' && hasGroup(callee)) for (const p of e.ports) add('egress', me, { kind: 'group', service: callee.id }, p.port);
-    if (e.path === 'lattice' && callee.exposure.lattice) for (const family of ['ipv4', 'ipv6'] as const) add('egress', me, { kind: 'lattice', family }, callee.exposure.lattice.listener.port);
-  }
-  for (const g of s.egress) for (const cidr of g.cidrs) add('egress', me, { kind: 'cidr', cidr }, g.port);
-  return rules;
+  plan.gaps = dedupeGaps(plan.gaps);
+  return plan;
+}
+
+function dedupeGaps(gaps: GroupGap[]): GroupGap[] {
+  const seen = new Set<string>();
+  return gaps.filter((g) => {
+    const k = `${g.service} ${g.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }

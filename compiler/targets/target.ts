@@ -44,6 +44,8 @@ export interface TargetResult {
 export interface EmitOptions {
   /** False for `check`: report findings, build no files or objects (they cost most of the memory). */
   output: boolean;
+  /** Ids of groups Terraform has created, from `--stack-outputs`: output id → `sg-…`. */
+  stackOutputs?: ReadonlyMap<string, string>;
 }
 
 /** Every target has this shape and reads only the model. */

@@ -44,7 +44,7 @@ def readback():
             continue
         peer = r.get("CidrIpv4") or r.get("CidrIpv6") or lists.get(r.get("PrefixListId"), r.get("PrefixListId")) or groups.get((r.get("ReferencedGroupInfo") or {}).get("GroupId"))
         rules.append({"group": groups[r["GroupId"]], "direction": "egress" if r["IsEgress"] else "ingress", "port": r.get("FromPort"), "toPort": r.get("ToPort"), "protocol": r["IpProtocol"], "peer": peer, "description": r.get("Description", "")})
-    return {"networks": networks, "services": services, "rules": rules}
+    return {"networks": networks, "services": services, "rules": rules, "groups": {name: gid for gid, name in groups.items()}}
 
 
 if __name__ == "__main__":

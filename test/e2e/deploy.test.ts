@@ -7,7 +7,8 @@ import { discoverSources } from '../../compiler/load/discover.js';
 import { indexModel } from '../../compiler/model/query.js';
 import type { Model } from '../../compiler/model/types.js';
 import { runPipeline } from '../../compiler/pipeline.js';
-import { securityGroupRules } from '../../compiler/security-groups/rules.js';
+import { planSecurityGroups, type GroupRef } from '../../compiler/security-groups/rules.js';
+import { parseStackOutputs, type StackOutputs } from '../../compiler/security-groups/stack-outputs.js';
 import { tempDir } from '../support/estate.js';
 
 // A real deploy: `cdktf deploy` of the bundled contracts with the real terraform and AWS provider
@@ -54,7 +55,7 @@ describe.skipIf(missing.length > 0)('deploy with cdktf, terraform and the AWS pr
     if (r.status !== 0) throw new Error(r.stderr);
     return JSON.parse(r.stdout) as Record<string, unknown>;
   };
-  const deploy = () => run('npx', ['cdktf', 'deploy', '--auto-approve', '--skip-provider-lock', '--output', outdir(), '--no-color', '*']);
+  const deploy = () => run('npx', ['cdktf', 'deploy', '--auto-approve', '--skip-provider-lock', '--output', outdir(), '--outputs-file', join(work, 'outputs.json'), '--no-color', '*']);
   const model = async () => runPipeline(await discoverSources(join(work, 'contracts'), work), { root: 'contracts', emit: false }).model as Model;
   let compiledOutput = new Map<string, string>();
   const compiledFile = (path: string) => compiledOutput.get(path) ?? '';
@@ -124,20 +125,34 @@ describe.skipIf(missing.length > 0)('deploy with cdktf, terraform and the AWS pr
       const s = index.service(serviceId);
       return s.securityGroup === 'managed' ? `callgate-${s.namespace}-${s.name}` : existingName(s.securityGroup ?? '');
     };
-    const expected = m.services.flatMap((s) =>
-      securityGroupRules(index, s).map((r) => ({
-        group: 'service' in r.owner ? groupName(r.owner.service) : existingName(index.cluster(r.owner.cluster).securityGroup ?? ''),
-        direction: r.direction,
-        port: r.port,
-        peer: r.peer.kind === 'lattice' ? `com.amazonaws.${s.region}.${r.peer.family === 'ipv6' ? 'ipv6.' : ''}vpc-lattice` : r.peer.kind === 'cidr' ? r.peer.cidr : groupName(r.peer.service),
-      })),
-    );
-    const actual = state.rules.filter((r) => r.description.startsWith('callgate') || r.group.startsWith('callgate-')).map((r) => ({ group: r.group, direction: r.direction, port: r.port, peer: r.peer }));
-    const key = (r: { group: string; direction: string; port: number; peer: string }) => `${r.group} ${r.direction} ${r.port} ${r.peer}`;
+    const plan = planSecurityGroups(index);
+    const nameOf = (g: GroupRef) => ('service' in g ? groupName(g.service) : existingName(index.cluster(g.cluster).securityGroup ?? ''));
+    const expected = [...plan.services.values(), ...plan.clusters.values()].flat().map((r) => ({
+      group: nameOf(r.owner),
+      direction: r.direction,
+      port: r.port,
+      protocol: r.protocol,
+      peer: r.peer.kind === 'lattice' ? `com.amazonaws.us-west-2.${r.peer.family === 'ipv6' ? 'ipv6.' : ''}vpc-lattice` : r.peer.kind === 'cidr' ? r.peer.cidr : nameOf(r.peer.group),
+    }));
+    const actual = state.rules.filter((r) => r.description.startsWith('callgate') || r.group.startsWith('callgate-')).map((r) => ({ group: r.group, direction: r.direction, port: r.port, protocol: r.protocol, peer: r.peer }));
+    const key = (r: { group: string; direction: string; port: number; protocol: string; peer: string }) => `${r.group} ${r.direction} ${r.protocol}/${r.port} ${r.peer}`;
     expect(actual.map(key).sort()).toEqual(expected.map(key).sort());
     expect(actual.length).toBeGreaterThan(5);
-    expect(state.rules.filter((r) => r.group.startsWith('callgate-')).every((r) => r.protocol === 'tcp' && r.port === r.toPort)).toBe(true);
+    expect(state.rules.filter((r) => r.group.startsWith('callgate-')).every((r) => r.port === r.toPort)).toBe(true);
   }, 900_000);
+
+  it('names the created groups in the pods\' SecurityGroupPolicies from the deploy\'s outputs file', async () => {
+    const groups = (aws('readback') as { groups: Record<string, string> }).groups;
+    const compiled = runPipeline(await discoverSources(join(work, 'contracts'), work), { root: 'contracts', stackOutputs: (parseStackOutputs(readFileSync(join(work, 'outputs.json'), 'utf8')) as { outputs: StackOutputs }).outputs });
+    expect(compiled.diagnostics.filter((d) => d.code === 'security-group-id-unknown')).toEqual([]);
+    const policies = (compiled.files ?? []).filter((f) => f.content.includes('kind: SecurityGroupPolicy'));
+    const managed = (await model()).services.filter((s) => s.platform === 'eks' && s.securityGroup === 'managed');
+    expect(managed.length).toBeGreaterThan(0);
+    for (const s of managed) {
+      const file = policies.find((f) => f.path === `kubernetes/${s.cluster}/${s.namespace}/${s.name}.yaml`);
+      expect(file?.content, s.id).toContain(`groupIds:\n      - ${groups[`callgate-${s.namespace}-${s.name}`]}\n`);
+    }
+  }, 120_000);
 
   it('plans no change on a second run', () => {
     for (const stack of readdirSync(join(outdir(), 'stacks')).filter((s) => !s.endsWith('.tfstate'))) {

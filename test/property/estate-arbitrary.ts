@@ -9,10 +9,10 @@ export const platformDoc = {
   metadata: { name: 'prop' },
   spec: {
     clusters: [
-      { name: 'eks-a', platform: 'eks', account: '111111111111', region: 'us-west-2', vpc: 'vpc-0aaa1111', mesh: 'istio-sidecar' },
-      { name: 'eks-b', platform: 'eks', account: '222222222222', region: 'us-west-2', vpc: 'vpc-0bbb2222', mesh: 'istio-ambient' },
+      { name: 'eks-a', platform: 'eks', account: '111111111111', region: 'us-west-2', vpc: 'vpc-0aaa1111', mesh: 'istio-sidecar', securityGroup: 'sg-0aaaaaaaaaaaaaaaa' },
+      { name: 'eks-b', platform: 'eks', account: '222222222222', region: 'us-west-2', vpc: 'vpc-0bbb2222', mesh: 'istio-ambient', securityGroup: 'sg-0bbbbbbbbbbbbbbbb' },
       { name: 'ecs-c', platform: 'ecs', account: '222222222222', region: 'us-west-2', vpc: 'vpc-0ccc3333' },
-      { name: 'eks-n', platform: 'eks', account: '222222222222', region: 'us-west-2', vpc: 'vpc-0eee5555' },
+      { name: 'eks-n', platform: 'eks', account: '222222222222', region: 'us-west-2', vpc: 'vpc-0eee5555', securityGroup: 'sg-0eeeeeeeeeeeeeeee' },
     ],
     serviceNetworks: [{ name: 'net', account: '111111111111', region: 'us-west-2', vpcs: ['vpc-0aaa1111', 'vpc-0bbb2222', 'vpc-0ccc3333', 'vpc-0ddd4444', 'vpc-0eee5555'] }],
   },
@@ -51,6 +51,7 @@ const serviceShape = fc.record({
   meshOff: fc.boolean(),
   extraPorts: fc.uniqueArray(fc.record({ protocol: fc.constantFrom<Protocol>('http2', 'grpc', 'tcp', 'tls') }), { maxLength: 2, selector: (p) => p.protocol }),
   exportAnyway: fc.boolean(),
+  group: fc.constantFrom('none', 'managed', 'existing'),
 });
 
 const callerShape = fc.record({
@@ -74,7 +75,9 @@ function build(shapes: ServiceShape[], callerLists: CallerShape[][]): GeneratedE
   const svcs = shapes.map((s, i) => {
     const cluster = clusters[s.cluster % 4]!;
     const ports: PortSpec[] = [{ name: 'http', port: 8080, protocol: 'http' }, ...s.extraPorts.map((p, j) => ({ name: `p${j}`, port: 9000 + j, protocol: p.protocol }))];
-    return { name: `svc-${i}`, namespace: s.namespace, id: `${s.namespace}/svc-${i}`, cluster, ports, mesh: cluster.platform === 'eks' && !s.meshOff, lattice: s.exportAnyway, timeout: s.timeout && !noMesh.has(cluster.name), egress: s.egress };
+    // Each existing group belongs to one service: a shared group would admit each one's callers to the others.
+    const group = s.group === 'managed' ? 'managed' : s.group === 'existing' ? `sg-0${String(i).padStart(16, '0')}` : undefined;
+    return { name: `svc-${i}`, namespace: s.namespace, id: `${s.namespace}/svc-${i}`, cluster, ports, mesh: cluster.platform === 'eks' && !s.meshOff, lattice: s.exportAnyway, timeout: s.timeout && !noMesh.has(cluster.name), egress: s.egress, group };
   });
   // First pass: route every caller; a callee that needs Lattice gets exported.
   const plans = svcs.map((callee, i) =>
@@ -113,7 +116,7 @@ function build(shapes: ServiceShape[], callerLists: CallerShape[][]): GeneratedE
       kind: 'ServiceContract',
       metadata: { name: callee.name, namespace: callee.namespace, owner: 'team-p' },
       spec: {
-        workload: { platform: callee.cluster.platform, cluster: callee.cluster.name, iamRole: `arn:aws:iam::111111111111:role/${callee.name}` },
+        workload: { platform: callee.cluster.platform, cluster: callee.cluster.name, iamRole: `arn:aws:iam::111111111111:role/${callee.name}`, ...(callee.group ? { securityGroup: callee.group } : {}) },
         ports: callee.ports,
         exposure: { ...(callee.cluster.platform === 'eks' ? { mesh: callee.mesh } : {}), ...(callee.lattice ? { lattice: { serviceNetwork: 'net', targetPort: 'http', listener: { protocol: 'http' } } } : {}) },
         callers: entries,

@@ -1,0 +1,127 @@
+import fc from 'fast-check';
+import { stringify } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import type { Model, ServiceModel } from '../../compiler/model/types.js';
+import { addressIn, inCidr } from '../oracles/cidr.js';
+import { groupsAllow, TerraformGroups, type SgEndpoint, type SgWorld } from '../oracles/security-groups.js';
+import { runFiles } from '../support/estate.js';
+import { estateArbitrary } from './estate-arbitrary.js';
+
+// For random estates, every connection between every pair of endpoints (services, the pods that
+// run under a cluster's group, CIDR clients, VPC Lattice, egress destinations), judged by the
+// oracle over the synthesized Terraform, must equal the contract's verdict at the granularity a
+// security group has: a group, a range, a prefix list. The contract's hops are stated here from
+// the model's edges and the README ("How each layer admits an edge"), not from compiler/.
+
+const HBONE = 15008;
+const ISTIOD = 15012;
+const DNS = 53;
+const STRANGER = '203.0.113.9';
+const LATTICE = { ipv4: 'prefix-list:com.amazonaws.us-west-2.vpc-lattice', ipv6: 'prefix-list:com.amazonaws.us-west-2.ipv6.vpc-lattice' };
+
+type Side = { endpoint: string } | { cidr: string };
+interface Hop {
+  from: Side;
+  to: Side;
+  protocol: 'tcp' | 'udp';
+  port: number;
+}
+
+const clusterOf = (m: Model, name: string) => m.platform.clusters.find((c) => c.name === name);
+const memberKey = (cluster: string) => `member:${cluster}`;
+
+function expectWaypoint(m: Model, s: ServiceModel): boolean {
+  const into = m.edges.filter((e) => e.callee === s.id);
+  return clusterOf(m, s.cluster)?.mesh === 'istio-ambient' && (into.some((e) => e.path === 'mesh' && (e.methods || e.paths)) || Object.keys(s.resilience).length > 0 || (s.exposure.lattice?.routes.length ?? 0) > 0);
+}
+
+/** The traffic the contracts declare, hop by hop, as the README states it. */
+function declaredHops(m: Model): Hop[] {
+  const hops: Hop[] = [];
+  const tcp = (from: Side, to: Side, port: number) => hops.push({ from, to, protocol: 'tcp', port });
+  const svc = (id: string): Side => ({ endpoint: id });
+  const lattice = (family: 'ipv4' | 'ipv6'): Side => ({ endpoint: `lattice:${family}` });
+  for (const s of m.services) {
+    const cluster = clusterOf(m, s.cluster);
+    const l = s.exposure.lattice;
+    if (l) for (const f of ['ipv4', 'ipv6'] as const) tcp(lattice(f), svc(s.id), l.targetPort.port);
+    if (s.platform === 'eks') {
+      hops.push({ from: svc(s.id), to: { endpoint: memberKey(s.cluster) }, protocol: 'udp', port: DNS });
+      tcp(svc(s.id), { endpoint: memberKey(s.cluster) }, DNS);
+      if (cluster?.mesh === 'istio-sidecar') tcp(svc(s.id), { endpoint: memberKey(s.cluster) }, ISTIOD);
+    }
+    for (const g of s.egress) for (const cidr of g.cidrs) tcp(svc(s.id), { cidr }, g.port);
+  }
+  for (const e of m.edges) {
+    const callee = m.services.find((s) => s.id === e.callee) as ServiceModel;
+    const ports = e.ports.map((p) => p.port);
+    if (e.caller.kind === 'cidr') for (const p of ports) tcp({ cidr: e.caller.cidr }, svc(callee.id), p);
+    if (e.caller.kind !== 'service') continue;
+    const caller = e.caller.service;
+    if (e.path === 'lattice' && callee.exposure.lattice) for (const f of ['ipv4', 'ipv6'] as const) tcp(svc(caller), lattice(f), callee.exposure.lattice.listener.port);
+    if (e.path !== 'mesh') continue;
+    if (expectWaypoint(m, callee)) {
+      tcp(svc(caller), { endpoint: memberKey(callee.cluster) }, HBONE);
+      tcp({ endpoint: memberKey(callee.cluster) }, svc(callee.id), HBONE);
+    } else {
+      const ambient = clusterOf(m, callee.cluster)?.mesh === 'istio-ambient';
+      for (const p of ambient ? [...ports, HBONE] : ports) tcp(svc(caller), svc(callee.id), p);
+    }
+  }
+  return hops;
+}
+
+describe('security groups', () => {
+  it('admit exactly the declared traffic, at a group\'s granularity, judged over the synthesized Terraform', () => {
+    fc.assert(
+      fc.property(estateArbitrary, ({ documents }) => {
+        const result = runFiles(Object.fromEntries(documents.map((d, i) => [`c${i}.yaml`, stringify(d)])));
+        expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+        const m = result.model as Model;
+        const stacks = new Map((result.files ?? []).filter((f) => f.path.startsWith('cdktf/') && f.path.endsWith('/cdk.tf.json')).map((f) => [f.path.split('/')[1] as string, JSON.parse(f.content) as object]));
+        const tf = new TerraformGroups(stacks);
+        const clusterGroups = new Map(m.platform.clusters.filter((c) => c.platform === 'eks' && c.securityGroup).map((c) => [c.name, c.securityGroup as string]));
+        const world: SgWorld = { rules: tf.rules, shared: new Set(clusterGroups.values()) };
+
+        // Endpoints, and the group each one's traffic carries.
+        const endpoints = new Map<string, SgEndpoint>();
+        m.services.forEach((s, i) => {
+          const own = s.securityGroup === 'managed' ? tf.output(`${s.namespace}-${s.name}-sg-id`) : s.securityGroup;
+          if (s.securityGroup === 'managed') expect(own, `${s.id}: its group is a stack output`).toBeDefined();
+          const groups = own ? [own] : s.platform === 'eks' && clusterGroups.has(s.cluster) ? [clusterGroups.get(s.cluster) as string] : [];
+          endpoints.set(s.id, { groups, address: `100.64.1.${i + 1}` });
+        });
+        [...clusterGroups].forEach(([name, group], i) => endpoints.set(memberKey(name), { groups: [group], address: `100.64.2.${i + 1}` }));
+        endpoints.set('lattice:ipv4', { groups: [], prefixList: LATTICE.ipv4 });
+        endpoints.set('lattice:ipv6', { groups: [], prefixList: LATTICE.ipv6 });
+        const ranges = [...new Set([...m.edges.flatMap((e) => (e.caller.kind === 'cidr' ? [e.caller.cidr] : [])), ...m.services.flatMap((s) => s.egress.flatMap((g) => g.cidrs))])];
+        for (const r of ranges) endpoints.set(`address:${r}`, { groups: [], address: addressIn(r) });
+        endpoints.set('stranger', { groups: [], address: STRANGER });
+
+        const hops = declaredHops(m);
+        const same = (a: string[], b: string[]) => a.length > 0 && a.length === b.length && a.every((g) => b.includes(g));
+        const sideMatches = (side: Side, e: SgEndpoint) => {
+          if ('cidr' in side) return e.address !== undefined && e.groups.length === 0 && inCidr(e.address, side.cidr);
+          const d = endpoints.get(side.endpoint) as SgEndpoint;
+          return d.prefixList !== undefined ? d.prefixList === e.prefixList : same(d.groups, e.groups);
+        };
+        const ports = [...new Set([DNS, HBONE, ISTIOD, 443, 7777, ...m.services.flatMap((s) => s.ports.map((p) => p.port)), ...m.services.flatMap((s) => (s.exposure.lattice ? [s.exposure.lattice.listener.port] : []))])];
+        const wrong: string[] = [];
+        for (const [fromKey, from] of endpoints) {
+          for (const [toKey, to] of endpoints) {
+            if (fromKey === toKey) continue;
+            for (const [protocol, port] of [...ports.map((p) => ['tcp', p] as const), ['udp', DNS] as const]) {
+              const declared = hops.some((h) => h.protocol === protocol && h.port === port && sideMatches(h.from, from) && sideMatches(h.to, to));
+              const egressOpen = from.groups.length === 0 || from.groups.some((g) => world.shared.has(g));
+              const ingressOpen = to.groups.length === 0 || to.groups.some((g) => world.shared.has(g) && from.groups.includes(g));
+              const expected = (egressOpen || declared) && (ingressOpen || declared);
+              if (groupsAllow(world, from, to, protocol, port) !== expected) wrong.push(`${fromKey} → ${toKey} ${protocol}/${port}: contract ${expected}`);
+            }
+          }
+        }
+        expect(wrong).toEqual([]);
+      }),
+      { numRuns: 40 },
+    );
+  }, 300_000);
+});
