@@ -17,8 +17,8 @@ const platform = {
   spec: {
     organizationId: 'o-a1b2c3d4e5',
     clusters: [
-      { name: 'eks-main', platform: 'eks', account: '111111111111', region: 'us-west-2', vpc: 'vpc-0aaa1111', mesh: 'istio-sidecar' },
-      { name: 'eks-data', platform: 'eks', account: '222222222222', region: 'us-west-2', vpc: 'vpc-0bbb2222', mesh: 'istio-ambient' },
+      { name: 'eks-main', platform: 'eks', account: '111111111111', region: 'us-west-2', vpc: 'vpc-0aaa1111', mesh: 'istio-sidecar', securityGroup: 'sg-0aaa1111aaaa1111a' },
+      { name: 'eks-data', platform: 'eks', account: '222222222222', region: 'us-west-2', vpc: 'vpc-0bbb2222', mesh: 'istio-ambient', securityGroup: 'sg-0bbb2222bbbb2222b' },
       { name: 'ecs-jobs', platform: 'ecs', account: '222222222222', region: 'us-west-2', vpc: 'vpc-0ccc3333' },
     ],
     serviceNetworks: [{ name: 'bench-net', account: '111111111111', region: 'us-west-2', vpcs: ['vpc-0aaa1111', 'vpc-0bbb2222', 'vpc-0ccc3333'], authPolicy: 'organization' }],

@@ -41,6 +41,13 @@ if (mode === 'parse') {
     perTarget[target.name] = { ms: performance.now() - t, files: result.files.length, manifests: result.manifests.length };
   }
   process.stdout.write(`${JSON.stringify({ perTarget })}\n`);
+} else if (mode === 'aws') {
+  // The AWS targets alone (Lattice, security groups, the CDKTF stacks) on a model built first.
+  const { model } = runPipeline(await discoverSources(args[0], process.cwd()), { root: args[0], emit: false });
+  const t = performance.now();
+  let files = 0;
+  for (const target of targets.filter((x) => ['lattice', 'security-groups', 'cdktf'].includes(x.name))) files += target.emit(model, { output: true }).files.length;
+  process.stdout.write(`${JSON.stringify({ awsMs: performance.now() - t, files })}\n`);
 } else {
   code = await main([mode, ...args], { cwd: process.cwd(), stdout: () => {}, stderr: () => {}, stdoutIsTTY: false, env: {} });
 }

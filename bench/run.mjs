@@ -1,7 +1,8 @@
 // `npm run bench`: check and compile against a YAML-parse baseline on synthetic estates,
 // plus the heavy bad inputs of the corpus. Each figure is the median of several fresh processes.
 import { spawnSync } from 'node:child_process';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpSync, rmSync } from 'node:fs';
+import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeEstate } from './generate.mjs';
@@ -11,9 +12,10 @@ const work = join(here, '.estates');
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const sizes = (process.env.BENCH_SIZES ?? '1000,5000').split(',').map(Number);
 
-function measure(mode, args) {
+function measure(mode, args, prepare = () => {}) {
   const samples = [];
   for (let i = 0; i < runs; i++) {
+    prepare();
     const r = spawnSync(process.execPath, [join(here, 'measure.mjs'), mode, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
     if (r.status !== 0) throw new Error(`${mode} failed: ${r.stderr}`);
     samples.push(JSON.parse(r.stdout.trim().split('\n').pop()));
@@ -40,11 +42,52 @@ for (const size of sizes) {
   const split = spawnSync(process.execPath, [join(here, 'measure.mjs'), 'targets', dir], { encoding: 'utf8', maxBuffer: 1 << 26 });
   const { perTarget } = JSON.parse(split.stdout.trim().split('\n')[0]);
   for (const [name, t] of Object.entries(perTarget)) lines.push(`|   target ${name.padEnd(8)} emit: ${t.ms.toFixed(0)} ms, ${t.manifests} manifests, ${t.files} files | | | |`);
+  // The AWS targets on their own, in a fresh process (the model is built first, and counted in the memory).
+  const aws = spawnSync(process.execPath, [join(here, 'measure.mjs'), 'aws', dir], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const awsOut = aws.stdout.trim().split('\n');
+  const awsRun = { ...JSON.parse(awsOut[1]), ...JSON.parse(awsOut[0]) };
+  lines.push(`|   AWS targets (Lattice, groups, stacks): ${awsRun.awsMs.toFixed(0)} ms for ${awsRun.files} files, process peak ${awsRun.maxRssMb.toFixed(0)} MB | | | |`);
+  // One contract changed, with `compile --cache`: once where the change leaves the stacks' input
+  // alone (a method on a mesh caller) and once where it does not (a port). Each run starts from
+  // the cache the unchanged estate left; the output must equal a full compile of the changed estate.
+  const inc = await oneChange(size, dir);
+  lines.push(row(`compile --cache, 1 changed, stacks reused, ${size}`, inc.outside, base), row(`compile --cache, 1 changed, stacks redone, ${size}`, inc.inside, base));
   if (size === 5000) {
     verdicts.push(`check at 5,000: ${(check.ms / base.ms).toFixed(2)}x the parse baseline (target ≤ 2x): ${check.ms / base.ms <= 2 ? 'met' : 'MISSED'}`);
     verdicts.push(`check peak memory at 5,000: ${check.maxRssMb.toFixed(0)} MB (target < 500 MB): ${check.maxRssMb < 500 ? 'met' : 'MISSED'}`);
     verdicts.push(`compile at 5,000 (every target, ${'written'} out/): ${(compile.ms / base.ms).toFixed(2)}x the parse baseline, ${compile.maxRssMb.toFixed(0)} MB (no target set)`);
   }
+}
+
+async function oneChange(size, dir) {
+  const root = join(work, `incremental-${size}`);
+  await rm(root, { recursive: true, force: true });
+  await cp(dir, join(root, 'contracts'), { recursive: true });
+  const cache = join(root, 'cache');
+  const warm = spawnSync(process.execPath, [join(here, '..', 'bin', 'callgate.js'), 'compile', 'contracts', '--cache-location', cache, '--out', 'out'], { cwd: root, encoding: 'utf8' });
+  if (warm.status !== 0) throw new Error(`warming the cache failed: ${warm.stderr}`);
+  await cp(cache, `${cache}-base`, { recursive: true });
+  const files = (await readdir(join(root, 'contracts'), { recursive: true })).filter((f) => f.endsWith('.yaml')).sort();
+  const result = {};
+  for (const [kind, from, to] of [['outside', /(methods:\n\s+- )GET\n/, '$1PATCH\n'], ['inside', /port: 9090\n/, 'port: 9091\n']]) {
+    const file = await (async () => {
+      for (const f of files) if (from.test(await readFile(join(root, 'contracts', f), 'utf8'))) return join(root, 'contracts', f);
+      throw new Error(`no contract to change (${kind})`);
+    })();
+    const before = await readFile(file, 'utf8');
+    await writeFile(file, before.replace(from, to));
+    const restore = () => {
+      rmSync(cache, { recursive: true, force: true });
+      cpSync(`${cache}-base`, cache, { recursive: true });
+    };
+    result[kind] = measure('compile', [join(root, 'contracts'), '--cache-location', cache, '--out', join(root, 'out')], restore);
+    const full = spawnSync(process.execPath, [join(here, '..', 'bin', 'callgate.js'), 'compile', 'contracts', '--out', 'out-full'], { cwd: root, encoding: 'utf8' });
+    if (full.status !== 0) throw new Error(full.stderr);
+    const diff = spawnSync('diff', ['-r', '-q', join(root, 'out'), join(root, 'out-full')], { encoding: 'utf8' });
+    if (diff.status !== 0) throw new Error(`compile --cache differs from a full compile (${kind}): ${diff.stdout}`);
+    await writeFile(file, before);
+  }
+  return result;
 }
 
 // Heavy bad inputs: each must finish within 2 s and 300 MB.

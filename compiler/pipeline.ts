@@ -35,6 +35,8 @@ export interface PipelineOptions {
   findingsOnly?: boolean;
   /** Outputs of deployed stacks (`--stack-outputs`), for what can name a created resource. */
   stackOutputs?: ReadonlyMap<string, string>;
+  /** A directory targets may reuse work from (`compile --cache`). */
+  cacheDir?: string;
 }
 
 /** Load, validate, model and emit. Collects every problem; never throws on bad input. */
@@ -73,7 +75,7 @@ export function runPipeline(sources: readonly Source[], options: PipelineOptions
     // With errors nothing is written, so nothing is built: targets then only add their findings.
     const output = !options.findingsOnly && !diagnostics.some((d) => d.severity === 'error');
     for (const target of targets as readonly Target[]) {
-      const result = target.emit(model, { output, ...(options.stackOutputs ? { stackOutputs: options.stackOutputs } : {}) });
+      const result = target.emit(model, { output, ...(options.stackOutputs ? { stackOutputs: options.stackOutputs } : {}), ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}) });
       out.push(...result.files);
       manifests.push(...result.manifests);
       for (const f of result.findings) {

@@ -1,9 +1,9 @@
 import { App, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
 import { indexModel } from '../model/query.js';
-import type { Model, ServiceModel } from '../model/types.js';
-import { planSecurityGroups, type GroupRef } from '../security-groups/rules.js';
-import { compareStrings } from '../util/compare.js';
+import type { ServiceModel } from '../model/types.js';
+import type { GroupRef } from '../security-groups/rules.js';
+import { inputModel, type TerraformInput } from './input.js';
 import { latticeService } from './lattice-service.js';
 import { localBackend } from './backend.js';
 import { literal } from './literal.js';
@@ -17,12 +17,11 @@ import { managedTags } from './tags.js';
  * they come from the deploying environment (AWS_* variables), so the same stacks deploy to AWS or
  * to an emulator. Only the region, from the Platform, is in the provider block.
  */
-export function buildApp(model: Model, outdir: string): App {
+export function buildApp(input: TerraformInput, outdir: string): App {
+  const model = inputModel(input);
   const index = indexModel(model);
   const app = new App({ outdir, stackTraces: false });
-  const ecsVpcsOf = (network: string) =>
-    [...new Set(model.services.filter((s) => s.platform === 'ecs' && (s.exposure.lattice?.serviceNetwork === network || index.from(s.id).some((e) => e.path === 'lattice' && index.service(e.callee).exposure.lattice?.serviceNetwork === network))).map((s) => s.vpc))].sort();
-  const networks = new Map(model.platform.serviceNetworks.map((n) => [n.name, new NetworkStack(app, networkStackName(n.name), n, model.platform.organizationId, ecsVpcsOf(n.name))]));
+  const networks = new Map(model.platform.serviceNetworks.map((n) => [n.name, new NetworkStack(app, networkStackName(n.name), n, model.platform.organizationId, input.ecsVpcs[n.name] ?? [])]));
   const stacks = new Map<string, TerraformStack>();
   const stackNamed = (name: string, region: string, tags: Record<string, string>) => {
     let stack = stacks.get(name);
@@ -45,16 +44,16 @@ export function buildApp(model: Model, outdir: string): App {
     else if (s.securityGroup) groups.set(s.id, literal(s.securityGroup));
   }
   const groupOf = (g: GroupRef) => ('service' in g ? groups.get(g.service) : literal(index.cluster(g.cluster).securityGroup ?? '') || undefined);
-  const plan = planSecurityGroups(index);
+  const serviceRules = new Map(input.serviceRules);
   for (const s of services) {
     const l = s.exposure.lattice;
     const network = l && networks.get(l.serviceNetwork);
     if (s.platform === 'ecs' && l && network) latticeService(stackFor(s), index, s, l, network.network.arn);
-    const rules = plan.services.get(s.id) ?? [];
+    const rules = serviceRules.get(s.id) ?? [];
     if (rules.length > 0) ruleResources(stackFor(s), `${s.namespace}-${s.name}`, s.region, rules, groupOf);
   }
   // A cluster's shared group gets each rule once, beside the managed groups of its account and region.
-  for (const [name, rules] of [...plan.clusters].sort(([a], [b]) => compareStrings(a, b))) {
+  for (const [name, rules] of input.clusterRules) {
     const c = index.cluster(name);
     ruleResources(stackNamed(`security-groups-${c.account}-${c.region}`, c.region, {}), `cluster-${name}`, c.region, rules, groupOf);
   }

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { discoverSources } from '../load/discover.js';
 import { runPipeline } from '../pipeline.js';
 import { buildApp } from './app.js';
+import { terraformInput } from './input.js';
 
 /**
  * The app `cdktf.json` runs: the same stacks `callgate compile` writes, from the contracts in
@@ -9,12 +10,12 @@ import { buildApp } from './app.js';
  */
 export async function runCdktfApp(cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
   const dir = env.CALLGATE_CONTRACTS ?? 'contracts';
-  const result = runPipeline(await discoverSources(resolve(cwd, dir), cwd), { root: dir, emit: false });
+  const result = runPipeline(await discoverSources(resolve(cwd, dir), cwd), { root: dir, findingsOnly: true });
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0 || !result.model) {
     for (const d of errors) process.stderr.write(`${d.file}:${d.start.line}:${d.start.column} ${d.code} ${d.message}\n`);
     return 1;
   }
-  buildApp(result.model, env.CDKTF_OUTDIR ?? resolve(cwd, 'cdktf.out')).synth();
+  buildApp(terraformInput(result.model), env.CDKTF_OUTDIR ?? resolve(cwd, 'cdktf.out')).synth();
   return 0;
 }

@@ -1,5 +1,6 @@
 import type { Model } from '../model/types.js';
 import type { EmitOptions, Target, TargetResult } from '../targets/target.js';
+import { terraformInput } from './input.js';
 import { synthesize } from './synth.js';
 import type { TargetFinding } from '../targets/target.js';
 
@@ -23,6 +24,6 @@ export const cdktfTarget = {
   summary: 'CDKTF stacks (cdk.tf.json per stack) for the service networks, ECS Lattice services and security groups',
   emit(model: Model, options: EmitOptions): TargetResult {
     const findings = nameCollisions(model);
-    return { files: options.output && findings.length === 0 ? synthesize(model) : [], manifests: [], findings };
+    return { files: options.output && findings.length === 0 ? synthesize(terraformInput(model), options.cacheDir) : [], manifests: [], findings };
   },
 } as const satisfies Target;

@@ -30,7 +30,7 @@ Exit codes: 0 no errors, 1 errors (or too many warnings), 2 usage or internal er
     }
     const format = parseFormat(values.format);
     const maxWarnings = parseMaxWarnings(values['max-warnings']);
-    const result = await runEstate(singleDir(positionals, 'check'), io, 'check', values['stack-outputs']);
+    const result = await runEstate(singleDir(positionals, 'check'), io, 'check', { stackOutputsFile: values['stack-outputs'] });
     return report(result.diagnostics, format, maxWarnings, io);
   },
 };

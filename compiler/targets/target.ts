@@ -46,6 +46,8 @@ export interface EmitOptions {
   output: boolean;
   /** Ids of groups Terraform has created, from `--stack-outputs`: output id → `sg-…`. */
   stackOutputs?: ReadonlyMap<string, string>;
+  /** Where a target may keep what it can reuse on the next run (`compile --cache`). */
+  cacheDir?: string;
 }
 
 /** Every target has this shape and reads only the model. */
