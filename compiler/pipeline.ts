@@ -5,6 +5,8 @@ import type { LoadedDocument } from './load/document.js';
 import { parseSources } from './load/parse.js';
 import type { Source } from './load/source.js';
 import { buildModel } from './model/build.js';
+import { compileGuardRails } from './guardrails/compile.js';
+import { evaluateGuardRails } from './guardrails/evaluate.js';
 import type { Model } from './model/types.js';
 import { targets } from './targets/registry.js';
 import type { Manifest, OutputFile, Target } from './targets/target.js';
@@ -66,6 +68,9 @@ export function runPipeline(sources: readonly Source[], options: PipelineOptions
     model = built.model;
     findings.push(...built.findings);
   }
+  // Guard-rails read the contracts as written and the resolved edges; they never change the model.
+  const rails = compileGuardRails(docs.guardRails);
+  findings.push(...rails.findings, ...evaluateGuardRails(rails.rails, docs.contracts, model, documents));
   const diagnostics = [...parsed.diagnostics, ...findings.map((f) => resolveFinding(f, documents))];
   let files: OutputFile[] | undefined;
   if (model && options.emit !== false) {

@@ -25,7 +25,7 @@ function withoutPresenceOneOf(node) {
 
 async function generate() {
   const parts = [banner];
-  for (const file of ['service-contract.schema.json', 'platform.schema.json']) {
+  for (const file of ['service-contract.schema.json', 'platform.schema.json', 'guardrail.schema.json']) {
     const schema = withoutPresenceOneOf(JSON.parse(await readFile(join(schemaDir, file), 'utf8')));
     parts.push(await compile(schema, schema.title, {
       cwd: schemaDir,

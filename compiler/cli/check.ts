@@ -16,6 +16,7 @@ estate's cross-document rules, and report every problem at file:line:column.
 Options:
   --format <name>       ${formatNames.join(' | ')} (default: stylish)
   --max-warnings <n>    fail when there are more than n warnings
+  --policies <dir>      the guard-rails (default: policies, when it exists)
   --stack-outputs <f>   the file \`cdktf deploy --outputs-file\` wrote: SecurityGroupPolicies
                         then name the managed groups Terraform created
   -h, --help            show this help
@@ -23,14 +24,14 @@ Options:
 Exit codes: 0 no errors, 1 errors (or too many warnings), 2 usage or internal error.
 `,
   async run(args: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { format: { type: 'string' }, 'max-warnings': { type: 'string' }, 'stack-outputs': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { format: { type: 'string' }, 'max-warnings': { type: 'string' }, 'stack-outputs': { type: 'string' }, policies: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
     if (values.help) {
       io.stdout(check.help);
       return 0;
     }
     const format = parseFormat(values.format);
     const maxWarnings = parseMaxWarnings(values['max-warnings']);
-    const result = await runEstate(singleDir(positionals, 'check'), io, 'check', { stackOutputsFile: values['stack-outputs'] });
+    const result = await runEstate(singleDir(positionals, 'check'), io, 'check', { policiesDir: values.policies, stackOutputsFile: values['stack-outputs'] });
     return report(result.diagnostics, format, maxWarnings, io);
   },
 };

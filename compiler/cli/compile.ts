@@ -25,6 +25,7 @@ Options:
   --cache-location <d>  where --cache keeps them (default: .callgate-cache)
   --format <name>       ${formatNames.join(' | ')} (default: stylish)
   --max-warnings <n>    fail when there are more than n warnings
+  --policies <dir>      the guard-rails (default: policies, when it exists)
   --stack-outputs <f>   the file \`cdktf deploy --outputs-file\` wrote: SecurityGroupPolicies
                         then name the managed groups Terraform created
   -h, --help            show this help
@@ -32,7 +33,7 @@ Options:
 Exit codes: 0 written (or current), 1 errors or stale output, 2 usage or internal error.
 `,
   async run(args: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { out: { type: 'string' }, check: { type: 'boolean' }, format: { type: 'string' }, 'max-warnings': { type: 'string' }, 'stack-outputs': { type: 'string' }, cache: { type: 'boolean' }, 'cache-location': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { out: { type: 'string' }, check: { type: 'boolean' }, format: { type: 'string' }, 'max-warnings': { type: 'string' }, 'stack-outputs': { type: 'string' }, policies: { type: 'string' }, cache: { type: 'boolean' }, 'cache-location': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
     if (values.help) {
       io.stdout(compile.help);
       return 0;
@@ -41,7 +42,7 @@ Exit codes: 0 written (or current), 1 errors or stale output, 2 usage or interna
     const maxWarnings = parseMaxWarnings(values['max-warnings']);
     const outDir = resolve(io.cwd, values.out ?? 'out');
     const shownOut = values.out ?? 'out';
-    const result = await runEstate(singleDir(positionals, 'compile'), io, 'compile', { stackOutputsFile: values['stack-outputs'], cacheDir: values.cache || values['cache-location'] !== undefined ? (values['cache-location'] ?? '.callgate-cache') : undefined });
+    const result = await runEstate(singleDir(positionals, 'compile'), io, 'compile', { policiesDir: values.policies, stackOutputsFile: values['stack-outputs'], cacheDir: values.cache || values['cache-location'] !== undefined ? (values['cache-location'] ?? '.callgate-cache') : undefined });
     const code = report(result.diagnostics, format, maxWarnings, io);
     if (code !== 0 || !result.files || !result.model) {
       io.stderr(`callgate: nothing written; ${shownOut}/ is unchanged\n`);

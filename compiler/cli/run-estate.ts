@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
+import type { Source } from '../load/source.js';
 import { readFile, stat } from 'node:fs/promises';
 import { parseStackOutputs, type StackOutputs } from '../security-groups/stack-outputs.js';
 import { discoverSources } from '../load/discover.js';
@@ -8,6 +9,8 @@ import { UsageError, type CliIO } from './io.js';
 /** Read the contracts directory and run the whole pipeline on it. */
 export interface EstateOptions {
   stackOutputsFile?: string | undefined;
+  /** The guard-rails' directory; by default `policies` when it exists. */
+  policiesDir?: string | undefined;
   /** Reuse the synthesized stacks of the last run when their input is unchanged. */
   cacheDir?: string | undefined;
 }
@@ -19,7 +22,7 @@ export async function runEstate(dir: string, io: CliIO, mode: 'check' | 'compile
   if (!info) throw new UsageError(`contracts directory \`${dir}\` does not exist`);
   if (!info.isDirectory()) throw new UsageError(`\`${dir}\` is not a directory; pass the directory that holds your contracts`);
   const stackOutputs = stackOutputsFile === undefined ? undefined : await readStackOutputs(stackOutputsFile, io);
-  const sources = await discoverSources(root, io.cwd);
+  const sources = [...(await discoverSources(root, io.cwd)), ...(await policySources(root, io, options.policiesDir))];
   return runPipeline(sources, { root: dir, findingsOnly: mode === 'check', ...(stackOutputs ? { stackOutputs } : {}), ...(options.cacheDir ? { cacheDir: resolve(io.cwd, options.cacheDir) } : {}) });
 }
 
@@ -29,4 +32,17 @@ async function readStackOutputs(file: string, io: CliIO): Promise<StackOutputs> 
   const parsed = parseStackOutputs(text);
   if ('problem' in parsed) throw new UsageError(`--stack-outputs: \`${file}\` ${parsed.problem}`);
   return parsed.outputs;
+}
+
+/** Guard-rails live beside the contracts, in `policies/` unless told otherwise. */
+async function policySources(contractsRoot: string, io: CliIO, dir: string | undefined): Promise<Source[]> {
+  const root = resolve(io.cwd, dir ?? 'policies');
+  const info = await stat(root).catch(() => undefined);
+  if (!info?.isDirectory()) {
+    if (dir !== undefined) throw new UsageError(`--policies: \`${dir}\` is not a directory`);
+    return [];
+  }
+  if (root === contractsRoot || root.startsWith(`${contractsRoot}${sep}`)) return [];
+  // Named relative to the contracts root, so that no policy file can share a name with a contract.
+  return (await discoverSources(root, io.cwd)).map((s) => ({ ...s, relPath: relative(contractsRoot, join(root, s.relPath)).split(sep).join('/') }));
 }

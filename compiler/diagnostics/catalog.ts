@@ -79,6 +79,13 @@ export const catalog = {
   'istio-policy-too-large': { severity: 'error', summary: 'a service\'s Istio AuthorizationPolicy would need more rules than the 512 Istio accepts', fix: 'give callers the same ports, methods and paths so that they share rules, or split the service' },
   'lattice-policy-too-large': { severity: 'error', summary: 'a service\'s VPC Lattice auth policy would exceed the 10,000 characters Lattice accepts', fix: 'give callers the same methods and paths, or split the service' },
   'organization-id-required': { severity: 'error', summary: 'a service network with `authPolicy: organization` needs the Platform\'s `organizationId`', fix: 'set `spec.organizationId` in the Platform, or use `authenticated`' },
+  // Guard-rails (policies/)
+  'guardrail-expression-invalid': { severity: 'error', summary: 'a guard-rail expression does not parse or does not type-check against the contract schema (a misspelled field, a wrong type, an unknown function)', fix: 'fix the expression at the position shown; fields and their types are those of schema/service-contract.schema.json' },
+  'guardrail-duplicate-name': { severity: 'error', summary: 'two guard-rails have the same name, which is the code of their violations', fix: 'rename one' },
+  'guardrail-name-reserved': { severity: 'error', summary: 'a guard-rail is named like one of callgate\'s own diagnostic codes', fix: 'rename the guard-rail' },
+  'guardrail-field-path-invalid': { severity: 'error', summary: 'a validation\'s `fieldPath` is not a field path', fix: 'write it like `spec.exposure.lattice` or `spec.callers[0].methods`' },
+  'guardrail-runtime-error': { severity: 'error', summary: 'a guard-rail expression failed on a contract (an absent field, say); the rule could not be decided, so it counts as broken', fix: 'guard optional fields with `has()` in the guard-rail' },
+  'guardrail-violation': { severity: 'error', summary: 'a contract breaks an organisation guard-rail; the diagnostic\'s code is the guard-rail\'s name', fix: 'change the contract as the message says, or change the guard-rail in policies/' },
   'security-group-peer-unknown': { severity: 'error', summary: 'a service with its own security group talks to pods whose group callgate does not know, so no rule could admit the traffic', fix: 'declare the cluster\'s `securityGroup` in the Platform (the group of its nodes, CoreDNS, istiod and waypoints), or give the other service a group' },
   'security-group-id-unknown': { severity: 'warning', summary: 'an EKS service\'s managed security group has no id until Terraform creates it, so no SecurityGroupPolicy can give it to the pods yet', fix: 'deploy, then compile with `--stack-outputs` (the file `cdktf deploy --outputs-file` writes) so the SecurityGroupPolicy names the created group; or name an existing group in `securityGroup`' },
   'lattice-name-collision': { severity: 'error', summary: 'two ECS services exported over VPC Lattice in one account and region have the same name, which Lattice service names cannot tell apart', fix: 'rename one of them' },
@@ -96,4 +103,11 @@ export const diagnosticCodes = Object.keys(catalog) as DiagnosticCode[];
 
 export function codeInfo(code: DiagnosticCode): CodeInfo {
   return catalog[code];
+}
+
+/** What a diagnostic's code means: the catalog's entry, or for a guard-rail's own code, the guard-rail's. */
+export function describeCode(code: string): CodeInfo & { docs: string } {
+  if (code in catalog) return { ...catalog[code as DiagnosticCode], docs: `docs/diagnostics.md#${code}` };
+  const rail = catalog['guardrail-violation'];
+  return { severity: rail.severity, summary: `guard-rail \`${code}\`: ${rail.summary}`, fix: rail.fix, docs: `policies/ (the guard-rail named ${code})` };
 }

@@ -11,7 +11,8 @@ export interface Position {
 }
 
 export interface Diagnostic {
-  code: DiagnosticCode;
+  /** A catalog code, or for a guard-rail violation the guard-rail's name. */
+  code: DiagnosticCode | GuardRailName;
   severity: Severity;
   /** One line, lowercase start, user input in backticks, says what to do. */
   message: string;
@@ -25,6 +26,9 @@ export interface Diagnostic {
   related?: { file: string; start: Position; message: string };
 }
 
+/** The name of a guard-rail from policies/, used as the code of its violations. */
+export type GuardRailName = string & { readonly guardRail?: true };
+
 /** What checks produce: a path into a known document; `load/` turns it into positions. */
 export interface Finding {
   code: DiagnosticCode;
@@ -36,6 +40,10 @@ export interface Finding {
   at?: 'key' | 'value';
   severity?: Severity;
   related?: { doc: number; path: JsonPath; message: string };
+  /** A place inside the string at `path` (a CEL expression): its character offset and length. */
+  offset?: { start: number; length: number };
+  /** For `guardrail-violation`: the guard-rail's name, which becomes the diagnostic's code. */
+  rule?: GuardRailName;
 }
 
 export function formatPath(path: JsonPath): string {

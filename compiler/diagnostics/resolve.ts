@@ -1,14 +1,14 @@
 import type { LoadedDocument } from '../load/document.js';
-import { locate } from '../load/locate.js';
+import { locate, locateInScalar } from '../load/locate.js';
 import { codeInfo } from './catalog.js';
 import type { Diagnostic, Finding } from './diagnostic.js';
 
 /** Findings carry JSON paths; here, and only here, they get file positions. */
 export function resolveFinding(f: Finding, documents: readonly LoadedDocument[]): Diagnostic {
   const d = documents[f.doc] as LoadedDocument;
-  const where = locate(d, f.path, f.at);
+  const where = f.offset ? locateInScalar(d, f.path, f.offset.start, f.offset.length) : locate(d, f.path, f.at);
   const diagnostic: Diagnostic = {
-    code: f.code,
+    code: f.rule ?? f.code,
     severity: f.severity ?? codeInfo(f.code).severity,
     message: f.message,
     file: d.file,

@@ -1,4 +1,4 @@
-import { catalog, type DiagnosticCode } from '../diagnostics/catalog.js';
+import { describeCode } from '../diagnostics/catalog.js';
 import { formatPath } from '../diagnostics/diagnostic.js';
 import type { Formatter } from './formatter.js';
 
@@ -7,7 +7,7 @@ const level = { error: 'error', warning: 'warning', info: 'note' } as const;
 /** SARIF 2.1.0 as GitHub code scanning reads it: relative URIs against %SRCROOT%, one rule per code used. */
 export const sarif: Formatter = (diagnostics, { version }) => {
   const used = [...new Set(diagnostics.map((d) => d.code))].sort();
-  const index = new Map<DiagnosticCode, number>(used.map((c, i) => [c, i]));
+  const index = new Map<string, number>(used.map((c, i) => [c, i]));
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -18,14 +18,17 @@ export const sarif: Formatter = (diagnostics, { version }) => {
             name: 'callgate',
             version,
             semanticVersion: version,
-            rules: used.map((code) => ({
-              id: code,
-              name: code.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase()),
-              shortDescription: { text: catalog[code].summary },
-              fullDescription: { text: `${catalog[code].summary}. Fix: ${catalog[code].fix}.` },
-              help: { text: `${catalog[code].fix}; see docs/diagnostics.md#${code}` },
-              defaultConfiguration: { level: level[catalog[code].severity] },
-            })),
+            rules: used.map((code) => {
+              const info = describeCode(code);
+              return {
+                id: code,
+                name: code.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase()),
+                shortDescription: { text: info.summary },
+                fullDescription: { text: `${info.summary}. Fix: ${info.fix}.` },
+                help: { text: `${info.fix}; see ${info.docs}` },
+                defaultConfiguration: { level: level[info.severity] },
+              };
+            }),
           },
         },
         columnKind: 'utf16CodeUnits',

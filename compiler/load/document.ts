@@ -10,6 +10,8 @@ export interface LoadedDocument {
   indexInFile: number;
   doc: Document.Parsed;
   lineCounter: LineCounter;
+  /** The whole file's text (shared by its documents), for positions inside a scalar. */
+  text: string;
   /** The document as plain data. */
   value: unknown;
 }

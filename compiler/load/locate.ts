@@ -53,3 +53,37 @@ function firstKey(loaded: LoadedDocument): Node | undefined {
   }
   return contents ?? undefined;
 }
+
+/**
+ * The position of a character inside a string scalar (a CEL expression, say). Exact for plain and
+ * quoted scalars without escapes and for literal blocks; otherwise the scalar's own start, since
+ * folding and escapes leave no one-to-one map from the value back to the source.
+ */
+export function locateInScalar(loaded: LoadedDocument, path: JsonPath, offset: number, length = 1): Span {
+  const whole = locate(loaded, path);
+  let node: unknown = loaded.doc.contents;
+  for (const seg of path) {
+    if (isMap(node)) node = node.items.find((p: Pair) => keyText(p.key) === String(seg))?.value;
+    else if (isSeq(node) && typeof seg === 'number') node = node.items[seg];
+    else return whole;
+  }
+  if (!isScalar(node) || typeof node.value !== 'string' || !node.range) return whole;
+  const value = node.value;
+  const [start, end] = node.range;
+  const raw = loaded.text.slice(start, end);
+  const at = (o: number) => span(loaded, o, o + Math.max(1, Math.min(length, value.length - offset)));
+  if ((node.type === 'PLAIN' && raw === value) || ((node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && raw.slice(1, -1) === value)) {
+    return at(start + (node.type === 'PLAIN' ? 0 : 1) + offset);
+  }
+  if (node.type === 'BLOCK_LITERAL') {
+    // Content starts on the line after the header; every content line carries the same indent.
+    const lines = raw.split('\n').slice(1);
+    const indent = /^ */.exec(lines.find((l) => l.trim() !== '') ?? '')?.[0].length ?? 0;
+    const before = value.slice(0, offset).split('\n');
+    const line = before.length - 1;
+    let o = start + raw.indexOf('\n') + 1;
+    for (let i = 0; i < line; i++) o += (lines[i]?.length ?? 0) + 1;
+    return at(o + indent + (before[line]?.length ?? 0));
+  }
+  return whole;
+}

@@ -109,7 +109,7 @@ function parseText(source: Source, rawText: string, documents: LoadedDocument[],
       diagnostics.push(aliasDiagnostic(source.file, doc, lineCounter, err));
       return;
     }
-    const loaded: LoadedDocument = { index: documents.length, file: source.file, relPath: source.relPath, indexInFile, doc, lineCounter, value };
+    const loaded: LoadedDocument = { index: documents.length, file: source.file, relPath: source.relPath, indexInFile, doc, lineCounter, text, value };
     documents.push(loaded);
   });
   if (kept === 0) diagnostics.push(fileDiagnostic(source.file, 'empty-file', 'file holds no YAML document; add a contract or delete the file'));

@@ -559,3 +559,107 @@ export interface ServiceNetwork {
    */
   accessLogs?: string;
 }
+
+/**
+ * A CEL expression, checked against the contract schema's types when policies load.
+ */
+export type Expression = string;
+
+/**
+ * An organisation rule over contracts or edges, written in CEL, shaped like a Kubernetes ValidatingAdmissionPolicy. Kept under `policies/`.
+ */
+export interface GuardRail {
+  /**
+   * The contract language version. Only `callgate.dev/v1alpha1` exists today.
+   */
+  apiVersion: 'callgate.dev/v1alpha1';
+  /**
+   * Always `GuardRail`.
+   */
+  kind: 'GuardRail';
+  metadata: GuardRailMetadata;
+  spec: GuardRailSpec;
+}
+/**
+ * The rule's name: it is the code of every violation it reports.
+ */
+export interface GuardRailMetadata {
+  /**
+   * Lowercase words joined by `-`; unique among the guard-rails.
+   */
+  name: string;
+  /**
+   * What the rule protects, for people reading it.
+   */
+  description?: string;
+}
+/**
+ * What the rule looks at and what it requires.
+ */
+export interface GuardRailSpec {
+  /**
+   * `contract`: each contract, as `contract`. `edge`: each resolved edge, as `caller`, `callee` and `edge`.
+   */
+  scope: 'contract' | 'edge';
+  /**
+   * How a violation is reported; `error` fails the build. Default `error`.
+   */
+  severity?: 'error' | 'warning';
+  /**
+   * The rule applies only where every condition is true.
+   *
+   * @maxItems 64
+   */
+  matchConditions?: MatchCondition[];
+  /**
+   * Named values for the validations, as `variables.<name>`; each may use the ones before it.
+   *
+   * @maxItems 64
+   */
+  variables?: Variable[];
+  /**
+   * Each must be true; each false one is a violation.
+   *
+   * @minItems 1
+   * @maxItems 64
+   */
+  validations: Validation[];
+}
+/**
+ * A boolean CEL expression.
+ */
+export interface MatchCondition {
+  /**
+   * A name for people reading the rule.
+   */
+  name?: string;
+  expression: Expression;
+}
+/**
+ * A named CEL expression.
+ */
+export interface Variable {
+  /**
+   * The variable's name, read as `variables.<name>`.
+   */
+  name: string;
+  expression: Expression;
+}
+/**
+ * A boolean CEL expression that must hold, and what to say when it does not.
+ */
+export interface Validation {
+  expression: Expression;
+  /**
+   * What the violation says. Default: the failed expression.
+   */
+  message?: string;
+  /**
+   * A CEL expression of type string for the message; `message` is used when it fails.
+   */
+  messageExpression?: string;
+  /**
+   * The field the violation points at, as a path into the contract such as `spec.exposure.lattice` or `spec.callers[0]`. Default: the contract (or, for an edge, the caller entry).
+   */
+  fieldPath?: string;
+}

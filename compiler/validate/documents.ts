@@ -1,7 +1,7 @@
 import type { Finding } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { LoadedDocument } from '../load/document.js';
-import type { Platform, ServiceContract } from '../types/contract.generated.js';
+import type { GuardRail, Platform, ServiceContract } from '../types/contract.generated.js';
 import { schemaFindings } from './schema-errors.js';
 import { documentKinds, validatorFor, type DocumentKind } from './schemas.js';
 import { describeValue } from './show.js';
@@ -19,6 +19,7 @@ export interface Typed<T> {
 export interface ClassifiedDocuments {
   contracts: Typed<ServiceContract>[];
   platforms: Typed<Platform>[];
+  guardRails: Typed<GuardRail>[];
   /** `namespace/name` of every contract, valid or not, so that callers of a broken contract are not also reported as unknown. */
   declaredServiceIds: Set<string>;
   /** A Platform document exists, even an invalid one: do not also report it missing. */
@@ -31,7 +32,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 export function classifyDocuments(documents: readonly LoadedDocument[]): ClassifiedDocuments {
-  const out: ClassifiedDocuments = { contracts: [], platforms: [], declaredServiceIds: new Set(), platformDeclared: false, findings: [] };
+  const out: ClassifiedDocuments = { contracts: [], platforms: [], guardRails: [], declaredServiceIds: new Set(), platformDeclared: false, findings: [] };
   for (const d of documents) {
     const value = d.value;
     if (!isRecord(value)) {
@@ -40,12 +41,12 @@ export function classifyDocuments(documents: readonly LoadedDocument[]): Classif
     }
     const kind = value.kind;
     if (kind === undefined) {
-      out.findings.push({ code: 'schema-required', doc: d.index, path: [], message: 'the document is missing required field `kind`; add `kind: ServiceContract` or `kind: Platform`' });
+      out.findings.push({ code: 'schema-required', doc: d.index, path: [], message: 'the document is missing required field `kind`; add `kind: ServiceContract`, `kind: Platform` or `kind: GuardRail`' });
       continue;
     }
     if (typeof kind !== 'string' || !(documentKinds as readonly string[]).includes(kind)) {
       const suggestion = typeof kind === 'string' ? didYouMean(kind, documentKinds) : '';
-      out.findings.push({ code: 'unknown-kind', doc: d.index, path: ['kind'], message: `unknown kind ${describeValue(kind)}${suggestion || '; use `ServiceContract` or `Platform`'}` });
+      out.findings.push({ code: 'unknown-kind', doc: d.index, path: ['kind'], message: `unknown kind ${describeValue(kind)}${suggestion || '; use `ServiceContract`, `Platform` or `GuardRail`'}` });
       continue;
     }
     if (value.apiVersion !== apiVersion) {
@@ -57,11 +58,12 @@ export function classifyDocuments(documents: readonly LoadedDocument[]): Classif
     }
     const docKind = kind as DocumentKind;
     if (docKind === 'ServiceContract') rememberServiceId(value, out.declaredServiceIds);
-    else out.platformDeclared = true;
+    else if (docKind === 'Platform') out.platformDeclared = true;
     const validate = validatorFor(docKind);
     if (validate(value) && value.apiVersion === apiVersion) {
       if (docKind === 'ServiceContract') out.contracts.push({ doc: d.index, value: value as unknown as ServiceContract });
-      else out.platforms.push({ doc: d.index, value: value as unknown as Platform });
+      else if (docKind === 'Platform') out.platforms.push({ doc: d.index, value: value as unknown as Platform });
+      else out.guardRails.push({ doc: d.index, value: value as unknown as GuardRail });
     } else {
       const errors = validate.errors ?? [];
       out.findings.push(...schemaFindings(errors, value, d.index));

@@ -11,12 +11,13 @@ export function readSchema(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(fileURLToPath(new URL(name, schemaDir)), 'utf8')) as Record<string, unknown>;
 }
 
-export const documentKinds = ['ServiceContract', 'Platform'] as const;
+export const documentKinds = ['ServiceContract', 'Platform', 'GuardRail'] as const;
 export type DocumentKind = (typeof documentKinds)[number];
 
 const schemaFiles: Record<DocumentKind, string> = {
   ServiceContract: 'service-contract.schema.json',
   Platform: 'platform.schema.json',
+  GuardRail: 'guardrail.schema.json',
 };
 
 let validators: Record<DocumentKind, ValidateFunction> | undefined;
