@@ -26,6 +26,10 @@ export interface PipelineResult {
   model?: Model;
   /** Present only when there is no error: a failed run never produces output. */
   files?: OutputFile[];
+  /** With `perTarget`: what each target alone would write (its manifests laid out on their own). */
+  byTarget?: Record<string, OutputFile[]>;
+  /** The names of the guard-rails that loaded and ran. */
+  guardRails: string[];
 }
 
 export interface PipelineOptions {
@@ -37,6 +41,8 @@ export interface PipelineOptions {
   findingsOnly?: boolean;
   /** Outputs of deployed stacks (`--stack-outputs`), for what can name a created resource. */
   stackOutputs?: ReadonlyMap<string, string>;
+  /** Also return each target's own files, for `diff`. */
+  perTarget?: boolean;
   /** A directory targets may reuse work from (`compile --cache`). */
   cacheDir?: string;
 }
@@ -45,7 +51,7 @@ export interface PipelineOptions {
 export function runPipeline(sources: readonly Source[], options: PipelineOptions): PipelineResult {
   if (sources.length === 0) {
     const at = { line: 1, column: 1 };
-    return { documents: [], diagnostics: [{ code: 'no-contracts', severity: 'error', message: `no \`.yaml\` or \`.yml\` file under \`${options.root}\`; point callgate at your contracts directory`, file: options.root, path: [], start: at, end: at }] };
+    return { documents: [], guardRails: [], diagnostics: [{ code: 'no-contracts', severity: 'error', message: `no \`.yaml\` or \`.yml\` file under \`${options.root}\`; point callgate at your contracts directory`, file: options.root, path: [], start: at, end: at }] };
   }
   // Sorted here, not only in discovery: output must never depend on the order files arrive in.
   const parsed = parseSources([...sources].sort((a, b) => compareStrings(a.relPath, b.relPath)));
@@ -73,24 +79,29 @@ export function runPipeline(sources: readonly Source[], options: PipelineOptions
   findings.push(...rails.findings, ...evaluateGuardRails(rails.rails, docs.contracts, model, documents));
   const diagnostics = [...parsed.diagnostics, ...findings.map((f) => resolveFinding(f, documents))];
   let files: OutputFile[] | undefined;
+  let perTargetFiles: Record<string, OutputFile[]> | undefined;
   if (model && options.emit !== false) {
     const byDoc = new Map(documents.map((d) => [`${d.relPath}\u0000${d.indexInFile}`, d.index]));
     const out: OutputFile[] = [];
     const manifests: Manifest[] = [];
+    const byTarget: Record<string, OutputFile[]> = {};
     // With errors nothing is written, so nothing is built: targets then only add their findings.
     const output = !options.findingsOnly && !diagnostics.some((d) => d.severity === 'error');
     for (const target of targets as readonly Target[]) {
       const result = target.emit(model, { output, ...(options.stackOutputs ? { stackOutputs: options.stackOutputs } : {}), ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}) });
       out.push(...result.files);
       manifests.push(...result.manifests);
+      if (options.perTarget) byTarget[target.name] = [...result.files, ...layoutManifests(result.manifests).filter((f) => !f.path.endsWith('/kustomization.yaml'))];
       for (const f of result.findings) {
         const doc = byDoc.get(`${f.source.file}\u0000${f.source.doc}`) ?? 0;
         diagnostics.push(resolveFinding({ code: f.code, message: f.message, doc, path: f.source.path, severity: f.severity, at: f.at }, documents));
       }
     }
     files = [...out, ...layoutManifests(manifests)].sort((a, b) => compareStrings(a.path, b.path));
+    if (options.perTarget) perTargetFiles = byTarget;
   }
   diagnostics.sort(compareDiagnostics);
   const failed = diagnostics.some((d) => d.severity === 'error');
-  return { diagnostics, documents, ...(model ? { model } : {}), ...(failed || !files || options.findingsOnly ? {} : { files }) };
+  const written = !(failed || !files || options.findingsOnly);
+  return { diagnostics, documents, guardRails: rails.rails.map((r) => r.name), ...(model ? { model } : {}), ...(written ? { files } : {}), ...(written && perTargetFiles ? { byTarget: perTargetFiles } : {}) };
 }

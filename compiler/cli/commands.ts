@@ -1,5 +1,6 @@
 import { check } from './check.js';
 import { compile } from './compile.js';
+import { diff } from './diff.js';
 import type { CliIO } from './io.js';
 
 export interface Command {
@@ -10,4 +11,4 @@ export interface Command {
 }
 
 /** Every command, once; the top-level help derives from this list. */
-export const commands = [check, compile] as const satisfies readonly Command[];
+export const commands = [check, compile, diff] as const satisfies readonly Command[];

@@ -6,7 +6,6 @@ import { discoverSources } from '../load/discover.js';
 import { runPipeline, type PipelineResult } from '../pipeline.js';
 import { UsageError, type CliIO } from './io.js';
 
-/** Read the contracts directory and run the whole pipeline on it. */
 export interface EstateOptions {
   stackOutputsFile?: string | undefined;
   /** The guard-rails' directory; by default `policies` when it exists. */
@@ -15,14 +14,11 @@ export interface EstateOptions {
   cacheDir?: string | undefined;
 }
 
+/** Read the contracts directory and its guard-rails and run the whole pipeline on them. */
 export async function runEstate(dir: string, io: CliIO, mode: 'check' | 'compile', options: EstateOptions = {}): Promise<PipelineResult> {
   const stackOutputsFile = options.stackOutputsFile;
-  const root = resolve(io.cwd, dir);
-  const info = await stat(root).catch(() => undefined);
-  if (!info) throw new UsageError(`contracts directory \`${dir}\` does not exist`);
-  if (!info.isDirectory()) throw new UsageError(`\`${dir}\` is not a directory; pass the directory that holds your contracts`);
   const stackOutputs = stackOutputsFile === undefined ? undefined : await readStackOutputs(stackOutputsFile, io);
-  const sources = [...(await discoverSources(root, io.cwd)), ...(await policySources(root, io, options.policiesDir))];
+  const sources = await estateSources(dir, io, options.policiesDir);
   return runPipeline(sources, { root: dir, findingsOnly: mode === 'check', ...(stackOutputs ? { stackOutputs } : {}), ...(options.cacheDir ? { cacheDir: resolve(io.cwd, options.cacheDir) } : {}) });
 }
 
@@ -32,6 +28,15 @@ async function readStackOutputs(file: string, io: CliIO): Promise<StackOutputs> 
   const parsed = parseStackOutputs(text);
   if ('problem' in parsed) throw new UsageError(`--stack-outputs: \`${file}\` ${parsed.problem}`);
   return parsed.outputs;
+}
+
+/** The contracts under dir and the guard-rails that apply to them. */
+export async function estateSources(dir: string, io: CliIO, policiesDir: string | undefined): Promise<Source[]> {
+  const root = resolve(io.cwd, dir);
+  const info = await stat(root).catch(() => undefined);
+  if (!info) throw new UsageError(`contracts directory \`${dir}\` does not exist`);
+  if (!info.isDirectory()) throw new UsageError(`\`${dir}\` is not a directory; pass the directory that holds your contracts`);
+  return [...(await discoverSources(root, io.cwd)), ...(await policySources(root, io, policiesDir))];
 }
 
 /** Guard-rails live beside the contracts, in `policies/` unless told otherwise. */
