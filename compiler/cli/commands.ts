@@ -1,6 +1,7 @@
 import { check } from './check.js';
 import { compile } from './compile.js';
 import { diff } from './diff.js';
+import { explainCommand } from './explain.js';
 import type { CliIO } from './io.js';
 
 export interface Command {
@@ -11,4 +12,4 @@ export interface Command {
 }
 
 /** Every command, once; the top-level help derives from this list. */
-export const commands = [check, compile, diff] as const satisfies readonly Command[];
+export const commands = [check, compile, diff, explainCommand] as const satisfies readonly Command[];

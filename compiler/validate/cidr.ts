@@ -29,7 +29,7 @@ export function isCidr(value: string): boolean {
   return value.includes(':') ? isIpv6Cidr(value) : isIpv4Cidr(value);
 }
 
-function ipv6ToBigInt(ip: string): bigint {
+export function ipv6ToBigInt(ip: string): bigint {
   const [head = '', tail = ''] = ip.split('::');
   const h = head ? head.split(':') : [];
   const t = ip.includes('::') && tail ? tail.split(':') : [];

@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Explanation } from '../compiler/explain/explain.js';
+import { cli } from './support/estate.js';
+
+// `explain` on the bundled estate: the verdict for each kind of caller and path, and every
+// generated object it cites exists where it says, with the kind it names.
+
+const repo = join(import.meta.dirname, '..');
+const run = async (...args: string[]) => {
+  const r = await cli(['explain', ...args, '--format', 'json'], repo);
+  return { code: r.code, x: JSON.parse(r.stdout || 'null') as Explanation, stderr: r.stderr };
+};
+const layers = (x: Explanation) => Object.fromEntries(x.layers.map((l) => [l.layer, l.admits]));
+
+function citedObjectsExist(x: Explanation): void {
+  let checked = 0;
+  for (const w of x.layers.flatMap((l) => l.where)) {
+    const k8s = /^(out\/\S+\.yaml):(\d+) (\w+) (\S+)/.exec(w);
+    if (k8s) {
+      checked++;
+      const lines = readFileSync(join(repo, k8s[1] as string), 'utf8').split('\n');
+      expect(lines[Number(k8s[2]) - 1], w).toBe(`kind: ${k8s[3]}`);
+      expect(lines.slice(Number(k8s[2])).find((l) => l.startsWith('  name: ')), w).toBe(`  name: ${k8s[4]?.replace(/,$/, '')}`);
+    }
+    const tf = /^(out\/cdktf\/\S+\/cdk\.tf\.json) (aws_\w+)\.(\S+)/.exec(w);
+    if (tf) checked++;
+    if (tf) expect((JSON.parse(readFileSync(join(repo, tf[1] as string), 'utf8')) as { resource: Record<string, Record<string, unknown>> }).resource[tf[2] as string]?.[tf[3] as string], w).toBeDefined();
+    const contract = /^(contracts\/\S+\.yaml):(\d+)$/.exec(w);
+    if (contract) expect(readFileSync(join(repo, contract[1] as string), 'utf8').split('\n').length).toBeGreaterThanOrEqual(Number(contract[2]));
+  }
+  expect(checked).toBeGreaterThan(0);
+}
+
+describe('explain', () => {
+  it('a mesh call: allowed by every layer, cited by object', async () => {
+    const { code, x } = await run('apps/frontend', 'chain/service-a', '--method', 'GET', '--path', '/api/orders');
+    expect(code).toBe(0);
+    expect(x.verdict).toBe('allowed');
+    expect(layers(x)).toEqual({ contract: true, NetworkPolicy: true, Istio: true, 'security group': true });
+    citedObjectsExist(x);
+  });
+
+  it('a method the contract does not allow: denied, with the layer that sees methods saying why', async () => {
+    const { code, x } = await run('frontend', 'service-a', '--method', 'POST');
+    expect(code).toBe(1);
+    expect(x.verdict).toBe('denied');
+    expect(x.reason).toBe('method POST is not among GET, PUT');
+    citedObjectsExist(x);
+  });
+
+  it('over VPC Lattice, from an IAM role and from an address range', async () => {
+    const lattice = await run('frontend', 'datastore', '--path', '/summary');
+    expect(lattice.x.verdict).toBe('allowed');
+    expect(layers(lattice.x)['VPC Lattice']).toBe(true);
+    citedObjectsExist(lattice.x);
+    const role = await run('arn:aws:iam::333333333333:role/reporting', 'datastore', '--source-vpc', 'vpc-0ddd4444', '--path', '/popular');
+    expect(role.x.verdict).toBe('denied');
+    expect(role.x.reason).toContain('path /popular matches none of /summary');
+    const office = await run('10.50.7.7', 'frontend');
+    expect(office.x.verdict).toBe('allowed');
+    expect((await run('10.51.0.1', 'frontend')).x.verdict).toBe('denied');
+    citedObjectsExist(office.x);
+  });
+
+  it('a caller with no entry is denied by every layer', async () => {
+    const { x } = await run('chain/service-b', 'chain/service-a');
+    expect(x.verdict).toBe('denied');
+    expect(Object.values(layers(x)).every((v) => !v)).toBe(true);
+    citedObjectsExist(x);
+  });
+
+  it('rejects what it cannot resolve', async () => {
+    for (const args of [['nobody', 'frontend'], ['frontend'], ['frontend', 'datastore', '--port', 'http'], ['frontend', 'datastore', '--path', 'summary']]) {
+      const r = await cli(['explain', ...args], repo);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/^callgate: /);
+    }
+  });
+});
