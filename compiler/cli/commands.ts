@@ -2,6 +2,7 @@ import { check } from './check.js';
 import { compile } from './compile.js';
 import { diff } from './diff.js';
 import { explainCommand } from './explain.js';
+import { graph } from './graph.js';
 import type { CliIO } from './io.js';
 
 export interface Command {
@@ -12,4 +13,4 @@ export interface Command {
 }
 
 /** Every command, once; the top-level help derives from this list. */
-export const commands = [check, compile, diff, explainCommand] as const satisfies readonly Command[];
+export const commands = [check, compile, diff, explainCommand, graph] as const satisfies readonly Command[];
