@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { updateGolden } from './support/estate.js';
+import { parse } from 'yaml';
+import { runFiles, updateGolden } from './support/estate.js';
 import { renderDiagnosticsDoc } from './support/render-docs.js';
 
 const docPath = join(import.meta.dirname, '..', 'docs', 'diagnostics.md');
@@ -13,4 +14,31 @@ it('docs/diagnostics.md is current with the catalog and the examples', () => {
     writeFileSync(docPath, text);
   }
   expect(text).toBe(readFileSync(docPath, 'utf8'));
+});
+
+const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
+const yamlBlocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] as string);
+
+it('the README\'s GitHub Actions workflow is YAML with the jobs and steps it describes', () => {
+  const workflow = yamlBlocks.map((b) => parse(b) as { jobs?: Record<string, { steps: { run?: string; uses?: string }[] }> }).find((d) => d?.jobs);
+  expect(workflow).toBeDefined();
+  const runs = Object.values(workflow?.jobs ?? {}).flatMap((j) => j.steps.map((s) => s.run ?? s.uses ?? ''));
+  for (const want of ['callgate check --format github', 'callgate check --format sarif', 'github/codeql-action/upload-sarif', 'callgate compile --check', 'callgate diff --base', 'gh pr comment', 'cdktf deploy']) {
+    expect(runs.some((r) => r.includes(want)), want).toBe(true);
+  }
+});
+
+it('the README\'s guard-rail example loads, type-checks and fires', () => {
+  const rail = yamlBlocks.find((b) => b.includes('kind: GuardRail')) as string;
+  const platform = readFileSync(join(import.meta.dirname, 'diagnostics', 'platform.yaml'), 'utf8');
+  const contract = `apiVersion: callgate.dev/v1alpha1
+kind: ServiceContract
+metadata: {name: vault, namespace: apps, owner: team-x, labels: {data-class: pci}}
+spec:
+  workload: {platform: ecs, cluster: ecs-prod, iamRole: "arn:aws:iam::222222222222:role/vault"}
+  ports: [{name: http, port: 8080, protocol: http}]
+  exposure: {lattice: {serviceNetwork: net-main, targetPort: http, listener: {protocol: http}}}
+`;
+  const result = runFiles({ 'platform.yaml': platform, 'rail.yaml': rail, 'vault.yaml': contract });
+  expect(result.diagnostics.map((d) => `${d.code} ${d.file}:${d.start.line}`)).toEqual(['pci-stays-private vault.yaml:7']);
 });
