@@ -32,8 +32,11 @@ for (const size of sizes) {
   const dir = join(work, `estate-${size}`);
   const docs = await writeEstate(dir, size);
   const base = measure('parse', [dir]);
-  const check = measure('check', [dir]);
-  const compile = measure('compile', [dir, '--out', join(work, `out-${size}`)]);
+  // Guard-rails are measured on their own below; here none run (the repo's policies/ would).
+  const noRails = join(work, 'no-rails');
+  await mkdir(noRails, { recursive: true });
+  const check = measure('check', [dir, '--policies', noRails]);
+  const compile = measure('compile', [dir, '--out', join(work, `out-${size}`), '--policies', noRails]);
   if (check.code !== 0 || compile.code !== 0) throw new Error(`the synthetic estate of ${size} did not compile cleanly`);
   lines.push(row(`parse baseline, ${size}`, base), row(`check, ${size}`, check, base), row(`compile, ${size}`, compile, base));
   const graph = JSON.parse(await readFile(join(work, `out-${size}`, 'graph.json'), 'utf8'));
@@ -65,6 +68,7 @@ async function oneChange(size, dir) {
   await cp(dir, join(root, 'contracts'), { recursive: true });
   const cache = join(root, 'cache');
   const warm = spawnSync(process.execPath, [join(here, '..', 'bin', 'callgate.js'), 'compile', 'contracts', '--cache-location', cache, '--out', 'out'], { cwd: root, encoding: 'utf8' });
+  // (root has no policies/, so no guard-rails run in these compiles.)
   if (warm.status !== 0) throw new Error(`warming the cache failed: ${warm.stderr}`);
   await cp(cache, `${cache}-base`, { recursive: true });
   const files = (await readdir(join(root, 'contracts'), { recursive: true })).filter((f) => f.endsWith('.yaml')).sort();
@@ -80,7 +84,8 @@ async function oneChange(size, dir) {
       rmSync(cache, { recursive: true, force: true });
       cpSync(`${cache}-base`, cache, { recursive: true });
     };
-    result[kind] = measure('compile', [join(root, 'contracts'), '--cache-location', cache, '--out', join(root, 'out')], restore);
+    result[kind] = measure('compile', [join(root, 'contracts'), '--cache-location', cache, '--out', join(root, 'out'), '--policies', join(work, 'no-rails')], restore);
+    if (result[kind].code !== 0) throw new Error(`compile --cache failed (${kind})`);
     const full = spawnSync(process.execPath, [join(here, '..', 'bin', 'callgate.js'), 'compile', 'contracts', '--out', 'out-full'], { cwd: root, encoding: 'utf8' });
     if (full.status !== 0) throw new Error(full.stderr);
     const diff = spawnSync('diff', ['-r', '-q', join(root, 'out'), join(root, 'out-full')], { encoding: 'utf8' });
@@ -88,6 +93,59 @@ async function oneChange(size, dir) {
     await writeFile(file, before);
   }
   return result;
+}
+
+// Guard-rails: the seven shipped ones and thirteen more over 10,000 contracts and their edges,
+// against the same check with no guard-rails; the difference is what guard-rails cost.
+if (process.env.BENCH_RAILS !== '0') {
+  const size = Number(process.env.BENCH_RAIL_SIZE ?? 10000);
+  const dir = join(work, `estate-${size}`);
+  await writeEstate(dir, size);
+  const rails = join(work, 'rails');
+  const none = join(work, 'no-rails');
+  await rm(rails, { recursive: true, force: true });
+  await mkdir(rails, { recursive: true });
+  await mkdir(none, { recursive: true });
+  await cp(join(here, '..', 'policies'), rails, { recursive: true });
+  const extra = [
+    ...[1, 2, 3, 4, 5, 6, 7].map((n) => ({ name: `bench-ports-above-${n}`, scope: 'contract', expression: `!has(contract.spec.ports) || contract.spec.ports.all(p, p.port > ${n})` })),
+    ...[1, 2, 3].map((n) => ({ name: `bench-edge-port-${n}`, scope: 'edge', expression: `edge.ports.all(p, p.port != ${n})` })),
+    { name: 'bench-edge-methods', scope: 'edge', expression: "!has(edge.methods) || edge.methods.all(m, m != 'TRACE')" },
+    { name: 'bench-labels', scope: 'contract', expression: "!has(contract.metadata.labels) || contract.metadata.labels.all(k, k.size() < 64)" },
+    { name: 'bench-callers', scope: 'contract', expression: '!has(contract.spec.callers) || contract.spec.callers.size() < 1000' },
+  ];
+  for (const r of extra) await writeFile(join(rails, `${r.name}.yaml`), `apiVersion: callgate.dev/v1alpha1\nkind: GuardRail\nmetadata:\n  name: ${r.name}\nspec:\n  scope: ${r.scope}\n  severity: warning\n  validations:\n    - expression: "${r.expression}"\n`);
+  const count = (await readdir(rails)).length;
+  const base = measure('parse', [dir]);
+  const without = measure('check', [dir, '--policies', none]);
+  const withRails = measure('check', [dir, '--policies', rails]);
+  const added = withRails.ms - without.ms;
+  lines.push('', `| guard-rails (${count}) over ${size} contracts |  wall ms |  peak MB | vs parse  |`, '|---|---:|---:|---:|', row(`parse baseline, ${size}`, base), row('check, no guard-rails', without, base), row(`check, ${count} guard-rails`, withRails, base));
+  verdicts.push(`guard-rails: ${count} over ${size} contracts add ${added.toFixed(0)} ms, ${(added / base.ms).toFixed(2)}x the parse baseline (target < 0.5x): ${added / base.ms < 0.5 ? 'met' : 'MISSED'}`);
+}
+
+// diff between two 5,000-contract estates that differ in 10 contracts.
+if (process.env.BENCH_DIFF !== '0') {
+  const size = Number(process.env.BENCH_DIFF_SIZE ?? 5000);
+  const root = join(work, `diff-${size}`);
+  await rm(root, { recursive: true, force: true });
+  await writeEstate(join(root, 'base'), size);
+  await cp(join(root, 'base'), join(root, 'head'), { recursive: true });
+  const files = (await readdir(join(root, 'head'), { recursive: true })).filter((f) => f.endsWith('.yaml') && f.includes('svc-')).sort();
+  let changed = 0;
+  for (const f of files) {
+    if (changed === 10) break;
+    const path = join(root, 'head', f);
+    const text = await readFile(path, 'utf8');
+    const next = text.replace(/(methods:\n\s+- )GET\n/, '$1PATCH\n');
+    if (next !== text) {
+      await writeFile(path, next);
+      changed++;
+    }
+  }
+  const base = measure('parse', [join(root, 'head')]);
+  const d = measure('diff', [join(root, 'head'), '--base-dir', join(root, 'base'), '--format', 'json']);
+  lines.push('', `| diff, ${size} contracts, ${changed} changed |  wall ms |  peak MB | vs parse  |`, '|---|---:|---:|---:|', row(`parse baseline (one side), ${size}`, base), row('diff --base-dir', d, base));
 }
 
 // Heavy bad inputs: each must finish within 2 s and 300 MB.

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
-import { stat } from 'node:fs/promises';
-import { buildReport } from '../diff/report.js';
+import { join, resolve } from 'node:path';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { buildReport, summarize, type DiffReport } from '../diff/report.js';
 import { gitSources, GitSourceError } from '../diff/git-sources.js';
 import { markdownReport } from '../diff/markdown.js';
 import { discoverSources } from '../load/discover.js';
@@ -44,6 +45,7 @@ Exit codes: 0 reported, 1 the new contracts have errors (or access widens with
     if (!(formats as readonly string[]).includes(format)) throw new UsageError(`unknown --format \`${format}\`; use markdown or json`);
     if ((values.base === undefined) === (values['base-dir'] === undefined)) throw new UsageError('name the base version with exactly one of --base <git ref> or --base-dir <dir>');
     const dir = singleDir(positionals, 'diff');
+    let report: DiffReport;
     const headSources = await estateSources(dir, io, values.policies);
     let baseSources;
     let baseLabel: string;
@@ -61,9 +63,16 @@ Exit codes: 0 reported, 1 the new contracts have errors (or access widens with
       baseSources = await discoverSources(baseDir, io.cwd);
       baseLabel = values['base-dir'] as string;
     }
-    const head = runPipeline(headSources, { root: dir, perTarget: true });
-    const base = runPipeline(baseSources, { root: baseLabel, perTarget: true });
-    const report = buildReport({ label: baseLabel, result: base }, { label: dir, result: head });
+    // One version at a time, keeping hashes of its files: two estates' output never share memory.
+    // The stacks of the head are reused from the base when their input did not change.
+    const cacheDir = await mkdtemp(join(tmpdir(), 'callgate-diff-'));
+    try {
+      const base = summarize(baseLabel, runPipeline(baseSources, { root: baseLabel, perTarget: true, cacheDir }));
+      const head = summarize(dir, runPipeline(headSources, { root: dir, perTarget: true, cacheDir }));
+      report = buildReport(base, head);
+    } finally {
+      await rm(cacheDir, { recursive: true, force: true });
+    }
     io.stdout(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : markdownReport(report));
     if (report.summary.headErrors > 0) return 1;
     return values['fail-on-widen'] && report.summary.widens ? 1 : 0;

@@ -1,8 +1,23 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { catalog } from '../diagnostics/catalog.js';
+import type { Model } from '../model/types.js';
 import type { PipelineResult } from '../pipeline.js';
 import { diffEdges, widens, type EdgeChange } from './edges.js';
-import { diffByTarget, diffFiles, type FileChanges } from './files.js';
+import { diffByTarget, diffFiles, digest, type FileChanges, type FileDigest } from './files.js';
+
+/** What the diff keeps of one compiled version: the model, the diagnostics, file hashes. */
+export interface CompiledVersion {
+  label: string;
+  model: Model | undefined;
+  diagnostics: Diagnostic[];
+  guardRails: string[];
+  files: FileDigest;
+  byTarget: Record<string, FileDigest>;
+}
+
+export function summarize(label: string, r: PipelineResult): CompiledVersion {
+  return { label, model: r.model, diagnostics: r.diagnostics, guardRails: r.guardRails, files: digest(r.files ?? []), byTarget: Object.fromEntries(Object.entries(r.byTarget ?? {}).map(([k, v]) => [k, digest(v)])) };
+}
 
 export interface DiffReport {
   base: string;
@@ -18,17 +33,17 @@ export interface DiffReport {
 
 const isGuardRail = (d: Diagnostic) => !(d.code in catalog) || d.code.startsWith('guardrail-');
 
-export function buildReport(base: { label: string; result: PipelineResult }, head: { label: string; result: PipelineResult }): DiffReport {
-  const changes = diffEdges(base.result.model, head.result.model);
+export function buildReport(base: CompiledVersion, head: CompiledVersion): DiffReport {
+  const changes = diffEdges(base.model, head.model);
   const count = (k: EdgeChange['kind']) => changes.filter((c) => c.kind === k).length;
-  const errors = (r: PipelineResult) => r.diagnostics.filter((d) => d.severity === 'error').length;
+  const errors = (r: CompiledVersion) => r.diagnostics.filter((d) => d.severity === 'error').length;
   return {
     base: base.label,
     head: head.label,
-    summary: { added: count('added'), removed: count('removed'), widened: count('widened'), narrowed: count('narrowed'), changed: count('changed'), widens: changes.some(widens), baseErrors: errors(base.result), headErrors: errors(head.result) },
+    summary: { added: count('added'), removed: count('removed'), widened: count('widened'), narrowed: count('narrowed'), changed: count('changed'), widens: changes.some(widens), baseErrors: errors(base), headErrors: errors(head) },
     changes,
-    guardRails: head.result.diagnostics.filter(isGuardRail),
-    guardRailNames: head.result.guardRails,
-    files: { all: diffFiles(base.result.files ?? [], head.result.files ?? []), byTarget: diffByTarget(base.result.byTarget, head.result.byTarget) },
+    guardRails: head.diagnostics.filter(isGuardRail),
+    guardRailNames: head.guardRails,
+    files: { all: diffFiles(base.files, head.files), byTarget: diffByTarget(base.byTarget, head.byTarget) },
   };
 }
