@@ -41,6 +41,26 @@ if (mode === 'parse') {
     perTarget[target.name] = { ms: performance.now() - t, files: result.files.length, manifests: result.manifests.length };
   }
   process.stdout.write(`${JSON.stringify({ perTarget })}\n`);
+} else if (mode === 'rails') {
+  // The same check with and without the guard-rails, alternating in one process so that both see
+  // the same warm JIT and heap; the medians' difference is what the guard-rails cost.
+  const contracts = await discoverSources(args[0], process.cwd());
+  const rails = await discoverSources(args[1], process.cwd());
+  const withRails = [...contracts, ...rails.map((r) => ({ ...r, relPath: `../rails/${r.relPath}` }))];
+  const times = { without: [], with: [] };
+  let violations = 0;
+  for (let i = 0; i < 5; i++) {
+    globalThis.gc?.();
+    let t = performance.now();
+    runPipeline(contracts, { root: args[0], findingsOnly: true });
+    times.without.push(performance.now() - t);
+    globalThis.gc?.();
+    t = performance.now();
+    violations = runPipeline(withRails, { root: args[0], findingsOnly: true }).diagnostics.length;
+    times.with.push(performance.now() - t);
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[2];
+  process.stdout.write(`${JSON.stringify({ withoutMs: median(times.without), withMs: median(times.with), diagnostics: violations })}\n`);
 } else if (mode === 'aws') {
   // The AWS targets alone (Lattice, security groups, the CDKTF stacks) on a model built first.
   const { model } = runPipeline(await discoverSources(args[0], process.cwd()), { root: args[0], emit: false });

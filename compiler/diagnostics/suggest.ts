@@ -6,7 +6,10 @@ export function closest(input: string, candidates: Iterable<string>): string | u
   for (const candidate of candidates) {
     if (Math.abs(candidate.length - input.length) > limit) continue;
     const d = distance(input.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance || (d === bestDistance && best !== undefined && candidate < best)) {
+    // On a tie, the candidate of the input's own length (a typo more often replaces than drops), then the first.
+    const closerLength = best !== undefined && Math.abs(candidate.length - input.length) < Math.abs(best.length - input.length);
+    const sameLength = best !== undefined && Math.abs(candidate.length - input.length) === Math.abs(best.length - input.length);
+    if (d < bestDistance || (d === bestDistance && (closerLength || (sameLength && candidate < (best as string))))) {
       best = candidate;
       bestDistance = d;
     }

@@ -12,6 +12,8 @@ type Schema = Record<string, unknown>;
 export class SchemaTypes {
   private readonly files = new Map<string, Schema>();
   private readonly registered = new Map<string, string>();
+  /** Every field name of every message type, for "did you mean" on a misspelled one. */
+  readonly fieldNames = new Set<string>();
 
   constructor(private readonly env: Environment, private readonly prefix: string) {}
 
@@ -84,6 +86,7 @@ export class SchemaTypes {
       for (const [key, value] of Object.entries((n.properties ?? {}) as Record<string, Schema>)) {
         const t = this.typeOf(value, `${name}.${key}`, f);
         fields[key] = fields[key] === undefined || fields[key] === t ? t : 'dyn';
+        this.fieldNames.add(key);
       }
       for (const b of ((n.oneOf ?? n.anyOf ?? []) as Schema[])) collect(b, f);
     };

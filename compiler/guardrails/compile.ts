@@ -3,7 +3,8 @@ import type { Finding, JsonPath } from '../diagnostics/diagnostic.js';
 import { catalog } from '../diagnostics/catalog.js';
 import type { GuardRail } from '../types/contract.generated.js';
 import type { Typed } from '../validate/documents.js';
-import { checkingEnvironment, evaluationEnvironment, type Scope } from './environment.js';
+import { didYouMean } from '../diagnostics/suggest.js';
+import { checkingEnvironment, evaluationEnvironment, guardRailFields, type Scope } from './environment.js';
 import { parseFieldPath } from './field-path.js';
 
 /** An expression that passed the checker, ready to run on plain data. */
@@ -49,7 +50,8 @@ function checkExpression(env: Environment, text: string, want: 'bool' | 'string'
 
 function describe(err: CelError): string {
   const text = (err.summary ?? err.message ?? 'unknown error').split('\n')[0] ?? '';
-  return text.replace(/^[A-Z]/, (c) => c.toLowerCase());
+  const missing = /^No such key: (\w+)$/.exec(text)?.[1];
+  return text.replace(/^[A-Z]/, (c) => c.toLowerCase()) + (missing ? didYouMean(missing, guardRailFields) : '');
 }
 
 /** Compiled for evaluation; the evaluation environment accepts what the checker accepted. */

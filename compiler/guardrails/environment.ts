@@ -12,6 +12,10 @@ export const scopeVariables: Record<Scope, string[]> = {
 const limits = { maxAstNodes: 5000, maxDepth: 64, maxListElements: 1000, maxMapEntries: 1000, maxCallArguments: 32 };
 
 let typed: Record<Scope, Environment> | undefined;
+const knownFields = new Set<string>(['path', 'callee', 'calleeAccount', 'caller', 'ports', 'methods', 'paths', 'kind', 'service', 'iamRole', 'sourceVpc', 'cidr', 'account', 'name', 'port', 'protocol']);
+
+/** Field names a guard-rail may read, for suggestions. */
+export const guardRailFields: ReadonlySet<string> = knownFields;
 let runtime: Environment | undefined;
 
 /**
@@ -22,7 +26,9 @@ export function checkingEnvironment(scope: Scope): Environment {
   if (!typed) {
     const build = (s: Scope) => {
       const env = new Environment({ limits, homogeneousAggregateLiterals: false });
-      const contract = new SchemaTypes(env, 'callgate').root('service-contract.schema.json', 'ServiceContract');
+      const types = new SchemaTypes(env, 'callgate');
+      const contract = types.root('service-contract.schema.json', 'ServiceContract');
+      for (const f of types.fieldNames) knownFields.add(f);
       env
         .registerType('callgate.EdgePort', { fields: { name: 'string', port: 'int', protocol: 'string' } })
         .registerType('callgate.EdgeCaller', { fields: { kind: 'string', service: 'string', iamRole: 'string', sourceVpc: 'string', cidr: 'string', account: 'string' } })
