@@ -77,7 +77,17 @@ describe('diff', () => {
     const run = await cli(['diff', '--base-dir', 'base'], broken);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('the new contracts have');
+    expect(run.stdout).toContain('Generated files: not compared, the new contracts have errors');
     for (const args of [['diff'], ['diff', '--base', 'x', '--base-dir', 'y'], ['diff', '--base-dir', 'nowhere'], ['diff', '--base-dir', 'base', '--format', 'xml']]) expect((await cli(args, dir)).code, args.join(' ')).toBe(2);
+  });
+
+  it('writes guard-rail messages as inert text: no HTML, no mentions', async () => {
+    const dir = await pullRequest(async (d) => {
+      await writeFile(join(d, 'policies', 'loud.yaml'), 'apiVersion: callgate.dev/v1alpha1\nkind: GuardRail\nmetadata: {name: loud}\nspec:\n  scope: contract\n  severity: warning\n  validations:\n    - expression: "false"\n      messageExpression: "\'ping @everyone <img src=x> | \' + contract.metadata.name"\n');
+    });
+    const md = (await cli(['diff', '--base-dir', 'base'], dir)).stdout;
+    expect(md).toContain('ping &#64;everyone &#60;img src=x&#62; &#124; billing');
+    expect(md).not.toMatch(/@everyone|<img/);
   });
 
   it('reads the base from git, without touching the working tree', async () => {

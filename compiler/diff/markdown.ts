@@ -7,6 +7,8 @@ import type { DiffReport } from './report.js';
 // (backticks removed, so it cannot close the span) and as a quoted Mermaid label (entities for
 // the characters Mermaid would read).
 const code = (text: string) => `\`${text.replace(/[`\r\n]/g, ' ')}\``;
+/** Prose with contract text in it (diagnostic messages): no HTML, no @-mentions, one line. */
+const prose = (text: string) => text.replace(/[&<>@|]/g, (c) => `&#${c.charCodeAt(0)};`).replace(/[\r\n]+/g, ' ');
 const label = (text: string) => text.replace(/[&"<>#;|\r\n]/g, (c) => `#${c.charCodeAt(0)};`);
 
 const any = (xs: readonly string[] | null) => (xs === null ? 'any' : xs.join(', '));
@@ -70,9 +72,13 @@ export function markdownReport(r: DiffReport): string {
   out.push('', `<details><summary>Guard-rails: ${r.guardRailNames.length} ran; ${counts.error} error(s), ${counts.warning} warning(s)</summary>`, '');
   if (r.guardRailNames.length === 0 && r.guardRails.length === 0) out.push('No guard-rails: add them under `policies/`.');
   else if (r.guardRails.length === 0) out.push(`All pass: ${r.guardRailNames.map(code).join(', ')}.`);
-  for (const d of r.guardRails) out.push(`- ${d.severity} ${code(d.code)} at ${code(`${d.file}:${d.start.line}:${d.start.column}`)}: ${code(d.message)}`);
+  for (const d of r.guardRails) out.push(`- ${d.severity} ${code(d.code)} at ${code(`${d.file}:${d.start.line}:${d.start.column}`)}: ${prose(d.message)}`);
   out.push('', '</details>');
   const f = r.files.all;
+  if (s.headErrors > 0) {
+    out.push('', '<details><summary>Generated files: not compared, the new contracts have errors</summary>', '', 'Nothing is generated from contracts with errors.', '', '</details>', '');
+    return out.join('\n');
+  }
   out.push('', `<details><summary>Generated files: ${f.added.length} added, ${f.changed.length} changed, ${f.removed.length} removed</summary>`, '', '| target | added | changed | removed |', '|---|---|---|---|');
   for (const [target, c] of Object.entries(r.files.byTarget)) {
     const list = (xs: string[]) => (xs.length === 0 ? '' : xs.slice(0, 10).map(code).join('<br>') + (xs.length > 10 ? `<br>… ${xs.length - 10} more` : ''));
