@@ -20,6 +20,13 @@ export const securityGroupsTarget = {
       const s = index.service(gap.service);
       findings.push({ code: 'security-group-peer-unknown', source: { ...s.source, path: ['spec', 'workload', 'securityGroup'] }, message: gap.message });
     }
+    const firstWith = new Map<string, (typeof model.services)[number]>();
+    for (const s of model.services) {
+      if (!s.securityGroup || s.securityGroup === 'managed') continue;
+      const first = firstWith.get(s.securityGroup);
+      if (!first) firstWith.set(s.securityGroup, s);
+      else findings.push({ code: 'security-group-shared', source: { ...s.source, path: ['spec', 'workload', 'securityGroup'] }, message: `\`${s.id}\` and \`${first.id}\` both use \`${s.securityGroup}\`, so the rules for each one's callers admit them to the other as well; give each service its own group` });
+    }
     for (const s of model.services) {
       if (s.platform !== 'eks' || !s.securityGroup) continue;
       const created = s.securityGroup === 'managed' ? options.stackOutputs?.get(groupOutputId(s.namespace, s.name)) : s.securityGroup;
