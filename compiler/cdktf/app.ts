@@ -55,7 +55,7 @@ export function buildApp(input: TerraformInput, outdir: string): App {
   // A cluster's shared group gets each rule once, beside the managed groups of its account and region.
   for (const [name, rules] of input.clusterRules) {
     const c = index.cluster(name);
-    ruleResources(stackNamed(`security-groups-${c.account}-${c.region}`, c.region, {}), `cluster-${name}`, c.region, rules, groupOf);
+    ruleResources(stackNamed(groupsStackName(c), c.region, {}), `cluster-${name}`, c.region, rules, groupOf);
   }
   return app;
 }

@@ -1,4 +1,5 @@
 import type { CallerModel, EdgeModel, Model } from '../model/types.js';
+import { pathPatternAdmits } from '../model/http-paths.js';
 import { compareStrings } from '../util/compare.js';
 
 /** An edge as the diff shows and compares it: what it admits, without where it was written. */
@@ -35,8 +36,6 @@ export function diffEdge(e: EdgeModel): DiffEdge {
 /** Stable text of an edge, for equality and ordering. */
 export const edgeText = (e: DiffEdge) => JSON.stringify([e.callee, callerKey(e.caller), e.caller, e.path, e.ports.map((p) => p.port).sort((a, b) => a - b), e.methods, e.paths]);
 
-const covers = (pattern: string, path: string) => pattern === path || (pattern.endsWith('/*') && path.startsWith(pattern.slice(0, -1)));
-
 /** Does `a` admit something `b` does not, and the reverse? Lists of `null` mean "any". */
 function compareSets(a: readonly string[] | null, b: readonly string[] | null, within: (x: string, set: readonly string[]) => boolean): { wider: boolean; narrower: boolean } {
   if (a === null && b === null) return { wider: false, narrower: false };
@@ -46,7 +45,7 @@ function compareSets(a: readonly string[] | null, b: readonly string[] | null, w
 }
 
 const member = (x: string, set: readonly string[]) => set.includes(x);
-const coveredBy = (x: string, set: readonly string[]) => set.some((p) => covers(p, x));
+const coveredBy = (x: string, set: readonly string[]) => set.some((p) => pathPatternAdmits(p, x));
 
 function classify(before: DiffEdge, after: DiffEdge): EdgeChange['dimensions'] {
   const dims: EdgeChange['dimensions'] = {};

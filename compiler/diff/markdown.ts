@@ -1,15 +1,15 @@
 import { countBySeverity } from '../diagnostics/diagnostic.js';
+import { mermaidText } from '../graph/render.js';
 import { compareStrings } from '../util/compare.js';
 import { widens, type DiffEdge, type EdgeChange } from './edges.js';
 import type { DiffReport } from './report.js';
 
-// Everything from a contract reaches the comment through these two: as inline code in Markdown
-// (backticks removed, so it cannot close the span) and as a quoted Mermaid label (entities for
-// the characters Mermaid would read).
+// Everything from a contract reaches the comment through these: as inline code in Markdown
+// (backticks removed, so it cannot close the span), as inert prose, or as a quoted Mermaid label
+// (mermaidText, shared with `callgate graph`).
 const code = (text: string) => `\`${text.replace(/[`\r\n]/g, ' ')}\``;
 /** Prose with contract text in it (diagnostic messages): no HTML, no @-mentions, one line. */
 const prose = (text: string) => text.replace(/[&<>@|]/g, (c) => `&#${c.charCodeAt(0)};`).replace(/[\r\n]+/g, ' ');
-const label = (text: string) => text.replace(/[&"<>#;|\r\n]/g, (c) => `#${c.charCodeAt(0)};`);
 
 const any = (xs: readonly string[] | null) => (xs === null ? 'any' : xs.join(', '));
 const describeEdge = (e: DiffEdge) => `${e.path}, ports ${e.ports.map((p) => `${p.name} ${p.port}`).join(', ')}, methods ${any(e.methods)}, paths ${any(e.paths)}${e.caller.kind !== 'cidr' && e.caller.sourceVpc ? `, from ${e.caller.sourceVpc}` : ''}`;
@@ -35,9 +35,9 @@ function mermaid(changes: readonly EdgeChange[]): string[] {
     const to = node(c.callee);
     const arrow = c.kind === 'removed' ? '-. ' : '-- ';
     const tail = c.kind === 'removed' ? ' .->' : ' -->';
-    return `  ${from} ${arrow}"${label(`${c.kind}: ${e.path} ${e.ports.map((p) => p.port).join(',')}`)}"${tail} ${to}`;
+    return `  ${from} ${arrow}"${mermaidText(`${c.kind}: ${e.path} ${e.ports.map((p) => p.port).join(',')}`)}"${tail} ${to}`;
   });
-  const nodes = [...ids].map(([name, id]) => `  ${id}["${label(name)}"]`);
+  const nodes = [...ids].map(([name, id]) => `  ${id}["${mermaidText(name)}"]`);
   return ['```mermaid', 'flowchart LR', ...nodes, ...edges, '```'];
 }
 

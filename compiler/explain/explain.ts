@@ -4,7 +4,8 @@ import { indexModel, latticeRanges, type ModelIndex } from '../model/query.js';
 import type { EdgeModel, Model, ServiceModel } from '../model/types.js';
 import { planSecurityGroups, type SecurityGroupRule } from '../security-groups/rules.js';
 import { ownerStackName, groupsStackName } from '../cdktf/stack-plan.js';
-import { ipInCidr } from './cidr.js';
+import { ipInCidr } from '../validate/cidr.js';
+import { pathPatternAdmits } from '../model/http-paths.js';
 import { objectsIn, type Located } from './objects.js';
 
 export type Who = { kind: 'service'; service: ServiceModel } | { kind: 'principal'; iamRole: string; sourceVpc?: string } | { kind: 'address'; ip: string };
@@ -32,8 +33,6 @@ export interface Explanation {
   layers: LayerFinding[];
 }
 
-const pathMatches = (pattern: string, path: string) => (pattern.endsWith('/*') ? path.startsWith(pattern.slice(0, -1)) : pattern === path);
-
 /** The caller entries of the callee that name this caller. */
 function edgesFor(index: ModelIndex, who: Who, callee: ServiceModel): EdgeModel[] {
   return index.into(callee.id).filter((e) =>
@@ -46,7 +45,7 @@ function edgesFor(index: ModelIndex, who: Who, callee: ServiceModel): EdgeModel[
 function refusal(e: EdgeModel, r: Request): string | undefined {
   if (r.port !== undefined && !e.ports.some((p) => p.port === r.port)) return `port ${r.port} is not among the caller's ports (${e.ports.map((p) => p.port).join(', ')})`;
   if (r.method !== undefined && e.methods && !e.methods.includes(r.method)) return `method ${r.method} is not among ${e.methods.join(', ')}`;
-  if (r.path !== undefined && e.paths && !e.paths.some((p) => pathMatches(p, r.path as string))) return `path ${r.path} matches none of ${e.paths.join(', ')}`;
+  if (r.path !== undefined && e.paths && !e.paths.some((p) => pathPatternAdmits(p, r.path as string))) return `path ${r.path} matches none of ${e.paths.join(', ')}`;
   return undefined;
 }
 

@@ -27,12 +27,14 @@ function nodesOf(edges: readonly EdgeModel[]): Map<string, string> {
 
 const label = (e: EdgeModel) => `${pathLabel[e.path]} ${e.ports.map((p) => p.port).join(',')}`;
 
+/** Text for a quoted Mermaid label: the characters Mermaid would read, written as entities. */
+export const mermaidText = (t: string) => t.replace(/[&"<>#;|\r\n]/g, (c) => `#${c.charCodeAt(0)};`);
+
 /** Mermaid: labels are quoted, and characters Mermaid would read are written as entities. */
 export function mermaidGraph(edges: readonly EdgeModel[]): string {
-  const esc = (t: string) => t.replace(/[&"<>#;|\r\n]/g, (c) => `#${c.charCodeAt(0)};`);
   const nodes = nodesOf(edges);
-  const lines = ['flowchart LR', ...[...nodes].map(([name, id]) => `  ${id}["${esc(name)}"]`)];
-  for (const e of edges) lines.push(`  ${nodes.get(callerName(e))} ${e.path === 'mesh' ? '-->' : e.path === 'lattice' ? '==>' : '-.->'}|"${esc(label(e))}"| ${nodes.get(e.callee)}`);
+  const lines = ['flowchart LR', ...[...nodes].map(([name, id]) => `  ${id}["${mermaidText(name)}"]`)];
+  for (const e of edges) lines.push(`  ${nodes.get(callerName(e))} ${e.path === 'mesh' ? '-->' : e.path === 'lattice' ? '==>' : '-.->'}|"${mermaidText(label(e))}"| ${nodes.get(e.callee)}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -4,6 +4,7 @@ import { catalog } from '../diagnostics/catalog.js';
 import type { GuardRail } from '../types/contract.generated.js';
 import type { Typed } from '../validate/documents.js';
 import { didYouMean } from '../diagnostics/suggest.js';
+import { celErrorText } from './cel-errors.js';
 import { checkingEnvironment, evaluationEnvironment, guardRailFields, type Scope } from './environment.js';
 import { parseFieldPath } from './field-path.js';
 
@@ -48,10 +49,11 @@ function checkExpression(env: Environment, text: string, want: 'bool' | 'string'
   return { type };
 }
 
+/** The checker's message, with the field probably meant when it names one that does not exist. */
 function describe(err: CelError): string {
-  const text = (err.summary ?? err.message ?? 'unknown error').split('\n')[0] ?? '';
-  const missing = /^No such key: (\w+)$/.exec(text)?.[1];
-  return text.replace(/^[A-Z]/, (c) => c.toLowerCase()) + (missing ? didYouMean(missing, guardRailFields) : '');
+  const text = celErrorText(err);
+  const missing = /^no such key: (\w+)$/.exec(text)?.[1];
+  return text + (missing ? didYouMean(missing, guardRailFields()) : '');
 }
 
 /** Compiled for evaluation; the evaluation environment accepts what the checker accepted. */

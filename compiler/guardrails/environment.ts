@@ -3,44 +3,49 @@ import { SchemaTypes } from './cel-types.js';
 
 export type Scope = 'contract' | 'edge';
 
-/** The variables each scope sees, by CEL type. */
-export const scopeVariables: Record<Scope, string[]> = {
-  contract: ['contract'],
-  edge: ['caller', 'callee', 'edge'],
-};
-
 const limits = { maxAstNodes: 5000, maxDepth: 64, maxListElements: 1000, maxMapEntries: 1000, maxCallArguments: 32 };
 
-let typed: Record<Scope, Environment> | undefined;
-const knownFields = new Set<string>(['path', 'callee', 'calleeAccount', 'caller', 'ports', 'methods', 'paths', 'kind', 'service', 'iamRole', 'sourceVpc', 'cidr', 'account', 'name', 'port', 'protocol']);
+/** `edge`'s types: the resolved edge as evaluate.ts builds it. */
+const edgeTypes: Record<string, Record<string, string>> = {
+  'callgate.EdgePort': { name: 'string', port: 'int', protocol: 'string' },
+  'callgate.EdgeCaller': { kind: 'string', service: 'string', iamRole: 'string', sourceVpc: 'string', cidr: 'string', account: 'string' },
+  'callgate.Edge': { path: 'string', callee: 'string', calleeAccount: 'string', caller: 'callgate.EdgeCaller', ports: 'list<callgate.EdgePort>', methods: 'list<string>', paths: 'list<string>' },
+};
 
-/** Field names a guard-rail may read, for suggestions. */
-export const guardRailFields: ReadonlySet<string> = knownFields;
+interface Checking {
+  scopes: Record<Scope, Environment>;
+  /** Every field name a guard-rail may read, for "did you mean". */
+  fields: ReadonlySet<string>;
+}
+
+let checking: Checking | undefined;
 let runtime: Environment | undefined;
 
 /**
- * Checking environments, one per scope: `contract`, `caller` and `callee` have the contract
- * schema's type, `edge` the resolved edge's. Built once per process.
+ * The types are registered once, in one environment, and each scope is a clone of it with its
+ * own variables: `contract`, `caller` and `callee` have the contract schema's type, `edge` the
+ * resolved edge's. Built once per process.
  */
-export function checkingEnvironment(scope: Scope): Environment {
-  if (!typed) {
-    const build = (s: Scope) => {
-      const env = new Environment({ limits, homogeneousAggregateLiterals: false });
-      const types = new SchemaTypes(env, 'callgate');
-      const contract = types.root('service-contract.schema.json', 'ServiceContract');
-      for (const f of types.fieldNames) knownFields.add(f);
-      env
-        .registerType('callgate.EdgePort', { fields: { name: 'string', port: 'int', protocol: 'string' } })
-        .registerType('callgate.EdgeCaller', { fields: { kind: 'string', service: 'string', iamRole: 'string', sourceVpc: 'string', cidr: 'string', account: 'string' } })
-        .registerType('callgate.Edge', { fields: { path: 'string', callee: 'string', calleeAccount: 'string', caller: 'callgate.EdgeCaller', ports: 'list<callgate.EdgePort>', methods: 'list<string>', paths: 'list<string>' } });
-      if (s === 'contract') env.registerVariable('contract', contract);
-      else env.registerVariable('caller', contract).registerVariable('callee', contract).registerVariable('edge', 'callgate.Edge');
-      return env;
+function build(): Checking {
+  if (!checking) {
+    const base = new Environment({ limits, homogeneousAggregateLiterals: false });
+    const types = new SchemaTypes(base, 'callgate');
+    const contract = types.root('service-contract.schema.json', 'ServiceContract');
+    for (const [name, fields] of Object.entries(edgeTypes)) base.registerType(name, { fields });
+    checking = {
+      scopes: {
+        contract: base.clone().registerVariable('contract', contract),
+        edge: base.clone().registerVariable('caller', contract).registerVariable('callee', contract).registerVariable('edge', 'callgate.Edge'),
+      },
+      fields: new Set([...types.fieldNames, ...Object.values(edgeTypes).flatMap((f) => Object.keys(f))]),
     };
-    typed = { contract: build('contract'), edge: build('edge') };
   }
-  return typed[scope];
+  return checking;
 }
+
+export const checkingEnvironment = (scope: Scope): Environment => build().scopes[scope];
+
+export const guardRailFields = (): ReadonlySet<string> => build().fields;
 
 /**
  * Evaluation runs on plain data (maps and lists), as Kubernetes does: a field that is absent is

@@ -3,6 +3,7 @@ import type { LoadedDocument } from '../load/document.js';
 import type { EdgeModel, Model } from '../model/types.js';
 import type { ServiceContract } from '../types/contract.generated.js';
 import type { Typed } from '../validate/documents.js';
+import { celErrorText } from './cel-errors.js';
 import type { CompiledExpression, CompiledRail } from './compile.js';
 
 /** Plain data as CEL sees it: integers are `int` (BigInt), everything else as it is. */
@@ -38,8 +39,7 @@ function run(expression: CompiledExpression, context: Record<string, unknown>): 
   try {
     return expression.run(context);
   } catch (e) {
-    const text = ((e as { summary?: string; message?: string }).summary ?? (e as Error).message ?? String(e)).split('\n')[0] ?? '';
-    throw new RuntimeFailure(`\`${expression.text}\`: ${text.replace(/^[A-Z]/, (c) => c.toLowerCase())}`);
+    throw new RuntimeFailure(`\`${expression.text}\`: ${celErrorText(e)}`);
   }
 }
 

@@ -5,12 +5,12 @@ import { indexModel, type ModelIndex } from '../model/query.js';
 import type { Model, ServiceModel } from '../model/types.js';
 import type { EmitOptions, KubernetesObject, Manifest, Target, TargetFinding, TargetResult } from '../targets/target.js';
 import { sidecarRules, waypointRules, ztunnelRules, type AuthorizationRule } from './rules.js';
-
-/** The `maxItems` of `spec.rules` in the AuthorizationPolicy schema. */
-const maxRules = 512;
 import { allowPolicy, peerAuthentication } from './security.js';
 import { destinationRule, virtualService } from './traffic.js';
 import { waypointGateway } from './waypoint.js';
+
+/** The `maxItems` of `spec.rules` in the AuthorizationPolicy schema. */
+const maxRules = 512;
 
 export const istioTarget = {
   name: 'istio',

@@ -29,10 +29,21 @@ export function isCidr(value: string): boolean {
   return value.includes(':') ? isIpv6Cidr(value) : isIpv4Cidr(value);
 }
 
-export function ipv6ToBigInt(ip: string): bigint {
+function ipv6ToBigInt(ip: string): bigint {
   const [head = '', tail = ''] = ip.split('::');
   const h = head ? head.split(':') : [];
   const t = ip.includes('::') && tail ? tail.split(':') : [];
   const groups = ip.includes('::') ? [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t] : h;
   return groups.reduce((acc, g) => (acc << 16n) + BigInt(parseInt(g, 16)), 0n);
+}
+
+const addressValue = (ip: string) => (ip.includes(':') ? ipv6ToBigInt(ip) : ip.split('.').reduce((acc, o) => acc * 256n + BigInt(Number(o)), 0n));
+
+/** Is the address inside the range? Different families never match. */
+export function ipInCidr(ip: string, cidr: string): boolean {
+  const [net = '', bits = '0'] = cidr.split('/');
+  const v6 = ip.includes(':');
+  if (v6 !== net.includes(':') || !(v6 ? isIPv6(ip) : isIPv4(ip))) return false;
+  const shift = BigInt((v6 ? 128 : 32) - Number(bits));
+  return addressValue(ip) >> shift === addressValue(net) >> shift;
 }
