@@ -85,19 +85,20 @@ export function runPipeline(sources: readonly Source[], options: PipelineOptions
     const out: OutputFile[] = [];
     const manifests: Manifest[] = [];
     const byTarget: Record<string, OutputFile[]> = {};
+    const rendered = options.perTarget ? new Map<object, string>() : undefined;
     // With errors nothing is written, so nothing is built: targets then only add their findings.
     const output = !options.findingsOnly && !diagnostics.some((d) => d.severity === 'error');
     for (const target of targets as readonly Target[]) {
       const result = target.emit(model, { output, ...(options.stackOutputs ? { stackOutputs: options.stackOutputs } : {}), ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}) });
       out.push(...result.files);
       manifests.push(...result.manifests);
-      if (options.perTarget) byTarget[target.name] = [...result.files, ...layoutManifests(result.manifests).filter((f) => !f.path.endsWith('/kustomization.yaml'))];
+      if (options.perTarget) byTarget[target.name] = [...result.files, ...layoutManifests(result.manifests, rendered).filter((f) => !f.path.endsWith('/kustomization.yaml'))];
       for (const f of result.findings) {
         const doc = byDoc.get(`${f.source.file}\u0000${f.source.doc}`) ?? 0;
         diagnostics.push(resolveFinding({ code: f.code, message: f.message, doc, path: f.source.path, severity: f.severity, at: f.at }, documents));
       }
     }
-    files = [...out, ...layoutManifests(manifests)].sort((a, b) => compareStrings(a.path, b.path));
+    files = [...out, ...layoutManifests(manifests, rendered)].sort((a, b) => compareStrings(a.path, b.path));
     if (options.perTarget) perTargetFiles = byTarget;
   }
   diagnostics.sort(compareDiagnostics);

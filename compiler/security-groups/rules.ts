@@ -1,7 +1,7 @@
 import { hbonePort, istiodPort } from '../kubernetes/names.js';
 import { usesWaypoint } from '../kubernetes/mesh.js';
 import type { ModelIndex } from '../model/query.js';
-import type { ServiceModel } from '../model/types.js';
+import type { Model, ServiceModel } from '../model/types.js';
 
 /** A security group callgate writes rules into: a service's own, or a cluster's shared group. */
 export type GroupRef = { service: string } | { cluster: string };
@@ -67,6 +67,17 @@ const sameRef = (a: GroupRef, b: GroupRef) => refKey(a) === refKey(b);
  * admits nothing it is not told to; the cluster's group already admits its own members.
  */
 export function planSecurityGroups(index: ModelIndex): SecurityGroupPlan {
+  // The security-groups target, the stacks and explain all read the plan of one model: build it once.
+  const cached = plans.get(index.model);
+  if (cached) return cached;
+  const plan = computePlan(index);
+  plans.set(index.model, plan);
+  return plan;
+}
+
+const plans = new WeakMap<Model, SecurityGroupPlan>();
+
+function computePlan(index: ModelIndex): SecurityGroupPlan {
   const plan: SecurityGroupPlan = { services: new Map(), clusters: new Map(), gaps: [] };
   const seen = new Set<string>();
   const add = (direction: SecurityGroupRule['direction'], owner: GroupRef, peer: Peer, protocol: SecurityGroupRule['protocol'], port: number) => {
