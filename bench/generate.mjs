@@ -7,7 +7,7 @@ import { stringify } from 'yaml';
 
 function rng(seed) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32;
 }
 
 const platform = {
@@ -17,11 +17,35 @@ const platform = {
   spec: {
     organizationId: 'o-a1b2c3d4e5',
     clusters: [
-      { name: 'eks-main', platform: 'eks', account: '111111111111', region: 'us-west-2', vpc: 'vpc-0aaa1111', mesh: 'istio-sidecar', securityGroup: 'sg-0aaa1111aaaa1111a' },
-      { name: 'eks-data', platform: 'eks', account: '222222222222', region: 'us-west-2', vpc: 'vpc-0bbb2222', mesh: 'istio-ambient', securityGroup: 'sg-0bbb2222bbbb2222b' },
+      {
+        name: 'eks-main',
+        platform: 'eks',
+        account: '111111111111',
+        region: 'us-west-2',
+        vpc: 'vpc-0aaa1111',
+        mesh: 'istio-sidecar',
+        securityGroup: 'sg-0aaa1111aaaa1111a',
+      },
+      {
+        name: 'eks-data',
+        platform: 'eks',
+        account: '222222222222',
+        region: 'us-west-2',
+        vpc: 'vpc-0bbb2222',
+        mesh: 'istio-ambient',
+        securityGroup: 'sg-0bbb2222bbbb2222b',
+      },
       { name: 'ecs-jobs', platform: 'ecs', account: '222222222222', region: 'us-west-2', vpc: 'vpc-0ccc3333' },
     ],
-    serviceNetworks: [{ name: 'bench-net', account: '111111111111', region: 'us-west-2', vpcs: ['vpc-0aaa1111', 'vpc-0bbb2222', 'vpc-0ccc3333'], authPolicy: 'organization' }],
+    serviceNetworks: [
+      {
+        name: 'bench-net',
+        account: '111111111111',
+        region: 'us-west-2',
+        vpcs: ['vpc-0aaa1111', 'vpc-0bbb2222', 'vpc-0ccc3333'],
+        authPolicy: 'organization',
+      },
+    ],
   },
 };
 
@@ -32,7 +56,13 @@ export function generateEstate(count, seed = 42) {
     const r = random();
     // The most-called services (platform hubs) live in the main cluster, as they do in practice.
     const cluster = i < 20 || r < 0.66 ? 'eks-main' : r < 0.88 ? 'eks-data' : 'ecs-jobs';
-    return { name: `svc-${String(i).padStart(5, '0')}`, namespace: `ns-${i % 40}`, cluster, callers: [], lattice: false };
+    return {
+      name: `svc-${String(i).padStart(5, '0')}`,
+      namespace: `ns-${i % 40}`,
+      cluster,
+      callers: [],
+      lattice: false,
+    };
   });
   // Zipf weights over a random ranking: rank k is called with weight 1/k.
   const weights = services.map((_, k) => 1 / (k + 1) ** 1.1);
@@ -62,7 +92,11 @@ export function generateEstate(count, seed = 42) {
       if (crosses && (callee.latticeCallers ?? 0) >= 60) continue;
       if (crosses) callee.latticeCallers = (callee.latticeCallers ?? 0) + 1;
       seen.add(callee.name);
-      callee.callers.push({ service: `${caller.namespace}/${caller.name}`, methods: ['GET', 'POST'].slice(0, 1 + (c % 2)), paths: [`/api/${c}/*`] });
+      callee.callers.push({
+        service: `${caller.namespace}/${caller.name}`,
+        methods: ['GET', 'POST'].slice(0, 1 + (c % 2)),
+        paths: [`/api/${c}/*`],
+      });
       if (caller.cluster !== callee.cluster || callee.cluster === 'ecs-jobs') callee.lattice = true;
     }
     if (random() < 0.05) caller.callers.push({ cidr: '10.50.0.0/16', ports: ['http'] });
@@ -70,11 +104,28 @@ export function generateEstate(count, seed = 42) {
   return services.map((s, i) => ({
     apiVersion: 'callgate.dev/v1alpha1',
     kind: 'ServiceContract',
-    metadata: { name: s.name, namespace: s.namespace, owner: `team-${i % 25}`, labels: { tier: i % 3 ? 'backend' : 'edge' } },
+    metadata: {
+      name: s.name,
+      namespace: s.namespace,
+      owner: `team-${i % 25}`,
+      labels: { tier: i % 3 ? 'backend' : 'edge' },
+    },
     spec: {
-      workload: { platform: s.cluster === 'ecs-jobs' ? 'ecs' : 'eks', cluster: s.cluster, iamRole: `arn:aws:iam::111111111111:role/${s.name}`, securityGroup: 'managed' },
-      ports: [{ name: 'http', port: 8080, protocol: 'http' }, { name: 'metrics', port: 9090, protocol: 'tcp' }],
-      ...(s.lattice ? { exposure: { lattice: { serviceNetwork: 'bench-net', targetPort: 'http', listener: { protocol: 'https' } } } } : {}),
+      workload: {
+        platform: s.cluster === 'ecs-jobs' ? 'ecs' : 'eks',
+        cluster: s.cluster,
+        iamRole: `arn:aws:iam::111111111111:role/${s.name}`,
+        securityGroup: 'managed',
+      },
+      ports: [
+        { name: 'http', port: 8080, protocol: 'http' },
+        { name: 'metrics', port: 9090, protocol: 'tcp' },
+      ],
+      ...(s.lattice
+        ? {
+            exposure: { lattice: { serviceNetwork: 'bench-net', targetPort: 'http', listener: { protocol: 'https' } } },
+          }
+        : {}),
       callers: s.callers.map((c) => (c.service ? { ...c, ports: ['http'] } : c)),
       resilience: { timeout: '2s', retries: { attempts: 2, perTryTimeout: '500ms', on: ['5xx', 'reset'] } },
     },

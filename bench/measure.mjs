@@ -38,7 +38,11 @@ if (mode === 'parse') {
   for (const target of targets) {
     const t = performance.now();
     const result = target.emit(model, { output: true });
-    perTarget[target.name] = { ms: performance.now() - t, files: result.files.length, manifests: result.manifests.length };
+    perTarget[target.name] = {
+      ms: performance.now() - t,
+      files: result.files.length,
+      manifests: result.manifests.length,
+    };
   }
   process.stdout.write(`${JSON.stringify({ perTarget })}\n`);
 } else if (mode === 'rails') {
@@ -60,16 +64,25 @@ if (mode === 'parse') {
     times.with.push(performance.now() - t);
   }
   const median = (xs) => [...xs].sort((a, b) => a - b)[2];
-  process.stdout.write(`${JSON.stringify({ withoutMs: median(times.without), withMs: median(times.with), diagnostics: violations })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ withoutMs: median(times.without), withMs: median(times.with), diagnostics: violations })}\n`,
+  );
 } else if (mode === 'aws') {
   // The AWS targets alone (Lattice, security groups, the CDKTF stacks) on a model built first.
   const { model } = runPipeline(await discoverSources(args[0], process.cwd()), { root: args[0], emit: false });
   const t = performance.now();
   let files = 0;
-  for (const target of targets.filter((x) => ['lattice', 'security-groups', 'cdktf'].includes(x.name))) files += target.emit(model, { output: true }).files.length;
+  for (const target of targets.filter((x) => ['lattice', 'security-groups', 'cdktf'].includes(x.name)))
+    files += target.emit(model, { output: true }).files.length;
   process.stdout.write(`${JSON.stringify({ awsMs: performance.now() - t, files })}\n`);
 } else {
-  code = await main([mode, ...args], { cwd: process.cwd(), stdout: () => {}, stderr: () => {}, stdoutIsTTY: false, env: {} });
+  code = await main([mode, ...args], {
+    cwd: process.cwd(),
+    stdout: () => {},
+    stderr: () => {},
+    stdoutIsTTY: false,
+    env: {},
+  });
 }
 const ms = performance.now() - start;
 process.stdout.write(`${JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024, code })}\n`);

@@ -16,7 +16,10 @@ function measure(mode, args, prepare = () => {}) {
   const samples = [];
   for (let i = 0; i < runs; i++) {
     prepare();
-    const r = spawnSync(process.execPath, [join(here, 'measure.mjs'), mode, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const r = spawnSync(process.execPath, [join(here, 'measure.mjs'), mode, ...args], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    });
     if (r.status !== 0) throw new Error(`${mode} failed: ${r.stderr}`);
     samples.push(JSON.parse(r.stdout.trim().split('\n').pop()));
   }
@@ -24,7 +27,8 @@ function measure(mode, args, prepare = () => {}) {
   return { ms: median('ms'), maxRssMb: median('maxRssMb'), code: samples[0].code };
 }
 
-const row = (label, m, base) => `| ${label.padEnd(28)} | ${m.ms.toFixed(0).padStart(8)} | ${m.maxRssMb.toFixed(0).padStart(8)} | ${base ? `${(m.ms / base.ms).toFixed(2)}x`.padStart(9) : '        -'} |`;
+const row = (label, m, base) =>
+  `| ${label.padEnd(28)} | ${m.ms.toFixed(0).padStart(8)} | ${m.maxRssMb.toFixed(0).padStart(8)} | ${base ? `${(m.ms / base.ms).toFixed(2)}x`.padStart(9) : '        -'} |`;
 const lines = ['| run                          |  wall ms |  peak MB | vs parse  |', '|---|---:|---:|---:|'];
 const verdicts = [];
 
@@ -37,28 +41,56 @@ for (const size of sizes) {
   await mkdir(noRails, { recursive: true });
   const check = measure('check', [dir, '--policies', noRails]);
   const compile = measure('compile', [dir, '--out', join(work, `out-${size}`), '--policies', noRails]);
-  if (check.code !== 0 || compile.code !== 0) throw new Error(`the synthetic estate of ${size} did not compile cleanly`);
-  lines.push(row(`parse baseline, ${size}`, base), row(`check, ${size}`, check, base), row(`compile, ${size}`, compile, base));
+  if (check.code !== 0 || compile.code !== 0)
+    throw new Error(`the synthetic estate of ${size} did not compile cleanly`);
+  lines.push(
+    row(`parse baseline, ${size}`, base),
+    row(`check, ${size}`, check, base),
+    row(`compile, ${size}`, compile, base),
+  );
   const graph = JSON.parse(await readFile(join(work, `out-${size}`, 'graph.json'), 'utf8'));
-  const share = (p) => `${p} ${((graph.edges.filter((e) => e.path === p).length / graph.edges.length) * 100).toFixed(0)}%`;
-  lines.push(`|   ${docs.length} contracts, ${graph.edges.length} edges: ${['mesh', 'lattice', 'network'].map(share).join(', ')} | | | |`);
-  const split = spawnSync(process.execPath, [join(here, 'measure.mjs'), 'targets', dir], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const share = (p) =>
+    `${p} ${((graph.edges.filter((e) => e.path === p).length / graph.edges.length) * 100).toFixed(0)}%`;
+  lines.push(
+    `|   ${docs.length} contracts, ${graph.edges.length} edges: ${['mesh', 'lattice', 'network'].map(share).join(', ')} | | | |`,
+  );
+  const split = spawnSync(process.execPath, [join(here, 'measure.mjs'), 'targets', dir], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
   const { perTarget } = JSON.parse(split.stdout.trim().split('\n')[0]);
-  for (const [name, t] of Object.entries(perTarget)) lines.push(`|   target ${name.padEnd(8)} emit: ${t.ms.toFixed(0)} ms, ${t.manifests} manifests, ${t.files} files | | | |`);
+  for (const [name, t] of Object.entries(perTarget))
+    lines.push(
+      `|   target ${name.padEnd(8)} emit: ${t.ms.toFixed(0)} ms, ${t.manifests} manifests, ${t.files} files | | | |`,
+    );
   // The AWS targets on their own, in a fresh process (the model is built first, and counted in the memory).
-  const aws = spawnSync(process.execPath, [join(here, 'measure.mjs'), 'aws', dir], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const aws = spawnSync(process.execPath, [join(here, 'measure.mjs'), 'aws', dir], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
   const awsOut = aws.stdout.trim().split('\n');
   const awsRun = { ...JSON.parse(awsOut[1]), ...JSON.parse(awsOut[0]) };
-  lines.push(`|   AWS targets (Lattice, groups, stacks): ${awsRun.awsMs.toFixed(0)} ms for ${awsRun.files} files, process peak ${awsRun.maxRssMb.toFixed(0)} MB | | | |`);
+  lines.push(
+    `|   AWS targets (Lattice, groups, stacks): ${awsRun.awsMs.toFixed(0)} ms for ${awsRun.files} files, process peak ${awsRun.maxRssMb.toFixed(0)} MB | | | |`,
+  );
   // One contract changed, with `compile --cache`: once where the change leaves the stacks' input
   // alone (a method on a mesh caller) and once where it does not (a port). Each run starts from
   // the cache the unchanged estate left; the output must equal a full compile of the changed estate.
   const inc = await oneChange(size, dir);
-  lines.push(row(`compile --cache, 1 changed, stacks reused, ${size}`, inc.outside, base), row(`compile --cache, 1 changed, stacks redone, ${size}`, inc.inside, base));
+  lines.push(
+    row(`compile --cache, 1 changed, stacks reused, ${size}`, inc.outside, base),
+    row(`compile --cache, 1 changed, stacks redone, ${size}`, inc.inside, base),
+  );
   if (size === 5000) {
-    verdicts.push(`check at 5,000: ${(check.ms / base.ms).toFixed(2)}x the parse baseline (target ≤ 2x): ${check.ms / base.ms <= 2 ? 'met' : 'MISSED'}`);
-    verdicts.push(`check peak memory at 5,000: ${check.maxRssMb.toFixed(0)} MB (target < 500 MB): ${check.maxRssMb < 500 ? 'met' : 'MISSED'}`);
-    verdicts.push(`compile at 5,000 (every target, ${'written'} out/): ${(compile.ms / base.ms).toFixed(2)}x the parse baseline, ${compile.maxRssMb.toFixed(0)} MB (no target set)`);
+    verdicts.push(
+      `check at 5,000: ${(check.ms / base.ms).toFixed(2)}x the parse baseline (target ≤ 2x): ${check.ms / base.ms <= 2 ? 'met' : 'MISSED'}`,
+    );
+    verdicts.push(
+      `check peak memory at 5,000: ${check.maxRssMb.toFixed(0)} MB (target < 500 MB): ${check.maxRssMb < 500 ? 'met' : 'MISSED'}`,
+    );
+    verdicts.push(
+      `compile at 5,000 (every target, ${'written'} out/): ${(compile.ms / base.ms).toFixed(2)}x the parse baseline, ${compile.maxRssMb.toFixed(0)} MB (no target set)`,
+    );
   }
 }
 
@@ -67,15 +99,23 @@ async function oneChange(size, dir) {
   await rm(root, { recursive: true, force: true });
   await cp(dir, join(root, 'contracts'), { recursive: true });
   const cache = join(root, 'cache');
-  const warm = spawnSync(process.execPath, [join(here, '..', 'bin', 'callgate.js'), 'compile', 'contracts', '--cache-location', cache, '--out', 'out'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  const warm = spawnSync(
+    process.execPath,
+    [join(here, '..', 'bin', 'callgate.js'), 'compile', 'contracts', '--cache-location', cache, '--out', 'out'],
+    { cwd: root, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   // (root has no policies/, so no guard-rails run in these compiles.)
   if (warm.status !== 0) throw new Error(`warming the cache failed: ${warm.stderr}`);
   await cp(cache, `${cache}-base`, { recursive: true });
   const files = (await readdir(join(root, 'contracts'), { recursive: true })).filter((f) => f.endsWith('.yaml')).sort();
   const result = {};
-  for (const [kind, from, to] of [['outside', /(methods:\n\s+- )GET\n/, '$1PATCH\n'], ['inside', /port: 9090\n/, 'port: 9091\n']]) {
+  for (const [kind, from, to] of [
+    ['outside', /(methods:\n\s+- )GET\n/, '$1PATCH\n'],
+    ['inside', /port: 9090\n/, 'port: 9091\n'],
+  ]) {
     const file = await (async () => {
-      for (const f of files) if (from.test(await readFile(join(root, 'contracts', f), 'utf8'))) return join(root, 'contracts', f);
+      for (const f of files)
+        if (from.test(await readFile(join(root, 'contracts', f), 'utf8'))) return join(root, 'contracts', f);
       throw new Error(`no contract to change (${kind})`);
     })();
     const before = await readFile(file, 'utf8');
@@ -84,9 +124,25 @@ async function oneChange(size, dir) {
       rmSync(cache, { recursive: true, force: true });
       cpSync(`${cache}-base`, cache, { recursive: true });
     };
-    result[kind] = measure('compile', [join(root, 'contracts'), '--cache-location', cache, '--out', join(root, 'out'), '--policies', join(work, 'no-rails')], restore);
+    result[kind] = measure(
+      'compile',
+      [
+        join(root, 'contracts'),
+        '--cache-location',
+        cache,
+        '--out',
+        join(root, 'out'),
+        '--policies',
+        join(work, 'no-rails'),
+      ],
+      restore,
+    );
     if (result[kind].code !== 0) throw new Error(`compile --cache failed (${kind})`);
-    const full = spawnSync(process.execPath, [join(here, '..', 'bin', 'callgate.js'), 'compile', 'contracts', '--out', 'out-full'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+    const full = spawnSync(
+      process.execPath,
+      [join(here, '..', 'bin', 'callgate.js'), 'compile', 'contracts', '--out', 'out-full'],
+      { cwd: root, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     if (full.status !== 0) throw new Error(full.stderr);
     const diff = spawnSync('diff', ['-r', '-q', join(root, 'out'), join(root, 'out-full')], { encoding: 'utf8' });
     if (diff.status !== 0) throw new Error(`compile --cache differs from a full compile (${kind}): ${diff.stdout}`);
@@ -108,23 +164,61 @@ if (process.env.BENCH_RAILS !== '0') {
   await mkdir(none, { recursive: true });
   await cp(join(here, '..', 'policies'), rails, { recursive: true });
   const extra = [
-    ...[1, 2, 3, 4, 5, 6, 7].map((n) => ({ name: `bench-ports-above-${n}`, scope: 'contract', expression: `!has(contract.spec.ports) || contract.spec.ports.all(p, p.port > ${n})` })),
-    ...[1, 2, 3].map((n) => ({ name: `bench-edge-port-${n}`, scope: 'edge', expression: `edge.ports.all(p, p.port != ${n})` })),
-    { name: 'bench-edge-methods', scope: 'edge', expression: "!has(edge.methods) || edge.methods.all(m, m != 'TRACE')" },
-    { name: 'bench-labels', scope: 'contract', expression: "!has(contract.metadata.labels) || contract.metadata.labels.all(k, k.size() < 64)" },
-    { name: 'bench-callers', scope: 'contract', expression: '!has(contract.spec.callers) || contract.spec.callers.size() < 1000' },
+    ...[1, 2, 3, 4, 5, 6, 7].map((n) => ({
+      name: `bench-ports-above-${n}`,
+      scope: 'contract',
+      expression: `!has(contract.spec.ports) || contract.spec.ports.all(p, p.port > ${n})`,
+    })),
+    ...[1, 2, 3].map((n) => ({
+      name: `bench-edge-port-${n}`,
+      scope: 'edge',
+      expression: `edge.ports.all(p, p.port != ${n})`,
+    })),
+    {
+      name: 'bench-edge-methods',
+      scope: 'edge',
+      expression: "!has(edge.methods) || edge.methods.all(m, m != 'TRACE')",
+    },
+    {
+      name: 'bench-labels',
+      scope: 'contract',
+      expression: '!has(contract.metadata.labels) || contract.metadata.labels.all(k, k.size() < 64)',
+    },
+    {
+      name: 'bench-callers',
+      scope: 'contract',
+      expression: '!has(contract.spec.callers) || contract.spec.callers.size() < 1000',
+    },
   ];
-  for (const r of extra) await writeFile(join(rails, `${r.name}.yaml`), `apiVersion: callgate.dev/v1alpha1\nkind: GuardRail\nmetadata:\n  name: ${r.name}\nspec:\n  scope: ${r.scope}\n  severity: warning\n  validations:\n    - expression: "${r.expression}"\n`);
+  for (const r of extra)
+    await writeFile(
+      join(rails, `${r.name}.yaml`),
+      `apiVersion: callgate.dev/v1alpha1\nkind: GuardRail\nmetadata:\n  name: ${r.name}\nspec:\n  scope: ${r.scope}\n  severity: warning\n  validations:\n    - expression: "${r.expression}"\n`,
+    );
   const count = (await readdir(rails)).length;
   const base = measure('parse', [dir]);
   const withRails = measure('check', [dir, '--policies', rails]);
-  const split = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', join(here, 'measure.mjs'), 'rails', dir, rails], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const split = spawnSync(
+    process.execPath,
+    ['--expose-gc', '--max-old-space-size=4096', join(here, 'measure.mjs'), 'rails', dir, rails],
+    { encoding: 'utf8', maxBuffer: 1 << 26 },
+  );
   if (split.status !== 0) throw new Error(split.stderr);
   const inProcess = JSON.parse(split.stdout.trim().split('\n')[0]);
   const added = inProcess.withMs - inProcess.withoutMs;
-  lines.push('', `| guard-rails (${count}) over ${size} contracts |  wall ms |  peak MB | vs parse  |`, '|---|---:|---:|---:|', row(`parse baseline, ${size}`, base), row(`check, ${count} guard-rails`, withRails, base));
-  lines.push(`|   in one process, median of 5: check ${inProcess.withoutMs.toFixed(0)} ms without, ${inProcess.withMs.toFixed(0)} ms with (${inProcess.diagnostics} diagnostics) | | | |`);
-  verdicts.push(`guard-rails: ${count} over ${size} contracts add ${added.toFixed(0)} ms, ${(added / base.ms).toFixed(2)}x the parse baseline (target < 0.5x): ${added / base.ms < 0.5 ? 'met' : 'MISSED'}`);
+  lines.push(
+    '',
+    `| guard-rails (${count}) over ${size} contracts |  wall ms |  peak MB | vs parse  |`,
+    '|---|---:|---:|---:|',
+    row(`parse baseline, ${size}`, base),
+    row(`check, ${count} guard-rails`, withRails, base),
+  );
+  lines.push(
+    `|   in one process, median of 5: check ${inProcess.withoutMs.toFixed(0)} ms without, ${inProcess.withMs.toFixed(0)} ms with (${inProcess.diagnostics} diagnostics) | | | |`,
+  );
+  verdicts.push(
+    `guard-rails: ${count} over ${size} contracts add ${added.toFixed(0)} ms, ${(added / base.ms).toFixed(2)}x the parse baseline (target < 0.5x): ${added / base.ms < 0.5 ? 'met' : 'MISSED'}`,
+  );
 }
 
 // diff between two 5,000-contract estates that differ in 10 contracts.
@@ -134,7 +228,9 @@ if (process.env.BENCH_DIFF !== '0') {
   await rm(root, { recursive: true, force: true });
   await writeEstate(join(root, 'base'), size);
   await cp(join(root, 'base'), join(root, 'head'), { recursive: true });
-  const files = (await readdir(join(root, 'head'), { recursive: true })).filter((f) => f.endsWith('.yaml') && f.includes('svc-')).sort();
+  const files = (await readdir(join(root, 'head'), { recursive: true }))
+    .filter((f) => f.endsWith('.yaml') && f.includes('svc-'))
+    .sort();
   let changed = 0;
   for (const f of files) {
     if (changed === 10) break;
@@ -148,15 +244,36 @@ if (process.env.BENCH_DIFF !== '0') {
   }
   const base = measure('parse', [join(root, 'head')]);
   const d = measure('diff', [join(root, 'head'), '--base-dir', join(root, 'base'), '--format', 'json']);
-  lines.push('', `| diff, ${size} contracts, ${changed} changed |  wall ms |  peak MB | vs parse  |`, '|---|---:|---:|---:|', row(`parse baseline (one side), ${size}`, base), row('diff --base-dir', d, base));
+  lines.push(
+    '',
+    `| diff, ${size} contracts, ${changed} changed |  wall ms |  peak MB | vs parse  |`,
+    '|---|---:|---:|---:|',
+    row(`parse baseline (one side), ${size}`, base),
+    row('diff --base-dir', d, base),
+  );
 }
 
 // Heavy bad inputs: each must finish within 2 s and 300 MB.
 const bad = {
   'a 10 MB file': { 'huge.yaml': `owner: ${'x'.repeat(10 * 1024 * 1024)}\n` },
   'flow nesting 20,000 deep': { 'deep.yaml': `${'['.repeat(20000)}${']'.repeat(20000)}\n` },
-  'alias bomb': { 'bomb.yaml': 'a: &a ["x","x","x","x","x","x","x","x","x"]\n' + Array.from({ length: 9 }, (_, i) => `l${i}: &l${i} [${Array(9).fill(i ? `*l${i - 1}` : '*a').join(',')}]\n`).join('') },
-  '3,000 files': Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`d${i % 30}/f${i}.yaml`, `apiVersion: callgate.dev/v1alpha1\nkind: ServiceContract\nmetadata: {name: svc-${i}, namespace: apps, owner: team}\nspec: {workload: {platform: eks, cluster: nowhere}}\n`])),
+  'alias bomb': {
+    'bomb.yaml':
+      'a: &a ["x","x","x","x","x","x","x","x","x"]\n' +
+      Array.from(
+        { length: 9 },
+        (_, i) =>
+          `l${i}: &l${i} [${Array(9)
+            .fill(i ? `*l${i - 1}` : '*a')
+            .join(',')}]\n`,
+      ).join(''),
+  },
+  '3,000 files': Object.fromEntries(
+    Array.from({ length: 3000 }, (_, i) => [
+      `d${i % 30}/f${i}.yaml`,
+      `apiVersion: callgate.dev/v1alpha1\nkind: ServiceContract\nmetadata: {name: svc-${i}, namespace: apps, owner: team}\nspec: {workload: {platform: eks, cluster: nowhere}}\n`,
+    ]),
+  ),
 };
 lines.push('', '| bad input (check)            |  wall ms |  peak MB | within 2 s / 300 MB |', '|---|---:|---:|---|');
 for (const [label, files] of Object.entries(bad)) {
@@ -167,9 +284,13 @@ for (const [label, files] of Object.entries(bad)) {
     await writeFile(join(dir, name), text);
   }
   const m = measure('check', [dir]);
-  lines.push(`| ${label.padEnd(28)} | ${m.ms.toFixed(0).padStart(8)} | ${m.maxRssMb.toFixed(0).padStart(8)} | ${m.ms < 2000 && m.maxRssMb < 300 ? 'yes' : 'NO'} (exit ${m.code}) |`);
+  lines.push(
+    `| ${label.padEnd(28)} | ${m.ms.toFixed(0).padStart(8)} | ${m.maxRssMb.toFixed(0).padStart(8)} | ${m.ms < 2000 && m.maxRssMb < 300 ? 'yes' : 'NO'} (exit ${m.code}) |`,
+  );
 }
 
-console.log(`callgate benchmark: median of ${runs} fresh processes per figure; wall time excludes Node start-up and module loading, includes schema compilation\n`);
+console.log(
+  `callgate benchmark: median of ${runs} fresh processes per figure; wall time excludes Node start-up and module loading, includes schema compilation\n`,
+);
 console.log(lines.join('\n'));
 console.log(`\n${verdicts.join('\n')}`);

@@ -51,7 +51,21 @@ export interface PipelineOptions {
 export function runPipeline(sources: readonly Source[], options: PipelineOptions): PipelineResult {
   if (sources.length === 0) {
     const at = { line: 1, column: 1 };
-    return { documents: [], guardRails: [], diagnostics: [{ code: 'no-contracts', severity: 'error', message: `no \`.yaml\` or \`.yml\` file under \`${options.root}\`; point callgate at your contracts directory`, file: options.root, path: [], start: at, end: at }] };
+    return {
+      documents: [],
+      guardRails: [],
+      diagnostics: [
+        {
+          code: 'no-contracts',
+          severity: 'error',
+          message: `no \`.yaml\` or \`.yml\` file under \`${options.root}\`; point callgate at your contracts directory`,
+          file: options.root,
+          path: [],
+          start: at,
+          end: at,
+        },
+      ],
+    };
   }
   // Sorted here, not only in discovery: output must never depend on the order files arrive in.
   const parsed = parseSources([...sources].sort((a, b) => compareStrings(a.relPath, b.relPath)));
@@ -64,13 +78,22 @@ export function runPipeline(sources: readonly Source[], options: PipelineOptions
   const dupes = checkDuplicateServices(docs.contracts);
   findings.push(...dupes.findings);
   const sound = docs.contracts.filter((c) => {
-    const own = [...checkContractShape(c), ...checkLatticeExposure(c), ...(platformCheck.platform ? checkPlacement(c, platform) : [])];
+    const own = [
+      ...checkContractShape(c),
+      ...checkLatticeExposure(c),
+      ...(platformCheck.platform ? checkPlacement(c, platform) : []),
+    ];
     findings.push(...own);
     return !dupes.duplicates.has(c.doc) && !own.some((f) => (f.severity ?? codeInfo(f.code).severity) === 'error');
   });
   let model: Model | undefined;
   if (platformCheck.platform) {
-    const built = buildModel({ documents, platform: platformCheck.platform, contracts: sound, declared: docs.declaredServiceIds });
+    const built = buildModel({
+      documents,
+      platform: platformCheck.platform,
+      contracts: sound,
+      declared: docs.declaredServiceIds,
+    });
     model = built.model;
     findings.push(...built.findings);
   }
@@ -89,13 +112,26 @@ export function runPipeline(sources: readonly Source[], options: PipelineOptions
     // With errors nothing is written, so nothing is built: targets then only add their findings.
     const output = !options.findingsOnly && !diagnostics.some((d) => d.severity === 'error');
     for (const target of targets as readonly Target[]) {
-      const result = target.emit(model, { output, ...(options.stackOutputs ? { stackOutputs: options.stackOutputs } : {}), ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}) });
+      const result = target.emit(model, {
+        output,
+        ...(options.stackOutputs ? { stackOutputs: options.stackOutputs } : {}),
+        ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
+      });
       out.push(...result.files);
       manifests.push(...result.manifests);
-      if (options.perTarget) byTarget[target.name] = [...result.files, ...layoutManifests(result.manifests, rendered).filter((f) => !f.path.endsWith('/kustomization.yaml'))];
+      if (options.perTarget)
+        byTarget[target.name] = [
+          ...result.files,
+          ...layoutManifests(result.manifests, rendered).filter((f) => !f.path.endsWith('/kustomization.yaml')),
+        ];
       for (const f of result.findings) {
         const doc = byDoc.get(`${f.source.file}\u0000${f.source.doc}`) ?? 0;
-        diagnostics.push(resolveFinding({ code: f.code, message: f.message, doc, path: f.source.path, severity: f.severity, at: f.at }, documents));
+        diagnostics.push(
+          resolveFinding(
+            { code: f.code, message: f.message, doc, path: f.source.path, severity: f.severity, at: f.at },
+            documents,
+          ),
+        );
       }
     }
     files = [...out, ...layoutManifests(manifests, rendered)].sort((a, b) => compareStrings(a.path, b.path));
@@ -104,5 +140,12 @@ export function runPipeline(sources: readonly Source[], options: PipelineOptions
   diagnostics.sort(compareDiagnostics);
   const failed = diagnostics.some((d) => d.severity === 'error');
   const written = !(failed || !files || options.findingsOnly);
-  return { diagnostics, documents, guardRails: rails.rails.map((r) => r.name), ...(model ? { model } : {}), ...(written ? { files } : {}), ...(written && perTargetFiles ? { byTarget: perTargetFiles } : {}) };
+  return {
+    diagnostics,
+    documents,
+    guardRails: rails.rails.map((r) => r.name),
+    ...(model ? { model } : {}),
+    ...(written ? { files } : {}),
+    ...(written && perTargetFiles ? { byTarget: perTargetFiles } : {}),
+  };
 }

@@ -27,15 +27,17 @@ async function generate() {
   const parts = [banner];
   for (const file of ['service-contract.schema.json', 'platform.schema.json', 'guardrail.schema.json']) {
     const schema = withoutPresenceOneOf(JSON.parse(await readFile(join(schemaDir, file), 'utf8')));
-    parts.push(await compile(schema, schema.title, {
-      cwd: schemaDir,
-      bannerComment: '',
-      additionalProperties: false,
-      ignoreMinAndMaxItems: true,
-      declareExternallyReferenced: true,
-      format: true,
-      style: { singleQuote: true },
-    }));
+    parts.push(
+      await compile(schema, schema.title, {
+        cwd: schemaDir,
+        bannerComment: '',
+        additionalProperties: false,
+        ignoreMinAndMaxItems: true,
+        declareExternallyReferenced: true,
+        format: true,
+        style: { singleQuote: true },
+      }),
+    );
   }
   // Both schemas reference common.schema.json; drop the second copy of each shared alias.
   const seen = new Set();
@@ -46,7 +48,12 @@ async function generate() {
     if (name) seen.add(name);
     out.push(block);
   }
-  return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+  return (
+    out
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trimEnd() + '\n'
+  );
 }
 
 const text = await generate();

@@ -23,7 +23,15 @@ describe('exit codes', () => {
     expect((await cli(['check'], await estate(bundled))).code).toBe(0);
     expect((await cli(['check'], await estate(broken))).code).toBe(1);
     const dir = await estate(bundled);
-    for (const args of [['nope'], ['check', '--format', 'xml'], ['check', '--bogus'], ['check', 'missing-dir'], ['check', 'a', 'b'], ['check', '--max-warnings', 'many'], []]) {
+    for (const args of [
+      ['nope'],
+      ['check', '--format', 'xml'],
+      ['check', '--bogus'],
+      ['check', 'missing-dir'],
+      ['check', 'a', 'b'],
+      ['check', '--max-warnings', 'many'],
+      [],
+    ]) {
       const run = await cli(args, dir);
       expect(run.code, args.join(' ')).toBe(2);
       expect(run.stderr + run.stdout).not.toMatch(/\n\s+at /);
@@ -59,7 +67,11 @@ describe('formats', () => {
     const all = JSON.parse((await cli(['check', '--format', 'json'], dir)).stdout) as { severity: string }[];
     const n = (severity: string) => all.filter((d) => d.severity === severity).length;
     expect(n('error')).toBe(11);
-    expect(plain.stdout.endsWith(`✖ ${all.length} problems (${n('error')} errors, ${n('warning')} ${n('warning') === 1 ? 'warning' : 'warnings'}, ${n('info')} info)\n`)).toBe(true);
+    expect(
+      plain.stdout.endsWith(
+        `✖ ${all.length} problems (${n('error')} errors, ${n('warning')} ${n('warning') === 1 ? 'warning' : 'warnings'}, ${n('info')} info)\n`,
+      ),
+    ).toBe(true);
     expect(plain.stdout).not.toContain('\u001b[');
     expect((await cli(['check'], dir, { FORCE_COLOR: '1' })).stdout).toContain('\u001b[31m');
     expect((await cli(['check'], dir, { FORCE_COLOR: '1', NO_COLOR: '1' })).stdout).not.toContain('\u001b[');
@@ -67,9 +79,22 @@ describe('formats', () => {
 
   it('sarif is valid SARIF 2.1.0 with relative URIs and a rule per code', async () => {
     const run = await cli(['check', '--format', 'sarif'], await estate(broken));
-    const log = JSON.parse(run.stdout) as { runs: { tool: { driver: { rules: { id: string }[] } }; results: { ruleId: string; ruleIndex: number; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number } } }[] }[] }[] };
+    const log = JSON.parse(run.stdout) as {
+      runs: {
+        tool: { driver: { rules: { id: string }[] } };
+        results: {
+          ruleId: string;
+          ruleIndex: number;
+          locations: {
+            physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number } };
+          }[];
+        }[];
+      }[];
+    };
     const require = createRequire(import.meta.url);
-    const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8')) as object;
+    const schema = JSON.parse(
+      readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'),
+    ) as object;
     const ajv = new AjvDraft04.default({ allErrors: true, strict: false, unicodeRegExp: false });
     const validate = ajv.compile(schema);
     expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
@@ -88,19 +113,33 @@ describe('formats', () => {
     const dir = await tempDir();
     await writeTree(join(dir, 'contracts, odd: name'), {
       'platform.yaml': readFileSync(join(repo, 'test/diagnostics/platform.yaml')),
-      'x.yaml': 'apiVersion: callgate.dev/v1alpha1\nkind: ServiceContract\nmetadata: {name: api, namespace: apps, owner: "100%\\nfake"}\nspec: {workload: {platform: eks, cluster: cluster-a}}\n',
+      'x.yaml':
+        'apiVersion: callgate.dev/v1alpha1\nkind: ServiceContract\nmetadata: {name: api, namespace: apps, owner: "100%\\nfake"}\nspec: {workload: {platform: eks, cluster: cluster-a}}\n',
     });
     const run = await cli(['check', 'contracts, odd: name', '--format', 'github'], dir);
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^::error file=contracts%2C odd%3A name\/x\.yaml,line=3,col=\d+,endLine=3,endColumn=\d+,title=callgate schema-format::/);
+    expect(lines[0]).toMatch(
+      /^::error file=contracts%2C odd%3A name\/x\.yaml,line=3,col=\d+,endLine=3,endColumn=\d+,title=callgate schema-format::/,
+    );
     expect(lines[0]).toContain('100%25\\nfake');
   });
 
   it('json carries positions, codes and JSON paths', async () => {
     const run = await cli(['check', '--format', 'json'], await estate(broken));
     const first = (JSON.parse(run.stdout) as Record<string, unknown>[]).find((d) => d.code === 'schema-type');
-    expect(first).toEqual({ file: 'contracts/shop/frontend.yaml', line: 19, column: 13, endLine: 19, endColumn: 19, severity: 'error', code: 'schema-type', message: '`spec.ports[0].port` must be an integer, not the string `8080`', path: 'spec.ports[0].port', pathSegments: ['spec', 'ports', 0, 'port'] });
+    expect(first).toEqual({
+      file: 'contracts/shop/frontend.yaml',
+      line: 19,
+      column: 13,
+      endLine: 19,
+      endColumn: 19,
+      severity: 'error',
+      code: 'schema-type',
+      message: '`spec.ports[0].port` must be an integer, not the string `8080`',
+      path: 'spec.ports[0].port',
+      pathSegments: ['spec', 'ports', 0, 'port'],
+    });
   });
 });
 
@@ -121,7 +160,10 @@ describe('compile output', () => {
     const dir = await estate(bundled);
     await cli(['compile'], dir);
     const before = await readTree(join(dir, 'out'));
-    await writeFile(join(dir, 'contracts', 'shop', 'frontend.yaml'), (await readFile(join(dir, 'contracts', 'shop', 'frontend.yaml'), 'utf8')).replace('port: 8080', 'port: -1'));
+    await writeFile(
+      join(dir, 'contracts', 'shop', 'frontend.yaml'),
+      (await readFile(join(dir, 'contracts', 'shop', 'frontend.yaml'), 'utf8')).replace('port: 8080', 'port: -1'),
+    );
     const run = await cli(['compile'], dir);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('nothing written; out/ is unchanged');
@@ -153,9 +195,17 @@ describe('compile output', () => {
     const dir = await estate(bundled);
     const before = await cli(['compile'], dir);
     expect(before.stdout).toContain('security-group-id-unknown');
-    expect(Object.keys(await readTree(join(dir, 'out'))).filter((f) => f.includes('frontend'))).toEqual(['kubernetes/cluster-a/apps/frontend.yaml']);
+    expect(Object.keys(await readTree(join(dir, 'out'))).filter((f) => f.includes('frontend'))).toEqual([
+      'kubernetes/cluster-a/apps/frontend.yaml',
+    ]);
     // The shape `cdktf deploy --outputs-file` writes: stack → output id → value.
-    await writeFile(join(dir, 'outputs.json'), JSON.stringify({ 'security-groups-111111111111-us-west-2': { 'apps-frontend-sg-id': 'sg-0123456789abcdef0', 'other-output': 3 }, 'security-groups-222222222222-us-west-2': { 'apps-datastore-sg-id': 'sg-0fedcba9876543210' } }));
+    await writeFile(
+      join(dir, 'outputs.json'),
+      JSON.stringify({
+        'security-groups-111111111111-us-west-2': { 'apps-frontend-sg-id': 'sg-0123456789abcdef0', 'other-output': 3 },
+        'security-groups-222222222222-us-west-2': { 'apps-datastore-sg-id': 'sg-0fedcba9876543210' },
+      }),
+    );
     const after = await cli(['compile', '--stack-outputs', 'outputs.json'], dir);
     expect(after.code, after.stderr).toBe(0);
     expect(after.stdout).not.toContain('security-group-id-unknown');
@@ -163,20 +213,36 @@ describe('compile output', () => {
     expect(frontend).toMatch(/kind: SecurityGroupPolicy\n[\s\S]*groupIds:\n\s+- sg-0123456789abcdef0\n/);
     expect((await cli(['compile', '--check', '--stack-outputs', 'outputs.json'], dir)).code).toBe(0);
     expect((await cli(['compile', '--check'], dir)).code).toBe(1);
-    for (const bad of ['not json', '[]', '{"s": 3}', '{"s": {"apps-frontend-sg-id": "sg-1; rm -rf /"}}', '{"a": {"apps-frontend-sg-id": "sg-0123456789abcdef0"}, "b": {"apps-frontend-sg-id": "sg-0123456789abcdef1"}}']) {
+    for (const bad of [
+      'not json',
+      '[]',
+      '{"s": 3}',
+      '{"s": {"apps-frontend-sg-id": "sg-1; rm -rf /"}}',
+      '{"a": {"apps-frontend-sg-id": "sg-0123456789abcdef0"}, "b": {"apps-frontend-sg-id": "sg-0123456789abcdef1"}}',
+    ]) {
       await writeFile(join(dir, 'outputs.json'), bad);
       const run = await cli(['compile', '--stack-outputs', 'outputs.json'], dir);
       expect(run.code, bad).toBe(2);
       expect(run.stderr, bad).toMatch(/^callgate: --stack-outputs: `outputs.json` /);
     }
-    expect((await cli(['check', '--stack-outputs', 'missing.json'], dir)).stderr).toContain('cannot read `missing.json`');
+    expect((await cli(['check', '--stack-outputs', 'missing.json'], dir)).stderr).toContain(
+      'cannot read `missing.json`',
+    );
   });
 
   it('writes the same bytes whatever the time zone and locale', async () => {
     const outputs = new Set<string>();
-    for (const env of [{ TZ: 'UTC', LANG: 'C', LC_ALL: 'C' }, { TZ: 'Pacific/Kiritimati', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8' }, { TZ: 'America/St_Johns', LANG: 'de_DE.UTF-8', LC_ALL: 'de_DE.UTF-8' }]) {
+    for (const env of [
+      { TZ: 'UTC', LANG: 'C', LC_ALL: 'C' },
+      { TZ: 'Pacific/Kiritimati', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8' },
+      { TZ: 'America/St_Johns', LANG: 'de_DE.UTF-8', LC_ALL: 'de_DE.UTF-8' },
+    ]) {
       const dir = await estate(bundled);
-      const run = spawnSync(process.execPath, [join(repo, 'bin', 'callgate.js'), 'compile'], { cwd: dir, env: { ...process.env, ...env }, encoding: 'utf8' });
+      const run = spawnSync(process.execPath, [join(repo, 'bin', 'callgate.js'), 'compile'], {
+        cwd: dir,
+        env: { ...process.env, ...env },
+        encoding: 'utf8',
+      });
       expect(run.status, run.stderr).toBe(0);
       outputs.add(JSON.stringify(await readTree(join(dir, 'out'))));
     }

@@ -40,7 +40,10 @@ describe('bad-input corpus', () => {
       expect(run.code, name).toBe(1);
       const diagnostics = JSON.parse(run.stdout) as JsonDiagnostic[];
       expectWellFormed(diagnostics, files);
-      expect(diagnostics.some((d) => d.file === `contracts/${name}`), name).toBe(true);
+      expect(
+        diagnostics.some((d) => d.file === `contracts/${name}`),
+        name,
+      ).toBe(true);
       report.push(jsonDiagnosticLines(diagnostics));
     }
     const golden = join(import.meta.dirname, 'corpus', 'expected.txt');
@@ -53,10 +56,14 @@ describe('hostile sizes, through the real binary under a 300 MB heap', () => {
   const generated: Record<string, () => Record<string, string | Uint8Array>> = {
     'a 10 MB file': () => ({ 'huge.yaml': `owner: ${'x'.repeat(10 * 1024 * 1024)}\n` }),
     'flow collections 20,000 deep': () => ({ 'deep.yaml': `${'['.repeat(20000)}${']'.repeat(20000)}\n` }),
-    'block mappings 5,000 deep': () => ({ 'deep.yaml': Array.from({ length: 5000 }, (_, i) => `${' '.repeat(i)}k:`).join('\n') }),
+    'block mappings 5,000 deep': () => ({
+      'deep.yaml': Array.from({ length: 5000 }, (_, i) => `${' '.repeat(i)}k:`).join('\n'),
+    }),
     'a directory of 3,000 files, one broken': () => {
       const files: Record<string, string> = {};
-      for (let i = 0; i < 3000; i++) files[`d${i % 30}/f${i}.yaml`] = `apiVersion: callgate.dev/v1alpha1\nkind: ServiceContract\nmetadata: {name: svc-${i}, namespace: apps, owner: team}\nspec:\n  workload: {platform: eks, cluster: cluster-a}\n  ports: [{name: http, port: 8080, protocol: http}]\n`;
+      for (let i = 0; i < 3000; i++)
+        files[`d${i % 30}/f${i}.yaml`] =
+          `apiVersion: callgate.dev/v1alpha1\nkind: ServiceContract\nmetadata: {name: svc-${i}, namespace: apps, owner: team}\nspec:\n  workload: {platform: eks, cluster: cluster-a}\n  ports: [{name: http, port: 8080, protocol: http}]\n`;
       files['d7/f2999.yaml'] = (files['d7/f2999.yaml'] ?? '').replace('port: 8080', 'port: eighty');
       return files;
     },
@@ -66,7 +73,11 @@ describe('hostile sizes, through the real binary under a 300 MB heap', () => {
     const files = { 'platform.yaml': platform, ...generated[label]!() };
     await writeTree(join(dir, 'contracts'), files);
     // Not a timing test: the timeout only turns a hang into a failure. Time and memory are in `npm run bench`.
-    const run = spawnSync(process.execPath, ['--max-old-space-size=300', bin, 'check', 'contracts', '--format', 'json'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync(
+      process.execPath,
+      ['--max-old-space-size=300', bin, 'check', 'contracts', '--format', 'json'],
+      { cwd: dir, encoding: 'utf8', timeout: 60_000 },
+    );
     expect(run.signal).toBeNull();
     expect(run.stderr).not.toMatch(stackTrace);
     expect(run.status).toBe(1);

@@ -22,7 +22,9 @@ describe.each(examples())('$code', (example) => {
   it('stays silent on good.yaml, the fix', () => {
     const result = runFiles(example.read('good'));
     // Notes (severity info) explain the output and may appear; nothing else may.
-    expect(diagnosticLines(result.diagnostics.filter((d) => d.code === example.code || d.severity !== 'info'))).toBe('');
+    expect(diagnosticLines(result.diagnostics.filter((d) => d.code === example.code || d.severity !== 'info'))).toBe(
+      '',
+    );
     expect(result.files?.length).toBeGreaterThan(0);
   });
 });
@@ -40,10 +42,15 @@ describe('codes whose input is built by the test', () => {
 
   it('file-unreadable: a link to nowhere, and not once it points somewhere', async () => {
     const dir = await tempDir();
-    await writeTree(dir, { 'contracts/platform.yaml': platform, 'real.yaml': platform.replace('name: test', 'name: other') });
+    await writeTree(dir, {
+      'contracts/platform.yaml': platform,
+      'real.yaml': platform.replace('name: test', 'name: other'),
+    });
     await symlink(join(dir, 'missing.yaml'), join(dir, 'contracts/link.yaml'));
     const bad = await cli(['check', 'contracts', '--format', 'json'], dir);
-    expect(JSON.parse(bad.stdout)).toMatchObject([{ code: 'file-unreadable', file: 'contracts/link.yaml', line: 1, column: 1 }]);
+    expect(JSON.parse(bad.stdout)).toMatchObject([
+      { code: 'file-unreadable', file: 'contracts/link.yaml', line: 1, column: 1 },
+    ]);
     const ok = await tempDir();
     await writeTree(ok, { 'contracts/platform.yaml': platform });
     expect((await cli(['check', 'contracts'], ok)).code).toBe(0);
@@ -54,7 +61,9 @@ describe('codes whose input is built by the test', () => {
     const padded = (size: number) => platform + '#'.repeat(size - Buffer.byteLength(platform) - 1) + '\n';
     await writeTree(dir, { 'big/platform.yaml': padded(1024 * 1024 + 1), 'fits/platform.yaml': padded(1024 * 1024) });
     const bad = await cli(['check', 'big', '--format', 'json'], dir);
-    expect(JSON.parse(bad.stdout)).toMatchObject([{ code: 'file-too-large', file: 'big/platform.yaml', line: 1, column: 1 }]);
+    expect(JSON.parse(bad.stdout)).toMatchObject([
+      { code: 'file-too-large', file: 'big/platform.yaml', line: 1, column: 1 },
+    ]);
     expect((await cli(['check', 'fits'], dir)).code).toBe(0);
   });
 });

@@ -11,26 +11,63 @@ import { cli, tempDir, updateGolden } from './support/estate.js';
 
 const repo = join(import.meta.dirname, '..');
 type Edit = (dir: string) => Promise<void>;
-const replace = (file: string, from: string, to: string): Edit => async (dir) => {
-  const path = join(dir, 'contracts', file);
-  const text = await readFile(path, 'utf8');
-  if (!text.includes(from)) throw new Error(`${file} has no ${JSON.stringify(from)}`);
-  await writeFile(path, text.replace(from, to));
-};
+const replace =
+  (file: string, from: string, to: string): Edit =>
+  async (dir) => {
+    const path = join(dir, 'contracts', file);
+    const text = await readFile(path, 'utf8');
+    if (!text.includes(from)) throw new Error(`${file} has no ${JSON.stringify(from)}`);
+    await writeFile(path, text.replace(from, to));
+  };
 
 const cases: { name: string; edit: Edit; kinds: Record<string, string> }[] = [
-  { name: 'add-caller', edit: replace('chain/service-b.yaml', '  resilience:', '    - service: apps/frontend\n      ports: [http]\n      methods: [GET]\n  resilience:'), kinds: { 'chain/service-b service:apps/frontend': 'added' } },
-  { name: 'remove-caller', edit: replace('data/datastore.yaml', '    - principal:                 # a reporting job in another account\n        iamRole: arn:aws:iam::333333333333:role/reporting\n        sourceVpc: vpc-0ddd4444\n      methods: [GET]\n      paths: [/summary]\n', ''), kinds: { 'apps/datastore principal:arn:aws:iam::333333333333:role/reporting': 'removed' } },
-  { name: 'widen-path', edit: replace('chain/service-b.yaml', 'paths: ["/orders/*"]', 'paths: ["/orders/*", "/returns/*"]'), kinds: { 'chain/service-b service:chain/service-a': 'widened' } },
-  { name: 'narrow-methods', edit: replace('chain/service-c.yaml', 'methods: [GET, PUT]', 'methods: [GET]'), kinds: { 'chain/service-c service:chain/service-b': 'narrowed' } },
-  { name: 'change-port', edit: replace('shop/frontend.yaml', 'port: 8080', 'port: 8081'), kinds: { 'apps/frontend cidr:10.50.0.0/16': 'changed' } },
+  {
+    name: 'add-caller',
+    edit: replace(
+      'chain/service-b.yaml',
+      '  resilience:',
+      '    - service: apps/frontend\n      ports: [http]\n      methods: [GET]\n  resilience:',
+    ),
+    kinds: { 'chain/service-b service:apps/frontend': 'added' },
+  },
+  {
+    name: 'remove-caller',
+    edit: replace(
+      'data/datastore.yaml',
+      '    - principal:                 # a reporting job in another account\n        iamRole: arn:aws:iam::333333333333:role/reporting\n        sourceVpc: vpc-0ddd4444\n      methods: [GET]\n      paths: [/summary]\n',
+      '',
+    ),
+    kinds: { 'apps/datastore principal:arn:aws:iam::333333333333:role/reporting': 'removed' },
+  },
+  {
+    name: 'widen-path',
+    edit: replace('chain/service-b.yaml', 'paths: ["/orders/*"]', 'paths: ["/orders/*", "/returns/*"]'),
+    kinds: { 'chain/service-b service:chain/service-a': 'widened' },
+  },
+  {
+    name: 'narrow-methods',
+    edit: replace('chain/service-c.yaml', 'methods: [GET, PUT]', 'methods: [GET]'),
+    kinds: { 'chain/service-c service:chain/service-b': 'narrowed' },
+  },
+  {
+    name: 'change-port',
+    edit: replace('shop/frontend.yaml', 'port: 8080', 'port: 8081'),
+    kinds: { 'apps/frontend cidr:10.50.0.0/16': 'changed' },
+  },
   {
     name: 'mesh-to-lattice',
     edit: async (dir) => {
       await replace('chain/service-c.yaml', '    cluster: cluster-a\n', '    cluster: cluster-b\n')(dir);
-      await replace('chain/service-c.yaml', '  callers:', '  exposure:\n    mesh: true\n    lattice:\n      serviceNetwork: eks-lattice-network\n      targetPort: http\n      listener: {protocol: http}\n  callers:')(dir);
+      await replace(
+        'chain/service-c.yaml',
+        '  callers:',
+        '  exposure:\n    mesh: true\n    lattice:\n      serviceNetwork: eks-lattice-network\n      targetPort: http\n      listener: {protocol: http}\n  callers:',
+      )(dir);
     },
-    kinds: { 'chain/service-c service:chain/service-b': 'changed', 'payments/billing service:chain/service-c': 'changed' },
+    kinds: {
+      'chain/service-c service:chain/service-b': 'changed',
+      'payments/billing service:chain/service-c': 'changed',
+    },
   },
   {
     name: 'rename-service',
@@ -38,9 +75,18 @@ const cases: { name: string; edit: Edit; kinds: Record<string, string> }[] = [
       await replace('chain/service-b.yaml', 'name: service-b', 'name: service-bee')(dir);
       await replace('chain/service-c.yaml', '- service: service-b', '- service: service-bee')(dir);
     },
-    kinds: { 'chain/service-b service:chain/service-a': 'removed', 'chain/service-bee service:chain/service-a': 'added', 'chain/service-c service:chain/service-b': 'removed', 'chain/service-c service:chain/service-bee': 'added' },
+    kinds: {
+      'chain/service-b service:chain/service-a': 'removed',
+      'chain/service-bee service:chain/service-a': 'added',
+      'chain/service-c service:chain/service-b': 'removed',
+      'chain/service-c service:chain/service-bee': 'added',
+    },
   },
-  { name: 'delete-contract', edit: async (dir) => rm(join(dir, 'contracts', 'payments', 'billing.yaml')), kinds: { 'payments/billing service:chain/service-c': 'removed' } },
+  {
+    name: 'delete-contract',
+    edit: async (dir) => rm(join(dir, 'contracts', 'payments', 'billing.yaml')),
+    kinds: { 'payments/billing service:chain/service-c': 'removed' },
+  },
 ];
 
 async function pullRequest(edit: Edit): Promise<string> {
@@ -68,7 +114,9 @@ describe.each(cases)('diff of a pull request: $name', ({ name, edit, kinds }) =>
 
 describe('diff', () => {
   it('fails on widened access only when asked, and on errors in the new contracts', async () => {
-    const dir = await pullRequest(replace('chain/service-b.yaml', 'paths: ["/orders/*"]', 'paths: ["/orders/*", "/returns/*"]'));
+    const dir = await pullRequest(
+      replace('chain/service-b.yaml', 'paths: ["/orders/*"]', 'paths: ["/orders/*", "/returns/*"]'),
+    );
     expect((await cli(['diff', '--base-dir', 'base'], dir)).code).toBe(0);
     expect((await cli(['diff', '--base-dir', 'base', '--fail-on-widen'], dir)).code).toBe(1);
     const narrower = await pullRequest(replace('chain/service-c.yaml', 'methods: [GET, PUT]', 'methods: [GET]'));
@@ -78,12 +126,21 @@ describe('diff', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('the new contracts have');
     expect(run.stdout).toContain('Generated files: not compared, the new contracts have errors');
-    for (const args of [['diff'], ['diff', '--base', 'x', '--base-dir', 'y'], ['diff', '--base-dir', 'nowhere'], ['diff', '--base-dir', 'base', '--format', 'xml']]) expect((await cli(args, dir)).code, args.join(' ')).toBe(2);
+    for (const args of [
+      ['diff'],
+      ['diff', '--base', 'x', '--base-dir', 'y'],
+      ['diff', '--base-dir', 'nowhere'],
+      ['diff', '--base-dir', 'base', '--format', 'xml'],
+    ])
+      expect((await cli(args, dir)).code, args.join(' ')).toBe(2);
   });
 
   it('writes guard-rail messages as inert text: no HTML, no mentions', async () => {
     const dir = await pullRequest(async (d) => {
-      await writeFile(join(d, 'policies', 'loud.yaml'), 'apiVersion: callgate.dev/v1alpha1\nkind: GuardRail\nmetadata: {name: loud}\nspec:\n  scope: contract\n  severity: warning\n  validations:\n    - expression: "false"\n      messageExpression: "\'ping @everyone <img src=x> | \' + contract.metadata.name"\n');
+      await writeFile(
+        join(d, 'policies', 'loud.yaml'),
+        'apiVersion: callgate.dev/v1alpha1\nkind: GuardRail\nmetadata: {name: loud}\nspec:\n  scope: contract\n  severity: warning\n  validations:\n    - expression: "false"\n      messageExpression: "\'ping @everyone <img src=x> | \' + contract.metadata.name"\n',
+      );
     });
     const md = (await cli(['diff', '--base-dir', 'base'], dir)).stdout;
     expect(md).toContain('ping &#64;everyone &#60;img src=x&#62; &#124; billing');
@@ -93,7 +150,18 @@ describe('diff', () => {
   it('reads the base from git, without touching the working tree', async () => {
     const dir = await tempDir('callgate-diff-git-');
     await cp(join(repo, 'contracts'), join(dir, 'contracts'), { recursive: true });
-    const git = (...args: string[]) => spawnSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } });
+    const git = (...args: string[]) =>
+      spawnSync('git', args, {
+        cwd: dir,
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: 't',
+          GIT_AUTHOR_EMAIL: 't@example.com',
+          GIT_COMMITTER_NAME: 't',
+          GIT_COMMITTER_EMAIL: 't@example.com',
+        },
+      });
     git('init', '-q');
     git('add', '.');
     git('commit', '-q', '-m', 'base');
@@ -101,7 +169,9 @@ describe('diff', () => {
     const before = await readFile(join(dir, 'contracts', 'chain', 'service-c.yaml'), 'utf8');
     const run = await cli(['diff', '--base', 'HEAD', '--format', 'json'], dir);
     expect(run.code, run.stderr).toBe(0);
-    expect((JSON.parse(run.stdout) as DiffReport).changes.map((c) => `${c.callee} ${c.kind}`)).toEqual(['chain/service-c narrowed']);
+    expect((JSON.parse(run.stdout) as DiffReport).changes.map((c) => `${c.callee} ${c.kind}`)).toEqual([
+      'chain/service-c narrowed',
+    ]);
     expect(await readFile(join(dir, 'contracts', 'chain', 'service-c.yaml'), 'utf8')).toBe(before);
     const bad = await cli(['diff', '--base', 'no-such-ref'], dir);
     expect(bad.code).toBe(2);

@@ -19,16 +19,29 @@ it('docs/diagnostics.md is current with the catalog and the examples', () => {
 const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
 const yamlBlocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] as string);
 
-it('the README\'s GitHub Actions workflow is YAML with the jobs and steps it describes', () => {
-  const workflow = yamlBlocks.map((b) => parse(b) as { jobs?: Record<string, { steps: { run?: string; uses?: string }[] }> }).find((d) => d?.jobs);
+it("the README's GitHub Actions workflow is YAML with the jobs and steps it describes", () => {
+  const workflow = yamlBlocks
+    .map((b) => parse(b) as { jobs?: Record<string, { steps: { run?: string; uses?: string }[] }> })
+    .find((d) => d?.jobs);
   expect(workflow).toBeDefined();
   const runs = Object.values(workflow?.jobs ?? {}).flatMap((j) => j.steps.map((s) => s.run ?? s.uses ?? ''));
-  for (const want of ['callgate check --format github', 'callgate check --format sarif', 'github/codeql-action/upload-sarif', 'callgate compile --check', 'callgate diff --base', 'gh pr comment', 'cdktf deploy']) {
-    expect(runs.some((r) => r.includes(want)), want).toBe(true);
+  for (const want of [
+    'callgate check --format github',
+    'callgate check --format sarif',
+    'github/codeql-action/upload-sarif',
+    'callgate compile --check',
+    'callgate diff --base',
+    'gh pr comment',
+    'cdktf deploy',
+  ]) {
+    expect(
+      runs.some((r) => r.includes(want)),
+      want,
+    ).toBe(true);
   }
 });
 
-it('the README\'s guard-rail example loads, type-checks and fires', () => {
+it("the README's guard-rail example loads, type-checks and fires", () => {
   const rail = yamlBlocks.find((b) => b.includes('kind: GuardRail')) as string;
   const platform = readFileSync(join(import.meta.dirname, 'diagnostics', 'platform.yaml'), 'utf8');
   const contract = `apiVersion: callgate.dev/v1alpha1
@@ -40,5 +53,7 @@ spec:
   exposure: {lattice: {serviceNetwork: net-main, targetPort: http, listener: {protocol: http}}}
 `;
   const result = runFiles({ 'platform.yaml': platform, 'rail.yaml': rail, 'vault.yaml': contract });
-  expect(result.diagnostics.map((d) => `${d.code} ${d.file}:${d.start.line}`)).toEqual(['pci-stays-private vault.yaml:7']);
+  expect(result.diagnostics.map((d) => `${d.code} ${d.file}:${d.start.line}`)).toEqual([
+    'pci-stays-private vault.yaml:7',
+  ]);
 });

@@ -22,13 +22,27 @@ function citedObjectsExist(x: Explanation): void {
       checked++;
       const lines = readFileSync(join(repo, k8s[1] as string), 'utf8').split('\n');
       expect(lines[Number(k8s[2]) - 1], w).toBe(`kind: ${k8s[3]}`);
-      expect(lines.slice(Number(k8s[2])).find((l) => l.startsWith('  name: ')), w).toBe(`  name: ${k8s[4]?.replace(/,$/, '')}`);
+      expect(
+        lines.slice(Number(k8s[2])).find((l) => l.startsWith('  name: ')),
+        w,
+      ).toBe(`  name: ${k8s[4]?.replace(/,$/, '')}`);
     }
     const tf = /^(out\/cdktf\/\S+\/cdk\.tf\.json) (aws_\w+)\.(\S+)/.exec(w);
     if (tf) checked++;
-    if (tf) expect((JSON.parse(readFileSync(join(repo, tf[1] as string), 'utf8')) as { resource: Record<string, Record<string, unknown>> }).resource[tf[2] as string]?.[tf[3] as string], w).toBeDefined();
+    if (tf)
+      expect(
+        (
+          JSON.parse(readFileSync(join(repo, tf[1] as string), 'utf8')) as {
+            resource: Record<string, Record<string, unknown>>;
+          }
+        ).resource[tf[2] as string]?.[tf[3] as string],
+        w,
+      ).toBeDefined();
     const contract = /^(contracts\/\S+\.yaml):(\d+)$/.exec(w);
-    if (contract) expect(readFileSync(join(repo, contract[1] as string), 'utf8').split('\n').length).toBeGreaterThanOrEqual(Number(contract[2]));
+    if (contract)
+      expect(readFileSync(join(repo, contract[1] as string), 'utf8').split('\n').length).toBeGreaterThanOrEqual(
+        Number(contract[2]),
+      );
   }
   expect(checked).toBeGreaterThan(0);
 }
@@ -55,7 +69,14 @@ describe('explain', () => {
     expect(lattice.x.verdict).toBe('allowed');
     expect(layers(lattice.x)['VPC Lattice']).toBe(true);
     citedObjectsExist(lattice.x);
-    const role = await run('arn:aws:iam::333333333333:role/reporting', 'datastore', '--source-vpc', 'vpc-0ddd4444', '--path', '/popular');
+    const role = await run(
+      'arn:aws:iam::333333333333:role/reporting',
+      'datastore',
+      '--source-vpc',
+      'vpc-0ddd4444',
+      '--path',
+      '/popular',
+    );
     expect(role.x.verdict).toBe('denied');
     expect(role.x.reason).toContain('path /popular matches none of /summary');
     const office = await run('10.50.7.7', 'frontend');
@@ -72,7 +93,12 @@ describe('explain', () => {
   });
 
   it('rejects what it cannot resolve', async () => {
-    for (const args of [['nobody', 'frontend'], ['frontend'], ['frontend', 'datastore', '--port', 'http'], ['frontend', 'datastore', '--path', 'summary']]) {
+    for (const args of [
+      ['nobody', 'frontend'],
+      ['frontend'],
+      ['frontend', 'datastore', '--port', 'http'],
+      ['frontend', 'datastore', '--path', 'summary'],
+    ]) {
       const r = await cli(['explain', ...args], repo);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/^callgate: /);

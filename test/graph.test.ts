@@ -31,7 +31,16 @@ describe('graph', () => {
 
   it('no text from a name becomes Mermaid or DOT syntax', () => {
     const hostile = 'x"] --> evil["y\\" -> z; <b>#1|';
-    const edge: EdgeModel = { id: 'e', callee: hostile, caller: { kind: 'cidr', cidr: '10.0.0.0/8"];evil' }, path: 'network', ports: [{ name: 'p', port: 1, protocol: 'tcp' }], methods: null, paths: null, source: { file: 'f', doc: 0, path: [] } };
+    const edge: EdgeModel = {
+      id: 'e',
+      callee: hostile,
+      caller: { kind: 'cidr', cidr: '10.0.0.0/8"];evil' },
+      path: 'network',
+      ports: [{ name: 'p', port: 1, protocol: 'tcp' }],
+      methods: null,
+      paths: null,
+      source: { file: 'f', doc: 0, path: [] },
+    };
     const mermaid = mermaidGraph([edge]);
     for (const line of mermaid.split('\n').slice(1, 3)) expect(line).toMatch(/^ {2}n\d\["[^"<>|]*"\]$/);
     const dot = dotGraph([edge]);

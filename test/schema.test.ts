@@ -13,7 +13,8 @@ function properties(): { where: string; schema: Node }[] {
     if (node === null || typeof node !== 'object') return;
     const n = node as Node;
     if (n.properties && typeof n.properties === 'object') {
-      for (const [k, v] of Object.entries(n.properties as Node)) out.push({ where: `${where}.${k}`, schema: v as Node });
+      for (const [k, v] of Object.entries(n.properties as Node))
+        out.push({ where: `${where}.${k}`, schema: v as Node });
     }
     for (const [k, v] of Object.entries(n)) walk(v, `${where}/${k}`);
   };
@@ -23,7 +24,9 @@ function properties(): { where: string; schema: Node }[] {
 
 describe('schema/', () => {
   it('documents every field', () => {
-    const undocumented = properties().filter(({ schema }) => typeof schema.description !== 'string' && !(typeof schema.$ref === 'string'));
+    const undocumented = properties().filter(
+      ({ schema }) => typeof schema.description !== 'string' && !(typeof schema.$ref === 'string'),
+    );
     expect(undocumented.map((u) => u.where)).toEqual([]);
     // A field that only points at a definition takes that definition's description: check those exist.
     const defs = new Map<string, Node>();
@@ -54,12 +57,29 @@ describe('schema/', () => {
 
 describe('CIDR formats', () => {
   it.each([
-    ['10.0.0.0/8', true], ['10.50.0.0/16', true], ['0.0.0.0/0', true], ['192.168.1.1/32', true],
-    ['10.0.0.1/8', false], ['10.0.0.0/33', false], ['256.0.0.0/8', false], ['10.0.0/8', false], ['010.0.0.0/8', false], ['10.0.0.0', false], [' 10.0.0.0/8', false],
+    ['10.0.0.0/8', true],
+    ['10.50.0.0/16', true],
+    ['0.0.0.0/0', true],
+    ['192.168.1.1/32', true],
+    ['10.0.0.1/8', false],
+    ['10.0.0.0/33', false],
+    ['256.0.0.0/8', false],
+    ['10.0.0/8', false],
+    ['010.0.0.0/8', false],
+    ['10.0.0.0', false],
+    [' 10.0.0.0/8', false],
   ])('IPv4 %s → %s', (v, ok) => expect(isIpv4Cidr(v)).toBe(ok));
   it.each([
-    ['fd00:ec2:80::/64', true], ['2001:db8::/32', true], ['::/0', true], ['::1/128', true], ['2001:db8:0:0:0:0:0:0/32', true],
-    ['2001:db8::1/32', false], ['fd00:ec2:80::/129', false], ['2001:db8::/', false], ['gggg::/16', false], ['::ffff:10.0.0.0/104', false],
+    ['fd00:ec2:80::/64', true],
+    ['2001:db8::/32', true],
+    ['::/0', true],
+    ['::1/128', true],
+    ['2001:db8:0:0:0:0:0:0/32', true],
+    ['2001:db8::1/32', false],
+    ['fd00:ec2:80::/129', false],
+    ['2001:db8::/', false],
+    ['gggg::/16', false],
+    ['::ffff:10.0.0.0/104', false],
   ])('IPv6 %s → %s', (v, ok) => expect(isIpv6Cidr(v)).toBe(ok));
   it('isCidr takes either family', () => {
     expect(isCidr('10.0.0.0/8') && isCidr('2001:db8::/32')).toBe(true);
@@ -74,10 +94,15 @@ it('compiler/ has no `any`', () => {
       const p = join(dir, name);
       if (statSync(p).isDirectory()) walk(p);
       else if (p.endsWith('.ts')) {
-        readFileSync(p, 'utf8').split('\n').forEach((line, i) => {
-          if (/^\s*(\*|\/\*|\/\/)/.test(line)) return; // comments
-          if (/(:\s*any\b|\bas any\b|<any>|any\[\])/.test(line.replace(/\/\/.*$/, '').replace(/'[^']*'|`[^`]*`/g, ''))) offenders.push(`${p}:${i + 1}`);
-        });
+        readFileSync(p, 'utf8')
+          .split('\n')
+          .forEach((line, i) => {
+            if (/^\s*(\*|\/\*|\/\/)/.test(line)) return; // comments
+            if (
+              /(:\s*any\b|\bas any\b|<any>|any\[\])/.test(line.replace(/\/\/.*$/, '').replace(/'[^']*'|`[^`]*`/g, ''))
+            )
+              offenders.push(`${p}:${i + 1}`);
+          });
       }
     }
   };

@@ -21,7 +21,12 @@ export function buildApp(input: TerraformInput, outdir: string): App {
   const model = inputModel(input);
   const index = indexModel(model);
   const app = new App({ outdir, stackTraces: false });
-  const networks = new Map(model.platform.serviceNetworks.map((n) => [n.name, new NetworkStack(app, networkStackName(n.name), n, model.platform.organizationId, input.ecsVpcs[n.name] ?? [])]));
+  const networks = new Map(
+    model.platform.serviceNetworks.map((n) => [
+      n.name,
+      new NetworkStack(app, networkStackName(n.name), n, model.platform.organizationId, input.ecsVpcs[n.name] ?? []),
+    ]),
+  );
   const stacks = new Map<string, TerraformStack>();
   const stackNamed = (name: string, region: string, tags: Record<string, string>) => {
     let stack = stacks.get(name);
@@ -43,7 +48,8 @@ export function buildApp(input: TerraformInput, outdir: string): App {
     if (s.securityGroup === 'managed') groups.set(s.id, managedGroup(groupStackFor(s), s).id);
     else if (s.securityGroup) groups.set(s.id, literal(s.securityGroup));
   }
-  const groupOf = (g: GroupRef) => ('service' in g ? groups.get(g.service) : literal(index.cluster(g.cluster).securityGroup ?? '') || undefined);
+  const groupOf = (g: GroupRef) =>
+    'service' in g ? groups.get(g.service) : literal(index.cluster(g.cluster).securityGroup ?? '') || undefined;
   const serviceRules = new Map(input.serviceRules);
   for (const s of services) {
     const l = s.exposure.lattice;

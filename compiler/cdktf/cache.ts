@@ -7,7 +7,8 @@ import type { OutputFile } from '../targets/target.js';
 import type { TerraformInput } from './input.js';
 
 const require = createRequire(import.meta.url);
-const packageVersion = (name: string) => (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
+const packageVersion = (name: string) =>
+  (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
 
 /**
  * The synthesized stacks are a pure function of the TerraformInput and of the code that builds
@@ -22,7 +23,15 @@ export function cacheKey(input: TerraformInput): string {
 export function readCached(dir: string, key: string): OutputFile[] | undefined {
   try {
     const files = JSON.parse(readFileSync(join(dir, `cdktf-${key}.json`), 'utf8')) as unknown;
-    const valid = Array.isArray(files) && files.every((f: unknown) => typeof f === 'object' && f !== null && typeof (f as OutputFile).path === 'string' && typeof (f as OutputFile).content === 'string');
+    const valid =
+      Array.isArray(files) &&
+      files.every(
+        (f: unknown) =>
+          typeof f === 'object' &&
+          f !== null &&
+          typeof (f as OutputFile).path === 'string' &&
+          typeof (f as OutputFile).content === 'string',
+      );
     return valid ? (files as OutputFile[]) : undefined;
   } catch {
     return undefined;
@@ -35,7 +44,8 @@ export function writeCached(dir: string, key: string, files: readonly OutputFile
     const tmp = join(dir, `.cdktf-${key}.${process.pid}.tmp`);
     writeFileSync(tmp, JSON.stringify(files));
     renameSync(tmp, join(dir, `cdktf-${key}.json`));
-    for (const f of readdirSync(dir)) if (f.startsWith('cdktf-') && f !== `cdktf-${key}.json`) rmSync(join(dir, f), { force: true });
+    for (const f of readdirSync(dir))
+      if (f.startsWith('cdktf-') && f !== `cdktf-${key}.json`) rmSync(join(dir, f), { force: true });
   } catch {
     // A cache that cannot be written costs time on the next run, never correctness.
   }

@@ -13,7 +13,8 @@ export async function runCdktfApp(cwd: string, env: NodeJS.ProcessEnv): Promise<
   const result = runPipeline(await discoverSources(resolve(cwd, dir), cwd), { root: dir, findingsOnly: true });
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0 || !result.model) {
-    for (const d of errors) process.stderr.write(`${d.file}:${d.start.line}:${d.start.column} ${d.code} ${d.message}\n`);
+    for (const d of errors)
+      process.stderr.write(`${d.file}:${d.start.line}:${d.start.column} ${d.code} ${d.message}\n`);
     return 1;
   }
   buildApp(terraformInput(result.model), env.CDKTF_OUTDIR ?? resolve(cwd, 'cdktf.out')).synth();

@@ -13,7 +13,12 @@ function nameCollisions(model: Model): TargetFinding[] {
     const key = `${s.account}/${s.region}/${s.name}`;
     const earlier = first.get(key);
     if (earlier === undefined) first.set(key, s.id);
-    else findings.push({ code: 'lattice-name-collision', source: { ...s.source, path: ['metadata', 'name'] }, message: `\`${s.id}\` and \`${earlier}\` would both be the VPC Lattice service \`${s.name}\` in account ${s.account}, ${s.region}; rename one` });
+    else
+      findings.push({
+        code: 'lattice-name-collision',
+        source: { ...s.source, path: ['metadata', 'name'] },
+        message: `\`${s.id}\` and \`${earlier}\` would both be the VPC Lattice service \`${s.name}\` in account ${s.account}, ${s.region}; rename one`,
+      });
   }
   return findings;
 }
@@ -24,6 +29,10 @@ export const cdktfTarget = {
   summary: 'CDKTF stacks (cdk.tf.json per stack) for the service networks, ECS Lattice services and security groups',
   emit(model: Model, options: EmitOptions): TargetResult {
     const findings = nameCollisions(model);
-    return { files: options.output && findings.length === 0 ? synthesize(terraformInput(model), options.cacheDir) : [], manifests: [], findings };
+    return {
+      files: options.output && findings.length === 0 ? synthesize(terraformInput(model), options.cacheDir) : [],
+      manifests: [],
+      findings,
+    };
   },
 } as const satisfies Target;

@@ -26,8 +26,14 @@ export function terraformInput(model: Model): TerraformInput {
   const services = model.services.filter((s) => exportedEcs(s) || s.securityGroup !== undefined);
   const ecsVpcs: Record<string, string[]> = {};
   for (const n of model.platform.serviceNetworks) {
-    const uses = (s: ServiceModel) => s.exposure.lattice?.serviceNetwork === n.name || index.from(s.id).some((e) => e.path === 'lattice' && index.service(e.callee).exposure.lattice?.serviceNetwork === n.name);
-    ecsVpcs[n.name] = [...new Set(model.services.filter((s) => s.platform === 'ecs' && uses(s)).map((s) => s.vpc))].sort(compareStrings);
+    const uses = (s: ServiceModel) =>
+      s.exposure.lattice?.serviceNetwork === n.name ||
+      index
+        .from(s.id)
+        .some((e) => e.path === 'lattice' && index.service(e.callee).exposure.lattice?.serviceNetwork === n.name);
+    ecsVpcs[n.name] = [
+      ...new Set(model.services.filter((s) => s.platform === 'ecs' && uses(s)).map((s) => s.vpc)),
+    ].sort(compareStrings);
   }
   const plan = planSecurityGroups(index);
   return {

@@ -16,21 +16,40 @@ import { literal } from './literal.js';
 const arnPlaceholder = '#service-arn#';
 
 /** An ECS service's VPC Lattice service: target groups per version, listener, path rules, auth policy, association. */
-export function latticeService(scope: Construct, index: ModelIndex, s: ServiceModel, l: LatticeModel, networkArn: string): void {
+export function latticeService(
+  scope: Construct,
+  index: ModelIndex,
+  s: ServiceModel,
+  l: LatticeModel,
+  networkArn: string,
+): void {
   const id = (suffix: string) => `${s.namespace}-${s.name}-${suffix}`;
   const passthrough = l.listener.protocol === 'tls-passthrough';
-  const protocolVersion = l.targetPort.protocol === 'grpc' ? 'GRPC' : l.targetPort.protocol === 'http2' ? 'HTTP2' : 'HTTP1';
+  const protocolVersion =
+    l.targetPort.protocol === 'grpc' ? 'GRPC' : l.targetPort.protocol === 'http2' ? 'HTTP2' : 'HTTP1';
   const targetGroup = (suffix: string) =>
     new VpclatticeTargetGroup(scope, id(`tg-${suffix}`), {
       name: literal(`${s.name}-${suffix}`),
       type: 'IP',
-      config: { port: l.targetPort.port, protocol: passthrough ? 'TCP' : 'HTTP', vpcIdentifier: literal(s.vpc), ...(passthrough ? {} : { protocolVersion }) },
+      config: {
+        port: l.targetPort.port,
+        protocol: passthrough ? 'TCP' : 'HTTP',
+        vpcIdentifier: literal(s.vpc),
+        ...(passthrough ? {} : { protocolVersion }),
+      },
     });
   const defaultGroup = targetGroup('default');
-  new TerraformOutput(scope, id('tg-default-arn'), { value: defaultGroup.arn, description: `target group of ${s.id} for ECS` });
+  new TerraformOutput(scope, id('tg-default-arn'), {
+    value: defaultGroup.arn,
+    description: `target group of ${s.id} for ECS`,
+  });
   const versions = [...new Set(l.routes.flatMap((r) => r.backends.map((b) => b.version)))].sort();
   const byVersion = new Map(versions.map((v) => [v, targetGroup(v)]));
-  for (const [v, group] of byVersion) new TerraformOutput(scope, id(`tg-${v}-arn`), { value: group.arn, description: `target group of ${s.id} version ${v} for ECS` });
+  for (const [v, group] of byVersion)
+    new TerraformOutput(scope, id(`tg-${v}-arn`), {
+      value: group.arn,
+      description: `target group of ${s.id} version ${v} for ECS`,
+    });
   const service = new VpclatticeService(scope, id('service'), {
     name: literal(s.name),
     authType: 'AWS_IAM',
@@ -52,11 +71,24 @@ export function latticeService(scope: Construct, index: ModelIndex, s: ServiceMo
       listenerIdentifier: listener.listenerId,
       priority: i + 1,
       match: { httpMatch: { pathMatch: { match, caseSensitive: true } } },
-      action: { forward: { targetGroups: r.backends.map((b) => ({ targetGroupIdentifier: (byVersion.get(b.version) ?? defaultGroup).id, weight: b.weight })) } },
+      action: {
+        forward: {
+          targetGroups: r.backends.map((b) => ({
+            targetGroupIdentifier: (byVersion.get(b.version) ?? defaultGroup).id,
+            weight: b.weight,
+          })),
+        },
+      },
     });
   });
   // The policy names the service by its real ARN; only the contract text in it is escaped.
   const text = literal(policyText(servicePolicy(index, s, arnPlaceholder)));
-  new VpclatticeAuthPolicy(scope, id('auth-policy'), { resourceIdentifier: service.arn, policy: text.split(arnPlaceholder).join(service.arn) });
-  new VpclatticeServiceNetworkServiceAssociation(scope, id('association'), { serviceIdentifier: service.arn, serviceNetworkIdentifier: networkArn });
+  new VpclatticeAuthPolicy(scope, id('auth-policy'), {
+    resourceIdentifier: service.arn,
+    policy: text.split(arnPlaceholder).join(service.arn),
+  });
+  new VpclatticeServiceNetworkServiceAssociation(scope, id('association'), {
+    serviceIdentifier: service.arn,
+    serviceNetworkIdentifier: networkArn,
+  });
 }

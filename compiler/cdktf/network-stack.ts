@@ -19,16 +19,36 @@ import { managedTags } from './tags.js';
 export class NetworkStack extends TerraformStack {
   readonly network: VpclatticeServiceNetwork;
 
-  constructor(scope: Construct, name: string, n: ServiceNetworkModel, organizationId: string | undefined, ecsVpcs: readonly string[]) {
+  constructor(
+    scope: Construct,
+    name: string,
+    n: ServiceNetworkModel,
+    organizationId: string | undefined,
+    ecsVpcs: readonly string[],
+  ) {
     super(scope, name);
     localBackend(this, name);
     new AwsProvider(this, 'aws', { region: n.region, defaultTags: [{ tags: managedTags }] });
     const policy = networkPolicy(n, organizationId);
-    this.network = new VpclatticeServiceNetwork(this, 'network', { name: literal(n.name), authType: policy ? 'AWS_IAM' : 'NONE' });
-    if (policy) new VpclatticeAuthPolicy(this, 'auth-policy', { resourceIdentifier: this.network.arn, policy: literal(policyText(policy)) });
-    if (n.accessLogs) new VpclatticeAccessLogSubscription(this, 'access-logs', { resourceIdentifier: this.network.arn, destinationArn: literal(n.accessLogs) });
+    this.network = new VpclatticeServiceNetwork(this, 'network', {
+      name: literal(n.name),
+      authType: policy ? 'AWS_IAM' : 'NONE',
+    });
+    if (policy)
+      new VpclatticeAuthPolicy(this, 'auth-policy', {
+        resourceIdentifier: this.network.arn,
+        policy: literal(policyText(policy)),
+      });
+    if (n.accessLogs)
+      new VpclatticeAccessLogSubscription(this, 'access-logs', {
+        resourceIdentifier: this.network.arn,
+        destinationArn: literal(n.accessLogs),
+      });
     for (const vpc of ecsVpcs) {
-      new VpclatticeServiceNetworkVpcAssociation(this, `vpc-${vpc}`, { serviceNetworkIdentifier: this.network.id, vpcIdentifier: literal(vpc) });
+      new VpclatticeServiceNetworkVpcAssociation(this, `vpc-${vpc}`, {
+        serviceNetworkIdentifier: this.network.id,
+        vpcIdentifier: literal(vpc),
+      });
     }
   }
 }

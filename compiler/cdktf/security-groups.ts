@@ -17,7 +17,10 @@ export function managedGroup(scope: Construct, s: ServiceModel): SecurityGroup {
     vpcId: literal(s.vpc),
   });
   // For the pods' SecurityGroupPolicy (EKS) or the ECS service's network configuration.
-  new TerraformOutput(scope, groupOutputId(s.namespace, s.name), { value: group.id, description: `security group of ${s.id}` });
+  new TerraformOutput(scope, groupOutputId(s.namespace, s.name), {
+    value: group.id,
+    description: `security group of ${s.id}`,
+  });
   return group;
 }
 
@@ -25,11 +28,21 @@ export function managedGroup(scope: Construct, s: ServiceModel): SecurityGroup {
 export type GroupIds = (group: GroupRef) => string | undefined;
 
 /** Each rule a separate resource (never inline), the Lattice prefix lists looked up by name. */
-export function ruleResources(scope: Construct, prefix: string, region: string, rules: readonly SecurityGroupRule[], groupOf: GroupIds): void {
+export function ruleResources(
+  scope: Construct,
+  prefix: string,
+  region: string,
+  rules: readonly SecurityGroupRule[],
+  groupOf: GroupIds,
+): void {
   const prefixLists = new Map<string, DataAwsEc2ManagedPrefixList>();
   const prefixList = (family: 'ipv4' | 'ipv6') => {
     const key = `${prefix}-pl-${family}`;
-    const found = prefixLists.get(key) ?? new DataAwsEc2ManagedPrefixList(scope, key, { name: `com.amazonaws.${region}.${family === 'ipv6' ? 'ipv6.' : ''}vpc-lattice` });
+    const found =
+      prefixLists.get(key) ??
+      new DataAwsEc2ManagedPrefixList(scope, key, {
+        name: `com.amazonaws.${region}.${family === 'ipv6' ? 'ipv6.' : ''}vpc-lattice`,
+      });
     prefixLists.set(key, found);
     return found.id;
   };
@@ -38,11 +51,22 @@ export function ruleResources(scope: Construct, prefix: string, region: string, 
     const peerId = r.peer.kind === 'group' ? groupOf(r.peer.group) : undefined;
     if (!groupId || (r.peer.kind === 'group' && !peerId)) continue;
     const peer =
-      r.peer.kind === 'lattice' ? { prefixListId: prefixList(r.peer.family) }
-      : r.peer.kind === 'cidr' ? (r.peer.cidr.includes(':') ? { cidrIpv6: literal(r.peer.cidr) } : { cidrIpv4: literal(r.peer.cidr) })
-      : { referencedSecurityGroupId: peerId };
+      r.peer.kind === 'lattice'
+        ? { prefixListId: prefixList(r.peer.family) }
+        : r.peer.kind === 'cidr'
+          ? r.peer.cidr.includes(':')
+            ? { cidrIpv6: literal(r.peer.cidr) }
+            : { cidrIpv4: literal(r.peer.cidr) }
+          : { referencedSecurityGroupId: peerId };
     const owner = 'service' in r.owner ? r.owner.service : `cluster ${r.owner.cluster}`;
-    const config = { securityGroupId: groupId, ipProtocol: r.protocol, fromPort: r.port, toPort: r.port, description: literal(`callgate ${owner} ${r.direction}`), ...peer };
+    const config = {
+      securityGroupId: groupId,
+      ipProtocol: r.protocol,
+      fromPort: r.port,
+      toPort: r.port,
+      description: literal(`callgate ${owner} ${r.direction}`),
+      ...peer,
+    };
     const id = `${prefix}-${r.key}`;
     if (r.direction === 'ingress') new VpcSecurityGroupIngressRule(scope, id, config);
     else new VpcSecurityGroupEgressRule(scope, id, config);

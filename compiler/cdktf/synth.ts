@@ -27,7 +27,10 @@ function synthesizeFresh(input: TerraformInput): OutputFile[] {
     const stacksDir = join(dir, 'stacks');
     return readdirSync(stacksDir)
       .sort(compareStrings)
-      .map((stack) => ({ path: `cdktf/${stack}/cdk.tf.json`, content: readFileSync(join(stacksDir, stack, 'cdk.tf.json'), 'utf8') }));
+      .map((stack) => ({
+        path: `cdktf/${stack}/cdk.tf.json`,
+        content: readFileSync(join(stacksDir, stack, 'cdk.tf.json'), 'utf8'),
+      }));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -24,14 +24,28 @@ Options:
 Exit codes: 0 no errors, 1 errors (or too many warnings), 2 usage or internal error.
 `,
   async run(args: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { format: { type: 'string' }, 'max-warnings': { type: 'string' }, 'stack-outputs': { type: 'string' }, policies: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: 'string' },
+        'max-warnings': { type: 'string' },
+        'stack-outputs': { type: 'string' },
+        policies: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
     if (values.help) {
       io.stdout(check.help);
       return 0;
     }
     const format = parseFormat(values.format);
     const maxWarnings = parseMaxWarnings(values['max-warnings']);
-    const result = await runEstate(singleDir(positionals, 'check'), io, 'check', { policiesDir: values.policies, stackOutputsFile: values['stack-outputs'] });
+    const result = await runEstate(singleDir(positionals, 'check'), io, 'check', {
+      policiesDir: values.policies,
+      stackOutputsFile: values['stack-outputs'],
+    });
     return report(result.diagnostics, format, maxWarnings, io);
   },
 };

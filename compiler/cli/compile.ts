@@ -33,7 +33,22 @@ Options:
 Exit codes: 0 written (or current), 1 errors or stale output, 2 usage or internal error.
 `,
   async run(args: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { out: { type: 'string' }, check: { type: 'boolean' }, format: { type: 'string' }, 'max-warnings': { type: 'string' }, 'stack-outputs': { type: 'string' }, policies: { type: 'string' }, cache: { type: 'boolean' }, 'cache-location': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        out: { type: 'string' },
+        check: { type: 'boolean' },
+        format: { type: 'string' },
+        'max-warnings': { type: 'string' },
+        'stack-outputs': { type: 'string' },
+        policies: { type: 'string' },
+        cache: { type: 'boolean' },
+        'cache-location': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
     if (values.help) {
       io.stdout(compile.help);
       return 0;
@@ -42,7 +57,14 @@ Exit codes: 0 written (or current), 1 errors or stale output, 2 usage or interna
     const maxWarnings = parseMaxWarnings(values['max-warnings']);
     const outDir = resolve(io.cwd, values.out ?? 'out');
     const shownOut = values.out ?? 'out';
-    const result = await runEstate(singleDir(positionals, 'compile'), io, 'compile', { policiesDir: values.policies, stackOutputsFile: values['stack-outputs'], cacheDir: values.cache || values['cache-location'] !== undefined ? (values['cache-location'] ?? '.callgate-cache') : undefined });
+    const result = await runEstate(singleDir(positionals, 'compile'), io, 'compile', {
+      policiesDir: values.policies,
+      stackOutputsFile: values['stack-outputs'],
+      cacheDir:
+        values.cache || values['cache-location'] !== undefined
+          ? (values['cache-location'] ?? '.callgate-cache')
+          : undefined,
+    });
     const code = report(result.diagnostics, format, maxWarnings, io);
     if (code !== 0 || !result.files || !result.model) {
       io.stderr(`callgate: nothing written; ${shownOut}/ is unchanged\n`);
@@ -50,16 +72,24 @@ Exit codes: 0 written (or current), 1 errors or stale output, 2 usage or interna
     }
     if (values.check) {
       const drift = await compareOutput(outDir, result.files);
-      const stale = [...drift.added.map((f) => `  missing  ${f}`), ...drift.changed.map((f) => `  differs  ${f}`), ...drift.removed.map((f) => `  extra    ${f}`)];
+      const stale = [
+        ...drift.added.map((f) => `  missing  ${f}`),
+        ...drift.changed.map((f) => `  differs  ${f}`),
+        ...drift.removed.map((f) => `  extra    ${f}`),
+      ];
       if (stale.length > 0) {
-        io.stderr(`callgate: ${shownOut}/ is stale; run \`callgate compile\` and commit the result\n${stale.join('\n')}\n`);
+        io.stderr(
+          `callgate: ${shownOut}/ is stale; run \`callgate compile\` and commit the result\n${stale.join('\n')}\n`,
+        );
         return 1;
       }
       io.stderr(`callgate: ${shownOut}/ is current (${result.files.length} files)\n`);
       return 0;
     }
     await writeOutput(outDir, result.files);
-    io.stderr(`callgate: compiled ${result.model.services.length} services and ${result.model.edges.length} edges into ${shownOut}/ (${result.files.length} files)\n`);
+    io.stderr(
+      `callgate: compiled ${result.model.services.length} services and ${result.model.edges.length} edges into ${shownOut}/ (${result.files.length} files)\n`,
+    );
     return 0;
   },
 };

@@ -36,14 +36,28 @@ Exit codes: 0 reported, 1 the new contracts have errors (or access widens with
 --fail-on-widen), 2 usage or internal error.
 `,
   async run(args: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { base: { type: 'string' }, 'base-dir': { type: 'string' }, format: { type: 'string' }, 'fail-on-widen': { type: 'boolean' }, policies: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        base: { type: 'string' },
+        'base-dir': { type: 'string' },
+        format: { type: 'string' },
+        'fail-on-widen': { type: 'boolean' },
+        policies: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
     if (values.help) {
       io.stdout(diff.help);
       return 0;
     }
     const format = values.format ?? 'markdown';
-    if (!(formats as readonly string[]).includes(format)) throw new UsageError(`unknown --format \`${format}\`; use markdown or json`);
-    if ((values.base === undefined) === (values['base-dir'] === undefined)) throw new UsageError('name the base version with exactly one of --base <git ref> or --base-dir <dir>');
+    if (!(formats as readonly string[]).includes(format))
+      throw new UsageError(`unknown --format \`${format}\`; use markdown or json`);
+    if ((values.base === undefined) === (values['base-dir'] === undefined))
+      throw new UsageError('name the base version with exactly one of --base <git ref> or --base-dir <dir>');
     const dir = singleDir(positionals, 'diff');
     let report: DiffReport;
     const headSources = await estateSources(dir, io, values.policies);
@@ -59,7 +73,8 @@ Exit codes: 0 reported, 1 the new contracts have errors (or access widens with
       baseLabel = values.base;
     } else {
       const baseDir = resolve(io.cwd, values['base-dir'] as string);
-      if (!(await stat(baseDir).catch(() => undefined))?.isDirectory()) throw new UsageError(`--base-dir: \`${values['base-dir']}\` is not a directory`);
+      if (!(await stat(baseDir).catch(() => undefined))?.isDirectory())
+        throw new UsageError(`--base-dir: \`${values['base-dir']}\` is not a directory`);
       baseSources = await discoverSources(baseDir, io.cwd);
       baseLabel = values['base-dir'] as string;
     }

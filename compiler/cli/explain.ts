@@ -12,13 +12,28 @@ function findService(model: Model, name: string, role: string): ServiceModel {
   if (exact) return exact;
   const named = model.services.filter((s) => s.name === name);
   if (named.length === 1) return named[0] as ServiceModel;
-  if (named.length > 1) throw new UsageError(`${role} \`${name}\` is ambiguous: ${named.map((s) => `\`${s.id}\``).join(', ')}; write namespace/name`);
-  throw new UsageError(`${role} \`${name}\` is no service in the contracts; name a service (\`namespace/name\`), an IAM role ARN or an IP address`);
+  if (named.length > 1)
+    throw new UsageError(
+      `${role} \`${name}\` is ambiguous: ${named.map((s) => `\`${s.id}\``).join(', ')}; write namespace/name`,
+    );
+  throw new UsageError(
+    `${role} \`${name}\` is no service in the contracts; name a service (\`namespace/name\`), an IAM role ARN or an IP address`,
+  );
 }
 
 function text(x: Explanation): string {
-  const req = [`port ${x.request.port}`, x.request.method ? `method ${x.request.method}` : '', x.request.path ? `path ${x.request.path}` : ''].filter(Boolean).join(', ');
-  const lines = [`${x.verdict === 'allowed' ? 'ALLOWED' : 'DENIED'}: ${x.caller} → ${x.callee} (${req})`, `  ${x.reason}`, ''];
+  const req = [
+    `port ${x.request.port}`,
+    x.request.method ? `method ${x.request.method}` : '',
+    x.request.path ? `path ${x.request.path}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  const lines = [
+    `${x.verdict === 'allowed' ? 'ALLOWED' : 'DENIED'}: ${x.caller} → ${x.callee} (${req})`,
+    `  ${x.reason}`,
+    '',
+  ];
   for (const l of x.layers) {
     lines.push(`${l.admits ? '✔' : '✘'} ${l.layer}: ${l.note}`);
     for (const w of l.where) lines.push(`    ${w}`);
@@ -48,17 +63,34 @@ Options:
 Exit codes: 0 allowed, 1 denied (or the contracts have errors), 2 usage or internal error.
 `,
   async run(args: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { port: { type: 'string' }, method: { type: 'string' }, path: { type: 'string' }, 'source-vpc': { type: 'string' }, contracts: { type: 'string' }, format: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        port: { type: 'string' },
+        method: { type: 'string' },
+        path: { type: 'string' },
+        'source-vpc': { type: 'string' },
+        contracts: { type: 'string' },
+        format: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
     if (values.help) {
       io.stdout(explainCommand.help);
       return 0;
     }
     if (positionals.length !== 2) throw new UsageError('`callgate explain` takes a caller and a callee');
     const format = values.format ?? 'text';
-    if (format !== 'text' && format !== 'json') throw new UsageError(`unknown --format \`${format}\`; use text or json`);
-    if (values.port !== undefined && !/^\d{1,5}$/.test(values.port)) throw new UsageError(`--port takes a port number, not \`${values.port}\``);
-    if (values.method !== undefined && !/^[A-Z]+$/.test(values.method)) throw new UsageError(`--method takes an HTTP method such as GET, not \`${values.method}\``);
-    if (values.path !== undefined && !values.path.startsWith('/')) throw new UsageError(`--path takes a path starting with /, not \`${values.path}\``);
+    if (format !== 'text' && format !== 'json')
+      throw new UsageError(`unknown --format \`${format}\`; use text or json`);
+    if (values.port !== undefined && !/^\d{1,5}$/.test(values.port))
+      throw new UsageError(`--port takes a port number, not \`${values.port}\``);
+    if (values.method !== undefined && !/^[A-Z]+$/.test(values.method))
+      throw new UsageError(`--method takes an HTTP method such as GET, not \`${values.method}\``);
+    if (values.path !== undefined && !values.path.startsWith('/'))
+      throw new UsageError(`--path takes a path starting with /, not \`${values.path}\``);
     const result = await runEstate(values.contracts ?? 'contracts', io, 'compile');
     if (!result.model || !result.files) {
       report(result.diagnostics, 'stylish', undefined, io);
@@ -67,16 +99,29 @@ Exit codes: 0 allowed, 1 denied (or the contracts have errors), 2 usage or inter
     }
     const model = result.model;
     const [callerArg = '', calleeArg = ''] = positionals;
-    const who: Who = callerArg.startsWith('arn:') ? { kind: 'principal', iamRole: callerArg, ...(values['source-vpc'] ? { sourceVpc: values['source-vpc'] } : {}) }
-      : isIP(callerArg) ? { kind: 'address', ip: callerArg }
-      : { kind: 'service', service: findService(model, callerArg, 'caller') };
+    const who: Who = callerArg.startsWith('arn:')
+      ? { kind: 'principal', iamRole: callerArg, ...(values['source-vpc'] ? { sourceVpc: values['source-vpc'] } : {}) }
+      : isIP(callerArg)
+        ? { kind: 'address', ip: callerArg }
+        : { kind: 'service', service: findService(model, callerArg, 'caller') };
     const callee = findService(model, calleeArg, 'callee');
     const docs = new Map(result.documents.map((d) => [`${d.relPath}\u0000${d.indexInFile}`, d]));
     const where = (e: { source: { file: string; doc: number; path: readonly (string | number)[] } }) => {
       const d = docs.get(`${e.source.file}\u0000${e.source.doc}`);
       return d ? `${d.file}:${locate(d, e.source.path).start.line}` : e.source.file;
     };
-    const x = explainRequest(model, new Map(result.files.map((f) => [f.path, f.content])), who, callee, { ...(values.port ? { port: Number(values.port) } : {}), ...(values.method ? { method: values.method } : {}), ...(values.path ? { path: values.path } : {}) }, where);
+    const x = explainRequest(
+      model,
+      new Map(result.files.map((f) => [f.path, f.content])),
+      who,
+      callee,
+      {
+        ...(values.port ? { port: Number(values.port) } : {}),
+        ...(values.method ? { method: values.method } : {}),
+        ...(values.path ? { path: values.path } : {}),
+      },
+      where,
+    );
     io.stdout(format === 'json' ? `${JSON.stringify(x, null, 2)}\n` : text(x));
     return x.verdict === 'allowed' ? 0 : 1;
   },

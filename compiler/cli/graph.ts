@@ -23,19 +23,33 @@ Options:
 Exit codes: 0 printed, 1 the contracts have errors, 2 usage or internal error.
 `,
   async run(args: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { format: { type: 'string' }, namespace: { type: 'string' }, owner: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: 'string' },
+        namespace: { type: 'string' },
+        owner: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
     if (values.help) {
       io.stdout(graph.help);
       return 0;
     }
     const format = values.format ?? 'mermaid';
-    if (format !== 'mermaid' && format !== 'dot') throw new UsageError(`unknown --format \`${format}\`; use mermaid or dot`);
+    if (format !== 'mermaid' && format !== 'dot')
+      throw new UsageError(`unknown --format \`${format}\`; use mermaid or dot`);
     const result = await runEstate(singleDir(positionals, 'graph'), io, 'check');
     if (!result.model || result.diagnostics.some((d) => d.severity === 'error')) {
       report(result.diagnostics, 'stylish', undefined, io);
       return 1;
     }
-    const edges = selectEdges(result.model, { ...(values.namespace ? { namespace: values.namespace } : {}), ...(values.owner ? { owner: values.owner } : {}) });
+    const edges = selectEdges(result.model, {
+      ...(values.namespace ? { namespace: values.namespace } : {}),
+      ...(values.owner ? { owner: values.owner } : {}),
+    });
     io.stdout(format === 'dot' ? dotGraph(edges) : mermaidGraph(edges));
     return 0;
   },

@@ -38,8 +38,11 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     }
     // One line: libraries' messages can carry their own traces, which users should not wade through.
     const message = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
-    const detail = io.env.CALLGATE_DEBUG && err instanceof Error ? `\n${err.stack ?? ''}` : ' (set CALLGATE_DEBUG=1 for details)';
-    io.stderr(`callgate: internal error: ${message}; this is a bug, please report it with the input that caused it${detail}\n`);
+    const detail =
+      io.env.CALLGATE_DEBUG && err instanceof Error ? `\n${err.stack ?? ''}` : ' (set CALLGATE_DEBUG=1 for details)';
+    io.stderr(
+      `callgate: internal error: ${message}; this is a bug, please report it with the input that caused it${detail}\n`,
+    );
     return 2;
   }
 }

@@ -3,7 +3,8 @@ import { UsageError } from './io.js';
 
 export function parseFormat(value: string | undefined): FormatName {
   if (value === undefined) return 'stylish';
-  if (!(formatNames as string[]).includes(value)) throw new UsageError(`unknown --format \`${value}\`; use one of ${formatNames.join(', ')}`);
+  if (!(formatNames as string[]).includes(value))
+    throw new UsageError(`unknown --format \`${value}\`; use one of ${formatNames.join(', ')}`);
   return value as FormatName;
 }
 
@@ -14,6 +15,7 @@ export function parseMaxWarnings(value: string | undefined): number | undefined 
 }
 
 export function singleDir(positionals: string[], command: string): string {
-  if (positionals.length > 1) throw new UsageError(`\`callgate ${command}\` takes one directory, got ${positionals.length}`);
+  if (positionals.length > 1)
+    throw new UsageError(`\`callgate ${command}\` takes one directory, got ${positionals.length}`);
   return positionals[0] ?? 'contracts';
 }

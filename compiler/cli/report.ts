@@ -4,7 +4,12 @@ import { wantsColor, type CliIO } from './io.js';
 import { version } from './version.js';
 
 /** Print diagnostics in the chosen format and return the exit code they imply. */
-export function report(diagnostics: readonly Diagnostic[], format: FormatName, maxWarnings: number | undefined, io: CliIO): number {
+export function report(
+  diagnostics: readonly Diagnostic[],
+  format: FormatName,
+  maxWarnings: number | undefined,
+  io: CliIO,
+): number {
   const text = formatters[format](diagnostics, { color: format === 'stylish' && wantsColor(io), version });
   if (text) io.stdout(text);
   const n = countBySeverity(diagnostics);

@@ -15,11 +15,21 @@ export interface EstateOptions {
 }
 
 /** Read the contracts directory and its guard-rails and run the whole pipeline on them. */
-export async function runEstate(dir: string, io: CliIO, mode: 'check' | 'compile', options: EstateOptions = {}): Promise<PipelineResult> {
+export async function runEstate(
+  dir: string,
+  io: CliIO,
+  mode: 'check' | 'compile',
+  options: EstateOptions = {},
+): Promise<PipelineResult> {
   const stackOutputsFile = options.stackOutputsFile;
   const stackOutputs = stackOutputsFile === undefined ? undefined : await readStackOutputs(stackOutputsFile, io);
   const sources = await estateSources(dir, io, options.policiesDir);
-  return runPipeline(sources, { root: dir, findingsOnly: mode === 'check', ...(stackOutputs ? { stackOutputs } : {}), ...(options.cacheDir ? { cacheDir: resolve(io.cwd, options.cacheDir) } : {}) });
+  return runPipeline(sources, {
+    root: dir,
+    findingsOnly: mode === 'check',
+    ...(stackOutputs ? { stackOutputs } : {}),
+    ...(options.cacheDir ? { cacheDir: resolve(io.cwd, options.cacheDir) } : {}),
+  });
 }
 
 async function readStackOutputs(file: string, io: CliIO): Promise<StackOutputs> {
@@ -35,7 +45,8 @@ export async function estateSources(dir: string, io: CliIO, policiesDir: string 
   const root = resolve(io.cwd, dir);
   const info = await stat(root).catch(() => undefined);
   if (!info) throw new UsageError(`contracts directory \`${dir}\` does not exist`);
-  if (!info.isDirectory()) throw new UsageError(`\`${dir}\` is not a directory; pass the directory that holds your contracts`);
+  if (!info.isDirectory())
+    throw new UsageError(`\`${dir}\` is not a directory; pass the directory that holds your contracts`);
   return [...(await discoverSources(root, io.cwd)), ...(await policySources(root, io, policiesDir))];
 }
 
@@ -49,5 +60,8 @@ async function policySources(contractsRoot: string, io: CliIO, dir: string | und
   }
   if (root === contractsRoot || root.startsWith(`${contractsRoot}${sep}`)) return [];
   // Named relative to the contracts root, so that no policy file can share a name with a contract.
-  return (await discoverSources(root, io.cwd)).map((s) => ({ ...s, relPath: relative(contractsRoot, join(root, s.relPath)).split(sep).join('/') }));
+  return (await discoverSources(root, io.cwd)).map((s) => ({
+    ...s,
+    relPath: relative(contractsRoot, join(root, s.relPath)).split(sep).join('/'),
+  }));
 }

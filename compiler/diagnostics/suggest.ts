@@ -7,8 +7,10 @@ export function closest(input: string, candidates: Iterable<string>): string | u
     if (Math.abs(candidate.length - input.length) > limit) continue;
     const d = distance(input.toLowerCase(), candidate.toLowerCase());
     // On a tie, the candidate of the input's own length (a typo more often replaces than drops), then the first.
-    const closerLength = best !== undefined && Math.abs(candidate.length - input.length) < Math.abs(best.length - input.length);
-    const sameLength = best !== undefined && Math.abs(candidate.length - input.length) === Math.abs(best.length - input.length);
+    const closerLength =
+      best !== undefined && Math.abs(candidate.length - input.length) < Math.abs(best.length - input.length);
+    const sameLength =
+      best !== undefined && Math.abs(candidate.length - input.length) === Math.abs(best.length - input.length);
     if (d < bestDistance || (d === bestDistance && (closerLength || (sameLength && candidate < (best as string))))) {
       best = candidate;
       bestDistance = d;

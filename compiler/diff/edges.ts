@@ -27,17 +27,38 @@ export interface EdgeChange {
   after: DiffEdge[];
 }
 
-export const callerKey = (c: CallerModel) => (c.kind === 'service' ? `service:${c.service}` : c.kind === 'principal' ? `principal:${c.iamRole}` : `cidr:${c.cidr}`);
+export const callerKey = (c: CallerModel) =>
+  c.kind === 'service' ? `service:${c.service}` : c.kind === 'principal' ? `principal:${c.iamRole}` : `cidr:${c.cidr}`;
 
 export function diffEdge(e: EdgeModel): DiffEdge {
-  return { callee: e.callee, caller: e.caller, path: e.path, ports: e.ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol })), methods: e.methods ? [...e.methods].sort(compareStrings) : null, paths: e.paths ? [...e.paths].sort(compareStrings) : null };
+  return {
+    callee: e.callee,
+    caller: e.caller,
+    path: e.path,
+    ports: e.ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol })),
+    methods: e.methods ? [...e.methods].sort(compareStrings) : null,
+    paths: e.paths ? [...e.paths].sort(compareStrings) : null,
+  };
 }
 
 /** Stable text of an edge, for equality and ordering. */
-export const edgeText = (e: DiffEdge) => JSON.stringify([e.callee, callerKey(e.caller), e.caller, e.path, e.ports.map((p) => p.port).sort((a, b) => a - b), e.methods, e.paths]);
+export const edgeText = (e: DiffEdge) =>
+  JSON.stringify([
+    e.callee,
+    callerKey(e.caller),
+    e.caller,
+    e.path,
+    e.ports.map((p) => p.port).sort((a, b) => a - b),
+    e.methods,
+    e.paths,
+  ]);
 
 /** Does `a` admit something `b` does not, and the reverse? Lists of `null` mean "any". */
-function compareSets(a: readonly string[] | null, b: readonly string[] | null, within: (x: string, set: readonly string[]) => boolean): { wider: boolean; narrower: boolean } {
+function compareSets(
+  a: readonly string[] | null,
+  b: readonly string[] | null,
+  within: (x: string, set: readonly string[]) => boolean,
+): { wider: boolean; narrower: boolean } {
   if (a === null && b === null) return { wider: false, narrower: false };
   if (a === null) return { wider: false, narrower: true };
   if (b === null) return { wider: true, narrower: false };
@@ -54,7 +75,14 @@ function classify(before: DiffEdge, after: DiffEdge): EdgeChange['dimensions'] {
     else if (r.wider) dims[d] = 'wider';
     else if (r.narrower) dims[d] = 'narrower';
   };
-  put('ports', compareSets(before.ports.map((p) => String(p.port)), after.ports.map((p) => String(p.port)), member));
+  put(
+    'ports',
+    compareSets(
+      before.ports.map((p) => String(p.port)),
+      after.ports.map((p) => String(p.port)),
+      member,
+    ),
+  );
   put('methods', compareSets(before.methods, after.methods, member));
   put('paths', compareSets(before.paths, after.paths, coveredBy));
   const vpc = (e: DiffEdge) => (e.caller.kind === 'cidr' ? undefined : e.caller.sourceVpc);
@@ -93,7 +121,12 @@ export function diffEdges(base: Model | undefined, head: Model | undefined): Edg
     else if (before.length === 1 && after.length === 1) {
       const dimensions = classify(before[0] as DiffEdge, after[0] as DiffEdge);
       const values = Object.values(dimensions);
-      const kind = values.length > 0 && values.every((v) => v === 'wider') ? 'widened' : values.length > 0 && values.every((v) => v === 'narrower') ? 'narrowed' : 'changed';
+      const kind =
+        values.length > 0 && values.every((v) => v === 'wider')
+          ? 'widened'
+          : values.length > 0 && values.every((v) => v === 'narrower')
+            ? 'narrowed'
+            : 'changed';
       changes.push({ ...base, kind, dimensions });
     } else changes.push({ ...base, kind: 'changed', dimensions: {} });
   }
@@ -114,5 +147,7 @@ export function widens(c: EdgeChange): boolean {
 /** The base edges with the changes applied: the head edges, if the diff is right. */
 export function applyChanges(baseEdges: readonly DiffEdge[], changes: readonly EdgeChange[]): DiffEdge[] {
   const drop = new Set(changes.flatMap((c) => c.before.map(edgeText)));
-  return [...baseEdges.filter((e) => !drop.has(edgeText(e))), ...changes.flatMap((c) => c.after)].sort((a, b) => compareStrings(edgeText(a), edgeText(b)));
+  return [...baseEdges.filter((e) => !drop.has(edgeText(e))), ...changes.flatMap((c) => c.after)].sort((a, b) =>
+    compareStrings(edgeText(a), edgeText(b)),
+  );
 }

@@ -25,7 +25,10 @@ export function diffFiles(b: FileDigest, h: FileDigest): FileChanges {
 }
 
 /** Per target, what it alone adds, changes or removes (a service's manifest file is shared by several). */
-export function diffByTarget(base: Record<string, FileDigest>, head: Record<string, FileDigest>): Record<string, FileChanges> {
+export function diffByTarget(
+  base: Record<string, FileDigest>,
+  head: Record<string, FileDigest>,
+): Record<string, FileChanges> {
   const names = [...new Set([...Object.keys(base), ...Object.keys(head)])];
   return Object.fromEntries(names.map((n) => [n, diffFiles(base[n] ?? new Map(), head[n] ?? new Map())]));
 }

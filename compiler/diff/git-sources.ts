@@ -25,7 +25,11 @@ export function gitSources(ref: string, dir: string, cwd: string): Source[] {
   } catch {
     throw new GitSourceError(`\`${ref}\` is not a commit in this repository`);
   }
-  const listed = git(['ls-tree', '-r', '-z', '--name-only', ref, '--', rel === '' ? '.' : rel], top).toString().split('\0').filter((p) => /\.ya?ml$/.test(p)).sort();
+  const listed = git(['ls-tree', '-r', '-z', '--name-only', ref, '--', rel === '' ? '.' : rel], top)
+    .toString()
+    .split('\0')
+    .filter((p) => /\.ya?ml$/.test(p))
+    .sort();
   if (listed.length === 0) return [];
   const out = git(['cat-file', '--batch'], top, listed.map((p) => `${ref}:${p}`).join('\n') + '\n');
   const sources: Source[] = [];
@@ -37,7 +41,15 @@ export function gitSources(ref: string, dir: string, cwd: string): Source[] {
     if (!/ blob \d+$/.test(header)) throw new GitSourceError(`cannot read \`${path}\` at \`${ref}\`: ${header}`);
     const inDir = rel === '' ? path : path.slice(rel.length + 1);
     const file = `${ref}:${path}`;
-    if (size > maxFileBytes) sources.push({ file, relPath: inDir, problem: { code: 'file-too-large', message: `file is ${size} bytes, more than the 1 MiB limit for a contract file; split it or move it out of the contracts directory` } });
+    if (size > maxFileBytes)
+      sources.push({
+        file,
+        relPath: inDir,
+        problem: {
+          code: 'file-too-large',
+          message: `file is ${size} bytes, more than the 1 MiB limit for a contract file; split it or move it out of the contracts directory`,
+        },
+      });
     else sources.push({ file, relPath: inDir, bytes: new Uint8Array(out.subarray(nl + 1, nl + 1 + size)) });
     at = nl + 1 + size + 1;
   }

@@ -12,14 +12,20 @@ const code = (text: string) => `\`${text.replace(/[`\r\n]/g, ' ')}\``;
 const prose = (text: string) => text.replace(/[&<>@|]/g, (c) => `&#${c.charCodeAt(0)};`).replace(/[\r\n]+/g, ' ');
 
 const any = (xs: readonly string[] | null) => (xs === null ? 'any' : xs.join(', '));
-const describeEdge = (e: DiffEdge) => `${e.path}, ports ${e.ports.map((p) => `${p.name} ${p.port}`).join(', ')}, methods ${any(e.methods)}, paths ${any(e.paths)}${e.caller.kind !== 'cidr' && e.caller.sourceVpc ? `, from ${e.caller.sourceVpc}` : ''}`;
+const describeEdge = (e: DiffEdge) =>
+  `${e.path}, ports ${e.ports.map((p) => `${p.name} ${p.port}`).join(', ')}, methods ${any(e.methods)}, paths ${any(e.paths)}${e.caller.kind !== 'cidr' && e.caller.sourceVpc ? `, from ${e.caller.sourceVpc}` : ''}`;
 const who = (c: EdgeChange) => c.caller.replace(/^(service|principal|cidr):/, '');
 
 function changeLine(c: EdgeChange): string {
-  const dims = Object.entries(c.dimensions).map(([d, v]) => `${d} ${v}`).join(', ');
-  const detail = c.kind === 'added' ? c.after.map(describeEdge).join('; ')
-    : c.kind === 'removed' ? c.before.map(describeEdge).join('; ')
-    : `${c.before.map(describeEdge).join('; ')} → ${c.after.map(describeEdge).join('; ')}`;
+  const dims = Object.entries(c.dimensions)
+    .map(([d, v]) => `${d} ${v}`)
+    .join(', ');
+  const detail =
+    c.kind === 'added'
+      ? c.after.map(describeEdge).join('; ')
+      : c.kind === 'removed'
+        ? c.before.map(describeEdge).join('; ')
+        : `${c.before.map(describeEdge).join('; ')} → ${c.after.map(describeEdge).join('; ')}`;
   return `- **${c.kind}**${dims ? ` (${dims})` : ''} ${code(who(c))}: ${code(detail)}`;
 }
 
@@ -47,11 +53,21 @@ export function markdownReport(r: DiffReport): string {
   const out: string[] = [];
   out.push(`### callgate: who may call whom, ${code(r.base)} → ${code(r.head)}`, '');
   if (r.changes.length === 0) out.push('No edge changes.');
-  else out.push(`**${s.added} added · ${s.removed} removed · ${s.widened} widened · ${s.narrowed} narrowed · ${s.changed} changed**${s.widens ? ' · :warning: access widens' : ''}`);
-  if (s.headErrors > 0) out.push('', `:x: the new contracts have ${s.headErrors} error(s); run \`callgate check\` for positions. Edges shown are those of the valid contracts.`);
+  else
+    out.push(
+      `**${s.added} added · ${s.removed} removed · ${s.widened} widened · ${s.narrowed} narrowed · ${s.changed} changed**${s.widens ? ' · :warning: access widens' : ''}`,
+    );
+  if (s.headErrors > 0)
+    out.push(
+      '',
+      `:x: the new contracts have ${s.headErrors} error(s); run \`callgate check\` for positions. Edges shown are those of the valid contracts.`,
+    );
   if (r.changes.length > 0) {
     out.push('', '| callee | owner | caller | change |', '|---|---|---|---|');
-    for (const c of r.changes.slice(0, 20)) out.push(`| ${code(c.callee)} | ${code(c.owner)} | ${code(who(c))} | ${c.kind}${widens(c) ? ' :warning:' : ''} |`);
+    for (const c of r.changes.slice(0, 20))
+      out.push(
+        `| ${code(c.callee)} | ${code(c.owner)} | ${code(who(c))} | ${c.kind}${widens(c) ? ' :warning:' : ''} |`,
+      );
     if (r.changes.length > 20) out.push(`| … | | ${r.changes.length - 20} more below | |`);
     out.push('', '<details><summary>Details, by owner and callee</summary>', '');
     const owners = [...new Set(r.changes.map((c) => c.owner))].sort(compareStrings);
@@ -66,25 +82,56 @@ export function markdownReport(r: DiffReport): string {
     }
     out.push('</details>', '');
     const graph = mermaid(r.changes.slice(0, 100));
-    out.push(`<details${r.changes.length <= 30 ? ' open' : ''}><summary>Graph of the changed edges${r.changes.length > 100 ? ' (first 100)' : ''}</summary>`, '', ...graph, '', '</details>');
+    out.push(
+      `<details${r.changes.length <= 30 ? ' open' : ''}><summary>Graph of the changed edges${r.changes.length > 100 ? ' (first 100)' : ''}</summary>`,
+      '',
+      ...graph,
+      '',
+      '</details>',
+    );
   }
   const counts = countBySeverity(r.guardRails);
-  out.push('', `<details><summary>Guard-rails: ${r.guardRailNames.length} ran; ${counts.error} error(s), ${counts.warning} warning(s)</summary>`, '');
-  if (r.guardRailNames.length === 0 && r.guardRails.length === 0) out.push('No guard-rails: add them under `policies/`.');
+  out.push(
+    '',
+    `<details><summary>Guard-rails: ${r.guardRailNames.length} ran; ${counts.error} error(s), ${counts.warning} warning(s)</summary>`,
+    '',
+  );
+  if (r.guardRailNames.length === 0 && r.guardRails.length === 0)
+    out.push('No guard-rails: add them under `policies/`.');
   else if (r.guardRails.length === 0) out.push(`All pass: ${r.guardRailNames.map(code).join(', ')}.`);
-  for (const d of r.guardRails) out.push(`- ${d.severity} ${code(d.code)} at ${code(`${d.file}:${d.start.line}:${d.start.column}`)}: ${prose(d.message)}`);
+  for (const d of r.guardRails)
+    out.push(
+      `- ${d.severity} ${code(d.code)} at ${code(`${d.file}:${d.start.line}:${d.start.column}`)}: ${prose(d.message)}`,
+    );
   out.push('', '</details>');
   const f = r.files.all;
   if (s.headErrors > 0) {
-    out.push('', '<details><summary>Generated files: not compared, the new contracts have errors</summary>', '', 'Nothing is generated from contracts with errors.', '', '</details>', '');
+    out.push(
+      '',
+      '<details><summary>Generated files: not compared, the new contracts have errors</summary>',
+      '',
+      'Nothing is generated from contracts with errors.',
+      '',
+      '</details>',
+      '',
+    );
     return out.join('\n');
   }
-  out.push('', `<details><summary>Generated files: ${f.added.length} added, ${f.changed.length} changed, ${f.removed.length} removed</summary>`, '', '| target | added | changed | removed |', '|---|---|---|---|');
+  out.push(
+    '',
+    `<details><summary>Generated files: ${f.added.length} added, ${f.changed.length} changed, ${f.removed.length} removed</summary>`,
+    '',
+    '| target | added | changed | removed |',
+    '|---|---|---|---|',
+  );
   for (const [target, c] of Object.entries(r.files.byTarget)) {
-    const list = (xs: string[]) => (xs.length === 0 ? '' : xs.slice(0, 10).map(code).join('<br>') + (xs.length > 10 ? `<br>… ${xs.length - 10} more` : ''));
-    if (c.added.length + c.changed.length + c.removed.length > 0) out.push(`| ${target} | ${list(c.added)} | ${list(c.changed)} | ${list(c.removed)} |`);
+    const list = (xs: string[]) =>
+      xs.length === 0
+        ? ''
+        : xs.slice(0, 10).map(code).join('<br>') + (xs.length > 10 ? `<br>… ${xs.length - 10} more` : '');
+    if (c.added.length + c.changed.length + c.removed.length > 0)
+      out.push(`| ${target} | ${list(c.added)} | ${list(c.changed)} | ${list(c.removed)} |`);
   }
   out.push('', '</details>', '');
   return out.join('\n');
 }
-

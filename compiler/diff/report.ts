@@ -16,7 +16,14 @@ export interface CompiledVersion {
 }
 
 export function summarize(label: string, r: PipelineResult): CompiledVersion {
-  return { label, model: r.model, diagnostics: r.diagnostics, guardRails: r.guardRails, files: digest(r.files ?? []), byTarget: Object.fromEntries(Object.entries(r.byTarget ?? {}).map(([k, v]) => [k, digest(v)])) };
+  return {
+    label,
+    model: r.model,
+    diagnostics: r.diagnostics,
+    guardRails: r.guardRails,
+    files: digest(r.files ?? []),
+    byTarget: Object.fromEntries(Object.entries(r.byTarget ?? {}).map(([k, v]) => [k, digest(v)])),
+  };
 }
 
 export interface DiffReport {
@@ -40,7 +47,16 @@ export function buildReport(base: CompiledVersion, head: CompiledVersion): DiffR
   return {
     base: base.label,
     head: head.label,
-    summary: { added: count('added'), removed: count('removed'), widened: count('widened'), narrowed: count('narrowed'), changed: count('changed'), widens: changes.some(widens), baseErrors: errors(base), headErrors: errors(head) },
+    summary: {
+      added: count('added'),
+      removed: count('removed'),
+      widened: count('widened'),
+      narrowed: count('narrowed'),
+      changed: count('changed'),
+      widens: changes.some(widens),
+      baseErrors: errors(base),
+      headErrors: errors(head),
+    },
     changes,
     guardRails: head.diagnostics.filter(isGuardRail),
     guardRailNames: head.guardRails,

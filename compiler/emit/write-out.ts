@@ -62,10 +62,13 @@ export async function compareOutput(outDir: string, files: readonly OutputFile[]
 async function refuseForeignDirectory(target: string): Promise<void> {
   if (!(await exists(target))) return;
   const info = await stat(target);
-  if (!info.isDirectory()) throw new OutputDirError(`\`${target}\` exists and is not a directory; choose another --out`);
+  if (!info.isDirectory())
+    throw new OutputDirError(`\`${target}\` exists and is not a directory; choose another --out`);
   const entries = await readdir(target);
   if (entries.length > 0 && !entries.includes(outputMarker)) {
-    throw new OutputDirError(`refusing to replace \`${target}\`: it is not empty and holds no ${outputMarker}, so it is not a callgate output directory; choose an empty or new --out`);
+    throw new OutputDirError(
+      `refusing to replace \`${target}\`: it is not empty and holds no ${outputMarker}, so it is not a callgate output directory; choose an empty or new --out`,
+    );
   }
 }
 

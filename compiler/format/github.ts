@@ -9,7 +9,14 @@ const command = { error: 'error', warning: 'warning', info: 'notice' } as const;
 export const github: Formatter = (diagnostics) =>
   diagnostics
     .map((d) => {
-      const props = [`file=${escapeProperty(d.file)}`, `line=${d.start.line}`, `col=${d.start.column}`, `endLine=${d.end.line}`, `endColumn=${d.end.column}`, `title=${escapeProperty(`callgate ${d.code}`)}`];
+      const props = [
+        `file=${escapeProperty(d.file)}`,
+        `line=${d.start.line}`,
+        `col=${d.start.column}`,
+        `endLine=${d.end.line}`,
+        `endColumn=${d.end.column}`,
+        `title=${escapeProperty(`callgate ${d.code}`)}`,
+      ];
       return `::${command[d.severity]} ${props.join(',')}::${escapeData(`${d.message} (${d.code})`)}\n`;
     })
     .join('');

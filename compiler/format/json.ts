@@ -15,7 +15,16 @@ export const json: Formatter = (diagnostics) =>
       message: d.message,
       path: formatPath(d.path),
       pathSegments: d.path,
-      ...(d.related ? { related: { file: d.related.file, line: d.related.start.line, column: d.related.start.column, message: d.related.message } } : {}),
+      ...(d.related
+        ? {
+            related: {
+              file: d.related.file,
+              line: d.related.start.line,
+              column: d.related.start.column,
+              message: d.related.message,
+            },
+          }
+        : {}),
     })),
     null,
     2,

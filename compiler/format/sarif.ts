@@ -42,12 +42,32 @@ export const sarif: Formatter = (diagnostics, { version }) => {
             {
               physicalLocation: {
                 artifactLocation: { uri: encodeURI(d.file), uriBaseId: '%SRCROOT%' },
-                region: { startLine: d.start.line, startColumn: d.start.column, endLine: d.end.line, endColumn: Math.max(d.end.column, d.start.line === d.end.line ? d.start.column + 1 : 1) },
+                region: {
+                  startLine: d.start.line,
+                  startColumn: d.start.column,
+                  endLine: d.end.line,
+                  endColumn: Math.max(d.end.column, d.start.line === d.end.line ? d.start.column + 1 : 1),
+                },
               },
-              ...(d.path.length > 0 ? { logicalLocations: [{ fullyQualifiedName: formatPath(d.path), kind: 'member' }] } : {}),
+              ...(d.path.length > 0
+                ? { logicalLocations: [{ fullyQualifiedName: formatPath(d.path), kind: 'member' }] }
+                : {}),
             },
           ],
-          ...(d.related ? { relatedLocations: [{ id: 1, message: { text: d.related.message }, physicalLocation: { artifactLocation: { uri: encodeURI(d.related.file), uriBaseId: '%SRCROOT%' }, region: { startLine: d.related.start.line, startColumn: d.related.start.column } } }] } : {}),
+          ...(d.related
+            ? {
+                relatedLocations: [
+                  {
+                    id: 1,
+                    message: { text: d.related.message },
+                    physicalLocation: {
+                      artifactLocation: { uri: encodeURI(d.related.file), uriBaseId: '%SRCROOT%' },
+                      region: { startLine: d.related.start.line, startColumn: d.related.start.column },
+                    },
+                  },
+                ],
+              }
+            : {}),
           partialFingerprints: { callgateLocation: `${d.code}:${d.file}:${formatPath(d.path)}` },
         })),
       },

@@ -18,12 +18,25 @@ export const stylish: Formatter = (diagnostics, { color }) => {
       lines.push(paint(color, 4, d.file));
     }
     lines.push(line(d, color, posWidth, sevWidth));
-    if (d.related) lines.push(`  ${' '.repeat(posWidth)}  ${paint(color, 2, `note: ${d.related.message} is at ${d.related.file}:${d.related.start.line}:${d.related.start.column}`)}`);
+    if (d.related)
+      lines.push(
+        `  ${' '.repeat(posWidth)}  ${paint(color, 2, `note: ${d.related.message} is at ${d.related.file}:${d.related.start.line}:${d.related.start.column}`)}`,
+      );
   }
   const n = countBySeverity(diagnostics);
-  const parts = [`${n.error} ${n.error === 1 ? 'error' : 'errors'}`, `${n.warning} ${n.warning === 1 ? 'warning' : 'warnings'}`];
+  const parts = [
+    `${n.error} ${n.error === 1 ? 'error' : 'errors'}`,
+    `${n.warning} ${n.warning === 1 ? 'warning' : 'warnings'}`,
+  ];
   if (n.info > 0) parts.push(`${n.info} info`);
-  lines.push('', paint(color, n.error > 0 ? 31 : 33, `✖ ${diagnostics.length} ${diagnostics.length === 1 ? 'problem' : 'problems'} (${parts.join(', ')})`));
+  lines.push(
+    '',
+    paint(
+      color,
+      n.error > 0 ? 31 : 33,
+      `✖ ${diagnostics.length} ${diagnostics.length === 1 ? 'problem' : 'problems'} (${parts.join(', ')})`,
+    ),
+  );
   return `${lines.join('\n')}\n`;
 };
 

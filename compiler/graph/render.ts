@@ -6,7 +6,8 @@ export interface GraphFilter {
   owner?: string;
 }
 
-const callerName = (e: EdgeModel) => (e.caller.kind === 'service' ? e.caller.service : e.caller.kind === 'principal' ? e.caller.iamRole : e.caller.cidr);
+const callerName = (e: EdgeModel) =>
+  e.caller.kind === 'service' ? e.caller.service : e.caller.kind === 'principal' ? e.caller.iamRole : e.caller.cidr;
 const pathLabel = { mesh: 'mesh', lattice: 'Lattice', network: 'network' } as const;
 
 /** The edges touching the namespace or owner (as caller or callee), in a stable order. */
@@ -14,7 +15,11 @@ export function selectEdges(model: Model, filter: GraphFilter): EdgeModel[] {
   const services = new Map(model.services.map((s) => [s.id, s]));
   const keep = (id: string | undefined) => {
     const s = id === undefined ? undefined : services.get(id);
-    return s !== undefined && (filter.namespace === undefined || s.namespace === filter.namespace) && (filter.owner === undefined || s.owner === filter.owner);
+    return (
+      s !== undefined &&
+      (filter.namespace === undefined || s.namespace === filter.namespace) &&
+      (filter.owner === undefined || s.owner === filter.owner)
+    );
   };
   const all = filter.namespace === undefined && filter.owner === undefined;
   return model.edges.filter((e) => all || keep(e.callee) || (e.caller.kind === 'service' && keep(e.caller.service)));
@@ -34,7 +39,10 @@ export const mermaidText = (t: string) => t.replace(/[&"<>#;|\r\n]/g, (c) => `#$
 export function mermaidGraph(edges: readonly EdgeModel[]): string {
   const nodes = nodesOf(edges);
   const lines = ['flowchart LR', ...[...nodes].map(([name, id]) => `  ${id}["${mermaidText(name)}"]`)];
-  for (const e of edges) lines.push(`  ${nodes.get(callerName(e))} ${e.path === 'mesh' ? '-->' : e.path === 'lattice' ? '==>' : '-.->'}|"${mermaidText(label(e))}"| ${nodes.get(e.callee)}`);
+  for (const e of edges)
+    lines.push(
+      `  ${nodes.get(callerName(e))} ${e.path === 'mesh' ? '-->' : e.path === 'lattice' ? '==>' : '-.->'}|"${mermaidText(label(e))}"| ${nodes.get(e.callee)}`,
+    );
   return `${lines.join('\n')}\n`;
 }
 
@@ -43,8 +51,16 @@ export function dotGraph(edges: readonly EdgeModel[]): string {
   const q = (t: string) => `"${t.replace(/[\\"]/g, (c) => `\\${c}`).replace(/[\r\n]/g, ' ')}"`;
   const style = { mesh: 'solid', lattice: 'bold', network: 'dashed' } as const;
   const nodes = nodesOf(edges);
-  const lines = ['digraph callgate {', '  rankdir=LR;', '  node [shape=box];', ...[...nodes].map(([name, id]) => `  ${id} [label=${q(name)}];`)];
-  for (const e of edges) lines.push(`  ${nodes.get(callerName(e))} -> ${nodes.get(e.callee)} [label=${q(label(e))}, style=${style[e.path]}];`);
+  const lines = [
+    'digraph callgate {',
+    '  rankdir=LR;',
+    '  node [shape=box];',
+    ...[...nodes].map(([name, id]) => `  ${id} [label=${q(name)}];`),
+  ];
+  for (const e of edges)
+    lines.push(
+      `  ${nodes.get(callerName(e))} -> ${nodes.get(e.callee)} [label=${q(label(e))}, style=${style[e.path]}];`,
+    );
   lines.push('}');
   return `${lines.join('\n')}\n`;
 }

@@ -15,7 +15,10 @@ export class SchemaTypes {
   /** Every field name of every message type, for "did you mean" on a misspelled one. */
   readonly fieldNames = new Set<string>();
 
-  constructor(private readonly env: Environment, private readonly prefix: string) {}
+  constructor(
+    private readonly env: Environment,
+    private readonly prefix: string,
+  ) {}
 
   /** The CEL type of the root of a schema file under schema/, registering what it needs. */
   root(file: string, name: string): string {
@@ -46,12 +49,15 @@ export class SchemaTypes {
     }
     const branches = (node.oneOf ?? node.anyOf) as Schema[] | undefined;
     const properties = node.properties as Record<string, Schema> | undefined;
-    if (properties || (branches && branches.some((b) => b.properties !== undefined || b.$ref !== undefined))) return this.message(node, name, file);
+    if (properties || (branches && branches.some((b) => b.properties !== undefined || b.$ref !== undefined)))
+      return this.message(node, name, file);
     if (branches) {
       const types = [...new Set(branches.map((b, i) => this.typeOf(b, `${name}${i}`, file)))];
       return types.length === 1 ? (types[0] as string) : 'dyn';
     }
-    const type = node.type ?? (Array.isArray(node.enum) ? typeof node.enum[0] : node.const !== undefined ? typeof node.const : undefined);
+    const type =
+      node.type ??
+      (Array.isArray(node.enum) ? typeof node.enum[0] : node.const !== undefined ? typeof node.const : undefined);
     switch (type) {
       case 'string':
         return 'string';
@@ -64,7 +70,8 @@ export class SchemaTypes {
       case 'array':
         return `list<${node.items ? this.typeOf(node.items as Schema, `${name}Item`, file) : 'dyn'}>`;
       case 'object': {
-        const values = (node.additionalProperties ?? Object.values((node.patternProperties ?? {}) as Record<string, Schema>)[0]) as Schema | boolean | undefined;
+        const values = (node.additionalProperties ??
+          Object.values((node.patternProperties ?? {}) as Record<string, Schema>)[0]) as Schema | boolean | undefined;
         return `map<string, ${typeof values === 'object' ? this.typeOf(values, `${name}Value`, file) : 'dyn'}>`;
       }
       default:
@@ -88,7 +95,7 @@ export class SchemaTypes {
         fields[key] = fields[key] === undefined || fields[key] === t ? t : 'dyn';
         this.fieldNames.add(key);
       }
-      for (const b of ((n.oneOf ?? n.anyOf ?? []) as Schema[])) collect(b, f);
+      for (const b of (n.oneOf ?? n.anyOf ?? []) as Schema[]) collect(b, f);
     };
     collect(node, file);
     this.env.registerType(typeName, { fields });

@@ -21,7 +21,12 @@ export interface CompiledRail {
   severity: 'error' | 'warning';
   matchConditions: CompiledExpression[];
   variables: { name: string; expression: CompiledExpression }[];
-  validations: { expression: CompiledExpression; message?: string; messageExpression?: CompiledExpression; fieldPath?: JsonPath }[];
+  validations: {
+    expression: CompiledExpression;
+    message?: string;
+    messageExpression?: CompiledExpression;
+    fieldPath?: JsonPath;
+  }[];
 }
 
 interface CelError {
@@ -31,9 +36,22 @@ interface CelError {
 }
 
 /** Parse and type-check one expression; a failure is a finding inside the expression's own text. */
-function checkExpression(env: Environment, text: string, want: 'bool' | 'string' | 'any', doc: number, path: JsonPath, findings: Finding[]): { type: string } | undefined {
+function checkExpression(
+  env: Environment,
+  text: string,
+  want: 'bool' | 'string' | 'any',
+  doc: number,
+  path: JsonPath,
+  findings: Finding[],
+): { type: string } | undefined {
   const fail = (message: string, range?: { start: number; end: number }) => {
-    findings.push({ code: 'guardrail-expression-invalid', doc, path, message, ...(range ? { offset: { start: range.start, length: Math.max(1, range.end - range.start) } } : {}) });
+    findings.push({
+      code: 'guardrail-expression-invalid',
+      doc,
+      path,
+      message,
+      ...(range ? { offset: { start: range.start, length: Math.max(1, range.end - range.start) } } : {}),
+    });
     return undefined;
   };
   let result: { valid: boolean; type?: unknown; error?: CelError };
@@ -43,9 +61,14 @@ function checkExpression(env: Environment, text: string, want: 'bool' | 'string'
     const err = e as CelError;
     return fail(`the expression does not parse: ${describe(err)}`, err.range);
   }
-  if (!result.valid) return fail(`the expression does not ${result.error instanceof ParseError ? 'parse' : 'type-check'}: ${describe(result.error ?? {})}`, result.error?.range);
+  if (!result.valid)
+    return fail(
+      `the expression does not ${result.error instanceof ParseError ? 'parse' : 'type-check'}: ${describe(result.error ?? {})}`,
+      result.error?.range,
+    );
   const type = String(result.type);
-  if (want !== 'any' && type !== want && type !== 'dyn') return fail(`the expression is of type \`${type}\`; it must be a \`${want}\``, { start: 0, end: text.length });
+  if (want !== 'any' && type !== want && type !== 'dyn')
+    return fail(`the expression is of type \`${type}\`; it must be a \`${want}\``, { start: 0, end: text.length });
   return { type };
 }
 
@@ -75,12 +98,23 @@ export function compileGuardRails(rails: readonly Typed<GuardRail>[]): { rails: 
     const name = value.metadata.name;
     const earlier = firstByName.get(name);
     if (earlier !== undefined) {
-      findings.push({ code: 'guardrail-duplicate-name', doc, path: ['metadata', 'name'], message: `a guard-rail named \`${name}\` is already defined; its name is the code of its violations, so rename one`, related: { doc: earlier, path: ['metadata', 'name'], message: 'first defined here' } });
+      findings.push({
+        code: 'guardrail-duplicate-name',
+        doc,
+        path: ['metadata', 'name'],
+        message: `a guard-rail named \`${name}\` is already defined; its name is the code of its violations, so rename one`,
+        related: { doc: earlier, path: ['metadata', 'name'], message: 'first defined here' },
+      });
       continue;
     }
     firstByName.set(name, doc);
     if (name in catalog) {
-      findings.push({ code: 'guardrail-name-reserved', doc, path: ['metadata', 'name'], message: `\`${name}\` is a callgate diagnostic code; name the guard-rail something else so its violations cannot be mistaken for one` });
+      findings.push({
+        code: 'guardrail-name-reserved',
+        doc,
+        path: ['metadata', 'name'],
+        message: `\`${name}\` is a callgate diagnostic code; name the guard-rail something else so its violations cannot be mistaken for one`,
+      });
       continue;
     }
     const before = findings.length;
@@ -92,7 +126,9 @@ export function compileGuardRails(rails: readonly Typed<GuardRail>[]): { rails: 
     let env: Environment = base;
     const withVariables = () => {
       const e = base.clone();
-      e.registerType(`callgate.rail.${doc}.Variables${Object.keys(variableTypes).length}`, { fields: { ...variableTypes } });
+      e.registerType(`callgate.rail.${doc}.Variables${Object.keys(variableTypes).length}`, {
+        fields: { ...variableTypes },
+      });
       e.registerVariable('variables', `callgate.rail.${doc}.Variables${Object.keys(variableTypes).length}`);
       return e;
     };
@@ -102,13 +138,29 @@ export function compileGuardRails(rails: readonly Typed<GuardRail>[]): { rails: 
       variableTypes[v.name] = checked?.type ?? 'dyn';
       env = withVariables();
     });
-    (spec.matchConditions ?? []).forEach((m, i) => checkExpression(env, m.expression, 'bool', doc, ['spec', 'matchConditions', i, 'expression'], findings));
+    (spec.matchConditions ?? []).forEach((m, i) =>
+      checkExpression(env, m.expression, 'bool', doc, ['spec', 'matchConditions', i, 'expression'], findings),
+    );
     const fieldPaths = spec.validations.map((v, i) => {
       checkExpression(env, v.expression, 'bool', doc, ['spec', 'validations', i, 'expression'], findings);
-      if (v.messageExpression !== undefined) checkExpression(env, v.messageExpression, 'string', doc, ['spec', 'validations', i, 'messageExpression'], findings);
+      if (v.messageExpression !== undefined)
+        checkExpression(
+          env,
+          v.messageExpression,
+          'string',
+          doc,
+          ['spec', 'validations', i, 'messageExpression'],
+          findings,
+        );
       if (v.fieldPath === undefined) return undefined;
       const path = parseFieldPath(v.fieldPath);
-      if (!path) findings.push({ code: 'guardrail-field-path-invalid', doc, path: ['spec', 'validations', i, 'fieldPath'], message: `\`${v.fieldPath}\` is not a field path; write it like \`spec.exposure.lattice\` or \`spec.callers[0].methods\`` });
+      if (!path)
+        findings.push({
+          code: 'guardrail-field-path-invalid',
+          doc,
+          path: ['spec', 'validations', i, 'fieldPath'],
+          message: `\`${v.fieldPath}\` is not a field path; write it like \`spec.exposure.lattice\` or \`spec.callers[0].methods\``,
+        });
       return path;
     });
     if (findings.length > before) continue;

@@ -8,8 +8,23 @@ const limits = { maxAstNodes: 5000, maxDepth: 64, maxListElements: 1000, maxMapE
 /** `edge`'s types: the resolved edge as evaluate.ts builds it. */
 const edgeTypes: Record<string, Record<string, string>> = {
   'callgate.EdgePort': { name: 'string', port: 'int', protocol: 'string' },
-  'callgate.EdgeCaller': { kind: 'string', service: 'string', iamRole: 'string', sourceVpc: 'string', cidr: 'string', account: 'string' },
-  'callgate.Edge': { path: 'string', callee: 'string', calleeAccount: 'string', caller: 'callgate.EdgeCaller', ports: 'list<callgate.EdgePort>', methods: 'list<string>', paths: 'list<string>' },
+  'callgate.EdgeCaller': {
+    kind: 'string',
+    service: 'string',
+    iamRole: 'string',
+    sourceVpc: 'string',
+    cidr: 'string',
+    account: 'string',
+  },
+  'callgate.Edge': {
+    path: 'string',
+    callee: 'string',
+    calleeAccount: 'string',
+    caller: 'callgate.EdgeCaller',
+    ports: 'list<callgate.EdgePort>',
+    methods: 'list<string>',
+    paths: 'list<string>',
+  },
 };
 
 interface Checking {
@@ -35,7 +50,11 @@ function build(): Checking {
     checking = {
       scopes: {
         contract: base.clone().registerVariable('contract', contract),
-        edge: base.clone().registerVariable('caller', contract).registerVariable('callee', contract).registerVariable('edge', 'callgate.Edge'),
+        edge: base
+          .clone()
+          .registerVariable('caller', contract)
+          .registerVariable('callee', contract)
+          .registerVariable('edge', 'callgate.Edge'),
       },
       fields: new Set([...types.fieldNames, ...Object.values(edgeTypes).flatMap((f) => Object.keys(f))]),
     };

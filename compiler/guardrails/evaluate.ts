@@ -10,16 +10,31 @@ import type { CompiledExpression, CompiledRail } from './compile.js';
 export function toCel(value: unknown): unknown {
   if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
   if (Array.isArray(value)) return value.map(toCel);
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toCel(v)]));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toCel(v)]));
   return value;
 }
 
 /** The edge as `edge`: absent `methods` or `paths` mean any, as in the contract; accounts are the services' (or the role's). */
 export function edgeValue(e: EdgeModel, accountOf: (serviceId: string) => string): Record<string, unknown> {
   const { kind } = e.caller;
-  const caller = e.caller.kind === 'service' ? { kind, service: e.caller.service, ...(e.caller.iamRole ? { iamRole: e.caller.iamRole } : {}), sourceVpc: e.caller.sourceVpc, account: accountOf(e.caller.service) }
-    : e.caller.kind === 'principal' ? { kind, iamRole: e.caller.iamRole, ...(e.caller.sourceVpc ? { sourceVpc: e.caller.sourceVpc } : {}), account: e.caller.iamRole.split(':')[4] ?? '' }
-    : { kind, cidr: e.caller.cidr };
+  const caller =
+    e.caller.kind === 'service'
+      ? {
+          kind,
+          service: e.caller.service,
+          ...(e.caller.iamRole ? { iamRole: e.caller.iamRole } : {}),
+          sourceVpc: e.caller.sourceVpc,
+          account: accountOf(e.caller.service),
+        }
+      : e.caller.kind === 'principal'
+        ? {
+            kind,
+            iamRole: e.caller.iamRole,
+            ...(e.caller.sourceVpc ? { sourceVpc: e.caller.sourceVpc } : {}),
+            account: e.caller.iamRole.split(':')[4] ?? '',
+          }
+        : { kind, cidr: e.caller.cidr };
   return {
     path: e.path,
     callee: e.callee,
@@ -69,11 +84,24 @@ function judge(rail: CompiledRail, subject: Subject, findings: Finding[]): void 
           // As in Kubernetes: a message expression that fails falls back to the static message.
         }
       }
-      findings.push({ code: 'guardrail-violation', rule: rail.name, severity: rail.severity, doc: subject.doc, path: v.fieldPath ?? subject.path, message: `${subject.label}${message.replace(/\s*\n\s*/g, ' ')}` });
+      findings.push({
+        code: 'guardrail-violation',
+        rule: rail.name,
+        severity: rail.severity,
+        doc: subject.doc,
+        path: v.fieldPath ?? subject.path,
+        message: `${subject.label}${message.replace(/\s*\n\s*/g, ' ')}`,
+      });
     }
   } catch (e) {
     if (!(e instanceof RuntimeFailure)) throw e;
-    findings.push({ code: 'guardrail-runtime-error', severity: rail.severity, doc: subject.doc, path: subject.path, message: `${subject.label}guard-rail \`${rail.name}\` could not be decided: ${e.message}; guard optional fields with \`has()\`` });
+    findings.push({
+      code: 'guardrail-runtime-error',
+      severity: rail.severity,
+      doc: subject.doc,
+      path: subject.path,
+      message: `${subject.label}guard-rail \`${rail.name}\` could not be decided: ${e.message}; guard optional fields with \`has()\``,
+    });
   }
 }
 
@@ -82,7 +110,12 @@ function judge(rail: CompiledRail, subject: Subject, findings: Finding[]): void 
  * violation is reported at the contract (the field the guard-rail names, or the document; for
  * an edge, the caller entry that declared it) with the guard-rail's name as its code.
  */
-export function evaluateGuardRails(rails: readonly CompiledRail[], contracts: readonly Typed<ServiceContract>[], model: Model | undefined, documents: readonly LoadedDocument[]): Finding[] {
+export function evaluateGuardRails(
+  rails: readonly CompiledRail[],
+  contracts: readonly Typed<ServiceContract>[],
+  model: Model | undefined,
+  documents: readonly LoadedDocument[],
+): Finding[] {
   const findings: Finding[] = [];
   if (rails.length === 0) return findings;
   const values = new Map<number, unknown>();
@@ -107,12 +140,17 @@ export function evaluateGuardRails(rails: readonly CompiledRail[], contracts: re
     const calleeDoc = serviceDoc.get(e.callee);
     if (calleeDoc === undefined) continue;
     const callerDoc = e.caller.kind === 'service' ? serviceDoc.get(e.caller.service) : undefined;
-    const who = e.caller.kind === 'service' ? e.caller.service : e.caller.kind === 'principal' ? e.caller.iamRole : e.caller.cidr;
+    const who =
+      e.caller.kind === 'service' ? e.caller.service : e.caller.kind === 'principal' ? e.caller.iamRole : e.caller.cidr;
     const subject = {
       label: `\`${who}\` → \`${e.callee}\`: `,
       doc: calleeDoc,
       path: e.source.path,
-      context: { caller: callerDoc === undefined ? {} : valueOf(callerDoc), callee: valueOf(calleeDoc), edge: edgeValue(e, accountOf) },
+      context: {
+        caller: callerDoc === undefined ? {} : valueOf(callerDoc),
+        callee: valueOf(calleeDoc),
+        edge: edgeValue(e, accountOf),
+      },
     };
     for (const rail of edgeRails) judge(rail, subject, findings);
   }

@@ -3,7 +3,14 @@ import { labelsFor, objectName, waypointName } from '../kubernetes/names.js';
 import { isLayer7 } from '../model/protocols.js';
 import { indexModel, type ModelIndex } from '../model/query.js';
 import type { Model, ServiceModel } from '../model/types.js';
-import type { EmitOptions, KubernetesObject, Manifest, Target, TargetFinding, TargetResult } from '../targets/target.js';
+import type {
+  EmitOptions,
+  KubernetesObject,
+  Manifest,
+  Target,
+  TargetFinding,
+  TargetResult,
+} from '../targets/target.js';
 import { sidecarRules, waypointRules, ztunnelRules, type AuthorizationRule } from './rules.js';
 import { allowPolicy, peerAuthentication } from './security.js';
 import { destinationRule, virtualService } from './traffic.js';
@@ -14,7 +21,8 @@ const maxRules = 512;
 
 export const istioTarget = {
   name: 'istio',
-  summary: 'Istio AuthorizationPolicy (sidecar, or ztunnel and waypoint in ambient), PeerAuthentication, DestinationRule and VirtualService',
+  summary:
+    'Istio AuthorizationPolicy (sidecar, or ztunnel and waypoint in ambient), PeerAuthentication, DestinationRule and VirtualService',
   emit(model: Model, options: EmitOptions): TargetResult {
     const index = indexModel(model);
     const manifests: Manifest[] = [];
@@ -31,7 +39,12 @@ export const istioTarget = {
       // An oversized policy is reported and left out; the run then fails, so nothing partial ships.
       const policy = (name: string, attach: Parameters<typeof allowPolicy>[1], rules: AuthorizationRule[]) => {
         if (rules.length <= maxRules) return add(build(() => allowPolicy(meta(name), attach, rules)));
-        findings.push({ code: 'istio-policy-too-large', source: { ...s.source, path: ['spec', 'callers'] }, at: 'key', message: `the Istio AuthorizationPolicy of \`${s.name}\` would need ${rules.length} rules, more than the ${maxRules} Istio accepts; give callers the same ports, methods and paths so that they share rules, or split the service` });
+        findings.push({
+          code: 'istio-policy-too-large',
+          source: { ...s.source, path: ['spec', 'callers'] },
+          at: 'key',
+          message: `the Istio AuthorizationPolicy of \`${s.name}\` would need ${rules.length} rules, more than the ${maxRules} Istio accepts; give callers the same ports, methods and paths so that they share rules, or split the service`,
+        });
         return undefined;
       };
       add(build(() => peerAuthentication(meta(), index, s)));
@@ -58,21 +71,52 @@ function fidelity(index: ModelIndex, s: ServiceModel): TargetFinding[] {
   const resilience = { ...s.source, path: ['spec', 'resilience'] };
   const into = index.into(s.id);
   if (mode === 'none') {
-    if (hasResilience(s)) findings.push({ code: 'resilience-needs-mesh', severity: 'warning', at: 'key', source: resilience, message: `cluster \`${s.cluster}\` has no mesh, so the resilience settings of \`${s.name}\` apply nowhere; remove them or run the service in a mesh cluster` });
+    if (hasResilience(s))
+      findings.push({
+        code: 'resilience-needs-mesh',
+        severity: 'warning',
+        at: 'key',
+        source: resilience,
+        message: `cluster \`${s.cluster}\` has no mesh, so the resilience settings of \`${s.name}\` apply nowhere; remove them or run the service in a mesh cluster`,
+      });
     return findings;
   }
   if (s.exposure.lattice) {
-    findings.push({ code: 'lattice-plaintext', severity: 'info', at: 'key', source: { ...s.source, path: ['spec', 'exposure', 'lattice'] }, message: `traffic from VPC Lattice reaches \`${s.name}\` in plaintext, with no mesh identity: port ${s.exposure.lattice.targetPort.port} accepts plaintext from the Lattice ranges only, and callers on that path are checked by the Lattice auth policy` });
+    findings.push({
+      code: 'lattice-plaintext',
+      severity: 'info',
+      at: 'key',
+      source: { ...s.source, path: ['spec', 'exposure', 'lattice'] },
+      message: `traffic from VPC Lattice reaches \`${s.name}\` in plaintext, with no mesh identity: port ${s.exposure.lattice.targetPort.port} accepts plaintext from the Lattice ranges only, and callers on that path are checked by the Lattice auth policy`,
+    });
   }
   if (hasResilience(s) && into.some((e) => e.path === 'lattice')) {
-    findings.push({ code: 'resilience-not-on-lattice', severity: 'warning', at: 'key', source: resilience, message: `callers that reach \`${s.name}\` over VPC Lattice bypass the mesh, so its timeouts, retries and circuit breaking do not apply to them` });
+    findings.push({
+      code: 'resilience-not-on-lattice',
+      severity: 'warning',
+      at: 'key',
+      source: resilience,
+      message: `callers that reach \`${s.name}\` over VPC Lattice bypass the mesh, so its timeouts, retries and circuit breaking do not apply to them`,
+    });
   }
   const { timeout, retries } = s.resilience;
   if ((timeout || retries) && !s.ports.some((p) => isLayer7(p.protocol))) {
-    findings.push({ code: 'resilience-needs-http', severity: 'warning', at: 'key', source: resilience, message: `\`${s.name}\` has no HTTP or gRPC port, so \`timeout\` and \`retries\` cannot apply; remove them` });
+    findings.push({
+      code: 'resilience-needs-http',
+      severity: 'warning',
+      at: 'key',
+      source: resilience,
+      message: `\`${s.name}\` has no HTTP or gRPC port, so \`timeout\` and \`retries\` cannot apply; remove them`,
+    });
   }
   if (usesWaypoint(index, s)) {
-    findings.push({ code: 'waypoint-binding', severity: 'info', at: 'key', source: { ...s.source, path: ['metadata', 'name'] }, message: `\`${s.name}\` needs a waypoint for its layer-7 rules: label its Kubernetes Service with \`istio.io/use-waypoint: ${waypointName(s)}\`; until then mesh calls to it are denied` });
+    findings.push({
+      code: 'waypoint-binding',
+      severity: 'info',
+      at: 'key',
+      source: { ...s.source, path: ['metadata', 'name'] },
+      message: `\`${s.name}\` needs a waypoint for its layer-7 rules: label its Kubernetes Service with \`istio.io/use-waypoint: ${waypointName(s)}\`; until then mesh calls to it are denied`,
+    });
   }
   return findings;
 }

@@ -38,14 +38,20 @@ function meshRules(index: ModelIndex, s: ServiceModel, withL7: boolean): Authori
     if (!group.principals.includes(principal)) group.principals.push(principal);
     byOperation.set(key, group);
   }
-  return [...byOperation.values()].map((g) => ({ from: [{ source: { principals: g.principals.sort() } }], to: [{ operation: g.operation }] }));
+  return [...byOperation.values()].map((g) => ({
+    from: [{ source: { principals: g.principals.sort() } }],
+    to: [{ operation: g.operation }],
+  }));
 }
 
 /** Plaintext arrivals, which have no mesh identity: VPC Lattice (from its ranges, to the target port) and CIDR callers. */
 function addressRules(index: ModelIndex, s: ServiceModel): AuthorizationRule[] {
   const rules: AuthorizationRule[] = [];
   if (s.exposure.lattice) {
-    rules.push({ from: [{ source: { ipBlocks: latticeRanges(index.model, s.region) } }], to: [{ operation: { ports: ports([s.exposure.lattice.targetPort.port]) } }] });
+    rules.push({
+      from: [{ source: { ipBlocks: latticeRanges(index.model, s.region) } }],
+      to: [{ operation: { ports: ports([s.exposure.lattice.targetPort.port]) } }],
+    });
   }
   // CIDR callers on the same ports share one rule: ipBlocks in a source are ORed.
   const byPorts = new Map<string, string[]>();
@@ -56,7 +62,8 @@ function addressRules(index: ModelIndex, s: ServiceModel): AuthorizationRule[] {
     if (!blocks.includes(e.caller.cidr)) blocks.push(e.caller.cidr);
     byPorts.set(key, blocks);
   }
-  for (const [key, blocks] of byPorts) rules.push({ from: [{ source: { ipBlocks: blocks.sort() } }], to: [{ operation: { ports: key.split(',') } }] });
+  for (const [key, blocks] of byPorts)
+    rules.push({ from: [{ source: { ipBlocks: blocks.sort() } }], to: [{ operation: { ports: key.split(',') } }] });
   return rules;
 }
 
@@ -73,7 +80,15 @@ export function ztunnelRules(index: ModelIndex, s: ServiceModel): AuthorizationR
   if (!usesWaypoint(index, s)) return [...meshRules(index, s, false), ...addressRules(index, s)];
   const mesh = index.into(s.id).filter((e) => e.path === 'mesh' && callerPrincipal(index, e));
   const waypoint = `${index.model.platform.trustDomain}/ns/${s.namespace}/sa/${waypointName(s)}`;
-  const viaWaypoint: AuthorizationRule[] = mesh.length === 0 ? [] : [{ from: [{ source: { principals: [waypoint] } }], to: [{ operation: { ports: ports(mesh.flatMap((e) => e.ports.map((p) => p.port))) } }] }];
+  const viaWaypoint: AuthorizationRule[] =
+    mesh.length === 0
+      ? []
+      : [
+          {
+            from: [{ source: { principals: [waypoint] } }],
+            to: [{ operation: { ports: ports(mesh.flatMap((e) => e.ports.map((p) => p.port))) } }],
+          },
+        ];
   return [...viaWaypoint, ...addressRules(index, s)];
 }
 

@@ -14,9 +14,19 @@ interface Meta {
  * An ALLOW policy. With no rules it denies everything, which is what a contract with no callers
  * means; it is emitted all the same, since without any ALLOW policy Istio allows everything.
  */
-export function allowPolicy(meta: Meta, attach: { selector: Record<string, string> } | { service: string }, rules: AuthorizationRule[]): KubernetesObject {
-  const target = 'selector' in attach ? { selector: { matchLabels: attach.selector } } : { targetRefs: [{ group: '', kind: 'Service', name: attach.service }] };
-  const policy = new AuthorizationPolicy({ metadata: meta, spec: { ...target, action: 'ALLOW', ...(rules.length > 0 ? { rules } : {}) } });
+export function allowPolicy(
+  meta: Meta,
+  attach: { selector: Record<string, string> } | { service: string },
+  rules: AuthorizationRule[],
+): KubernetesObject {
+  const target =
+    'selector' in attach
+      ? { selector: { matchLabels: attach.selector } }
+      : { targetRefs: [{ group: '', kind: 'Service', name: attach.service }] };
+  const policy = new AuthorizationPolicy({
+    metadata: meta,
+    spec: { ...target, action: 'ALLOW', ...(rules.length > 0 ? { rules } : {}) },
+  });
   policy.validate();
   return policy.toJSON() as KubernetesObject;
 }
@@ -31,8 +41,20 @@ export function peerAuthentication(meta: Meta, index: ModelIndex, s: ServiceMode
   const plaintextPorts = new Set<number>();
   if (s.exposure.lattice) plaintextPorts.add(s.exposure.lattice.targetPort.port);
   for (const e of index.into(s.id)) if (e.caller.kind === 'cidr') for (const p of e.ports) plaintextPorts.add(p.port);
-  const portLevelMtls = mode === 'STRICT' && plaintextPorts.size > 0 ? Object.fromEntries([...plaintextPorts].sort((a, b) => a - b).map((p) => [String(p), { mode: 'PERMISSIVE' as const }])) : undefined;
-  const pa = new PeerAuthentication({ metadata: meta, spec: { selector: { matchLabels: s.podSelector ?? {} }, mtls: { mode }, ...(portLevelMtls ? { portLevelMtls } : {}) } });
+  const portLevelMtls =
+    mode === 'STRICT' && plaintextPorts.size > 0
+      ? Object.fromEntries(
+          [...plaintextPorts].sort((a, b) => a - b).map((p) => [String(p), { mode: 'PERMISSIVE' as const }]),
+        )
+      : undefined;
+  const pa = new PeerAuthentication({
+    metadata: meta,
+    spec: {
+      selector: { matchLabels: s.podSelector ?? {} },
+      mtls: { mode },
+      ...(portLevelMtls ? { portLevelMtls } : {}),
+    },
+  });
   pa.validate();
   return pa.toJSON() as KubernetesObject;
 }

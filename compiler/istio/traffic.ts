@@ -12,7 +12,8 @@ interface Meta {
 
 export const serviceHost = (s: ServiceModel) => `${s.name}.${s.namespace}.svc.${clusterDomain}`;
 const l7 = (s: ServiceModel) => s.ports.some((p) => isLayer7(p.protocol));
-const versions = (s: ServiceModel) => [...new Set((s.exposure.lattice?.routes ?? []).flatMap((r) => r.backends.map((b) => b.version)))].sort();
+const versions = (s: ServiceModel) =>
+  [...new Set((s.exposure.lattice?.routes ?? []).flatMap((r) => r.backends.map((b) => b.version)))].sort();
 
 /** Connection pool and outlier detection from `resilience`, and one subset per routed version. */
 export function destinationRule(meta: Meta, s: ServiceModel): KubernetesObject | undefined {
@@ -22,14 +23,26 @@ export function destinationRule(meta: Meta, s: ServiceModel): KubernetesObject |
   const connectionPool = cb && {
     ...(cb.maxConnections !== undefined ? { tcp: { maxConnections: cb.maxConnections } } : {}),
     ...(cb.maxPendingRequests !== undefined || cb.maxRequests !== undefined
-      ? { http: { ...(cb.maxPendingRequests !== undefined ? { http1MaxPendingRequests: cb.maxPendingRequests } : {}), ...(cb.maxRequests !== undefined ? { http2MaxRequests: cb.maxRequests } : {}) } }
+      ? {
+          http: {
+            ...(cb.maxPendingRequests !== undefined ? { http1MaxPendingRequests: cb.maxPendingRequests } : {}),
+            ...(cb.maxRequests !== undefined ? { http2MaxRequests: cb.maxRequests } : {}),
+          },
+        }
       : {}),
   };
   const dr = new DestinationRule({
     metadata: meta,
     spec: {
       host: serviceHost(s),
-      ...(connectionPool || od ? { trafficPolicy: { ...(connectionPool ? { connectionPool } : {}), ...(od ? { outlierDetection: { ...od } } : {}) } } : {}),
+      ...(connectionPool || od
+        ? {
+            trafficPolicy: {
+              ...(connectionPool ? { connectionPool } : {}),
+              ...(od ? { outlierDetection: { ...od } } : {}),
+            },
+          }
+        : {}),
       ...(subsets.length > 0 ? { subsets } : {}),
     },
   });
@@ -59,14 +72,32 @@ export function virtualService(meta: Meta, s: ServiceModel): KubernetesObject | 
   const host = serviceHost(s);
   const policy = {
     ...(timeout ? { timeout } : {}),
-    ...(retries ? { retries: { attempts: retries.attempts, ...(retries.perTryTimeout ? { perTryTimeout: retries.perTryTimeout } : {}), ...(retries.on.length > 0 ? { retryOn: retries.on.join(',') } : {}) } } : {}),
+    ...(retries
+      ? {
+          retries: {
+            attempts: retries.attempts,
+            ...(retries.perTryTimeout ? { perTryTimeout: retries.perTryTimeout } : {}),
+            ...(retries.on.length > 0 ? { retryOn: retries.on.join(',') } : {}),
+          },
+        }
+      : {}),
   };
   const http = [
     ...routes.map((r) => {
       const kept = r.backends.filter((b) => b.weight > 0);
       const shares = percentages(kept.map((b) => b.weight));
       const uri = r.path.endsWith('/*') ? { prefix: r.path.slice(0, -1) } : { exact: r.path };
-      return { name: `route-${r.path.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase() || 'root'}`, match: [{ uri }], route: kept.map((b, i) => ({ destination: { host, subset: b.version }, weight: shares[i] ?? 0 })), ...policy };
+      return {
+        name: `route-${
+          r.path
+            .replace(/[^a-z0-9]+/gi, '-')
+            .replace(/^-|-$/g, '')
+            .toLowerCase() || 'root'
+        }`,
+        match: [{ uri }],
+        route: kept.map((b, i) => ({ destination: { host, subset: b.version }, weight: shares[i] ?? 0 })),
+        ...policy,
+      };
     }),
     { name: 'default', route: [{ destination: { host } }], ...policy },
   ];

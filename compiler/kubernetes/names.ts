@@ -13,7 +13,9 @@ export const namespaceFile = '_namespace';
 
 /** The waypoint's Gateway name is also its service account, and so its mesh identity. */
 export const waypointName = (service: ServiceModel) => `${service.name}-waypoint`;
-export const waypointPodLabels = (service: ServiceModel) => ({ 'gateway.networking.k8s.io/gateway-name': waypointName(service) });
+export const waypointPodLabels = (service: ServiceModel) => ({
+  'gateway.networking.k8s.io/gateway-name': waypointName(service),
+});
 
 /** Port of Istio's HBONE tunnel: ambient traffic between pods arrives on it. */
 export const hbonePort = 15008;

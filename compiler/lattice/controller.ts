@@ -29,23 +29,49 @@ export function namespaceObject(): KubernetesObject {
 }
 
 /** The service network as seen from one cluster; routes attach only from the namespaces listed. */
-export function gatewayObject(network: string, exports: readonly LatticeModel[], routeNamespaces: readonly string[]): KubernetesObject {
+export function gatewayObject(
+  network: string,
+  exports: readonly LatticeModel[],
+  routeNamespaces: readonly string[],
+): KubernetesObject {
   const listeners = new Map<string, LatticeModel>();
   for (const l of exports) listeners.set(listenerName(l), l);
   const gw = new Gateway({
     metadata: { name: network, namespace: gatewayNamespace, labels: { ...managedBy } },
     spec: {
       gatewayClassName: 'amazon-vpc-lattice',
-      listeners: [...listeners.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, l]) => ({
-        name,
-        port: l.listener.port,
-        protocol: l.listener.protocol === 'tls-passthrough' ? 'TLS' : l.listener.protocol === 'https' ? 'HTTPS' : 'HTTP',
-        ...(l.listener.protocol === 'tls-passthrough' ? { tls: { mode: 'Passthrough' as const } } : {}),
-        ...(l.listener.protocol === 'https' ? { tls: { mode: 'Terminate' as const, ...(l.certificateArn ? { options: { [`${controllerGroup}/certificate-arn`]: l.certificateArn } } : {}) } } : {}),
-        allowedRoutes: {
-          namespaces: routeNamespaces.length === 0 ? { from: 'Same' as const } : { from: 'Selector' as const, selector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In' as const, values: [...routeNamespaces] }] } },
-        },
-      })),
+      listeners: [...listeners.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([name, l]) => ({
+          name,
+          port: l.listener.port,
+          protocol:
+            l.listener.protocol === 'tls-passthrough' ? 'TLS' : l.listener.protocol === 'https' ? 'HTTPS' : 'HTTP',
+          ...(l.listener.protocol === 'tls-passthrough' ? { tls: { mode: 'Passthrough' as const } } : {}),
+          ...(l.listener.protocol === 'https'
+            ? {
+                tls: {
+                  mode: 'Terminate' as const,
+                  ...(l.certificateArn
+                    ? { options: { [`${controllerGroup}/certificate-arn`]: l.certificateArn } }
+                    : {}),
+                },
+              }
+            : {}),
+          allowedRoutes: {
+            namespaces:
+              routeNamespaces.length === 0
+                ? { from: 'Same' as const }
+                : {
+                    from: 'Selector' as const,
+                    selector: {
+                      matchExpressions: [
+                        { key: 'kubernetes.io/metadata.name', operator: 'In' as const, values: [...routeNamespaces] },
+                      ],
+                    },
+                  },
+          },
+        })),
     },
   });
   gw.validate();
@@ -54,15 +80,27 @@ export function gatewayObject(network: string, exports: readonly LatticeModel[],
 
 /** The Lattice service: its custom domain, path rules with weighted versions, and a default rule. */
 export function routeObject(s: ServiceModel, l: LatticeModel): KubernetesObject {
-  const parentRefs = [{ group: gatewayGroup, kind: 'Gateway', name: l.serviceNetwork, namespace: gatewayNamespace, sectionName: listenerName(l) }];
+  const parentRefs = [
+    {
+      group: gatewayGroup,
+      kind: 'Gateway',
+      name: l.serviceNetwork,
+      namespace: gatewayNamespace,
+      sectionName: listenerName(l),
+    },
+  ];
   const meta = { name: s.name, namespace: s.namespace, labels: labelsFor(s) };
   const hostnames = l.customDomain ? [l.customDomain] : undefined;
   const port = l.targetPort.port;
   const backend = (name: string, weight?: number) => ({ name, port, ...(weight !== undefined ? { weight } : {}) });
-  const byVersion = (r: LatticeModel['routes'][number]) => r.backends.map((b) => backend(`${s.name}-${b.version}`, b.weight));
+  const byVersion = (r: LatticeModel['routes'][number]) =>
+    r.backends.map((b) => backend(`${s.name}-${b.version}`, b.weight));
   const kind = routeKind(l);
   if (kind === 'TLSRoute') {
-    const route = new TLSRoute({ metadata: meta, spec: { parentRefs, hostnames: hostnames ?? [], rules: [{ backendRefs: [backend(s.name)] }] } });
+    const route = new TLSRoute({
+      metadata: meta,
+      spec: { parentRefs, hostnames: hostnames ?? [], rules: [{ backendRefs: [backend(s.name)] }] },
+    });
     route.validate();
     return route.toJSON() as KubernetesObject;
   }
@@ -70,7 +108,10 @@ export function routeObject(s: ServiceModel, l: LatticeModel): KubernetesObject 
     const rules = [
       ...l.routes.map((r) => {
         const [service = '', method] = r.path.slice(1).split('/');
-        return { matches: [{ method: { type: 'Exact' as const, service, ...(method && method !== '*' ? { method } : {}) } }], backendRefs: byVersion(r) };
+        return {
+          matches: [{ method: { type: 'Exact' as const, service, ...(method && method !== '*' ? { method } : {}) } }],
+          backendRefs: byVersion(r),
+        };
       }),
       { backendRefs: [backend(s.name)] },
     ];
@@ -80,7 +121,13 @@ export function routeObject(s: ServiceModel, l: LatticeModel): KubernetesObject 
   }
   const rules = [
     ...l.routes.map((r) => ({
-      matches: [{ path: r.path.endsWith('/*') ? { type: 'PathPrefix' as const, value: r.path.slice(0, -2) || '/' } : { type: 'Exact' as const, value: r.path } }],
+      matches: [
+        {
+          path: r.path.endsWith('/*')
+            ? { type: 'PathPrefix' as const, value: r.path.slice(0, -2) || '/' }
+            : { type: 'Exact' as const, value: r.path },
+        },
+      ],
       backendRefs: byVersion(r),
     })),
     { backendRefs: [backend(s.name)] },
@@ -113,7 +160,11 @@ export function targetGroupPolicyObject(s: ServiceModel, l: LatticeModel): Kuber
       targetRef: { group: '', kind: 'Service', name: s.name },
       protocol: tcp ? 'TCP' : 'HTTP',
       ...(tcp ? {} : { protocolVersion: version }),
-      healthCheck: { enabled: true, port: l.targetPort.port, ...(tcp ? {} : { protocol: 'HTTP' as const, protocolVersion: version }) },
+      healthCheck: {
+        enabled: true,
+        port: l.targetPort.port,
+        ...(tcp ? {} : { protocol: 'HTTP' as const, protocolVersion: version }),
+      },
     },
   };
 }

@@ -21,7 +21,12 @@ export function servicePolicy(index: ModelIndex, s: ServiceModel, serviceArn: st
   }
   const statements = [...groups.values()].map(({ grant, roles }, n): Statement => {
     const sorted = [...roles].sort();
-    return { Sid: `Callers${n}`, Effect: 'Allow', Principal: { AWS: sorted.length === 1 ? (sorted[0] as string) : sorted }, ...grant };
+    return {
+      Sid: `Callers${n}`,
+      Effect: 'Allow',
+      Principal: { AWS: sorted.length === 1 ? (sorted[0] as string) : sorted },
+      ...grant,
+    };
   });
   return { Version: '2012-10-17', Statement: statements };
 }

@@ -9,7 +9,13 @@ const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 /** UTF-8 text without its byte-order mark; CRLF is left for the YAML parser, which accepts it. */
 export function decode(bytes: Uint8Array): DecodeResult {
   if (bytes.length > maxFileBytes) {
-    return { ok: false, code: 'file-too-large', offset: 0, prefix: '', message: `file is ${bytes.length} bytes, more than the 1 MiB limit for a contract file; split it or move it out of the contracts directory` };
+    return {
+      ok: false,
+      code: 'file-too-large',
+      offset: 0,
+      prefix: '',
+      message: `file is ${bytes.length} bytes, more than the 1 MiB limit for a contract file; split it or move it out of the contracts directory`,
+    };
   }
   try {
     return { ok: true, text: decoder.decode(bytes) };
@@ -18,7 +24,13 @@ export function decode(bytes: Uint8Array): DecodeResult {
     const prefix = new TextDecoder('utf-8').decode(bytes.subarray(0, offset));
     const hex = (bytes[offset] ?? 0).toString(16).padStart(2, '0');
     const nul = bytes.includes(0) ? ' (it looks binary)' : '';
-    return { ok: false, code: 'not-utf8', offset, prefix, message: `file is not valid UTF-8${nul}: byte 0x${hex} cannot start or continue a character here; save it as UTF-8` };
+    return {
+      ok: false,
+      code: 'not-utf8',
+      offset,
+      prefix,
+      message: `file is not valid UTF-8${nul}: byte 0x${hex} cannot start or continue a character here; save it as UTF-8`,
+    };
   }
 }
 
@@ -26,7 +38,8 @@ function firstInvalidUtf8(b: Uint8Array): number {
   let i = 0;
   while (i < b.length) {
     const c = b[i] ?? 0;
-    const need = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+    const need =
+      c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
     if (need < 0) return i;
     for (let k = 1; k <= need; k++) {
       const cont = b[i + k];
@@ -34,7 +47,13 @@ function firstInvalidUtf8(b: Uint8Array): number {
     }
     // Overlong and surrogate forms.
     const c1 = b[i + 1] ?? 0;
-    if ((c === 0xe0 && c1 < 0xa0) || (c === 0xed && c1 > 0x9f) || (c === 0xf0 && c1 < 0x90) || (c === 0xf4 && c1 > 0x8f)) return i;
+    if (
+      (c === 0xe0 && c1 < 0xa0) ||
+      (c === 0xed && c1 > 0x9f) ||
+      (c === 0xf0 && c1 < 0x90) ||
+      (c === 0xf4 && c1 > 0x8f)
+    )
+      return i;
     i += need + 1;
   }
   return b.length;
@@ -56,24 +75,49 @@ export function tooDeepAt(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (lineStart) {
-      if (ch === ' ') { indent++; continue; }
-      if (ch === '\n' || ch === '\r' || ch === '#') { indent = 0; if (ch === '#') i = skipLine(text, i); continue; }
+      if (ch === ' ') {
+        indent++;
+        continue;
+      }
+      if (ch === '\n' || ch === '\r' || ch === '#') {
+        indent = 0;
+        if (ch === '#') i = skipLine(text, i);
+        continue;
+      }
       lineStart = false;
       if (flow === 0) {
         while (indents.length > 0 && (indents[indents.length - 1] ?? 0) >= indent) indents.pop();
         indents.push(indent);
         let dashes = 0;
         let j = i;
-        while (text[j] === '-' && text[j + 1] === ' ') { dashes++; j += 2; while (text[j] === ' ') j++; }
+        while (text[j] === '-' && text[j + 1] === ' ') {
+          dashes++;
+          j += 2;
+          while (text[j] === ' ') j++;
+        }
         if (indents.length + dashes > maxNesting) return i;
       }
     }
-    if (ch === '\n') { lineStart = true; indent = 0; continue; }
-    if (ch === '"') { i = skipDouble(text, i); continue; }
-    if (ch === "'") { i = skipSingle(text, i); continue; }
-    if (ch === '#' && (i === 0 || text[i - 1] === ' ' || text[i - 1] === '\t')) { i = skipLine(text, i) - 1; continue; }
-    if (ch === '[' || ch === '{') { if (++flow + indents.length > maxNesting) return i; }
-    else if ((ch === ']' || ch === '}') && flow > 0) flow--;
+    if (ch === '\n') {
+      lineStart = true;
+      indent = 0;
+      continue;
+    }
+    if (ch === '"') {
+      i = skipDouble(text, i);
+      continue;
+    }
+    if (ch === "'") {
+      i = skipSingle(text, i);
+      continue;
+    }
+    if (ch === '#' && (i === 0 || text[i - 1] === ' ' || text[i - 1] === '\t')) {
+      i = skipLine(text, i) - 1;
+      continue;
+    }
+    if (ch === '[' || ch === '{') {
+      if (++flow + indents.length > maxNesting) return i;
+    } else if ((ch === ']' || ch === '}') && flow > 0) flow--;
   }
   return -1;
 }
@@ -91,7 +135,10 @@ function skipDouble(text: string, i: number): number {
 }
 function skipSingle(text: string, i: number): number {
   for (let j = i + 1; j < text.length; j++) {
-    if (text[j] === "'") { if (text[j + 1] === "'") j++; else return j; }
+    if (text[j] === "'") {
+      if (text[j + 1] === "'") j++;
+      else return j;
+    }
   }
   return text.length;
 }

@@ -38,13 +38,32 @@ async function readSource(abs: string, root: string, cwd: string): Promise<Sourc
   const relPath = toPosix(relative(root, abs));
   try {
     const info = await stat(abs);
-    if (!info.isFile()) return { file, relPath, problem: { code: 'file-unreadable', message: 'not a regular file; remove it or the link that points to it' } };
+    if (!info.isFile())
+      return {
+        file,
+        relPath,
+        problem: { code: 'file-unreadable', message: 'not a regular file; remove it or the link that points to it' },
+      };
     if (info.size > maxFileBytes) {
-      return { file, relPath, problem: { code: 'file-too-large', message: `file is ${info.size} bytes, more than the 1 MiB limit for a contract file; split it or move it out of the contracts directory` } };
+      return {
+        file,
+        relPath,
+        problem: {
+          code: 'file-too-large',
+          message: `file is ${info.size} bytes, more than the 1 MiB limit for a contract file; split it or move it out of the contracts directory`,
+        },
+      };
     }
     return { file, relPath, bytes: await readFile(abs) };
   } catch (err) {
     const reason = err instanceof Error && 'code' in err ? String(err.code) : 'unknown error';
-    return { file, relPath, problem: { code: 'file-unreadable', message: `cannot read the file (${reason}); check it exists and is readable` } };
+    return {
+      file,
+      relPath,
+      problem: {
+        code: 'file-unreadable',
+        message: `cannot read the file (${reason}); check it exists and is readable`,
+      },
+    };
   }
 }

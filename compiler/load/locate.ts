@@ -26,9 +26,10 @@ export function locate(loaded: LoadedDocument, path: JsonPath, at: 'key' | 'valu
       node = node.items[seg];
     } else break;
   }
-  const valueNode = node !== null && typeof node === 'object' && 'range' in node && !isPair(node) ? (node as Node) : undefined;
+  const valueNode =
+    node !== null && typeof node === 'object' && 'range' in node && !isPair(node) ? (node as Node) : undefined;
   const collection = isMap(valueNode) || isSeq(valueNode);
-  let target: Node | undefined = at === 'key' || collection || !valueNode?.range ? keyNode ?? valueNode : valueNode;
+  let target: Node | undefined = at === 'key' || collection || !valueNode?.range ? (keyNode ?? valueNode) : valueNode;
   if (path.length === 0) target = firstKey(loaded) ?? valueNode;
   const range = target?.range ?? [loaded.doc.range[0], loaded.doc.range[0], 0];
   return span(loaded, range[0], Math.max(range[0], range[1]));
@@ -72,7 +73,10 @@ export function locateInScalar(loaded: LoadedDocument, path: JsonPath, offset: n
   const [start, end] = node.range;
   const raw = loaded.text.slice(start, end);
   const at = (o: number) => span(loaded, o, o + Math.max(1, Math.min(length, value.length - offset)));
-  if ((node.type === 'PLAIN' && raw === value) || ((node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && raw.slice(1, -1) === value)) {
+  if (
+    (node.type === 'PLAIN' && raw === value) ||
+    ((node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && raw.slice(1, -1) === value)
+  ) {
     return at(start + (node.type === 'PLAIN' ? 0 : 1) + offset);
   }
   if (node.type === 'BLOCK_LITERAL') {

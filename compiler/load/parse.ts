@@ -75,7 +75,14 @@ function parseText(source: Source, rawText: string, documents: LoadedDocument[],
   const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
   const deep = tooDeepAt(text);
   if (deep >= 0) {
-    diagnostics.push(fileDiagnostic(source.file, 'yaml-too-deep', 'collections are nested more than 64 levels deep; flatten the document', textPosition(text.slice(0, deep))));
+    diagnostics.push(
+      fileDiagnostic(
+        source.file,
+        'yaml-too-deep',
+        'collections are nested more than 64 levels deep; flatten the document',
+        textPosition(text.slice(0, deep)),
+      ),
+    );
     return;
   }
   const lineCounter = new LineCounter();
@@ -109,10 +116,22 @@ function parseText(source: Source, rawText: string, documents: LoadedDocument[],
       diagnostics.push(aliasDiagnostic(source.file, doc, lineCounter, err));
       return;
     }
-    const loaded: LoadedDocument = { index: documents.length, file: source.file, relPath: source.relPath, indexInFile, doc, lineCounter, text, value };
+    const loaded: LoadedDocument = {
+      index: documents.length,
+      file: source.file,
+      relPath: source.relPath,
+      indexInFile,
+      doc,
+      lineCounter,
+      text,
+      value,
+    };
     documents.push(loaded);
   });
-  if (kept === 0) diagnostics.push(fileDiagnostic(source.file, 'empty-file', 'file holds no YAML document; add a contract or delete the file'));
+  if (kept === 0)
+    diagnostics.push(
+      fileDiagnostic(source.file, 'empty-file', 'file holds no YAML document; add a contract or delete the file'),
+    );
 }
 
 /** toJS fails only on aliases: one that names no anchor, or an expansion past the limit (an alias bomb). */
@@ -130,8 +149,18 @@ function aliasDiagnostic(file: string, doc: Document.Parsed, lineCounter: LineCo
     },
   });
   return unresolved
-    ? fileDiagnostic(file, 'yaml-syntax', `alias \`*${name}\` refers to no anchor; define \`&${name}\` before it or write the value out`, lineCol(lineCounter, at))
-    : fileDiagnostic(file, 'yaml-alias-limit', 'aliases expand to more than 100 nodes (an alias bomb); write the values out instead', lineCol(lineCounter, at));
+    ? fileDiagnostic(
+        file,
+        'yaml-syntax',
+        `alias \`*${name}\` refers to no anchor; define \`&${name}\` before it or write the value out`,
+        lineCol(lineCounter, at),
+      )
+    : fileDiagnostic(
+        file,
+        'yaml-alias-limit',
+        'aliases expand to more than 100 nodes (an alias bomb); write the values out instead',
+        lineCol(lineCounter, at),
+      );
 }
 
 function isEmpty(doc: Document.Parsed): boolean {

@@ -40,7 +40,14 @@ export function buildModel(input: ModelInput): { model: Model; findings: Finding
   const ctx = { services, declared: input.declared, clusters, networks };
   for (const callee of ordered) {
     const typed = contractOf.get(callee.id) as Typed<ServiceContract>;
-    const result = resolveCallers(callee, typed.value.spec.callers ?? [], typed.doc, callee.source, ctx, typed.invalidCallers);
+    const result = resolveCallers(
+      callee,
+      typed.value.spec.callers ?? [],
+      typed.doc,
+      callee.source,
+      ctx,
+      typed.invalidCallers,
+    );
     edges.push(...result.edges);
     findings.push(...result.findings);
   }

@@ -16,9 +16,23 @@ export function buildPlatform(p: Platform, source: SourceRef): PlatformModel {
       account: c.account,
       region: c.region,
       vpc: c.vpc,
-      mesh: c.platform === 'eks' ? c.mesh ?? 'none' : 'none',
-      ...(c.platform === 'eks' ? { dns: { namespace: c.dns?.namespace ?? defaultDns.namespace, podSelector: sortedRecord(c.dns?.podSelector ?? defaultDns.podSelector) } } : {}),
-      ...(c.platform === 'eks' && (c.mesh ?? 'none') !== 'none' ? { istiod: { namespace: c.istiod?.namespace ?? defaultIstiod.namespace, podSelector: sortedRecord(c.istiod?.podSelector ?? defaultIstiod.podSelector) } } : {}),
+      mesh: c.platform === 'eks' ? (c.mesh ?? 'none') : 'none',
+      ...(c.platform === 'eks'
+        ? {
+            dns: {
+              namespace: c.dns?.namespace ?? defaultDns.namespace,
+              podSelector: sortedRecord(c.dns?.podSelector ?? defaultDns.podSelector),
+            },
+          }
+        : {}),
+      ...(c.platform === 'eks' && (c.mesh ?? 'none') !== 'none'
+        ? {
+            istiod: {
+              namespace: c.istiod?.namespace ?? defaultIstiod.namespace,
+              podSelector: sortedRecord(c.istiod?.podSelector ?? defaultIstiod.podSelector),
+            },
+          }
+        : {}),
       ...(c.securityGroup ? { securityGroup: c.securityGroup } : {}),
     })),
     serviceNetworks: sortBy(s.serviceNetworks ?? [], (n) => n.name).map((n) => ({
@@ -30,7 +44,10 @@ export function buildPlatform(p: Platform, source: SourceRef): PlatformModel {
       ...(n.accessLogs ? { accessLogs: n.accessLogs } : {}),
     })),
     latticeAddressRanges: {
-      default: { ipv4: [...(s.latticeAddressRanges?.ipv4 ?? defaultLatticeRanges.ipv4)], ipv6: [...(s.latticeAddressRanges?.ipv6 ?? defaultLatticeRanges.ipv6)] },
+      default: {
+        ipv4: [...(s.latticeAddressRanges?.ipv4 ?? defaultLatticeRanges.ipv4)],
+        ipv6: [...(s.latticeAddressRanges?.ipv6 ?? defaultLatticeRanges.ipv6)],
+      },
       regions: Object.fromEntries(
         Object.entries(s.latticeAddressRanges?.regions ?? {})
           .sort(([a], [b]) => compareStrings(a, b))

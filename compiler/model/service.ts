@@ -4,7 +4,12 @@ import { defaultListenerPort } from './defaults.js';
 import type { ClusterModel, LatticeModel, PortModel, ServiceModel, SourceRef } from './types.js';
 
 /** A contract with its defaults applied, placed on its cluster. Callers are resolved later. */
-export function buildService(c: ServiceContract, cluster: ClusterModel, trustDomain: string, source: SourceRef): ServiceModel {
+export function buildService(
+  c: ServiceContract,
+  cluster: ClusterModel,
+  trustDomain: string,
+  source: SourceRef,
+): ServiceModel {
   const { metadata: m, spec } = c;
   const w = spec.workload;
   const ports: PortModel[] = (spec.ports ?? []).map((p) => ({ name: p.name, port: p.port, protocol: p.protocol }));
@@ -22,7 +27,13 @@ export function buildService(c: ServiceContract, cluster: ClusterModel, trustDom
     account: cluster.account,
     region: cluster.region,
     vpc: cluster.vpc,
-    ...(eks ? { serviceAccount, podSelector: sortedRecord(w.podSelector ?? { app: m.name }), meshPrincipal: `${trustDomain}/ns/${m.namespace}/sa/${serviceAccount}` } : {}),
+    ...(eks
+      ? {
+          serviceAccount,
+          podSelector: sortedRecord(w.podSelector ?? { app: m.name }),
+          meshPrincipal: `${trustDomain}/ns/${m.namespace}/sa/${serviceAccount}`,
+        }
+      : {}),
     ...(w.iamRole ? { iamRole: w.iamRole } : {}),
     ...(w.securityGroup ? { securityGroup: w.securityGroup } : {}),
     ports,
@@ -30,7 +41,15 @@ export function buildService(c: ServiceContract, cluster: ClusterModel, trustDom
     egress: (spec.egress ?? []).map((e) => ({ host: e.host, port: e.port, cidrs: [...(e.cidrs ?? [])] })),
     resilience: {
       ...(r.timeout ? { timeout: r.timeout } : {}),
-      ...(r.retries ? { retries: { attempts: r.retries.attempts, ...(r.retries.perTryTimeout ? { perTryTimeout: r.retries.perTryTimeout } : {}), on: [...(r.retries.on ?? [])] } } : {}),
+      ...(r.retries
+        ? {
+            retries: {
+              attempts: r.retries.attempts,
+              ...(r.retries.perTryTimeout ? { perTryTimeout: r.retries.perTryTimeout } : {}),
+              on: [...(r.retries.on ?? [])],
+            },
+          }
+        : {}),
       ...(r.circuitBreaker ? { circuitBreaker: { ...r.circuitBreaker } } : {}),
       ...(r.outlierDetection ? { outlierDetection: { ...r.outlierDetection } } : {}),
     },
@@ -55,7 +74,10 @@ function latticeOf(c: ServiceContract, ports: PortModel[]): { lattice?: LatticeM
       listener: { protocol, port: l.listener?.port ?? defaultListenerPort[protocol] },
       ...(l.customDomain ? { customDomain: l.customDomain } : {}),
       ...(l.certificateArn ? { certificateArn: l.certificateArn } : {}),
-      routes: (l.routes ?? []).map((r) => ({ path: r.path, backends: r.backends.map((b) => ({ version: b.version, weight: b.weight })) })),
+      routes: (l.routes ?? []).map((r) => ({
+        path: r.path,
+        backends: r.backends.map((b) => ({ version: b.version, weight: b.weight })),
+      })),
     },
   };
 }

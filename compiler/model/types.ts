@@ -80,7 +80,12 @@ export interface ResilienceModel {
   timeout?: string;
   retries?: { attempts: number; perTryTimeout?: string; on: string[] };
   circuitBreaker?: { maxConnections?: number; maxPendingRequests?: number; maxRequests?: number };
-  outlierDetection?: { consecutive5xxErrors?: number; interval?: string; baseEjectionTime?: string; maxEjectionPercent?: number };
+  outlierDetection?: {
+    consecutive5xxErrors?: number;
+    interval?: string;
+    baseEjectionTime?: string;
+    maxEjectionPercent?: number;
+  };
 }
 
 export interface ServiceModel {

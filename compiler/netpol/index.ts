@@ -1,4 +1,11 @@
-import { defaultDenyName, labelsFor, managedBy, namespaceFile, objectName, waypointPodLabels } from '../kubernetes/names.js';
+import {
+  defaultDenyName,
+  labelsFor,
+  managedBy,
+  namespaceFile,
+  objectName,
+  waypointPodLabels,
+} from '../kubernetes/names.js';
 import { usesWaypoint } from '../kubernetes/mesh.js';
 import { indexModel } from '../model/query.js';
 import type { Model } from '../model/types.js';
@@ -18,20 +25,51 @@ export const netpolTarget = {
       if (s.platform !== 'eks') continue;
       const at = { cluster: s.cluster, namespace: s.namespace, file: s.name, source: s.source.file };
       namespaces.add(`${s.cluster}\u0000${s.namespace}`);
-      if (options.output) manifests.push({ ...at, object: networkPolicy(objectName(s), s.namespace, labelsFor(s), s.podSelector ?? {}, ingressRules(index, s), egressRules(index, s)) });
+      if (options.output)
+        manifests.push({
+          ...at,
+          object: networkPolicy(
+            objectName(s),
+            s.namespace,
+            labelsFor(s),
+            s.podSelector ?? {},
+            ingressRules(index, s),
+            egressRules(index, s),
+          ),
+        });
       if (options.output && usesWaypoint(index, s)) {
         const w = waypointRules(index, s);
-        manifests.push({ ...at, object: networkPolicy(objectName(s, '-waypoint'), s.namespace, labelsFor(s), waypointPodLabels(s), w.ingress, w.egress) });
+        manifests.push({
+          ...at,
+          object: networkPolicy(
+            objectName(s, '-waypoint'),
+            s.namespace,
+            labelsFor(s),
+            waypointPodLabels(s),
+            w.ingress,
+            w.egress,
+          ),
+        });
       }
       s.egress.forEach((e, i) => {
         if (e.cidrs.length === 0) {
-          findings.push({ code: 'egress-host-unenforceable', severity: 'warning', source: { ...s.source, path: ['spec', 'egress', i, 'host'] }, message: `NetworkPolicy cannot name hosts, so egress to \`${e.host}:${e.port}\` from \`${s.name}\` stays blocked by it; list the host's address ranges in \`cidrs\`` });
+          findings.push({
+            code: 'egress-host-unenforceable',
+            severity: 'warning',
+            source: { ...s.source, path: ['spec', 'egress', i, 'host'] },
+            message: `NetworkPolicy cannot name hosts, so egress to \`${e.host}:${e.port}\` from \`${s.name}\` stays blocked by it; list the host's address ranges in \`cidrs\``,
+          });
         }
       });
     }
     for (const key of options.output ? [...namespaces].sort() : []) {
       const [cluster = '', namespace = ''] = key.split('\u0000');
-      manifests.push({ cluster, namespace, file: namespaceFile, object: defaultDeny(defaultDenyName, namespace, { ...managedBy }) });
+      manifests.push({
+        cluster,
+        namespace,
+        file: namespaceFile,
+        object: defaultDeny(defaultDenyName, namespace, { ...managedBy }),
+      });
     }
     return { files: [], manifests, findings };
   },

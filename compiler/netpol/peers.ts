@@ -18,11 +18,16 @@ export interface NetworkPolicyRule {
 
 /** Pods of one namespace with these labels: both selectors in ONE peer, which ANDs them. */
 export function podsIn(namespace: string, labels: Record<string, string>): NetworkPolicyPeer {
-  return { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } }, podSelector: { matchLabels: { ...labels } } };
+  return {
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
+    podSelector: { matchLabels: { ...labels } },
+  };
 }
 
-export const podsOf = (service: ServiceModel): NetworkPolicyPeer => podsIn(service.namespace, service.podSelector ?? {});
+export const podsOf = (service: ServiceModel): NetworkPolicyPeer =>
+  podsIn(service.namespace, service.podSelector ?? {});
 
 export const cidrs = (ranges: readonly string[]): NetworkPolicyPeer[] => ranges.map((cidr) => ({ ipBlock: { cidr } }));
 
-export const tcp = (ports: Iterable<number>): NetworkPolicyPort[] => [...new Set(ports)].sort((a, b) => a - b).map((port) => ({ protocol: 'TCP', port }));
+export const tcp = (ports: Iterable<number>): NetworkPolicyPort[] =>
+  [...new Set(ports)].sort((a, b) => a - b).map((port) => ({ protocol: 'TCP', port }));

@@ -9,10 +9,22 @@ const egressOf = (rules: NetworkPolicyRule[]) => rules.map((r) => ({ to: r.peers
  * Both policy types always set: without `Egress` in policyTypes an egress-less policy would leave
  * egress open, and an empty rule list under a set type is what denies everything.
  */
-export function networkPolicy(name: string, namespace: string, labels: Record<string, string>, podLabels: Record<string, string>, ingress: NetworkPolicyRule[], egress: NetworkPolicyRule[]): KubernetesObject {
+export function networkPolicy(
+  name: string,
+  namespace: string,
+  labels: Record<string, string>,
+  podLabels: Record<string, string>,
+  ingress: NetworkPolicyRule[],
+  egress: NetworkPolicyRule[],
+): KubernetesObject {
   const policy = new NetworkPolicy({
     metadata: { name, namespace, labels },
-    spec: { podSelector: { matchLabels: podLabels }, policyTypes: ['Ingress', 'Egress'], ingress: ingressOf(ingress), egress: egressOf(egress) },
+    spec: {
+      podSelector: { matchLabels: podLabels },
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: ingressOf(ingress),
+      egress: egressOf(egress),
+    },
   });
   policy.validate();
   return policy.toJSON() as KubernetesObject;
@@ -20,7 +32,10 @@ export function networkPolicy(name: string, namespace: string, labels: Record<st
 
 /** Denies every flow to and from every pod of the namespace that no other policy admits. */
 export function defaultDeny(name: string, namespace: string, labels: Record<string, string>): KubernetesObject {
-  const policy = new NetworkPolicy({ metadata: { name, namespace, labels }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } });
+  const policy = new NetworkPolicy({
+    metadata: { name, namespace, labels },
+    spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+  });
   policy.validate();
   return policy.toJSON() as KubernetesObject;
 }

@@ -4,7 +4,6 @@ import { latticeRanges, type ModelIndex } from '../model/query.js';
 import type { ClusterModel, ServiceModel } from '../model/types.js';
 import { cidrs, podsIn, podsOf, tcp, type NetworkPolicyRule } from './peers.js';
 
-
 /** Who may open connections to the service's pods, and on which ports, as NetworkPolicy can say it. */
 export function ingressRules(index: ModelIndex, s: ServiceModel): NetworkPolicyRule[] {
   const rules: NetworkPolicyRule[] = [];
@@ -12,28 +11,45 @@ export function ingressRules(index: ModelIndex, s: ServiceModel): NetworkPolicyR
   const meshEdges = index.into(s.id).filter((e) => e.path === 'mesh');
   if (usesWaypoint(index, s)) {
     // Every mesh call arrives through the service's waypoint, tunnelled.
-    if (meshEdges.length > 0) rules.push({ peers: [podsIn(s.namespace, waypointPodLabels(s))], ports: tcp([hbonePort]) });
+    if (meshEdges.length > 0)
+      rules.push({ peers: [podsIn(s.namespace, waypointPodLabels(s))], ports: tcp([hbonePort]) });
   } else {
     for (const e of meshEdges) {
       if (e.caller.kind !== 'service') continue;
       const ports = e.ports.map((p) => p.port);
-      rules.push({ peers: [podsOf(index.service(e.caller.service))], ports: tcp(mode === 'istio-ambient' ? [...ports, hbonePort] : ports) });
+      rules.push({
+        peers: [podsOf(index.service(e.caller.service))],
+        ports: tcp(mode === 'istio-ambient' ? [...ports, hbonePort] : ports),
+      });
     }
   }
   // Lattice health checks and requests come from its address ranges, to the target port only.
-  if (s.exposure.lattice) rules.push({ peers: cidrs(latticeRanges(index.model, s.region)), ports: tcp([s.exposure.lattice.targetPort.port]) });
+  if (s.exposure.lattice)
+    rules.push({
+      peers: cidrs(latticeRanges(index.model, s.region)),
+      ports: tcp([s.exposure.lattice.targetPort.port]),
+    });
   for (const e of index.into(s.id)) {
     if (e.caller.kind === 'cidr') rules.push({ peers: cidrs([e.caller.cidr]), ports: tcp(e.ports.map((p) => p.port)) });
   }
-  if (mode === 'istio-ambient' && s.ports.length > 0) rules.push({ peers: cidrs([ambientProbeSource]), ports: tcp(s.ports.map((p) => p.port)) });
+  if (mode === 'istio-ambient' && s.ports.length > 0)
+    rules.push({ peers: cidrs([ambientProbeSource]), ports: tcp(s.ports.map((p) => p.port)) });
   return rules;
 }
 
 /** What every pod under egress isolation needs: DNS, and istiod where it runs an Envoy (sidecar or waypoint). */
 function platformEgress(cluster: ClusterModel, runsEnvoy: boolean): NetworkPolicyRule[] {
   const rules: NetworkPolicyRule[] = [];
-  if (cluster.dns) rules.push({ peers: [podsIn(cluster.dns.namespace, cluster.dns.podSelector)], ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] });
-  if (runsEnvoy && cluster.istiod) rules.push({ peers: [podsIn(cluster.istiod.namespace, cluster.istiod.podSelector)], ports: tcp([istiodPort]) });
+  if (cluster.dns)
+    rules.push({
+      peers: [podsIn(cluster.dns.namespace, cluster.dns.podSelector)],
+      ports: [
+        { protocol: 'UDP', port: 53 },
+        { protocol: 'TCP', port: 53 },
+      ],
+    });
+  if (runsEnvoy && cluster.istiod)
+    rules.push({ peers: [podsIn(cluster.istiod.namespace, cluster.istiod.podSelector)], ports: tcp([istiodPort]) });
   return rules;
 }
 
@@ -44,13 +60,20 @@ export function egressRules(index: ModelIndex, s: ServiceModel): NetworkPolicyRu
   for (const e of index.from(s.id)) {
     const callee = index.service(e.callee);
     if (e.path === 'mesh') {
-      if (usesWaypoint(index, callee)) rules.push({ peers: [podsIn(callee.namespace, waypointPodLabels(callee))], ports: tcp([hbonePort]) });
+      if (usesWaypoint(index, callee))
+        rules.push({ peers: [podsIn(callee.namespace, waypointPodLabels(callee))], ports: tcp([hbonePort]) });
       else {
         const ports = e.ports.map((p) => p.port);
-        rules.push({ peers: [podsOf(callee)], ports: tcp(cluster.mesh === 'istio-ambient' ? [...ports, hbonePort] : ports) });
+        rules.push({
+          peers: [podsOf(callee)],
+          ports: tcp(cluster.mesh === 'istio-ambient' ? [...ports, hbonePort] : ports),
+        });
       }
     } else if (e.path === 'lattice' && callee.exposure.lattice) {
-      rules.push({ peers: cidrs(latticeRanges(index.model, s.region)), ports: tcp([callee.exposure.lattice.listener.port]) });
+      rules.push({
+        peers: cidrs(latticeRanges(index.model, s.region)),
+        ports: tcp([callee.exposure.lattice.listener.port]),
+      });
     }
   }
   for (const egress of s.egress) {
@@ -70,10 +93,18 @@ function dedupe(rules: NetworkPolicyRule[]): NetworkPolicyRule[] {
 }
 
 /** A waypoint receives every mesh call of its service and forwards it to the service's pods. */
-export function waypointRules(index: ModelIndex, s: ServiceModel): { ingress: NetworkPolicyRule[]; egress: NetworkPolicyRule[] } {
+export function waypointRules(
+  index: ModelIndex,
+  s: ServiceModel,
+): { ingress: NetworkPolicyRule[]; egress: NetworkPolicyRule[] } {
   const cluster = index.cluster(s.cluster);
   const callers = index.into(s.id).filter((e) => e.path === 'mesh' && e.caller.kind === 'service');
-  const ingress = dedupe(callers.map((e) => ({ peers: [podsOf(index.service(e.caller.kind === 'service' ? e.caller.service : ''))], ports: tcp([hbonePort]) })));
+  const ingress = dedupe(
+    callers.map((e) => ({
+      peers: [podsOf(index.service(e.caller.kind === 'service' ? e.caller.service : ''))],
+      ports: tcp([hbonePort]),
+    })),
+  );
   const egress = platformEgress(cluster, true);
   if (callers.length > 0) egress.push({ peers: [podsOf(s)], ports: tcp([hbonePort]) });
   return { ingress, egress };

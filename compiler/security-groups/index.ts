@@ -18,20 +18,35 @@ export const securityGroupsTarget = {
     const index = indexModel(model);
     for (const gap of planSecurityGroups(index).gaps) {
       const s = index.service(gap.service);
-      findings.push({ code: 'security-group-peer-unknown', source: { ...s.source, path: ['spec', 'workload', 'securityGroup'] }, message: gap.message });
+      findings.push({
+        code: 'security-group-peer-unknown',
+        source: { ...s.source, path: ['spec', 'workload', 'securityGroup'] },
+        message: gap.message,
+      });
     }
     const firstWith = new Map<string, (typeof model.services)[number]>();
     for (const s of model.services) {
       if (!s.securityGroup || s.securityGroup === 'managed') continue;
       const first = firstWith.get(s.securityGroup);
       if (!first) firstWith.set(s.securityGroup, s);
-      else findings.push({ code: 'security-group-shared', source: { ...s.source, path: ['spec', 'workload', 'securityGroup'] }, message: `\`${s.id}\` and \`${first.id}\` both use \`${s.securityGroup}\`, so the rules for each one's callers admit them to the other as well; give each service its own group` });
+      else
+        findings.push({
+          code: 'security-group-shared',
+          source: { ...s.source, path: ['spec', 'workload', 'securityGroup'] },
+          message: `\`${s.id}\` and \`${first.id}\` both use \`${s.securityGroup}\`, so the rules for each one's callers admit them to the other as well; give each service its own group`,
+        });
     }
     for (const s of model.services) {
       if (s.platform !== 'eks' || !s.securityGroup) continue;
-      const created = s.securityGroup === 'managed' ? options.stackOutputs?.get(groupOutputId(s.namespace, s.name)) : s.securityGroup;
+      const created =
+        s.securityGroup === 'managed' ? options.stackOutputs?.get(groupOutputId(s.namespace, s.name)) : s.securityGroup;
       if (created === undefined) {
-        findings.push({ code: 'security-group-id-unknown', severity: 'warning', source: { ...s.source, path: ['spec', 'workload', 'securityGroup'] }, message: `the managed security group of \`${s.name}\` gets its id only when Terraform creates it, so no SecurityGroupPolicy can name it yet: its pods keep the node's groups until one does; read the id from the stack output \`${s.namespace}-${s.name}-sg-id\`, or name an existing group here` });
+        findings.push({
+          code: 'security-group-id-unknown',
+          severity: 'warning',
+          source: { ...s.source, path: ['spec', 'workload', 'securityGroup'] },
+          message: `the managed security group of \`${s.name}\` gets its id only when Terraform creates it, so no SecurityGroupPolicy can name it yet: its pods keep the node's groups until one does; read the id from the stack output \`${s.namespace}-${s.name}-sg-id\`, or name an existing group here`,
+        });
         continue;
       }
       if (!options.output) continue;

@@ -8,9 +8,7 @@ export type GroupRef = { service: string } | { cluster: string };
 
 /** Where a rule's traffic comes from or goes to. */
 export type Peer =
-  | { kind: 'lattice'; family: 'ipv4' | 'ipv6' }
-  | { kind: 'cidr'; cidr: string }
-  | { kind: 'group'; group: GroupRef };
+  { kind: 'lattice'; family: 'ipv4' | 'ipv6' } | { kind: 'cidr'; cidr: string } | { kind: 'group'; group: GroupRef };
 
 export interface SecurityGroupRule {
   direction: 'ingress' | 'egress';
@@ -80,8 +78,19 @@ const plans = new WeakMap<Model, SecurityGroupPlan>();
 function computePlan(index: ModelIndex): SecurityGroupPlan {
   const plan: SecurityGroupPlan = { services: new Map(), clusters: new Map(), gaps: [] };
   const seen = new Set<string>();
-  const add = (direction: SecurityGroupRule['direction'], owner: GroupRef, peer: Peer, protocol: SecurityGroupRule['protocol'], port: number) => {
-    const peerKey = peer.kind === 'lattice' ? `lattice-${peer.family}` : peer.kind === 'cidr' ? `cidr-${peer.cidr.replace(/[^0-9a-f]+/gi, '-')}` : refKey(peer.group);
+  const add = (
+    direction: SecurityGroupRule['direction'],
+    owner: GroupRef,
+    peer: Peer,
+    protocol: SecurityGroupRule['protocol'],
+    port: number,
+  ) => {
+    const peerKey =
+      peer.kind === 'lattice'
+        ? `lattice-${peer.family}`
+        : peer.kind === 'cidr'
+          ? `cidr-${peer.cidr.replace(/[^0-9a-f]+/gi, '-')}`
+          : refKey(peer.group);
     const key = `${direction}-${peerKey}-${port}${protocol === 'udp' ? '-udp' : ''}`;
     const unique = `${refKey(owner)} ${key}`;
     if (seen.has(unique)) return;
@@ -93,7 +102,10 @@ function computePlan(index: ModelIndex): SecurityGroupPlan {
   /** One hop between two groups: egress where the source has its own group, ingress at the destination. */
   const hop = (from: Side, to: Side, protocol: SecurityGroupRule['protocol'], port: number, what: string) => {
     const gap = (service: string, other: Side) =>
-      plan.gaps.push({ service, message: `\`${service}\` has its own security group, but ${other.name} runs under none that callgate knows, so no rule can admit ${what}: ${other.service ? 'give it a group, or ' : ''}declare \`securityGroup\` for cluster \`${other.cluster}\` in the Platform` });
+      plan.gaps.push({
+        service,
+        message: `\`${service}\` has its own security group, but ${other.name} runs under none that callgate knows, so no rule can admit ${what}: ${other.service ? 'give it a group, or ' : ''}declare \`securityGroup\` for cluster \`${other.cluster}\` in the Platform`,
+      });
     if (from.group && to.group && sameRef(from.group, to.group) && 'cluster' in from.group) return;
     if (from.group && 'service' in from.group) {
       if (to.group) add('egress', from.group, { kind: 'group', group: to.group }, protocol, port);
@@ -104,7 +116,12 @@ function computePlan(index: ModelIndex): SecurityGroupPlan {
       else if ('service' in to.group) gap(to.group.service, from);
     }
   };
-  const side = (s: ServiceModel): Side => ({ group: effectiveGroup(index, s), name: `\`${s.id}\``, cluster: s.cluster, service: true });
+  const side = (s: ServiceModel): Side => ({
+    group: effectiveGroup(index, s),
+    name: `\`${s.id}\``,
+    cluster: s.cluster,
+    service: true,
+  });
   const lattice = (owner: GroupRef, direction: SecurityGroupRule['direction'], port: number) => {
     for (const family of ['ipv4', 'ipv6'] as const) add(direction, owner, { kind: 'lattice', family }, 'tcp', port);
   };
@@ -112,11 +129,16 @@ function computePlan(index: ModelIndex): SecurityGroupPlan {
     const cluster = index.cluster(s.cluster);
     const mine = effectiveGroup(index, s);
     const own = hasGroup(s) ? { service: s.id } : undefined;
-    const clusterSide = (name: string): Side => ({ group: s.platform === 'eks' && cluster.securityGroup ? { cluster: s.cluster } : undefined, name, cluster: s.cluster });
+    const clusterSide = (name: string): Side => ({
+      group: s.platform === 'eks' && cluster.securityGroup ? { cluster: s.cluster } : undefined,
+      name,
+      cluster: s.cluster,
+    });
     const me = side(s);
     if (s.exposure.lattice && mine) lattice(mine, 'ingress', s.exposure.lattice.targetPort.port);
     for (const e of index.into(s.id)) {
-      if (e.caller.kind === 'cidr' && mine) for (const p of e.ports) add('ingress', mine, { kind: 'cidr', cidr: e.caller.cidr }, 'tcp', p.port);
+      if (e.caller.kind === 'cidr' && mine)
+        for (const p of e.ports) add('ingress', mine, { kind: 'cidr', cidr: e.caller.cidr }, 'tcp', p.port);
       if (e.path !== 'mesh' || e.caller.kind !== 'service') continue;
       const caller = index.service(e.caller.service);
       const what = `its mesh calls from \`${caller.id}\` to \`${s.id}\``;
@@ -127,17 +149,21 @@ function computePlan(index: ModelIndex): SecurityGroupPlan {
         hop(waypoint, me, 'tcp', hbonePort, what);
       } else {
         const ports = e.ports.map((p) => p.port);
-        for (const port of cluster.mesh === 'istio-ambient' ? [...ports, hbonePort] : ports) hop(side(caller), me, 'tcp', port, what);
+        for (const port of cluster.mesh === 'istio-ambient' ? [...ports, hbonePort] : ports)
+          hop(side(caller), me, 'tcp', port, what);
       }
     }
     if (!own) continue;
     for (const e of index.from(s.id)) {
       const callee = index.service(e.callee);
-      if (e.path === 'lattice' && callee.exposure.lattice) lattice(own, 'egress', callee.exposure.lattice.listener.port);
+      if (e.path === 'lattice' && callee.exposure.lattice)
+        lattice(own, 'egress', callee.exposure.lattice.listener.port);
     }
     if (s.platform === 'eks') {
-      for (const protocol of ['udp', 'tcp'] as const) hop(me, clusterSide('CoreDNS'), protocol, 53, 'its pods\' DNS lookups');
-      if (cluster.mesh === 'istio-sidecar') hop(me, clusterSide('istiod'), 'tcp', istiodPort, 'its sidecars\' connection to istiod');
+      for (const protocol of ['udp', 'tcp'] as const)
+        hop(me, clusterSide('CoreDNS'), protocol, 53, "its pods' DNS lookups");
+      if (cluster.mesh === 'istio-sidecar')
+        hop(me, clusterSide('istiod'), 'tcp', istiodPort, "its sidecars' connection to istiod");
     }
     for (const g of s.egress) for (const cidr of g.cidrs) add('egress', own, { kind: 'cidr', cidr }, 'tcp', g.port);
   }

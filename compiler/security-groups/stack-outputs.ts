@@ -17,15 +17,18 @@ export function parseStackOutputs(text: string): { outputs: StackOutputs } | { p
   } catch (e) {
     return { problem: `is not JSON (${(e as Error).message})` };
   }
-  if (!isObject(parsed)) return { problem: 'is not a JSON object of stacks, as `cdktf deploy --outputs-file` writes it' };
+  if (!isObject(parsed))
+    return { problem: 'is not a JSON object of stacks, as `cdktf deploy --outputs-file` writes it' };
   const outputs = new Map<string, string>();
   for (const [stack, values] of Object.entries(parsed)) {
     if (!isObject(values)) return { problem: `stack \`${stack}\` is not an object of outputs` };
     for (const [id, value] of Object.entries(values)) {
       if (!id.endsWith('-sg-id')) continue;
-      if (typeof value !== 'string' || !groupId.test(value)) return { problem: `output \`${id}\` of stack \`${stack}\` is not a security group id (sg-…)` };
+      if (typeof value !== 'string' || !groupId.test(value))
+        return { problem: `output \`${id}\` of stack \`${stack}\` is not a security group id (sg-…)` };
       const seen = outputs.get(id);
-      if (seen !== undefined && seen !== value) return { problem: `output \`${id}\` has two values (${seen} and ${value})` };
+      if (seen !== undefined && seen !== value)
+        return { problem: `output \`${id}\` has two values (${seen} and ${value})` };
       outputs.set(id, value);
     }
   }

@@ -7,6 +7,13 @@ import { securityGroupsTarget } from '../security-groups/index.js';
 import type { Target } from './target.js';
 
 /** Every target, once. Names and the compile order derive from this list. */
-export const targets = [graphTarget, netpolTarget, istioTarget, latticeTarget, securityGroupsTarget, cdktfTarget] as const satisfies readonly Target[];
+export const targets = [
+  graphTarget,
+  netpolTarget,
+  istioTarget,
+  latticeTarget,
+  securityGroupsTarget,
+  cdktfTarget,
+] as const satisfies readonly Target[];
 
 export type TargetName = (typeof targets)[number]['name'];

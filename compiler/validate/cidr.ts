@@ -37,7 +37,8 @@ function ipv6ToBigInt(ip: string): bigint {
   return groups.reduce((acc, g) => (acc << 16n) + BigInt(parseInt(g, 16)), 0n);
 }
 
-const addressValue = (ip: string) => (ip.includes(':') ? ipv6ToBigInt(ip) : ip.split('.').reduce((acc, o) => acc * 256n + BigInt(Number(o)), 0n));
+const addressValue = (ip: string) =>
+  ip.includes(':') ? ipv6ToBigInt(ip) : ip.split('.').reduce((acc, o) => acc * 256n + BigInt(Number(o)), 0n);
 
 /** Is the address inside the range? Different families never match. */
 export function ipInCidr(ip: string, cidr: string): boolean {

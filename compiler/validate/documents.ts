@@ -32,28 +32,61 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 export function classifyDocuments(documents: readonly LoadedDocument[]): ClassifiedDocuments {
-  const out: ClassifiedDocuments = { contracts: [], platforms: [], guardRails: [], declaredServiceIds: new Set(), platformDeclared: false, findings: [] };
+  const out: ClassifiedDocuments = {
+    contracts: [],
+    platforms: [],
+    guardRails: [],
+    declaredServiceIds: new Set(),
+    platformDeclared: false,
+    findings: [],
+  };
   for (const d of documents) {
     const value = d.value;
     if (!isRecord(value)) {
-      out.findings.push({ code: 'not-a-mapping', doc: d.index, path: [], message: `document is ${describeValue(value)}, not a mapping; start it with \`apiVersion:\` and \`kind:\`` });
+      out.findings.push({
+        code: 'not-a-mapping',
+        doc: d.index,
+        path: [],
+        message: `document is ${describeValue(value)}, not a mapping; start it with \`apiVersion:\` and \`kind:\``,
+      });
       continue;
     }
     const kind = value.kind;
     if (kind === undefined) {
-      out.findings.push({ code: 'schema-required', doc: d.index, path: [], message: 'the document is missing required field `kind`; add `kind: ServiceContract`, `kind: Platform` or `kind: GuardRail`' });
+      out.findings.push({
+        code: 'schema-required',
+        doc: d.index,
+        path: [],
+        message:
+          'the document is missing required field `kind`; add `kind: ServiceContract`, `kind: Platform` or `kind: GuardRail`',
+      });
       continue;
     }
     if (typeof kind !== 'string' || !(documentKinds as readonly string[]).includes(kind)) {
       const suggestion = typeof kind === 'string' ? didYouMean(kind, documentKinds) : '';
-      out.findings.push({ code: 'unknown-kind', doc: d.index, path: ['kind'], message: `unknown kind ${describeValue(kind)}${suggestion || '; use `ServiceContract`, `Platform` or `GuardRail`'}` });
+      out.findings.push({
+        code: 'unknown-kind',
+        doc: d.index,
+        path: ['kind'],
+        message: `unknown kind ${describeValue(kind)}${suggestion || '; use `ServiceContract`, `Platform` or `GuardRail`'}`,
+      });
       continue;
     }
     if (value.apiVersion !== apiVersion) {
       out.findings.push(
         value.apiVersion === undefined
-          ? { code: 'schema-required', doc: d.index, path: [], message: `the document is missing required field \`apiVersion\`; add \`apiVersion: ${apiVersion}\`` }
-          : { code: 'unknown-api-version', doc: d.index, path: ['apiVersion'], message: `unknown apiVersion ${describeValue(value.apiVersion)}; use \`${apiVersion}\`` },
+          ? {
+              code: 'schema-required',
+              doc: d.index,
+              path: [],
+              message: `the document is missing required field \`apiVersion\`; add \`apiVersion: ${apiVersion}\``,
+            }
+          : {
+              code: 'unknown-api-version',
+              doc: d.index,
+              path: ['apiVersion'],
+              message: `unknown apiVersion ${describeValue(value.apiVersion)}; use \`${apiVersion}\``,
+            },
       );
     }
     const docKind = kind as DocumentKind;
@@ -61,7 +94,8 @@ export function classifyDocuments(documents: readonly LoadedDocument[]): Classif
     else if (docKind === 'Platform') out.platformDeclared = true;
     const validate = validatorFor(docKind);
     if (validate(value) && value.apiVersion === apiVersion) {
-      if (docKind === 'ServiceContract') out.contracts.push({ doc: d.index, value: value as unknown as ServiceContract });
+      if (docKind === 'ServiceContract')
+        out.contracts.push({ doc: d.index, value: value as unknown as ServiceContract });
       else if (docKind === 'Platform') out.platforms.push({ doc: d.index, value: value as unknown as Platform });
       else out.guardRails.push({ doc: d.index, value: value as unknown as GuardRail });
     } else {
@@ -89,5 +123,6 @@ function callerOnlyErrors(pointers: readonly string[]): Set<number> | undefined 
 
 function rememberServiceId(value: Record<string, unknown>, ids: Set<string>): void {
   const meta = value.metadata;
-  if (isRecord(meta) && typeof meta.name === 'string' && typeof meta.namespace === 'string') ids.add(`${meta.namespace}/${meta.name}`);
+  if (isRecord(meta) && typeof meta.name === 'string' && typeof meta.namespace === 'string')
+    ids.add(`${meta.namespace}/${meta.name}`);
 }

@@ -30,7 +30,9 @@ function where(path: JsonPath): string {
 }
 
 function hintOf(schema: unknown): string | undefined {
-  return schema !== null && typeof schema === 'object' ? ((schema as Schema)['x-hint'] as string | undefined) : undefined;
+  return schema !== null && typeof schema === 'object'
+    ? ((schema as Schema)['x-hint'] as string | undefined)
+    : undefined;
 }
 
 /**
@@ -40,12 +42,18 @@ function hintOf(schema: unknown): string | undefined {
 export function schemaFindings(errors: readonly ErrorObject[], data: unknown, doc: number): Finding[] {
   const combinators = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf');
   const insideCombinator = (e: ErrorObject) =>
-    combinators.some((c) => c !== e && e.schemaPath.startsWith(`${c.schemaPath}/`) && e.instancePath.startsWith(c.instancePath));
+    combinators.some(
+      (c) => c !== e && e.schemaPath.startsWith(`${c.schemaPath}/`) && e.instancePath.startsWith(c.instancePath),
+    );
   const findings: Finding[] = [];
   const seen = new Set<string>();
   // A property-name error comes with a companion error for the same key; keep the clearer one.
   const typeErrorAt = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
-  const badNames = new Set(errors.filter((e) => e.keyword === 'propertyNames').map((e) => `${e.instancePath}/${String(e.params.propertyName)}`));
+  const badNames = new Set(
+    errors
+      .filter((e) => e.keyword === 'propertyNames')
+      .map((e) => `${e.instancePath}/${String(e.params.propertyName)}`),
+  );
   for (const e of errors) {
     if (insideCombinator(e)) continue;
     if (e.instancePath.endsWith('/apiVersion') && e.instancePath.split('/').length === 2) continue; // reported by the kind check
@@ -69,7 +77,13 @@ function toFinding(e: ErrorObject, data: unknown, doc: number, badNames: Set<str
   switch (e.keyword) {
     case 'required': {
       const missing = String(e.params.missingProperty);
-      return { code: 'schema-required', doc, path, at: 'key', message: `${where(path)} is missing required field \`${missing}\`` };
+      return {
+        code: 'schema-required',
+        doc,
+        path,
+        at: 'key',
+        message: `${where(path)} is missing required field \`${missing}\``,
+      };
     }
     case 'additionalProperties': {
       const field = String(e.params.additionalProperty);
@@ -77,59 +91,125 @@ function toFinding(e: ErrorObject, data: unknown, doc: number, badNames: Set<str
       const allowed = Object.keys((parent?.properties as Schema | undefined) ?? {});
       const suggestion = didYouMean(field, allowed);
       const list = suggestion || allowed.length === 0 ? '' : `; allowed: ${allowed.map((a) => `\`${a}\``).join(', ')}`;
-      return { code: 'schema-unknown-field', doc, path: [...path, field], at: 'key', message: `unknown field \`${field}\` in ${where(path)}${suggestion}${list}` };
+      return {
+        code: 'schema-unknown-field',
+        doc,
+        path: [...path, field],
+        at: 'key',
+        message: `unknown field \`${field}\` in ${where(path)}${suggestion}${list}`,
+      };
     }
     case 'propertyNames': {
       const name = String(e.params.propertyName);
       // Only label maps and selectors constrain their keys.
-      return { code: 'schema-format', doc, path: [...path, name], at: 'key', message: `key \`${show(name)}\` in ${where(path)} must be a label key such as \`app\` or \`example.com/tier\`` };
+      return {
+        code: 'schema-format',
+        doc,
+        path: [...path, name],
+        at: 'key',
+        message: `key \`${show(name)}\` in ${where(path)} must be a label key such as \`app\` or \`example.com/tier\``,
+      };
     }
     case 'type': {
       const expected = String(e.params.type).replace(/,/g, ' or ');
-      const quote = expected === 'string' && (typeof value === 'number' || typeof value === 'boolean') ? '; put it in quotes' : '';
-      return { code: 'schema-type', doc, path, message: `${where(path)} must be ${article(expected)}, not ${describeTyped(value)}${quote}` };
+      const quote =
+        expected === 'string' && (typeof value === 'number' || typeof value === 'boolean') ? '; put it in quotes' : '';
+      return {
+        code: 'schema-type',
+        doc,
+        path,
+        message: `${where(path)} must be ${article(expected)}, not ${describeTyped(value)}${quote}`,
+      };
     }
     case 'enum':
     case 'const': {
       const allowed = e.keyword === 'enum' ? (e.params.allowedValues as unknown[]) : [e.params.allowedValue];
       const suggestion = typeof value === 'string' ? didYouMean(value, allowed.map(String)) : '';
       const list = allowed.map((a) => `\`${String(a)}\``).join(', ');
-      return { code: 'schema-enum', doc, path, message: `${where(path)} must be ${allowed.length > 1 ? 'one of ' : ''}${list}, not ${describeValue(value)}${suggestion}` };
+      return {
+        code: 'schema-enum',
+        doc,
+        path,
+        message: `${where(path)} must be ${allowed.length > 1 ? 'one of ' : ''}${list}, not ${describeValue(value)}${suggestion}`,
+      };
     }
     case 'pattern':
     case 'format':
-      return { code: 'schema-format', doc, path, message: `${where(path)} must be ${hint ?? `in the form ${String(e.params.pattern ?? e.params.format)}`}, not ${describeValue(value)}` };
+      return {
+        code: 'schema-format',
+        doc,
+        path,
+        message: `${where(path)} must be ${hint ?? `in the form ${String(e.params.pattern ?? e.params.format)}`}, not ${describeValue(value)}`,
+      };
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum': {
       const bound = e.keyword.includes('inimum') ? 'at least' : 'at most';
-      return { code: 'schema-range', doc, path, message: `${where(path)} must be ${bound} ${String(e.params.limit)}, not ${describeValue(value)}` };
+      return {
+        code: 'schema-range',
+        doc,
+        path,
+        message: `${where(path)} must be ${bound} ${String(e.params.limit)}, not ${describeValue(value)}`,
+      };
     }
     case 'minLength':
     case 'maxLength':
-      return { code: 'schema-length', doc, path, message: `${where(path)} must have ${e.keyword === 'minLength' ? 'at least' : 'at most'} ${String(e.params.limit)} characters, not ${typeof value === 'string' ? value.length : '?'}` };
+      return {
+        code: 'schema-length',
+        doc,
+        path,
+        message: `${where(path)} must have ${e.keyword === 'minLength' ? 'at least' : 'at most'} ${String(e.params.limit)} characters, not ${typeof value === 'string' ? value.length : '?'}`,
+      };
     case 'minItems':
     case 'maxItems':
-      return { code: 'schema-length', doc, path, message: `${where(path)} must have ${e.keyword === 'minItems' ? 'at least' : 'at most'} ${String(e.params.limit)} ${Number(e.params.limit) === 1 ? 'item' : 'items'}, not ${Array.isArray(value) ? value.length : '?'}` };
+      return {
+        code: 'schema-length',
+        doc,
+        path,
+        message: `${where(path)} must have ${e.keyword === 'minItems' ? 'at least' : 'at most'} ${String(e.params.limit)} ${Number(e.params.limit) === 1 ? 'item' : 'items'}, not ${Array.isArray(value) ? value.length : '?'}`,
+      };
     case 'minProperties':
     case 'maxProperties':
-      return { code: 'schema-length', doc, path, message: `${where(path)} must have ${e.keyword === 'minProperties' ? 'at least' : 'at most'} ${String(e.params.limit)} ${Number(e.params.limit) === 1 ? 'entry' : 'entries'}` };
+      return {
+        code: 'schema-length',
+        doc,
+        path,
+        message: `${where(path)} must have ${e.keyword === 'minProperties' ? 'at least' : 'at most'} ${String(e.params.limit)} ${Number(e.params.limit) === 1 ? 'entry' : 'entries'}`,
+      };
     case 'uniqueItems': {
       const later = Number(e.params.i);
       const earlier = Number(e.params.j);
       const a = Math.max(later, earlier);
       const b = Math.min(later, earlier);
-      return { code: 'schema-unique', doc, path: [...path, a], message: `${where([...path, a])} repeats ${where([...path, b])}; remove one` };
+      return {
+        code: 'schema-unique',
+        doc,
+        path: [...path, a],
+        message: `${where([...path, a])} repeats ${where([...path, b])}; remove one`,
+      };
     }
     case 'oneOf':
     case 'anyOf': {
       if (parent?.title === 'Caller') {
-        const present = ['service', 'principal', 'cidr'].filter((k) => value !== null && typeof value === 'object' && k in (value as object));
-        const detail = present.length === 0 ? 'it names none' : `it names ${present.map((p) => `\`${p}\``).join(' and ')}`;
-        return { code: 'schema-caller-kind', doc, path, message: `${where(path)} must name exactly one of \`service\`, \`principal\` or \`cidr\`, but ${detail}; split it into one entry per caller` };
+        const present = ['service', 'principal', 'cidr'].filter(
+          (k) => value !== null && typeof value === 'object' && k in (value as object),
+        );
+        const detail =
+          present.length === 0 ? 'it names none' : `it names ${present.map((p) => `\`${p}\``).join(' and ')}`;
+        return {
+          code: 'schema-caller-kind',
+          doc,
+          path,
+          message: `${where(path)} must name exactly one of \`service\`, \`principal\` or \`cidr\`, but ${detail}; split it into one entry per caller`,
+        };
       }
-      return { code: 'schema-format', doc, path, message: `${where(path)} must be ${hint ?? 'one of the allowed forms'}, not ${describeValue(value)}` };
+      return {
+        code: 'schema-format',
+        doc,
+        path,
+        message: `${where(path)} must be ${hint ?? 'one of the allowed forms'}, not ${describeValue(value)}`,
+      };
     }
     default:
       return { code: 'schema-format', doc, path, message: `${where(path)} ${e.message ?? 'is invalid'}` };

@@ -25,7 +25,13 @@ let validators: Record<DocumentKind, ValidateFunction> | undefined;
 /** Compiled once per process: ajv compilation costs far more than validating a document. */
 export function validatorFor(kind: DocumentKind): ValidateFunction {
   if (!validators) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, verbose: true, allowUnionTypes: true });
+    const ajv = new Ajv2020({
+      allErrors: true,
+      strict: true,
+      strictRequired: false,
+      verbose: true,
+      allowUnionTypes: true,
+    });
     const addFormats = addFormatsModule as unknown as (a: Ajv2020) => void;
     addFormats(ajv);
     ajv.addVocabulary(['x-hint']);

@@ -17,7 +17,11 @@ import { tempDir } from '../support/estate.js';
 // what a fresh compile of the second writes.
 
 const sources = (documents: object[]): Source[] =>
-  documents.map((d, i) => ({ file: `c${i}.yaml`, relPath: `c${i}.yaml`, bytes: new TextEncoder().encode(stringify(d)) }));
+  documents.map((d, i) => ({
+    file: `c${i}.yaml`,
+    relPath: `c${i}.yaml`,
+    bytes: new TextEncoder().encode(stringify(d)),
+  }));
 const compile = (documents: object[], cacheDir?: string) => {
   const result = runPipeline(sources(documents), { root: '.', ...(cacheDir ? { cacheDir } : {}) });
   expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
@@ -40,15 +44,20 @@ describe('the cache of synthesized stacks', () => {
     );
   }, 300_000);
 
-  it('is used when the stacks\' input is unchanged, and a damaged entry is ignored', async () => {
+  it("is used when the stacks' input is unchanged, and a damaged entry is ignored", async () => {
     const dir = await tempDir('callgate-cache-');
-    const [estate] = fc.sample(estateArbitrary.filter((e) => compile(e.documents).length > 0), { numRuns: 1, seed: 7 });
+    const [estate] = fc.sample(
+      estateArbitrary.filter((e) => compile(e.documents).length > 0),
+      { numRuns: 1, seed: 7 },
+    );
     const documents = (estate as { documents: object[] }).documents;
     const fresh = compile(documents, dir);
     const entry = readdirSync(dir).find((f) => f.startsWith('cdktf-')) as string;
     // A planted entry under the right key is what the next run returns: proof that it reads it.
     writeFileSync(join(dir, entry), JSON.stringify([{ path: 'cdktf/planted/cdk.tf.json', content: '{}' }]));
-    expect(synthesize(terraformInput(runPipeline(sources(documents), { root: '.', emit: false }).model as Model), dir)).toEqual([{ path: 'cdktf/planted/cdk.tf.json', content: '{}' }]);
+    expect(
+      synthesize(terraformInput(runPipeline(sources(documents), { root: '.', emit: false }).model as Model), dir),
+    ).toEqual([{ path: 'cdktf/planted/cdk.tf.json', content: '{}' }]);
     writeFileSync(join(dir, entry), '{"not": "a list"');
     expect(compile(documents, dir)).toEqual(fresh);
   }, 120_000);

@@ -63,7 +63,14 @@ const fields: { doc: 'platform' | 'contract'; path: (string | number)[] }[] = [
   { doc: 'platform', path: ['spec', 'organizationId'] },
 ];
 
-const hostile = ['${file("/etc/passwd")}', '%{ for x in [1] }x%{ endfor }', 'a${path.cwd}b', "x'; rm -rf /", 'role/${aws:username}', '/v1/${var.x}'];
+const hostile = [
+  '${file("/etc/passwd")}',
+  '%{ for x in [1] }x%{ endfor }',
+  'a${path.cwd}b',
+  "x'; rm -rf /",
+  'role/${aws:username}',
+  '/v1/${var.x}',
+];
 
 function withValue(text: string, path: (string | number)[], value: string): string {
   const doc = parseDocument(text);
@@ -78,13 +85,25 @@ describe('hostile text in contracts', () => {
     expect(result.files?.some((f) => f.path.startsWith('cdktf/'))).toBe(true);
   });
 
-  it.each(fields.flatMap((f) => hostile.map((h) => ({ ...f, h }))))('$doc $path with $h is rejected at its position', ({ doc, path, h }) => {
-    const files = doc === 'platform' ? { 'platform.yaml': withValue(platform, path, h), 'api.yaml': contract } : { 'platform.yaml': platform, 'api.yaml': withValue(contract, path, h) };
-    const result = runFiles(files);
-    const errors = result.diagnostics.filter((d) => d.severity === 'error');
-    expect(errors.some((d) => d.file === `${doc === 'platform' ? 'platform' : 'api'}.yaml` && JSON.stringify(d.path) === JSON.stringify(path))).toBe(true);
-    expect(result.files).toBeUndefined();
-  });
+  it.each(fields.flatMap((f) => hostile.map((h) => ({ ...f, h }))))(
+    '$doc $path with $h is rejected at its position',
+    ({ doc, path, h }) => {
+      const files =
+        doc === 'platform'
+          ? { 'platform.yaml': withValue(platform, path, h), 'api.yaml': contract }
+          : { 'platform.yaml': platform, 'api.yaml': withValue(contract, path, h) };
+      const result = runFiles(files);
+      const errors = result.diagnostics.filter((d) => d.severity === 'error');
+      expect(
+        errors.some(
+          (d) =>
+            d.file === `${doc === 'platform' ? 'platform' : 'api'}.yaml` &&
+            JSON.stringify(d.path) === JSON.stringify(path),
+        ),
+      ).toBe(true);
+      expect(result.files).toBeUndefined();
+    },
+  );
 });
 
 describe('escaping for Terraform', () => {
@@ -93,7 +112,10 @@ describe('escaping for Terraform', () => {
 
   it('round-trips any text through the escapes as Terraform defines them', () => {
     const unescape = (s: string) => s.replace(/\$\$\{/g, () => '${').replace(/%%\{/g, () => '%{');
-    fc.assert(fc.property(tricky, (s) => unescape(literal(s)) === s), { numRuns: 2000 });
+    fc.assert(
+      fc.property(tricky, (s) => unescape(literal(s)) === s),
+      { numRuns: 2000 },
+    );
   });
 
   it('keeps hostile and random text literal through the real terraform', async () => {
@@ -105,12 +127,25 @@ describe('escaping for Terraform', () => {
     const texts = [...hostile, '$${{', '$$${x}', '%%%{', ...fc.sample(tricky, { numRuns: 200, seed: 42 })];
     const outputs = Object.fromEntries(texts.map((h, i) => [`o${i}`, { value: literal(h) }]));
     writeFileSync(join(dir, 'main.tf.json'), JSON.stringify({ output: outputs }));
-    const env = { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_CLI_CONFIG_FILE: join(dir, 'none.rc') };
+    const env = {
+      ...process.env,
+      CHECKPOINT_DISABLE: '1',
+      TF_IN_AUTOMATION: '1',
+      TF_CLI_CONFIG_FILE: join(dir, 'none.rc'),
+    };
     writeFileSync(join(dir, 'none.rc'), '');
-    expect(spawnSync('terraform', ['init', '-input=false', '-no-color'], { cwd: dir, env, encoding: 'utf8' }).status).toBe(0);
-    const apply = spawnSync('terraform', ['apply', '-auto-approve', '-input=false', '-no-color'], { cwd: dir, env, encoding: 'utf8' });
+    expect(
+      spawnSync('terraform', ['init', '-input=false', '-no-color'], { cwd: dir, env, encoding: 'utf8' }).status,
+    ).toBe(0);
+    const apply = spawnSync('terraform', ['apply', '-auto-approve', '-input=false', '-no-color'], {
+      cwd: dir,
+      env,
+      encoding: 'utf8',
+    });
     expect(apply.status, apply.stderr).toBe(0);
-    const shown = JSON.parse(spawnSync('terraform', ['output', '-json'], { cwd: dir, env, encoding: 'utf8' }).stdout) as Record<string, { value: string }>;
+    const shown = JSON.parse(
+      spawnSync('terraform', ['output', '-json'], { cwd: dir, env, encoding: 'utf8' }).stdout,
+    ) as Record<string, { value: string }>;
     expect(texts.map((_, i) => shown[`o${i}`]?.value)).toEqual(texts);
   });
 });

@@ -23,8 +23,10 @@ const python = process.env.CALLGATE_PYTHON ?? 'python3';
 function missingTools(): string[] {
   const missing: string[] = [];
   if (spawnSync('terraform', ['version'], { encoding: 'utf8' }).status !== 0) missing.push('terraform on the PATH');
-  if (!existsSync(join(mirror, 'registry.terraform.io/hashicorp/aws/5.100.0'))) missing.push(`the hashicorp/aws 5.100.0 provider mirror at ${mirror} (set CALLGATE_TF_PLUGIN_DIR)`);
-  if (spawnSync(python, ['-c', 'import moto, boto3'], { encoding: 'utf8' }).status !== 0) missing.push(`moto and boto3 for ${python} (set CALLGATE_PYTHON)`);
+  if (!existsSync(join(mirror, 'registry.terraform.io/hashicorp/aws/5.100.0')))
+    missing.push(`the hashicorp/aws 5.100.0 provider mirror at ${mirror} (set CALLGATE_TF_PLUGIN_DIR)`);
+  if (spawnSync(python, ['-c', 'import moto, boto3'], { encoding: 'utf8' }).status !== 0)
+    missing.push(`moto and boto3 for ${python} (set CALLGATE_PYTHON)`);
   return missing;
 }
 
@@ -49,21 +51,39 @@ describe.skipIf(missing.length > 0)('deploy with cdktf, terraform and the AWS pr
   let realIds: Record<string, string> = {};
   const outdir = () => join(work, 'cdktf.out');
 
-  const run = (command: string, args: string[], cwd = repo) => spawnSync(command, args, { cwd, env, encoding: 'utf8', timeout: 600_000, maxBuffer: 1 << 26 });
+  const run = (command: string, args: string[], cwd = repo) =>
+    spawnSync(command, args, { cwd, env, encoding: 'utf8', timeout: 600_000, maxBuffer: 1 << 26 });
   const aws = (...args: string[]) => {
     const r = run(python, [join(import.meta.dirname, 'aws.py'), ...args]);
     if (r.status !== 0) throw new Error(r.stderr);
     return JSON.parse(r.stdout) as Record<string, unknown>;
   };
-  const deploy = () => run('npx', ['cdktf', 'deploy', '--auto-approve', '--skip-provider-lock', '--output', outdir(), '--outputs-file', join(work, 'outputs.json'), '--no-color', '*']);
-  const model = async () => runPipeline(await discoverSources(join(work, 'contracts'), work), { root: 'contracts', emit: false }).model as Model;
+  const deploy = () =>
+    run('npx', [
+      'cdktf',
+      'deploy',
+      '--auto-approve',
+      '--skip-provider-lock',
+      '--output',
+      outdir(),
+      '--outputs-file',
+      join(work, 'outputs.json'),
+      '--no-color',
+      '*',
+    ]);
+  const model = async () =>
+    runPipeline(await discoverSources(join(work, 'contracts'), work), { root: 'contracts', emit: false })
+      .model as Model;
   let compiledOutput = new Map<string, string>();
   const compiledFile = (path: string) => compiledOutput.get(path) ?? '';
 
   beforeAll(async () => {
     work = await tempDir('callgate-e2e-');
     const port = await freePort();
-    writeFileSync(join(work, 'terraform.rc'), `provider_installation {\n  filesystem_mirror { path = "${mirror}" }\n  direct { exclude = ["registry.terraform.io/*/*"] }\n}\n`);
+    writeFileSync(
+      join(work, 'terraform.rc'),
+      `provider_installation {\n  filesystem_mirror { path = "${mirror}" }\n  direct { exclude = ["registry.terraform.io/*/*"] }\n}\n`,
+    );
     env = {
       ...process.env,
       CI: 'true',
@@ -79,9 +99,15 @@ describe.skipIf(missing.length > 0)('deploy with cdktf, terraform and the AWS pr
     };
     // moto's own log, kept beside the work so that a failed deploy can be read against it.
     const log = openSync(join(work, 'moto.log'), 'w');
-    moto = spawn(python, [join(import.meta.dirname, 'moto_shim.py'), '-H', '127.0.0.1', '-p', String(port)], { env, stdio: ['ignore', log, log] });
+    moto = spawn(python, [join(import.meta.dirname, 'moto_shim.py'), '-H', '127.0.0.1', '-p', String(port)], {
+      env,
+      stdio: ['ignore', log, log],
+    });
     for (let i = 0; i < 100; i++) {
-      const up = await fetch(`http://127.0.0.1:${port}/moto-api/`).then(() => true, () => false);
+      const up = await fetch(`http://127.0.0.1:${port}/moto-api/`).then(
+        () => true,
+        () => false,
+      );
       if (up) break;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -91,9 +117,14 @@ describe.skipIf(missing.length > 0)('deploy with cdktf, terraform and the AWS pr
     const ids = [...new Set(platform.match(/\b(vpc|sg)-[0-9a-f]{8,17}\b/g) ?? [])];
     const real = aws('setup', ...ids) as Record<string, string>;
     realIds = real;
-    for (const file of readdirSync(join(work, 'contracts'), { recursive: true }).map(String).filter((f) => f.endsWith('.yaml'))) {
+    for (const file of readdirSync(join(work, 'contracts'), { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.yaml'))) {
       const path = join(work, 'contracts', file);
-      writeFileSync(path, Object.entries(real).reduce((text, [from, to]) => text.split(from).join(to), readFileSync(path, 'utf8')));
+      writeFileSync(
+        path,
+        Object.entries(real).reduce((text, [from, to]) => text.split(from).join(to), readFileSync(path, 'utf8')),
+      );
     }
   }, 120_000);
 
@@ -103,20 +134,49 @@ describe.skipIf(missing.length > 0)('deploy with cdktf, terraform and the AWS pr
 
   it('deploys every stack, and reads back exactly the compiled intent', async () => {
     const result = deploy();
-    expect(result.status, `${result.stdout}\n${result.stderr}`.slice(-4000) + `\nmoto (${join(work, 'moto.log')}):\n${readFileSync(join(work, 'moto.log'), 'utf8').slice(-3000)}`).toBe(0);
+    expect(
+      result.status,
+      `${result.stdout}\n${result.stderr}`.slice(-4000) +
+        `\nmoto (${join(work, 'moto.log')}):\n${readFileSync(join(work, 'moto.log'), 'utf8').slice(-3000)}`,
+    ).toBe(0);
     const m = await model();
     // What callgate compiles for the estate as deployed (its ids are moto's).
-    compiledOutput = new Map((runPipeline(await discoverSources(join(work, 'contracts'), work), { root: 'contracts' }).files ?? []).map((f) => [f.path, f.content]));
-    const state = aws('readback') as { networks: { name: string; authType: string; policy: unknown }[]; services: { name: string; arn: string; authType: string; policy: { Statement: { Resource: string | string[] }[] } | null }[]; rules: { group: string; direction: string; port: number; toPort: number; protocol: string; peer: string; description: string }[] };
+    compiledOutput = new Map(
+      (runPipeline(await discoverSources(join(work, 'contracts'), work), { root: 'contracts' }).files ?? []).map(
+        (f) => [f.path, f.content],
+      ),
+    );
+    const state = aws('readback') as {
+      networks: { name: string; authType: string; policy: unknown }[];
+      services: {
+        name: string;
+        arn: string;
+        authType: string;
+        policy: { Statement: { Resource: string | string[] }[] } | null;
+      }[];
+      rules: {
+        group: string;
+        direction: string;
+        port: number;
+        toPort: number;
+        protocol: string;
+        peer: string;
+        description: string;
+      }[];
+    };
     // Service network: auth type and policy as compiled.
     const compiledNetwork = JSON.parse(compiledFile('lattice/eks-lattice-network/service-network.json')) as unknown;
-    expect(state.networks).toEqual([expect.objectContaining({ name: 'eks-lattice-network', authType: 'AWS_IAM', policy: compiledNetwork })]);
+    expect(state.networks).toEqual([
+      expect.objectContaining({ name: 'eks-lattice-network', authType: 'AWS_IAM', policy: compiledNetwork }),
+    ]);
     // ECS service: the compiled policy, its resources on the real service ARN.
     const billing = state.services.find((s) => s.name === 'billing');
     expect(billing?.authType).toBe('AWS_IAM');
     const billingPolicy = compiledFile('lattice/eks-lattice-network/services/payments/billing.json').trim();
     expect(billingPolicy).not.toBe('');
-    expect(billing?.policy).toEqual(JSON.parse(billingPolicy.replace(/arn:aws:vpc-lattice:[^"]*?:service\/svc-\?{17}/g, billing?.arn ?? '')));
+    expect(billing?.policy).toEqual(
+      JSON.parse(billingPolicy.replace(/arn:aws:vpc-lattice:[^"]*?:service\/svc-\?{17}/g, billing?.arn ?? '')),
+    );
     // Security groups: exactly the compiled rules, one per port, nothing else.
     const index = indexModel(m);
     const written = new Map(Object.entries(realIds).map(([given, real]) => [real, given]));
@@ -126,24 +186,37 @@ describe.skipIf(missing.length > 0)('deploy with cdktf, terraform and the AWS pr
       return s.securityGroup === 'managed' ? `callgate-${s.namespace}-${s.name}` : existingName(s.securityGroup ?? '');
     };
     const plan = planSecurityGroups(index);
-    const nameOf = (g: GroupRef) => ('service' in g ? groupName(g.service) : existingName(index.cluster(g.cluster).securityGroup ?? ''));
+    const nameOf = (g: GroupRef) =>
+      'service' in g ? groupName(g.service) : existingName(index.cluster(g.cluster).securityGroup ?? '');
     const expected = [...plan.services.values(), ...plan.clusters.values()].flat().map((r) => ({
       group: nameOf(r.owner),
       direction: r.direction,
       port: r.port,
       protocol: r.protocol,
-      peer: r.peer.kind === 'lattice' ? `com.amazonaws.us-west-2.${r.peer.family === 'ipv6' ? 'ipv6.' : ''}vpc-lattice` : r.peer.kind === 'cidr' ? r.peer.cidr : nameOf(r.peer.group),
+      peer:
+        r.peer.kind === 'lattice'
+          ? `com.amazonaws.us-west-2.${r.peer.family === 'ipv6' ? 'ipv6.' : ''}vpc-lattice`
+          : r.peer.kind === 'cidr'
+            ? r.peer.cidr
+            : nameOf(r.peer.group),
     }));
-    const actual = state.rules.filter((r) => r.description.startsWith('callgate') || r.group.startsWith('callgate-')).map((r) => ({ group: r.group, direction: r.direction, port: r.port, protocol: r.protocol, peer: r.peer }));
-    const key = (r: { group: string; direction: string; port: number; protocol: string; peer: string }) => `${r.group} ${r.direction} ${r.protocol}/${r.port} ${r.peer}`;
+    const actual = state.rules
+      .filter((r) => r.description.startsWith('callgate') || r.group.startsWith('callgate-'))
+      .map((r) => ({ group: r.group, direction: r.direction, port: r.port, protocol: r.protocol, peer: r.peer }));
+    const key = (r: { group: string; direction: string; port: number; protocol: string; peer: string }) =>
+      `${r.group} ${r.direction} ${r.protocol}/${r.port} ${r.peer}`;
     expect(actual.map(key).sort()).toEqual(expected.map(key).sort());
     expect(actual.length).toBeGreaterThan(5);
     expect(state.rules.filter((r) => r.group.startsWith('callgate-')).every((r) => r.port === r.toPort)).toBe(true);
   }, 900_000);
 
-  it('names the created groups in the pods\' SecurityGroupPolicies from the deploy\'s outputs file', async () => {
+  it("names the created groups in the pods' SecurityGroupPolicies from the deploy's outputs file", async () => {
     const groups = (aws('readback') as { groups: Record<string, string> }).groups;
-    const compiled = runPipeline(await discoverSources(join(work, 'contracts'), work), { root: 'contracts', stackOutputs: (parseStackOutputs(readFileSync(join(work, 'outputs.json'), 'utf8')) as { outputs: StackOutputs }).outputs });
+    const compiled = runPipeline(await discoverSources(join(work, 'contracts'), work), {
+      root: 'contracts',
+      stackOutputs: (parseStackOutputs(readFileSync(join(work, 'outputs.json'), 'utf8')) as { outputs: StackOutputs })
+        .outputs,
+    });
     expect(compiled.diagnostics.filter((d) => d.code === 'security-group-id-unknown')).toEqual([]);
     const policies = (compiled.files ?? []).filter((f) => f.content.includes('kind: SecurityGroupPolicy'));
     const managed = (await model()).services.filter((s) => s.platform === 'eks' && s.securityGroup === 'managed');
@@ -156,14 +229,24 @@ describe.skipIf(missing.length > 0)('deploy with cdktf, terraform and the AWS pr
 
   it('plans no change on a second run', () => {
     for (const stack of readdirSync(join(outdir(), 'stacks')).filter((s) => !s.endsWith('.tfstate'))) {
-      const plan = run('terraform', ['plan', '-detailed-exitcode', '-input=false', '-lock=false', '-no-color'], join(outdir(), 'stacks', stack));
+      const plan = run(
+        'terraform',
+        ['plan', '-detailed-exitcode', '-input=false', '-lock=false', '-no-color'],
+        join(outdir(), 'stacks', stack),
+      );
       expect(plan.status, `${stack}: ${plan.stdout.slice(-3000)}${plan.stderr}`).toBe(0);
     }
   }, 600_000);
 
   it('changes exactly the billing auth policy when billing gains a caller', async () => {
     const file = join(work, 'contracts', 'payments', 'billing.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('  egress:', '    - principal: {iamRole: "arn:aws:iam::333333333333:role/auditor"}\n      methods: [GET]\n  egress:'));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        '  egress:',
+        '    - principal: {iamRole: "arn:aws:iam::333333333333:role/auditor"}\n      methods: [GET]\n  egress:',
+      ),
+    );
     const synth = run('npx', ['cdktf', 'synth', '--output', outdir(), '--no-color']);
     expect(synth.status, synth.stderr).toBe(0);
     const changed: string[] = [];
@@ -171,13 +254,26 @@ describe.skipIf(missing.length > 0)('deploy with cdktf, terraform and the AWS pr
       const dir = join(outdir(), 'stacks', stack);
       const plan = run('terraform', ['plan', '-input=false', '-lock=false', '-no-color', '-out=change.plan'], dir);
       expect(plan.status, plan.stderr).toBe(0);
-      const shown = JSON.parse(run('terraform', ['show', '-json', 'change.plan'], dir).stdout) as { resource_changes?: { address: string; change: { actions: string[] } }[] };
-      for (const c of shown.resource_changes ?? []) if (!c.change.actions.every((a) => a === 'no-op' || a === 'read')) changed.push(`${stack} ${c.address} ${c.change.actions.join('+')}`);
+      const shown = JSON.parse(run('terraform', ['show', '-json', 'change.plan'], dir).stdout) as {
+        resource_changes?: { address: string; change: { actions: string[] } }[];
+      };
+      for (const c of shown.resource_changes ?? [])
+        if (!c.change.actions.every((a) => a === 'no-op' || a === 'read'))
+          changed.push(`${stack} ${c.address} ${c.change.actions.join('+')}`);
     }
-    expect(changed).toEqual(['team-payments-222222222222-us-west-2 aws_vpclattice_auth_policy.payments-billing-auth-policy update']);
+    expect(changed).toEqual([
+      'team-payments-222222222222-us-west-2 aws_vpclattice_auth_policy.payments-billing-auth-policy update',
+    ]);
     const result = deploy();
     expect(result.status, result.stdout.slice(-3000)).toBe(0);
-    const billing = (aws('readback') as { services: { name: string; policy: { Statement: { Principal: { AWS: string | string[] } }[] } }[] }).services.find((s) => s.name === 'billing');
-    expect(billing?.policy.Statement.flatMap((s) => [s.Principal.AWS].flat())).toEqual(['arn:aws:iam::111111111111:role/service-c', 'arn:aws:iam::333333333333:role/auditor']);
+    const billing = (
+      aws('readback') as {
+        services: { name: string; policy: { Statement: { Principal: { AWS: string | string[] } }[] } }[];
+      }
+    ).services.find((s) => s.name === 'billing');
+    expect(billing?.policy.Statement.flatMap((s) => [s.Principal.AWS].flat())).toEqual([
+      'arn:aws:iam::111111111111:role/service-c',
+      'arn:aws:iam::333333333333:role/auditor',
+    ]);
   }, 900_000);
 });

@@ -21,27 +21,75 @@ const repo = join(import.meta.dirname, '..', '..');
 // Each kind callgate emits: the typed model that validates it against the upstream schema, and
 // the interface (generated from that schema) that the unknown-field check types it against.
 const kinds: Record<string, { validate: (o: object) => void; module: string; type: string }> = {
-  NetworkPolicy: { validate: (o) => new NetworkPolicy(o).validate(), module: 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy', type: 'INetworkPolicy' },
-  AuthorizationPolicy: { validate: (o) => new AuthorizationPolicy(o).validate(), module: '@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy', type: 'IAuthorizationPolicy' },
-  PeerAuthentication: { validate: (o) => new PeerAuthentication(o).validate(), module: '@kubernetes-models/istio/security.istio.io/v1/PeerAuthentication', type: 'IPeerAuthentication' },
-  DestinationRule: { validate: (o) => new DestinationRule(o).validate(), module: '@kubernetes-models/istio/networking.istio.io/v1/DestinationRule', type: 'IDestinationRule' },
-  VirtualService: { validate: (o) => new VirtualService(o).validate(), module: '@kubernetes-models/istio/networking.istio.io/v1/VirtualService', type: 'IVirtualService' },
-  Gateway: { validate: (o) => new Gateway(o as ConstructorParameters<typeof Gateway>[0]).validate(), module: '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway', type: 'IGateway' },
-  HTTPRoute: { validate: (o) => new HTTPRoute(o as ConstructorParameters<typeof HTTPRoute>[0]).validate(), module: '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute', type: 'IHTTPRoute' },
-  GRPCRoute: { validate: (o) => new GRPCRoute(o as ConstructorParameters<typeof GRPCRoute>[0]).validate(), module: '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/GRPCRoute', type: 'IGRPCRoute' },
-  TLSRoute: { validate: (o) => new TLSRoute(o as ConstructorParameters<typeof TLSRoute>[0]).validate(), module: '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1alpha2/TLSRoute', type: 'ITLSRoute' },
-  Namespace: { validate: (o) => new Namespace(o).validate(), module: 'kubernetes-models/v1/Namespace', type: 'INamespace' },
+  NetworkPolicy: {
+    validate: (o) => new NetworkPolicy(o).validate(),
+    module: 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy',
+    type: 'INetworkPolicy',
+  },
+  AuthorizationPolicy: {
+    validate: (o) => new AuthorizationPolicy(o).validate(),
+    module: '@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy',
+    type: 'IAuthorizationPolicy',
+  },
+  PeerAuthentication: {
+    validate: (o) => new PeerAuthentication(o).validate(),
+    module: '@kubernetes-models/istio/security.istio.io/v1/PeerAuthentication',
+    type: 'IPeerAuthentication',
+  },
+  DestinationRule: {
+    validate: (o) => new DestinationRule(o).validate(),
+    module: '@kubernetes-models/istio/networking.istio.io/v1/DestinationRule',
+    type: 'IDestinationRule',
+  },
+  VirtualService: {
+    validate: (o) => new VirtualService(o).validate(),
+    module: '@kubernetes-models/istio/networking.istio.io/v1/VirtualService',
+    type: 'IVirtualService',
+  },
+  Gateway: {
+    validate: (o) => new Gateway(o as ConstructorParameters<typeof Gateway>[0]).validate(),
+    module: '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway',
+    type: 'IGateway',
+  },
+  HTTPRoute: {
+    validate: (o) => new HTTPRoute(o as ConstructorParameters<typeof HTTPRoute>[0]).validate(),
+    module: '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute',
+    type: 'IHTTPRoute',
+  },
+  GRPCRoute: {
+    validate: (o) => new GRPCRoute(o as ConstructorParameters<typeof GRPCRoute>[0]).validate(),
+    module: '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/GRPCRoute',
+    type: 'IGRPCRoute',
+  },
+  TLSRoute: {
+    validate: (o) => new TLSRoute(o as ConstructorParameters<typeof TLSRoute>[0]).validate(),
+    module: '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1alpha2/TLSRoute',
+    type: 'ITLSRoute',
+  },
+  Namespace: {
+    validate: (o) => new Namespace(o).validate(),
+    module: 'kubernetes-models/v1/Namespace',
+    type: 'INamespace',
+  },
 };
 
 // Kinds no npm model covers: the AWS controllers' published CRDs, in ../shared/crds.
 const crdDir = join(repo, '..', 'shared', 'crds');
-type OpenApi = { type?: string; properties?: Record<string, OpenApi>; items?: OpenApi; additionalProperties?: OpenApi | boolean; 'x-kubernetes-preserve-unknown-fields'?: boolean };
+type OpenApi = {
+  type?: string;
+  properties?: Record<string, OpenApi>;
+  items?: OpenApi;
+  additionalProperties?: OpenApi | boolean;
+  'x-kubernetes-preserve-unknown-fields'?: boolean;
+};
 function crdSchemas(): Map<string, OpenApi> {
   const out = new Map<string, OpenApi>();
   if (!existsSync(crdDir)) return out;
   for (const folder of readdirSync(crdDir).filter((f) => !f.includes('.'))) {
     for (const file of readdirSync(join(crdDir, folder))) {
-      const crd = parseYaml(readFileSync(join(crdDir, folder, file), 'utf8')) as { spec: { names: { kind: string }; versions: { name: string; schema: { openAPIV3Schema: OpenApi } }[] } };
+      const crd = parseYaml(readFileSync(join(crdDir, folder, file), 'utf8')) as {
+        spec: { names: { kind: string }; versions: { name: string; schema: { openAPIV3Schema: OpenApi } }[] };
+      };
       for (const v of crd.spec.versions) out.set(`${crd.spec.names.kind}/${v.name}`, v.schema.openAPIV3Schema);
     }
   }
@@ -56,7 +104,9 @@ function crdUnknownFields(schema: OpenApi, value: unknown, path: string, errors:
   }
   for (const [k, v] of Object.entries(value)) {
     if (path === '' && k === 'metadata') continue; // ObjectMeta: the API server's, not the CRD's
-    const next = schema.properties?.[k] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
+    const next =
+      schema.properties?.[k] ??
+      (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
     if (!next) errors.push(`${path}.${k}`);
     else crdUnknownFields(next, v, `${path}.${k}`, errors);
   }
@@ -65,13 +115,21 @@ function crdUnknownFields(schema: OpenApi, value: unknown, path: string, errors:
 type Obj = { kind: string; metadata: { name: string } };
 
 function manifestsOf(files: readonly OutputFile[] | Record<string, string>): Obj[] {
-  const list = Array.isArray(files) ? (files as OutputFile[]) : Object.entries(files).map(([path, content]) => ({ path, content }));
-  return list.filter((f) => f.path.includes('kubernetes/') && !f.path.endsWith('kustomization.yaml')).flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS() as Obj));
+  const list = Array.isArray(files)
+    ? (files as OutputFile[])
+    : Object.entries(files).map(([path, content]) => ({ path, content }));
+  return list
+    .filter((f) => f.path.includes('kubernetes/') && !f.path.endsWith('kustomization.yaml'))
+    .flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS() as Obj));
 }
 
 async function sampleObjects(): Promise<Obj[]> {
   const bundled = manifestsOf(await readTree(join(repo, 'out')));
-  const cases = ['routing', 'warnings-pass', 'lattice-controller'].flatMap((c) => manifestsOf(runFiles(Object.fromEntries(Object.entries(readTreeSync(join(repo, 'test/cases', c, 'contracts'))))).files ?? []));
+  const cases = ['routing', 'warnings-pass', 'lattice-controller'].flatMap((c) =>
+    manifestsOf(
+      runFiles(Object.fromEntries(Object.entries(readTreeSync(join(repo, 'test/cases', c, 'contracts'))))).files ?? [],
+    ),
+  );
   return [...bundled, ...cases];
 }
 
@@ -90,22 +148,48 @@ function unknownFieldErrors(objects: readonly Obj[]): string[] {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'types.ts');
   const used = Object.keys(kinds);
-  writeFileSync(file, used.map((k) => `import type { ${kinds[k]!.type} } from '${kinds[k]!.module}';\nexport declare const t${k}: ${kinds[k]!.type};`).join('\n'));
-  const program = ts.createProgram([file], { strict: true, noEmit: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, skipLibCheck: true, types: [] });
+  writeFileSync(
+    file,
+    used
+      .map(
+        (k) =>
+          `import type { ${kinds[k]!.type} } from '${kinds[k]!.module}';\nexport declare const t${k}: ${kinds[k]!.type};`,
+      )
+      .join('\n'),
+  );
+  const program = ts.createProgram([file], {
+    strict: true,
+    noEmit: true,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+    skipLibCheck: true,
+    types: [],
+  });
   const checker = program.getTypeChecker();
   const source = program.getSourceFile(file)!;
   const typeOf = new Map<string, ts.Type>();
   source.forEachChild((node) => {
-    if (ts.isVariableStatement(node)) for (const d of node.declarationList.declarations) typeOf.set(d.name.getText(source).slice(1), checker.getTypeAtLocation(d.name));
+    if (ts.isVariableStatement(node))
+      for (const d of node.declarationList.declarations)
+        typeOf.set(d.name.getText(source).slice(1), checker.getTypeAtLocation(d.name));
   });
   const flatten = (types: readonly ts.Type[]): ts.Type[] =>
-    types.flatMap((t) => (t.isUnion() || t.isIntersection() ? flatten(t.types) : t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null) ? [] : [t]));
+    types.flatMap((t) =>
+      t.isUnion() || t.isIntersection()
+        ? flatten(t.types)
+        : t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null)
+          ? []
+          : [t],
+    );
   const errors: string[] = [];
   const walk = (types: ts.Type[], value: unknown, path: string) => {
     if (value === null || typeof value !== 'object') return;
     const parts = flatten(types);
     if (Array.isArray(value)) {
-      const elements = parts.flatMap((t) => (checker.isArrayType(t) ? checker.getTypeArguments(t as ts.TypeReference).slice(0, 1) : []));
+      const elements = parts.flatMap((t) =>
+        checker.isArrayType(t) ? checker.getTypeArguments(t as ts.TypeReference).slice(0, 1) : [],
+      );
       value.forEach((v, i) => walk(elements, v, `${path}[${i}]`));
       return;
     }
@@ -153,16 +237,35 @@ describe('emitted Kubernetes objects', () => {
         expect(() => kinds[o.kind]!.validate(o), `${o.kind} ${o.metadata.name}`).not.toThrow();
       }
     }
-    expect(new Set(objects.map((o) => o.kind))).toEqual(new Set([...Object.keys(kinds), 'IAMAuthPolicy', 'TargetGroupPolicy', 'SecurityGroupPolicy']));
+    expect(new Set(objects.map((o) => o.kind))).toEqual(
+      new Set([...Object.keys(kinds), 'IAMAuthPolicy', 'TargetGroupPolicy', 'SecurityGroupPolicy']),
+    );
   });
 
   it('the CRD checks can fail', () => {
     const crd = crdSchemas().get('IAMAuthPolicy/v1alpha1');
     if (!crd) throw new Error(`the controllers' CRDs are missing: expected them in ${crdDir}`);
     const unknown: string[] = [];
-    crdUnknownFields(crd, { apiVersion: 'a', kind: 'IAMAuthPolicy', metadata: {}, spec: { policy: '{}', targetRef: { group: '', kind: 'HTTPRoute', name: 'x' }, polcy: 'typo' } }, '', unknown);
+    crdUnknownFields(
+      crd,
+      {
+        apiVersion: 'a',
+        kind: 'IAMAuthPolicy',
+        metadata: {},
+        spec: { policy: '{}', targetRef: { group: '', kind: 'HTTPRoute', name: 'x' }, polcy: 'typo' },
+      },
+      '',
+      unknown,
+    );
     expect(unknown).toEqual(['.spec.polcy']);
-    expect(new Ajv({ strict: false }).compile(crd)({ apiVersion: 'a', kind: 'IAMAuthPolicy', metadata: {}, spec: { targetRef: { group: '', kind: 'HTTPRoute', name: 'x' } } })).toBe(false);
+    expect(
+      new Ajv({ strict: false }).compile(crd)({
+        apiVersion: 'a',
+        kind: 'IAMAuthPolicy',
+        metadata: {},
+        spec: { targetRef: { group: '', kind: 'HTTPRoute', name: 'x' } },
+      }),
+    ).toBe(false);
   });
 
   it('carry no field their schema does not define', async () => {
@@ -180,12 +283,23 @@ describe('emitted Kubernetes objects', () => {
       if (process.env.CI === 'true') throw new Error('kubectl is required in CI to build the kustomizations');
       return;
     }
-    const clusters = Object.keys(await readTree(join(repo, 'out', 'kubernetes'))).filter((p) => p.endsWith('/kustomization.yaml')).map((p) => p.split('/')[0]!);
+    const clusters = Object.keys(await readTree(join(repo, 'out', 'kubernetes')))
+      .filter((p) => p.endsWith('/kustomization.yaml'))
+      .map((p) => p.split('/')[0]!);
     expect(clusters.sort()).toEqual(['cluster-a', 'cluster-b']);
     expect(clusters.length).toBe(2);
     for (const cluster of clusters) {
-      const built = execFileSync('kubectl', ['kustomize', join(repo, 'out', 'kubernetes', cluster)], { encoding: 'utf8' });
-      const fromFiles = manifestsOf(Object.fromEntries(Object.entries(await readTree(join(repo, 'out', 'kubernetes', cluster))).map(([p, c]) => [`kubernetes/${p}`, c])));
+      const built = execFileSync('kubectl', ['kustomize', join(repo, 'out', 'kubernetes', cluster)], {
+        encoding: 'utf8',
+      });
+      const fromFiles = manifestsOf(
+        Object.fromEntries(
+          Object.entries(await readTree(join(repo, 'out', 'kubernetes', cluster))).map(([p, c]) => [
+            `kubernetes/${p}`,
+            c,
+          ]),
+        ),
+      );
       expect(parseAllDocuments(built).length).toBe(fromFiles.length);
     }
   });

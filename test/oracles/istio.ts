@@ -80,7 +80,11 @@ function sourceMatches(s: Source, r: Request): boolean {
   if (s.notPrincipals && s.notPrincipals.some((p) => matchString(p, r.principal))) return false;
   if (s.namespaces && !s.namespaces.some((n) => matchString(n, namespaceOf(r.principal)))) return false;
   if (s.notNamespaces && s.notNamespaces.some((n) => matchString(n, namespaceOf(r.principal)))) return false;
-  if (s.ipBlocks && !s.ipBlocks.some((c) => inCidr(r.sourceIp, c.includes('/') ? c : `${c}/${c.includes(':') ? 128 : 32}`))) return false;
+  if (
+    s.ipBlocks &&
+    !s.ipBlocks.some((c) => inCidr(r.sourceIp, c.includes('/') ? c : `${c}/${c.includes(':') ? 128 : 32}`))
+  )
+    return false;
   if (s.notIpBlocks && s.notIpBlocks.some((c) => inCidr(r.sourceIp, c))) return false;
   return true;
 }
@@ -97,11 +101,23 @@ function operationMatches(o: Operation, r: Request): boolean {
   return true;
 }
 
-const usesL7 = (rule: Rule) => (rule.to ?? []).some((t) => t.operation.methods || t.operation.notMethods || t.operation.paths || t.operation.notPaths || t.operation.hosts || t.operation.notHosts);
+const usesL7 = (rule: Rule) =>
+  (rule.to ?? []).some(
+    (t) =>
+      t.operation.methods ||
+      t.operation.notMethods ||
+      t.operation.paths ||
+      t.operation.notPaths ||
+      t.operation.hosts ||
+      t.operation.notHosts,
+  );
 
 function ruleMatches(rule: Rule, r: Request): boolean {
   if (rule.when && rule.when.length > 0) return false; // no conditions are modelled; never emitted
-  return (!rule.from || rule.from.some((f) => sourceMatches(f.source, r))) && (!rule.to || rule.to.some((t) => operationMatches(t.operation, r)));
+  return (
+    (!rule.from || rule.from.some((f) => sourceMatches(f.source, r))) &&
+    (!rule.to || rule.to.some((t) => operationMatches(t.operation, r)))
+  );
 }
 
 /** The decision of one enforcement point over the policies that apply there. */
@@ -122,16 +138,24 @@ function decide(policies: readonly AuthorizationPolicyObject[], r: Request, laye
 export function peerAuthenticationAdmits(pas: readonly PeerAuthenticationObject[], w: Workload, r: Request): boolean {
   if (r.mtls) return true;
   const inNs = pas.filter((p) => p.metadata.namespace === w.namespace);
-  const pa = inNs.find((p) => p.spec.selector && selects(p.spec.selector, w.labels)) ?? inNs.find((p) => !p.spec.selector);
+  const pa =
+    inNs.find((p) => p.spec.selector && selects(p.spec.selector, w.labels)) ?? inNs.find((p) => !p.spec.selector);
   const mode = pa?.spec.portLevelMtls?.[String(r.port)]?.mode ?? pa?.spec.mtls?.mode ?? 'PERMISSIVE';
   return mode !== 'STRICT';
 }
 
 const bySelector = (policies: readonly AuthorizationPolicyObject[], w: Workload) =>
-  policies.filter((p) => p.metadata.namespace === w.namespace && !p.spec.targetRefs && selects(p.spec.selector, w.labels));
+  policies.filter(
+    (p) => p.metadata.namespace === w.namespace && !p.spec.targetRefs && selects(p.spec.selector, w.labels),
+  );
 
 /** Sidecar mode: the workload's proxy decides with the full request. */
-export function sidecarAllows(policies: readonly AuthorizationPolicyObject[], pas: readonly PeerAuthenticationObject[], w: Workload, r: Request): boolean {
+export function sidecarAllows(
+  policies: readonly AuthorizationPolicyObject[],
+  pas: readonly PeerAuthenticationObject[],
+  w: Workload,
+  r: Request,
+): boolean {
   return peerAuthenticationAdmits(pas, w, r) && decide(bySelector(policies, w), withoutPrincipalUnlessMtls(r), false);
 }
 
@@ -149,11 +173,25 @@ export interface AmbientPath {
  * waypoint decides with the full request (policies that target its Service or Gateway), then the
  * destination ztunnel decides at layer 4 seeing the waypoint's identity.
  */
-export function ambientAllows(policies: readonly AuthorizationPolicyObject[], pas: readonly PeerAuthenticationObject[], w: Workload, r: Request, path: AmbientPath): boolean {
+export function ambientAllows(
+  policies: readonly AuthorizationPolicyObject[],
+  pas: readonly PeerAuthenticationObject[],
+  w: Workload,
+  r: Request,
+  path: AmbientPath,
+): boolean {
   if (!peerAuthenticationAdmits(pas, w, r)) return false;
   const l4 = { ...withoutPrincipalUnlessMtls(r), method: undefined, path: undefined };
   if (!path.waypoint || !r.mtls) return decide(bySelector(policies, w), l4, true);
-  const atWaypoint = policies.filter((p) => p.metadata.namespace === w.namespace && (p.spec.targetRefs ?? []).some((t) => (t.kind === 'Service' && t.name === path.waypoint?.service) || (t.kind === 'Gateway' && t.name === path.waypoint?.gateway)));
+  const atWaypoint = policies.filter(
+    (p) =>
+      p.metadata.namespace === w.namespace &&
+      (p.spec.targetRefs ?? []).some(
+        (t) =>
+          (t.kind === 'Service' && t.name === path.waypoint?.service) ||
+          (t.kind === 'Gateway' && t.name === path.waypoint?.gateway),
+      ),
+  );
   if (!decide(atWaypoint, r, false)) return false;
   return decide(bySelector(policies, w), { ...l4, principal: path.waypoint.principal }, true);
 }

@@ -75,7 +75,9 @@ function peerMatches(peer: Peer, other: Endpoint, policyNamespace: string): bool
     return inCidr(other.ip, peer.ipBlock.cidr) && !(peer.ipBlock.except ?? []).some((c) => inCidr(other.ip, c));
   }
   if (!('pod' in other)) return false;
-  const nsOk = peer.namespaceSelector ? selects(peer.namespaceSelector, namespaceLabels(other.pod.namespace)) : other.pod.namespace === policyNamespace;
+  const nsOk = peer.namespaceSelector
+    ? selects(peer.namespaceSelector, namespaceLabels(other.pod.namespace))
+    : other.pod.namespace === policyNamespace;
   return nsOk && selects(peer.podSelector, other.pod.labels);
 }
 
@@ -89,18 +91,41 @@ function portMatches(ports: Port[] | undefined, port: number, protocol: string):
   });
 }
 
-function allowedAt(policies: readonly NetworkPolicyObject[], pod: Pod, direction: 'Ingress' | 'Egress', other: Endpoint, port: number, protocol: string): boolean {
-  const isolating = policies.filter((p) => (p.metadata.namespace ?? 'default') === pod.namespace && selects(p.spec.podSelector, pod.labels) && policyTypes(p).includes(direction));
+function allowedAt(
+  policies: readonly NetworkPolicyObject[],
+  pod: Pod,
+  direction: 'Ingress' | 'Egress',
+  other: Endpoint,
+  port: number,
+  protocol: string,
+): boolean {
+  const isolating = policies.filter(
+    (p) =>
+      (p.metadata.namespace ?? 'default') === pod.namespace &&
+      selects(p.spec.podSelector, pod.labels) &&
+      policyTypes(p).includes(direction),
+  );
   if (isolating.length === 0) return true;
   return isolating.some((p) => {
-    const rules = direction === 'Ingress' ? (p.spec.ingress ?? []).map((r) => ({ peers: r.from, ports: r.ports })) : (p.spec.egress ?? []).map((r) => ({ peers: r.to, ports: r.ports }));
-    return rules.some((r) => (!r.peers || r.peers.length === 0 || r.peers.some((peer) => peerMatches(peer, other, p.metadata.namespace ?? 'default'))) && portMatches(r.ports, port, protocol));
+    const rules =
+      direction === 'Ingress'
+        ? (p.spec.ingress ?? []).map((r) => ({ peers: r.from, ports: r.ports }))
+        : (p.spec.egress ?? []).map((r) => ({ peers: r.to, ports: r.ports }));
+    return rules.some(
+      (r) =>
+        (!r.peers ||
+          r.peers.length === 0 ||
+          r.peers.some((peer) => peerMatches(peer, other, p.metadata.namespace ?? 'default'))) &&
+        portMatches(r.ports, port, protocol),
+    );
   });
 }
 
 /** A connection succeeds when the source may send it (egress) and the destination may receive it (ingress). */
 export function networkAllows(policies: readonly NetworkPolicyObject[], flow: Flow): boolean {
-  const egress = 'pod' in flow.from ? allowedAt(policies, flow.from.pod, 'Egress', flow.to, flow.port, flow.protocol) : true;
-  const ingress = 'pod' in flow.to ? allowedAt(policies, flow.to.pod, 'Ingress', flow.from, flow.port, flow.protocol) : true;
+  const egress =
+    'pod' in flow.from ? allowedAt(policies, flow.from.pod, 'Egress', flow.to, flow.port, flow.protocol) : true;
+  const ingress =
+    'pod' in flow.to ? allowedAt(policies, flow.to.pod, 'Ingress', flow.from, flow.port, flow.protocol) : true;
   return egress && ingress;
 }

@@ -28,20 +28,37 @@ export class TerraformGroups {
 
   constructor(private readonly stacks: ReadonlyMap<string, TfJson>) {
     for (const [stack, json] of stacks) {
-      for (const [type, direction] of [['aws_vpc_security_group_ingress_rule', 'ingress'], ['aws_vpc_security_group_egress_rule', 'egress']] as const) {
+      for (const [type, direction] of [
+        ['aws_vpc_security_group_ingress_rule', 'ingress'],
+        ['aws_vpc_security_group_egress_rule', 'egress'],
+      ] as const) {
         for (const r of Object.values(json.resource?.[type] ?? {})) {
-          const present = ['cidr_ipv4', 'cidr_ipv6', 'prefix_list_id', 'referenced_security_group_id'].filter((k) => r[k] !== undefined);
-          if (present.length !== 1) throw new Error(`${stack}: a rule needs exactly one peer, has ${present.join(', ') || 'none'}`);
+          const present = ['cidr_ipv4', 'cidr_ipv6', 'prefix_list_id', 'referenced_security_group_id'].filter(
+            (k) => r[k] !== undefined,
+          );
+          if (present.length !== 1)
+            throw new Error(`${stack}: a rule needs exactly one peer, has ${present.join(', ') || 'none'}`);
           const peer: Peer =
-            r.cidr_ipv4 !== undefined ? { cidr: String(r.cidr_ipv4) }
-            : r.cidr_ipv6 !== undefined ? { cidr: String(r.cidr_ipv6) }
-            : r.prefix_list_id !== undefined ? { prefixList: this.resolve(stack, r.prefix_list_id) }
-            : { group: this.resolve(stack, r.referenced_security_group_id) };
-          this.rules.push({ group: this.resolve(stack, r.security_group_id), direction, protocol: String(r.ip_protocol), from: Number(r.from_port), to: Number(r.to_port), peer });
+            r.cidr_ipv4 !== undefined
+              ? { cidr: String(r.cidr_ipv4) }
+              : r.cidr_ipv6 !== undefined
+                ? { cidr: String(r.cidr_ipv6) }
+                : r.prefix_list_id !== undefined
+                  ? { prefixList: this.resolve(stack, r.prefix_list_id) }
+                  : { group: this.resolve(stack, r.referenced_security_group_id) };
+          this.rules.push({
+            group: this.resolve(stack, r.security_group_id),
+            direction,
+            protocol: String(r.ip_protocol),
+            from: Number(r.from_port),
+            to: Number(r.to_port),
+            peer,
+          });
         }
       }
       for (const [name, g] of Object.entries(json.resource?.aws_security_group ?? {})) {
-        for (const inline of ['ingress', 'egress']) if (g[inline] !== undefined) throw new Error(`${stack}: group ${name} has inline ${inline} rules`);
+        for (const inline of ['ingress', 'egress'])
+          if (g[inline] !== undefined) throw new Error(`${stack}: group ${name} has inline ${inline} rules`);
       }
     }
   }
@@ -103,7 +120,19 @@ function matches(rule: GroupRule, protocol: string, port: number, other: SgEndpo
 }
 
 export function groupsAllow(world: SgWorld, from: SgEndpoint, to: SgEndpoint, protocol: string, port: number): boolean {
-  const out = from.groups.length === 0 || from.groups.some((g) => world.shared.has(g) || world.rules.some((r) => r.group === g && r.direction === 'egress' && matches(r, protocol, port, to)));
-  const inn = to.groups.length === 0 || to.groups.some((g) => (world.shared.has(g) && from.groups.includes(g)) || world.rules.some((r) => r.group === g && r.direction === 'ingress' && matches(r, protocol, port, from)));
+  const out =
+    from.groups.length === 0 ||
+    from.groups.some(
+      (g) =>
+        world.shared.has(g) ||
+        world.rules.some((r) => r.group === g && r.direction === 'egress' && matches(r, protocol, port, to)),
+    );
+  const inn =
+    to.groups.length === 0 ||
+    to.groups.some(
+      (g) =>
+        (world.shared.has(g) && from.groups.includes(g)) ||
+        world.rules.some((r) => r.group === g && r.direction === 'ingress' && matches(r, protocol, port, from)),
+    );
   return out && inn;
 }

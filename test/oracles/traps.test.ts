@@ -1,7 +1,12 @@
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { runFiles } from '../support/estate.js';
-import { ambientAllows, sidecarAllows, type AuthorizationPolicyObject, type PeerAuthenticationObject } from './istio.js';
+import {
+  ambientAllows,
+  sidecarAllows,
+  type AuthorizationPolicyObject,
+  type PeerAuthenticationObject,
+} from './istio.js';
 import { networkAllows, type NetworkPolicyObject } from './netpol.js';
 
 // The traps of the targets reference, as fixed cases: first that the oracles themselves read the
@@ -28,11 +33,16 @@ ${extra}`;
 function objects(files: Record<string, string>) {
   const result = runFiles({ 'platform.yaml': platform, ...files });
   expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  return (result.files ?? []).filter((f) => f.path.startsWith('kubernetes/') && !f.path.endsWith('kustomization.yaml')).flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS() as { kind: string }));
+  return (result.files ?? [])
+    .filter((f) => f.path.startsWith('kubernetes/') && !f.path.endsWith('kustomization.yaml'))
+    .flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS() as { kind: string }));
 }
-const netpols = (o: { kind: string }[]) => o.filter((x) => x.kind === 'NetworkPolicy') as unknown as NetworkPolicyObject[];
-const aps = (o: { kind: string }[]) => o.filter((x) => x.kind === 'AuthorizationPolicy') as unknown as AuthorizationPolicyObject[];
-const pas = (o: { kind: string }[]) => o.filter((x) => x.kind === 'PeerAuthentication') as unknown as PeerAuthenticationObject[];
+const netpols = (o: { kind: string }[]) =>
+  o.filter((x) => x.kind === 'NetworkPolicy') as unknown as NetworkPolicyObject[];
+const aps = (o: { kind: string }[]) =>
+  o.filter((x) => x.kind === 'AuthorizationPolicy') as unknown as AuthorizationPolicyObject[];
+const pas = (o: { kind: string }[]) =>
+  o.filter((x) => x.kind === 'PeerAuthentication') as unknown as PeerAuthenticationObject[];
 const pod = (name: string) => ({ pod: { namespace: `ns-${name}`, labels: { app: name } } });
 
 describe('trap 9: absent policyTypes leave egress open unless egress rules exist', () => {
@@ -44,23 +54,61 @@ describe('trap 9: absent policyTypes leave egress open unless egress rules exist
   });
   it('compiled namespaces deny egress by default', () => {
     const o = objects({ 'a.yaml': contract('api', 'side') });
-    expect(networkAllows(netpols(o), { from: { pod: { namespace: 'ns-api', labels: { app: 'other' } } }, to: { ip: '203.0.113.1' }, port: 443, protocol: 'TCP' })).toBe(false);
+    expect(
+      networkAllows(netpols(o), {
+        from: { pod: { namespace: 'ns-api', labels: { app: 'other' } } },
+        to: { ip: '203.0.113.1' },
+        port: 443,
+        protocol: 'TCP',
+      }),
+    ).toBe(false);
   });
 });
 
 describe('trap 10: one peer with both selectors is AND, two peers are OR', () => {
   it('the oracle tells them apart', () => {
-    const policy = (from: object[]) => [{ kind: 'NetworkPolicy', metadata: { name: 'p', namespace: 'ns-b' }, spec: { podSelector: {}, policyTypes: ['Ingress' as const], ingress: [{ from }] } }];
-    const sameLabelsOtherNs = { from: { pod: { namespace: 'ns-x', labels: { app: 'a' } } }, to: pod('b'), port: 80, protocol: 'TCP' as const };
-    const and = [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ns-a' } }, podSelector: { matchLabels: { app: 'a' } } }];
-    const or = [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ns-a' } } }, { podSelector: { matchLabels: { app: 'a' } } }];
+    const policy = (from: object[]) => [
+      {
+        kind: 'NetworkPolicy',
+        metadata: { name: 'p', namespace: 'ns-b' },
+        spec: { podSelector: {}, policyTypes: ['Ingress' as const], ingress: [{ from }] },
+      },
+    ];
+    const sameLabelsOtherNs = {
+      from: { pod: { namespace: 'ns-x', labels: { app: 'a' } } },
+      to: pod('b'),
+      port: 80,
+      protocol: 'TCP' as const,
+    };
+    const and = [
+      {
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ns-a' } },
+        podSelector: { matchLabels: { app: 'a' } },
+      },
+    ];
+    const or = [
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ns-a' } } },
+      { podSelector: { matchLabels: { app: 'a' } } },
+    ];
     expect(networkAllows(policy(and), sameLabelsOtherNs)).toBe(false);
-    expect(networkAllows(policy(or), { ...sameLabelsOtherNs, from: { pod: { namespace: 'ns-a', labels: { app: 'zzz' } } } })).toBe(true);
+    expect(
+      networkAllows(policy(or), { ...sameLabelsOtherNs, from: { pod: { namespace: 'ns-a', labels: { app: 'zzz' } } } }),
+    ).toBe(true);
   });
   it('a caller is admitted only from its own namespace', () => {
-    const o = objects({ 'a.yaml': contract('api', 'side', '  callers: [{service: ns-web/web}]\n'), 'w.yaml': contract('web', 'side') });
+    const o = objects({
+      'a.yaml': contract('api', 'side', '  callers: [{service: ns-web/web}]\n'),
+      'w.yaml': contract('web', 'side'),
+    });
     expect(networkAllows(netpols(o), { from: pod('web'), to: pod('api'), port: 8080, protocol: 'TCP' })).toBe(true);
-    expect(networkAllows(netpols(o), { from: { pod: { namespace: 'ns-api', labels: { app: 'web' } } }, to: pod('api'), port: 8080, protocol: 'TCP' })).toBe(false);
+    expect(
+      networkAllows(netpols(o), {
+        from: { pod: { namespace: 'ns-api', labels: { app: 'web' } } },
+        to: pod('api'),
+        port: 8080,
+        protocol: 'TCP',
+      }),
+    ).toBe(false);
   });
 });
 
@@ -73,9 +121,22 @@ it('trap 11: egress isolation still lets pods resolve names', () => {
 
 describe('trap 12: an ALLOW policy without rules denies all; rules: [{}] allows all', () => {
   const w = { namespace: 'ns-api', labels: { app: 'api' } };
-  const request = { principal: 'cluster.local/ns/x/sa/y', sourceIp: '100.64.0.1', port: 8080, method: 'GET', path: '/', mtls: true };
+  const request = {
+    principal: 'cluster.local/ns/x/sa/y',
+    sourceIp: '100.64.0.1',
+    port: 8080,
+    method: 'GET',
+    path: '/',
+    mtls: true,
+  };
   it('the oracle reads both', () => {
-    const policy = (spec: object) => [{ kind: 'AuthorizationPolicy' as const, metadata: { name: 'p', namespace: 'ns-api' }, spec: { action: 'ALLOW' as const, ...spec } }];
+    const policy = (spec: object) => [
+      {
+        kind: 'AuthorizationPolicy' as const,
+        metadata: { name: 'p', namespace: 'ns-api' },
+        spec: { action: 'ALLOW' as const, ...spec },
+      },
+    ];
     expect(sidecarAllows(policy({}), [], w, request)).toBe(false);
     expect(sidecarAllows(policy({ rules: [{}] }), [], w, request)).toBe(true);
     expect(sidecarAllows([], [], w, request)).toBe(true);
@@ -89,7 +150,13 @@ describe('trap 12: an ALLOW policy without rules denies all; rules: [{}] allows 
 });
 
 it('trap 13: plaintext from Lattice has no principal, yet reaches an exported target port, and only that', () => {
-  const o = objects({ 'a.yaml': contract('api', 'side', '  ports: [{name: http, port: 8080, protocol: http}, {name: admin, port: 9000, protocol: http}]\n  exposure: {lattice: {serviceNetwork: net, targetPort: http}}\n').replace('  ports: [{name: http, port: 8080, protocol: http}]\n', '') });
+  const o = objects({
+    'a.yaml': contract(
+      'api',
+      'side',
+      '  ports: [{name: http, port: 8080, protocol: http}, {name: admin, port: 9000, protocol: http}]\n  exposure: {lattice: {serviceNetwork: net, targetPort: http}}\n',
+    ).replace('  ports: [{name: http, port: 8080, protocol: http}]\n', ''),
+  });
   const w = { namespace: 'ns-api', labels: { app: 'api' } };
   const lattice = { sourceIp: '169.254.171.9', method: 'GET', path: '/', mtls: false };
   expect(sidecarAllows(aps(o), pas(o), w, { ...lattice, port: 8080 })).toBe(true);
@@ -98,12 +165,24 @@ it('trap 13: plaintext from Lattice has no principal, yet reaches an exported ta
 });
 
 it('trap 14: ambient L7 rules live on the waypoint; ztunnel admits only the waypoint', () => {
-  const o = objects({ 'a.yaml': contract('api', 'amb', '  callers: [{service: ns-web/web, methods: [GET]}]\n'), 'w.yaml': contract('web', 'amb') });
+  const o = objects({
+    'a.yaml': contract('api', 'amb', '  callers: [{service: ns-web/web, methods: [GET]}]\n'),
+    'w.yaml': contract('web', 'amb'),
+  });
   const ztunnel = aps(o).find((p) => p.metadata.name === 'callgate-api');
   expect(JSON.stringify(ztunnel)).not.toMatch(/methods|paths/);
   const w = { namespace: 'ns-api', labels: { app: 'api' } };
-  const path = { waypoint: { service: 'api', gateway: 'api-waypoint', principal: 'cluster.local/ns/ns-api/sa/api-waypoint' } };
-  const get = { principal: 'cluster.local/ns/ns-web/sa/web', sourceIp: '100.64.0.1', port: 8080, method: 'GET', path: '/', mtls: true };
+  const path = {
+    waypoint: { service: 'api', gateway: 'api-waypoint', principal: 'cluster.local/ns/ns-api/sa/api-waypoint' },
+  };
+  const get = {
+    principal: 'cluster.local/ns/ns-web/sa/web',
+    sourceIp: '100.64.0.1',
+    port: 8080,
+    method: 'GET',
+    path: '/',
+    mtls: true,
+  };
   expect(ambientAllows(aps(o), pas(o), w, get, path)).toBe(true);
   expect(ambientAllows(aps(o), pas(o), w, { ...get, method: 'POST' }, path)).toBe(false);
   // Skipping the waypoint does not help: ztunnel admits only the waypoint's identity.
@@ -121,14 +200,29 @@ describe('trap 6: Lattice traffic comes from its ranges; the target must admit t
     expect(networkAllows(netpols(o), flow('169.254.172.7', 8080))).toBe(false);
   });
   it('a region with its own ranges uses those instead', () => {
-    const regional = platform.replace('  serviceNetworks:', '  latticeAddressRanges:\n    regions:\n      us-west-2: {ipv4: [10.99.0.0/24]}\n  serviceNetworks:');
+    const regional = platform.replace(
+      '  serviceNetworks:',
+      '  latticeAddressRanges:\n    regions:\n      us-west-2: {ipv4: [10.99.0.0/24]}\n  serviceNetworks:',
+    );
     const result = runFiles({ 'platform.yaml': regional, 'a.yaml': exported });
-    const o = (result.files ?? []).filter((f) => f.path.startsWith('kubernetes/') && !f.path.endsWith('kustomization.yaml')).flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS() as { kind: string }));
+    const o = (result.files ?? [])
+      .filter((f) => f.path.startsWith('kubernetes/') && !f.path.endsWith('kustomization.yaml'))
+      .flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS() as { kind: string }));
     const flow = (ip: string) => ({ from: { ip }, to: pod('api'), port: 8080, protocol: 'TCP' as const });
     expect(networkAllows(netpols(o), flow('10.99.0.7'))).toBe(true);
     expect(networkAllows(netpols(o), flow('169.254.171.7'))).toBe(false);
     const w = { namespace: 'ns-api', labels: { app: 'api' } };
-    expect(sidecarAllows(aps(o), pas(o), w, { sourceIp: '10.99.0.7', port: 8080, method: 'GET', path: '/', mtls: false })).toBe(true);
-    expect(sidecarAllows(aps(o), pas(o), w, { sourceIp: '169.254.171.7', port: 8080, method: 'GET', path: '/', mtls: false })).toBe(false);
+    expect(
+      sidecarAllows(aps(o), pas(o), w, { sourceIp: '10.99.0.7', port: 8080, method: 'GET', path: '/', mtls: false }),
+    ).toBe(true);
+    expect(
+      sidecarAllows(aps(o), pas(o), w, {
+        sourceIp: '169.254.171.7',
+        port: 8080,
+        method: 'GET',
+        path: '/',
+        mtls: false,
+      }),
+    ).toBe(false);
   });
 });

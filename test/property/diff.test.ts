@@ -16,13 +16,28 @@ const model = (documents: object[]) => {
   return result.model as Model;
 };
 
-const PROBES = { ports: [8080, 9000, 9001], methods: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'], paths: ['/a', '/b/c', '/c/d', '/v1/x', '/z'], vpcs: [undefined, 'vpc-0ddd4444', 'vpc-0aaa1111'] };
-const pathAdmits = (pattern: string, path: string) => (pattern.endsWith('/*') ? path.startsWith(pattern.slice(0, -1)) : pattern === path);
+const PROBES = {
+  ports: [8080, 9000, 9001],
+  methods: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'],
+  paths: ['/a', '/b/c', '/c/d', '/v1/x', '/z'],
+  vpcs: [undefined, 'vpc-0ddd4444', 'vpc-0aaa1111'],
+};
+const pathAdmits = (pattern: string, path: string) =>
+  pattern.endsWith('/*') ? path.startsWith(pattern.slice(0, -1)) : pattern === path;
 function admits(e: DiffEdge, port: number, method: string, path: string, vpc: string | undefined): boolean {
   const sourceOk = e.caller.kind === 'cidr' || e.caller.sourceVpc === undefined || e.caller.sourceVpc === vpc;
-  return sourceOk && e.ports.some((p) => p.port === port) && (e.methods === null || e.methods.includes(method)) && (e.paths === null || e.paths.some((p) => pathAdmits(p, path)));
+  return (
+    sourceOk &&
+    e.ports.some((p) => p.port === port) &&
+    (e.methods === null || e.methods.includes(method)) &&
+    (e.paths === null || e.paths.some((p) => pathAdmits(p, path)))
+  );
 }
-const requests = PROBES.ports.flatMap((port) => PROBES.methods.flatMap((method) => PROBES.paths.flatMap((path) => PROBES.vpcs.map((vpc) => ({ port, method, path, vpc })))));
+const requests = PROBES.ports.flatMap((port) =>
+  PROBES.methods.flatMap((method) =>
+    PROBES.paths.flatMap((path) => PROBES.vpcs.map((vpc) => ({ port, method, path, vpc }))),
+  ),
+);
 
 describe('diff', () => {
   it('applying the reported changes to the base edges gives exactly the head edges', () => {
@@ -30,14 +45,19 @@ describe('diff', () => {
       fc.property(estateArbitrary, estateArbitrary, (base, head) => {
         const [b, h] = [model(base.documents), model(head.documents)];
         const changes = diffEdges(b, h);
-        const sorted = (m: Model) => m.edges.map(diffEdge).sort((x, y) => (edgeText(x) < edgeText(y) ? -1 : edgeText(x) > edgeText(y) ? 1 : 0));
+        const sorted = (m: Model) =>
+          m.edges.map(diffEdge).sort((x, y) => (edgeText(x) < edgeText(y) ? -1 : edgeText(x) > edgeText(y) ? 1 : 0));
         expect(applyChanges(sorted(b), changes).map(edgeText)).toEqual(sorted(h).map(edgeText));
         expect(diffEdges(h, h)).toEqual([]);
         for (const c of changes) {
           if (c.kind !== 'widened' && c.kind !== 'narrowed') continue;
           const [before, after] = [c.before[0] as DiffEdge, c.after[0] as DiffEdge];
-          const lost = requests.filter((r) => admits(before, r.port, r.method, r.path, r.vpc) && !admits(after, r.port, r.method, r.path, r.vpc));
-          const gained = requests.filter((r) => !admits(before, r.port, r.method, r.path, r.vpc) && admits(after, r.port, r.method, r.path, r.vpc));
+          const lost = requests.filter(
+            (r) => admits(before, r.port, r.method, r.path, r.vpc) && !admits(after, r.port, r.method, r.path, r.vpc),
+          );
+          const gained = requests.filter(
+            (r) => !admits(before, r.port, r.method, r.path, r.vpc) && admits(after, r.port, r.method, r.path, r.vpc),
+          );
           if (c.kind === 'widened') expect(lost, `${c.callee} ${c.caller} widened`).toEqual([]);
           else expect(gained, `${c.callee} ${c.caller} narrowed`).toEqual([]);
           expect(widens(c)).toBe(c.kind === 'widened');

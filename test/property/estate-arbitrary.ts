@@ -9,12 +9,42 @@ export const platformDoc = {
   metadata: { name: 'prop' },
   spec: {
     clusters: [
-      { name: 'eks-a', platform: 'eks', account: '111111111111', region: 'us-west-2', vpc: 'vpc-0aaa1111', mesh: 'istio-sidecar', securityGroup: 'sg-0aaaaaaaaaaaaaaaa' },
-      { name: 'eks-b', platform: 'eks', account: '222222222222', region: 'us-west-2', vpc: 'vpc-0bbb2222', mesh: 'istio-ambient', securityGroup: 'sg-0bbbbbbbbbbbbbbbb' },
+      {
+        name: 'eks-a',
+        platform: 'eks',
+        account: '111111111111',
+        region: 'us-west-2',
+        vpc: 'vpc-0aaa1111',
+        mesh: 'istio-sidecar',
+        securityGroup: 'sg-0aaaaaaaaaaaaaaaa',
+      },
+      {
+        name: 'eks-b',
+        platform: 'eks',
+        account: '222222222222',
+        region: 'us-west-2',
+        vpc: 'vpc-0bbb2222',
+        mesh: 'istio-ambient',
+        securityGroup: 'sg-0bbbbbbbbbbbbbbbb',
+      },
       { name: 'ecs-c', platform: 'ecs', account: '222222222222', region: 'us-west-2', vpc: 'vpc-0ccc3333' },
-      { name: 'eks-n', platform: 'eks', account: '222222222222', region: 'us-west-2', vpc: 'vpc-0eee5555', securityGroup: 'sg-0eeeeeeeeeeeeeeee' },
+      {
+        name: 'eks-n',
+        platform: 'eks',
+        account: '222222222222',
+        region: 'us-west-2',
+        vpc: 'vpc-0eee5555',
+        securityGroup: 'sg-0eeeeeeeeeeeeeeee',
+      },
     ],
-    serviceNetworks: [{ name: 'net', account: '111111111111', region: 'us-west-2', vpcs: ['vpc-0aaa1111', 'vpc-0bbb2222', 'vpc-0ccc3333', 'vpc-0ddd4444', 'vpc-0eee5555'] }],
+    serviceNetworks: [
+      {
+        name: 'net',
+        account: '111111111111',
+        region: 'us-west-2',
+        vpcs: ['vpc-0aaa1111', 'vpc-0bbb2222', 'vpc-0ccc3333', 'vpc-0ddd4444', 'vpc-0eee5555'],
+      },
+    ],
   },
 };
 
@@ -27,7 +57,11 @@ const clusters = [
 const noMesh = new Set(['ecs-c', 'eks-n']);
 
 type Protocol = 'http' | 'http2' | 'grpc' | 'tcp' | 'tls';
-interface PortSpec { name: string; port: number; protocol: Protocol }
+interface PortSpec {
+  name: string;
+  port: number;
+  protocol: Protocol;
+}
 
 export interface ExpectedEdge {
   callee: string;
@@ -49,7 +83,10 @@ const serviceShape = fc.record({
   timeout: fc.boolean(),
   egress: fc.option(fc.constantFrom('198.51.100.0/24', '2001:db8:ff::/48'), { nil: undefined }),
   meshOff: fc.boolean(),
-  extraPorts: fc.uniqueArray(fc.record({ protocol: fc.constantFrom<Protocol>('http2', 'grpc', 'tcp', 'tls') }), { maxLength: 2, selector: (p) => p.protocol }),
+  extraPorts: fc.uniqueArray(fc.record({ protocol: fc.constantFrom<Protocol>('http2', 'grpc', 'tcp', 'tls') }), {
+    maxLength: 2,
+    selector: (p) => p.protocol,
+  }),
   exportAnyway: fc.boolean(),
   group: fc.constantFrom('none', 'managed', 'existing'),
 });
@@ -59,33 +96,57 @@ const callerShape = fc.record({
   target: fc.nat(),
   portChoice: fc.constantFrom('default', 'first', 'all'),
   methods: fc.option(fc.subarray(['GET', 'POST', 'PUT', 'DELETE'], { minLength: 1 }), { nil: undefined }),
-  paths: fc.option(fc.uniqueArray(fc.constantFrom('/a', '/b/*', '/c/d', '/v1/*'), { minLength: 1 }), { nil: undefined }),
+  paths: fc.option(fc.uniqueArray(fc.constantFrom('/a', '/b/*', '/c/d', '/v1/*'), { minLength: 1 }), {
+    nil: undefined,
+  }),
   sourceVpc: fc.boolean(),
   cidr: fc.constantFrom('10.0.0.0/8', '192.168.4.0/24', '2001:db8::/32'),
 });
 
 export const estateArbitrary: fc.Arbitrary<GeneratedEstate> = fc
-  .record({ services: fc.array(serviceShape, { minLength: 1, maxLength: 7 }), callers: fc.array(fc.array(callerShape, { maxLength: 4 }), { minLength: 7, maxLength: 7 }) })
+  .record({
+    services: fc.array(serviceShape, { minLength: 1, maxLength: 7 }),
+    callers: fc.array(fc.array(callerShape, { maxLength: 4 }), { minLength: 7, maxLength: 7 }),
+  })
   .map(({ services, callers }) => build(services, callers));
 
-type ServiceShape = (typeof serviceShape) extends fc.Arbitrary<infer T> ? T : never;
-type CallerShape = (typeof callerShape) extends fc.Arbitrary<infer T> ? T : never;
+type ServiceShape = typeof serviceShape extends fc.Arbitrary<infer T> ? T : never;
+type CallerShape = typeof callerShape extends fc.Arbitrary<infer T> ? T : never;
 
 function build(shapes: ServiceShape[], callerLists: CallerShape[][]): GeneratedEstate {
   const svcs = shapes.map((s, i) => {
     const cluster = clusters[s.cluster % 4]!;
-    const ports: PortSpec[] = [{ name: 'http', port: 8080, protocol: 'http' }, ...s.extraPorts.map((p, j) => ({ name: `p${j}`, port: 9000 + j, protocol: p.protocol }))];
+    const ports: PortSpec[] = [
+      { name: 'http', port: 8080, protocol: 'http' },
+      ...s.extraPorts.map((p, j) => ({ name: `p${j}`, port: 9000 + j, protocol: p.protocol })),
+    ];
     // Each existing group belongs to one service: a shared group would admit each one's callers to the others.
-    const group = s.group === 'managed' ? 'managed' : s.group === 'existing' ? `sg-0${String(i).padStart(16, '0')}` : undefined;
-    return { name: `svc-${i}`, namespace: s.namespace, id: `${s.namespace}/svc-${i}`, cluster, ports, mesh: cluster.platform === 'eks' && !s.meshOff, lattice: s.exportAnyway, timeout: s.timeout && !noMesh.has(cluster.name), egress: s.egress, group };
+    const group =
+      s.group === 'managed' ? 'managed' : s.group === 'existing' ? `sg-0${String(i).padStart(16, '0')}` : undefined;
+    return {
+      name: `svc-${i}`,
+      namespace: s.namespace,
+      id: `${s.namespace}/svc-${i}`,
+      cluster,
+      ports,
+      mesh: cluster.platform === 'eks' && !s.meshOff,
+      lattice: s.exportAnyway,
+      timeout: s.timeout && !noMesh.has(cluster.name),
+      egress: s.egress,
+      group,
+    };
   });
   // First pass: route every caller; a callee that needs Lattice gets exported.
   const plans = svcs.map((callee, i) =>
     (callerLists[i] ?? []).map((c) => {
       if (c.kind === 'cidr') return { c, caller: undefined, kind: 'cidr' as const };
-      if (c.kind === 'principal') { callee.lattice = true; return { c, caller: undefined, kind: 'principal' as const }; }
+      if (c.kind === 'principal') {
+        callee.lattice = true;
+        return { c, caller: undefined, kind: 'principal' as const };
+      }
       const caller = svcs[c.target % svcs.length]!;
-      if (!(caller.cluster.name === callee.cluster.name && callee.cluster.platform === 'eks' && callee.mesh)) callee.lattice = true;
+      if (!(caller.cluster.name === callee.cluster.name && callee.cluster.platform === 'eks' && callee.mesh))
+        callee.lattice = true;
       return { c, caller, kind: 'service' as const };
     }),
   );
@@ -93,22 +154,62 @@ function build(shapes: ServiceShape[], callerLists: CallerShape[][]): GeneratedE
   const expected: ExpectedEdge[] = [];
   svcs.forEach((callee, i) => {
     const entries = plans[i]!.map(({ c, caller, kind }) => {
-      const path = kind === 'cidr' ? 'network' : kind === 'principal' ? 'lattice' : caller!.cluster.name === callee.cluster.name && callee.cluster.platform === 'eks' && callee.mesh ? 'mesh' : 'lattice';
+      const path =
+        kind === 'cidr'
+          ? 'network'
+          : kind === 'principal'
+            ? 'lattice'
+            : caller!.cluster.name === callee.cluster.name && callee.cluster.platform === 'eks' && callee.mesh
+              ? 'mesh'
+              : 'lattice';
       // Over Lattice only the target port (`http`) can be named.
-      const named = path === 'lattice' || c.portChoice === 'first' ? ['http'] : c.portChoice === 'all' ? callee.ports.map((p) => p.name) : undefined;
-      const effective = named ? callee.ports.filter((p) => named.includes(p.name)) : path === 'lattice' ? callee.ports.filter((p) => p.name === 'http') : callee.ports;
+      const named =
+        path === 'lattice' || c.portChoice === 'first'
+          ? ['http']
+          : c.portChoice === 'all'
+            ? callee.ports.map((p) => p.name)
+            : undefined;
+      const effective = named
+        ? callee.ports.filter((p) => named.includes(p.name))
+        : path === 'lattice'
+          ? callee.ports.filter((p) => p.name === 'http')
+          : callee.ports;
       // Layer-7 limits on a mesh path need a mesh to enforce them (l7-needs-mesh).
-      const l7 = effective.every((p) => p.protocol === 'http' || p.protocol === 'http2' || p.protocol === 'grpc') && kind !== 'cidr' && !(path === 'mesh' && noMesh.has(callee.cluster.name));
+      const l7 =
+        effective.every((p) => p.protocol === 'http' || p.protocol === 'http2' || p.protocol === 'grpc') &&
+        kind !== 'cidr' &&
+        !(path === 'mesh' && noMesh.has(callee.cluster.name));
       const grpc = effective.some((p) => p.protocol === 'grpc');
       const methods = l7 && c.methods ? (grpc ? ['POST'] : c.methods) : undefined;
       const paths = l7 && c.paths ? c.paths : undefined;
       const entry: Record<string, unknown> =
-        kind === 'cidr' ? { cidr: c.cidr } : kind === 'principal' ? { principal: { iamRole: `arn:aws:iam::333333333333:role/r${c.target % 3}`, ...(c.sourceVpc ? { sourceVpc: 'vpc-0ddd4444' } : {}) } } : { service: caller!.namespace === callee.namespace && c.target % 2 === 0 ? caller!.name : caller!.id };
+        kind === 'cidr'
+          ? { cidr: c.cidr }
+          : kind === 'principal'
+            ? {
+                principal: {
+                  iamRole: `arn:aws:iam::333333333333:role/r${c.target % 3}`,
+                  ...(c.sourceVpc ? { sourceVpc: 'vpc-0ddd4444' } : {}),
+                },
+              }
+            : { service: caller!.namespace === callee.namespace && c.target % 2 === 0 ? caller!.name : caller!.id };
       if (named && (c.portChoice !== 'default' || path !== 'lattice')) entry.ports = named;
       if (methods) entry.methods = methods;
       if (paths) entry.paths = paths;
-      const callerKey = kind === 'cidr' ? `cidr:${c.cidr}` : kind === 'principal' ? `principal:arn:aws:iam::333333333333:role/r${c.target % 3}:${c.sourceVpc ? 'vpc-0ddd4444' : ''}` : `service:${caller!.id}`;
-      expected.push({ callee: callee.id, caller: callerKey, path, ports: [...effective].sort((a, b) => a.port - b.port).map((p) => p.name), methods: methods ? [...methods].sort() : null, paths: paths ? [...paths].sort() : null });
+      const callerKey =
+        kind === 'cidr'
+          ? `cidr:${c.cidr}`
+          : kind === 'principal'
+            ? `principal:arn:aws:iam::333333333333:role/r${c.target % 3}:${c.sourceVpc ? 'vpc-0ddd4444' : ''}`
+            : `service:${caller!.id}`;
+      expected.push({
+        callee: callee.id,
+        caller: callerKey,
+        path,
+        ports: [...effective].sort((a, b) => a.port - b.port).map((p) => p.name),
+        methods: methods ? [...methods].sort() : null,
+        paths: paths ? [...paths].sort() : null,
+      });
       return entry;
     });
     documents.push({
@@ -116,9 +217,19 @@ function build(shapes: ServiceShape[], callerLists: CallerShape[][]): GeneratedE
       kind: 'ServiceContract',
       metadata: { name: callee.name, namespace: callee.namespace, owner: 'team-p' },
       spec: {
-        workload: { platform: callee.cluster.platform, cluster: callee.cluster.name, iamRole: `arn:aws:iam::111111111111:role/${callee.name}`, ...(callee.group ? { securityGroup: callee.group } : {}) },
+        workload: {
+          platform: callee.cluster.platform,
+          cluster: callee.cluster.name,
+          iamRole: `arn:aws:iam::111111111111:role/${callee.name}`,
+          ...(callee.group ? { securityGroup: callee.group } : {}),
+        },
         ports: callee.ports,
-        exposure: { ...(callee.cluster.platform === 'eks' ? { mesh: callee.mesh } : {}), ...(callee.lattice ? { lattice: { serviceNetwork: 'net', targetPort: 'http', listener: { protocol: 'http' } } } : {}) },
+        exposure: {
+          ...(callee.cluster.platform === 'eks' ? { mesh: callee.mesh } : {}),
+          ...(callee.lattice
+            ? { lattice: { serviceNetwork: 'net', targetPort: 'http', listener: { protocol: 'http' } } }
+            : {}),
+        },
         callers: entries,
         ...(callee.timeout ? { resilience: { timeout: '2s' } } : {}),
         ...(callee.egress ? { egress: [{ host: 'api.example.com', port: 443, cidrs: [callee.egress] }] } : {}),

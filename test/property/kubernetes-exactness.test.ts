@@ -4,7 +4,13 @@ import { describe, expect, it } from 'vitest';
 import type { EdgeModel, Model, ServiceModel } from '../../compiler/model/types.js';
 import type { OutputFile } from '../../compiler/targets/target.js';
 import { addressIn, inCidr } from '../oracles/cidr.js';
-import { ambientAllows, sidecarAllows, type AuthorizationPolicyObject, type PeerAuthenticationObject, type Request } from '../oracles/istio.js';
+import {
+  ambientAllows,
+  sidecarAllows,
+  type AuthorizationPolicyObject,
+  type PeerAuthenticationObject,
+  type Request,
+} from '../oracles/istio.js';
 import { networkAllows, type Endpoint, type Flow, type NetworkPolicyObject } from '../oracles/netpol.js';
 import { runFiles } from '../support/estate.js';
 import { estateArbitrary } from './estate-arbitrary.js';
@@ -40,13 +46,21 @@ function compile(documents: object[]): Estate {
 
 const meshOf = (m: Model, s: ServiceModel) => m.platform.clusters.find((c) => c.name === s.cluster)?.mesh ?? 'none';
 const edgesInto = (m: Model, s: ServiceModel) => m.edges.filter((e) => e.callee === s.id);
-const meshEdges = (m: Model, caller: ServiceModel, callee: ServiceModel) => edgesInto(m, callee).filter((e) => e.path === 'mesh' && e.caller.kind === 'service' && e.caller.service === caller.id);
+const meshEdges = (m: Model, caller: ServiceModel, callee: ServiceModel) =>
+  edgesInto(m, callee).filter(
+    (e) => e.path === 'mesh' && e.caller.kind === 'service' && e.caller.service === caller.id,
+  );
 /** The documented rule: an ambient service is served through a waypoint when anything needs layer 7. */
 const expectWaypoint = (m: Model, s: ServiceModel) =>
-  meshOf(m, s) === 'istio-ambient' && (edgesInto(m, s).some((e) => e.path === 'mesh' && (e.methods || e.paths)) || Object.keys(s.resilience).length > 0 || (s.exposure.lattice?.routes.length ?? 0) > 0);
+  meshOf(m, s) === 'istio-ambient' &&
+  (edgesInto(m, s).some((e) => e.path === 'mesh' && (e.methods || e.paths)) ||
+    Object.keys(s.resilience).length > 0 ||
+    (s.exposure.lattice?.routes.length ?? 0) > 0);
 
 const pod = (s: ServiceModel): Endpoint => ({ pod: { namespace: s.namespace, labels: s.podSelector ?? {} } });
-const waypointPod = (s: ServiceModel): Endpoint => ({ pod: { namespace: s.namespace, labels: { 'gateway.networking.k8s.io/gateway-name': `${s.name}-waypoint` } } });
+const waypointPod = (s: ServiceModel): Endpoint => ({
+  pod: { namespace: s.namespace, labels: { 'gateway.networking.k8s.io/gateway-name': `${s.name}-waypoint` } },
+});
 const tcp = (from: Endpoint, to: Endpoint, port: number): Flow => ({ from, to, port, protocol: 'TCP' });
 
 function contractPathMatches(pattern: string, path: string): boolean {
@@ -54,7 +68,12 @@ function contractPathMatches(pattern: string, path: string): boolean {
 }
 
 function contractAdmits(edges: EdgeModel[], port: number, method?: string, path?: string): boolean {
-  return edges.some((e) => e.ports.some((p) => p.port === port) && (e.methods === null || (method !== undefined && e.methods.includes(method))) && (e.paths === null || (path !== undefined && e.paths.some((p) => contractPathMatches(p, path)))));
+  return edges.some(
+    (e) =>
+      e.ports.some((p) => p.port === port) &&
+      (e.methods === null || (method !== undefined && e.methods.includes(method))) &&
+      (e.paths === null || (path !== undefined && e.paths.some((p) => contractPathMatches(p, path)))),
+  );
 }
 
 function networkCases(m: Model): { flow: Flow; expected: boolean; label: string }[] {
@@ -72,39 +91,84 @@ function networkCases(m: Model): { flow: Flow; expected: boolean; label: string 
         cases.push({ flow: tcp(pod(x), pod(y), port), expected, label: `${x.id} → ${y.id}:${port}` });
       }
       if (waypoint) {
-        cases.push({ flow: tcp(pod(x), waypointPod(y), HBONE), expected: edges.length > 0, label: `${x.id} → waypoint of ${y.id}` });
-        cases.push({ flow: tcp(pod(x), waypointPod(y), y.ports[0]?.port ?? 80), expected: false, label: `${x.id} → waypoint of ${y.id} off HBONE` });
+        cases.push({
+          flow: tcp(pod(x), waypointPod(y), HBONE),
+          expected: edges.length > 0,
+          label: `${x.id} → waypoint of ${y.id}`,
+        });
+        cases.push({
+          flow: tcp(pod(x), waypointPod(y), y.ports[0]?.port ?? 80),
+          expected: false,
+          label: `${x.id} → waypoint of ${y.id} off HBONE`,
+        });
       }
     }
     if (waypoint) {
       const any = edgesInto(m, y).some((e) => e.path === 'mesh');
       cases.push({ flow: tcp(waypointPod(y), pod(y), HBONE), expected: any, label: `waypoint → ${y.id}` });
-      cases.push({ flow: tcp(waypointPod(y), pod(y), UNDECLARED), expected: false, label: `waypoint → ${y.id}:${UNDECLARED}` });
+      cases.push({
+        flow: tcp(waypointPod(y), pod(y), UNDECLARED),
+        expected: false,
+        label: `waypoint → ${y.id}:${UNDECLARED}`,
+      });
     }
     const cidrEdges = edgesInto(m, y).filter((e) => e.caller.kind === 'cidr');
-    const ips = [LATTICE_V4, LATTICE_V6, PROBE, STRANGER, ...cidrEdges.map((e) => addressIn(e.caller.kind === 'cidr' ? e.caller.cidr : ''))];
+    const ips = [
+      LATTICE_V4,
+      LATTICE_V6,
+      PROBE,
+      STRANGER,
+      ...cidrEdges.map((e) => addressIn(e.caller.kind === 'cidr' ? e.caller.cidr : '')),
+    ];
     for (const ip of ips) {
       for (const port of [...y.ports.map((p) => p.port), UNDECLARED]) {
         const lattice = (ip === LATTICE_V4 || ip === LATTICE_V6) && y.exposure.lattice?.targetPort.port === port;
-        const cidr = cidrEdges.some((e) => e.caller.kind === 'cidr' && inCidr(ip, e.caller.cidr) && e.ports.some((p) => p.port === port));
+        const cidr = cidrEdges.some(
+          (e) => e.caller.kind === 'cidr' && inCidr(ip, e.caller.cidr) && e.ports.some((p) => p.port === port),
+        );
         const probe = mode === 'istio-ambient' && ip === PROBE && y.ports.some((p) => p.port === port);
-        cases.push({ flow: tcp({ ip }, pod(y), port), expected: lattice || cidr || probe, label: `${ip} → ${y.id}:${port}` });
+        cases.push({
+          flow: tcp({ ip }, pod(y), port),
+          expected: lattice || cidr || probe,
+          label: `${ip} → ${y.id}:${port}`,
+        });
       }
     }
   }
   for (const x of eks) {
-    const calls = m.edges.filter((e) => e.caller.kind === 'service' && e.caller.service === x.id && e.path === 'lattice');
-    const listenerPorts = new Set(calls.map((e) => m.services.find((s) => s.id === e.callee)?.exposure.lattice?.listener.port));
-    for (const port of [80, 443, 8443]) cases.push({ flow: tcp(pod(x), { ip: LATTICE_V4 }, port), expected: listenerPorts.has(port), label: `${x.id} → Lattice:${port}` });
+    const calls = m.edges.filter(
+      (e) => e.caller.kind === 'service' && e.caller.service === x.id && e.path === 'lattice',
+    );
+    const listenerPorts = new Set(
+      calls.map((e) => m.services.find((s) => s.id === e.callee)?.exposure.lattice?.listener.port),
+    );
+    for (const port of [80, 443, 8443])
+      cases.push({
+        flow: tcp(pod(x), { ip: LATTICE_V4 }, port),
+        expected: listenerPorts.has(port),
+        label: `${x.id} → Lattice:${port}`,
+      });
     for (const ip of ['198.51.100.7', '2001:db8:ff::7', STRANGER]) {
-      cases.push({ flow: tcp(pod(x), { ip }, 443), expected: x.egress.some((g) => g.port === 443 && g.cidrs.some((c) => inCidr(ip, c))), label: `${x.id} → ${ip}:443` });
+      cases.push({
+        flow: tcp(pod(x), { ip }, 443),
+        expected: x.egress.some((g) => g.port === 443 && g.cidrs.some((c) => inCidr(ip, c))),
+        label: `${x.id} → ${ip}:443`,
+      });
     }
     const dns: Endpoint = { pod: { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } } };
-    cases.push({ flow: { from: pod(x), to: dns, port: 53, protocol: 'UDP' }, expected: true, label: `${x.id} → DNS/udp` });
+    cases.push({
+      flow: { from: pod(x), to: dns, port: 53, protocol: 'UDP' },
+      expected: true,
+      label: `${x.id} → DNS/udp`,
+    });
     cases.push({ flow: tcp(pod(x), dns, 53), expected: true, label: `${x.id} → DNS/tcp` });
     cases.push({ flow: tcp(pod(x), dns, 80), expected: false, label: `${x.id} → DNS:80` });
     const istiod: Endpoint = { pod: { namespace: 'istio-system', labels: { app: 'istiod' } } };
-    cases.push({ flow: tcp(pod(x), istiod, 15012), expected: meshOf(m, x) === 'istio-sidecar', label: `${x.id} → istiod` });
+    cases.push({
+      flow: tcp(pod(x), istiod, 15012),
+      expected: meshOf(m, x) === 'istio-sidecar',
+      label: `${x.id} → istiod`,
+    });
   }
   return cases;
 }
@@ -116,21 +180,59 @@ function istioCases(m: Model): { y: ServiceModel; request: Request; expected: bo
       const edges = meshEdges(m, x, y);
       for (const p of y.ports) {
         const l7 = p.protocol === 'http' || p.protocol === 'http2' || p.protocol === 'grpc';
-        const shapes: { method?: string; path?: string }[] = l7 ? ['GET', 'POST', 'DELETE'].flatMap((method) => ['/a', '/b/x', '/c/d', '/v1/z', '/q'].map((path) => ({ method, path }))) : [{}];
+        const shapes: { method?: string; path?: string }[] = l7
+          ? ['GET', 'POST', 'DELETE'].flatMap((method) =>
+              ['/a', '/b/x', '/c/d', '/v1/z', '/q'].map((path) => ({ method, path })),
+            )
+          : [{}];
         for (const shape of shapes) {
-          cases.push({ y, request: { principal: x.meshPrincipal, sourceIp: POD_IP, port: p.port, mtls: true, ...shape }, expected: contractAdmits(edges, p.port, shape.method, shape.path), label: `${x.id} → ${y.id}:${p.port} ${shape.method ?? ''} ${shape.path ?? ''}` });
+          cases.push({
+            y,
+            request: { principal: x.meshPrincipal, sourceIp: POD_IP, port: p.port, mtls: true, ...shape },
+            expected: contractAdmits(edges, p.port, shape.method, shape.path),
+            label: `${x.id} → ${y.id}:${p.port} ${shape.method ?? ''} ${shape.path ?? ''}`,
+          });
         }
-        cases.push({ y, request: { sourceIp: POD_IP, port: p.port, mtls: false, ...(l7 ? { method: 'GET', path: '/a' } : {}) }, expected: false, label: `plaintext from a pod of ${x.id} → ${y.id}:${p.port}` });
+        cases.push({
+          y,
+          request: { sourceIp: POD_IP, port: p.port, mtls: false, ...(l7 ? { method: 'GET', path: '/a' } : {}) },
+          expected: false,
+          label: `plaintext from a pod of ${x.id} → ${y.id}:${p.port}`,
+        });
       }
     }
     const cidrEdges = edgesInto(m, y).filter((e) => e.caller.kind === 'cidr');
     for (const p of [...y.ports, { port: UNDECLARED, protocol: 'tcp' as const, name: 'x' }]) {
-      const l7 = p.protocol === 'http' || p.protocol === 'http2' || p.protocol === 'grpc' ? { method: 'GET', path: '/a' } : {};
-      cases.push({ y, request: { principal: `${m.platform.trustDomain}/ns/intruder/sa/x`, sourceIp: POD_IP, port: p.port, mtls: true, ...l7 }, expected: false, label: `intruder → ${y.id}:${p.port}` });
-      for (const ip of [LATTICE_V4, LATTICE_V6, STRANGER, ...cidrEdges.map((e) => addressIn(e.caller.kind === 'cidr' ? e.caller.cidr : ''))]) {
+      const l7 =
+        p.protocol === 'http' || p.protocol === 'http2' || p.protocol === 'grpc' ? { method: 'GET', path: '/a' } : {};
+      cases.push({
+        y,
+        request: {
+          principal: `${m.platform.trustDomain}/ns/intruder/sa/x`,
+          sourceIp: POD_IP,
+          port: p.port,
+          mtls: true,
+          ...l7,
+        },
+        expected: false,
+        label: `intruder → ${y.id}:${p.port}`,
+      });
+      for (const ip of [
+        LATTICE_V4,
+        LATTICE_V6,
+        STRANGER,
+        ...cidrEdges.map((e) => addressIn(e.caller.kind === 'cidr' ? e.caller.cidr : '')),
+      ]) {
         const lattice = (ip === LATTICE_V4 || ip === LATTICE_V6) && y.exposure.lattice?.targetPort.port === p.port;
-        const cidr = cidrEdges.some((e) => e.caller.kind === 'cidr' && inCidr(ip, e.caller.cidr) && e.ports.some((q) => q.port === p.port));
-        cases.push({ y, request: { sourceIp: ip, port: p.port, mtls: false, ...l7 }, expected: lattice || cidr, label: `plaintext ${ip} → ${y.id}:${p.port}` });
+        const cidr = cidrEdges.some(
+          (e) => e.caller.kind === 'cidr' && inCidr(ip, e.caller.cidr) && e.ports.some((q) => q.port === p.port),
+        );
+        cases.push({
+          y,
+          request: { sourceIp: ip, port: p.port, mtls: false, ...l7 },
+          expected: lattice || cidr,
+          label: `plaintext ${ip} → ${y.id}:${p.port}`,
+        });
       }
     }
   }
@@ -143,7 +245,9 @@ describe('exactness of the Kubernetes and Istio layers', () => {
       fc.property(estateArbitrary, ({ documents }) => {
         const { model, objects } = compile(documents);
         const policies = objects.filter((o) => o.kind === 'NetworkPolicy') as unknown as NetworkPolicyObject[];
-        const wrong = networkCases(model).filter((c) => networkAllows(policies, c.flow) !== c.expected).map((c) => `${c.label}: expected ${c.expected}`);
+        const wrong = networkCases(model)
+          .filter((c) => networkAllows(policies, c.flow) !== c.expected)
+          .map((c) => `${c.label}: expected ${c.expected}`);
         expect(wrong).toEqual([]);
       }),
       { numRuns: 120 },
@@ -160,10 +264,27 @@ describe('exactness of the Kubernetes and Istio layers', () => {
         const wrong: string[] = [];
         for (const c of istioCases(model)) {
           const w = { namespace: c.y.namespace, labels: c.y.podSelector ?? {} };
-          const gw = gateways.find((g) => g.metadata.namespace === c.y.namespace && g.metadata.name === `${c.y.name}-waypoint`);
-          const verdict = meshOf(model, c.y) === 'istio-sidecar'
-            ? sidecarAllows(aps, pas, w, c.request)
-            : ambientAllows(aps, pas, w, c.request, gw ? { waypoint: { service: c.y.name, gateway: gw.metadata.name, principal: `${model.platform.trustDomain}/ns/${c.y.namespace}/sa/${gw.metadata.name}` } } : {});
+          const gw = gateways.find(
+            (g) => g.metadata.namespace === c.y.namespace && g.metadata.name === `${c.y.name}-waypoint`,
+          );
+          const verdict =
+            meshOf(model, c.y) === 'istio-sidecar'
+              ? sidecarAllows(aps, pas, w, c.request)
+              : ambientAllows(
+                  aps,
+                  pas,
+                  w,
+                  c.request,
+                  gw
+                    ? {
+                        waypoint: {
+                          service: c.y.name,
+                          gateway: gw.metadata.name,
+                          principal: `${model.platform.trustDomain}/ns/${c.y.namespace}/sa/${gw.metadata.name}`,
+                        },
+                      }
+                    : {},
+                );
           if (verdict !== c.expected) wrong.push(`${c.label}: expected ${c.expected}`);
         }
         expect(wrong).toEqual([]);

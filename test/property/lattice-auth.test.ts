@@ -13,7 +13,10 @@ const ORG = 'o-abcdefghij';
 const inOrg = new Set(['111111111111', '222222222222', '333333333333']);
 const STRANGER = 'arn:aws:iam::999999999999:role/stranger';
 const SERVICE_ID = 'svc-0123456789abcdef0';
-const allowAll = { name: 'caller', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } };
+const allowAll = {
+  name: 'caller',
+  policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+};
 
 interface LatticeRequest {
   principal: string | 'anonymous';
@@ -23,7 +26,8 @@ interface LatticeRequest {
 }
 
 const accountOf = (arn: string) => arn.split(':')[4] ?? '';
-const pathMatches = (pattern: string, path: string) => (pattern.endsWith('/*') ? path.startsWith(pattern.slice(0, -1)) : path === pattern);
+const pathMatches = (pattern: string, path: string) =>
+  pattern.endsWith('/*') ? path.startsWith(pattern.slice(0, -1)) : path === pattern;
 
 function contractAllows(m: Model, y: ServiceModel, r: LatticeRequest, organization: boolean): boolean {
   if (r.principal === 'anonymous') return false;
@@ -32,23 +36,50 @@ function contractAllows(m: Model, y: ServiceModel, r: LatticeRequest, organizati
     if (e.callee !== y.id || e.path !== 'lattice' || e.caller.kind === 'cidr') return false;
     const role = e.caller.iamRole;
     const vpc = e.caller.sourceVpc;
-    return role === r.principal && (vpc === undefined || vpc === r.vpc) && (e.methods === null || e.methods.includes(r.method)) && (e.paths === null || e.paths.some((p) => pathMatches(p, r.path)));
+    return (
+      role === r.principal &&
+      (vpc === undefined || vpc === r.vpc) &&
+      (e.methods === null || e.methods.includes(r.method)) &&
+      (e.paths === null || e.paths.some((p) => pathMatches(p, r.path)))
+    );
   });
 }
 
 function requestsFor(m: Model, y: ServiceModel): LatticeRequest[] {
-  const roles = [...new Set([...m.services.flatMap((s) => (s.iamRole ? [s.iamRole] : [])), ...m.edges.flatMap((e) => (e.caller.kind === 'principal' ? [e.caller.iamRole] : [])), STRANGER])];
+  const roles = [
+    ...new Set([
+      ...m.services.flatMap((s) => (s.iamRole ? [s.iamRole] : [])),
+      ...m.edges.flatMap((e) => (e.caller.kind === 'principal' ? [e.caller.iamRole] : [])),
+      STRANGER,
+    ]),
+  ];
   const out: LatticeRequest[] = [{ principal: 'anonymous', vpc: 'vpc-0aaa1111', method: 'GET', path: '/a' }];
   for (const e of m.edges.filter((x) => x.callee === y.id && x.path === 'lattice' && x.caller.kind !== 'cidr')) {
-    const role = e.caller.kind === 'cidr' ? '' : e.caller.iamRole ?? '';
-    const base: LatticeRequest = { principal: role, vpc: e.caller.kind === 'cidr' ? '' : e.caller.sourceVpc ?? 'vpc-0ddd4444', method: e.methods?.[0] ?? 'GET', path: (e.paths?.[0] ?? '/any/thing').replace(/\*$/, 'x') };
-    out.push(base, { ...base, vpc: 'vpc-0fff9999' }, { ...base, method: 'DELETE' }, { ...base, path: '/zz' }, { ...base, path: `/x${base.path}` }, { ...base, path: base.path.replace(/\/x$/, '') });
+    const role = e.caller.kind === 'cidr' ? '' : (e.caller.iamRole ?? '');
+    const base: LatticeRequest = {
+      principal: role,
+      vpc: e.caller.kind === 'cidr' ? '' : (e.caller.sourceVpc ?? 'vpc-0ddd4444'),
+      method: e.methods?.[0] ?? 'GET',
+      path: (e.paths?.[0] ?? '/any/thing').replace(/\*$/, 'x'),
+    };
+    out.push(
+      base,
+      { ...base, vpc: 'vpc-0fff9999' },
+      { ...base, method: 'DELETE' },
+      { ...base, path: '/zz' },
+      { ...base, path: `/x${base.path}` },
+      { ...base, path: base.path.replace(/\/x$/, '') },
+    );
     for (const other of roles) out.push({ ...base, principal: other });
   }
   return out;
 }
 
-async function simulatorAllows(resourcePolicy: object | undefined, y: ServiceModel, r: LatticeRequest): Promise<boolean> {
+async function simulatorAllows(
+  resourcePolicy: object | undefined,
+  y: ServiceModel,
+  r: LatticeRequest,
+): Promise<boolean> {
   if (!resourcePolicy) return true; // auth type NONE
   const signed = r.principal !== 'anonymous';
   const response = await runSimulation(
@@ -60,7 +91,10 @@ async function simulatorAllows(resourcePolicy: object | undefined, y: ServiceMod
       request: {
         action: 'vpc-lattice-svcs:Invoke',
         principal: signed ? r.principal : anonymousPrincipal,
-        resource: { accountId: y.account, resource: `arn:aws:vpc-lattice:${y.region}:${y.account}:service/${SERVICE_ID}${r.path}` },
+        resource: {
+          accountId: y.account,
+          resource: `arn:aws:vpc-lattice:${y.region}:${y.account}:service/${SERVICE_ID}${r.path}`,
+        },
         contextVariables: {
           'vpc-lattice-svcs:SourceVpc': r.vpc,
           'vpc-lattice-svcs:RequestMethod': r.method,
@@ -85,11 +119,16 @@ async function simulatorAllows(resourcePolicy: object | undefined, y: ServiceMod
 function terraformPolicy(files: Map<string, string>, y: ServiceModel): object | undefined {
   const stack = files.get(`cdktf/${y.owner}-${y.account}-${y.region}/cdk.tf.json`);
   if (!stack) return undefined;
-  const resources = (JSON.parse(stack) as { resource?: { aws_vpclattice_auth_policy?: Record<string, { policy: string }> } }).resource?.aws_vpclattice_auth_policy ?? {};
+  const resources =
+    (JSON.parse(stack) as { resource?: { aws_vpclattice_auth_policy?: Record<string, { policy: string }> } }).resource
+      ?.aws_vpclattice_auth_policy ?? {};
   const entry = resources[`${y.namespace}-${y.name}-auth-policy`];
   if (!entry) return undefined;
   const arn = `arn:aws:vpc-lattice:${y.region}:${y.account}:service/${SERVICE_ID}`;
-  const resolved = entry.policy.replace(/\$\{aws_vpclattice_service\.[\w-]+\.arn\}/g, () => arn).replace(/\$\$\{/g, () => '${').replace(/%%\{/g, () => '%{');
+  const resolved = entry.policy
+    .replace(/\$\{aws_vpclattice_service\.[\w-]+\.arn\}/g, () => arn)
+    .replace(/\$\$\{/g, () => '${')
+    .replace(/%%\{/g, () => '%{');
   return JSON.parse(resolved) as object;
 }
 
@@ -97,8 +136,20 @@ describe('VPC Lattice auth policies', () => {
   it('admit exactly the contract, judged by an IAM simulator', async () => {
     await fc.assert(
       fc.asyncProperty(estateArbitrary, fc.boolean(), async ({ documents }, organization) => {
-        const [platform, ...rest] = documents as [{ spec: Record<string, unknown> & { serviceNetworks: object[] } }, ...object[]];
-        const p = organization ? { ...platform, spec: { ...platform.spec, organizationId: ORG, serviceNetworks: platform.spec.serviceNetworks.map((n) => ({ ...n, authPolicy: 'organization' })) } } : platform;
+        const [platform, ...rest] = documents as [
+          { spec: Record<string, unknown> & { serviceNetworks: object[] } },
+          ...object[],
+        ];
+        const p = organization
+          ? {
+              ...platform,
+              spec: {
+                ...platform.spec,
+                organizationId: ORG,
+                serviceNetworks: platform.spec.serviceNetworks.map((n) => ({ ...n, authPolicy: 'organization' })),
+              },
+            }
+          : platform;
         const result = runFiles(Object.fromEntries([p, ...rest].map((d, i) => [`c${i}.yaml`, stringify(d)])));
         expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
         const model = result.model as Model;
@@ -111,7 +162,12 @@ describe('VPC Lattice auth policies', () => {
           const outsider: LatticeRequest = { principal: STRANGER, vpc: 'vpc-0aaa1111', method: 'GET', path: '/a' };
           expect(await simulatorAllows(network ?? undefined, y, { ...outsider, principal: 'anonymous' })).toBe(false);
           expect(await simulatorAllows(network ?? undefined, y, outsider)).toBe(!organization);
-          expect(await simulatorAllows(network ?? undefined, y, { ...outsider, principal: 'arn:aws:iam::333333333333:role/insider' })).toBe(true);
+          expect(
+            await simulatorAllows(network ?? undefined, y, {
+              ...outsider,
+              principal: 'arn:aws:iam::333333333333:role/insider',
+            }),
+          ).toBe(true);
           const text = files.get(`lattice/net/services/${y.namespace}/${y.name}.json`);
           expect(text, y.id).toBeDefined();
           expect(text).not.toMatch(/"Principal":"\*"/);
@@ -119,7 +175,10 @@ describe('VPC Lattice auth policies', () => {
           // On EKS the same policy travels in the controller's IAMAuthPolicy, byte for byte.
           if (y.platform === 'eks') {
             const manifest = files.get(`kubernetes/${y.cluster}/${y.namespace}/${y.name}.yaml`) ?? '';
-            const carried = manifest.split('\n---\n').map((d) => parseYaml(d) as { kind?: string; spec?: { policy?: string } }).find((d) => d.kind === 'IAMAuthPolicy');
+            const carried = manifest
+              .split('\n---\n')
+              .map((d) => parseYaml(d) as { kind?: string; spec?: { policy?: string } })
+              .find((d) => d.kind === 'IAMAuthPolicy');
             expect(carried?.spec?.policy, y.id).toBe((text as string).trimEnd());
           }
           // ECS services get the same policy through Terraform, on the service's real ARN.
@@ -130,7 +189,8 @@ describe('VPC Lattice auth policies', () => {
             const networkVerdict = await simulatorAllows(network ?? undefined, y, r);
             const verdict = (await simulatorAllows(service, y, r)) && networkVerdict;
             if (verdict !== expected) wrong.push(`${y.id} ${JSON.stringify(r)}: simulator ${verdict}`);
-            if (viaTerraform && ((await simulatorAllows(viaTerraform, y, r)) && networkVerdict) !== expected) wrong.push(`${y.id} via Terraform ${JSON.stringify(r)}`);
+            if (viaTerraform && ((await simulatorAllows(viaTerraform, y, r)) && networkVerdict) !== expected)
+              wrong.push(`${y.id} via Terraform ${JSON.stringify(r)}`);
           }
         }
         expect(wrong).toEqual([]);

@@ -17,7 +17,10 @@ const HBONE = 15008;
 const ISTIOD = 15012;
 const DNS = 53;
 const STRANGER = '203.0.113.9';
-const LATTICE = { ipv4: 'prefix-list:com.amazonaws.us-west-2.vpc-lattice', ipv6: 'prefix-list:com.amazonaws.us-west-2.ipv6.vpc-lattice' };
+const LATTICE = {
+  ipv4: 'prefix-list:com.amazonaws.us-west-2.vpc-lattice',
+  ipv6: 'prefix-list:com.amazonaws.us-west-2.ipv6.vpc-lattice',
+};
 
 type Side = { endpoint: string } | { cidr: string };
 interface Hop {
@@ -32,7 +35,12 @@ const memberKey = (cluster: string) => `member:${cluster}`;
 
 function expectWaypoint(m: Model, s: ServiceModel): boolean {
   const into = m.edges.filter((e) => e.callee === s.id);
-  return clusterOf(m, s.cluster)?.mesh === 'istio-ambient' && (into.some((e) => e.path === 'mesh' && (e.methods || e.paths)) || Object.keys(s.resilience).length > 0 || (s.exposure.lattice?.routes.length ?? 0) > 0);
+  return (
+    clusterOf(m, s.cluster)?.mesh === 'istio-ambient' &&
+    (into.some((e) => e.path === 'mesh' && (e.methods || e.paths)) ||
+      Object.keys(s.resilience).length > 0 ||
+      (s.exposure.lattice?.routes.length ?? 0) > 0)
+  );
 }
 
 /** The traffic the contracts declare, hop by hop, as the README states it. */
@@ -58,7 +66,8 @@ function declaredHops(m: Model): Hop[] {
     if (e.caller.kind === 'cidr') for (const p of ports) tcp({ cidr: e.caller.cidr }, svc(callee.id), p);
     if (e.caller.kind !== 'service') continue;
     const caller = e.caller.service;
-    if (e.path === 'lattice' && callee.exposure.lattice) for (const f of ['ipv4', 'ipv6'] as const) tcp(svc(caller), lattice(f), callee.exposure.lattice.listener.port);
+    if (e.path === 'lattice' && callee.exposure.lattice)
+      for (const f of ['ipv4', 'ipv6'] as const) tcp(svc(caller), lattice(f), callee.exposure.lattice.listener.port);
     if (e.path !== 'mesh') continue;
     if (expectWaypoint(m, callee)) {
       tcp(svc(caller), { endpoint: memberKey(callee.cluster) }, HBONE);
@@ -72,15 +81,23 @@ function declaredHops(m: Model): Hop[] {
 }
 
 describe('security groups', () => {
-  it('admit exactly the declared traffic, at a group\'s granularity, judged over the synthesized Terraform', () => {
+  it("admit exactly the declared traffic, at a group's granularity, judged over the synthesized Terraform", () => {
     fc.assert(
       fc.property(estateArbitrary, ({ documents }) => {
         const result = runFiles(Object.fromEntries(documents.map((d, i) => [`c${i}.yaml`, stringify(d)])));
         expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
         const m = result.model as Model;
-        const stacks = new Map((result.files ?? []).filter((f) => f.path.startsWith('cdktf/') && f.path.endsWith('/cdk.tf.json')).map((f) => [f.path.split('/')[1] as string, JSON.parse(f.content) as object]));
+        const stacks = new Map(
+          (result.files ?? [])
+            .filter((f) => f.path.startsWith('cdktf/') && f.path.endsWith('/cdk.tf.json'))
+            .map((f) => [f.path.split('/')[1] as string, JSON.parse(f.content) as object]),
+        );
         const tf = new TerraformGroups(stacks);
-        const clusterGroups = new Map(m.platform.clusters.filter((c) => c.platform === 'eks' && c.securityGroup).map((c) => [c.name, c.securityGroup as string]));
+        const clusterGroups = new Map(
+          m.platform.clusters
+            .filter((c) => c.platform === 'eks' && c.securityGroup)
+            .map((c) => [c.name, c.securityGroup as string]),
+        );
         const world: SgWorld = { rules: tf.rules, shared: new Set(clusterGroups.values()) };
 
         // Endpoints, and the group each one's traffic carries.
@@ -88,34 +105,60 @@ describe('security groups', () => {
         m.services.forEach((s, i) => {
           const own = s.securityGroup === 'managed' ? tf.output(`${s.namespace}-${s.name}-sg-id`) : s.securityGroup;
           if (s.securityGroup === 'managed') expect(own, `${s.id}: its group is a stack output`).toBeDefined();
-          const groups = own ? [own] : s.platform === 'eks' && clusterGroups.has(s.cluster) ? [clusterGroups.get(s.cluster) as string] : [];
+          const groups = own
+            ? [own]
+            : s.platform === 'eks' && clusterGroups.has(s.cluster)
+              ? [clusterGroups.get(s.cluster) as string]
+              : [];
           endpoints.set(s.id, { groups, address: `100.64.1.${i + 1}` });
         });
-        [...clusterGroups].forEach(([name, group], i) => endpoints.set(memberKey(name), { groups: [group], address: `100.64.2.${i + 1}` }));
+        [...clusterGroups].forEach(([name, group], i) =>
+          endpoints.set(memberKey(name), { groups: [group], address: `100.64.2.${i + 1}` }),
+        );
         endpoints.set('lattice:ipv4', { groups: [], prefixList: LATTICE.ipv4 });
         endpoints.set('lattice:ipv6', { groups: [], prefixList: LATTICE.ipv6 });
-        const ranges = [...new Set([...m.edges.flatMap((e) => (e.caller.kind === 'cidr' ? [e.caller.cidr] : [])), ...m.services.flatMap((s) => s.egress.flatMap((g) => g.cidrs))])];
+        const ranges = [
+          ...new Set([
+            ...m.edges.flatMap((e) => (e.caller.kind === 'cidr' ? [e.caller.cidr] : [])),
+            ...m.services.flatMap((s) => s.egress.flatMap((g) => g.cidrs)),
+          ]),
+        ];
         for (const r of ranges) endpoints.set(`address:${r}`, { groups: [], address: addressIn(r) });
         endpoints.set('stranger', { groups: [], address: STRANGER });
 
         const hops = declaredHops(m);
-        const same = (a: string[], b: string[]) => a.length > 0 && a.length === b.length && a.every((g) => b.includes(g));
+        const same = (a: string[], b: string[]) =>
+          a.length > 0 && a.length === b.length && a.every((g) => b.includes(g));
         const sideMatches = (side: Side, e: SgEndpoint) => {
           if ('cidr' in side) return e.address !== undefined && e.groups.length === 0 && inCidr(e.address, side.cidr);
           const d = endpoints.get(side.endpoint) as SgEndpoint;
           return d.prefixList !== undefined ? d.prefixList === e.prefixList : same(d.groups, e.groups);
         };
-        const ports = [...new Set([DNS, HBONE, ISTIOD, 443, 7777, ...m.services.flatMap((s) => s.ports.map((p) => p.port)), ...m.services.flatMap((s) => (s.exposure.lattice ? [s.exposure.lattice.listener.port] : []))])];
+        const ports = [
+          ...new Set([
+            DNS,
+            HBONE,
+            ISTIOD,
+            443,
+            7777,
+            ...m.services.flatMap((s) => s.ports.map((p) => p.port)),
+            ...m.services.flatMap((s) => (s.exposure.lattice ? [s.exposure.lattice.listener.port] : [])),
+          ]),
+        ];
         const wrong: string[] = [];
         for (const [fromKey, from] of endpoints) {
           for (const [toKey, to] of endpoints) {
             if (fromKey === toKey) continue;
             for (const [protocol, port] of [...ports.map((p) => ['tcp', p] as const), ['udp', DNS] as const]) {
-              const declared = hops.some((h) => h.protocol === protocol && h.port === port && sideMatches(h.from, from) && sideMatches(h.to, to));
+              const declared = hops.some(
+                (h) => h.protocol === protocol && h.port === port && sideMatches(h.from, from) && sideMatches(h.to, to),
+              );
               const egressOpen = from.groups.length === 0 || from.groups.some((g) => world.shared.has(g));
-              const ingressOpen = to.groups.length === 0 || to.groups.some((g) => world.shared.has(g) && from.groups.includes(g));
+              const ingressOpen =
+                to.groups.length === 0 || to.groups.some((g) => world.shared.has(g) && from.groups.includes(g));
               const expected = (egressOpen || declared) && (ingressOpen || declared);
-              if (groupsAllow(world, from, to, protocol, port) !== expected) wrong.push(`${fromKey} → ${toKey} ${protocol}/${port}: contract ${expected}`);
+              if (groupsAllow(world, from, to, protocol, port) !== expected)
+                wrong.push(`${fromKey} → ${toKey} ${protocol}/${port}: contract ${expected}`);
             }
           }
         }

@@ -12,7 +12,11 @@ export function runFiles(files: Record<string, string | Uint8Array>): PipelineRe
     .sort()
     .map((name) => {
       const content = files[name] as string | Uint8Array;
-      return { file: name, relPath: name, bytes: typeof content === 'string' ? new TextEncoder().encode(content) : content };
+      return {
+        file: name,
+        relPath: name,
+        bytes: typeof content === 'string' ? new TextEncoder().encode(content) : content,
+      };
     });
   return runPipeline(sources, { root: '.' });
 }
@@ -33,7 +37,10 @@ export interface JsonDiagnostic {
 
 /** The same text form, from `--format json` output. */
 export function jsonDiagnosticLines(diagnostics: readonly JsonDiagnostic[]): string {
-  return diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.severity} ${d.code} ${d.message}`).join('\n') + (diagnostics.length ? '\n' : '');
+  return (
+    diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.severity} ${d.code} ${d.message}`).join('\n') +
+    (diagnostics.length ? '\n' : '')
+  );
 }
 
 export async function tempDir(prefix = 'callgate-test-'): Promise<string> {
@@ -71,7 +78,13 @@ export interface CliRun {
 export async function cli(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
-  const code = await main(args, { cwd, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), stdoutIsTTY: false, env });
+  const code = await main(args, {
+    cwd,
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    stdoutIsTTY: false,
+    env,
+  });
   return { code, stdout, stderr };
 }
 

@@ -12,15 +12,32 @@ export function checkContractShape({ doc, value: c }: Typed<ServiceContract>): F
     const byName = names.get(p.name);
     const byNumber = numbers.get(p.port);
     if (byName !== undefined) {
-      findings.push({ code: 'duplicate-port', doc, path: ['spec', 'ports', i, 'name'], message: `port name \`${p.name}\` is also used by ports[${byName}]; give each port its own name`, related: { doc, path: ['spec', 'ports', byName, 'name'], message: 'the first use' } });
+      findings.push({
+        code: 'duplicate-port',
+        doc,
+        path: ['spec', 'ports', i, 'name'],
+        message: `port name \`${p.name}\` is also used by ports[${byName}]; give each port its own name`,
+        related: { doc, path: ['spec', 'ports', byName, 'name'], message: 'the first use' },
+      });
     } else names.set(p.name, i);
     if (byNumber !== undefined) {
-      findings.push({ code: 'duplicate-port', doc, path: ['spec', 'ports', i, 'port'], message: `port ${p.port} is also used by ports[${byNumber}]; give each port its own number`, related: { doc, path: ['spec', 'ports', byNumber, 'port'], message: 'the first use' } });
+      findings.push({
+        code: 'duplicate-port',
+        doc,
+        path: ['spec', 'ports', i, 'port'],
+        message: `port ${p.port} is also used by ports[${byNumber}]; give each port its own number`,
+        related: { doc, path: ['spec', 'ports', byNumber, 'port'], message: 'the first use' },
+      });
     } else numbers.set(p.port, i);
   });
   const r = c.spec.resilience;
   if (r?.timeout && r.retries?.perTryTimeout && durationMs(r.retries.perTryTimeout) > durationMs(r.timeout)) {
-    findings.push({ code: 'retry-exceeds-timeout', doc, path: ['spec', 'resilience', 'retries', 'perTryTimeout'], message: `one try may take \`${r.retries.perTryTimeout}\`, longer than the whole request's \`${r.timeout}\` timeout; make \`perTryTimeout\` shorter` });
+    findings.push({
+      code: 'retry-exceeds-timeout',
+      doc,
+      path: ['spec', 'resilience', 'retries', 'perTryTimeout'],
+      message: `one try may take \`${r.retries.perTryTimeout}\`, longer than the whole request's \`${r.timeout}\` timeout; make \`perTryTimeout\` shorter`,
+    });
   }
   return findings;
 }

@@ -22,30 +22,69 @@ export function checkPlatform(docs: ClassifiedDocuments, anyDocument: number | u
   }
   if (!first) {
     if (anyDocument !== undefined && !docs.platformDeclared) {
-      findings.push({ code: 'missing-platform', doc: anyDocument, path: [], message: 'no Platform document found among the contracts; add the estate\'s Platform document (clusters, VPCs, service networks)' });
+      findings.push({
+        code: 'missing-platform',
+        doc: anyDocument,
+        path: [],
+        message:
+          "no Platform document found among the contracts; add the estate's Platform document (clusters, VPCs, service networks)",
+      });
     }
     return { findings };
   }
   const spec = first.value.spec;
-  findings.push(...duplicates(spec.clusters.map((c) => c.name), first.doc, 'clusters', 'duplicate-cluster', 'cluster'));
-  findings.push(...duplicates((spec.serviceNetworks ?? []).map((n) => n.name), first.doc, 'serviceNetworks', 'duplicate-service-network', 'service network'));
+  findings.push(
+    ...duplicates(
+      spec.clusters.map((c) => c.name),
+      first.doc,
+      'clusters',
+      'duplicate-cluster',
+      'cluster',
+    ),
+  );
+  findings.push(
+    ...duplicates(
+      (spec.serviceNetworks ?? []).map((n) => n.name),
+      first.doc,
+      'serviceNetworks',
+      'duplicate-service-network',
+      'service network',
+    ),
+  );
   (spec.serviceNetworks ?? []).forEach((n, i) => {
     if (n.authPolicy === 'organization' && !spec.organizationId) {
-      findings.push({ code: 'organization-id-required', doc: first.doc, path: ['spec', 'serviceNetworks', i, 'authPolicy'], message: `service network \`${n.name}\` admits only the organization's principals, but the Platform has no \`organizationId\`; set \`spec.organizationId\` or use \`authenticated\`` });
+      findings.push({
+        code: 'organization-id-required',
+        doc: first.doc,
+        path: ['spec', 'serviceNetworks', i, 'authPolicy'],
+        message: `service network \`${n.name}\` admits only the organization's principals, but the Platform has no \`organizationId\`; set \`spec.organizationId\` or use \`authenticated\``,
+      });
     }
   });
   spec.clusters.forEach((c, i) => {
     if (c.platform !== 'ecs') return;
     for (const field of ['mesh', 'dns', 'istiod'] as const) {
       if (c[field] !== undefined) {
-        findings.push({ code: 'eks-only-field', doc: first.doc, path: ['spec', 'clusters', i, field], at: 'key', message: `\`${field}\` is for EKS clusters only, and \`${c.name}\` is ECS; remove it` });
+        findings.push({
+          code: 'eks-only-field',
+          doc: first.doc,
+          path: ['spec', 'clusters', i, field],
+          at: 'key',
+          message: `\`${field}\` is for EKS clusters only, and \`${c.name}\` is ECS; remove it`,
+        });
       }
     }
   });
   return { platform: first, findings };
 }
 
-function duplicates(names: string[], doc: number, list: string, code: 'duplicate-cluster' | 'duplicate-service-network', what: string): Finding[] {
+function duplicates(
+  names: string[],
+  doc: number,
+  list: string,
+  code: 'duplicate-cluster' | 'duplicate-service-network',
+  what: string,
+): Finding[] {
   const firstAt = new Map<string, number>();
   const findings: Finding[] = [];
   names.forEach((name, i) => {

@@ -5,7 +5,10 @@ import type { Typed } from '../documents.js';
 export const serviceId = (c: ServiceContract): string => `${c.metadata.namespace}/${c.metadata.name}`;
 
 /** Each `namespace/name` once; the later contracts are reported and left out of the model. */
-export function checkDuplicateServices(contracts: readonly Typed<ServiceContract>[]): { findings: Finding[]; duplicates: Set<number> } {
+export function checkDuplicateServices(contracts: readonly Typed<ServiceContract>[]): {
+  findings: Finding[];
+  duplicates: Set<number>;
+} {
   const first = new Map<string, number>();
   const findings: Finding[] = [];
   const duplicates = new Set<number>();
@@ -17,7 +20,13 @@ export function checkDuplicateServices(contracts: readonly Typed<ServiceContract
       continue;
     }
     duplicates.add(doc);
-    findings.push({ code: 'duplicate-service', doc, path: ['metadata', 'name'], message: `service \`${id}\` already has a contract; rename this one or merge the two`, related: { doc: earlier, path: ['metadata', 'name'], message: `the first contract for \`${id}\`` } });
+    findings.push({
+      code: 'duplicate-service',
+      doc,
+      path: ['metadata', 'name'],
+      message: `service \`${id}\` already has a contract; rename this one or merge the two`,
+      related: { doc: earlier, path: ['metadata', 'name'], message: `the first contract for \`${id}\`` },
+    });
   }
   return { findings, duplicates };
 }
