@@ -1,4 +1,4 @@
-import { AuthorizationPolicy, PeerAuthentication } from '@kubernetes-models/istio/security.istio.io/v1';
+import { kubernetesObject, type AuthorizationPolicySpec, type PeerAuthenticationSpec } from '../kubernetes/kinds.js';
 import type { ModelIndex } from '../model/query.js';
 import type { ServiceModel } from '../model/types.js';
 import type { KubernetesObject } from '../targets/target.js';
@@ -23,12 +23,8 @@ export function allowPolicy(
     'selector' in attach
       ? { selector: { matchLabels: attach.selector } }
       : { targetRefs: [{ group: '', kind: 'Service', name: attach.service }] };
-  const policy = new AuthorizationPolicy({
-    metadata: meta,
-    spec: { ...target, action: 'ALLOW', ...(rules.length > 0 ? { rules } : {}) },
-  });
-  policy.validate();
-  return policy.toJSON() as KubernetesObject;
+  const spec: AuthorizationPolicySpec = { ...target, action: 'ALLOW', ...(rules.length > 0 ? { rules } : {}) };
+  return kubernetesObject('security.istio.io/v1', 'AuthorizationPolicy', meta, spec);
 }
 
 /**
@@ -47,14 +43,10 @@ export function peerAuthentication(meta: Meta, index: ModelIndex, s: ServiceMode
           [...plaintextPorts].sort((a, b) => a - b).map((p) => [String(p), { mode: 'PERMISSIVE' as const }]),
         )
       : undefined;
-  const pa = new PeerAuthentication({
-    metadata: meta,
-    spec: {
-      selector: { matchLabels: s.podSelector ?? {} },
-      mtls: { mode },
-      ...(portLevelMtls ? { portLevelMtls } : {}),
-    },
-  });
-  pa.validate();
-  return pa.toJSON() as KubernetesObject;
+  const spec: PeerAuthenticationSpec = {
+    selector: { matchLabels: s.podSelector ?? {} },
+    mtls: { mode },
+    ...(portLevelMtls ? { portLevelMtls } : {}),
+  };
+  return kubernetesObject('security.istio.io/v1', 'PeerAuthentication', meta, spec);
 }

@@ -1,4 +1,4 @@
-import { DestinationRule, VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1';
+import { kubernetesObject, type DestinationRuleSpec, type VirtualServiceSpec } from '../kubernetes/kinds.js';
 import { clusterDomain } from '../model/defaults.js';
 import { isLayer7 } from '../model/protocols.js';
 import type { ServiceModel } from '../model/types.js';
@@ -31,23 +31,19 @@ export function destinationRule(meta: Meta, s: ServiceModel): KubernetesObject |
         }
       : {}),
   };
-  const dr = new DestinationRule({
-    metadata: meta,
-    spec: {
-      host: serviceHost(s),
-      ...(connectionPool || od
-        ? {
-            trafficPolicy: {
-              ...(connectionPool ? { connectionPool } : {}),
-              ...(od ? { outlierDetection: { ...od } } : {}),
-            },
-          }
-        : {}),
-      ...(subsets.length > 0 ? { subsets } : {}),
-    },
-  });
-  dr.validate();
-  return dr.toJSON() as KubernetesObject;
+  const spec: DestinationRuleSpec = {
+    host: serviceHost(s),
+    ...(connectionPool || od
+      ? {
+          trafficPolicy: {
+            ...(connectionPool ? { connectionPool } : {}),
+            ...(od ? { outlierDetection: { ...od } } : {}),
+          },
+        }
+      : {}),
+    ...(subsets.length > 0 ? { subsets } : {}),
+  };
+  return kubernetesObject('networking.istio.io/v1', 'DestinationRule', meta, spec);
 }
 
 /** Weights as whole percentages summing to 100 (largest remainder), as Istio expects. */
@@ -101,7 +97,6 @@ export function virtualService(meta: Meta, s: ServiceModel): KubernetesObject | 
     }),
     { name: 'default', route: [{ destination: { host } }], ...policy },
   ];
-  const vs = new VirtualService({ metadata: meta, spec: { hosts: [host], http } });
-  vs.validate();
-  return vs.toJSON() as KubernetesObject;
+  const spec: VirtualServiceSpec = { hosts: [host], http };
+  return kubernetesObject('networking.istio.io/v1', 'VirtualService', meta, spec);
 }

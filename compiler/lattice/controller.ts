@@ -1,6 +1,10 @@
-import { Namespace } from 'kubernetes-models/v1';
-import { Gateway, GRPCRoute, HTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1';
-import { TLSRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1alpha2';
+import {
+  kubernetesObject,
+  type GatewaySpec,
+  type GRPCRouteSpec,
+  type HTTPRouteSpec,
+  type TLSRouteSpec,
+} from '../kubernetes/kinds.js';
 import { labelsFor, managedBy } from '../kubernetes/names.js';
 import type { LatticeModel, ServiceModel } from '../model/types.js';
 import type { KubernetesObject } from '../targets/target.js';
@@ -23,9 +27,7 @@ export function listenerName(l: LatticeModel): string {
 }
 
 export function namespaceObject(): KubernetesObject {
-  const ns = new Namespace({ metadata: { name: gatewayNamespace, labels: { ...managedBy } } });
-  ns.validate();
-  return ns.toJSON() as KubernetesObject;
+  return kubernetesObject('v1', 'Namespace', { name: gatewayNamespace, labels: { ...managedBy } });
 }
 
 /** The service network as seen from one cluster; routes attach only from the namespaces listed. */
@@ -36,46 +38,41 @@ export function gatewayObject(
 ): KubernetesObject {
   const listeners = new Map<string, LatticeModel>();
   for (const l of exports) listeners.set(listenerName(l), l);
-  const gw = new Gateway({
-    metadata: { name: network, namespace: gatewayNamespace, labels: { ...managedBy } },
-    spec: {
-      gatewayClassName: 'amazon-vpc-lattice',
-      listeners: [...listeners.entries()]
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([name, l]) => ({
-          name,
-          port: l.listener.port,
-          protocol:
-            l.listener.protocol === 'tls-passthrough' ? 'TLS' : l.listener.protocol === 'https' ? 'HTTPS' : 'HTTP',
-          ...(l.listener.protocol === 'tls-passthrough' ? { tls: { mode: 'Passthrough' as const } } : {}),
-          ...(l.listener.protocol === 'https'
-            ? {
-                tls: {
-                  mode: 'Terminate' as const,
-                  ...(l.certificateArn
-                    ? { options: { [`${controllerGroup}/certificate-arn`]: l.certificateArn } }
-                    : {}),
-                },
-              }
-            : {}),
-          allowedRoutes: {
-            namespaces:
-              routeNamespaces.length === 0
-                ? { from: 'Same' as const }
-                : {
-                    from: 'Selector' as const,
-                    selector: {
-                      matchExpressions: [
-                        { key: 'kubernetes.io/metadata.name', operator: 'In' as const, values: [...routeNamespaces] },
-                      ],
-                    },
+  const spec: GatewaySpec = {
+    gatewayClassName: 'amazon-vpc-lattice',
+    listeners: [...listeners.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([name, l]) => ({
+        name,
+        port: l.listener.port,
+        protocol:
+          l.listener.protocol === 'tls-passthrough' ? 'TLS' : l.listener.protocol === 'https' ? 'HTTPS' : 'HTTP',
+        ...(l.listener.protocol === 'tls-passthrough' ? { tls: { mode: 'Passthrough' as const } } : {}),
+        ...(l.listener.protocol === 'https'
+          ? {
+              tls: {
+                mode: 'Terminate' as const,
+                ...(l.certificateArn ? { options: { [`${controllerGroup}/certificate-arn`]: l.certificateArn } } : {}),
+              },
+            }
+          : {}),
+        allowedRoutes: {
+          namespaces:
+            routeNamespaces.length === 0
+              ? { from: 'Same' as const }
+              : {
+                  from: 'Selector' as const,
+                  selector: {
+                    matchExpressions: [
+                      { key: 'kubernetes.io/metadata.name', operator: 'In' as const, values: [...routeNamespaces] },
+                    ],
                   },
-          },
-        })),
-    },
-  });
-  gw.validate();
-  return gw.toJSON() as KubernetesObject;
+                },
+        },
+      })),
+  };
+  const metadata = { name: network, namespace: gatewayNamespace, labels: { ...managedBy } };
+  return kubernetesObject('gateway.networking.k8s.io/v1', 'Gateway', metadata, spec);
 }
 
 /** The Lattice service: its custom domain, path rules with weighted versions, and a default rule. */
@@ -97,12 +94,8 @@ export function routeObject(s: ServiceModel, l: LatticeModel): KubernetesObject 
     r.backends.map((b) => backend(`${s.name}-${b.version}`, b.weight));
   const kind = routeKind(l);
   if (kind === 'TLSRoute') {
-    const route = new TLSRoute({
-      metadata: meta,
-      spec: { parentRefs, hostnames: hostnames ?? [], rules: [{ backendRefs: [backend(s.name)] }] },
-    });
-    route.validate();
-    return route.toJSON() as KubernetesObject;
+    const spec: TLSRouteSpec = { parentRefs, hostnames: hostnames ?? [], rules: [{ backendRefs: [backend(s.name)] }] };
+    return kubernetesObject('gateway.networking.k8s.io/v1alpha2', 'TLSRoute', meta, spec);
   }
   if (kind === 'GRPCRoute') {
     const rules = [
@@ -115,9 +108,8 @@ export function routeObject(s: ServiceModel, l: LatticeModel): KubernetesObject 
       }),
       { backendRefs: [backend(s.name)] },
     ];
-    const route = new GRPCRoute({ metadata: meta, spec: { parentRefs, ...(hostnames ? { hostnames } : {}), rules } });
-    route.validate();
-    return route.toJSON() as KubernetesObject;
+    const spec: GRPCRouteSpec = { parentRefs, ...(hostnames ? { hostnames } : {}), rules };
+    return kubernetesObject('gateway.networking.k8s.io/v1', 'GRPCRoute', meta, spec);
   }
   const rules = [
     ...l.routes.map((r) => ({
@@ -132,9 +124,8 @@ export function routeObject(s: ServiceModel, l: LatticeModel): KubernetesObject 
     })),
     { backendRefs: [backend(s.name)] },
   ];
-  const route = new HTTPRoute({ metadata: meta, spec: { parentRefs, ...(hostnames ? { hostnames } : {}), rules } });
-  route.validate();
-  return route.toJSON() as KubernetesObject;
+  const spec: HTTPRouteSpec = { parentRefs, ...(hostnames ? { hostnames } : {}), rules };
+  return kubernetesObject('gateway.networking.k8s.io/v1', 'HTTPRoute', meta, spec);
 }
 
 /** The service auth policy, attached to the route; the controller sets the service's auth type to AWS_IAM. */

@@ -1,4 +1,4 @@
-import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import { kubernetesObject, type NetworkPolicySpec } from '../kubernetes/kinds.js';
 import type { KubernetesObject } from '../targets/target.js';
 import type { NetworkPolicyRule } from './peers.js';
 
@@ -17,25 +17,17 @@ export function networkPolicy(
   ingress: NetworkPolicyRule[],
   egress: NetworkPolicyRule[],
 ): KubernetesObject {
-  const policy = new NetworkPolicy({
-    metadata: { name, namespace, labels },
-    spec: {
-      podSelector: { matchLabels: podLabels },
-      policyTypes: ['Ingress', 'Egress'],
-      ingress: ingressOf(ingress),
-      egress: egressOf(egress),
-    },
-  });
-  policy.validate();
-  return policy.toJSON() as KubernetesObject;
+  const spec: NetworkPolicySpec = {
+    podSelector: { matchLabels: podLabels },
+    policyTypes: ['Ingress', 'Egress'],
+    ingress: ingressOf(ingress),
+    egress: egressOf(egress),
+  };
+  return kubernetesObject('networking.k8s.io/v1', 'NetworkPolicy', { name, namespace, labels }, spec);
 }
 
 /** Denies every flow to and from every pod of the namespace that no other policy admits. */
 export function defaultDeny(name: string, namespace: string, labels: Record<string, string>): KubernetesObject {
-  const policy = new NetworkPolicy({
-    metadata: { name, namespace, labels },
-    spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
-  });
-  policy.validate();
-  return policy.toJSON() as KubernetesObject;
+  const spec: NetworkPolicySpec = { podSelector: {}, policyTypes: ['Ingress', 'Egress'] };
+  return kubernetesObject('networking.k8s.io/v1', 'NetworkPolicy', { name, namespace, labels }, spec);
 }

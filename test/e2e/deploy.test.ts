@@ -10,13 +10,13 @@ import { runPipeline } from '../../compiler/pipeline.js';
 import { planSecurityGroups, type GroupRef } from '../../compiler/security-groups/rules.js';
 import { parseStackOutputs, type StackOutputs } from '../../compiler/security-groups/stack-outputs.js';
 import { tempDir } from '../support/estate.js';
+import { skipWithout } from '../support/requirements.js';
 
 // A real deploy: `cdktf deploy` of the bundled contracts with the real terraform and AWS provider
 // 5.100.0 (from the machine's filesystem mirror) against moto_server on loopback; then read back
 // through the AWS API, plan again for drift, add a caller and check exactly what changes.
 
 const repo = join(import.meta.dirname, '..', '..');
-const ci = process.env.CI === 'true';
 const mirror = process.env.CALLGATE_TF_PLUGIN_DIR ?? '/opt/tf-plugins';
 const python = process.env.CALLGATE_PYTHON ?? 'python3';
 
@@ -30,8 +30,7 @@ function missingTools(): string[] {
   return missing;
 }
 
-const missing = missingTools();
-if (missing.length > 0 && ci) throw new Error(`the end-to-end deploy needs ${missing.join(', ')}`);
+const skip = skipWithout('the end-to-end deploy', missingTools());
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -43,7 +42,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-describe.skipIf(missing.length > 0)('deploy with cdktf, terraform and the AWS provider against moto', () => {
+describe.skipIf(skip)('deploy with cdktf, terraform and the AWS provider against moto', () => {
   let moto: ChildProcess | undefined;
   let env: NodeJS.ProcessEnv;
   let work: string;

@@ -1,80 +1,90 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { pathToFileURL } from 'node:url';
+import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import ts from 'typescript';
-import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
-import { AuthorizationPolicy, PeerAuthentication } from '@kubernetes-models/istio/security.istio.io/v1';
-import { DestinationRule, VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1';
-import { Gateway, GRPCRoute, HTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1';
-import { TLSRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1alpha2';
-import { Namespace } from 'kubernetes-models/v1';
-import { existsSync, readdirSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import type { OutputFile } from '../../compiler/targets/target.js';
 import { readTree, runFiles, tempDir, cli } from '../support/estate.js';
+import { skipWithout } from '../support/requirements.js';
+import { upstreamSchemas } from '../support/upstream-schemas.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 
-// Each kind callgate emits: the typed model that validates it against the upstream schema, and
-// the interface (generated from that schema) that the unknown-field check types it against.
-const kinds: Record<string, { validate: (o: object) => void; module: string; type: string }> = {
+// Each kind callgate emits: the module of the typed model that validates it against the upstream
+// schema, its class, and the interface (generated from that schema) the unknown-field check uses.
+const kinds: Record<string, { module: string; model: string; type: string }> = {
   NetworkPolicy: {
-    validate: (o) => new NetworkPolicy(o).validate(),
     module: 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy',
+    model: 'NetworkPolicy',
     type: 'INetworkPolicy',
   },
   AuthorizationPolicy: {
-    validate: (o) => new AuthorizationPolicy(o).validate(),
     module: '@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy',
+    model: 'AuthorizationPolicy',
     type: 'IAuthorizationPolicy',
   },
   PeerAuthentication: {
-    validate: (o) => new PeerAuthentication(o).validate(),
     module: '@kubernetes-models/istio/security.istio.io/v1/PeerAuthentication',
+    model: 'PeerAuthentication',
     type: 'IPeerAuthentication',
   },
   DestinationRule: {
-    validate: (o) => new DestinationRule(o).validate(),
     module: '@kubernetes-models/istio/networking.istio.io/v1/DestinationRule',
+    model: 'DestinationRule',
     type: 'IDestinationRule',
   },
   VirtualService: {
-    validate: (o) => new VirtualService(o).validate(),
     module: '@kubernetes-models/istio/networking.istio.io/v1/VirtualService',
+    model: 'VirtualService',
     type: 'IVirtualService',
   },
   Gateway: {
-    validate: (o) => new Gateway(o as ConstructorParameters<typeof Gateway>[0]).validate(),
     module: '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway',
+    model: 'Gateway',
     type: 'IGateway',
   },
   HTTPRoute: {
-    validate: (o) => new HTTPRoute(o as ConstructorParameters<typeof HTTPRoute>[0]).validate(),
     module: '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute',
+    model: 'HTTPRoute',
     type: 'IHTTPRoute',
   },
   GRPCRoute: {
-    validate: (o) => new GRPCRoute(o as ConstructorParameters<typeof GRPCRoute>[0]).validate(),
     module: '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/GRPCRoute',
+    model: 'GRPCRoute',
     type: 'IGRPCRoute',
   },
   TLSRoute: {
-    validate: (o) => new TLSRoute(o as ConstructorParameters<typeof TLSRoute>[0]).validate(),
     module: '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1alpha2/TLSRoute',
+    model: 'TLSRoute',
     type: 'ITLSRoute',
   },
-  Namespace: {
-    validate: (o) => new Namespace(o).validate(),
-    module: 'kubernetes-models/v1/Namespace',
-    type: 'INamespace',
-  },
+  Namespace: { module: 'kubernetes-models/v1/Namespace', model: 'Namespace', type: 'INamespace' },
 };
+
+const noKubectl = skipWithout(
+  'the kustomize build',
+  spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).error ? ['kubectl on the PATH'] : [],
+);
+const schemas = upstreamSchemas();
+const schemaRoot = 'root' in schemas ? schemas.root : '';
+const noSchemas = skipWithout('the upstream-schema checks', 'missing' in schemas ? [schemas.missing] : []);
+
+type Validator = (o: object) => void;
+/** The upstream model's `validate()` for a kind, loaded from the installed schema packages. */
+async function validatorOf(kind: string): Promise<Validator> {
+  const k = kinds[kind]!;
+  const file = join(schemaRoot, 'node_modules', `${k.module}.js`);
+  const loaded = (await import(pathToFileURL(file).href)) as Record<string, new (o: object) => { validate(): void }>;
+  const Model = loaded[k.model]!;
+  return (o) => new Model(o).validate();
+}
 
 // Kinds no npm model covers: the AWS controllers' published CRDs, in ../shared/crds.
 const crdDir = join(repo, '..', 'shared', 'crds');
+const noCrds = skipWithout("the controllers' CRD checks", existsSync(crdDir) ? [] : [`the upstream CRDs in ${crdDir}`]);
 type OpenApi = {
   type?: string;
   properties?: Record<string, OpenApi>;
@@ -144,7 +154,8 @@ function readTreeSync(dir: string): Record<string, string> {
  * (union or intersection) type at that place declares it or has an index signature.
  */
 function unknownFieldErrors(objects: readonly Obj[]): string[] {
-  const dir = join(repo, 'node_modules', '.cache', 'callgate-unknown-fields');
+  // Written beside the schema packages' node_modules, so that the checker resolves their types.
+  const dir = join(schemaRoot, 'unknown-fields');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'types.ts');
   const used = Object.keys(kinds);
@@ -217,34 +228,50 @@ function unknownFieldErrors(objects: readonly Obj[]): string[] {
 }
 
 describe('emitted Kubernetes objects', () => {
-  it('are only kinds callgate knows, and each validates against its upstream schema', async () => {
-    const objects = await sampleObjects();
-    expect(objects.length).toBeGreaterThan(20);
-    const crds = crdSchemas();
-    if (crds.size === 0) throw new Error(`the controllers' CRDs are missing: expected them in ${crdDir}`);
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    for (const o of objects) {
-      const version = (o as Obj & { apiVersion: string }).apiVersion.split('/').pop();
-      const crd = crds.get(`${o.kind}/${version}`);
-      if (crd && o.kind !== 'Gateway' && !o.kind.endsWith('Route')) {
-        const validate = ajv.compile(crd);
-        expect(validate(o), `${o.kind} ${o.metadata.name}: ${JSON.stringify(validate.errors)}`).toBe(true);
-        const unknown: string[] = [];
-        crdUnknownFields(crd, o, '', unknown);
-        expect(unknown, `${o.kind} ${o.metadata.name}`).toEqual([]);
-      } else {
-        expect(Object.keys(kinds)).toContain(o.kind);
-        expect(() => kinds[o.kind]!.validate(o), `${o.kind} ${o.metadata.name}`).not.toThrow();
+  it.skipIf(noSchemas || noCrds)(
+    'are only kinds callgate knows, and each validates against its upstream schema',
+    async () => {
+      const objects = await sampleObjects();
+      expect(objects.length).toBeGreaterThan(20);
+      const crds = crdSchemas();
+      const validators = new Map(
+        await Promise.all(Object.keys(kinds).map(async (k) => [k, await validatorOf(k)] as const)),
+      );
+      const ajv = new Ajv({ allErrors: true, strict: false });
+      for (const o of objects) {
+        const version = (o as Obj & { apiVersion: string }).apiVersion.split('/').pop();
+        const crd = crds.get(`${o.kind}/${version}`);
+        if (crd && o.kind !== 'Gateway' && !o.kind.endsWith('Route')) {
+          const validate = ajv.compile(crd);
+          expect(validate(o), `${o.kind} ${o.metadata.name}: ${JSON.stringify(validate.errors)}`).toBe(true);
+          const unknown: string[] = [];
+          crdUnknownFields(crd, o, '', unknown);
+          expect(unknown, `${o.kind} ${o.metadata.name}`).toEqual([]);
+        } else {
+          expect(Object.keys(kinds)).toContain(o.kind);
+          expect(() => validators.get(o.kind)!(o), `${o.kind} ${o.metadata.name}`).not.toThrow();
+        }
       }
-    }
-    expect(new Set(objects.map((o) => o.kind))).toEqual(
-      new Set([...Object.keys(kinds), 'IAMAuthPolicy', 'TargetGroupPolicy', 'SecurityGroupPolicy']),
-    );
+      expect(new Set(objects.map((o) => o.kind))).toEqual(
+        new Set([...Object.keys(kinds), 'IAMAuthPolicy', 'TargetGroupPolicy', 'SecurityGroupPolicy']),
+      );
+    },
+  );
+
+  it.skipIf(noSchemas)('the upstream-schema checks can fail', async () => {
+    const validate = await validatorOf('AuthorizationPolicy');
+    const bad = {
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
+      metadata: { name: 'x' },
+      spec: { action: 'PERMIT' },
+    };
+    expect(() => validate(bad)).toThrow();
   });
 
-  it('the CRD checks can fail', () => {
+  it.skipIf(noCrds)('the CRD checks can fail', () => {
     const crd = crdSchemas().get('IAMAuthPolicy/v1alpha1');
-    if (!crd) throw new Error(`the controllers' CRDs are missing: expected them in ${crdDir}`);
+    if (!crd) throw new Error(`no IAMAuthPolicy CRD in ${crdDir}`);
     const unknown: string[] = [];
     crdUnknownFields(
       crd,
@@ -268,21 +295,20 @@ describe('emitted Kubernetes objects', () => {
     ).toBe(false);
   });
 
-  it('carry no field their schema does not define', async () => {
-    const objects = await sampleObjects();
-    expect(unknownFieldErrors(objects)).toEqual([]);
-    // The check itself must be able to fail.
-    const first = objects.find((o) => o.kind === 'AuthorizationPolicy') as Obj & { spec: { rules?: object[] } };
-    const tampered = { ...first, spec: { ...first.spec, rules: [{ from: [{ source: { principal: ['x'] } }] }] } };
-    expect(unknownFieldErrors([tampered]).join()).toMatch(/principal/);
-  }, 120_000);
+  it.skipIf(noSchemas)(
+    'carry no field their schema does not define',
+    async () => {
+      const objects = await sampleObjects();
+      expect(unknownFieldErrors(objects)).toEqual([]);
+      // The check itself must be able to fail.
+      const first = objects.find((o) => o.kind === 'AuthorizationPolicy') as Obj & { spec: { rules?: object[] } };
+      const tampered = { ...first, spec: { ...first.spec, rules: [{ from: [{ source: { principal: ['x'] } }] }] } };
+      expect(unknownFieldErrors([tampered]).join()).toMatch(/principal/);
+    },
+    120_000,
+  );
 
-  it('build with kubectl kustomize, one folder per cluster', async () => {
-    const which = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
-    if (which.error) {
-      if (process.env.CI === 'true') throw new Error('kubectl is required in CI to build the kustomizations');
-      return;
-    }
+  it.skipIf(noKubectl)('build with kubectl kustomize, one folder per cluster', async () => {
     const clusters = Object.keys(await readTree(join(repo, 'out', 'kubernetes')))
       .filter((p) => p.endsWith('/kustomization.yaml'))
       .map((p) => p.split('/')[0]!);
