@@ -9,8 +9,10 @@ import { compileGuardRails } from './guardrails/compile.js';
 import { evaluateGuardRails } from './guardrails/evaluate.js';
 import type { Model } from './model/types.js';
 import { targets } from './targets/registry.js';
-import type { Manifest, OutputFile, Target } from './targets/target.js';
-import { layoutManifests } from './kubernetes/layout.js';
+import type { Artifact, Target, TargetFinding } from './targets/target.js';
+import { layoutManifests, type TargetManifest } from './kubernetes/layout.js';
+import { analyze, type Analysis } from './analysis/analysis.js';
+import { checkEstate } from './validate/checks/estate.js';
 import { checkContractShape } from './validate/checks/contract-shape.js';
 import { checkLatticeExposure } from './validate/checks/lattice-exposure.js';
 import { checkPlacement } from './validate/checks/placement.js';
@@ -24,10 +26,12 @@ export interface PipelineResult {
   diagnostics: Diagnostic[];
   documents: LoadedDocument[];
   model?: Model;
-  /** Present only when there is no error: a failed run never produces output. */
-  files?: OutputFile[];
+  /** Everything derived from the model that the targets and review tools share. */
+  analysis?: Analysis;
+  /** Present only when compiling with no error: a failed run never produces output. */
+  files?: Artifact[];
   /** With `perTarget`: what each target alone would write (its manifests laid out on their own). */
-  byTarget?: Record<string, OutputFile[]>;
+  byTarget?: Record<string, Artifact[]>;
   /** The names of the guard-rails that loaded and ran. */
   guardRails: string[];
 }
@@ -35,10 +39,8 @@ export interface PipelineResult {
 export interface PipelineOptions {
   /** The contracts directory as shown to the user, for diagnostics about the directory itself. */
   root: string;
-  /** Skip the targets entirely (the model alone). */
+  /** False for `check`: every check runs, nothing is built. */
   emit?: boolean;
-  /** Run the targets for their findings only, building no output (`check`). */
-  findingsOnly?: boolean;
   /** Outputs of deployed stacks (`--stack-outputs`), for what can name a created resource. */
   stackOutputs?: ReadonlyMap<string, string>;
   /** Also return each target's own files, for `diff`. */
@@ -101,51 +103,54 @@ export function runPipeline(sources: readonly Source[], options: PipelineOptions
   const rails = compileGuardRails(docs.guardRails);
   findings.push(...rails.findings, ...evaluateGuardRails(rails.rails, docs.contracts, model, documents));
   const diagnostics = [...parsed.diagnostics, ...findings.map((f) => resolveFinding(f, documents))];
-  let files: OutputFile[] | undefined;
-  let perTargetFiles: Record<string, OutputFile[]> | undefined;
-  if (model && options.emit !== false) {
+  const analysis = model ? analyze(model, { stackOutputs: options.stackOutputs }) : undefined;
+  let emitted: { files: Artifact[]; byTarget: Record<string, Artifact[]> } | undefined;
+  if (analysis) {
     const byDoc = new Map(documents.map((d) => [`${d.relPath}\u0000${d.indexInFile}`, d.index]));
-    const out: OutputFile[] = [];
-    const manifests: Manifest[] = [];
-    const byTarget: Record<string, OutputFile[]> = {};
-    const rendered = options.perTarget ? new Map<object, string>() : undefined;
-    // With errors nothing is written, so nothing is built: targets then only add their findings.
-    const output = !options.findingsOnly && !diagnostics.some((d) => d.severity === 'error');
-    for (const target of targets as readonly Target[]) {
-      const result = target.emit(model, {
-        output,
-        ...(options.stackOutputs ? { stackOutputs: options.stackOutputs } : {}),
-        ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
-      });
-      out.push(...result.files);
-      manifests.push(...result.manifests);
-      if (options.perTarget)
-        byTarget[target.name] = [
-          ...result.files,
-          ...layoutManifests(result.manifests, rendered).filter((f) => !f.path.endsWith('/kustomization.yaml')),
-        ];
-      for (const f of result.findings) {
-        const doc = byDoc.get(`${f.source.file}\u0000${f.source.doc}`) ?? 0;
-        diagnostics.push(
-          resolveFinding(
-            { code: f.code, message: f.message, doc, path: f.source.path, severity: f.severity, at: f.at },
-            documents,
-          ),
-        );
-      }
-    }
-    files = [...out, ...layoutManifests(manifests, rendered)].sort((a, b) => compareStrings(a.path, b.path));
-    if (options.perTarget) perTargetFiles = byTarget;
+    const report = (f: TargetFinding) => {
+      const doc = byDoc.get(`${f.source.file}\u0000${f.source.doc}`) ?? 0;
+      const finding = { code: f.code, message: f.message, doc, path: f.source.path, severity: f.severity, at: f.at };
+      diagnostics.push(resolveFinding(finding, documents));
+    };
+    // The estate's own checks, then what each target cannot express: every finding before any output.
+    checkEstate(analysis).forEach(report);
+    for (const target of targets as readonly Target[]) target.check(analysis).forEach(report);
+    // With errors nothing is written, so nothing is built.
+    if (options.emit !== false && !diagnostics.some((d) => d.severity === 'error'))
+      emitted = emitAll(analysis, options);
   }
   diagnostics.sort(compareDiagnostics);
-  const failed = diagnostics.some((d) => d.severity === 'error');
-  const written = !(failed || !files || options.findingsOnly);
   return {
     diagnostics,
     documents,
     guardRails: rails.rails.map((r) => r.name),
     ...(model ? { model } : {}),
-    ...(written ? { files } : {}),
-    ...(written && perTargetFiles ? { byTarget: perTargetFiles } : {}),
+    ...(analysis ? { analysis } : {}),
+    ...(emitted ? { files: emitted.files } : {}),
+    ...(emitted && options.perTarget ? { byTarget: emitted.byTarget } : {}),
   };
+}
+
+/** Every target's artifacts, the Kubernetes objects laid out into one file per service. */
+function emitAll(
+  analysis: Analysis,
+  options: PipelineOptions,
+): { files: Artifact[]; byTarget: Record<string, Artifact[]> } {
+  const out: Artifact[] = [];
+  const manifests: TargetManifest[] = [];
+  const byTarget: Record<string, Artifact[]> = {};
+  const rendered = options.perTarget ? new Map<object, string>() : undefined;
+  for (const target of targets as readonly Target[]) {
+    const result = target.emit(analysis, options.cacheDir ? { cacheDir: options.cacheDir } : {});
+    const own = result.manifests.map((m) => ({ ...m, target: target.name }));
+    out.push(...result.files);
+    manifests.push(...own);
+    if (options.perTarget)
+      byTarget[target.name] = [
+        ...result.files,
+        ...layoutManifests(own, rendered).filter((f) => !f.path.endsWith('/kustomization.yaml')),
+      ];
+  }
+  const files = [...out, ...layoutManifests(manifests, rendered)].sort((a, b) => compareStrings(a.path, b.path));
+  return { files, byTarget };
 }

@@ -85,10 +85,13 @@ describe('explain', () => {
     citedObjectsExist(office.x);
   });
 
-  it('a caller with no entry is denied by every layer', async () => {
+  it('a caller with no entry is denied by every layer that can tell it apart', async () => {
     const { x } = await run('chain/service-b', 'chain/service-a');
     expect(x.verdict).toBe('denied');
-    expect(Object.values(layers(x)).every((v) => !v)).toBe(true);
+    expect(x.agreesWithContract).toBe(true);
+    // Both run under the cluster's group, which admits its members: exactness there is per group.
+    expect(layers(x)).toEqual({ contract: false, NetworkPolicy: false, Istio: false, 'security group': true });
+    expect(x.layers.find((l) => l.layer === 'security group')?.note).toMatch(/cluster's group/);
     citedObjectsExist(x);
   });
 

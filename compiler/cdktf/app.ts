@@ -2,14 +2,20 @@ import { App, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
 import { indexModel } from '../model/query.js';
 import type { ServiceModel } from '../model/types.js';
-import type { GroupRef } from '../security-groups/rules.js';
+import {
+  clusterRulePrefix,
+  groupsStackName,
+  networkStackName,
+  ownerStackName,
+  serviceNames,
+} from '../analysis/names.js';
+import type { GroupRef } from '../analysis/security-group-plan.js';
 import { inputModel, type TerraformInput } from './input.js';
 import { latticeService } from './lattice-service.js';
 import { localBackend } from './backend.js';
 import { literal } from './literal.js';
 import { NetworkStack } from './network-stack.js';
 import { managedGroup, ruleResources } from './security-groups.js';
-import { groupsStackName, networkStackName, ownerStackName, terraformServices } from './stack-plan.js';
 import { managedTags } from './tags.js';
 
 /**
@@ -21,10 +27,12 @@ export function buildApp(input: TerraformInput, outdir: string): App {
   const model = inputModel(input);
   const index = indexModel(model);
   const app = new App({ outdir, stackTraces: false });
+  const networkPolicies = new Map(input.networkPolicies);
+  const servicePolicies = new Map(input.servicePolicies);
   const networks = new Map(
     model.platform.serviceNetworks.map((n) => [
       n.name,
-      new NetworkStack(app, networkStackName(n.name), n, model.platform.organizationId, input.ecsVpcs[n.name] ?? []),
+      new NetworkStack(app, networkStackName(n.name), n, networkPolicies.get(n.name), input.ecsVpcs[n.name] ?? []),
     ]),
   );
   const stacks = new Map<string, TerraformStack>();
@@ -42,7 +50,6 @@ export function buildApp(input: TerraformInput, outdir: string): App {
   // Groups of one account and region share a stack that owner stacks only read from: rules that
   // name each other's groups across owners would otherwise make owner stacks depend on each other.
   const groupStackFor = (s: ServiceModel) => stackNamed(groupsStackName(s), s.region, {});
-  const services = terraformServices(index);
   const groups = new Map<string, string>();
   for (const s of model.services) {
     if (s.securityGroup === 'managed') groups.set(s.id, managedGroup(groupStackFor(s), s).id);
@@ -51,17 +58,18 @@ export function buildApp(input: TerraformInput, outdir: string): App {
   const groupOf = (g: GroupRef) =>
     'service' in g ? groups.get(g.service) : literal(index.cluster(g.cluster).securityGroup ?? '') || undefined;
   const serviceRules = new Map(input.serviceRules);
-  for (const s of services) {
+  for (const s of model.services) {
     const l = s.exposure.lattice;
     const network = l && networks.get(l.serviceNetwork);
-    if (s.platform === 'ecs' && l && network) latticeService(stackFor(s), index, s, l, network.network.arn);
+    const policy = servicePolicies.get(s.id);
+    if (s.platform === 'ecs' && l && network && policy) latticeService(stackFor(s), policy, s, l, network.network.arn);
     const rules = serviceRules.get(s.id) ?? [];
-    if (rules.length > 0) ruleResources(stackFor(s), `${s.namespace}-${s.name}`, s.region, rules, groupOf);
+    if (rules.length > 0) ruleResources(stackFor(s), serviceNames(s).terraformPrefix, s.region, rules, groupOf);
   }
   // A cluster's shared group gets each rule once, beside the managed groups of its account and region.
   for (const [name, rules] of input.clusterRules) {
     const c = index.cluster(name);
-    ruleResources(stackNamed(groupsStackName(c), c.region, {}), `cluster-${name}`, c.region, rules, groupOf);
+    ruleResources(stackNamed(groupsStackName(c), c.region, {}), clusterRulePrefix(name), c.region, rules, groupOf);
   }
   return app;
 }

@@ -10,13 +10,13 @@ import { terraformInput } from './input.js';
  */
 export async function runCdktfApp(cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
   const dir = env.CALLGATE_CONTRACTS ?? 'contracts';
-  const result = runPipeline(await discoverSources(resolve(cwd, dir), cwd), { root: dir, findingsOnly: true });
+  const result = runPipeline(await discoverSources(resolve(cwd, dir), cwd), { root: dir, emit: false });
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length > 0 || !result.model) {
+  if (errors.length > 0 || !result.analysis) {
     for (const d of errors)
       process.stderr.write(`${d.file}:${d.start.line}:${d.start.column} ${d.code} ${d.message}\n`);
     return 1;
   }
-  buildApp(terraformInput(result.model), env.CDKTF_OUTDIR ?? resolve(cwd, 'cdktf.out')).synth();
+  buildApp(terraformInput(result.analysis), env.CDKTF_OUTDIR ?? resolve(cwd, 'cdktf.out')).synth();
   return 0;
 }

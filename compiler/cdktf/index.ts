@@ -1,38 +1,36 @@
-import type { Model } from '../model/types.js';
-import type { EmitOptions, Target, TargetResult } from '../targets/target.js';
+import type { Analysis } from '../analysis/analysis.js';
+import type { Artifact, ArtifactAddress, EmitOptions, Emitted, OutputFile, Target } from '../targets/target.js';
 import { terraformInput } from './input.js';
 import { synthesize } from './synth.js';
-import type { TargetFinding } from '../targets/target.js';
 
-/** VPC Lattice names services (and their target groups) per account and region, not per namespace. */
-function nameCollisions(model: Model): TargetFinding[] {
-  const first = new Map<string, string>();
-  const findings: TargetFinding[] = [];
-  for (const s of model.services) {
-    if (s.platform !== 'ecs' || !s.exposure.lattice) continue;
-    const key = `${s.account}/${s.region}/${s.name}`;
-    const earlier = first.get(key);
-    if (earlier === undefined) first.set(key, s.id);
-    else
-      findings.push({
-        code: 'lattice-name-collision',
-        source: { ...s.source, path: ['metadata', 'name'] },
-        message: `\`${s.id}\` and \`${earlier}\` would both be the VPC Lattice service \`${s.name}\` in account ${s.account}, ${s.region}; rename one`,
-      });
-  }
-  return findings;
+/** The resources of a synthesized stack, by their Terraform address (`type.name`, `data.type.name`). */
+function addressesOf(file: OutputFile): ArtifactAddress[] {
+  const stack = file.path.split('/')[1] ?? '';
+  const json = JSON.parse(file.content) as {
+    resource?: Record<string, Record<string, unknown>>;
+    data?: Record<string, Record<string, unknown>>;
+  };
+  const of = (prefix: string, block: Record<string, Record<string, unknown>> | undefined) =>
+    Object.entries(block ?? {}).flatMap(([type, byName]) => Object.keys(byName).map((n) => `${prefix}${type}.${n}`));
+  return [...of('', json.resource), ...of('data.', json.data)].map((resource) => ({
+    type: 'terraform',
+    target: 'cdktf',
+    file: file.path,
+    stack,
+    resource,
+  }));
 }
 
 /** CDK-for-Terraform stacks: service networks, ECS Lattice services and security groups. */
 export const cdktfTarget = {
   name: 'cdktf',
   summary: 'CDKTF stacks (cdk.tf.json per stack) for the service networks, ECS Lattice services and security groups',
-  emit(model: Model, options: EmitOptions): TargetResult {
-    const findings = nameCollisions(model);
-    return {
-      files: options.output && findings.length === 0 ? synthesize(terraformInput(model), options.cacheDir) : [],
-      manifests: [],
-      findings,
-    };
+  check: () => [],
+  emit(analysis: Analysis, options: EmitOptions): Emitted {
+    const files: Artifact[] = synthesize(terraformInput(analysis), options.cacheDir).map((f) => ({
+      ...f,
+      addresses: addressesOf(f),
+    }));
+    return { files, manifests: [] };
   },
 } as const satisfies Target;

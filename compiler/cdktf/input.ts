@@ -1,6 +1,7 @@
-import { indexModel } from '../model/query.js';
+import type { Analysis } from '../analysis/analysis.js';
+import type { PolicyDocument } from '../analysis/policy-document.js';
+import type { SecurityGroupRule } from '../analysis/security-group-plan.js';
 import type { EdgeModel, Model, PlatformModel, ServiceModel } from '../model/types.js';
-import { planSecurityGroups, type SecurityGroupRule } from '../security-groups/rules.js';
 import { compareStrings } from '../util/compare.js';
 
 /**
@@ -13,6 +14,10 @@ export interface TerraformInput {
   services: ServiceModel[];
   /** The edges into the ECS services exported over Lattice: their auth policies. */
   edges: EdgeModel[];
+  /** The auth policies of the ECS services exported over Lattice, by service id. */
+  servicePolicies: [string, PolicyDocument][];
+  /** The auth policy of each service network that has one. */
+  networkPolicies: [string, PolicyDocument][];
   /** Per service network, the VPCs of ECS services that use it (they need an association). */
   ecsVpcs: Record<string, string[]>;
   /** Per service and per cluster, the rules of their groups. */
@@ -20,10 +25,11 @@ export interface TerraformInput {
   clusterRules: [string, SecurityGroupRule[]][];
 }
 
-export function terraformInput(model: Model): TerraformInput {
-  const index = indexModel(model);
-  const exportedEcs = (s: ServiceModel) => s.platform === 'ecs' && s.exposure.lattice !== undefined;
-  const services = model.services.filter((s) => exportedEcs(s) || s.securityGroup !== undefined);
+const exportedEcs = (s: ServiceModel) => s.platform === 'ecs' && s.exposure.lattice !== undefined;
+
+export function terraformInput(analysis: Analysis): TerraformInput {
+  const { model, index } = analysis;
+  const services = analysis.terraformServices;
   const ecsVpcs: Record<string, string[]> = {};
   for (const n of model.platform.serviceNetworks) {
     const uses = (s: ServiceModel) =>
@@ -35,18 +41,27 @@ export function terraformInput(model: Model): TerraformInput {
       ...new Set(model.services.filter((s) => s.platform === 'ecs' && uses(s)).map((s) => s.vpc)),
     ].sort(compareStrings);
   }
-  const plan = planSecurityGroups(index);
+  const plan = analysis.securityGroups;
+  const exported = services.filter(exportedEcs);
   return {
     platform: model.platform,
     services,
-    edges: services.filter(exportedEcs).flatMap((s) => index.into(s.id)),
+    edges: exported.flatMap((s) => index.into(s.id)),
+    servicePolicies: exported.flatMap((s) => {
+      const doc = analysis.latticeServicePolicy(s);
+      return doc ? [[s.id, doc] as [string, PolicyDocument]] : [];
+    }),
+    networkPolicies: model.platform.serviceNetworks.flatMap((n) => {
+      const doc = analysis.latticeNetworkPolicy(n.name);
+      return doc ? [[n.name, doc] as [string, PolicyDocument]] : [];
+    }),
     ecsVpcs,
     serviceRules: [...plan.services].sort(([a], [b]) => compareStrings(a, b)),
     clusterRules: [...plan.clusters].sort(([a], [b]) => compareStrings(a, b)),
   };
 }
 
-/** The input as a model of its own, for the lookups the stack builders share with other targets. */
+/** The input as a model of its own, for the lookups the stack builders need. */
 export function inputModel(input: TerraformInput): Model {
   const edgeIds = new Set(input.edges.map((e) => e.id));
   return {

@@ -6,19 +6,16 @@ import { VpclatticeListenerRule } from '@cdktf/provider-aws/lib/vpclattice-liste
 import { VpclatticeService } from '@cdktf/provider-aws/lib/vpclattice-service/index.js';
 import { VpclatticeServiceNetworkServiceAssociation } from '@cdktf/provider-aws/lib/vpclattice-service-network-service-association/index.js';
 import { VpclatticeTargetGroup } from '@cdktf/provider-aws/lib/vpclattice-target-group/index.js';
-import { policyText } from '../lattice/policy-document.js';
-import { servicePolicy } from '../lattice/service-policy.js';
-import type { ModelIndex } from '../model/query.js';
+import { serviceArnPlaceholder, servicePolicyText } from '../analysis/analysis.js';
+import type { PolicyDocument } from '../analysis/policy-document.js';
+import { serviceNames } from '../analysis/names.js';
 import type { LatticeModel, ServiceModel } from '../model/types.js';
 import { literal } from './literal.js';
-
-// Stands for the service's ARN while the policy text is escaped; `#` occurs in no identity or path.
-const arnPlaceholder = '#service-arn#';
 
 /** An ECS service's VPC Lattice service: target groups per version, listener, path rules, auth policy, association. */
 export function latticeService(
   scope: Construct,
-  index: ModelIndex,
+  policy: PolicyDocument,
   s: ServiceModel,
   l: LatticeModel,
   networkArn: string,
@@ -82,10 +79,10 @@ export function latticeService(
     });
   });
   // The policy names the service by its real ARN; only the contract text in it is escaped.
-  const text = literal(policyText(servicePolicy(index, s, arnPlaceholder)));
-  new VpclatticeAuthPolicy(scope, id('auth-policy'), {
+  const text = literal(servicePolicyText(policy, serviceArnPlaceholder));
+  new VpclatticeAuthPolicy(scope, serviceNames(s).latticeAuthPolicyId, {
     resourceIdentifier: service.arn,
-    policy: text.split(arnPlaceholder).join(service.arn),
+    policy: text.split(serviceArnPlaceholder).join(service.arn),
   });
   new VpclatticeServiceNetworkServiceAssociation(scope, id('association'), {
     serviceIdentifier: service.arn,

@@ -6,8 +6,7 @@ import { VpclatticeAccessLogSubscription } from '@cdktf/provider-aws/lib/vpclatt
 import { VpclatticeAuthPolicy } from '@cdktf/provider-aws/lib/vpclattice-auth-policy/index.js';
 import { VpclatticeServiceNetwork } from '@cdktf/provider-aws/lib/vpclattice-service-network/index.js';
 import { VpclatticeServiceNetworkVpcAssociation } from '@cdktf/provider-aws/lib/vpclattice-service-network-vpc-association/index.js';
-import { networkPolicy } from '../lattice/network-policy.js';
-import { policyText } from '../lattice/policy-document.js';
+import { policyText, type PolicyDocument } from '../analysis/policy-document.js';
 import type { ServiceNetworkModel } from '../model/types.js';
 import { literal } from './literal.js';
 import { managedTags } from './tags.js';
@@ -23,13 +22,12 @@ export class NetworkStack extends TerraformStack {
     scope: Construct,
     name: string,
     n: ServiceNetworkModel,
-    organizationId: string | undefined,
+    policy: PolicyDocument | undefined,
     ecsVpcs: readonly string[],
   ) {
     super(scope, name);
     localBackend(this, name);
     new AwsProvider(this, 'aws', { region: n.region, defaultTags: [{ tags: managedTags }] });
-    const policy = networkPolicy(n, organizationId);
     this.network = new VpclatticeServiceNetwork(this, 'network', {
       name: literal(n.name),
       authType: policy ? 'AWS_IAM' : 'NONE',

@@ -5,19 +5,20 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group/index.js';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule/index.js';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule/index.js';
 import type { ServiceModel } from '../model/types.js';
-import type { GroupRef, SecurityGroupRule } from '../security-groups/rules.js';
-import { groupOutputId } from '../security-groups/stack-outputs.js';
+import { serviceNames } from '../analysis/names.js';
+import type { GroupRef, SecurityGroupRule } from '../analysis/security-group-plan.js';
 import { literal } from './literal.js';
 
 /** A managed group: no inline rules, so Terraform's removal of the default egress is all there is. */
 export function managedGroup(scope: Construct, s: ServiceModel): SecurityGroup {
-  const group = new SecurityGroup(scope, `${s.namespace}-${s.name}-sg`, {
+  const names = serviceNames(s);
+  const group = new SecurityGroup(scope, names.managedGroupId, {
     name: literal(`callgate-${s.namespace}-${s.name}`),
     description: literal(`callgate: who may call ${s.id}`),
     vpcId: literal(s.vpc),
   });
   // For the pods' SecurityGroupPolicy (EKS) or the ECS service's network configuration.
-  new TerraformOutput(scope, groupOutputId(s.namespace, s.name), {
+  new TerraformOutput(scope, names.groupOutput, {
     value: group.id,
     description: `security group of ${s.id}`,
   });

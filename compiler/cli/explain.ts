@@ -32,6 +32,9 @@ function text(x: Explanation): string {
   const lines = [
     `${x.verdict === 'allowed' ? 'ALLOWED' : 'DENIED'}: ${x.caller} → ${x.callee} (${req})`,
     `  ${x.reason}`,
+    ...(x.agreesWithContract
+      ? []
+      : ['  the generated layers decide otherwise than the contract: this is a callgate bug, please report it']),
     '',
   ];
   for (const l of x.layers) {
@@ -92,7 +95,7 @@ Exit codes: 0 allowed, 1 denied (or the contracts have errors), 2 usage or inter
     if (values.path !== undefined && !values.path.startsWith('/'))
       throw new UsageError(`--path takes a path starting with /, not \`${values.path}\``);
     const result = await runEstate(values.contracts ?? 'contracts', io, 'compile');
-    if (!result.model || !result.files) {
+    if (!result.model || !result.analysis || !result.files) {
       report(result.diagnostics, 'stylish', undefined, io);
       io.stderr('callgate: the contracts have errors; fix them to explain a call\n');
       return 1;
@@ -111,8 +114,8 @@ Exit codes: 0 allowed, 1 denied (or the contracts have errors), 2 usage or inter
       return d ? `${d.file}:${locate(d, e.source.path).start.line}` : e.source.file;
     };
     const x = explainRequest(
-      model,
-      new Map(result.files.map((f) => [f.path, f.content])),
+      result.analysis,
+      result.files,
       who,
       callee,
       {

@@ -1,7 +1,7 @@
 import { join, relative, resolve, sep } from 'node:path';
 import type { Source } from '../load/source.js';
 import { readFile, stat } from 'node:fs/promises';
-import { parseStackOutputs, type StackOutputs } from '../security-groups/stack-outputs.js';
+import { parseStackOutputs, type StackOutputs } from '../load/stack-outputs.js';
 import { discoverSources } from '../load/discover.js';
 import { runPipeline, type PipelineResult } from '../pipeline.js';
 import { UsageError, type CliIO } from './io.js';
@@ -26,7 +26,7 @@ export async function runEstate(
   const sources = await estateSources(dir, io, options.policiesDir);
   return runPipeline(sources, {
     root: dir,
-    findingsOnly: mode === 'check',
+    emit: mode === 'compile',
     ...(stackOutputs ? { stackOutputs } : {}),
     ...(options.cacheDir ? { cacheDir: resolve(io.cwd, options.cacheDir) } : {}),
   });

@@ -1,17 +1,10 @@
-import { hasResilience, meshOf, usesWaypoint } from '../kubernetes/mesh.js';
-import { labelsFor, objectName, waypointName } from '../kubernetes/names.js';
+import type { Analysis } from '../analysis/analysis.js';
+import { hasResilience } from '../analysis/waypoints.js';
+import { labelsFor } from '../kubernetes/names.js';
 import { isLayer7 } from '../model/protocols.js';
-import { indexModel, type ModelIndex } from '../model/query.js';
-import type { Model, ServiceModel } from '../model/types.js';
-import type {
-  EmitOptions,
-  KubernetesObject,
-  Manifest,
-  Target,
-  TargetFinding,
-  TargetResult,
-} from '../targets/target.js';
-import { sidecarRules, waypointRules, ztunnelRules, type AuthorizationRule } from './rules.js';
+import type { ServiceModel } from '../model/types.js';
+import type { Emitted, KubernetesObject, Manifest, Target, TargetFinding } from '../targets/target.js';
+import { sidecarRules, waypointRules, ztunnelRules } from './rules.js';
 import { allowPolicy, peerAuthentication } from './security.js';
 import { destinationRule, virtualService } from './traffic.js';
 import { waypointGateway } from './waypoint.js';
@@ -19,57 +12,68 @@ import { waypointGateway } from './waypoint.js';
 /** The `maxItems` of `spec.rules` in the AuthorizationPolicy schema. */
 const maxRules = 512;
 
+/** The AuthorizationPolicies of a service in a mesh cluster: name suffix, attachment, rules. */
+function policiesOf(analysis: Analysis, s: ServiceModel) {
+  const names = analysis.names(s);
+  const selector = { selector: s.podSelector ?? {} };
+  if (analysis.mesh(s) === 'istio-sidecar')
+    return [{ name: names.policy, attach: selector, rules: sidecarRules(analysis, s) }];
+  const ztunnel = { name: names.policy, attach: selector, rules: ztunnelRules(analysis, s) };
+  if (!analysis.usesWaypoint(s)) return [ztunnel];
+  return [ztunnel, { name: names.waypointPolicy, attach: { service: s.name }, rules: waypointRules(analysis, s) }];
+}
+
+const inMesh = (analysis: Analysis, s: ServiceModel) => s.platform === 'eks' && analysis.mesh(s) !== 'none';
+
 export const istioTarget = {
   name: 'istio',
   summary:
     'Istio AuthorizationPolicy (sidecar, or ztunnel and waypoint in ambient), PeerAuthentication, DestinationRule and VirtualService',
-  emit(model: Model, options: EmitOptions): TargetResult {
-    const index = indexModel(model);
-    const manifests: Manifest[] = [];
+  check(analysis: Analysis): TargetFinding[] {
     const findings: TargetFinding[] = [];
-    for (const s of model.services) {
-      const mode = s.platform === 'eks' ? meshOf(index, s) : 'none';
-      if (s.platform === 'eks') findings.push(...fidelity(index, s));
-      if (mode === 'none') continue;
-      const at = { cluster: s.cluster, namespace: s.namespace, file: s.name, source: s.source.file };
-      const meta = (suffix = '') => ({ name: objectName(s, suffix), namespace: s.namespace, labels: labelsFor(s) });
-      const add = (object: KubernetesObject | undefined) => object && manifests.push({ ...at, object });
-      const build = <T>(make: () => T) => (options.output ? make() : undefined);
-      const selector = { selector: s.podSelector ?? {} };
-      // An oversized policy is reported and left out; the run then fails, so nothing partial ships.
-      const policy = (name: string, attach: Parameters<typeof allowPolicy>[1], rules: AuthorizationRule[]) => {
-        if (rules.length <= maxRules) return add(build(() => allowPolicy(meta(name), attach, rules)));
+    for (const s of analysis.model.services) {
+      if (s.platform !== 'eks') continue;
+      findings.push(...fidelity(analysis, s));
+      if (!inMesh(analysis, s)) continue;
+      // An oversized policy is reported; the run then fails, so nothing partial ships.
+      for (const p of policiesOf(analysis, s)) {
+        if (p.rules.length <= maxRules) continue;
         findings.push({
           code: 'istio-policy-too-large',
           source: { ...s.source, path: ['spec', 'callers'] },
           at: 'key',
-          message: `the Istio AuthorizationPolicy of \`${s.name}\` would need ${rules.length} rules, more than the ${maxRules} Istio accepts; give callers the same ports, methods and paths so that they share rules, or split the service`,
+          message: `the Istio AuthorizationPolicy of \`${s.name}\` would need ${p.rules.length} rules, more than the ${maxRules} Istio accepts; give callers the same ports, methods and paths so that they share rules, or split the service`,
         });
-        return undefined;
-      };
-      add(build(() => peerAuthentication(meta(), index, s)));
-      if (mode === 'istio-sidecar') {
-        policy('', selector, sidecarRules(index, s));
-      } else {
-        policy('', selector, ztunnelRules(index, s));
-        if (usesWaypoint(index, s)) {
-          add(build(() => waypointGateway(waypointName(s), s.namespace, labelsFor(s))));
-          policy('-waypoint', { service: s.name }, waypointRules(index, s));
-        }
       }
-      add(build(() => destinationRule(meta(), s)));
-      add(build(() => virtualService(meta(), s)));
     }
-    return { files: [], manifests, findings };
+    return findings;
+  },
+  emit(analysis: Analysis): Emitted {
+    const manifests: Manifest[] = [];
+    for (const s of analysis.model.services) {
+      if (!inMesh(analysis, s)) continue;
+      const names = analysis.names(s);
+      const at = { cluster: s.cluster, namespace: s.namespace, file: s.name, source: s.source.file };
+      const meta = (name: string) => ({ name, namespace: s.namespace, labels: labelsFor(s) });
+      const add = (object: KubernetesObject | undefined) => object && manifests.push({ ...at, object });
+      add(peerAuthentication(meta(names.policy), analysis.index, s));
+      for (const p of policiesOf(analysis, s)) {
+        if (p.name === names.waypointPolicy) add(waypointGateway(names.waypoint, s.namespace, labelsFor(s)));
+        add(allowPolicy(meta(p.name), p.attach, p.rules));
+      }
+      add(destinationRule(meta(names.policy), s));
+      add(virtualService(meta(names.policy), s));
+    }
+    return { files: [], manifests };
   },
 } as const satisfies Target;
 
 /** What Istio cannot do for this service, said rather than dropped. */
-function fidelity(index: ModelIndex, s: ServiceModel): TargetFinding[] {
+function fidelity(analysis: Analysis, s: ServiceModel): TargetFinding[] {
   const findings: TargetFinding[] = [];
-  const mode = meshOf(index, s);
+  const mode = analysis.mesh(s);
   const resilience = { ...s.source, path: ['spec', 'resilience'] };
-  const into = index.into(s.id);
+  const into = analysis.index.into(s.id);
   if (mode === 'none') {
     if (hasResilience(s))
       findings.push({
@@ -109,13 +113,13 @@ function fidelity(index: ModelIndex, s: ServiceModel): TargetFinding[] {
       message: `\`${s.name}\` has no HTTP or gRPC port, so \`timeout\` and \`retries\` cannot apply; remove them`,
     });
   }
-  if (usesWaypoint(index, s)) {
+  if (analysis.usesWaypoint(s)) {
     findings.push({
       code: 'waypoint-binding',
       severity: 'info',
       at: 'key',
       source: { ...s.source, path: ['metadata', 'name'] },
-      message: `\`${s.name}\` needs a waypoint for its layer-7 rules: label its Kubernetes Service with \`istio.io/use-waypoint: ${waypointName(s)}\`; until then mesh calls to it are denied`,
+      message: `\`${s.name}\` needs a waypoint for its layer-7 rules: label its Kubernetes Service with \`istio.io/use-waypoint: ${analysis.names(s).waypoint}\`; until then mesh calls to it are denied`,
     });
   }
   return findings;

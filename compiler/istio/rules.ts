@@ -1,5 +1,4 @@
-import { usesWaypoint } from '../kubernetes/mesh.js';
-import { waypointName } from '../kubernetes/names.js';
+import type { Analysis } from '../analysis/analysis.js';
 import { latticeRanges, type ModelIndex } from '../model/query.js';
 import type { EdgeModel, ServiceModel } from '../model/types.js';
 
@@ -68,7 +67,8 @@ function addressRules(index: ModelIndex, s: ServiceModel): AuthorizationRule[] {
 }
 
 /** Sidecar mode: the workload's own proxy sees identities and requests, so one policy holds every rule. */
-export function sidecarRules(index: ModelIndex, s: ServiceModel): AuthorizationRule[] {
+export function sidecarRules(analysis: Analysis, s: ServiceModel): AuthorizationRule[] {
+  const index = analysis.index;
   return [...meshRules(index, s, true), ...addressRules(index, s)];
 }
 
@@ -76,10 +76,11 @@ export function sidecarRules(index: ModelIndex, s: ServiceModel): AuthorizationR
  * Ambient mode, enforced by ztunnel: identities and ports only, never an L7 attribute (ztunnel
  * would deny the traffic). With a waypoint, mesh calls arrive as the waypoint's identity.
  */
-export function ztunnelRules(index: ModelIndex, s: ServiceModel): AuthorizationRule[] {
-  if (!usesWaypoint(index, s)) return [...meshRules(index, s, false), ...addressRules(index, s)];
+export function ztunnelRules(analysis: Analysis, s: ServiceModel): AuthorizationRule[] {
+  const index = analysis.index;
+  if (!analysis.usesWaypoint(s)) return [...meshRules(index, s, false), ...addressRules(index, s)];
   const mesh = index.into(s.id).filter((e) => e.path === 'mesh' && callerPrincipal(index, e));
-  const waypoint = `${index.model.platform.trustDomain}/ns/${s.namespace}/sa/${waypointName(s)}`;
+  const waypoint = `${index.model.platform.trustDomain}/ns/${s.namespace}/sa/${analysis.names(s).waypoint}`;
   const viaWaypoint: AuthorizationRule[] =
     mesh.length === 0
       ? []
@@ -93,6 +94,6 @@ export function ztunnelRules(index: ModelIndex, s: ServiceModel): AuthorizationR
 }
 
 /** Ambient mode, enforced by the waypoint: caller identities with their methods and paths. */
-export function waypointRules(index: ModelIndex, s: ServiceModel): AuthorizationRule[] {
-  return meshRules(index, s, true);
+export function waypointRules(analysis: Analysis, s: ServiceModel): AuthorizationRule[] {
+  return meshRules(analysis.index, s, true);
 }

@@ -1,21 +1,16 @@
 import type { ServiceModel } from '../model/types.js';
 
+// What the Kubernetes targets stamp on every object, and the platform's fixed ports and
+// addresses. Object names and files are the analysis's (compiler/analysis/names.ts).
+
 export const managedBy = { 'app.kubernetes.io/managed-by': 'callgate' };
 
 export function labelsFor(service: ServiceModel): Record<string, string> {
   return { ...managedBy, 'callgate.dev/service': service.name };
 }
 
-export const objectName = (service: ServiceModel, suffix = '') => `callgate-${service.name}${suffix}`;
-export const defaultDenyName = 'callgate-default-deny';
-/** Objects that belong to a namespace rather than to a service; `_` cannot start a service name. */
-export const namespaceFile = '_namespace';
-
-/** The waypoint's Gateway name is also its service account, and so its mesh identity. */
-export const waypointName = (service: ServiceModel) => `${service.name}-waypoint`;
-export const waypointPodLabels = (service: ServiceModel) => ({
-  'gateway.networking.k8s.io/gateway-name': waypointName(service),
-});
+/** The labels Istio gives a waypoint's pods: the name of their Gateway. */
+export const waypointPodLabels = (waypoint: string) => ({ 'gateway.networking.k8s.io/gateway-name': waypoint });
 
 /** Port of Istio's HBONE tunnel: ambient traffic between pods arrives on it. */
 export const hbonePort = 15008;

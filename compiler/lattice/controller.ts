@@ -5,6 +5,7 @@ import {
   type HTTPRouteSpec,
   type TLSRouteSpec,
 } from '../kubernetes/kinds.js';
+import { gatewayNamespace } from '../analysis/names.js';
 import { labelsFor, managedBy } from '../kubernetes/names.js';
 import type { LatticeModel, ServiceModel } from '../model/types.js';
 import type { KubernetesObject } from '../targets/target.js';
@@ -12,7 +13,6 @@ import type { KubernetesObject } from '../targets/target.js';
 // Manifests for the AWS Gateway API Controller, which turns them into VPC Lattice resources:
 // a Gateway is a service network (and associates its cluster's VPC), a route is a service.
 
-export const gatewayNamespace = 'callgate-lattice';
 const controllerGroup = 'application-networking.k8s.aws';
 const gatewayGroup = 'gateway.networking.k8s.io';
 
@@ -129,24 +129,24 @@ export function routeObject(s: ServiceModel, l: LatticeModel): KubernetesObject 
 }
 
 /** The service auth policy, attached to the route; the controller sets the service's auth type to AWS_IAM. */
-export function iamAuthPolicyObject(s: ServiceModel, l: LatticeModel, policy: string): KubernetesObject {
+export function iamAuthPolicyObject(name: string, s: ServiceModel, l: LatticeModel, policy: string): KubernetesObject {
   return {
     apiVersion: `${controllerGroup}/v1alpha1`,
     kind: 'IAMAuthPolicy',
-    metadata: { name: `callgate-${s.name}`, namespace: s.namespace, labels: labelsFor(s) },
+    metadata: { name, namespace: s.namespace, labels: labelsFor(s) },
     spec: { targetRef: { group: gatewayGroup, kind: routeKind(l), name: s.name }, policy },
   };
 }
 
 /** How Lattice talks to the targets: the target port's protocol, and a health check on it. */
-export function targetGroupPolicyObject(s: ServiceModel, l: LatticeModel): KubernetesObject {
+export function targetGroupPolicyObject(name: string, s: ServiceModel, l: LatticeModel): KubernetesObject {
   const tcp = l.listener.protocol === 'tls-passthrough';
   // gRPC targets speak HTTP/2; the controller ignores the version behind a GRPCRoute anyway.
   const version = l.targetPort.protocol === 'http' ? 'HTTP1' : 'HTTP2';
   return {
     apiVersion: `${controllerGroup}/v1alpha1`,
     kind: 'TargetGroupPolicy',
-    metadata: { name: `callgate-${s.name}`, namespace: s.namespace, labels: labelsFor(s) },
+    metadata: { name, namespace: s.namespace, labels: labelsFor(s) },
     spec: {
       targetRef: { group: '', kind: 'Service', name: s.name },
       protocol: tcp ? 'TCP' : 'HTTP',

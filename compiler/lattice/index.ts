@@ -1,35 +1,31 @@
-import { indexModel } from '../model/query.js';
-import type { Model } from '../model/types.js';
-import type { EmitOptions, Manifest, OutputFile, Target, TargetFinding, TargetResult } from '../targets/target.js';
-import { namespaceFile } from '../kubernetes/names.js';
+import { patternPolicyText, type Analysis } from '../analysis/analysis.js';
+import { gatewayNamespace, namespaceFile, networkPolicyFile } from '../analysis/names.js';
+import { policyText } from '../analysis/policy-document.js';
+import type { LatticeModel } from '../model/types.js';
+import type { Artifact, Emitted, Manifest, Target } from '../targets/target.js';
+import { compareStrings } from '../util/compare.js';
 import {
-  gatewayNamespace,
   gatewayObject,
   iamAuthPolicyObject,
   namespaceObject,
   routeObject,
   targetGroupPolicyObject,
 } from './controller.js';
-import type { LatticeModel } from '../model/types.js';
-import { servicePatternArn } from './arn.js';
-import { networkPolicy } from './network-policy.js';
-import { maxPolicyChars, policyText } from './policy-document.js';
-import { servicePolicy } from './service-policy.js';
 
 /**
  * VPC Lattice auth policies as standalone JSON, for teams that apply them with the AWS CLI
  * (`aws vpc-lattice put-auth-policy --policy file://…`), and, for EKS services, the manifests of
- * the AWS Gateway API Controller. Service policies name the service by the one-service-id
- * pattern, since the id is not known before the service exists.
+ * the AWS Gateway API Controller. The policies themselves are the analysis's, which the stacks
+ * deliver too; their size is checked with the estate (validate/checks/estate.ts).
  */
 export const latticeTarget = {
   name: 'lattice',
   summary: 'VPC Lattice auth policies as JSON, and the AWS Gateway API Controller manifests of EKS exports',
-  emit(model: Model, options: EmitOptions): TargetResult {
-    const index = indexModel(model);
-    const files: OutputFile[] = [];
+  check: () => [],
+  emit(analysis: Analysis): Emitted {
+    const { model, index } = analysis;
+    const files: Artifact[] = [];
     const manifests: Manifest[] = [];
-    const findings: TargetFinding[] = [];
     // Per EKS cluster and service network: the exports it hosts and the namespaces of their routes.
     const gateways = new Map<
       string,
@@ -43,35 +39,30 @@ export const latticeTarget = {
     };
     for (const s of model.services) {
       const lattice = s.exposure.lattice;
-      if (!lattice) continue;
-      const text = policyText(servicePolicy(index, s, servicePatternArn(s.region, s.account)));
-      if (text.length > maxPolicyChars) {
-        findings.push({
-          code: 'lattice-policy-too-large',
-          source: { ...s.source, path: ['spec', 'callers'] },
-          at: 'key',
-          message: `the VPC Lattice auth policy of \`${s.name}\` would be ${text.length} characters, more than the ${maxPolicyChars} Lattice accepts; give callers the same methods and paths, or split the service`,
-        });
-        continue;
-      }
-      if (!options.output) continue;
+      const doc = analysis.latticeServicePolicy(s);
+      const file = analysis.names(s).latticePolicyFile;
+      if (!lattice || !doc || file === undefined) continue;
+      const text = patternPolicyText(s, doc);
+      const statements = doc.Statement.map((st) => st.Sid);
       files.push({
-        path: `lattice/${lattice.serviceNetwork}/services/${s.namespace}/${s.name}.json`,
+        path: file,
         content: `${text}\n`,
+        addresses: [{ type: 'lattice-policy', target: 'lattice', file, of: { service: s.id }, statements }],
       });
       if (s.platform !== 'eks') continue;
+      const name = analysis.names(s).policy;
       const at = { cluster: s.cluster, namespace: s.namespace, file: s.name, source: s.source.file };
       manifests.push(
         { ...at, object: routeObject(s, lattice) },
-        { ...at, object: iamAuthPolicyObject(s, lattice, text) },
-        { ...at, object: targetGroupPolicyObject(s, lattice) },
+        { ...at, object: iamAuthPolicyObject(name, s, lattice, text) },
+        { ...at, object: targetGroupPolicyObject(name, s, lattice) },
       );
       const g = gatewayOf(s.cluster, lattice.serviceNetwork);
       g.exports.push(lattice);
       g.namespaces.add(s.namespace);
     }
     // Callers' clusters need the Gateway too: it is what associates their VPC with the network.
-    for (const e of options.output ? model.edges : []) {
+    for (const e of model.edges) {
       if (e.path !== 'lattice' || e.caller.kind !== 'service') continue;
       const caller = index.service(e.caller.service);
       const callee = index.service(e.callee);
@@ -79,30 +70,28 @@ export const latticeTarget = {
         gatewayOf(caller.cluster, callee.exposure.lattice.serviceNetwork);
     }
     const clustersWithGateways = new Set<string>();
-    for (const g of [...gateways.values()].sort((a, b) =>
-      `${a.cluster}/${a.network}` < `${b.cluster}/${b.network}` ? -1 : 1,
-    )) {
-      if (!clustersWithGateways.has(g.cluster))
-        manifests.push({
-          cluster: g.cluster,
-          namespace: gatewayNamespace,
-          file: namespaceFile,
-          object: namespaceObject(),
-        });
+    const ordered = [...gateways.values()].sort((a, b) =>
+      compareStrings(`${a.cluster}/${a.network}`, `${b.cluster}/${b.network}`),
+    );
+    for (const g of ordered) {
+      const at = { cluster: g.cluster, namespace: gatewayNamespace, file: namespaceFile };
+      if (!clustersWithGateways.has(g.cluster)) manifests.push({ ...at, object: namespaceObject() });
       clustersWithGateways.add(g.cluster);
       // A calling-only cluster's Gateway needs a listener all the same; it serves no routes.
       const exports = g.exports.length > 0 ? g.exports : [{ listener: { protocol: 'http', port: 80 } } as LatticeModel];
-      manifests.push({
-        cluster: g.cluster,
-        namespace: gatewayNamespace,
-        file: namespaceFile,
-        object: gatewayObject(g.network, exports, [...g.namespaces].sort()),
+      manifests.push({ ...at, object: gatewayObject(g.network, exports, [...g.namespaces].sort()) });
+    }
+    for (const n of model.platform.serviceNetworks) {
+      const doc = analysis.latticeNetworkPolicy(n.name);
+      if (!doc) continue;
+      const file = networkPolicyFile(n.name);
+      const statements = doc.Statement.map((st) => st.Sid);
+      files.push({
+        path: file,
+        content: `${policyText(doc)}\n`,
+        addresses: [{ type: 'lattice-policy', target: 'lattice', file, of: { network: n.name }, statements }],
       });
     }
-    for (const n of options.output ? model.platform.serviceNetworks : []) {
-      const doc = networkPolicy(n, model.platform.organizationId);
-      if (doc) files.push({ path: `lattice/${n.name}/service-network.json`, content: `${policyText(doc)}\n` });
-    }
-    return { files, manifests, findings };
+    return { files, manifests };
   },
 } as const satisfies Target;

@@ -1,76 +1,58 @@
-import {
-  defaultDenyName,
-  labelsFor,
-  managedBy,
-  namespaceFile,
-  objectName,
-  waypointPodLabels,
-} from '../kubernetes/names.js';
-import { usesWaypoint } from '../kubernetes/mesh.js';
-import { indexModel } from '../model/query.js';
-import type { Model } from '../model/types.js';
-import type { EmitOptions, Manifest, Target, TargetFinding, TargetResult } from '../targets/target.js';
-import { egressRules, ingressRules, waypointRules } from './rules.js';
+import type { Analysis } from '../analysis/analysis.js';
+import { defaultDenyName, namespaceFile } from '../analysis/names.js';
+import { labelsFor, managedBy, waypointPodLabels } from '../kubernetes/names.js';
+import type { Emitted, Manifest, Target, TargetFinding } from '../targets/target.js';
 import { defaultDeny, networkPolicy } from './policies.js';
+import { egressRules, ingressRules, waypointRules } from './rules.js';
 
 export const netpolTarget = {
   name: 'netpol',
   summary: 'Kubernetes NetworkPolicies: per EKS service ingress and egress, and a default deny per namespace',
-  emit(model: Model, options: EmitOptions): TargetResult {
-    const index = indexModel(model);
-    const manifests: Manifest[] = [];
+  check(analysis: Analysis): TargetFinding[] {
     const findings: TargetFinding[] = [];
-    const namespaces = new Set<string>();
-    for (const s of model.services) {
+    for (const s of analysis.model.services) {
       if (s.platform !== 'eks') continue;
+      s.egress.forEach((e, i) => {
+        if (e.cidrs.length > 0) return;
+        findings.push({
+          code: 'egress-host-unenforceable',
+          severity: 'warning',
+          source: { ...s.source, path: ['spec', 'egress', i, 'host'] },
+          message: `NetworkPolicy cannot name hosts, so egress to \`${e.host}:${e.port}\` from \`${s.name}\` stays blocked by it; list the host's address ranges in \`cidrs\``,
+        });
+      });
+    }
+    return findings;
+  },
+  emit(analysis: Analysis): Emitted {
+    const manifests: Manifest[] = [];
+    const namespaces = new Set<string>();
+    for (const s of analysis.model.services) {
+      if (s.platform !== 'eks') continue;
+      const names = analysis.names(s);
       const at = { cluster: s.cluster, namespace: s.namespace, file: s.name, source: s.source.file };
       namespaces.add(`${s.cluster}\u0000${s.namespace}`);
-      if (options.output)
-        manifests.push({
-          ...at,
-          object: networkPolicy(
-            objectName(s),
-            s.namespace,
-            labelsFor(s),
-            s.podSelector ?? {},
-            ingressRules(index, s),
-            egressRules(index, s),
-          ),
-        });
-      if (options.output && usesWaypoint(index, s)) {
-        const w = waypointRules(index, s);
-        manifests.push({
-          ...at,
-          object: networkPolicy(
-            objectName(s, '-waypoint'),
-            s.namespace,
-            labelsFor(s),
-            waypointPodLabels(s),
-            w.ingress,
-            w.egress,
-          ),
-        });
+      const policy = networkPolicy(
+        names.policy,
+        s.namespace,
+        labelsFor(s),
+        s.podSelector ?? {},
+        ingressRules(analysis, s),
+        egressRules(analysis, s),
+      );
+      manifests.push({ ...at, object: policy });
+      if (analysis.usesWaypoint(s)) {
+        const w = waypointRules(analysis, s);
+        const pods = waypointPodLabels(names.waypoint);
+        const object = networkPolicy(names.waypointPolicy, s.namespace, labelsFor(s), pods, w.ingress, w.egress);
+        manifests.push({ ...at, object });
       }
-      s.egress.forEach((e, i) => {
-        if (e.cidrs.length === 0) {
-          findings.push({
-            code: 'egress-host-unenforceable',
-            severity: 'warning',
-            source: { ...s.source, path: ['spec', 'egress', i, 'host'] },
-            message: `NetworkPolicy cannot name hosts, so egress to \`${e.host}:${e.port}\` from \`${s.name}\` stays blocked by it; list the host's address ranges in \`cidrs\``,
-          });
-        }
-      });
     }
-    for (const key of options.output ? [...namespaces].sort() : []) {
+    for (const key of [...namespaces].sort()) {
       const [cluster = '', namespace = ''] = key.split('\u0000');
-      manifests.push({
-        cluster,
-        namespace,
-        file: namespaceFile,
-        object: defaultDeny(defaultDenyName, namespace, { ...managedBy }),
-      });
+      const object = defaultDeny(defaultDenyName, namespace, { ...managedBy });
+      manifests.push({ cluster, namespace, file: namespaceFile, object });
     }
-    return { files: [], manifests, findings };
+    return { files: [], manifests };
   },
 } as const satisfies Target;

@@ -1,18 +1,22 @@
+import type { Analysis } from '../analysis/analysis.js';
 import { ambientProbeSource, hbonePort, istiodPort, waypointPodLabels } from '../kubernetes/names.js';
-import { meshOf, usesWaypoint } from '../kubernetes/mesh.js';
-import { latticeRanges, type ModelIndex } from '../model/query.js';
+import { latticeRanges } from '../model/query.js';
 import type { ClusterModel, ServiceModel } from '../model/types.js';
 import { cidrs, podsIn, podsOf, tcp, type NetworkPolicyRule } from './peers.js';
 
 /** Who may open connections to the service's pods, and on which ports, as NetworkPolicy can say it. */
-export function ingressRules(index: ModelIndex, s: ServiceModel): NetworkPolicyRule[] {
+export function ingressRules(analysis: Analysis, s: ServiceModel): NetworkPolicyRule[] {
+  const index = analysis.index;
   const rules: NetworkPolicyRule[] = [];
-  const mode = meshOf(index, s);
+  const mode = analysis.mesh(s);
   const meshEdges = index.into(s.id).filter((e) => e.path === 'mesh');
-  if (usesWaypoint(index, s)) {
+  if (analysis.usesWaypoint(s)) {
     // Every mesh call arrives through the service's waypoint, tunnelled.
     if (meshEdges.length > 0)
-      rules.push({ peers: [podsIn(s.namespace, waypointPodLabels(s))], ports: tcp([hbonePort]) });
+      rules.push({
+        peers: [podsIn(s.namespace, waypointPodLabels(analysis.names(s).waypoint))],
+        ports: tcp([hbonePort]),
+      });
   } else {
     for (const e of meshEdges) {
       if (e.caller.kind !== 'service') continue;
@@ -54,14 +58,18 @@ function platformEgress(cluster: ClusterModel, runsEnvoy: boolean): NetworkPolic
 }
 
 /** Where the service's pods may connect: its callees, DNS, the mesh control plane, declared egress. */
-export function egressRules(index: ModelIndex, s: ServiceModel): NetworkPolicyRule[] {
+export function egressRules(analysis: Analysis, s: ServiceModel): NetworkPolicyRule[] {
+  const index = analysis.index;
   const cluster = index.cluster(s.cluster);
   const rules = platformEgress(cluster, cluster.mesh === 'istio-sidecar');
   for (const e of index.from(s.id)) {
     const callee = index.service(e.callee);
     if (e.path === 'mesh') {
-      if (usesWaypoint(index, callee))
-        rules.push({ peers: [podsIn(callee.namespace, waypointPodLabels(callee))], ports: tcp([hbonePort]) });
+      if (analysis.usesWaypoint(callee))
+        rules.push({
+          peers: [podsIn(callee.namespace, waypointPodLabels(analysis.names(callee).waypoint))],
+          ports: tcp([hbonePort]),
+        });
       else {
         const ports = e.ports.map((p) => p.port);
         rules.push({
@@ -94,9 +102,10 @@ function dedupe(rules: NetworkPolicyRule[]): NetworkPolicyRule[] {
 
 /** A waypoint receives every mesh call of its service and forwards it to the service's pods. */
 export function waypointRules(
-  index: ModelIndex,
+  analysis: Analysis,
   s: ServiceModel,
 ): { ingress: NetworkPolicyRule[]; egress: NetworkPolicyRule[] } {
+  const index = analysis.index;
   const cluster = index.cluster(s.cluster);
   const callers = index.into(s.id).filter((e) => e.path === 'mesh' && e.caller.kind === 'service');
   const ingress = dedupe(

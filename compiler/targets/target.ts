@@ -1,11 +1,43 @@
+import type { Analysis } from '../analysis/analysis.js';
 import type { DiagnosticCode } from '../diagnostics/catalog.js';
 import type { Severity } from '../diagnostics/diagnostic.js';
-import type { Model, SourceRef } from '../model/types.js';
+import type { SourceRef } from '../model/types.js';
 
 /** A generated file: a path under the output directory and its exact bytes as text. */
 export interface OutputFile {
   path: string;
   content: string;
+}
+
+/**
+ * Where a generated thing is, typed by what it is, so that `explain`, `diff` and the tests find
+ * objects by address and never by rebuilding a name or matching text.
+ */
+export type ArtifactAddress =
+  | { type: 'file'; target: string; file: string }
+  | {
+      type: 'kubernetes';
+      target: string;
+      file: string;
+      cluster: string;
+      apiVersion: string;
+      kind: string;
+      namespace: string;
+      name: string;
+    }
+  | { type: 'terraform'; target: string; file: string; stack: string; resource: string }
+  | {
+      type: 'lattice-policy';
+      target: string;
+      file: string;
+      /** The exported service (`namespace/name`) or the service network the policy belongs to. */
+      of: { service: string } | { network: string };
+      statements: string[];
+    };
+
+/** A file a target writes, with the addresses of what it holds. */
+export interface Artifact extends OutputFile {
+  addresses: ArtifactAddress[];
 }
 
 /** A target's report about the model, such as a fidelity loss, pointing at the contract that caused it. */
@@ -31,28 +63,33 @@ export interface Manifest {
 export interface KubernetesObject {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
   [field: string]: unknown;
 }
 
-export interface TargetResult {
-  files: OutputFile[];
+/** What a target emits: files it lays out itself, and Kubernetes objects laid out per service. */
+export interface Emitted {
+  files: Artifact[];
   manifests: Manifest[];
-  findings: TargetFinding[];
 }
 
 export interface EmitOptions {
-  /** False for `check`: report findings, build no files or objects (they cost most of the memory). */
-  output: boolean;
-  /** Ids of groups Terraform has created, from `--stack-outputs`: output id → `sg-…`. */
-  stackOutputs?: ReadonlyMap<string, string>;
   /** Where a target may keep what it can reuse on the next run (`compile --cache`). */
   cacheDir?: string;
 }
 
-/** Every target has this shape and reads only the model. */
+/**
+ * Every target has this shape and reads only the analysis (and through it the model): `check`
+ * returns what the target cannot express or would exceed, and builds nothing; `emit` builds.
+ */
 export interface Target {
   name: string;
   summary: string;
-  emit(model: Model, options: EmitOptions): TargetResult;
+  check(analysis: Analysis): TargetFinding[];
+  emit(analysis: Analysis, options: EmitOptions): Emitted;
 }

@@ -1,3 +1,4 @@
+import { analyze } from '../../compiler/analysis/analysis.js';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -56,7 +57,10 @@ describe('the cache of synthesized stacks', () => {
     // A planted entry under the right key is what the next run returns: proof that it reads it.
     writeFileSync(join(dir, entry), JSON.stringify([{ path: 'cdktf/planted/cdk.tf.json', content: '{}' }]));
     expect(
-      synthesize(terraformInput(runPipeline(sources(documents), { root: '.', emit: false }).model as Model), dir),
+      synthesize(
+        terraformInput(analyze(runPipeline(sources(documents), { root: '.', emit: false }).model as Model)),
+        dir,
+      ),
     ).toEqual([{ path: 'cdktf/planted/cdk.tf.json', content: '{}' }]);
     writeFileSync(join(dir, entry), '{"not": "a list"');
     expect(compile(documents, dir)).toEqual(fresh);

@@ -7,8 +7,9 @@ import { discoverSources } from '../../compiler/load/discover.js';
 import { indexModel } from '../../compiler/model/query.js';
 import type { Model } from '../../compiler/model/types.js';
 import { runPipeline } from '../../compiler/pipeline.js';
-import { planSecurityGroups, type GroupRef } from '../../compiler/security-groups/rules.js';
-import { parseStackOutputs, type StackOutputs } from '../../compiler/security-groups/stack-outputs.js';
+import { analyze } from '../../compiler/analysis/analysis.js';
+import type { GroupRef } from '../../compiler/analysis/security-group-plan.js';
+import { parseStackOutputs, type StackOutputs } from '../../compiler/load/stack-outputs.js';
 import { tempDir } from '../support/estate.js';
 import { skipWithout } from '../support/requirements.js';
 
@@ -184,7 +185,7 @@ describe.skipIf(skip)('deploy with cdktf, terraform and the AWS provider against
       const s = index.service(serviceId);
       return s.securityGroup === 'managed' ? `callgate-${s.namespace}-${s.name}` : existingName(s.securityGroup ?? '');
     };
-    const plan = planSecurityGroups(index);
+    const plan = analyze(m).securityGroups;
     const nameOf = (g: GroupRef) =>
       'service' in g ? groupName(g.service) : existingName(index.cluster(g.cluster).securityGroup ?? '');
     const expected = [...plan.services.values(), ...plan.clusters.values()].flat().map((r) => ({

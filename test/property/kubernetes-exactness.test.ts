@@ -3,15 +3,15 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { EdgeModel, Model, ServiceModel } from '../../compiler/model/types.js';
 import type { OutputFile } from '../../compiler/targets/target.js';
-import { addressIn, inCidr } from '../oracles/cidr.js';
+import { addressIn, inCidr } from '../../compiler/evaluators/cidr.js';
 import {
   ambientAllows,
   sidecarAllows,
   type AuthorizationPolicyObject,
   type PeerAuthenticationObject,
   type Request,
-} from '../oracles/istio.js';
-import { networkAllows, type Endpoint, type Flow, type NetworkPolicyObject } from '../oracles/netpol.js';
+} from '../../compiler/evaluators/istio.js';
+import { networkAllows, type Endpoint, type Flow, type NetworkPolicyObject } from '../../compiler/evaluators/netpol.js';
 import { runFiles } from '../support/estate.js';
 import { estateArbitrary } from './estate-arbitrary.js';
 

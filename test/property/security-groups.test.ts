@@ -2,8 +2,13 @@ import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { Model, ServiceModel } from '../../compiler/model/types.js';
-import { addressIn, inCidr } from '../oracles/cidr.js';
-import { groupsAllow, TerraformGroups, type SgEndpoint, type SgWorld } from '../oracles/security-groups.js';
+import { addressIn, inCidr } from '../../compiler/evaluators/cidr.js';
+import {
+  groupsAllow,
+  TerraformGroups,
+  type SgEndpoint,
+  type SgWorld,
+} from '../../compiler/evaluators/security-groups.js';
 import { runFiles } from '../support/estate.js';
 import { estateArbitrary } from './estate-arbitrary.js';
 

@@ -10,7 +10,7 @@ export const ci = process.env.CI === 'true';
  */
 export function skipWithout(what: string, missing: readonly string[]): boolean {
   if (missing.length === 0) return false;
-  const reason = `${what} needs ${missing.join(', ')}`;
+  const reason = `${what}: needs ${missing.join(', ')}`;
   if (ci) throw new Error(`${reason} (required under CI=true)`);
   process.stderr.write(`skipped: ${reason}\n`);
   return true;

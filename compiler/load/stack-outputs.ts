@@ -5,8 +5,6 @@
  */
 export type StackOutputs = ReadonlyMap<string, string>;
 
-export const groupOutputId = (namespace: string, name: string) => `${namespace}-${name}-sg-id`;
-
 const groupId = /^sg-[0-9a-f]{8,17}$/;
 
 /** Parsed and checked; a problem is a sentence for the user, never a partial map. */

@@ -1,4 +1,5 @@
-// Address arithmetic for the oracles, kept apart from compiler/ on purpose.
+// Address arithmetic for the evaluators, kept apart from the validation of contracts on purpose:
+// an evaluator that shared the compiler's address code would share its mistakes.
 
 function parse(ip: string): { family: 4 | 6; value: bigint } {
   if (ip.includes(':')) {

@@ -1,7 +1,6 @@
 import { hbonePort, istiodPort } from '../kubernetes/names.js';
-import { usesWaypoint } from '../kubernetes/mesh.js';
 import type { ModelIndex } from '../model/query.js';
-import type { Model, ServiceModel } from '../model/types.js';
+import type { ServiceModel } from '../model/types.js';
 
 /** A security group callgate writes rules into: a service's own, or a cluster's shared group. */
 export type GroupRef = { service: string } | { cluster: string };
@@ -64,18 +63,7 @@ const sameRef = (a: GroupRef, b: GroupRef) => refKey(a) === refKey(b);
  * and pods with their own group need DNS and istiod, which run under the cluster's group. A group
  * admits nothing it is not told to; the cluster's group already admits its own members.
  */
-export function planSecurityGroups(index: ModelIndex): SecurityGroupPlan {
-  // The security-groups target, the stacks and explain all read the plan of one model: build it once.
-  const cached = plans.get(index.model);
-  if (cached) return cached;
-  const plan = computePlan(index);
-  plans.set(index.model, plan);
-  return plan;
-}
-
-const plans = new WeakMap<Model, SecurityGroupPlan>();
-
-function computePlan(index: ModelIndex): SecurityGroupPlan {
+export function planSecurityGroups(index: ModelIndex, waypoints: ReadonlySet<string>): SecurityGroupPlan {
   const plan: SecurityGroupPlan = { services: new Map(), clusters: new Map(), gaps: [] };
   const seen = new Set<string>();
   const add = (
@@ -142,7 +130,7 @@ function computePlan(index: ModelIndex): SecurityGroupPlan {
       if (e.path !== 'mesh' || e.caller.kind !== 'service') continue;
       const caller = index.service(e.caller.service);
       const what = `its mesh calls from \`${caller.id}\` to \`${s.id}\``;
-      if (usesWaypoint(index, s)) {
+      if (waypoints.has(s.id)) {
         // Through the callee's waypoint, whose pods run under the cluster's group.
         const waypoint = clusterSide(`the waypoint of \`${s.id}\``);
         hop(side(caller), waypoint, 'tcp', hbonePort, what);

@@ -4,7 +4,8 @@ import { selects, type LabelSelector } from './netpol.js';
 // An evaluator of Istio AuthorizationPolicy and PeerAuthentication (security.istio.io/v1), from
 // the reference and the concepts pages: DENY before ALLOW, no ALLOW policy means allow, absent
 // rules match nothing, OR across from/to entries and AND within, principals need mTLS, and in
-// ambient mode ztunnel enforces layer 4 only while a waypoint sees the request.
+// ambient mode ztunnel enforces layer 4 only while a waypoint sees the request. It reads generated
+// objects and imports nothing from the targets.
 
 interface Source {
   principals?: string[];
@@ -120,18 +121,34 @@ function ruleMatches(rule: Rule, r: Request): boolean {
   );
 }
 
+/** The rules (by policy and index) that matched at one enforcement point, and its verdict. */
+export interface EnforcementDecision {
+  allowed: boolean;
+  /** The policies that applied there. */
+  policies: AuthorizationPolicyObject[];
+  /** The ALLOW rules that admitted the request, or the DENY rules that refused it. */
+  matches: { policy: AuthorizationPolicyObject; rule: number }[];
+}
+
 /** The decision of one enforcement point over the policies that apply there. */
-function decide(policies: readonly AuthorizationPolicyObject[], r: Request, layer4Only: boolean): boolean {
-  const matches = (p: AuthorizationPolicyObject, action: string) =>
-    (p.spec.rules ?? []).some((rule) => {
+function decideWith(
+  policies: readonly AuthorizationPolicyObject[],
+  r: Request,
+  layer4Only: boolean,
+): EnforcementDecision {
+  const matching = (p: AuthorizationPolicyObject, action: string) =>
+    (p.spec.rules ?? []).flatMap((rule, i) => {
       // ztunnel cannot see layer 7: an ALLOW rule that needs it never matches (deny), a DENY rule always does.
-      if (layer4Only && usesL7(rule)) return action === 'DENY';
-      return ruleMatches(rule, r);
+      const hit = layer4Only && usesL7(rule) ? action === 'DENY' : ruleMatches(rule, r);
+      return hit ? [{ policy: p, rule: i }] : [];
     });
-  if (policies.some((p) => p.spec.action === 'DENY' && matches(p, 'DENY'))) return false;
-  const allow = policies.filter((p) => (p.spec.action ?? 'ALLOW') === 'ALLOW');
-  if (allow.length === 0) return true;
-  return allow.some((p) => matches(p, 'ALLOW'));
+  const all = [...policies];
+  const denied = all.filter((p) => p.spec.action === 'DENY').flatMap((p) => matching(p, 'DENY'));
+  if (denied.length > 0) return { allowed: false, policies: all, matches: denied };
+  const allow = all.filter((p) => (p.spec.action ?? 'ALLOW') === 'ALLOW');
+  if (allow.length === 0) return { allowed: true, policies: all, matches: [] };
+  const admitted = allow.flatMap((p) => matching(p, 'ALLOW'));
+  return { allowed: admitted.length > 0, policies: all, matches: admitted };
 }
 
 /** STRICT rejects plaintext; the narrowest PeerAuthentication (workload, then namespace) and its port level win. */
@@ -149,14 +166,34 @@ const bySelector = (policies: readonly AuthorizationPolicyObject[], w: Workload)
     (p) => p.metadata.namespace === w.namespace && !p.spec.targetRefs && selects(p.spec.selector, w.labels),
   );
 
+/** The verdict of a mesh layer, and which enforcement points decided it. */
+export interface MeshDecision {
+  allowed: boolean;
+  /** False when PeerAuthentication rejected plaintext before any policy was consulted. */
+  mtlsAdmits: boolean;
+  /** In order: the sidecar, or the waypoint then the destination ztunnel, or the ztunnel alone. */
+  points: ({ at: 'sidecar' | 'waypoint' | 'ztunnel' } & EnforcementDecision)[];
+}
+
 /** Sidecar mode: the workload's proxy decides with the full request. */
+export function sidecarDecision(
+  policies: readonly AuthorizationPolicyObject[],
+  pas: readonly PeerAuthenticationObject[],
+  w: Workload,
+  r: Request,
+): MeshDecision {
+  if (!peerAuthenticationAdmits(pas, w, r)) return { allowed: false, mtlsAdmits: false, points: [] };
+  const d = decideWith(bySelector(policies, w), withoutPrincipalUnlessMtls(r), false);
+  return { allowed: d.allowed, mtlsAdmits: true, points: [{ at: 'sidecar', ...d }] };
+}
+
 export function sidecarAllows(
   policies: readonly AuthorizationPolicyObject[],
   pas: readonly PeerAuthenticationObject[],
   w: Workload,
   r: Request,
 ): boolean {
-  return peerAuthenticationAdmits(pas, w, r) && decide(bySelector(policies, w), withoutPrincipalUnlessMtls(r), false);
+  return sidecarDecision(policies, pas, w, r).allowed;
 }
 
 function withoutPrincipalUnlessMtls(r: Request): Request {
@@ -173,6 +210,42 @@ export interface AmbientPath {
  * waypoint decides with the full request (policies that target its Service or Gateway), then the
  * destination ztunnel decides at layer 4 seeing the waypoint's identity.
  */
+export function ambientDecision(
+  policies: readonly AuthorizationPolicyObject[],
+  pas: readonly PeerAuthenticationObject[],
+  w: Workload,
+  r: Request,
+  path: AmbientPath,
+): MeshDecision {
+  if (!peerAuthenticationAdmits(pas, w, r)) return { allowed: false, mtlsAdmits: false, points: [] };
+  const l4 = { ...withoutPrincipalUnlessMtls(r), method: undefined, path: undefined };
+  if (!path.waypoint || !r.mtls) {
+    const d = decideWith(bySelector(policies, w), l4, true);
+    return { allowed: d.allowed, mtlsAdmits: true, points: [{ at: 'ztunnel', ...d }] };
+  }
+  const waypoint = path.waypoint;
+  const atWaypoint = policies.filter(
+    (p) =>
+      p.metadata.namespace === w.namespace &&
+      (p.spec.targetRefs ?? []).some(
+        (t) =>
+          (t.kind === 'Service' && t.name === waypoint.service) ||
+          (t.kind === 'Gateway' && t.name === waypoint.gateway),
+      ),
+  );
+  const first = decideWith(atWaypoint, r, false);
+  if (!first.allowed) return { allowed: false, mtlsAdmits: true, points: [{ at: 'waypoint', ...first }] };
+  const second = decideWith(bySelector(policies, w), { ...l4, principal: waypoint.principal }, true);
+  return {
+    allowed: second.allowed,
+    mtlsAdmits: true,
+    points: [
+      { at: 'waypoint', ...first },
+      { at: 'ztunnel', ...second },
+    ],
+  };
+}
+
 export function ambientAllows(
   policies: readonly AuthorizationPolicyObject[],
   pas: readonly PeerAuthenticationObject[],
@@ -180,18 +253,5 @@ export function ambientAllows(
   r: Request,
   path: AmbientPath,
 ): boolean {
-  if (!peerAuthenticationAdmits(pas, w, r)) return false;
-  const l4 = { ...withoutPrincipalUnlessMtls(r), method: undefined, path: undefined };
-  if (!path.waypoint || !r.mtls) return decide(bySelector(policies, w), l4, true);
-  const atWaypoint = policies.filter(
-    (p) =>
-      p.metadata.namespace === w.namespace &&
-      (p.spec.targetRefs ?? []).some(
-        (t) =>
-          (t.kind === 'Service' && t.name === path.waypoint?.service) ||
-          (t.kind === 'Gateway' && t.name === path.waypoint?.gateway),
-      ),
-  );
-  if (!decide(atWaypoint, r, false)) return false;
-  return decide(bySelector(policies, w), { ...l4, principal: path.waypoint.principal }, true);
+  return ambientDecision(policies, pas, w, r, path).allowed;
 }

@@ -2,6 +2,8 @@ import { inCidr } from './cidr.js';
 
 // An evaluator of Kubernetes NetworkPolicy (networking.k8s.io/v1), from the API reference and
 // the concepts page: isolation per direction, union of policies, peers and ports as documented.
+// It reads generated objects and imports nothing from the targets: `explain` and the property
+// tests judge what was emitted with it, never what an emitter meant to emit.
 
 export interface LabelSelector {
   matchLabels?: Record<string, string>;
@@ -91,6 +93,48 @@ function portMatches(ports: Port[] | undefined, port: number, protocol: string):
   });
 }
 
+/** Why a direction of a pod admits a connection or not. */
+export interface NetworkPolicyDecision {
+  allowed: boolean;
+  /** False when no policy isolates the pod in this direction: then everything is allowed. */
+  isolated: boolean;
+  /** The policies that isolate the pod, and of those the rules (by index) that admit the connection. */
+  policies: { policy: NetworkPolicyObject; rules: number[] }[];
+}
+
+export function decideAt(
+  policies: readonly NetworkPolicyObject[],
+  pod: Pod,
+  direction: 'Ingress' | 'Egress',
+  other: Endpoint,
+  port: number,
+  protocol: string,
+): NetworkPolicyDecision {
+  const isolating = policies.filter(
+    (p) =>
+      (p.metadata.namespace ?? 'default') === pod.namespace &&
+      selects(p.spec.podSelector, pod.labels) &&
+      policyTypes(p).includes(direction),
+  );
+  if (isolating.length === 0) return { allowed: true, isolated: false, policies: [] };
+  const decided = isolating.map((p) => {
+    const rules =
+      direction === 'Ingress'
+        ? (p.spec.ingress ?? []).map((r) => ({ peers: r.from, ports: r.ports }))
+        : (p.spec.egress ?? []).map((r) => ({ peers: r.to, ports: r.ports }));
+    const admitting = rules.flatMap((r, i) =>
+      (!r.peers ||
+        r.peers.length === 0 ||
+        r.peers.some((peer) => peerMatches(peer, other, p.metadata.namespace ?? 'default'))) &&
+      portMatches(r.ports, port, protocol)
+        ? [i]
+        : [],
+    );
+    return { policy: p, rules: admitting };
+  });
+  return { allowed: decided.some((d) => d.rules.length > 0), isolated: true, policies: decided };
+}
+
 function allowedAt(
   policies: readonly NetworkPolicyObject[],
   pod: Pod,
@@ -99,26 +143,7 @@ function allowedAt(
   port: number,
   protocol: string,
 ): boolean {
-  const isolating = policies.filter(
-    (p) =>
-      (p.metadata.namespace ?? 'default') === pod.namespace &&
-      selects(p.spec.podSelector, pod.labels) &&
-      policyTypes(p).includes(direction),
-  );
-  if (isolating.length === 0) return true;
-  return isolating.some((p) => {
-    const rules =
-      direction === 'Ingress'
-        ? (p.spec.ingress ?? []).map((r) => ({ peers: r.from, ports: r.ports }))
-        : (p.spec.egress ?? []).map((r) => ({ peers: r.to, ports: r.ports }));
-    return rules.some(
-      (r) =>
-        (!r.peers ||
-          r.peers.length === 0 ||
-          r.peers.some((peer) => peerMatches(peer, other, p.metadata.namespace ?? 'default'))) &&
-        portMatches(r.ports, port, protocol),
-    );
-  });
+  return decideAt(policies, pod, direction, other, port, protocol).allowed;
 }
 
 /** A connection succeeds when the source may send it (egress) and the destination may receive it (ingress). */

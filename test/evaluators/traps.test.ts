@@ -6,8 +6,8 @@ import {
   sidecarAllows,
   type AuthorizationPolicyObject,
   type PeerAuthenticationObject,
-} from './istio.js';
-import { networkAllows, type NetworkPolicyObject } from './netpol.js';
+} from '../../compiler/evaluators/istio.js';
+import { networkAllows, type NetworkPolicyObject } from '../../compiler/evaluators/netpol.js';
 
 // The traps of the targets reference, as fixed cases: first that the oracles themselves read the
 // documents' semantics right, then that compiled contracts do not fall into them.

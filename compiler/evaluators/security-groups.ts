@@ -1,8 +1,8 @@
 import { inCidr } from './cidr.js';
 
 // Security-group evaluation over synthesized Terraform JSON, written from the AWS and provider
-// documentation (targets-reference.md §1.4 and the Terraform table), importing nothing from
-// compiler/. Groups are stateful: a connection needs an egress rule of the source's group and an
+// documentation (targets-reference.md §1.4 and the Terraform table), importing nothing from the
+// targets. Groups are stateful: a connection needs an egress rule of the source's group and an
 // ingress rule of the destination's; `aws_security_group` has no default egress under Terraform.
 
 type TfJson = {
@@ -14,6 +14,9 @@ type TfJson = {
 export type Peer = { cidr: string } | { prefixList: string } | { group: string };
 
 export interface GroupRule {
+  /** Where the rule is: its stack and Terraform address (`aws_vpc_security_group_ingress_rule.<name>`). */
+  stack: string;
+  address: string;
   group: string;
   direction: 'ingress' | 'egress';
   protocol: string;
@@ -32,7 +35,7 @@ export class TerraformGroups {
         ['aws_vpc_security_group_ingress_rule', 'ingress'],
         ['aws_vpc_security_group_egress_rule', 'egress'],
       ] as const) {
-        for (const r of Object.values(json.resource?.[type] ?? {})) {
+        for (const [name, r] of Object.entries(json.resource?.[type] ?? {})) {
           const present = ['cidr_ipv4', 'cidr_ipv6', 'prefix_list_id', 'referenced_security_group_id'].filter(
             (k) => r[k] !== undefined,
           );
@@ -47,6 +50,8 @@ export class TerraformGroups {
                   ? { prefixList: this.resolve(stack, r.prefix_list_id) }
                   : { group: this.resolve(stack, r.referenced_security_group_id) };
           this.rules.push({
+            stack,
+            address: `${type}.${name}`,
             group: this.resolve(stack, r.security_group_id),
             direction,
             protocol: String(r.ip_protocol),
@@ -119,20 +124,40 @@ function matches(rule: GroupRule, protocol: string, port: number, other: SgEndpo
   return other.groups.includes(rule.peer.group);
 }
 
-export function groupsAllow(world: SgWorld, from: SgEndpoint, to: SgEndpoint, protocol: string, port: number): boolean {
-  const out =
-    from.groups.length === 0 ||
-    from.groups.some(
-      (g) =>
-        world.shared.has(g) ||
-        world.rules.some((r) => r.group === g && r.direction === 'egress' && matches(r, protocol, port, to)),
+/** The verdict of the groups at both ends of a connection, and the rules that admit it. */
+export interface GroupsDecision {
+  allowed: boolean;
+  /** Whether the source may send it: no group, a shared group, or these egress rules. */
+  egress: { allowed: boolean; rules: GroupRule[] };
+  /** Whether the destination may receive it: no group, a member of its shared group, or these ingress rules. */
+  ingress: { allowed: boolean; rules: GroupRule[] };
+}
+
+export function groupsDecision(
+  world: SgWorld,
+  from: SgEndpoint,
+  to: SgEndpoint,
+  protocol: string,
+  port: number,
+): GroupsDecision {
+  const ruleHits = (direction: GroupRule['direction'], groups: string[], other: SgEndpoint) =>
+    world.rules.filter(
+      (r) => groups.includes(r.group) && r.direction === direction && matches(r, protocol, port, other),
     );
+  const egressRules = ruleHits('egress', from.groups, to);
+  const ingressRules = ruleHits('ingress', to.groups, from);
+  const out = from.groups.length === 0 || from.groups.some((g) => world.shared.has(g)) || egressRules.length > 0;
   const inn =
     to.groups.length === 0 ||
-    to.groups.some(
-      (g) =>
-        (world.shared.has(g) && from.groups.includes(g)) ||
-        world.rules.some((r) => r.group === g && r.direction === 'ingress' && matches(r, protocol, port, from)),
-    );
-  return out && inn;
+    to.groups.some((g) => world.shared.has(g) && from.groups.includes(g)) ||
+    ingressRules.length > 0;
+  return {
+    allowed: out && inn,
+    egress: { allowed: out, rules: egressRules },
+    ingress: { allowed: inn, rules: ingressRules },
+  };
+}
+
+export function groupsAllow(world: SgWorld, from: SgEndpoint, to: SgEndpoint, protocol: string, port: number): boolean {
+  return groupsDecision(world, from, to, protocol, port).allowed;
 }

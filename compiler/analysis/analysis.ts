@@ -1,0 +1,77 @@
+import type { StackOutputs } from '../load/stack-outputs.js';
+import { indexModel, type ModelIndex } from '../model/query.js';
+import type { MeshMode, Model, ServiceModel } from '../model/types.js';
+import { servicePatternArn } from './arn.js';
+import { networkPolicy } from './lattice-network-policy.js';
+import { servicePolicy } from './lattice-service-policy.js';
+import { serviceNames, type ServiceNames } from './names.js';
+import { policyText, type PolicyDocument } from './policy-document.js';
+import { hasGroup, planSecurityGroups, type SecurityGroupPlan } from './security-group-plan.js';
+import { waypointServices } from './waypoints.js';
+
+/**
+ * Everything derived from the model that more than one part reads, computed once by `analyze`
+ * and passed explicitly: to the estate-wide checks, to every target's `check` and `emit`, and to
+ * the review tools. Nothing here is cached behind module state: a new model, a new analysis.
+ */
+export interface Analysis {
+  model: Model;
+  index: ModelIndex;
+  /** The mesh of the service's cluster (`none` for ECS clusters). */
+  mesh(service: ServiceModel): MeshMode;
+  /** Whether an ambient service gets a waypoint (compiler/analysis/waypoints.ts). */
+  usesWaypoint(service: ServiceModel): boolean;
+  /** Every generated name and path of a service. */
+  names(service: ServiceModel): ServiceNames;
+  /** The security-group rules of every hop, per service and per cluster group. */
+  securityGroups: SecurityGroupPlan;
+  /** The VPC Lattice service policy of an exported service, with `serviceArnPlaceholder` for its ARN. */
+  latticeServicePolicy(service: ServiceModel): PolicyDocument | undefined;
+  /** A service network's auth policy; undefined where its auth type is NONE. */
+  latticeNetworkPolicy(network: string): PolicyDocument | undefined;
+  /** Services with something to deploy through Terraform: an ECS Lattice export, or a group of their own. */
+  terraformServices: ServiceModel[];
+  /** Outputs of deployed stacks (`--stack-outputs`): output id → value. */
+  stackOutputs: StackOutputs | undefined;
+}
+
+/** Stands for a Lattice service's ARN in its policy until a delivery path knows it; `#` occurs in no identity or path. */
+export const serviceArnPlaceholder = '#service-arn#';
+
+/** A service policy as compact text naming the service by `serviceArn`. */
+export function servicePolicyText(doc: PolicyDocument, serviceArn: string): string {
+  return policyText(doc).split(serviceArnPlaceholder).join(serviceArn);
+}
+
+/**
+ * The standalone JSON and the Gateway API Controller's IAMAuthPolicy name the service by the
+ * one-service-id pattern, since the id is not known before the service exists.
+ */
+export const patternPolicyText = (s: ServiceModel, doc: PolicyDocument) =>
+  servicePolicyText(doc, servicePatternArn(s.region, s.account));
+
+export function analyze(model: Model, options: { stackOutputs?: StackOutputs | undefined } = {}): Analysis {
+  const index = indexModel(model);
+  const waypoints = waypointServices(index);
+  const names = new Map(model.services.map((s) => [s.id, serviceNames(s)]));
+  const servicePolicies = new Map(
+    model.services.flatMap((s) =>
+      s.exposure.lattice ? [[s.id, servicePolicy(index, s, serviceArnPlaceholder)] as const] : [],
+    ),
+  );
+  const networkPolicies = new Map(
+    model.platform.serviceNetworks.map((n) => [n.name, networkPolicy(n, model.platform.organizationId)]),
+  );
+  return {
+    model,
+    index,
+    mesh: (s) => index.cluster(s.cluster).mesh,
+    usesWaypoint: (s) => waypoints.has(s.id),
+    names: (s) => names.get(s.id) ?? serviceNames(s),
+    securityGroups: planSecurityGroups(index, waypoints),
+    latticeServicePolicy: (s) => servicePolicies.get(s.id),
+    latticeNetworkPolicy: (n) => networkPolicies.get(n),
+    terraformServices: model.services.filter((s) => (s.platform === 'ecs' && s.exposure.lattice) || hasGroup(s)),
+    stackOutputs: options.stackOutputs,
+  };
+}

@@ -1,0 +1,69 @@
+import type { ServiceModel } from '../model/types.js';
+
+// Every name and path callgate derives from the model, in one place: Kubernetes object names, the
+// files they land in, stack names, Terraform construct ids and stack outputs. Targets and the
+// review tools read them from the analysis (`analysis.names`), never rebuild them.
+
+/** Objects that belong to a namespace rather than to a service; `_` cannot start a service name. */
+export const namespaceFile = '_namespace';
+export const defaultDenyName = 'callgate-default-deny';
+/** The namespace of the Gateway API Controller's Gateways. */
+export const gatewayNamespace = 'callgate-lattice';
+
+/** The names of everything generated for one service. */
+export interface ServiceNames {
+  /** `out/kubernetes/<cluster>/<namespace>/<file>.yaml`, relative to the output directory. */
+  manifestFile: string;
+  /** The NetworkPolicy, AuthorizationPolicy, PeerAuthentication, … of the service. */
+  policy: string;
+  /** The waypoint's Gateway, which is also its service account and so its mesh identity. */
+  waypoint: string;
+  /** The NetworkPolicy and AuthorizationPolicy of the waypoint. */
+  waypointPolicy: string;
+  /** The standalone VPC Lattice service policy, when exported. */
+  latticePolicyFile: string | undefined;
+  /** The Terraform stack of the service's owner, account and region. */
+  ownerStack: string;
+  /** The Terraform stack of the managed groups of the service's account and region. */
+  groupsStack: string;
+  /** The prefix of the service's Terraform construct ids. */
+  terraformPrefix: string;
+  /** The construct id of the ECS service's VPC Lattice auth policy. */
+  latticeAuthPolicyId: string;
+  /** The construct id of the service's managed security group. */
+  managedGroupId: string;
+  /** The stack output that carries the managed group's id. */
+  groupOutput: string;
+}
+
+/** Stacks are sharded by owner, account and region, plus one per service network and one for the groups of each account and region. */
+export const ownerStackName = (s: Pick<ServiceModel, 'owner' | 'account' | 'region'>) =>
+  `${s.owner}-${s.account}-${s.region}`;
+export const networkStackName = (network: string) => `network-${network}`;
+export const groupsStackName = (at: { account: string; region: string }) =>
+  `security-groups-${at.account}-${at.region}`;
+export const stackFile = (stack: string) => `cdktf/${stack}/cdk.tf.json`;
+/** The construct-id prefix of the rules callgate adds to a cluster's shared group. */
+export const clusterRulePrefix = (cluster: string) => `cluster-${cluster}`;
+export const manifestFile = (cluster: string, namespace: string, file: string) =>
+  `kubernetes/${cluster}/${namespace}/${file}.yaml`;
+export const networkPolicyFile = (network: string) => `lattice/${network}/service-network.json`;
+export const groupOutputId = (namespace: string, name: string) => `${namespace}-${name}-sg-id`;
+
+export function serviceNames(s: ServiceModel): ServiceNames {
+  const prefix = `${s.namespace}-${s.name}`;
+  const network = s.exposure.lattice?.serviceNetwork;
+  return {
+    manifestFile: manifestFile(s.cluster, s.namespace, s.name),
+    policy: `callgate-${s.name}`,
+    waypoint: `${s.name}-waypoint`,
+    waypointPolicy: `callgate-${s.name}-waypoint`,
+    latticePolicyFile: network === undefined ? undefined : `lattice/${network}/services/${s.namespace}/${s.name}.json`,
+    ownerStack: ownerStackName(s),
+    groupsStack: groupsStackName(s),
+    terraformPrefix: prefix,
+    latticeAuthPolicyId: `${prefix}-auth-policy`,
+    managedGroupId: `${prefix}-sg`,
+    groupOutput: groupOutputId(s.namespace, s.name),
+  };
+}

@@ -1,0 +1,21 @@
+import type { ModelIndex } from '../model/query.js';
+import type { ServiceModel } from '../model/types.js';
+
+export function hasResilience(service: ServiceModel): boolean {
+  return Object.keys(service.resilience).length > 0;
+}
+
+/**
+ * The services that get a waypoint: ambient services where anything needs layer 7 (a mesh caller
+ * limited by methods or paths, resilience settings, or weighted routes). ztunnel alone enforces
+ * only identities and ports. NetworkPolicy, Istio and the security groups all read this one set.
+ */
+export function waypointServices(index: ModelIndex): ReadonlySet<string> {
+  const out = new Set<string>();
+  for (const s of index.model.services) {
+    if (index.cluster(s.cluster).mesh !== 'istio-ambient') continue;
+    const l7Callers = index.into(s.id).some((e) => e.path === 'mesh' && (e.methods !== null || e.paths !== null));
+    if (l7Callers || hasResilience(s) || (s.exposure.lattice?.routes.length ?? 0) > 0) out.add(s.id);
+  }
+  return out;
+}

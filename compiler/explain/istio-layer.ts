@@ -1,0 +1,76 @@
+import {
+  ambientDecision,
+  sidecarDecision,
+  type AuthorizationPolicyObject,
+  type MeshDecision,
+  type PeerAuthenticationObject,
+  type Request,
+} from '../evaluators/istio.js';
+import type { LocatedObject } from './artifact-index.js';
+import { cite } from './cite.js';
+import type { Call, LayerFinding } from './explain.js';
+import { latticeAddress } from './network-policy-layer.js';
+
+/** Stands for a pod's own address: mesh callers are judged by identity, never by address. */
+const podAddress = '100.64.0.1';
+
+/** Istio: the callee's sidecar, or its waypoint and ztunnel, judged with the request as the mesh sees it. */
+export function istioLayer(call: Call): LayerFinding | undefined {
+  const { analysis, callee, who, route } = call;
+  const mode = analysis.mesh(callee);
+  if (callee.platform !== 'eks' || mode === 'none') return undefined;
+  const objects = call.artifacts.objects(callee.cluster, ['AuthorizationPolicy', 'PeerAuthentication']);
+  const byObject = new Map<object, LocatedObject>(objects.map((o) => [o.object, o]));
+  const policies = objects.filter((o) => o.address.kind === 'AuthorizationPolicy');
+  const pas = objects.filter((o) => o.address.kind === 'PeerAuthentication');
+  const mesh = route === 'mesh' && who.kind === 'service';
+  const request: Request = {
+    ...(mesh && who.service.meshPrincipal ? { principal: who.service.meshPrincipal } : {}),
+    sourceIp: route === 'lattice' ? latticeAddress(call, callee.region) : who.kind === 'address' ? who.ip : podAddress,
+    port: call.port,
+    ...(call.method ? { method: call.method } : {}),
+    ...(call.path ? { path: call.path } : {}),
+    mtls: mesh,
+  };
+  const workload = { namespace: callee.namespace, labels: callee.podSelector ?? {} };
+  const names = analysis.names(callee);
+  const aps = policies.map((o) => o.object as unknown as AuthorizationPolicyObject);
+  const peers = pas.map((o) => o.object as unknown as PeerAuthenticationObject);
+  const waypoint = analysis.usesWaypoint(callee)
+    ? {
+        service: callee.name,
+        gateway: names.waypoint,
+        principal: `${analysis.model.platform.trustDomain}/ns/${callee.namespace}/sa/${names.waypoint}`,
+      }
+    : undefined;
+  const d: MeshDecision =
+    mode === 'istio-sidecar'
+      ? sidecarDecision(aps, peers, workload, request)
+      : ambientDecision(aps, peers, workload, request, waypoint ? { waypoint } : {});
+  if (!d.mtlsAdmits)
+    return {
+      layer: 'Istio',
+      admits: false,
+      where: pas.map((o) => cite(o)),
+      note: `${mode}: PeerAuthentication requires mTLS on port ${call.port}, and this call arrives in plaintext`,
+    };
+  const where: string[] = [];
+  const notes: string[] = [];
+  for (const point of d.points) {
+    const cited =
+      point.matches.length > 0 ? point.matches.map((m) => ({ o: byObject.get(m.policy), rule: m.rule })) : [];
+    for (const c of cited) if (c.o) where.push(cite(c.o, `rule ${c.rule + 1}`));
+    if (cited.length === 0)
+      for (const p of point.policies) {
+        const o = byObject.get(p);
+        if (o) where.push(cite(o));
+      }
+    const who = point.at === 'ztunnel' && waypoint && d.points.length > 1 ? ' (seeing the waypoint)' : '';
+    notes.push(
+      point.allowed
+        ? `${point.at}${who}: ${point.policies.length === 0 ? 'no ALLOW policy applies' : 'an ALLOW rule admits it'}`
+        : `${point.at}${who}: no ALLOW rule admits it`,
+    );
+  }
+  return { layer: 'Istio', admits: d.allowed, where, note: `${mode}: ${notes.join('; ')}` };
+}

@@ -1,0 +1,133 @@
+import { addressIn } from '../evaluators/cidr.js';
+import { decideAt, type Endpoint, type NetworkPolicyObject } from '../evaluators/netpol.js';
+import { hbonePort, waypointPodLabels } from '../kubernetes/names.js';
+import { latticeRanges } from '../model/query.js';
+import type { ServiceModel } from '../model/types.js';
+import type { LocatedObject } from './artifact-index.js';
+import type { Call, LayerFinding } from './explain.js';
+import { cite } from './cite.js';
+
+/** One connection the call makes, and the cluster whose policies judge each pod end of it. */
+interface Hop {
+  from: Endpoint;
+  fromCluster?: string;
+  to: Endpoint;
+  toCluster?: string;
+  port: number;
+  what: string;
+}
+
+const podOf = (s: ServiceModel): Endpoint => ({ pod: { namespace: s.namespace, labels: s.podSelector ?? {} } });
+
+/** An address inside the VPC Lattice ranges of a region: where Lattice traffic comes from. */
+export function latticeAddress(call: Call, region: string): string {
+  return addressIn(latticeRanges(call.analysis.model, region)[0] ?? '169.254.171.0/24');
+}
+
+function hopsOf(call: Call): Hop[] {
+  const { analysis, callee, who, route, port } = call;
+  const caller = who.kind === 'service' ? who.service : undefined;
+  const eks = (s: ServiceModel | undefined) => s?.platform === 'eks';
+  const at = (s: ServiceModel | undefined) => (eks(s) ? s?.cluster : undefined);
+  if (route === 'mesh' && caller) {
+    if (!analysis.usesWaypoint(callee))
+      return [
+        {
+          from: podOf(caller),
+          fromCluster: at(caller),
+          to: podOf(callee),
+          toCluster: at(callee),
+          port,
+          what: 'the call',
+        },
+      ];
+    const waypoint: Endpoint = {
+      pod: { namespace: callee.namespace, labels: waypointPodLabels(analysis.names(callee).waypoint) },
+    };
+    return [
+      {
+        from: podOf(caller),
+        fromCluster: at(caller),
+        to: waypoint,
+        toCluster: callee.cluster,
+        port: hbonePort,
+        what: 'to the waypoint',
+      },
+      {
+        from: waypoint,
+        fromCluster: callee.cluster,
+        to: podOf(callee),
+        toCluster: callee.cluster,
+        port: hbonePort,
+        what: 'from the waypoint',
+      },
+    ];
+  }
+  if (route === 'lattice') {
+    const hops: Hop[] = [];
+    const listener = callee.exposure.lattice?.listener.port ?? port;
+    if (caller && eks(caller))
+      hops.push({
+        from: podOf(caller),
+        fromCluster: caller.cluster,
+        to: { ip: latticeAddress(call, caller.region) },
+        port: listener,
+        what: 'to VPC Lattice',
+      });
+    if (eks(callee))
+      hops.push({
+        from: { ip: latticeAddress(call, callee.region) },
+        to: podOf(callee),
+        toCluster: callee.cluster,
+        port,
+        what: 'from VPC Lattice',
+      });
+    return hops;
+  }
+  if (route === 'network' && who.kind === 'address' && eks(callee))
+    return [{ from: { ip: who.ip }, to: podOf(callee), toCluster: callee.cluster, port, what: 'from the address' }];
+  return [];
+}
+
+/** NetworkPolicy: the egress of the calling pod and the ingress of the called one, for every hop. */
+export function networkPolicyLayer(call: Call): LayerFinding | undefined {
+  const hops = hopsOf(call);
+  if (hops.length === 0) return undefined;
+  const policiesOf = (cluster: string) => call.artifacts.objects(cluster, ['NetworkPolicy']);
+  const where: string[] = [];
+  const notes: string[] = [];
+  let admits = true;
+  for (const hop of hops) {
+    const sides = [
+      { direction: 'Egress' as const, cluster: hop.fromCluster, self: hop.from, other: hop.to },
+      { direction: 'Ingress' as const, cluster: hop.toCluster, self: hop.to, other: hop.from },
+    ];
+    for (const side of sides) {
+      if (side.cluster === undefined || !('pod' in side.self)) continue;
+      const located = policiesOf(side.cluster);
+      const byObject = new Map<object, LocatedObject>(located.map((o) => [o.object, o]));
+      const d = decideAt(
+        located.map((o) => o.object as unknown as NetworkPolicyObject),
+        side.self.pod,
+        side.direction,
+        side.other,
+        hop.port,
+        'TCP',
+      );
+      const direction = side.direction.toLowerCase();
+      if (!d.isolated) {
+        notes.push(`${direction} on port ${hop.port} (${hop.what}): no policy isolates the pod`);
+        continue;
+      }
+      for (const p of d.policies) {
+        const o = byObject.get(p.policy);
+        if (!o) continue;
+        if (d.allowed) for (const i of p.rules) where.push(cite(o, `${direction} rule ${i + 1}`));
+        else where.push(cite(o));
+      }
+      notes.push(`${direction} on port ${hop.port} (${hop.what}) ${d.allowed ? 'admitted' : 'denied'}`);
+      admits &&= d.allowed;
+    }
+  }
+  return { layer: 'NetworkPolicy', admits, where, note: notes.join('; ') };
+}

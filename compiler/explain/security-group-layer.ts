@@ -1,0 +1,91 @@
+import { hbonePort } from '../kubernetes/names.js';
+import {
+  groupsDecision,
+  TerraformGroups,
+  type GroupRule,
+  type SgEndpoint,
+  type SgWorld,
+} from '../evaluators/security-groups.js';
+import type { ServiceModel } from '../model/types.js';
+import { outPath } from './cite.js';
+import type { Call, LayerFinding } from './explain.js';
+
+interface Hop {
+  from: SgEndpoint;
+  to: SgEndpoint;
+  port: number;
+  what: string;
+}
+
+/** Security groups, evaluated over the synthesized stacks: egress at the source's group, ingress at the destination's. */
+export function securityGroupLayer(call: Call): LayerFinding | undefined {
+  const { analysis, callee, who, route, port } = call;
+  const stacks = call.artifacts.stacks();
+  const tf = new TerraformGroups(stacks);
+  const clusterGroups = new Map(
+    analysis.model.platform.clusters.flatMap((c) =>
+      c.platform === 'eks' && c.securityGroup ? [[c.name, c.securityGroup] as const] : [],
+    ),
+  );
+  const world: SgWorld = { rules: tf.rules, shared: new Set(clusterGroups.values()) };
+  // The group a service's traffic carries: its own (a managed one through its stack output), or an EKS pod's cluster group.
+  const groupsOf = (s: ServiceModel): string[] => {
+    const own = s.securityGroup === 'managed' ? tf.output(analysis.names(s).groupOutput) : s.securityGroup;
+    if (own) return [own];
+    const shared = s.platform === 'eks' ? clusterGroups.get(s.cluster) : undefined;
+    return shared ? [shared] : [];
+  };
+  const lattice = (region: string): SgEndpoint => ({
+    groups: [],
+    prefixList: `prefix-list:com.amazonaws.${region}.vpc-lattice`,
+  });
+  const to: SgEndpoint = { groups: groupsOf(callee) };
+  const hops: Hop[] = [];
+  if (route === 'mesh' && who.kind === 'service') {
+    const from: SgEndpoint = { groups: groupsOf(who.service) };
+    const member = clusterGroups.get(callee.cluster);
+    if (analysis.usesWaypoint(callee)) {
+      // The waypoint's pods run under the cluster's group.
+      const waypoint: SgEndpoint = { groups: member ? [member] : [] };
+      hops.push(
+        { from, to: waypoint, port: hbonePort, what: 'to the waypoint' },
+        { from: waypoint, to, port: hbonePort, what: 'from the waypoint' },
+      );
+    } else hops.push({ from, to, port, what: 'the call' });
+  } else if (route === 'lattice') {
+    if (who.kind === 'service')
+      hops.push({
+        from: { groups: groupsOf(who.service) },
+        to: lattice(who.service.region),
+        port: callee.exposure.lattice?.listener.port ?? port,
+        what: 'to VPC Lattice',
+      });
+    hops.push({ from: lattice(callee.region), to, port, what: 'from VPC Lattice' });
+  } else if (route === 'network' && who.kind === 'address') {
+    hops.push({ from: { groups: [], address: who.ip }, to, port, what: 'from the address' });
+  }
+  const relevant = hops.filter((h) => h.from.groups.length > 0 || h.to.groups.length > 0);
+  if (relevant.length === 0) return undefined;
+  const where: string[] = [];
+  const notes: string[] = [];
+  let admits = true;
+  const citeRule = (r: GroupRule) => {
+    const file = call.artifacts.terraformFile(r.stack, r.address);
+    return file ? `${outPath(file)} ${r.address}` : `${r.stack} ${r.address}`;
+  };
+  for (const h of relevant) {
+    const d = groupsDecision(world, h.from, h.to, 'tcp', h.port);
+    where.push(...d.egress.rules.map(citeRule), ...d.ingress.rules.map(citeRule));
+    const shared = h.to.groups.find((g) => world.shared.has(g) && h.from.groups.includes(g));
+    const side = !d.egress.allowed
+      ? "the source's group has no egress rule"
+      : !d.ingress.allowed
+        ? "the destination's group has no ingress rule"
+        : shared && d.ingress.rules.length === 0
+          ? `both ends run under the cluster's group \`${shared}\`, which admits its own members (groups cannot tell them apart)`
+          : 'admitted';
+    notes.push(`${h.what} on port ${h.port}: ${side}`);
+    admits &&= d.allowed;
+  }
+  return { layer: 'security group', admits, where, note: notes.join('; ') };
+}

@@ -1,0 +1,82 @@
+import { patternPolicyText, type Analysis } from '../../analysis/analysis.js';
+import { maxPolicyChars } from '../../analysis/policy-document.js';
+import type { ServiceModel } from '../../model/types.js';
+import type { TargetFinding } from '../../targets/target.js';
+
+// Checks of the estate as a whole, over the analysis: what two contracts claim at once, and the
+// limits of the generated policies. They run once, before any target, in `check` and `compile`.
+
+/** VPC Lattice names services (and their target groups) per account and region, not per namespace. */
+function latticeNameCollisions(analysis: Analysis): TargetFinding[] {
+  const first = new Map<string, string>();
+  const findings: TargetFinding[] = [];
+  for (const s of analysis.model.services) {
+    if (s.platform !== 'ecs' || !s.exposure.lattice) continue;
+    const key = `${s.account}/${s.region}/${s.name}`;
+    const earlier = first.get(key);
+    if (earlier === undefined) first.set(key, s.id);
+    else
+      findings.push({
+        code: 'lattice-name-collision',
+        source: { ...s.source, path: ['metadata', 'name'] },
+        message: `\`${s.id}\` and \`${earlier}\` would both be the VPC Lattice service \`${s.name}\` in account ${s.account}, ${s.region}; rename one`,
+      });
+  }
+  return findings;
+}
+
+/** Two services naming one existing group share each other's rules: wider than either contract. */
+function sharedGroups(analysis: Analysis): TargetFinding[] {
+  const findings: TargetFinding[] = [];
+  const firstWith = new Map<string, ServiceModel>();
+  for (const s of analysis.model.services) {
+    if (!s.securityGroup || s.securityGroup === 'managed') continue;
+    const first = firstWith.get(s.securityGroup);
+    if (!first) firstWith.set(s.securityGroup, s);
+    else
+      findings.push({
+        code: 'security-group-shared',
+        source: { ...s.source, path: ['spec', 'workload', 'securityGroup'] },
+        message: `\`${s.id}\` and \`${first.id}\` both use \`${s.securityGroup}\`, so the rules for each one's callers admit them to the other as well; give each service its own group`,
+      });
+  }
+  return findings;
+}
+
+/** A hop whose other side runs under no group callgate knows would be an outage, not a rule. */
+function unknownPeers(analysis: Analysis): TargetFinding[] {
+  return analysis.securityGroups.gaps.map((gap) => {
+    const s = analysis.index.service(gap.service);
+    return {
+      code: 'security-group-peer-unknown',
+      source: { ...s.source, path: ['spec', 'workload', 'securityGroup'] },
+      message: gap.message,
+    };
+  });
+}
+
+/** Lattice rejects a policy over 10,000 characters: fail clearly, never truncate. */
+function oversizePolicies(analysis: Analysis): TargetFinding[] {
+  return analysis.model.services.flatMap((s) => {
+    const doc = analysis.latticeServicePolicy(s);
+    const size = doc ? patternPolicyText(s, doc).length : 0;
+    if (size <= maxPolicyChars) return [];
+    return [
+      {
+        code: 'lattice-policy-too-large',
+        source: { ...s.source, path: ['spec', 'callers'] },
+        at: 'key',
+        message: `the VPC Lattice auth policy of \`${s.name}\` would be ${size} characters, more than the ${maxPolicyChars} Lattice accepts; give callers the same methods and paths, or split the service`,
+      },
+    ];
+  });
+}
+
+export function checkEstate(analysis: Analysis): TargetFinding[] {
+  return [
+    ...latticeNameCollisions(analysis),
+    ...sharedGroups(analysis),
+    ...unknownPeers(analysis),
+    ...oversizePolicies(analysis),
+  ];
+}
