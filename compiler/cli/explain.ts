@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { explain as explainRequest, type Explanation, type Who } from '../explain/explain.js';
+import { ArtifactIndex } from '../explain/artifact-index.js';
 import { locate } from '../load/locate.js';
 import type { Model, ServiceModel } from '../model/types.js';
 import { UsageError, type CliIO } from './io.js';
@@ -115,7 +116,7 @@ Exit codes: 0 allowed, 1 denied (or the contracts have errors), 2 usage or inter
     };
     const x = explainRequest(
       result.analysis,
-      result.files,
+      new ArtifactIndex(result.files),
       who,
       callee,
       {

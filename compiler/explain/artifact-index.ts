@@ -1,4 +1,5 @@
 import { parseAllDocuments } from 'yaml';
+import { TerraformGroups } from '../evaluators/security-groups.js';
 import type { Artifact, ArtifactAddress } from '../targets/target.js';
 
 type KubernetesAddress = Extract<ArtifactAddress, { type: 'kubernetes' }>;
@@ -17,19 +18,24 @@ export interface LocatedObject {
  * against it, so a citation names exactly the object that was evaluated.
  */
 export class ArtifactIndex {
-  private readonly byFile = new Map<string, Artifact>();
   private readonly parsed = new Map<string, LocatedObject[]>();
+  private readonly byKinds = new Map<string, LocatedObject[]>();
+  private parsedStacks: Map<string, object> | undefined;
+  private groups: TerraformGroups | undefined;
 
-  constructor(private readonly artifacts: readonly Artifact[]) {
-    for (const a of artifacts) this.byFile.set(a.path, a);
-  }
+  constructor(private readonly artifacts: readonly Artifact[]) {}
 
   /** Kubernetes objects of these kinds in a cluster, in file order. */
   objects(cluster: string, kinds: readonly string[]): LocatedObject[] {
+    const key = `${cluster}\u0000${kinds.join()}`;
+    const known = this.byKinds.get(key);
+    if (known) return known;
     const files = this.artifacts.filter((a) =>
       a.addresses.some((x) => x.type === 'kubernetes' && x.cluster === cluster && kinds.includes(x.kind)),
     );
-    return files.flatMap((f) => this.objectsOf(f).filter((o) => kinds.includes(o.address.kind)));
+    const found = files.flatMap((f) => this.objectsOf(f).filter((o) => kinds.includes(o.address.kind)));
+    this.byKinds.set(key, found);
+    return found;
   }
 
   /** The Lattice policy of a service (`namespace/name`) or of a service network, parsed. */
@@ -45,12 +51,20 @@ export class ArtifactIndex {
 
   /** Every synthesized Terraform stack, by stack name, parsed. */
   stacks(): Map<string, object> {
+    if (this.parsedStacks) return this.parsedStacks;
     const out = new Map<string, object>();
     for (const a of this.artifacts) {
       const stack = a.addresses.find((x) => x.type === 'terraform');
       if (stack?.type === 'terraform') out.set(stack.stack, JSON.parse(a.content) as object);
     }
+    this.parsedStacks = out;
     return out;
+  }
+
+  /** The security-group rules of every stack, with their references resolved. */
+  terraformGroups(): TerraformGroups {
+    this.groups ??= new TerraformGroups(this.stacks());
+    return this.groups;
   }
 
   /** The file of a Terraform resource, by stack and address. */

@@ -3,9 +3,8 @@ import { pathPatternAdmits } from '../model/http-paths.js';
 import { isLayer7 } from '../model/protocols.js';
 import { routePrincipalCall, routeServiceCall } from '../model/routing.js';
 import type { EdgeModel, PathKind, ServiceModel } from '../model/types.js';
-import type { Artifact } from '../targets/target.js';
 import { ipInCidr } from '../validate/cidr.js';
-import { ArtifactIndex } from './artifact-index.js';
+import type { ArtifactIndex } from './artifact-index.js';
 import { istioLayer } from './istio-layer.js';
 import { latticeLayer } from './lattice-layer.js';
 import { networkPolicyLayer } from './network-policy-layer.js';
@@ -109,7 +108,7 @@ const samplePath = (pattern: string) => (pattern.endsWith('/*') ? `${pattern.sli
 
 export function explain(
   analysis: Analysis,
-  artifacts: readonly Artifact[],
+  artifacts: ArtifactIndex,
   who: Who,
   callee: ServiceModel,
   asked: Request,
@@ -146,7 +145,7 @@ export function explain(
   const route = routeOf(who, callee, edge);
   const layers: LayerFinding[] = [contract];
   if (route !== undefined) {
-    const call: Call = { analysis, artifacts: new ArtifactIndex(artifacts), who, callee, port, method, path, route };
+    const call: Call = { analysis, artifacts, who, callee, port, method, path, route };
     const judged = [networkPolicyLayer(call), istioLayer(call), latticeLayer(call), securityGroupLayer(call)];
     for (const l of judged) if (l) layers.push(l);
   }

@@ -18,6 +18,13 @@ export function latticeLayer(call: Call): LayerFinding | undefined {
       where: [],
       note: `\`${callee.id}\` is not exported over VPC Lattice`,
     };
+  if (call.port !== l.targetPort.port)
+    return {
+      layer: 'VPC Lattice',
+      admits: false,
+      where: [],
+      note: `VPC Lattice forwards to port ${l.targetPort.port} of \`${callee.id}\` only, never to ${call.port}`,
+    };
   const role = who.kind === 'service' ? who.service.iamRole : who.kind === 'principal' ? who.iamRole : undefined;
   const sourceVpc = who.kind === 'service' ? who.service.vpc : who.kind === 'principal' ? who.sourceVpc : undefined;
   const accounts = new Set(analysis.model.platform.clusters.map((c) => c.account));

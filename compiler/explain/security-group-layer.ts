@@ -1,11 +1,5 @@
 import { hbonePort } from '../kubernetes/names.js';
-import {
-  groupsDecision,
-  TerraformGroups,
-  type GroupRule,
-  type SgEndpoint,
-  type SgWorld,
-} from '../evaluators/security-groups.js';
+import { groupsDecision, type GroupRule, type SgEndpoint, type SgWorld } from '../evaluators/security-groups.js';
 import type { ServiceModel } from '../model/types.js';
 import { outPath } from './cite.js';
 import type { Call, LayerFinding } from './explain.js';
@@ -20,8 +14,7 @@ interface Hop {
 /** Security groups, evaluated over the synthesized stacks: egress at the source's group, ingress at the destination's. */
 export function securityGroupLayer(call: Call): LayerFinding | undefined {
   const { analysis, callee, who, route, port } = call;
-  const stacks = call.artifacts.stacks();
-  const tf = new TerraformGroups(stacks);
+  const tf = call.artifacts.terraformGroups();
   const clusterGroups = new Map(
     analysis.model.platform.clusters.flatMap((c) =>
       c.platform === 'eks' && c.securityGroup ? [[c.name, c.securityGroup] as const] : [],
