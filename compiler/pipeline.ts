@@ -30,8 +30,6 @@ export interface PipelineResult {
   analysis?: Analysis;
   /** Present only when compiling with no error: a failed run never produces output. */
   files?: Artifact[];
-  /** With `perTarget`: what each target alone would write (its manifests laid out on their own). */
-  byTarget?: Record<string, Artifact[]>;
   /** The names of the guard-rails that loaded and ran. */
   guardRails: string[];
 }
@@ -43,8 +41,6 @@ export interface PipelineOptions {
   emit?: boolean;
   /** Outputs of deployed stacks (`--stack-outputs`), for what can name a created resource. */
   stackOutputs?: ReadonlyMap<string, string>;
-  /** Also return each target's own files, for `diff`. */
-  perTarget?: boolean;
   /** A directory targets may reuse work from (`compile --cache`). */
   cacheDir?: string;
 }
@@ -104,7 +100,7 @@ export function runPipeline(sources: readonly Source[], options: PipelineOptions
   findings.push(...rails.findings, ...evaluateGuardRails(rails.rails, docs.contracts, model, documents));
   const diagnostics = [...parsed.diagnostics, ...findings.map((f) => resolveFinding(f, documents))];
   const analysis = model ? analyze(model, { stackOutputs: options.stackOutputs }) : undefined;
-  let emitted: { files: Artifact[]; byTarget: Record<string, Artifact[]> } | undefined;
+  let emitted: Artifact[] | undefined;
   if (analysis) {
     const byDoc = new Map(documents.map((d) => [`${d.relPath}\u0000${d.indexInFile}`, d.index]));
     const report = (f: TargetFinding) => {
@@ -126,31 +122,18 @@ export function runPipeline(sources: readonly Source[], options: PipelineOptions
     guardRails: rails.rails.map((r) => r.name),
     ...(model ? { model } : {}),
     ...(analysis ? { analysis } : {}),
-    ...(emitted ? { files: emitted.files } : {}),
-    ...(emitted && options.perTarget ? { byTarget: emitted.byTarget } : {}),
+    ...(emitted ? { files: emitted } : {}),
   };
 }
 
 /** Every target's artifacts, the Kubernetes objects laid out into one file per service. */
-function emitAll(
-  analysis: Analysis,
-  options: PipelineOptions,
-): { files: Artifact[]; byTarget: Record<string, Artifact[]> } {
+function emitAll(analysis: Analysis, options: PipelineOptions): Artifact[] {
   const out: Artifact[] = [];
   const manifests: TargetManifest[] = [];
-  const byTarget: Record<string, Artifact[]> = {};
-  const rendered = options.perTarget ? new Map<object, string>() : undefined;
   for (const target of targets as readonly Target[]) {
     const result = target.emit(analysis, options.cacheDir ? { cacheDir: options.cacheDir } : {});
-    const own = result.manifests.map((m) => ({ ...m, target: target.name }));
     out.push(...result.files);
-    manifests.push(...own);
-    if (options.perTarget)
-      byTarget[target.name] = [
-        ...result.files,
-        ...layoutManifests(own, rendered).filter((f) => !f.path.endsWith('/kustomization.yaml')),
-      ];
+    manifests.push(...result.manifests.map((m) => ({ ...m, target: target.name })));
   }
-  const files = [...out, ...layoutManifests(manifests, rendered)].sort((a, b) => compareStrings(a.path, b.path));
-  return { files, byTarget };
+  return [...out, ...layoutManifests(manifests)].sort((a, b) => compareStrings(a.path, b.path));
 }

@@ -82,8 +82,8 @@ Exit codes: 0 reported, 1 the new contracts have errors (or access widens with
     // The stacks of the head are reused from the base when their input did not change.
     const cacheDir = await mkdtemp(join(tmpdir(), 'callgate-diff-'));
     try {
-      const base = summarize(baseLabel, runPipeline(baseSources, { root: baseLabel, perTarget: true, cacheDir }));
-      const head = summarize(dir, runPipeline(headSources, { root: dir, perTarget: true, cacheDir }));
+      const base = summarize(baseLabel, runPipeline(baseSources, { root: baseLabel, cacheDir }));
+      const head = summarize(dir, runPipeline(headSources, { root: dir, cacheDir }));
       report = buildReport(base, head);
     } finally {
       await rm(cacheDir, { recursive: true, force: true });

@@ -1,34 +1,113 @@
 import { createHash } from 'node:crypto';
-import type { OutputFile } from '../targets/target.js';
+import type { Artifact, ArtifactAddress } from '../targets/target.js';
 import { compareStrings } from '../util/compare.js';
 
-/** Generated files as path → content hash: enough to compare, a fraction of the memory. */
-export type FileDigest = ReadonlyMap<string, string>;
-
-export function digest(files: readonly OutputFile[]): FileDigest {
-  return new Map(files.map((f) => [f.path, createHash('sha256').update(f.content).digest('hex')]));
+/** One generated thing, by address: which target made it, how to name it, and a hash of its text. */
+export interface DigestEntry {
+  target: string;
+  label: string;
+  hash: string;
 }
 
-export interface FileChanges {
+/** A compiled version's output as hashes: whole files, and every object by its address. */
+export interface OutputDigest {
+  files: ReadonlyMap<string, string>;
+  objects: ReadonlyMap<string, DigestEntry>;
+}
+
+const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+
+function keyOf(a: ArtifactAddress): { key: string; label: string } {
+  switch (a.type) {
+    case 'kubernetes':
+      return {
+        key: `k8s\u0000${a.cluster}\u0000${a.kind}\u0000${a.namespace}\u0000${a.name}`,
+        label: `${a.kind} ${a.namespace}/${a.name} in ${a.cluster}`,
+      };
+    case 'terraform':
+      return { key: `tf\u0000${a.stack}\u0000${a.resource}`, label: `${a.resource} in stack ${a.stack}` };
+    case 'lattice-policy':
+    case 'file':
+      return { key: `file\u0000${a.file}`, label: a.file };
+  }
+}
+
+/** The text of each addressed part of a file, in address order. */
+function partsOf(f: Artifact): { address: ArtifactAddress; text: string }[] {
+  const first = f.addresses[0];
+  if (first?.type === 'kubernetes') {
+    // Objects are separate YAML documents, in address order (compiler/kubernetes/layout.ts).
+    const docs = f.content.split(/^---$/m);
+    return f.addresses.map((address, i) => ({ address, text: docs[i] ?? '' }));
+  }
+  if (first?.type === 'terraform') {
+    const json = JSON.parse(f.content) as Record<string, Record<string, Record<string, unknown>> | undefined>;
+    const block = (resource: string) => {
+      const [type = '', name = ''] = resource.startsWith('data.') ? resource.slice(5).split('.') : resource.split('.');
+      return (resource.startsWith('data.') ? json.data : json.resource)?.[type]?.[name];
+    };
+    return f.addresses.map((address) => ({
+      address,
+      text: address.type === 'terraform' ? JSON.stringify(block(address.resource)) : '',
+    }));
+  }
+  return f.addresses.map((address) => ({ address, text: f.content }));
+}
+
+export function digest(files: readonly Artifact[]): OutputDigest {
+  const objects = new Map<string, DigestEntry>();
+  for (const f of files)
+    for (const { address, text } of partsOf(f)) {
+      const { key, label } = keyOf(address);
+      objects.set(key, { target: address.target, label, hash: sha(text) });
+    }
+  return { files: new Map(files.map((f) => [f.path, sha(f.content)])), objects };
+}
+
+export interface Changes {
   added: string[];
   changed: string[];
   removed: string[];
 }
 
-export function diffFiles(b: FileDigest, h: FileDigest): FileChanges {
+function changes<T>(
+  b: ReadonlyMap<string, T>,
+  h: ReadonlyMap<string, T>,
+  same: (x: T, y: T) => boolean,
+  name: (k: string, v: T) => string,
+): Changes {
   const sorted = (xs: string[]) => xs.sort(compareStrings);
+  const names = (m: ReadonlyMap<string, T>, keep: (k: string, v: T) => boolean) =>
+    sorted([...m].filter(([k, v]) => keep(k, v)).map(([k, v]) => name(k, v)));
   return {
-    added: sorted([...h.keys()].filter((p) => !b.has(p))),
-    changed: sorted([...h.keys()].filter((p) => b.has(p) && b.get(p) !== h.get(p))),
-    removed: sorted([...b.keys()].filter((p) => !h.has(p))),
+    added: names(h, (k) => !b.has(k)),
+    changed: names(h, (k, v) => b.has(k) && !same(b.get(k) as T, v)),
+    removed: names(b, (k) => !h.has(k)),
   };
 }
 
-/** Per target, what it alone adds, changes or removes (a service's manifest file is shared by several). */
-export function diffByTarget(
-  base: Record<string, FileDigest>,
-  head: Record<string, FileDigest>,
-): Record<string, FileChanges> {
-  const names = [...new Set([...Object.keys(base), ...Object.keys(head)])];
-  return Object.fromEntries(names.map((n) => [n, diffFiles(base[n] ?? new Map(), head[n] ?? new Map())]));
+/** Files added, changed and removed; and per target, the objects it adds, changes or removes, by address. */
+export function diffOutput(b: OutputDigest, h: OutputDigest): { all: Changes; byTarget: Record<string, Changes> } {
+  const all = changes(
+    b.files,
+    h.files,
+    (x, y) => x === y,
+    (k) => k,
+  );
+  const targets = [...new Set([...b.objects.values(), ...h.objects.values()].map((e) => e.target))].sort(
+    compareStrings,
+  );
+  const only = (d: OutputDigest, t: string) => new Map([...d.objects].filter(([, e]) => e.target === t));
+  const byTarget = Object.fromEntries(
+    targets.map((t) => [
+      t,
+      changes(
+        only(b, t),
+        only(h, t),
+        (x, y) => x.hash === y.hash,
+        (_, e) => e.label,
+      ),
+    ]),
+  );
+  return { all, byTarget };
 }

@@ -121,6 +121,8 @@ export function markdownReport(r: DiffReport): string {
     '',
     `<details><summary>Generated files: ${f.added.length} added, ${f.changed.length} changed, ${f.removed.length} removed</summary>`,
     '',
+    'Per target, the objects each one adds, changes or removes:',
+    '',
     '| target | added | changed | removed |',
     '|---|---|---|---|',
   );

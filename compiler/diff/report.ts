@@ -3,7 +3,7 @@ import { catalog } from '../diagnostics/catalog.js';
 import type { Model } from '../model/types.js';
 import type { PipelineResult } from '../pipeline.js';
 import { diffEdges, widens, type EdgeChange } from './edges.js';
-import { diffByTarget, diffFiles, digest, type FileChanges, type FileDigest } from './files.js';
+import { diffOutput, digest, type Changes, type OutputDigest } from './files.js';
 
 /** What the diff keeps of one compiled version: the model, the diagnostics, file hashes. */
 export interface CompiledVersion {
@@ -11,8 +11,7 @@ export interface CompiledVersion {
   model: Model | undefined;
   diagnostics: Diagnostic[];
   guardRails: string[];
-  files: FileDigest;
-  byTarget: Record<string, FileDigest>;
+  output: OutputDigest;
 }
 
 export function summarize(label: string, r: PipelineResult): CompiledVersion {
@@ -21,8 +20,7 @@ export function summarize(label: string, r: PipelineResult): CompiledVersion {
     model: r.model,
     diagnostics: r.diagnostics,
     guardRails: r.guardRails,
-    files: digest(r.files ?? []),
-    byTarget: Object.fromEntries(Object.entries(r.byTarget ?? {}).map(([k, v]) => [k, digest(v)])),
+    output: digest(r.files ?? []),
   };
 }
 
@@ -35,7 +33,8 @@ export interface DiffReport {
   guardRails: Diagnostic[];
   /** The guard-rails that ran on the new version. */
   guardRailNames: string[];
-  files: { all: FileChanges; byTarget: Record<string, FileChanges> };
+  /** Files added, changed and removed, and per target the objects, by their addresses. */
+  files: { all: Changes; byTarget: Record<string, Changes> };
 }
 
 const isGuardRail = (d: Diagnostic) => !(d.code in catalog) || d.code.startsWith('guardrail-');
@@ -60,6 +59,6 @@ export function buildReport(base: CompiledVersion, head: CompiledVersion): DiffR
     changes,
     guardRails: head.diagnostics.filter(isGuardRail),
     guardRailNames: head.guardRails,
-    files: { all: diffFiles(base.files, head.files), byTarget: diffByTarget(base.byTarget, head.byTarget) },
+    files: diffOutput(base.output, head.output),
   };
 }
