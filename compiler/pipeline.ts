@@ -1,4 +1,4 @@
-import { codeInfo } from './diagnostics/catalog.js';
+import { codeInfo, renderMessage } from './diagnostics/catalog.js';
 import { compareDiagnostics, type Diagnostic, type Finding } from './diagnostics/diagnostic.js';
 import { resolveFinding } from './diagnostics/resolve.js';
 import type { LoadedDocument } from './load/document.js';
@@ -56,7 +56,7 @@ export function runPipeline(sources: readonly Source[], options: PipelineOptions
         {
           code: 'no-contracts',
           severity: 'error',
-          message: `no \`.yaml\` or \`.yml\` file under \`${options.root}\`; point callgate at your contracts directory`,
+          message: renderMessage({ code: 'no-contracts', data: { root: options.root } }),
           file: options.root,
           path: [],
           start: at,
@@ -105,8 +105,8 @@ export function runPipeline(sources: readonly Source[], options: PipelineOptions
     const byDoc = new Map(documents.map((d) => [`${d.relPath}\u0000${d.indexInFile}`, d.index]));
     const report = (f: TargetFinding) => {
       const doc = byDoc.get(`${f.source.file}\u0000${f.source.doc}`) ?? 0;
-      const finding = { code: f.code, message: f.message, doc, path: f.source.path, severity: f.severity, at: f.at };
-      diagnostics.push(resolveFinding(finding, documents));
+      const { source, ...rest } = f;
+      diagnostics.push(resolveFinding({ ...rest, doc, path: source.path }, documents));
     };
     // The estate's own checks, then what each target cannot express: every finding before any output.
     checkEstate(analysis).forEach(report);

@@ -23,7 +23,14 @@ export interface SecurityGroupRule {
 export interface GroupGap {
   /** The service whose own group needs the rule. */
   service: string;
-  message: string;
+  /** The other side, named for the user (`` `ns/name` ``, CoreDNS, istiod, a waypoint). */
+  peer: string;
+  /** The traffic that needs the rule, in words. */
+  what: string;
+  /** The cluster whose Platform `securityGroup` would name the other side's group. */
+  cluster: string;
+  /** The other side is a service, which could be given a group of its own. */
+  peerIsService: boolean;
 }
 
 export interface SecurityGroupPlan {
@@ -92,7 +99,10 @@ export function planSecurityGroups(index: ModelIndex, waypoints: ReadonlySet<str
     const gap = (service: string, other: Side) =>
       plan.gaps.push({
         service,
-        message: `\`${service}\` has its own security group, but ${other.name} runs under none that callgate knows, so no rule can admit ${what}: ${other.service ? 'give it a group, or ' : ''}declare \`securityGroup\` for cluster \`${other.cluster}\` in the Platform`,
+        peer: other.name,
+        what,
+        cluster: other.cluster,
+        peerIsService: other.service === true,
       });
     if (from.group && to.group && sameRef(from.group, to.group) && 'cluster' in from.group) return;
     if (from.group && 'service' in from.group) {
@@ -162,7 +172,7 @@ export function planSecurityGroups(index: ModelIndex, waypoints: ReadonlySet<str
 function dedupeGaps(gaps: GroupGap[]): GroupGap[] {
   const seen = new Set<string>();
   return gaps.filter((g) => {
-    const k = `${g.service} ${g.message}`;
+    const k = JSON.stringify(g);
     if (seen.has(k)) return false;
     seen.add(k);
     return true;

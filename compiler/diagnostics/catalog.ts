@@ -4,8 +4,16 @@ interface CodeInfo {
   severity: Severity;
   /** What the code means, for docs/diagnostics.md and SARIF rule descriptions. */
   summary: string;
-  /** How to fix it, in one sentence. */
+  /**
+   * The message templates, by message id (`default` unless a check says otherwise), in the
+   * message style of docs/diagnostics.md. `{name}` is filled from the data the check passes;
+   * `{fix}` is this entry's fix, so that the fix is written once.
+   */
+  messages: { default: string } & Record<string, string>;
+  /** How to fix it, in one sentence; it may use the messages' placeholders. */
   fix: string;
+  /** The label of the related location (the first of two duplicates, say). */
+  related?: string;
 }
 
 /**
@@ -17,378 +25,600 @@ export const catalog = {
   'no-contracts': {
     severity: 'error',
     summary: 'the contracts directory holds no `.yaml` or `.yml` file',
-    fix: 'point callgate at the directory that holds your contracts, or add one',
+    messages: { default: 'no `.yaml` or `.yml` file under `{root}`; {fix}' },
+    fix: 'point callgate at your contracts directory',
   },
   'file-unreadable': {
     severity: 'error',
     summary: 'a file could not be read',
-    fix: 'check the file exists and is readable',
+    messages: {
+      default: 'cannot read the file ({reason}); {fix}',
+      notRegular: 'not a regular file; remove it or the link that points to it',
+    },
+    fix: 'check that the file exists and is readable',
   },
   'file-too-large': {
     severity: 'error',
     summary: 'a file is larger than 1 MiB; contracts are small, so this is almost certainly not one',
-    fix: 'split the file, or move it out of the contracts directory',
+    messages: { default: 'file is {bytes} bytes, more than the 1 MiB limit for a contract file; {fix}' },
+    fix: 'split the file or move it out of the contracts directory',
   },
   'not-utf8': {
     severity: 'error',
     summary: 'a file is not valid UTF-8 text',
-    fix: 'save the file as UTF-8, or move binary files out of the contracts directory',
+    messages: {
+      default: 'file is not valid UTF-8{nul}: byte 0x{hex} cannot start or continue a character here; {fix}',
+    },
+    fix: 'save the file as UTF-8',
   },
   'empty-file': {
     severity: 'error',
     summary: 'a file holds no YAML document',
-    fix: 'add a document or delete the file',
+    messages: { default: 'file holds no YAML document; {fix}' },
+    fix: 'add a contract or delete the file',
   },
   // YAML
-  'yaml-syntax': { severity: 'error', summary: 'the YAML does not parse', fix: 'fix the syntax at the position shown' },
+  'yaml-syntax': {
+    severity: 'error',
+    summary: 'the YAML does not parse',
+    messages: {
+      default: '{problem}',
+      alias: 'alias `*{name}` refers to no anchor; define `&{name}` before it or write the value out',
+    },
+    fix: 'fix the syntax at the position shown',
+  },
   'yaml-duplicate-key': {
     severity: 'error',
     summary: 'a mapping has the same key twice; YAML parsers disagree on which wins',
+    messages: { default: 'duplicate key `{key}`; {fix}' },
     fix: 'keep one of the keys',
   },
   'yaml-tab-indent': {
     severity: 'error',
     summary: 'YAML does not allow tabs for indentation',
+    messages: { default: 'tab used for indentation, which YAML does not allow; {fix}' },
     fix: 'indent with spaces',
   },
   'yaml-too-deep': {
     severity: 'error',
     summary: 'collections are nested deeper than 64 levels',
-    fix: 'flatten the document; no contract needs that depth',
+    messages: {
+      default: 'collections nest too deeply to parse; {fix}',
+      prescan: 'collections are nested more than 64 levels deep; {fix}',
+    },
+    fix: 'flatten the document',
   },
   'yaml-alias-limit': {
     severity: 'error',
     summary: 'aliases expand to too many nodes (an alias bomb)',
-    fix: 'write the values out instead of through nested aliases',
+    messages: { default: 'aliases expand to more than 100 nodes (an alias bomb); {fix}' },
+    fix: 'write the values out instead of through aliases',
   },
   'not-a-mapping': {
     severity: 'error',
     summary: 'a document is not a mapping of fields',
+    messages: { default: 'document is {value}, not a mapping; {fix}' },
     fix: 'start the document with `apiVersion:` and `kind:`',
   },
   'unknown-kind': {
     severity: 'error',
     summary: 'a document has a `kind` callgate does not know',
-    fix: 'use `ServiceContract` or `Platform`',
+    messages: { default: 'unknown kind {value}{suggestion}', noSuggestion: 'unknown kind {value}; {fix}' },
+    fix: 'use `ServiceContract`, `Platform` or `GuardRail`',
   },
   'unknown-api-version': {
     severity: 'error',
     summary: 'a document has an `apiVersion` callgate does not know',
+    messages: { default: 'unknown apiVersion {value}; use `{apiVersion}`' },
     fix: 'use `callgate.dev/v1alpha1`',
   },
   // Schema
-  'schema-required': { severity: 'error', summary: 'a required field is missing', fix: 'add the field' },
+  'schema-required': {
+    severity: 'error',
+    summary: 'a required field is missing',
+    messages: {
+      default: '{where} is missing required field `{field}`',
+      kind: 'the document is missing required field `kind`; add `kind: ServiceContract`, `kind: Platform` or `kind: GuardRail`',
+      apiVersion: 'the document is missing required field `apiVersion`; add `apiVersion: {apiVersion}`',
+    },
+    fix: 'add the field',
+  },
   'schema-unknown-field': {
     severity: 'error',
     summary: 'a field is not part of the contract language',
+    messages: { default: 'unknown field `{field}` in {where}{suggestion}{allowed}' },
     fix: 'remove the field or correct its spelling',
   },
   'schema-type': {
     severity: 'error',
     summary: 'a value has the wrong type',
+    messages: { default: '{where} must be {expected}, not {value}{quote}' },
     fix: 'write a value of the type shown (quote numbers that are ids)',
   },
   'schema-enum': {
     severity: 'error',
     summary: 'a value is not one of the allowed values',
+    messages: { default: '{where} must be {allowed}, not {value}{suggestion}' },
     fix: 'use one of the listed values',
   },
   'schema-format': {
     severity: 'error',
     summary: 'a string does not have the required form',
+    messages: {
+      default: '{where} must be {form}, not {value}',
+      labelKey: 'key `{key}` in {where} must be a label key such as `app` or `example.com/tier`',
+      other: '{where} {problem}',
+    },
     fix: 'write the value in the form shown',
   },
-  'schema-range': { severity: 'error', summary: 'a number is out of range', fix: 'use a number in the range shown' },
+  'schema-range': {
+    severity: 'error',
+    summary: 'a number is out of range',
+    messages: { default: '{where} must be {bound} {limit}, not {value}' },
+    fix: 'use a number in the range shown',
+  },
   'schema-length': {
     severity: 'error',
     summary: 'a string, list or mapping is too short or too long',
+    messages: {
+      default: '{where} must have {bound} {limit} {unit}, not {actual}',
+      entries: '{where} must have {bound} {limit} {unit}',
+    },
     fix: 'respect the length shown',
   },
-  'schema-unique': { severity: 'error', summary: 'a list has the same item twice', fix: 'remove the repeated item' },
+  'schema-unique': {
+    severity: 'error',
+    summary: 'a list has the same item twice',
+    messages: { default: '{where} repeats {earlier}; {fix}' },
+    fix: 'remove the repeated item',
+  },
   'schema-caller-kind': {
     severity: 'error',
     summary: 'a caller must name exactly one of `service`, `principal` or `cidr`',
-    fix: 'keep exactly one of the three, and split the entry if you meant several callers',
+    messages: { default: '{where} must name exactly one of `service`, `principal` or `cidr`, but {detail}; {fix}' },
+    fix: 'split it into one entry per caller',
   },
   // The Platform document
   'missing-platform': {
     severity: 'error',
     summary: 'no `Platform` document was found',
-    fix: "add the estate's Platform document to the contracts directory",
+    messages: { default: 'no Platform document found among the contracts; {fix}' },
+    fix: "add the estate's Platform document (clusters, VPCs, service networks)",
   },
   'duplicate-platform': {
     severity: 'error',
     summary: 'more than one `Platform` document was found',
+    messages: { default: 'a second Platform document `{name}`; {fix}' },
     fix: 'keep one Platform document per estate',
+    related: 'the first Platform document',
   },
-  'duplicate-cluster': { severity: 'error', summary: 'two clusters have the same name', fix: 'rename one of them' },
+  'duplicate-cluster': {
+    severity: 'error',
+    summary: 'two clusters have the same name',
+    messages: { default: 'cluster `{name}` is declared twice; {fix}' },
+    fix: 'rename one of them',
+    related: 'the first `{name}`',
+  },
   'duplicate-service-network': {
     severity: 'error',
     summary: 'two service networks have the same name',
+    messages: { default: 'service network `{name}` is declared twice; {fix}' },
     fix: 'rename one of them',
+    related: 'the first `{name}`',
   },
   'eks-only-field': {
     severity: 'error',
     summary: 'a field that only means something on EKS is set for ECS',
+    messages: {
+      default: '`{field}` is for EKS workloads only, and `{name}` runs on ECS; {fix}',
+      cluster: '`{field}` is for EKS clusters only, and `{name}` is ECS; {fix}',
+    },
     fix: 'remove the field',
   },
   // A contract on its own
   'duplicate-service': {
     severity: 'error',
     summary: 'two contracts describe the same `namespace/name`',
-    fix: 'rename one, or merge the two contracts',
+    messages: { default: 'service `{id}` already has a contract; {fix}' },
+    fix: 'rename this contract or merge the two',
+    related: 'the first contract for `{id}`',
   },
   'duplicate-port': {
     severity: 'error',
     summary: 'two ports of one contract share a name or a number',
+    messages: {
+      default: 'port name `{name}` is also used by ports[{earlier}]; give each port its own name',
+      number: 'port {port} is also used by ports[{earlier}]; give each port its own number',
+    },
     fix: 'give each port its own name and number',
+    related: 'the first use',
   },
   'unknown-cluster': {
     severity: 'error',
     summary: 'a contract names a cluster the Platform does not declare',
+    messages: { default: 'cluster `{cluster}` is not declared in the Platform{suggestion}' },
     fix: 'use a cluster name from the Platform document',
   },
   'platform-mismatch': {
     severity: 'error',
     summary: "a contract's `workload.platform` differs from its cluster's platform",
+    messages: { default: '`{name}` says `{platform}` but cluster `{cluster}` is `{clusterPlatform}`; {fix}' },
     fix: 'make the two agree',
   },
   'unknown-service-network': {
     severity: 'error',
     summary: 'a contract names a service network the Platform does not declare',
+    messages: { default: 'service network `{network}` is not declared in the Platform{suggestion}' },
     fix: 'use a service network name from the Platform document',
   },
   'target-port-required': {
     severity: 'error',
     summary: 'a service exported over Lattice must say which port Lattice forwards to',
+    messages: {
+      default: '`{name}` has {count} ports; set `exposure.lattice.targetPort` to the one Lattice forwards to ({ports})',
+      noPorts:
+        '`{name}` is exported over VPC Lattice but declares no ports; add the port Lattice forwards to under `spec.ports`',
+    },
     fix: "set `exposure.lattice.targetPort` to one of the service's ports",
   },
   'unknown-target-port': {
     severity: 'error',
     summary: '`exposure.lattice.targetPort` names a port the contract does not declare',
+    messages: { default: 'target port `{port}` is not one of the ports of `{name}`{suggestion}' },
     fix: 'use the name of a declared port',
   },
   'listener-protocol-mismatch': {
     severity: 'error',
     summary: "the Lattice listener protocol cannot carry the target port's protocol",
+    messages: {
+      default:
+        'the `{listener}` listener cannot forward to `{protocol}` port `{port}`; use an `http` or `https` listener',
+      passthrough:
+        'the `{listener}` listener cannot forward to `{protocol}` port `{port}`; use a `tls-passthrough` listener',
+      tcp: 'the `{listener}` listener cannot forward to `{protocol}` port `{port}`; use a TLS port (Lattice carries TCP only as TLS passthrough)',
+    },
     fix: 'use an `http`/`https` listener for HTTP and gRPC ports, `tls-passthrough` for TLS and TCP ports',
   },
   'tls-passthrough-needs-domain': {
     severity: 'error',
     summary: 'a `tls-passthrough` listener routes by SNI, so it needs a custom domain',
+    messages: {
+      default: 'a `tls-passthrough` listener routes by SNI and so it needs a custom domain; {fix}',
+    },
     fix: 'set `exposure.lattice.customDomain`',
   },
   'certificate-needs-https': {
     severity: 'error',
     summary: 'a certificate is only used by an `https` listener',
+    messages: { default: '`certificateArn` is only used by an `https` listener, and this one is `{listener}`; {fix}' },
     fix: 'remove `certificateArn` or use an `https` listener',
   },
   'certificate-needs-domain': {
     severity: 'error',
     summary: 'a certificate is only used for a custom domain',
+    messages: { default: '`certificateArn` is only used for a custom domain; {fix}' },
     fix: 'set `customDomain` or remove `certificateArn`',
   },
   'custom-domain-needs-certificate': {
     severity: 'error',
     summary: 'HTTPS on a custom domain needs your own ACM certificate',
+    messages: { default: 'HTTPS on custom domain `{domain}` needs your own ACM certificate; {fix}' },
     fix: 'set `exposure.lattice.certificateArn`',
   },
   'routes-need-http': {
     severity: 'error',
     summary: 'path routes need an `http` or `https` listener; `tls-passthrough` only has a default rule',
-    fix: 'remove `routes` or change the listener protocol',
+    messages: { default: 'a `tls-passthrough` listener has only a default rule, so `routes` cannot apply; {fix}' },
+    fix: 'remove `routes` or use an `https` listener',
   },
   'duplicate-route': {
     severity: 'error',
     summary: 'two routes have the same path',
+    messages: { default: 'route path `{path}` is also routes[{earlier}]; {fix}' },
     fix: 'merge their backends into one route',
+    related: 'the first route',
   },
   'zero-weights': {
     severity: 'error',
     summary: 'every backend of a route has weight 0, so the route sends traffic nowhere',
+    messages: { default: 'every backend of route `{path}` has weight 0, so it sends traffic nowhere; {fix}' },
     fix: 'give at least one backend a positive weight',
   },
   'retry-exceeds-timeout': {
     severity: 'warning',
     summary: "one retry try may take longer than the whole request's timeout",
+    messages: { default: "one try may take `{perTry}`, longer than the whole request's `{timeout}` timeout; {fix}" },
     fix: 'make `perTryTimeout` shorter than `timeout`',
   },
   // Callers and edges
   'unknown-caller-service': {
     severity: 'error',
     summary: 'a caller names a service that has no contract',
-    fix: 'use the name of an existing contract (`name` or `namespace/name`), or describe the caller as a `principal` or `cidr`',
+    messages: {
+      default: 'no contract for service `{id}`{suggestion}',
+      noSuggestion: 'no contract for service `{id}`; {fix}',
+    },
+    fix: 'name an existing contract, or describe the caller as a `principal` or `cidr`',
   },
   'unknown-caller-port': {
     severity: 'error',
     summary: 'a caller names a port the service does not declare',
+    messages: { default: '`{name}` has no port `{port}`{suggestion}' },
     fix: 'use the name of a declared port',
   },
   'l7-on-l4-port': {
     severity: 'error',
     summary: '`methods` or `paths` are given for a `tcp` or `tls` port, where no layer can see them',
+    messages: {
+      default:
+        '`{field}` cannot apply to {ports} of `{name}`; remove `{field}` or limit `ports` to HTTP and gRPC ports',
+    },
     fix: 'remove `methods`/`paths`, or limit `ports` to HTTP and gRPC ports',
   },
   'grpc-method': {
     severity: 'error',
     summary: 'gRPC requests always use `POST`',
+    messages: { default: 'gRPC requests to `{name}` always use `POST`; {fix}' },
     fix: 'remove `methods` or write `[POST]`',
   },
   'duplicate-caller': {
     severity: 'warning',
     summary: 'the same caller is listed twice; both entries are admitted',
+    messages: { default: 'this caller is also callers[{earlier}]; both entries are admitted, so {fix}' },
     fix: 'merge the two entries',
+    related: 'the first entry',
   },
   'no-path': {
     severity: 'error',
     summary: 'a caller has no network path to the service',
-    fix: 'export the service over VPC Lattice, enable `exposure.mesh`, or move the caller',
+    messages: {
+      default:
+        '`{caller}` runs in `{callerCluster}`, `{callee}` in `{calleeCluster}`, and `{callee}` is not exported over VPC Lattice; {fix}',
+      ecs: '`{callee}` runs on ECS, where services reach each other only over VPC Lattice, and `{callee}` is not exported over VPC Lattice; {fix}',
+      meshOff:
+        '`{callee}` has `exposure.mesh: false`, and `{callee}` is not exported over VPC Lattice; {fix} or set `exposure.mesh: true`',
+      principal: 'a `principal` caller reaches a service only over VPC Lattice, and `{callee}` is not exported; {fix}',
+    },
+    fix: 'export the service over VPC Lattice (`exposure.lattice`)',
   },
   'port-not-exported': {
     severity: 'error',
     summary: 'a caller that arrives over VPC Lattice names a port Lattice does not forward to',
+    messages: {
+      default:
+        'this caller reaches `{name}` over VPC Lattice, which forwards only to port `{target}`, not `{port}`; call `{target}` or change `targetPort`',
+    },
     fix: 'call the Lattice target port, or export that port',
   },
   'passthrough-hides-identity': {
     severity: 'error',
     summary:
       'a `tls-passthrough` Lattice listener admits only anonymous principals, so no caller identity can be enforced on it',
+    messages: {
+      default:
+        "`{name}` is exported through a `tls-passthrough` listener, where VPC Lattice admits only anonymous principals, so this caller's identity cannot be enforced; use an `https` listener or reach `{name}` over the mesh",
+    },
     fix: 'use an `https` listener (and an HTTP or gRPC target port), or reach the service over the mesh',
   },
   'caller-needs-iam-role': {
     severity: 'error',
     summary: 'a service that calls over VPC Lattice needs an IAM role to sign its requests with',
+    messages: {
+      default:
+        '`{caller}` calls `{callee}` over VPC Lattice but has no IAM role to sign requests with; set `spec.workload.iamRole` in the contract of `{callerId}`',
+    },
     fix: "set `spec.workload.iamRole` in the caller's contract",
   },
   'network-vpc-mismatch': {
     severity: 'error',
     summary: "a cluster that uses a service network is not in that network's `vpcs`",
-    fix: "add the cluster's VPC to the service network in the Platform document",
+    messages: {
+      default:
+        '`{caller}` calls over VPC Lattice from VPC `{vpc}` (cluster `{cluster}`), which is not associated with service network `{network}`; {fix}',
+      cluster:
+        'VPC `{vpc}` of cluster `{cluster}` is not associated with service network `{network}`; {fix} in the Platform',
+    },
+    fix: "add it to the network's `vpcs`",
   },
   'network-region-mismatch': {
     severity: 'error',
     summary: 'a service network is regional; a cluster in another region cannot use it',
+    messages: {
+      default:
+        '`{caller}` runs in `{region}` and cannot use service network `{network}` in `{networkRegion}`; move the caller or use a network in its region',
+      cluster:
+        'service network `{network}` is in `{networkRegion}` but cluster `{cluster}` is in `{region}`; use a service network in `{region}`',
+    },
     fix: "use a service network in the cluster's region",
   },
   'source-vpc-not-associated': {
     severity: 'warning',
     summary: "a principal's `sourceVpc` is not associated with the service network, so its requests cannot arrive",
-    fix: 'add the VPC to the service network, or correct `sourceVpc`',
+    messages: {
+      default:
+        'VPC `{vpc}` is not associated with service network `{network}`, so requests from it cannot arrive; {fix}',
+    },
+    fix: "add it to the network's `vpcs` or correct `sourceVpc`",
   },
   'egress-host-unenforceable': {
     severity: 'warning',
     summary: 'an egress host has no address ranges, and NetworkPolicy cannot name hosts, so that egress stays blocked',
+    messages: {
+      default: 'NetworkPolicy cannot name hosts, so egress to `{host}:{port}` from `{name}` stays blocked by it; {fix}',
+    },
     fix: "list the host's address ranges in `cidrs`",
   },
   'l7-needs-mesh': {
     severity: 'error',
     summary:
       'a mesh-path caller is limited by `methods` or `paths` in a cluster with no mesh, where nothing could enforce them',
-    fix: 'remove `methods`/`paths`, or run the cluster with Istio (`mesh` in the Platform)',
+    messages: {
+      default: 'cluster `{cluster}` has no mesh, so nothing can enforce `{field}` for this caller of `{name}`; {fix}',
+    },
+    fix: 'remove `methods` and `paths`, or run the cluster with Istio',
   },
   'istio-policy-too-large': {
     severity: 'error',
     summary: "a service's Istio AuthorizationPolicy would need more rules than the 512 Istio accepts",
+    messages: {
+      default:
+        'the Istio AuthorizationPolicy of `{name}` would need {rules} rules, more than the {max} Istio accepts; {fix}',
+    },
     fix: 'give callers the same ports, methods and paths so that they share rules, or split the service',
   },
   'lattice-policy-too-large': {
     severity: 'error',
     summary: "a service's VPC Lattice auth policy would exceed the 10,000 characters Lattice accepts",
+    messages: {
+      default:
+        'the VPC Lattice auth policy of `{name}` would be {size} characters, more than the {max} Lattice accepts; {fix}',
+    },
     fix: 'give callers the same methods and paths, or split the service',
   },
   'organization-id-required': {
     severity: 'error',
     summary: "a service network with `authPolicy: organization` needs the Platform's `organizationId`",
-    fix: 'set `spec.organizationId` in the Platform, or use `authenticated`',
+    messages: {
+      default:
+        "service network `{network}` admits only the organization's principals, but the Platform has no `organizationId`; {fix}",
+    },
+    fix: 'set `spec.organizationId` or use `authenticated`',
   },
   // Guard-rails (policies/)
   'guardrail-expression-invalid': {
     severity: 'error',
     summary:
       'a guard-rail expression does not parse or does not type-check against the contract schema (a misspelled field, a wrong type, an unknown function)',
+    messages: { default: '{problem}' },
     fix: 'fix the expression at the position shown; fields and their types are those of schema/service-contract.schema.json',
   },
   'guardrail-duplicate-name': {
     severity: 'error',
     summary: 'two guard-rails have the same name, which is the code of their violations',
-    fix: 'rename one',
+    messages: {
+      default: 'a guard-rail named `{name}` is already defined; its name is the code of its violations, so {fix}',
+    },
+    fix: 'rename one of them',
+    related: 'first defined here',
   },
   'guardrail-name-reserved': {
     severity: 'error',
     summary: "a guard-rail is named like one of callgate's own diagnostic codes",
-    fix: 'rename the guard-rail',
+    messages: { default: '`{name}` is a callgate diagnostic code; {fix}' },
+    fix: 'name the guard-rail something else so its violations cannot be mistaken for one',
   },
   'guardrail-field-path-invalid': {
     severity: 'error',
     summary: "a validation's `fieldPath` is not a field path",
+    messages: { default: '`{fieldPath}` is not a field path; {fix}' },
     fix: 'write it like `spec.exposure.lattice` or `spec.callers[0].methods`',
   },
   'guardrail-runtime-error': {
     severity: 'error',
     summary:
       'a guard-rail expression failed on a contract (an absent field, say); the rule could not be decided, so it counts as broken',
-    fix: 'guard optional fields with `has()` in the guard-rail',
+    messages: { default: '{subject}guard-rail `{rail}` could not be decided: {problem}; {fix}' },
+    fix: 'guard optional fields with `has()`',
   },
   'guardrail-violation': {
     severity: 'error',
     summary: "a contract breaks an organisation guard-rail; the diagnostic's code is the guard-rail's name",
+    messages: { default: '{subject}{message}' },
     fix: 'change the contract as the message says, or change the guard-rail in policies/',
   },
   'security-group-shared': {
     severity: 'warning',
     summary:
       "two services name the same existing security group, so each admits the other's callers at the security-group layer",
-    fix: 'give each service its own group (`managed`, or a group of its own); NetworkPolicy and Istio still tell the services apart',
+    messages: {
+      default:
+        "`{service}` and `{other}` both use `{group}`, so the rules for each one's callers admit them to the other as well; {fix}",
+    },
+    fix: 'give each service its own group',
   },
   'security-group-peer-unknown': {
     severity: 'error',
     summary:
       'a service with its own security group talks to pods whose group callgate does not know, so no rule could admit the traffic',
-    fix: "declare the cluster's `securityGroup` in the Platform (the group of its nodes, CoreDNS, istiod and waypoints), or give the other service a group",
+    messages: {
+      default:
+        '`{service}` has its own security group, but {peer} runs under none that callgate knows, so no rule can admit {what}: {fix}',
+      service:
+        '`{service}` has its own security group, but {peer} runs under none that callgate knows, so no rule can admit {what}: give it a group, or {fix}',
+    },
+    fix: 'declare `securityGroup` for cluster `{cluster}` in the Platform',
   },
   'security-group-id-unknown': {
     severity: 'warning',
     summary:
       "an EKS service's managed security group has no id until Terraform creates it, so no SecurityGroupPolicy can give it to the pods yet",
+    messages: {
+      default:
+        "the managed security group of `{name}` gets its id only when Terraform creates it, so no SecurityGroupPolicy can name it yet: its pods keep the node's groups until one does; read the id from the stack output `{output}`, or name an existing group here",
+    },
     fix: 'deploy, then compile with `--stack-outputs` (the file `cdktf deploy --outputs-file` writes) so the SecurityGroupPolicy names the created group; or name an existing group in `securityGroup`',
   },
   'lattice-name-collision': {
     severity: 'error',
     summary:
       'two ECS services exported over VPC Lattice in one account and region have the same name, which Lattice service names cannot tell apart',
+    messages: {
+      default:
+        '`{service}` and `{other}` would both be the VPC Lattice service `{name}` in account {account}, {region}; {fix}',
+    },
     fix: 'rename one of them',
   },
   'lattice-plaintext': {
     severity: 'info',
     summary:
       'VPC Lattice delivers plaintext with no mesh identity; the target port admits it from the Lattice ranges, and the Lattice auth policy checks callers',
+    messages: {
+      default:
+        'traffic from VPC Lattice reaches `{name}` in plaintext, with no mesh identity: port {port} accepts plaintext from the Lattice ranges only, and callers on that path are checked by the Lattice auth policy',
+    },
     fix: 'nothing to do; this explains the PERMISSIVE port and the ipBlocks rule',
   },
   'resilience-not-on-lattice': {
     severity: 'warning',
     summary: 'resilience settings apply on mesh paths only; callers over VPC Lattice do not get them',
+    messages: {
+      default:
+        'callers that reach `{name}` over VPC Lattice bypass the mesh, so its timeouts, retries and circuit breaking do not apply to them',
+    },
     fix: 'accept it, or move those callers onto the mesh',
   },
   'resilience-needs-http': {
     severity: 'warning',
     summary: '`timeout` and `retries` need an HTTP or gRPC port',
-    fix: "remove them, or declare the port's real protocol",
+    messages: { default: '`{name}` has no HTTP or gRPC port, so `timeout` and `retries` cannot apply; {fix}' },
+    fix: 'remove `timeout` and `retries`',
   },
   'resilience-needs-mesh': {
     severity: 'warning',
     summary: "resilience settings need a mesh; the service's cluster has none",
-    fix: 'remove them, or run the cluster with Istio',
+    messages: {
+      default: 'cluster `{cluster}` has no mesh, so the resilience settings of `{name}` apply nowhere; {fix}',
+    },
+    fix: 'remove the resilience settings, or run the service in a mesh cluster',
   },
   'waypoint-binding': {
     severity: 'info',
     summary: 'an ambient service with layer-7 rules is served through a waypoint that its Kubernetes Service must name',
+    messages: {
+      default:
+        '`{name}` needs a waypoint for its layer-7 rules: label its Kubernetes Service with `istio.io/use-waypoint: {waypoint}`; until then mesh calls to it are denied',
+    },
     fix: 'label the Service with `istio.io/use-waypoint: <service>-waypoint`',
   },
   'cidr-l7-ignored': {
     severity: 'warning',
     summary:
       'an address-range caller is enforced at layers 3 and 4 only; its `methods` and `paths` are not enforced anywhere',
-    fix: 'remove `methods`/`paths`, or give the caller an identity (`service` or `principal`)',
+    messages: {
+      default:
+        'caller `{cidr}` is an address range, enforced at layers 3 and 4 only, so its `methods` and `paths` are not enforced; {fix}',
+    },
+    fix: 'remove `methods` and `paths`, or give the caller an identity',
   },
 } as const satisfies Record<string, CodeInfo>;
 
@@ -400,6 +630,50 @@ export function codeInfo(code: DiagnosticCode): CodeInfo {
   return catalog[code];
 }
 
+/** The placeholders of a template. */
+type Holes<S> = S extends `${string}{${infer P}}${infer R}` ? P | Holes<R> : never;
+type Entry<C extends DiagnosticCode> = (typeof catalog)[C];
+type MessageIds<C extends DiagnosticCode> = keyof Entry<C>['messages'] & string;
+type RelatedOf<C extends DiagnosticCode> = Entry<C> extends { related: infer R } ? R : '';
+
+/** The data a message needs: every placeholder of its template, of the fix and of the related label. */
+export type MessageArgs<C extends DiagnosticCode, M extends MessageIds<C>> = Record<
+  Exclude<Holes<Entry<C>['messages'][M]> | Holes<Entry<C>['fix']> | Holes<RelatedOf<C>>, 'fix'>,
+  string | number
+>;
+
+/**
+ * What a check reports instead of prose: a code, a message id where the code has several, and
+ * the typed data its template needs. The catalog turns it into text (`renderMessage`).
+ */
+export type CodedMessage = {
+  [C in DiagnosticCode]: {
+    [M in MessageIds<C>]: { code: C; data: MessageArgs<C, M> } & (M extends 'default'
+      ? { messageId?: 'default' }
+      : { messageId: M });
+  }[MessageIds<C>];
+}[DiagnosticCode];
+
+const fill = (template: string, data: Readonly<Record<string, string | number>>) =>
+  template.replace(/\{(\w+)\}/g, (_, name: string) => String(data[name] ?? `{${name}}`));
+
+/** The one line a user reads, from the catalog's template and the check's data. */
+export function renderMessage(m: CodedMessage): string {
+  const info: CodeInfo = catalog[m.code];
+  const data = m.data as Readonly<Record<string, string | number>>;
+  const template = info.messages[m.messageId ?? 'default'] ?? info.messages.default;
+  return fill(template.replace('{fix}', info.fix), data);
+}
+
+/** The related location's label, from the catalog. */
+export function renderRelated(m: CodedMessage): string {
+  const info: CodeInfo = catalog[m.code];
+  return fill(info.related ?? '', m.data as Readonly<Record<string, string | number>>);
+}
+
+/** A template for the docs: its placeholders as `<name>`. */
+export const templateForDocs = (template: string) => template.replace(/\{(\w+)\}/g, '<$1>');
+
 /** What a diagnostic's code means: the catalog's entry, or for a guard-rail's own code, the guard-rail's. */
 export function describeCode(code: string): CodeInfo & { docs: string } {
   if (code in catalog) return { ...catalog[code as DiagnosticCode], docs: `docs/diagnostics.md#${code}` };
@@ -407,6 +681,7 @@ export function describeCode(code: string): CodeInfo & { docs: string } {
   return {
     severity: rail.severity,
     summary: `guard-rail \`${code}\`: ${rail.summary}`,
+    messages: rail.messages,
     fix: rail.fix,
     docs: `policies/ (the guard-rail named ${code})`,
   };

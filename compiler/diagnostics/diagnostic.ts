@@ -1,4 +1,4 @@
-import type { DiagnosticCode } from './catalog.js';
+import type { CodedMessage, DiagnosticCode } from './catalog.js';
 import { compareStrings } from '../util/compare.js';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -29,22 +29,24 @@ export interface Diagnostic {
 /** The name of a guard-rail from policies/, used as the code of its violations. */
 export type GuardRailName = string & { readonly guardRail?: true };
 
-/** What checks produce: a path into a known document; `load/` turns it into positions. */
-export interface Finding {
-  code: DiagnosticCode;
-  message: string;
+/**
+ * What checks produce: a code with the data of its message (the text is the catalog's), and a
+ * path into a known document; `load/` turns the path into positions.
+ */
+export type Finding = CodedMessage & {
   /** Index of the document in the loaded set. */
   doc: number;
   path: JsonPath;
   /** Point at the key (for unknown or misplaced fields) rather than the value. */
   at?: 'key' | 'value';
   severity?: Severity;
-  related?: { doc: number; path: JsonPath; message: string };
+  /** Another place that explains this one; its label is the catalog's `related`. */
+  related?: { doc: number; path: JsonPath };
   /** A place inside the string at `path` (a CEL expression): its character offset and length. */
   offset?: { start: number; length: number };
   /** For `guardrail-violation`: the guard-rail's name, which becomes the diagnostic's code. */
   rule?: GuardRailName;
-}
+};
 
 export function formatPath(path: JsonPath): string {
   let out = '';

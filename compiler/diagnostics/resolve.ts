@@ -1,6 +1,6 @@
 import type { LoadedDocument } from '../load/document.js';
 import { locate, locateInScalar } from '../load/locate.js';
-import { codeInfo } from './catalog.js';
+import { codeInfo, renderMessage, renderRelated } from './catalog.js';
 import type { Diagnostic, Finding } from './diagnostic.js';
 
 /** Findings carry JSON paths; here, and only here, they get file positions. */
@@ -10,7 +10,7 @@ export function resolveFinding(f: Finding, documents: readonly LoadedDocument[])
   const diagnostic: Diagnostic = {
     code: f.rule ?? f.code,
     severity: f.severity ?? codeInfo(f.code).severity,
-    message: f.message,
+    message: renderMessage(f),
     file: d.file,
     path: f.path,
     start: where.start,
@@ -18,7 +18,7 @@ export function resolveFinding(f: Finding, documents: readonly LoadedDocument[])
   };
   if (f.related) {
     const r = documents[f.related.doc] as LoadedDocument;
-    diagnostic.related = { file: r.file, start: locate(r, f.related.path).start, message: f.related.message };
+    diagnostic.related = { file: r.file, start: locate(r, f.related.path).start, message: renderRelated(f) };
   }
   return diagnostic;
 }

@@ -19,6 +19,11 @@ export function closest(input: string, candidates: Iterable<string>): string | u
   return best;
 }
 
+/** When nothing is close: the names there are, for a message's suggestion. */
+export function declaredList(names: readonly string[]): string {
+  return `; declared: ${names.map((n) => `\`${n}\``).join(', ') || 'none'}`;
+}
+
 export function didYouMean(input: string, candidates: Iterable<string>): string {
   const hit = closest(input, candidates);
   return hit === undefined ? '' : `; did you mean \`${hit}\`?`;

@@ -45,10 +45,7 @@ export function gitSources(ref: string, dir: string, cwd: string): Source[] {
       sources.push({
         file,
         relPath: inDir,
-        problem: {
-          code: 'file-too-large',
-          message: `file is ${size} bytes, more than the 1 MiB limit for a contract file; split it or move it out of the contracts directory`,
-        },
+        problem: { code: 'file-too-large', data: { bytes: size } },
       });
     else sources.push({ file, relPath: inDir, bytes: new Uint8Array(out.subarray(nl + 1, nl + 1 + size)) });
     at = nl + 1 + size + 1;

@@ -44,12 +44,12 @@ function checkExpression(
   path: JsonPath,
   findings: Finding[],
 ): { type: string } | undefined {
-  const fail = (message: string, range?: { start: number; end: number }) => {
+  const fail = (problem: string, range?: { start: number; end: number }) => {
     findings.push({
       code: 'guardrail-expression-invalid',
       doc,
       path,
-      message,
+      data: { problem },
       ...(range ? { offset: { start: range.start, length: Math.max(1, range.end - range.start) } } : {}),
     });
     return undefined;
@@ -102,8 +102,8 @@ export function compileGuardRails(rails: readonly Typed<GuardRail>[]): { rails: 
         code: 'guardrail-duplicate-name',
         doc,
         path: ['metadata', 'name'],
-        message: `a guard-rail named \`${name}\` is already defined; its name is the code of its violations, so rename one`,
-        related: { doc: earlier, path: ['metadata', 'name'], message: 'first defined here' },
+        data: { name },
+        related: { doc: earlier, path: ['metadata', 'name'] },
       });
       continue;
     }
@@ -113,7 +113,7 @@ export function compileGuardRails(rails: readonly Typed<GuardRail>[]): { rails: 
         code: 'guardrail-name-reserved',
         doc,
         path: ['metadata', 'name'],
-        message: `\`${name}\` is a callgate diagnostic code; name the guard-rail something else so its violations cannot be mistaken for one`,
+        data: { name },
       });
       continue;
     }
@@ -159,7 +159,7 @@ export function compileGuardRails(rails: readonly Typed<GuardRail>[]): { rails: 
           code: 'guardrail-field-path-invalid',
           doc,
           path: ['spec', 'validations', i, 'fieldPath'],
-          message: `\`${v.fieldPath}\` is not a field path; write it like \`spec.exposure.lattice\` or \`spec.callers[0].methods\``,
+          data: { fieldPath: v.fieldPath },
         });
       return path;
     });

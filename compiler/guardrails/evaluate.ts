@@ -90,7 +90,7 @@ function judge(rail: CompiledRail, subject: Subject, findings: Finding[]): void 
         severity: rail.severity,
         doc: subject.doc,
         path: v.fieldPath ?? subject.path,
-        message: `${subject.label}${message.replace(/\s*\n\s*/g, ' ')}`,
+        data: { subject: subject.label, message: message.replace(/\s*\n\s*/g, ' ') },
       });
     }
   } catch (e) {
@@ -100,7 +100,7 @@ function judge(rail: CompiledRail, subject: Subject, findings: Finding[]): void 
       severity: rail.severity,
       doc: subject.doc,
       path: subject.path,
-      message: `${subject.label}guard-rail \`${rail.name}\` could not be decided: ${e.message}; guard optional fields with \`has()\``,
+      data: { subject: subject.label, rail: rail.name, problem: e.message },
     });
   }
 }

@@ -42,7 +42,7 @@ export const istioTarget = {
           code: 'istio-policy-too-large',
           source: { ...s.source, path: ['spec', 'callers'] },
           at: 'key',
-          message: `the Istio AuthorizationPolicy of \`${s.name}\` would need ${p.rules.length} rules, more than the ${maxRules} Istio accepts; give callers the same ports, methods and paths so that they share rules, or split the service`,
+          data: { name: s.name, rules: p.rules.length, max: maxRules },
         });
       }
     }
@@ -81,7 +81,7 @@ function fidelity(analysis: Analysis, s: ServiceModel): TargetFinding[] {
         severity: 'warning',
         at: 'key',
         source: resilience,
-        message: `cluster \`${s.cluster}\` has no mesh, so the resilience settings of \`${s.name}\` apply nowhere; remove them or run the service in a mesh cluster`,
+        data: { cluster: s.cluster, name: s.name },
       });
     return findings;
   }
@@ -91,7 +91,7 @@ function fidelity(analysis: Analysis, s: ServiceModel): TargetFinding[] {
       severity: 'info',
       at: 'key',
       source: { ...s.source, path: ['spec', 'exposure', 'lattice'] },
-      message: `traffic from VPC Lattice reaches \`${s.name}\` in plaintext, with no mesh identity: port ${s.exposure.lattice.targetPort.port} accepts plaintext from the Lattice ranges only, and callers on that path are checked by the Lattice auth policy`,
+      data: { name: s.name, port: s.exposure.lattice.targetPort.port },
     });
   }
   if (hasResilience(s) && into.some((e) => e.path === 'lattice')) {
@@ -100,7 +100,7 @@ function fidelity(analysis: Analysis, s: ServiceModel): TargetFinding[] {
       severity: 'warning',
       at: 'key',
       source: resilience,
-      message: `callers that reach \`${s.name}\` over VPC Lattice bypass the mesh, so its timeouts, retries and circuit breaking do not apply to them`,
+      data: { name: s.name },
     });
   }
   const { timeout, retries } = s.resilience;
@@ -110,7 +110,7 @@ function fidelity(analysis: Analysis, s: ServiceModel): TargetFinding[] {
       severity: 'warning',
       at: 'key',
       source: resilience,
-      message: `\`${s.name}\` has no HTTP or gRPC port, so \`timeout\` and \`retries\` cannot apply; remove them`,
+      data: { name: s.name },
     });
   }
   if (analysis.usesWaypoint(s)) {
@@ -119,7 +119,7 @@ function fidelity(analysis: Analysis, s: ServiceModel): TargetFinding[] {
       severity: 'info',
       at: 'key',
       source: { ...s.source, path: ['metadata', 'name'] },
-      message: `\`${s.name}\` needs a waypoint for its layer-7 rules: label its Kubernetes Service with \`istio.io/use-waypoint: ${analysis.names(s).waypoint}\`; until then mesh calls to it are denied`,
+      data: { name: s.name, waypoint: analysis.names(s).waypoint },
     });
   }
   return findings;

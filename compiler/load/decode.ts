@@ -1,8 +1,8 @@
+import type { CodedMessage } from '../diagnostics/catalog.js';
 import { maxFileBytes } from './source.js';
 
 export type DecodeResult =
-  | { ok: true; text: string }
-  | { ok: false; code: 'not-utf8' | 'file-too-large'; offset: number; prefix: string; message: string };
+  { ok: true; text: string } | { ok: false; message: CodedMessage; offset: number; prefix: string };
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
@@ -11,10 +11,9 @@ export function decode(bytes: Uint8Array): DecodeResult {
   if (bytes.length > maxFileBytes) {
     return {
       ok: false,
-      code: 'file-too-large',
       offset: 0,
       prefix: '',
-      message: `file is ${bytes.length} bytes, more than the 1 MiB limit for a contract file; split it or move it out of the contracts directory`,
+      message: { code: 'file-too-large', data: { bytes: bytes.length } },
     };
   }
   try {
@@ -26,10 +25,9 @@ export function decode(bytes: Uint8Array): DecodeResult {
     const nul = bytes.includes(0) ? ' (it looks binary)' : '';
     return {
       ok: false,
-      code: 'not-utf8',
       offset,
       prefix,
-      message: `file is not valid UTF-8${nul}: byte 0x${hex} cannot start or continue a character here; save it as UTF-8`,
+      message: { code: 'not-utf8', data: { nul, hex } },
     };
   }
 }

@@ -42,16 +42,13 @@ async function readSource(abs: string, root: string, cwd: string): Promise<Sourc
       return {
         file,
         relPath,
-        problem: { code: 'file-unreadable', message: 'not a regular file; remove it or the link that points to it' },
+        problem: { code: 'file-unreadable', messageId: 'notRegular', data: {} },
       };
     if (info.size > maxFileBytes) {
       return {
         file,
         relPath,
-        problem: {
-          code: 'file-too-large',
-          message: `file is ${info.size} bytes, more than the 1 MiB limit for a contract file; split it or move it out of the contracts directory`,
-        },
+        problem: { code: 'file-too-large', data: { bytes: info.size } },
       };
     }
     return { file, relPath, bytes: await readFile(abs) };
@@ -60,10 +57,7 @@ async function readSource(abs: string, root: string, cwd: string): Promise<Sourc
     return {
       file,
       relPath,
-      problem: {
-        code: 'file-unreadable',
-        message: `cannot read the file (${reason}); check it exists and is readable`,
-      },
+      problem: { code: 'file-unreadable', data: { reason } },
     };
   }
 }

@@ -1,6 +1,6 @@
 import { LineCounter, parseAllDocuments, visit, isScalar, type Document, type YAMLError } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import type { DiagnosticCode } from '../diagnostics/catalog.js';
+import { renderMessage, type CodedMessage } from '../diagnostics/catalog.js';
 import { decode, tooDeepAt } from './decode.js';
 import type { LoadedDocument } from './document.js';
 import type { Source } from './source.js';
@@ -20,27 +20,33 @@ function textPosition(prefix: string) {
   return { line: lines.length, column: (lines[lines.length - 1] ?? '').length + 1 };
 }
 
-function fileDiagnostic(file: string, code: DiagnosticCode, message: string, pos = { line: 1, column: 1 }): Diagnostic {
-  return { code, severity: 'error', message, file, path: [], start: pos, end: pos };
+function fileDiagnostic(file: string, message: CodedMessage, pos = { line: 1, column: 1 }): Diagnostic {
+  return {
+    code: message.code,
+    severity: 'error',
+    message: renderMessage(message),
+    file,
+    path: [],
+    start: pos,
+    end: pos,
+  };
 }
 
-const yamlCodes: Record<string, DiagnosticCode> = {
-  TAB_AS_INDENT: 'yaml-tab-indent',
-  DUPLICATE_KEY: 'yaml-duplicate-key',
-  RESOURCE_EXHAUSTION: 'yaml-too-deep',
-};
-
-function yamlMessage(err: YAMLError, text: string): string {
+/** The yaml library's problem as a message; its own text only for plain syntax errors. */
+function yamlMessage(err: YAMLError, text: string): CodedMessage {
   const first = (err.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
   switch (err.code) {
     case 'DUPLICATE_KEY':
-      return `duplicate key \`${duplicateKeyText(text, err.pos[0])}\`; keep one of them`;
+      return { code: 'yaml-duplicate-key', data: { key: duplicateKeyText(text, err.pos[0]) } };
     case 'TAB_AS_INDENT':
-      return 'tab used for indentation; YAML allows only spaces';
+      return { code: 'yaml-tab-indent', data: {} };
     case 'RESOURCE_EXHAUSTION':
-      return 'collections nest too deeply to parse; flatten the document';
+      return { code: 'yaml-too-deep', data: {} };
     default:
-      return `${first.charAt(0).toLowerCase()}${first.slice(1)}`.replace(/\.$/, '');
+      return {
+        code: 'yaml-syntax',
+        data: { problem: `${first.charAt(0).toLowerCase()}${first.slice(1)}`.replace(/\.$/, '') },
+      };
   }
 }
 
@@ -56,13 +62,13 @@ export function parseSources(sources: readonly Source[]): ParseResult {
   const diagnostics: Diagnostic[] = [];
   for (const source of sources) {
     if (source.problem || !source.bytes) {
-      const p = source.problem ?? { code: 'file-unreadable' as const, message: 'cannot read the file' };
-      diagnostics.push(fileDiagnostic(source.file, p.code, p.message));
+      const p = source.problem ?? { code: 'file-unreadable', data: { reason: 'no content' } };
+      diagnostics.push(fileDiagnostic(source.file, p));
       continue;
     }
     const decoded = decode(source.bytes);
     if (!decoded.ok) {
-      diagnostics.push(fileDiagnostic(source.file, decoded.code, decoded.message, textPosition(decoded.prefix)));
+      diagnostics.push(fileDiagnostic(source.file, decoded.message, textPosition(decoded.prefix)));
       continue;
     }
     parseText(source, decoded.text, documents, diagnostics);
@@ -78,8 +84,7 @@ function parseText(source: Source, rawText: string, documents: LoadedDocument[],
     diagnostics.push(
       fileDiagnostic(
         source.file,
-        'yaml-too-deep',
-        'collections are nested more than 64 levels deep; flatten the document',
+        { code: 'yaml-too-deep', messageId: 'prescan', data: {} },
         textPosition(text.slice(0, deep)),
       ),
     );
@@ -93,10 +98,11 @@ function parseText(source: Source, rawText: string, documents: LoadedDocument[],
     const problems = [...doc.errors, ...doc.warnings];
     if (problems.length > 0) {
       for (const err of problems) {
+        const message = yamlMessage(err, text);
         diagnostics.push({
-          code: yamlCodes[err.code] ?? 'yaml-syntax',
+          code: message.code,
           severity: 'error',
-          message: yamlMessage(err, text),
+          message: renderMessage(message),
           file: source.file,
           path: [],
           start: lineCol(lineCounter, err.pos[0]),
@@ -128,10 +134,7 @@ function parseText(source: Source, rawText: string, documents: LoadedDocument[],
     };
     documents.push(loaded);
   });
-  if (kept === 0)
-    diagnostics.push(
-      fileDiagnostic(source.file, 'empty-file', 'file holds no YAML document; add a contract or delete the file'),
-    );
+  if (kept === 0) diagnostics.push(fileDiagnostic(source.file, { code: 'empty-file', data: {} }));
 }
 
 /** toJS fails only on aliases: one that names no anchor, or an expansion past the limit (an alias bomb). */
@@ -149,18 +152,8 @@ function aliasDiagnostic(file: string, doc: Document.Parsed, lineCounter: LineCo
     },
   });
   return unresolved
-    ? fileDiagnostic(
-        file,
-        'yaml-syntax',
-        `alias \`*${name}\` refers to no anchor; define \`&${name}\` before it or write the value out`,
-        lineCol(lineCounter, at),
-      )
-    : fileDiagnostic(
-        file,
-        'yaml-alias-limit',
-        'aliases expand to more than 100 nodes (an alias bomb); write the values out instead',
-        lineCol(lineCounter, at),
-      );
+    ? fileDiagnostic(file, { code: 'yaml-syntax', messageId: 'alias', data: { name } }, lineCol(lineCounter, at))
+    : fileDiagnostic(file, { code: 'yaml-alias-limit', data: {} }, lineCol(lineCounter, at));
 }
 
 function isEmpty(doc: Document.Parsed): boolean {

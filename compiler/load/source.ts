@@ -1,3 +1,4 @@
+import type { CodedMessage } from '../diagnostics/catalog.js';
 /** One input file: where it is shown from, where it sits in the contracts tree, its bytes. */
 export interface Source {
   /** Path shown in diagnostics: relative to the working directory, `/`-separated. */
@@ -6,7 +7,7 @@ export interface Source {
   relPath: string;
   /** Undefined when the file was not read (too large, unreadable); see `problem`. */
   bytes?: Uint8Array;
-  problem?: { code: 'file-too-large' | 'file-unreadable'; message: string };
+  problem?: CodedMessage & { code: 'file-too-large' | 'file-unreadable' };
 }
 
 export const maxFileBytes = 1024 * 1024;

@@ -1,5 +1,6 @@
 import type { Finding, JsonPath } from '../diagnostics/diagnostic.js';
-import { didYouMean } from '../diagnostics/suggest.js';
+import { declaredList, didYouMean } from '../diagnostics/suggest.js';
+import type { CodedMessage } from '../diagnostics/catalog.js';
 import type { Caller } from '../types/contract.generated.js';
 import { isLayer7 } from './protocols.js';
 import { routePrincipalCall, routeServiceCall, type Route } from './routing.js';
@@ -36,21 +37,20 @@ export function resolveCallers(
   callers.forEach((entry, i) => {
     if (skip.has(i)) return;
     const at = (...rest: (string | number)[]): JsonPath => ['spec', 'callers', i, ...rest];
-    const push = (code: Finding['code'], path: JsonPath, message: string, key = false) =>
-      findings.push({ code, doc, path, message, ...(key ? { at: 'key' as const } : {}) });
+    const push: Push = (message, path, key = false) =>
+      findings.push({ ...message, doc, path, ...(key ? { at: 'key' as const } : {}) });
     const resolved = resolveCaller(callee, entry, ctx, at, push);
     if (!resolved) return;
     const { caller, route } = resolved;
     if (route.path === null) {
-      push('no-path', at(entry.service !== undefined ? 'service' : 'principal'), route.missing);
+      push(route.missing, at(entry.service !== undefined ? 'service' : 'principal'));
       return;
     }
     if (route.path === 'lattice' && callee.exposure.lattice?.listener.protocol === 'tls-passthrough') {
       // Lattice cannot see identities inside passthrough TLS: any policy would admit everyone.
       push(
-        'passthrough-hides-identity',
+        { code: 'passthrough-hides-identity', data: { name: callee.name } },
         at(entry.service !== undefined ? 'service' : 'principal'),
-        `\`${callee.name}\` is exported through a \`tls-passthrough\` listener, where VPC Lattice admits only anonymous principals, so this caller's identity cannot be enforced; use an \`https\` listener or reach \`${callee.name}\` over the mesh`,
       );
       return;
     }
@@ -65,18 +65,14 @@ export function resolveCallers(
         path: at(),
         at: 'key',
         severity: 'warning',
-        message: `this caller is also callers[${earlier}]; both entries are admitted, so merge them`,
-        related: { doc, path: ['spec', 'callers', earlier], message: 'the first entry' },
+        data: { earlier },
+        related: { doc, path: ['spec', 'callers', earlier] },
       });
     } else seen.set(key, i);
     if (!checkL7(callee, entry, ports, at, push)) return;
     if (route.path === 'mesh' && (entry.methods || entry.paths) && ctx.clusters.get(callee.cluster)?.mesh === 'none') {
-      push(
-        'l7-needs-mesh',
-        at(entry.methods ? 'methods' : 'paths'),
-        `cluster \`${callee.cluster}\` has no mesh, so nothing can enforce \`${entry.methods ? 'methods' : 'paths'}\` for this caller of \`${callee.name}\`; remove them or run the cluster with Istio`,
-        true,
-      );
+      const field = entry.methods ? 'methods' : 'paths';
+      push({ code: 'l7-needs-mesh', data: { cluster: callee.cluster, field, name: callee.name } }, at(field), true);
       return;
     }
     const cidr = caller.kind === 'cidr';
@@ -87,7 +83,7 @@ export function resolveCallers(
         path: at(entry.methods ? 'methods' : 'paths'),
         at: 'key',
         severity: 'warning',
-        message: `caller \`${entry.cidr ?? ''}\` is an address range, enforced at layers 3 and 4 only, so its \`methods\` and \`paths\` are not enforced; remove them or give the caller an identity`,
+        data: { cidr: entry.cidr ?? '' },
       });
     }
     edges.push({
@@ -104,7 +100,7 @@ export function resolveCallers(
   return { edges, findings };
 }
 
-type Push = (code: Finding['code'], path: JsonPath, message: string, key?: boolean) => void;
+type Push = (message: CodedMessage, path: JsonPath, key?: boolean) => void;
 type At = (...rest: (string | number)[]) => JsonPath;
 
 function resolveCaller(
@@ -121,9 +117,8 @@ function resolveCaller(
     const network = callee.exposure.lattice && ctx.networks.get(callee.exposure.lattice.serviceNetwork);
     if (route.path && network && p.sourceVpc && !network.vpcs.includes(p.sourceVpc)) {
       push(
-        'source-vpc-not-associated',
+        { code: 'source-vpc-not-associated', data: { vpc: p.sourceVpc, network: network.name } },
         at('principal', 'sourceVpc'),
-        `VPC \`${p.sourceVpc}\` is not associated with service network \`${network.name}\`, so requests from it cannot arrive; add it to the network's \`vpcs\` or correct \`sourceVpc\``,
       );
     }
     return {
@@ -141,9 +136,10 @@ function resolveCaller(
         .map((d) => d.slice(callee.namespace.length + 1));
       const hint = didYouMean(name, name.includes('/') ? ctx.declared : [...sameNamespace, ...ctx.declared]);
       push(
-        'unknown-caller-service',
+        hint
+          ? { code: 'unknown-caller-service', data: { id, suggestion: hint } }
+          : { code: 'unknown-caller-service', messageId: 'noSuggestion', data: { id } },
         at('service'),
-        `no contract for service \`${id}\`${hint || '; name an existing contract, or describe the caller as a `principal` or `cidr`'}`,
       );
     }
     return undefined;
@@ -154,26 +150,24 @@ function resolveCaller(
     const cluster = ctx.clusters.get(service.cluster);
     if (!service.iamRole) {
       push(
-        'caller-needs-iam-role',
+        { code: 'caller-needs-iam-role', data: { caller: service.name, callee: callee.name, callerId: service.id } },
         at('service'),
-        `\`${service.name}\` calls \`${callee.name}\` over VPC Lattice but has no IAM role to sign requests with; set \`spec.workload.iamRole\` in the contract of \`${service.id}\``,
       );
       return undefined;
     }
     if (network && cluster && network.region !== cluster.region) {
-      push(
-        'network-region-mismatch',
-        at('service'),
-        `\`${service.name}\` runs in \`${cluster.region}\` and cannot use service network \`${network.name}\` in \`${network.region}\`; move the caller or use a network in its region`,
-      );
+      const data = {
+        caller: service.name,
+        region: cluster.region,
+        network: network.name,
+        networkRegion: network.region,
+      };
+      push({ code: 'network-region-mismatch', data }, at('service'));
       return undefined;
     }
     if (network && cluster && !network.vpcs.includes(cluster.vpc)) {
-      push(
-        'network-vpc-mismatch',
-        at('service'),
-        `\`${service.name}\` calls over VPC Lattice from VPC \`${cluster.vpc}\` (cluster \`${cluster.name}\`), which is not associated with service network \`${network.name}\`; add it to the network's \`vpcs\``,
-      );
+      const data = { caller: service.name, vpc: cluster.vpc, cluster: cluster.name, network: network.name };
+      push({ code: 'network-vpc-mismatch', data }, at('service'));
       return undefined;
     }
   }
@@ -204,23 +198,12 @@ function resolvePorts(
     const port = callee.ports.find((p) => p.name === name);
     if (!port) {
       ok = false;
-      push(
-        'unknown-caller-port',
-        at('ports', j),
-        `\`${callee.name}\` has no port \`${name}\`${
-          didYouMean(
-            name,
-            callee.ports.map((p) => p.name),
-          ) || `; declared: ${callee.ports.map((p) => `\`${p.name}\``).join(', ') || 'none'}`
-        }`,
-      );
+      const names = callee.ports.map((p) => p.name);
+      const suggestion = didYouMean(name, names) || declaredList(names);
+      push({ code: 'unknown-caller-port', data: { name: callee.name, port: name, suggestion } }, at('ports', j));
     } else if (target && port.name !== target.name) {
       ok = false;
-      push(
-        'port-not-exported',
-        at('ports', j),
-        `this caller reaches \`${callee.name}\` over VPC Lattice, which forwards only to port \`${target.name}\`, not \`${name}\`; call \`${target.name}\` or change \`targetPort\``,
-      );
+      push({ code: 'port-not-exported', data: { name: callee.name, target: target.name, port: name } }, at('ports', j));
     } else ports.push(port);
   });
   return ok ? ports.sort(byNumber) : undefined;
@@ -233,21 +216,12 @@ function checkL7(callee: ServiceModel, entry: Caller, ports: readonly PortModel[
   const field = entry.methods ? 'methods' : 'paths';
   const l4 = ports.filter((p) => !isLayer7(p.protocol));
   if (l4.length > 0 && entry.cidr === undefined) {
-    push(
-      'l7-on-l4-port',
-      at(field),
-      `\`${field}\` cannot apply to ${l4.map((p) => `\`${p.protocol}\` port \`${p.name}\``).join(', ')} of \`${callee.name}\`; remove \`${field}\` or limit \`ports\` to HTTP and gRPC ports`,
-      true,
-    );
+    const ports = l4.map((p) => `\`${p.protocol}\` port \`${p.name}\``).join(', ');
+    push({ code: 'l7-on-l4-port', data: { field, ports, name: callee.name } }, at(field), true);
     return false;
   }
   if (entry.methods && ports.some((p) => p.protocol === 'grpc') && entry.methods.some((m) => m !== 'POST')) {
-    push(
-      'grpc-method',
-      at('methods'),
-      `gRPC requests to \`${callee.name}\` always use \`POST\`; remove \`methods\` or write \`[POST]\``,
-      true,
-    );
+    push({ code: 'grpc-method', data: { name: callee.name } }, at('methods'), true);
     return false;
   }
   return true;

@@ -1,6 +1,7 @@
+import type { CodedMessage } from '../diagnostics/catalog.js';
 import type { PathKind, ServiceModel } from './types.js';
 
-export type Route = { path: PathKind } | { path: null; missing: string };
+export type Route = { path: PathKind } | { path: null; missing: CodedMessage };
 
 /**
  * The path of a call from another contract, per the routing table of the contract language:
@@ -9,30 +10,22 @@ export type Route = { path: PathKind } | { path: null; missing: string };
 export function routeServiceCall(caller: ServiceModel, callee: ServiceModel): Route {
   if (caller.cluster === callee.cluster && callee.platform === 'eks' && callee.exposure.mesh) return { path: 'mesh' };
   if (callee.exposure.lattice) return { path: 'lattice' };
-  const notExported = `and \`${callee.name}\` is not exported over VPC Lattice; export it (\`exposure.lattice\`)`;
   if (caller.cluster !== callee.cluster) {
-    return {
-      path: null,
-      missing: `\`${caller.name}\` runs in \`${caller.cluster}\`, \`${callee.name}\` in \`${callee.cluster}\`, ${notExported}`,
+    const data = {
+      caller: caller.name,
+      callerCluster: caller.cluster,
+      callee: callee.name,
+      calleeCluster: callee.cluster,
     };
+    return { path: null, missing: { code: 'no-path', data } };
   }
-  if (callee.platform === 'ecs') {
-    return {
-      path: null,
-      missing: `\`${callee.name}\` runs on ECS, where services reach each other only over VPC Lattice, ${notExported}`,
-    };
-  }
-  return {
-    path: null,
-    missing: `\`${callee.name}\` has \`exposure.mesh: false\`, ${notExported} or set \`exposure.mesh: true\``,
-  };
+  if (callee.platform === 'ecs')
+    return { path: null, missing: { code: 'no-path', messageId: 'ecs', data: { callee: callee.name } } };
+  return { path: null, missing: { code: 'no-path', messageId: 'meshOff', data: { callee: callee.name } } };
 }
 
 /** A `principal` has no workload in the estate: VPC Lattice is its only way in. */
 export function routePrincipalCall(callee: ServiceModel): Route {
   if (callee.exposure.lattice) return { path: 'lattice' };
-  return {
-    path: null,
-    missing: `a \`principal\` caller reaches a service only over VPC Lattice, and \`${callee.name}\` is not exported; export it (\`exposure.lattice\`)`,
-  };
+  return { path: null, missing: { code: 'no-path', messageId: 'principal', data: { callee: callee.name } } };
 }

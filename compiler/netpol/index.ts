@@ -18,7 +18,7 @@ export const netpolTarget = {
           code: 'egress-host-unenforceable',
           severity: 'warning',
           source: { ...s.source, path: ['spec', 'egress', i, 'host'] },
-          message: `NetworkPolicy cannot name hosts, so egress to \`${e.host}:${e.port}\` from \`${s.name}\` stays blocked by it; list the host's address ranges in \`cidrs\``,
+          data: { host: e.host, port: e.port, name: s.name },
         });
       });
     }

@@ -21,11 +21,11 @@ export const securityGroupsTarget = {
   check(analysis: Analysis): TargetFinding[] {
     return analysis.model.services
       .filter((s) => placed(s) && groupIdOf(analysis, s) === undefined)
-      .map((s) => ({
+      .map((s): TargetFinding => ({
         code: 'security-group-id-unknown',
         severity: 'warning',
         source: { ...s.source, path: ['spec', 'workload', 'securityGroup'] },
-        message: `the managed security group of \`${s.name}\` gets its id only when Terraform creates it, so no SecurityGroupPolicy can name it yet: its pods keep the node's groups until one does; read the id from the stack output \`${analysis.names(s).groupOutput}\`, or name an existing group here`,
+        data: { name: s.name, output: analysis.names(s).groupOutput },
       }));
   },
   emit(analysis: Analysis): Emitted {

@@ -1,5 +1,5 @@
 import type { Analysis } from '../analysis/analysis.js';
-import type { DiagnosticCode } from '../diagnostics/catalog.js';
+import type { CodedMessage } from '../diagnostics/catalog.js';
 import type { Severity } from '../diagnostics/diagnostic.js';
 import type { SourceRef } from '../model/types.js';
 
@@ -41,13 +41,11 @@ export interface Artifact extends OutputFile {
 }
 
 /** A target's report about the model, such as a fidelity loss, pointing at the contract that caused it. */
-export interface TargetFinding {
-  code: DiagnosticCode;
-  message: string;
+export type TargetFinding = CodedMessage & {
   source: SourceRef;
   severity?: Severity;
   at?: 'key' | 'value';
-}
+};
 
 /** A Kubernetes object and where it goes: `out/kubernetes/<cluster>/<namespace>/<file>.yaml`. */
 export interface Manifest {

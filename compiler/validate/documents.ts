@@ -47,7 +47,7 @@ export function classifyDocuments(documents: readonly LoadedDocument[]): Classif
         code: 'not-a-mapping',
         doc: d.index,
         path: [],
-        message: `document is ${describeValue(value)}, not a mapping; start it with \`apiVersion:\` and \`kind:\``,
+        data: { value: describeValue(value) },
       });
       continue;
     }
@@ -57,19 +57,20 @@ export function classifyDocuments(documents: readonly LoadedDocument[]): Classif
         code: 'schema-required',
         doc: d.index,
         path: [],
-        message:
-          'the document is missing required field `kind`; add `kind: ServiceContract`, `kind: Platform` or `kind: GuardRail`',
+        messageId: 'kind',
+        data: {},
       });
       continue;
     }
     if (typeof kind !== 'string' || !(documentKinds as readonly string[]).includes(kind)) {
       const suggestion = typeof kind === 'string' ? didYouMean(kind, documentKinds) : '';
-      out.findings.push({
-        code: 'unknown-kind',
-        doc: d.index,
-        path: ['kind'],
-        message: `unknown kind ${describeValue(kind)}${suggestion || '; use `ServiceContract`, `Platform` or `GuardRail`'}`,
-      });
+      const at = { doc: d.index, path: ['kind'] };
+      const shown = describeValue(kind);
+      out.findings.push(
+        suggestion
+          ? { code: 'unknown-kind', data: { value: shown, suggestion }, ...at }
+          : { code: 'unknown-kind', messageId: 'noSuggestion', data: { value: shown }, ...at },
+      );
       continue;
     }
     if (value.apiVersion !== apiVersion) {
@@ -79,13 +80,14 @@ export function classifyDocuments(documents: readonly LoadedDocument[]): Classif
               code: 'schema-required',
               doc: d.index,
               path: [],
-              message: `the document is missing required field \`apiVersion\`; add \`apiVersion: ${apiVersion}\``,
+              messageId: 'apiVersion',
+              data: { apiVersion },
             }
           : {
               code: 'unknown-api-version',
               doc: d.index,
               path: ['apiVersion'],
-              message: `unknown apiVersion ${describeValue(value.apiVersion)}; use \`${apiVersion}\``,
+              data: { value: describeValue(value.apiVersion), apiVersion },
             },
       );
     }

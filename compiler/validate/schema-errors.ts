@@ -82,7 +82,7 @@ function toFinding(e: ErrorObject, data: unknown, doc: number, badNames: Set<str
         doc,
         path,
         at: 'key',
-        message: `${where(path)} is missing required field \`${missing}\``,
+        data: { where: where(path), field: missing },
       };
     }
     case 'additionalProperties': {
@@ -96,7 +96,7 @@ function toFinding(e: ErrorObject, data: unknown, doc: number, badNames: Set<str
         doc,
         path: [...path, field],
         at: 'key',
-        message: `unknown field \`${field}\` in ${where(path)}${suggestion}${list}`,
+        data: { field, where: where(path), suggestion, allowed: list },
       };
     }
     case 'propertyNames': {
@@ -107,7 +107,8 @@ function toFinding(e: ErrorObject, data: unknown, doc: number, badNames: Set<str
         doc,
         path: [...path, name],
         at: 'key',
-        message: `key \`${show(name)}\` in ${where(path)} must be a label key such as \`app\` or \`example.com/tier\``,
+        messageId: 'labelKey',
+        data: { key: show(name), where: where(path) },
       };
     }
     case 'type': {
@@ -118,7 +119,7 @@ function toFinding(e: ErrorObject, data: unknown, doc: number, badNames: Set<str
         code: 'schema-type',
         doc,
         path,
-        message: `${where(path)} must be ${article(expected)}, not ${describeTyped(value)}${quote}`,
+        data: { where: where(path), expected: article(expected), value: describeTyped(value), quote },
       };
     }
     case 'enum':
@@ -130,7 +131,12 @@ function toFinding(e: ErrorObject, data: unknown, doc: number, badNames: Set<str
         code: 'schema-enum',
         doc,
         path,
-        message: `${where(path)} must be ${allowed.length > 1 ? 'one of ' : ''}${list}, not ${describeValue(value)}${suggestion}`,
+        data: {
+          where: where(path),
+          allowed: `${allowed.length > 1 ? 'one of ' : ''}${list}`,
+          value: describeValue(value),
+          suggestion,
+        },
       };
     }
     case 'pattern':
@@ -139,7 +145,11 @@ function toFinding(e: ErrorObject, data: unknown, doc: number, badNames: Set<str
         code: 'schema-format',
         doc,
         path,
-        message: `${where(path)} must be ${hint ?? `in the form ${String(e.params.pattern ?? e.params.format)}`}, not ${describeValue(value)}`,
+        data: {
+          where: where(path),
+          form: hint ?? `in the form ${String(e.params.pattern ?? e.params.format)}`,
+          value: describeValue(value),
+        },
       };
     case 'minimum':
     case 'maximum':
@@ -150,7 +160,7 @@ function toFinding(e: ErrorObject, data: unknown, doc: number, badNames: Set<str
         code: 'schema-range',
         doc,
         path,
-        message: `${where(path)} must be ${bound} ${String(e.params.limit)}, not ${describeValue(value)}`,
+        data: { where: where(path), bound, limit: String(e.params.limit), value: describeValue(value) },
       };
     }
     case 'minLength':
@@ -159,7 +169,13 @@ function toFinding(e: ErrorObject, data: unknown, doc: number, badNames: Set<str
         code: 'schema-length',
         doc,
         path,
-        message: `${where(path)} must have ${e.keyword === 'minLength' ? 'at least' : 'at most'} ${String(e.params.limit)} characters, not ${typeof value === 'string' ? value.length : '?'}`,
+        data: {
+          where: where(path),
+          bound: e.keyword === 'minLength' ? 'at least' : 'at most',
+          limit: String(e.params.limit),
+          unit: 'characters',
+          actual: typeof value === 'string' ? value.length : '?',
+        },
       };
     case 'minItems':
     case 'maxItems':
@@ -167,7 +183,13 @@ function toFinding(e: ErrorObject, data: unknown, doc: number, badNames: Set<str
         code: 'schema-length',
         doc,
         path,
-        message: `${where(path)} must have ${e.keyword === 'minItems' ? 'at least' : 'at most'} ${String(e.params.limit)} ${Number(e.params.limit) === 1 ? 'item' : 'items'}, not ${Array.isArray(value) ? value.length : '?'}`,
+        data: {
+          where: where(path),
+          bound: e.keyword === 'minItems' ? 'at least' : 'at most',
+          limit: String(e.params.limit),
+          unit: Number(e.params.limit) === 1 ? 'item' : 'items',
+          actual: Array.isArray(value) ? value.length : '?',
+        },
       };
     case 'minProperties':
     case 'maxProperties':
@@ -175,7 +197,13 @@ function toFinding(e: ErrorObject, data: unknown, doc: number, badNames: Set<str
         code: 'schema-length',
         doc,
         path,
-        message: `${where(path)} must have ${e.keyword === 'minProperties' ? 'at least' : 'at most'} ${String(e.params.limit)} ${Number(e.params.limit) === 1 ? 'entry' : 'entries'}`,
+        messageId: 'entries',
+        data: {
+          where: where(path),
+          bound: e.keyword === 'minProperties' ? 'at least' : 'at most',
+          limit: String(e.params.limit),
+          unit: Number(e.params.limit) === 1 ? 'entry' : 'entries',
+        },
       };
     case 'uniqueItems': {
       const later = Number(e.params.i);
@@ -186,7 +214,7 @@ function toFinding(e: ErrorObject, data: unknown, doc: number, badNames: Set<str
         code: 'schema-unique',
         doc,
         path: [...path, a],
-        message: `${where([...path, a])} repeats ${where([...path, b])}; remove one`,
+        data: { where: where([...path, a]), earlier: where([...path, b]) },
       };
     }
     case 'oneOf':
@@ -201,18 +229,24 @@ function toFinding(e: ErrorObject, data: unknown, doc: number, badNames: Set<str
           code: 'schema-caller-kind',
           doc,
           path,
-          message: `${where(path)} must name exactly one of \`service\`, \`principal\` or \`cidr\`, but ${detail}; split it into one entry per caller`,
+          data: { where: where(path), detail },
         };
       }
       return {
         code: 'schema-format',
         doc,
         path,
-        message: `${where(path)} must be ${hint ?? 'one of the allowed forms'}, not ${describeValue(value)}`,
+        data: { where: where(path), form: hint ?? 'one of the allowed forms', value: describeValue(value) },
       };
     }
     default:
-      return { code: 'schema-format', doc, path, message: `${where(path)} ${e.message ?? 'is invalid'}` };
+      return {
+        code: 'schema-format',
+        messageId: 'other',
+        doc,
+        path,
+        data: { where: where(path), problem: e.message ?? 'is invalid' },
+      };
   }
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { catalog, diagnosticCodes } from '../../compiler/diagnostics/catalog.js';
+import { catalog, diagnosticCodes, templateForDocs } from '../../compiler/diagnostics/catalog.js';
 import { diagnosticLines, runFiles } from './estate.js';
 import { examples } from './examples.js';
 
@@ -64,7 +64,7 @@ export function renderDiagnosticsDoc(): string {
   ];
   for (const code of diagnosticCodes) {
     const info = catalog[code];
-    const section = [`### ${code}\n\n**${info.severity}**: ${info.summary}.\n\n**Fix**: ${info.fix}.\n`];
+    const section = [`### ${code}\n\n**${info.severity}**: ${info.summary}.\n\n**Fix**: ${templateForDocs(info.fix)}.\n`];
     const example = byCode.get(code);
     if (example) {
       const bad = example.read('bad');

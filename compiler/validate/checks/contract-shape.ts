@@ -16,8 +16,8 @@ export function checkContractShape({ doc, value: c }: Typed<ServiceContract>): F
         code: 'duplicate-port',
         doc,
         path: ['spec', 'ports', i, 'name'],
-        message: `port name \`${p.name}\` is also used by ports[${byName}]; give each port its own name`,
-        related: { doc, path: ['spec', 'ports', byName, 'name'], message: 'the first use' },
+        data: { name: p.name, earlier: byName },
+        related: { doc, path: ['spec', 'ports', byName, 'name'] },
       });
     } else names.set(p.name, i);
     if (byNumber !== undefined) {
@@ -25,8 +25,9 @@ export function checkContractShape({ doc, value: c }: Typed<ServiceContract>): F
         code: 'duplicate-port',
         doc,
         path: ['spec', 'ports', i, 'port'],
-        message: `port ${p.port} is also used by ports[${byNumber}]; give each port its own number`,
-        related: { doc, path: ['spec', 'ports', byNumber, 'port'], message: 'the first use' },
+        messageId: 'number',
+        data: { port: p.port, earlier: byNumber },
+        related: { doc, path: ['spec', 'ports', byNumber, 'port'] },
       });
     } else numbers.set(p.port, i);
   });
@@ -36,7 +37,7 @@ export function checkContractShape({ doc, value: c }: Typed<ServiceContract>): F
       code: 'retry-exceeds-timeout',
       doc,
       path: ['spec', 'resilience', 'retries', 'perTryTimeout'],
-      message: `one try may take \`${r.retries.perTryTimeout}\`, longer than the whole request's \`${r.timeout}\` timeout; make \`perTryTimeout\` shorter`,
+      data: { perTry: r.retries.perTryTimeout, timeout: r.timeout },
     });
   }
   return findings;

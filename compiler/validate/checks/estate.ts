@@ -19,7 +19,7 @@ function latticeNameCollisions(analysis: Analysis): TargetFinding[] {
       findings.push({
         code: 'lattice-name-collision',
         source: { ...s.source, path: ['metadata', 'name'] },
-        message: `\`${s.id}\` and \`${earlier}\` would both be the VPC Lattice service \`${s.name}\` in account ${s.account}, ${s.region}; rename one`,
+        data: { service: s.id, other: earlier, name: s.name, account: s.account, region: s.region },
       });
   }
   return findings;
@@ -37,7 +37,7 @@ function sharedGroups(analysis: Analysis): TargetFinding[] {
       findings.push({
         code: 'security-group-shared',
         source: { ...s.source, path: ['spec', 'workload', 'securityGroup'] },
-        message: `\`${s.id}\` and \`${first.id}\` both use \`${s.securityGroup}\`, so the rules for each one's callers admit them to the other as well; give each service its own group`,
+        data: { service: s.id, other: first.id, group: s.securityGroup },
       });
   }
   return findings;
@@ -45,13 +45,13 @@ function sharedGroups(analysis: Analysis): TargetFinding[] {
 
 /** A hop whose other side runs under no group callgate knows would be an outage, not a rule. */
 function unknownPeers(analysis: Analysis): TargetFinding[] {
-  return analysis.securityGroups.gaps.map((gap) => {
+  return analysis.securityGroups.gaps.map((gap): TargetFinding => {
     const s = analysis.index.service(gap.service);
-    return {
-      code: 'security-group-peer-unknown',
-      source: { ...s.source, path: ['spec', 'workload', 'securityGroup'] },
-      message: gap.message,
-    };
+    const data = { service: gap.service, peer: gap.peer, what: gap.what, cluster: gap.cluster };
+    const source = { ...s.source, path: ['spec', 'workload', 'securityGroup'] };
+    return gap.peerIsService
+      ? { code: 'security-group-peer-unknown', messageId: 'service', data, source }
+      : { code: 'security-group-peer-unknown', data, source };
   });
 }
 
@@ -66,7 +66,7 @@ function oversizePolicies(analysis: Analysis): TargetFinding[] {
         code: 'lattice-policy-too-large',
         source: { ...s.source, path: ['spec', 'callers'] },
         at: 'key',
-        message: `the VPC Lattice auth policy of \`${s.name}\` would be ${size} characters, more than the ${maxPolicyChars} Lattice accepts; give callers the same methods and paths, or split the service`,
+        data: { name: s.name, size, max: maxPolicyChars },
       },
     ];
   });

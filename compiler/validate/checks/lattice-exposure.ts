@@ -1,5 +1,5 @@
 import type { Finding } from '../../diagnostics/diagnostic.js';
-import { didYouMean } from '../../diagnostics/suggest.js';
+import { declaredList, didYouMean } from '../../diagnostics/suggest.js';
 import type { ServiceContract } from '../../types/contract.generated.js';
 import type { Typed } from '../documents.js';
 import { isLayer7 } from '../../model/protocols.js';
@@ -17,17 +17,17 @@ export function checkLatticeExposure({ doc, value: c }: Typed<ServiceContract>):
   let target = ports.length === 1 ? ports[0] : undefined;
   if (lattice.targetPort !== undefined) {
     target = ports.find((p) => p.name === lattice.targetPort);
+    const names = ports.map((p) => p.name);
     if (!target) {
       findings.push({
         code: 'unknown-target-port',
         doc,
         path: [...base, 'targetPort'],
-        message: `target port \`${lattice.targetPort}\` is not one of the ports of \`${c.metadata.name}\`${
-          didYouMean(
-            lattice.targetPort,
-            ports.map((p) => p.name),
-          ) || `; declared: ${ports.map((p) => `\`${p.name}\``).join(', ') || 'none'}`
-        }`,
+        data: {
+          port: lattice.targetPort,
+          name: c.metadata.name,
+          suggestion: didYouMean(lattice.targetPort, names) || declaredList(names),
+        },
       });
     }
   } else if (ports.length === 0) {
@@ -36,7 +36,8 @@ export function checkLatticeExposure({ doc, value: c }: Typed<ServiceContract>):
       doc,
       path: base,
       at: 'key',
-      message: `\`${c.metadata.name}\` is exported over VPC Lattice but declares no ports; add the port Lattice forwards to under \`spec.ports\``,
+      messageId: 'noPorts',
+      data: { name: c.metadata.name },
     });
   } else if (ports.length > 1) {
     findings.push({
@@ -44,23 +45,15 @@ export function checkLatticeExposure({ doc, value: c }: Typed<ServiceContract>):
       doc,
       path: base,
       at: 'key',
-      message: `\`${c.metadata.name}\` has ${ports.length} ports; set \`exposure.lattice.targetPort\` to the one Lattice forwards to (${ports.map((p) => `\`${p.name}\``).join(', ')})`,
+      data: { name: c.metadata.name, count: ports.length, ports: ports.map((p) => `\`${p.name}\``).join(', ') },
     });
   }
   if (target) {
     const l7 = isLayer7(target.protocol);
     if (protocol === 'tls-passthrough' ? target.protocol !== 'tls' : !l7) {
-      const want = l7
-        ? 'an `http` or `https` listener'
-        : target.protocol === 'tls'
-          ? 'a `tls-passthrough` listener'
-          : 'a TLS port (Lattice carries TCP only as TLS passthrough)';
-      findings.push({
-        code: 'listener-protocol-mismatch',
-        doc,
-        path: listenerPath,
-        message: `the \`${protocol}\` listener cannot forward to \`${target.protocol}\` port \`${target.name}\`; use ${want}`,
-      });
+      const messageId = l7 ? 'default' : target.protocol === 'tls' ? 'passthrough' : 'tcp';
+      const data = { listener: protocol, protocol: target.protocol, port: target.name };
+      findings.push({ code: 'listener-protocol-mismatch', messageId, data, doc, path: listenerPath });
     }
   }
   if (protocol === 'tls-passthrough' && !lattice.customDomain) {
@@ -68,7 +61,7 @@ export function checkLatticeExposure({ doc, value: c }: Typed<ServiceContract>):
       code: 'tls-passthrough-needs-domain',
       doc,
       path: listenerPath,
-      message: 'a `tls-passthrough` listener routes by SNI and needs `exposure.lattice.customDomain`; set it',
+      data: {},
     });
   }
   if (lattice.certificateArn !== undefined) {
@@ -78,7 +71,7 @@ export function checkLatticeExposure({ doc, value: c }: Typed<ServiceContract>):
         doc,
         path: [...base, 'certificateArn'],
         at: 'key',
-        message: `\`certificateArn\` is only used by an \`https\` listener, and this one is \`${protocol}\`; remove it or use \`https\``,
+        data: { listener: protocol },
       });
     } else if (!lattice.customDomain) {
       findings.push({
@@ -86,7 +79,7 @@ export function checkLatticeExposure({ doc, value: c }: Typed<ServiceContract>):
         doc,
         path: [...base, 'certificateArn'],
         at: 'key',
-        message: '`certificateArn` is only used for a custom domain; set `customDomain` or remove it',
+        data: {},
       });
     }
   } else if (protocol === 'https' && lattice.customDomain) {
@@ -95,7 +88,7 @@ export function checkLatticeExposure({ doc, value: c }: Typed<ServiceContract>):
       doc,
       path: [...base, 'customDomain'],
       at: 'key',
-      message: `HTTPS on custom domain \`${lattice.customDomain}\` needs your own ACM certificate; set \`exposure.lattice.certificateArn\``,
+      data: { domain: lattice.customDomain },
     });
   }
   const routes = lattice.routes ?? [];
@@ -105,8 +98,7 @@ export function checkLatticeExposure({ doc, value: c }: Typed<ServiceContract>):
       doc,
       path: [...base, 'routes'],
       at: 'key',
-      message:
-        'a `tls-passthrough` listener has only a default rule, so `routes` cannot apply; remove them or use an `https` listener',
+      data: {},
     });
   }
   const seen = new Map<string, number>();
@@ -117,8 +109,8 @@ export function checkLatticeExposure({ doc, value: c }: Typed<ServiceContract>):
         code: 'duplicate-route',
         doc,
         path: [...base, 'routes', i, 'path'],
-        message: `route path \`${r.path}\` is also routes[${earlier}]; merge their backends into one route`,
-        related: { doc, path: [...base, 'routes', earlier, 'path'], message: 'the first route' },
+        data: { path: r.path, earlier },
+        related: { doc, path: [...base, 'routes', earlier, 'path'] },
       });
     } else seen.set(r.path, i);
     if (r.backends.every((b) => b.weight === 0)) {
@@ -127,7 +119,7 @@ export function checkLatticeExposure({ doc, value: c }: Typed<ServiceContract>):
         doc,
         path: [...base, 'routes', i, 'backends'],
         at: 'key',
-        message: `every backend of route \`${r.path}\` has weight 0, so it sends traffic nowhere; give one a positive weight`,
+        data: { path: r.path },
       });
     }
   });

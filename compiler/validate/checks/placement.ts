@@ -16,7 +16,7 @@ export function checkPlacement({ doc, value: c }: Typed<ServiceContract>, platfo
           doc,
           path: ['spec', 'workload', field],
           at: 'key',
-          message: `\`${field}\` is for EKS workloads only, and \`${c.metadata.name}\` runs on ECS; remove it`,
+          data: { field, name: c.metadata.name },
         });
       }
     }
@@ -27,14 +27,14 @@ export function checkPlacement({ doc, value: c }: Typed<ServiceContract>, platfo
       code: 'unknown-cluster',
       doc,
       path: ['spec', 'workload', 'cluster'],
-      message: `cluster \`${w.cluster}\` is not declared in the Platform${didYouMean(w.cluster, platform.clusters.keys())}`,
+      data: { cluster: w.cluster, suggestion: didYouMean(w.cluster, platform.clusters.keys()) },
     });
   } else if (cluster.platform !== w.platform) {
     findings.push({
       code: 'platform-mismatch',
       doc,
       path: ['spec', 'workload', 'platform'],
-      message: `\`${c.metadata.name}\` says \`${w.platform}\` but cluster \`${cluster.name}\` is \`${cluster.platform}\`; make them agree`,
+      data: { name: c.metadata.name, platform: w.platform, cluster: cluster.name, clusterPlatform: cluster.platform },
     });
   }
   const lattice = c.spec.exposure?.lattice;
@@ -46,21 +46,26 @@ export function checkPlacement({ doc, value: c }: Typed<ServiceContract>, platfo
       code: 'unknown-service-network',
       doc,
       path: at,
-      message: `service network \`${lattice.serviceNetwork}\` is not declared in the Platform${didYouMean(lattice.serviceNetwork, platform.networks.keys())}`,
+      data: {
+        network: lattice.serviceNetwork,
+        suggestion: didYouMean(lattice.serviceNetwork, platform.networks.keys()),
+      },
     });
   } else if (cluster && network.region !== cluster.region) {
     findings.push({
       code: 'network-region-mismatch',
       doc,
       path: at,
-      message: `service network \`${network.name}\` is in \`${network.region}\` but cluster \`${cluster.name}\` is in \`${cluster.region}\`; use a service network in \`${cluster.region}\``,
+      messageId: 'cluster',
+      data: { network: network.name, networkRegion: network.region, cluster: cluster.name, region: cluster.region },
     });
   } else if (cluster && !network.vpcs.includes(cluster.vpc)) {
     findings.push({
       code: 'network-vpc-mismatch',
       doc,
       path: at,
-      message: `VPC \`${cluster.vpc}\` of cluster \`${cluster.name}\` is not associated with service network \`${network.name}\`; add it to the network's \`vpcs\` in the Platform`,
+      messageId: 'cluster',
+      data: { vpc: cluster.vpc, cluster: cluster.name, network: network.name },
     });
   }
   return findings;

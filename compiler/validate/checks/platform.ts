@@ -16,8 +16,8 @@ export function checkPlatform(docs: ClassifiedDocuments, anyDocument: number | u
       code: 'duplicate-platform',
       doc: other.doc,
       path: ['kind'],
-      message: `a second Platform document \`${other.value.metadata.name}\`; keep one per estate`,
-      related: first ? { doc: first.doc, path: ['kind'], message: 'the first Platform document' } : undefined,
+      data: { name: other.value.metadata.name },
+      ...(first ? { related: { doc: first.doc, path: ['kind'] } } : {}),
     });
   }
   if (!first) {
@@ -26,8 +26,7 @@ export function checkPlatform(docs: ClassifiedDocuments, anyDocument: number | u
         code: 'missing-platform',
         doc: anyDocument,
         path: [],
-        message:
-          "no Platform document found among the contracts; add the estate's Platform document (clusters, VPCs, service networks)",
+        data: {},
       });
     }
     return { findings };
@@ -39,7 +38,6 @@ export function checkPlatform(docs: ClassifiedDocuments, anyDocument: number | u
       first.doc,
       'clusters',
       'duplicate-cluster',
-      'cluster',
     ),
   );
   findings.push(
@@ -48,7 +46,6 @@ export function checkPlatform(docs: ClassifiedDocuments, anyDocument: number | u
       first.doc,
       'serviceNetworks',
       'duplicate-service-network',
-      'service network',
     ),
   );
   (spec.serviceNetworks ?? []).forEach((n, i) => {
@@ -57,7 +54,7 @@ export function checkPlatform(docs: ClassifiedDocuments, anyDocument: number | u
         code: 'organization-id-required',
         doc: first.doc,
         path: ['spec', 'serviceNetworks', i, 'authPolicy'],
-        message: `service network \`${n.name}\` admits only the organization's principals, but the Platform has no \`organizationId\`; set \`spec.organizationId\` or use \`authenticated\``,
+        data: { network: n.name },
       });
     }
   });
@@ -70,7 +67,8 @@ export function checkPlatform(docs: ClassifiedDocuments, anyDocument: number | u
           doc: first.doc,
           path: ['spec', 'clusters', i, field],
           at: 'key',
-          message: `\`${field}\` is for EKS clusters only, and \`${c.name}\` is ECS; remove it`,
+          messageId: 'cluster',
+          data: { field, name: c.name },
         });
       }
     }
@@ -83,7 +81,6 @@ function duplicates(
   doc: number,
   list: string,
   code: 'duplicate-cluster' | 'duplicate-service-network',
-  what: string,
 ): Finding[] {
   const firstAt = new Map<string, number>();
   const findings: Finding[] = [];
@@ -97,8 +94,8 @@ function duplicates(
       code,
       doc,
       path: ['spec', list, i, 'name'],
-      message: `${what} \`${name}\` is declared twice; rename one`,
-      related: { doc, path: ['spec', list, earlier, 'name'], message: `the first \`${name}\`` },
+      data: { name },
+      related: { doc, path: ['spec', list, earlier, 'name'] },
     });
   });
   return findings;

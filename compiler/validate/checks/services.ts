@@ -24,8 +24,8 @@ export function checkDuplicateServices(contracts: readonly Typed<ServiceContract
       code: 'duplicate-service',
       doc,
       path: ['metadata', 'name'],
-      message: `service \`${id}\` already has a contract; rename this one or merge the two`,
-      related: { doc: earlier, path: ['metadata', 'name'], message: `the first contract for \`${id}\`` },
+      data: { id },
+      related: { doc: earlier, path: ['metadata', 'name'] },
     });
   }
   return { findings, duplicates };
