@@ -63,7 +63,7 @@ describe('formats', () => {
   it('stylish groups by file, colours only when asked', async () => {
     const dir = await estate(broken);
     const plain = await cli(['check'], dir);
-    expect(plain.stdout).toMatch(/contracts\/shop\/frontend\.yaml\n  16:3 +error +unknown field `portz`/);
+    expect(plain.stdout).toMatch(/contracts\/shop\/frontend\.yaml\n {2}16:3 +error +unknown field `portz`/);
     const all = JSON.parse((await cli(['check', '--format', 'json'], dir)).stdout) as { severity: string }[];
     const n = (severity: string) => all.filter((d) => d.severity === severity).length;
     expect(n('error')).toBe(11);

@@ -21,7 +21,7 @@ const yamlBlocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[
 
 it("the README's GitHub Actions workflow is YAML with the jobs and steps it describes", () => {
   const workflow = yamlBlocks
-    .map((b) => parse(b) as { jobs?: Record<string, { steps: { run?: string; uses?: string }[] }> })
+    .map((b) => parse(b) as { jobs?: Record<string, { steps: { run?: string; uses?: string }[] }> } | null)
     .find((d) => d?.jobs);
   expect(workflow).toBeDefined();
   const runs = Object.values(workflow?.jobs ?? {}).flatMap((j) => j.steps.map((s) => s.run ?? s.uses ?? ''));

@@ -68,7 +68,9 @@ describe('CIDR formats', () => {
     ['010.0.0.0/8', false],
     ['10.0.0.0', false],
     [' 10.0.0.0/8', false],
-  ])('IPv4 %s → %s', (v, ok) => expect(isIpv4Cidr(v)).toBe(ok));
+  ])('IPv4 %s → %s', (v, ok) => {
+    expect(isIpv4Cidr(v)).toBe(ok);
+  });
   it.each([
     ['fd00:ec2:80::/64', true],
     ['2001:db8::/32', true],
@@ -80,7 +82,9 @@ describe('CIDR formats', () => {
     ['2001:db8::/', false],
     ['gggg::/16', false],
     ['::ffff:10.0.0.0/104', false],
-  ])('IPv6 %s → %s', (v, ok) => expect(isIpv6Cidr(v)).toBe(ok));
+  ])('IPv6 %s → %s', (v, ok) => {
+    expect(isIpv6Cidr(v)).toBe(ok);
+  });
   it('isCidr takes either family', () => {
     expect(isCidr('10.0.0.0/8') && isCidr('2001:db8::/32')).toBe(true);
     expect(isCidr('10.0.0.1/8') || isCidr('2001:db8::1/32')).toBe(false);

@@ -35,7 +35,9 @@ export interface Analysis {
   stackOutputs: StackOutputs | undefined;
 }
 
-/** Stands for a Lattice service's ARN in its policy until a delivery path knows it; `#` occurs in no identity or path. */
+/**
+ * Stands for a Lattice service's ARN in its policy until a delivery path knows it; `#` occurs in no identity or path.
+ */
 export const serviceArnPlaceholder = '#service-arn#';
 
 /** A service policy as compact text naming the service by `serviceArn`. */

@@ -24,12 +24,16 @@ export function servicePolicy(index: ModelIndex, s: ServiceModel, serviceArn: st
     return {
       Sid: `Callers${n}`,
       Effect: 'Allow',
-      Principal: { AWS: sorted.length === 1 ? (sorted[0] as string) : sorted },
+      Principal: { AWS: one(sorted) },
       ...grant,
     };
   });
   return { Version: '2012-10-17', Statement: statements };
 }
+
+/** A single value as itself, several as a list: the shorter policy text. */
+const one = (values: string[]): string | string[] =>
+  values.length === 1 && values[0] !== undefined ? values[0] : values;
 
 type Grant = Pick<Statement, 'Action' | 'Resource' | 'Condition'>;
 
@@ -42,7 +46,7 @@ function grantOf(e: EdgeModel, serviceArn: string): Grant {
   const resources = e.paths ? e.paths.map((p) => `${serviceArn}${p}`) : [`${serviceArn}/*`];
   return {
     Action: 'vpc-lattice-svcs:Invoke',
-    Resource: resources.length === 1 ? (resources[0] as string) : resources,
+    Resource: one(resources),
     ...(Object.keys(conditions).length > 0 ? { Condition: { StringEquals: conditions } } : {}),
   };
 }

@@ -36,7 +36,10 @@ export interface ServiceNames {
   groupOutput: string;
 }
 
-/** Stacks are sharded by owner, account and region, plus one per service network and one for the groups of each account and region. */
+/**
+ * Stacks are sharded by owner, account and region, plus one per service network and one for the groups of each account
+ * and region.
+ */
 export const ownerStackName = (s: Pick<ServiceModel, 'owner' | 'account' | 'region'>) =>
   `${s.owner}-${s.account}-${s.region}`;
 export const networkStackName = (network: string) => `network-${network}`;

@@ -4,11 +4,12 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { version } from '../cli/version.js';
 import type { OutputFile } from '../targets/target.js';
+import { parseJson, stringAt } from '../util/json.js';
 import type { TerraformInput } from './input.js';
 
 const require = createRequire(import.meta.url);
 const packageVersion = (name: string) =>
-  (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
+  stringAt(parseJson(readFileSync(require.resolve(`${name}/package.json`), 'utf8')), 'version') ?? 'unknown';
 
 /**
  * The synthesized stacks are a pure function of the TerraformInput and of the code that builds
@@ -22,17 +23,16 @@ export function cacheKey(input: TerraformInput): string {
 
 export function readCached(dir: string, key: string): OutputFile[] | undefined {
   try {
-    const files = JSON.parse(readFileSync(join(dir, `cdktf-${key}.json`), 'utf8')) as unknown;
-    const valid =
-      Array.isArray(files) &&
-      files.every(
-        (f: unknown) =>
-          typeof f === 'object' &&
-          f !== null &&
-          typeof (f as OutputFile).path === 'string' &&
-          typeof (f as OutputFile).content === 'string',
-      );
-    return valid ? (files as OutputFile[]) : undefined;
+    const files = parseJson(readFileSync(join(dir, `cdktf-${key}.json`), 'utf8'));
+    if (!Array.isArray(files)) return undefined;
+    const read: OutputFile[] = [];
+    for (const f of files) {
+      const path = stringAt(f, 'path');
+      const content = stringAt(f, 'content');
+      if (path === undefined || content === undefined) return undefined;
+      read.push({ path, content });
+    }
+    return read;
   } catch {
     return undefined;
   }

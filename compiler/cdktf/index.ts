@@ -1,18 +1,16 @@
 import type { Analysis } from '../analysis/analysis.js';
 import type { Artifact, ArtifactAddress, EmitOptions, Emitted, OutputFile, Target } from '../targets/target.js';
 import { terraformInput } from './input.js';
+import { parseJson, recordAt, type JsonRecord } from '../util/json.js';
 import { synthesize } from './synth.js';
 
 /** The resources of a synthesized stack, by their Terraform address (`type.name`, `data.type.name`). */
 function addressesOf(file: OutputFile): ArtifactAddress[] {
   const stack = file.path.split('/')[1] ?? '';
-  const json = JSON.parse(file.content) as {
-    resource?: Record<string, Record<string, unknown>>;
-    data?: Record<string, Record<string, unknown>>;
-  };
-  const of = (prefix: string, block: Record<string, Record<string, unknown>> | undefined) =>
-    Object.entries(block ?? {}).flatMap(([type, byName]) => Object.keys(byName).map((n) => `${prefix}${type}.${n}`));
-  return [...of('', json.resource), ...of('data.', json.data)].map((resource) => ({
+  const json = parseJson(file.content);
+  const of = (prefix: string, block: JsonRecord) =>
+    Object.keys(block).flatMap((type) => Object.keys(recordAt(block, type)).map((n) => `${prefix}${type}.${n}`));
+  return [...of('', recordAt(json, 'resource')), ...of('data.', recordAt(json, 'data'))].map((resource) => ({
     type: 'terraform',
     target: 'cdktf',
     file: file.path,

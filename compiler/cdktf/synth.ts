@@ -23,7 +23,9 @@ export function synthesize(input: TerraformInput, cacheDir?: string): OutputFile
 function synthesizeFresh(input: TerraformInput): OutputFile[] {
   const dir = mkdtempSync(join(tmpdir(), 'callgate-cdktf-'));
   try {
-    withoutCreationStacks(() => buildApp(input, dir).synth());
+    withoutCreationStacks(() => {
+      buildApp(input, dir).synth();
+    });
     const stacksDir = join(dir, 'stacks');
     return readdirSync(stacksDir)
       .sort(compareStrings)
@@ -43,6 +45,8 @@ function synthesizeFresh(input: TerraformInput): OutputFile[] {
  * function is back before anything else can run.
  */
 function withoutCreationStacks<T>(run: () => T): T {
+  // Saved to be put back as it was, not called: `this` does not matter.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const original = Error.captureStackTrace;
   Error.captureStackTrace = () => undefined;
   try {

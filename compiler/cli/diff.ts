@@ -72,11 +72,12 @@ Exit codes: 0 reported, 1 the new contracts have errors (or access widens with
       }
       baseLabel = values.base;
     } else {
-      const baseDir = resolve(io.cwd, values['base-dir'] as string);
+      const given = values['base-dir'] ?? '';
+      const baseDir = resolve(io.cwd, given);
       if (!(await stat(baseDir).catch(() => undefined))?.isDirectory())
-        throw new UsageError(`--base-dir: \`${values['base-dir']}\` is not a directory`);
+        throw new UsageError(`--base-dir: \`${given}\` is not a directory`);
       baseSources = await discoverSources(baseDir, io.cwd);
-      baseLabel = values['base-dir'] as string;
+      baseLabel = given;
     }
     // One version at a time, keeping hashes of its files: two estates' output never share memory.
     // The stacks of the head are reused from the base when their input did not change.

@@ -12,7 +12,8 @@ function findService(model: Model, name: string, role: string): ServiceModel {
   const exact = model.services.find((s) => s.id === name);
   if (exact) return exact;
   const named = model.services.filter((s) => s.name === name);
-  if (named.length === 1) return named[0] as ServiceModel;
+  const [only, ...others] = named;
+  if (only && others.length === 0) return only;
   if (named.length > 1)
     throw new UsageError(
       `${role} \`${name}\` is ambiguous: ${named.map((s) => `\`${s.id}\``).join(', ')}; write namespace/name`,

@@ -1,11 +1,10 @@
-import { formatNames, type FormatName } from '../format/registry.js';
+import { formatNames, isFormatName, type FormatName } from '../format/registry.js';
 import { UsageError } from './io.js';
 
 export function parseFormat(value: string | undefined): FormatName {
   if (value === undefined) return 'stylish';
-  if (!(formatNames as string[]).includes(value))
-    throw new UsageError(`unknown --format \`${value}\`; use one of ${formatNames.join(', ')}`);
-  return value as FormatName;
+  if (!isFormatName(value)) throw new UsageError(`unknown --format \`${value}\`; use one of ${formatNames.join(', ')}`);
+  return value;
 }
 
 export function parseMaxWarnings(value: string | undefined): number | undefined {

@@ -624,7 +624,8 @@ export const catalog = {
 
 export type DiagnosticCode = keyof typeof catalog;
 
-export const diagnosticCodes = Object.keys(catalog) as DiagnosticCode[];
+const isCode = (code: string): code is DiagnosticCode => Object.hasOwn(catalog, code);
+export const diagnosticCodes: readonly DiagnosticCode[] = Object.keys(catalog).filter(isCode);
 
 export function codeInfo(code: DiagnosticCode): CodeInfo {
   return catalog[code];
@@ -660,7 +661,7 @@ const fill = (template: string, data: Readonly<Record<string, string | number>>)
 /** The one line a user reads, from the catalog's template and the check's data. */
 export function renderMessage(m: CodedMessage): string {
   const info: CodeInfo = catalog[m.code];
-  const data = m.data as Readonly<Record<string, string | number>>;
+  const data: Readonly<Record<string, string | number>> = m.data;
   const template = info.messages[m.messageId ?? 'default'] ?? info.messages.default;
   return fill(template.replace('{fix}', info.fix), data);
 }
@@ -668,7 +669,8 @@ export function renderMessage(m: CodedMessage): string {
 /** The related location's label, from the catalog. */
 export function renderRelated(m: CodedMessage): string {
   const info: CodeInfo = catalog[m.code];
-  return fill(info.related ?? '', m.data as Readonly<Record<string, string | number>>);
+  const data: Readonly<Record<string, string | number>> = m.data;
+  return fill(info.related ?? '', data);
 }
 
 /** A template for the docs: its placeholders as `<name>`. */
@@ -676,7 +678,7 @@ export const templateForDocs = (template: string) => template.replace(/\{(\w+)\}
 
 /** What a diagnostic's code means: the catalog's entry, or for a guard-rail's own code, the guard-rail's. */
 export function describeCode(code: string): CodeInfo & { docs: string } {
-  if (code in catalog) return { ...catalog[code as DiagnosticCode], docs: `docs/diagnostics.md#${code}` };
+  if (isCode(code)) return { ...catalog[code], docs: `docs/diagnostics.md#${code}` };
   const rail = catalog['guardrail-violation'];
   return {
     severity: rail.severity,

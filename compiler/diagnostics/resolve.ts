@@ -2,10 +2,11 @@ import type { LoadedDocument } from '../load/document.js';
 import { locate, locateInScalar } from '../load/locate.js';
 import { codeInfo, renderMessage, renderRelated } from './catalog.js';
 import type { Diagnostic, Finding } from './diagnostic.js';
+import { defined } from '../util/defined.js';
 
 /** Findings carry JSON paths; here, and only here, they get file positions. */
 export function resolveFinding(f: Finding, documents: readonly LoadedDocument[]): Diagnostic {
-  const d = documents[f.doc] as LoadedDocument;
+  const d = defined(documents[f.doc], `document ${f.doc}`);
   const where = f.offset ? locateInScalar(d, f.path, f.offset.start, f.offset.length) : locate(d, f.path, f.at);
   const diagnostic: Diagnostic = {
     code: f.rule ?? f.code,
@@ -17,7 +18,7 @@ export function resolveFinding(f: Finding, documents: readonly LoadedDocument[])
     end: where.end,
   };
   if (f.related) {
-    const r = documents[f.related.doc] as LoadedDocument;
+    const r = defined(documents[f.related.doc], `document ${f.related.doc}`);
     diagnostic.related = { file: r.file, start: locate(r, f.related.path).start, message: renderRelated(f) };
   }
   return diagnostic;

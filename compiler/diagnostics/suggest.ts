@@ -11,7 +11,10 @@ export function closest(input: string, candidates: Iterable<string>): string | u
       best !== undefined && Math.abs(candidate.length - input.length) < Math.abs(best.length - input.length);
     const sameLength =
       best !== undefined && Math.abs(candidate.length - input.length) === Math.abs(best.length - input.length);
-    if (d < bestDistance || (d === bestDistance && (closerLength || (sameLength && candidate < (best as string))))) {
+    if (
+      d < bestDistance ||
+      (d === bestDistance && (closerLength || (sameLength && best !== undefined && candidate < best)))
+    ) {
       best = candidate;
       bestDistance = d;
     }

@@ -118,8 +118,8 @@ export function diffEdges(base: Model | undefined, head: Model | undefined): Edg
     const base = { callee, owner: owners.get(callee) ?? '', caller, before, after };
     if (before.length === 0) changes.push({ ...base, kind: 'added', dimensions: {} });
     else if (after.length === 0) changes.push({ ...base, kind: 'removed', dimensions: {} });
-    else if (before.length === 1 && after.length === 1) {
-      const dimensions = classify(before[0] as DiffEdge, after[0] as DiffEdge);
+    else if (before.length === 1 && after.length === 1 && before[0] && after[0]) {
+      const dimensions = classify(before[0], after[0]);
       const values = Object.values(dimensions);
       const kind =
         values.length > 0 && values.every((v) => v === 'wider')

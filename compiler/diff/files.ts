@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Artifact, ArtifactAddress } from '../targets/target.js';
 import { compareStrings } from '../util/compare.js';
+import { parseJson, recordAt } from '../util/json.js';
 
 /** One generated thing, by address: which target made it, how to name it, and a hash of its text. */
 export interface DigestEntry {
@@ -41,10 +42,11 @@ function partsOf(f: Artifact): { address: ArtifactAddress; text: string }[] {
     return f.addresses.map((address, i) => ({ address, text: docs[i] ?? '' }));
   }
   if (first?.type === 'terraform') {
-    const json = JSON.parse(f.content) as Record<string, Record<string, Record<string, unknown>> | undefined>;
+    const json = parseJson(f.content);
     const block = (resource: string) => {
-      const [type = '', name = ''] = resource.startsWith('data.') ? resource.slice(5).split('.') : resource.split('.');
-      return (resource.startsWith('data.') ? json.data : json.resource)?.[type]?.[name];
+      const data = resource.startsWith('data.');
+      const [type = '', name = ''] = (data ? resource.slice(5) : resource).split('.');
+      return recordAt(recordAt(recordAt(json, data ? 'data' : 'resource'), type), name);
     };
     return f.addresses.map((address) => ({
       address,
@@ -81,7 +83,10 @@ function changes<T>(
     sorted([...m].filter(([k, v]) => keep(k, v)).map(([k, v]) => name(k, v)));
   return {
     added: names(h, (k) => !b.has(k)),
-    changed: names(h, (k, v) => b.has(k) && !same(b.get(k) as T, v)),
+    changed: names(h, (k, v) => {
+      const before = b.get(k);
+      return before !== undefined && !same(before, v);
+    }),
     removed: names(b, (k) => !h.has(k)),
   };
 }

@@ -3,6 +3,7 @@ import { mermaidText } from '../graph/render.js';
 import { compareStrings } from '../util/compare.js';
 import { widens, type DiffEdge, type EdgeChange } from './edges.js';
 import type { DiffReport } from './report.js';
+import { defined } from '../util/defined.js';
 
 // Everything from a contract reaches the comment through these: as inline code in Markdown
 // (backticks removed, so it cannot close the span), as inert prose, or as a quoted Mermaid label
@@ -32,11 +33,14 @@ function changeLine(c: EdgeChange): string {
 function mermaid(changes: readonly EdgeChange[]): string[] {
   const ids = new Map<string, string>();
   const node = (name: string) => {
-    if (!ids.has(name)) ids.set(name, `n${ids.size}`);
-    return ids.get(name) as string;
+    const known = ids.get(name);
+    if (known !== undefined) return known;
+    const id = `n${ids.size}`;
+    ids.set(name, id);
+    return id;
   };
   const edges = changes.map((c) => {
-    const e = (c.after[0] ?? c.before[0]) as DiffEdge;
+    const e = defined(c.after[0] ?? c.before[0], `an edge of ${c.callee}`);
     const from = node(who(c));
     const to = node(c.callee);
     const arrow = c.kind === 'removed' ? '-. ' : '-- ';
@@ -75,7 +79,7 @@ export function markdownReport(r: DiffReport): string {
       out.push(`#### ${code(owner)}`);
       const mine = r.changes.filter((c) => c.owner === owner);
       for (const callee of [...new Set(mine.map((c) => c.callee))].sort(compareStrings)) {
-        out.push('', `${code(callee)}`, '');
+        out.push('', code(callee), '');
         for (const c of mine.filter((x) => x.callee === callee)) out.push(changeLine(c));
       }
       out.push('');

@@ -95,7 +95,9 @@ const comparisons: Record<string, { compare: Compare; negated: boolean }> = {
 function conditionHolds(operator: string, key: string, values: string[], context: IamRequest['context']): boolean {
   const present = contextValue(context, key);
   if (operator === 'Null') return values.some((v) => (v.toLowerCase() === 'true') === (present === undefined));
-  const [set, op] = operator.includes(':') ? (operator.split(':') as [string, string]) : ['', operator];
+  const colon = operator.indexOf(':');
+  const set = colon < 0 ? '' : operator.slice(0, colon);
+  const op = colon < 0 ? operator : operator.slice(colon + 1);
   const ifExists = op.endsWith('IfExists');
   const base = comparisons[ifExists ? op.slice(0, -'IfExists'.length) : op];
   if (!base) return false;

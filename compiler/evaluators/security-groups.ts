@@ -25,6 +25,9 @@ export interface GroupRule {
   peer: Peer;
 }
 
+/** A value of a resource's argument as text: strings as they are, anything else as JSON. */
+const text = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+
 /** The stacks as Terraform would see them, with every reference resolved to a stable name. */
 export class TerraformGroups {
   readonly rules: GroupRule[] = [];
@@ -43,9 +46,9 @@ export class TerraformGroups {
             throw new Error(`${stack}: a rule needs exactly one peer, has ${present.join(', ') || 'none'}`);
           const peer: Peer =
             r.cidr_ipv4 !== undefined
-              ? { cidr: String(r.cidr_ipv4) }
+              ? { cidr: text(r.cidr_ipv4) }
               : r.cidr_ipv6 !== undefined
-                ? { cidr: String(r.cidr_ipv6) }
+                ? { cidr: text(r.cidr_ipv6) }
                 : r.prefix_list_id !== undefined
                   ? { prefixList: this.resolve(stack, r.prefix_list_id) }
                   : { group: this.resolve(stack, r.referenced_security_group_id) };
@@ -79,16 +82,20 @@ export class TerraformGroups {
     const json = this.stacks.get(stack) ?? {};
     let m = /^aws_security_group\.([^.]+)\.id$/.exec(ref);
     if (m) {
-      if (!json.resource?.aws_security_group?.[m[1]!]) throw new Error(`${stack}: no group ${m[1]}`);
+      if (!json.resource?.aws_security_group?.[m[1] ?? '']) throw new Error(`${stack}: no group ${m[1]}`);
       return `${stack}/aws_security_group.${m[1]}`;
     }
     m = /^data\.aws_ec2_managed_prefix_list\.([^.]+)\.id$/.exec(ref);
-    if (m) return `prefix-list:${String(json.data?.aws_ec2_managed_prefix_list?.[m[1]!]?.name)}`;
+    if (m) return `prefix-list:${String(json.data?.aws_ec2_managed_prefix_list?.[m[1] ?? '']?.name)}`;
     m = /^data\.terraform_remote_state\.([^.]+)\.outputs\.(.+)$/.exec(ref);
     if (m) {
-      const config = json.data?.terraform_remote_state?.[m[1]!]?.config as { path?: string } | undefined;
-      const other = /terraform\.(.+)\.tfstate$/.exec(config?.path ?? '')?.[1];
-      const output = other === undefined ? undefined : this.stacks.get(other)?.output?.[m[2]!];
+      const config = json.data?.terraform_remote_state?.[m[1] ?? '']?.config;
+      const path =
+        typeof config === 'object' && config !== null && 'path' in config && typeof config.path === 'string'
+          ? config.path
+          : '';
+      const other = /terraform\.(.+)\.tfstate$/.exec(path)?.[1];
+      const output = other === undefined ? undefined : this.stacks.get(other)?.output?.[m[2] ?? ''];
       if (other === undefined || !output) throw new Error(`${stack}: unresolved ${ref}`);
       return this.resolve(other, output.value);
     }
@@ -113,7 +120,10 @@ export interface SgEndpoint {
 
 export interface SgWorld {
   rules: readonly GroupRule[];
-  /** Groups whose own rules callgate does not manage: they admit their members and let anything out (an EKS cluster group). */
+  /**
+   * Groups whose own rules callgate does not manage: they admit their members and let anything out (an EKS cluster
+   * group).
+   */
   shared: ReadonlySet<string>;
 }
 

@@ -1,15 +1,27 @@
 import { parseAllDocuments } from 'yaml';
+import type { IamPolicy } from '../evaluators/iam.js';
 import { TerraformGroups } from '../evaluators/security-groups.js';
 import type { Artifact, ArtifactAddress } from '../targets/target.js';
+import { isRecord, parseJson, stringAt, type JsonRecord } from '../util/json.js';
 
 type KubernetesAddress = Extract<ArtifactAddress, { type: 'kubernetes' }>;
 type PolicyAddress = Extract<ArtifactAddress, { type: 'lattice-policy' }>;
 
 /** A generated Kubernetes object, found by its address, with the line its `kind` is on. */
-export interface LocatedObject {
+export interface LocatedObject<T = JsonRecord> {
   address: KubernetesAddress;
   line: number;
-  object: { kind: string; metadata: { name: string; namespace?: string }; spec: Record<string, unknown> };
+  object: T;
+}
+
+/**
+ * Generated objects as the evaluators' types. They are callgate's own output of that kind (the
+ * address says so, and `objectsOf` checks kind and name), and the tests validate every emitted
+ * object against its kind's upstream schema: this is the one place that trusts that shape.
+ */
+function asKind<T>(objects: LocatedObject[]): LocatedObject<T>[] {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- own output, see above
+  return objects as unknown as LocatedObject<T>[];
 }
 
 /**
@@ -20,42 +32,48 @@ export interface LocatedObject {
 export class ArtifactIndex {
   private readonly parsed = new Map<string, LocatedObject[]>();
   private readonly byKinds = new Map<string, LocatedObject[]>();
-  private parsedStacks: Map<string, object> | undefined;
+  private parsedStacks: Map<string, JsonRecord> | undefined;
   private groups: TerraformGroups | undefined;
 
   constructor(private readonly artifacts: readonly Artifact[]) {}
 
-  /** Kubernetes objects of these kinds in a cluster, in file order. */
-  objects(cluster: string, kinds: readonly string[]): LocatedObject[] {
-    const key = `${cluster}\u0000${kinds.join()}`;
+  /** Kubernetes objects of one kind in a cluster, in file order, typed as that kind. */
+  objects<T>(cluster: string, kind: string): LocatedObject<T>[] {
+    const key = `${cluster}\u0000${kind}`;
     const known = this.byKinds.get(key);
-    if (known) return known;
+    if (known) return asKind<T>(known);
     const files = this.artifacts.filter((a) =>
-      a.addresses.some((x) => x.type === 'kubernetes' && x.cluster === cluster && kinds.includes(x.kind)),
+      a.addresses.some((x) => x.type === 'kubernetes' && x.cluster === cluster && x.kind === kind),
     );
-    const found = files.flatMap((f) => this.objectsOf(f).filter((o) => kinds.includes(o.address.kind)));
+    const found = files.flatMap((f) => this.objectsOf(f).filter((o) => o.address.kind === kind));
     this.byKinds.set(key, found);
-    return found;
+    return asKind<T>(found);
   }
 
   /** The Lattice policy of a service (`namespace/name`) or of a service network, parsed. */
   latticePolicy(
     of: { service: string } | { network: string },
-  ): { address: PolicyAddress; document: unknown } | undefined {
+  ): { address: PolicyAddress; document: IamPolicy } | undefined {
     for (const a of this.artifacts)
-      for (const x of a.addresses)
-        if (x.type === 'lattice-policy' && JSON.stringify(x.of) === JSON.stringify(of))
-          return { address: x, document: JSON.parse(a.content) as unknown };
+      for (const x of a.addresses) {
+        if (x.type !== 'lattice-policy' || JSON.stringify(x.of) !== JSON.stringify(of)) continue;
+        const document = parseJson(a.content);
+        if (!isRecord(document) || !Array.isArray(document.Statement))
+          throw new Error(`internal: ${a.path} is not a policy document`);
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- own policy, shape checked
+        return { address: x, document: document as unknown as IamPolicy };
+      }
     return undefined;
   }
 
   /** Every synthesized Terraform stack, by stack name, parsed. */
-  stacks(): Map<string, object> {
+  stacks(): Map<string, JsonRecord> {
     if (this.parsedStacks) return this.parsedStacks;
-    const out = new Map<string, object>();
+    const out = new Map<string, JsonRecord>();
     for (const a of this.artifacts) {
       const stack = a.addresses.find((x) => x.type === 'terraform');
-      if (stack?.type === 'terraform') out.set(stack.stack, JSON.parse(a.content) as object);
+      const json = parseJson(a.content);
+      if (stack?.type === 'terraform' && isRecord(json)) out.set(stack.stack, json);
     }
     this.parsedStacks = out;
     return out;
@@ -82,9 +100,10 @@ export class ArtifactIndex {
     const addresses = file.addresses.filter((x): x is KubernetesAddress => x.type === 'kubernetes');
     const lineOf = (offset: number) => content.slice(0, offset).split('\n').length;
     const located = parseAllDocuments(content).map((d, i) => {
-      const object = d.toJS() as LocatedObject['object'];
+      const object: unknown = d.toJS();
       const address = addresses[i];
-      if (!address || address.kind !== object.kind || address.name !== object.metadata.name)
+      const name = isRecord(object) ? stringAt(object.metadata, 'name') : undefined;
+      if (!isRecord(object) || !address || address.kind !== object.kind || address.name !== name)
         throw new Error(`internal: ${file.path} document ${i + 1} is not the object its address names`);
       const kindAt = content.indexOf('\nkind:', d.range[0] - 1);
       return { address, line: lineOf(kindAt >= 0 ? kindAt + 1 : d.range[0]), object };

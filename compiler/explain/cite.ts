@@ -4,5 +4,5 @@ import type { LocatedObject } from './artifact-index.js';
 export const outPath = (file: string) => `out/${file}`;
 
 /** A generated Kubernetes object as `out/<file>:<line> <Kind> <name>`, and what of it decides. */
-export const cite = (o: LocatedObject, part?: string) =>
+export const cite = (o: LocatedObject<unknown>, part?: string) =>
   `${outPath(o.address.file)}:${o.line} ${o.address.kind} ${o.address.name}${part ? `, ${part}` : ''}`;

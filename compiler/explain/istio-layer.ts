@@ -19,10 +19,9 @@ export function istioLayer(call: Call): LayerFinding | undefined {
   const { analysis, callee, who, route } = call;
   const mode = analysis.mesh(callee);
   if (callee.platform !== 'eks' || mode === 'none') return undefined;
-  const objects = call.artifacts.objects(callee.cluster, ['AuthorizationPolicy', 'PeerAuthentication']);
-  const byObject = new Map<object, LocatedObject>(objects.map((o) => [o.object, o]));
-  const policies = objects.filter((o) => o.address.kind === 'AuthorizationPolicy');
-  const pas = objects.filter((o) => o.address.kind === 'PeerAuthentication');
+  const policies = call.artifacts.objects<AuthorizationPolicyObject>(callee.cluster, 'AuthorizationPolicy');
+  const pas = call.artifacts.objects<PeerAuthenticationObject>(callee.cluster, 'PeerAuthentication');
+  const byObject = new Map<object, LocatedObject<object>>([...policies, ...pas].map((o) => [o.object, o]));
   const mesh = route === 'mesh' && who.kind === 'service';
   const request: Request = {
     ...(mesh && who.service.meshPrincipal ? { principal: who.service.meshPrincipal } : {}),
@@ -34,8 +33,8 @@ export function istioLayer(call: Call): LayerFinding | undefined {
   };
   const workload = { namespace: callee.namespace, labels: callee.podSelector ?? {} };
   const names = analysis.names(callee);
-  const aps = policies.map((o) => o.object as unknown as AuthorizationPolicyObject);
-  const peers = pas.map((o) => o.object as unknown as PeerAuthenticationObject);
+  const aps = policies.map((o) => o.object);
+  const peers = pas.map((o) => o.object);
   const waypoint = analysis.usesWaypoint(callee)
     ? {
         service: callee.name,

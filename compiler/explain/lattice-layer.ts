@@ -1,5 +1,5 @@
 import { partitionOf } from '../analysis/arn.js';
-import { evaluatePolicy, type IamPolicy, type IamRequest } from '../evaluators/iam.js';
+import { evaluatePolicy, type IamDecision, type IamRequest } from '../evaluators/iam.js';
 import { outPath, cite } from './cite.js';
 import type { Call, LayerFinding } from './explain.js';
 
@@ -46,29 +46,18 @@ export function latticeLayer(call: Call): LayerFinding | undefined {
   };
   const service = call.artifacts.latticePolicy({ service: callee.id });
   const network = call.artifacts.latticePolicy({ network: l.serviceNetwork });
-  const serviceDecision = service ? evaluatePolicy(service.document as IamPolicy, request) : undefined;
-  const networkDecision = network ? evaluatePolicy(network.document as IamPolicy, request) : undefined;
+  const serviceDecision = service ? evaluatePolicy(service.document, request) : undefined;
+  const networkDecision = network ? evaluatePolicy(network.document, request) : undefined;
   const serviceOk = serviceDecision?.decision === 'allow';
   // A network without a policy has auth type NONE: it admits every request.
   const networkOk = networkDecision === undefined || networkDecision.decision === 'allow';
-  const where: string[] = [];
-  if (service) {
-    const sids = serviceOk ? (serviceDecision?.statements ?? []) : [];
-    where.push(
-      ...(sids.length > 0
-        ? sids.map((s) => `${outPath(service.address.file)} statement ${s}`)
-        : [outPath(service.address.file)]),
-    );
-  }
-  if (network) {
-    const sids = networkOk ? (networkDecision?.statements ?? []) : [];
-    where.push(
-      ...(sids.length > 0
-        ? sids.map((s) => `${outPath(network.address.file)} statement ${s}`)
-        : [outPath(network.address.file)]),
-    );
-  }
-  where.push(...delivery(call));
+  // A policy that allows is cited by the statements that do; one that does not, as a whole.
+  const cited = (p: typeof service, d: IamDecision | undefined) => {
+    if (!p) return [];
+    const file = outPath(p.address.file);
+    return d?.decision === 'allow' ? d.statements.map((s) => `${file} statement ${s}`) : [file];
+  };
+  const where = [...cited(service, serviceDecision), ...cited(network, networkDecision), ...delivery(call)];
   const note = !role
     ? 'a caller without an IAM role cannot sign requests, and both policies exclude anonymous callers'
     : !serviceOk
@@ -85,7 +74,7 @@ function delivery(call: Call): string[] {
   const names = analysis.names(callee);
   if (callee.platform === 'eks') {
     const found = call.artifacts
-      .objects(callee.cluster, ['IAMAuthPolicy'])
+      .objects(callee.cluster, 'IAMAuthPolicy')
       .filter((o) => o.address.namespace === callee.namespace && o.address.name === names.policy);
     return found.map((o) => cite(o));
   }

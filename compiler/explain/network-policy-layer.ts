@@ -93,7 +93,7 @@ function hopsOf(call: Call): Hop[] {
 export function networkPolicyLayer(call: Call): LayerFinding | undefined {
   const hops = hopsOf(call);
   if (hops.length === 0) return undefined;
-  const policiesOf = (cluster: string) => call.artifacts.objects(cluster, ['NetworkPolicy']);
+  const policiesOf = (cluster: string) => call.artifacts.objects<NetworkPolicyObject>(cluster, 'NetworkPolicy');
   const where: string[] = [];
   const notes: string[] = [];
   let admits = true;
@@ -105,9 +105,9 @@ export function networkPolicyLayer(call: Call): LayerFinding | undefined {
     for (const side of sides) {
       if (side.cluster === undefined || !('pod' in side.self)) continue;
       const located = policiesOf(side.cluster);
-      const byObject = new Map<object, LocatedObject>(located.map((o) => [o.object, o]));
+      const byObject = new Map<object, LocatedObject<NetworkPolicyObject>>(located.map((o) => [o.object, o]));
       const d = decideAt(
-        located.map((o) => o.object as unknown as NetworkPolicyObject),
+        located.map((o) => o.object),
         side.self.pod,
         side.direction,
         side.other,

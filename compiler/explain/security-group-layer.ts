@@ -11,7 +11,9 @@ interface Hop {
   what: string;
 }
 
-/** Security groups, evaluated over the synthesized stacks: egress at the source's group, ingress at the destination's. */
+/**
+ * Security groups, evaluated over the synthesized stacks: egress at the source's group, ingress at the destination's.
+ */
 export function securityGroupLayer(call: Call): LayerFinding | undefined {
   const { analysis, callee, who, route, port } = call;
   const tf = call.artifacts.terraformGroups();
@@ -21,7 +23,8 @@ export function securityGroupLayer(call: Call): LayerFinding | undefined {
     ),
   );
   const world: SgWorld = { rules: tf.rules, shared: new Set(clusterGroups.values()) };
-  // The group a service's traffic carries: its own (a managed one through its stack output), or an EKS pod's cluster group.
+  // The group a service's traffic carries: its own (a managed one through its stack output), or an EKS pod's cluster
+  // group.
   const groupsOf = (s: ServiceModel): string[] => {
     const own = s.securityGroup === 'managed' ? tf.output(analysis.names(s).groupOutput) : s.securityGroup;
     if (own) return [own];

@@ -8,4 +8,5 @@ import { stylish } from './stylish.js';
 export const formatters = { stylish, json, sarif, github } as const satisfies Record<string, Formatter>;
 
 export type FormatName = keyof typeof formatters;
-export const formatNames = Object.keys(formatters) as FormatName[];
+export const formatNames: readonly FormatName[] = ['stylish', 'json', 'sarif', 'github'];
+export const isFormatName = (v: string): v is FormatName => (formatNames as readonly string[]).includes(v);

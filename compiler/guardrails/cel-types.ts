@@ -1,7 +1,8 @@
 import type { Environment } from '@marcbachmann/cel-js';
+import { isRecord, recordEntriesAt, recordsAt, type JsonRecord } from '../util/json.js';
 import { readSchema } from '../validate/schemas.js';
 
-type Schema = Record<string, unknown>;
+type Schema = JsonRecord;
 
 /**
  * CEL types derived from a JSON Schema, so that guard-rails are type-checked against the same
@@ -38,8 +39,8 @@ export class SchemaTypes {
     const [target = '', pointer = ''] = ref.split('#');
     const inFile = target === '' ? file : target;
     let node: unknown = this.file(inFile);
-    for (const seg of pointer.split('/').filter(Boolean)) node = (node as Schema)[seg];
-    return { node: node as Schema, file: inFile, name: pointer.split('/').pop() ?? 'Anonymous' };
+    for (const seg of pointer.split('/').filter(Boolean)) node = isRecord(node) ? node[seg] : undefined;
+    return { node: isRecord(node) ? node : {}, file: inFile, name: pointer.split('/').pop() ?? 'Anonymous' };
   }
 
   private typeOf(node: Schema, name: string, file: string): string {
@@ -47,13 +48,12 @@ export class SchemaTypes {
       const r = this.resolve(node.$ref, file);
       return this.typeOf(r.node, r.name, r.file);
     }
-    const branches = (node.oneOf ?? node.anyOf) as Schema[] | undefined;
-    const properties = node.properties as Record<string, Schema> | undefined;
-    if (properties || (branches && branches.some((b) => b.properties !== undefined || b.$ref !== undefined)))
+    const branches = recordsAt(node, 'oneOf') ?? recordsAt(node, 'anyOf');
+    if (isRecord(node.properties) || branches?.some((b) => b.properties !== undefined || b.$ref !== undefined))
       return this.message(node, name, file);
     if (branches) {
-      const types = [...new Set(branches.map((b, i) => this.typeOf(b, `${name}${i}`, file)))];
-      return types.length === 1 ? (types[0] as string) : 'dyn';
+      const [only, ...more] = [...new Set(branches.map((b, i) => this.typeOf(b, `${name}${i}`, file)))];
+      return only !== undefined && more.length === 0 ? only : 'dyn';
     }
     const type =
       node.type ??
@@ -68,11 +68,12 @@ export class SchemaTypes {
       case 'boolean':
         return 'bool';
       case 'array':
-        return `list<${node.items ? this.typeOf(node.items as Schema, `${name}Item`, file) : 'dyn'}>`;
+        return `list<${isRecord(node.items) ? this.typeOf(node.items, `${name}Item`, file) : 'dyn'}>`;
       case 'object': {
-        const values = (node.additionalProperties ??
-          Object.values((node.patternProperties ?? {}) as Record<string, Schema>)[0]) as Schema | boolean | undefined;
-        return `map<string, ${typeof values === 'object' ? this.typeOf(values, `${name}Value`, file) : 'dyn'}>`;
+        const values = isRecord(node.additionalProperties)
+          ? node.additionalProperties
+          : recordEntriesAt(node, 'patternProperties')[0]?.[1];
+        return `map<string, ${values ? this.typeOf(values, `${name}Value`, file) : 'dyn'}>`;
       }
       default:
         return 'dyn';
@@ -88,14 +89,15 @@ export class SchemaTypes {
     const collect = (n: Schema, f: string) => {
       if (typeof n.$ref === 'string') {
         const r = this.resolve(n.$ref, f);
-        return collect(r.node, r.file);
+        collect(r.node, r.file);
+        return;
       }
-      for (const [key, value] of Object.entries((n.properties ?? {}) as Record<string, Schema>)) {
+      for (const [key, value] of recordEntriesAt(n, 'properties')) {
         const t = this.typeOf(value, `${name}.${key}`, f);
         fields[key] = fields[key] === undefined || fields[key] === t ? t : 'dyn';
         this.fieldNames.add(key);
       }
-      for (const b of (n.oneOf ?? n.anyOf ?? []) as Schema[]) collect(b, f);
+      for (const b of recordsAt(n, 'oneOf') ?? recordsAt(n, 'anyOf') ?? []) collect(b, f);
     };
     collect(node, file);
     this.env.registerType(typeName, { fields });

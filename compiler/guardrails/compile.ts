@@ -56,19 +56,24 @@ function checkExpression(
   };
   let result: { valid: boolean; type?: unknown; error?: CelError };
   try {
-    result = env.check(text) as typeof result;
+    result = env.check(text);
   } catch (e) {
-    const err = e as CelError;
-    return fail(`the expression does not parse: ${describe(err)}`, err.range);
+    const err: CelError = e instanceof ParseError ? e : { message: String(e) };
+    fail(`the expression does not parse: ${describe(err)}`, err.range);
+    return;
   }
-  if (!result.valid)
-    return fail(
+  if (!result.valid) {
+    fail(
       `the expression does not ${result.error instanceof ParseError ? 'parse' : 'type-check'}: ${describe(result.error ?? {})}`,
       result.error?.range,
     );
+    return;
+  }
   const type = String(result.type);
-  if (want !== 'any' && type !== want && type !== 'dyn')
-    return fail(`the expression is of type \`${type}\`; it must be a \`${want}\``, { start: 0, end: text.length });
+  if (want !== 'any' && type !== want && type !== 'dyn') {
+    fail(`the expression is of type \`${type}\`; it must be a \`${want}\``, { start: 0, end: text.length });
+    return;
+  }
   return { type };
 }
 
@@ -81,8 +86,9 @@ function describe(err: CelError): string {
 
 /** Compiled for evaluation; the evaluation environment accepts what the checker accepted. */
 function compiled(text: string): CompiledExpression {
-  const fn = evaluationEnvironment().parse(text) as unknown as (context: Record<string, unknown>) => unknown;
-  return { text, run: fn };
+  const parsed = evaluationEnvironment().parse(text);
+  // cel-js returns `any`; what callgate reads of a result it checks (a bool, a string).
+  return { text, run: (context) => parsed(context) as unknown };
 }
 
 /**

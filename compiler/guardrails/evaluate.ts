@@ -5,6 +5,7 @@ import type { ServiceContract } from '../types/contract.generated.js';
 import type { Typed } from '../validate/documents.js';
 import { celErrorText } from './cel-errors.js';
 import type { CompiledExpression, CompiledRail } from './compile.js';
+import { defined } from '../util/defined.js';
 
 /** Plain data as CEL sees it: integers are `int` (BigInt), everything else as it is. */
 export function toCel(value: unknown): unknown {
@@ -15,7 +16,10 @@ export function toCel(value: unknown): unknown {
   return value;
 }
 
-/** The edge as `edge`: absent `methods` or `paths` mean any, as in the contract; accounts are the services' (or the role's). */
+/**
+ * The edge as `edge`: absent `methods` or `paths` mean any, as in the contract; accounts are the services' (or the
+ * role's).
+ */
 export function edgeValue(e: EdgeModel, accountOf: (serviceId: string) => string): Record<string, unknown> {
   const { kind } = e.caller;
   const caller =
@@ -46,9 +50,8 @@ export function edgeValue(e: EdgeModel, accountOf: (serviceId: string) => string
   };
 }
 
-class RuntimeFailure {
-  constructor(readonly message: string) {}
-}
+/** A guard-rail expression that failed on a contract: reported, never a crash. */
+class RuntimeFailure extends Error {}
 
 function run(expression: CompiledExpression, context: Record<string, unknown>): unknown {
   try {
@@ -120,7 +123,7 @@ export function evaluateGuardRails(
   if (rails.length === 0) return findings;
   const values = new Map<number, unknown>();
   const valueOf = (doc: number) => {
-    if (!values.has(doc)) values.set(doc, toCel((documents[doc] as LoadedDocument).value));
+    if (!values.has(doc)) values.set(doc, toCel(defined(documents[doc], `document ${doc}`).value));
     return values.get(doc);
   };
   const whole = contracts.filter((c) => !c.invalidCallers);

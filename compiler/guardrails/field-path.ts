@@ -11,7 +11,7 @@ export function parseFieldPath(text: string): JsonPath | undefined {
   while (segment.lastIndex < text.length) {
     const m = segment.exec(text);
     if (!m) return undefined;
-    path.push(m[2] !== undefined ? Number(m[2]) : ((m[1] ?? m[3] ?? m[4]) as string));
+    path.push(m[2] !== undefined ? Number(m[2]) : (m[1] ?? m[3] ?? m[4] ?? ''));
   }
   return path;
 }

@@ -43,7 +43,9 @@ function meshRules(index: ModelIndex, s: ServiceModel, withL7: boolean): Authori
   }));
 }
 
-/** Plaintext arrivals, which have no mesh identity: VPC Lattice (from its ranges, to the target port) and CIDR callers. */
+/**
+ * Plaintext arrivals, which have no mesh identity: VPC Lattice (from its ranges, to the target port) and CIDR callers.
+ */
 function addressRules(index: ModelIndex, s: ServiceModel): AuthorizationRule[] {
   const rules: AuthorizationRule[] = [];
   if (s.exposure.lattice) {

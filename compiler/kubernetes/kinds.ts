@@ -131,11 +131,11 @@ export interface TLSRouteSpec {
 }
 
 /** One object, with its fields in the order readers expect: `apiVersion`, `kind`, `metadata`, `spec`. */
-export function kubernetesObject<Spec extends object>(
+export function kubernetesObject(
   apiVersion: string,
   kind: string,
   metadata: ObjectMeta,
-  spec?: Spec,
+  spec?: object,
 ): KubernetesObject {
   return { apiVersion, kind, metadata, ...(spec ? { spec } : {}) };
 }

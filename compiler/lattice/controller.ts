@@ -20,7 +20,7 @@ export const routeKind = (l: LatticeModel): 'HTTPRoute' | 'GRPCRoute' | 'TLSRout
   l.listener.protocol === 'tls-passthrough' ? 'TLSRoute' : l.targetPort.protocol === 'grpc' ? 'GRPCRoute' : 'HTTPRoute';
 
 /** One listener per protocol, port and certificate: a listener carries one certificate. */
-export function listenerName(l: LatticeModel): string {
+export function listenerName(l: GatewayListener): string {
   const protocol = l.listener.protocol === 'tls-passthrough' ? 'tls' : l.listener.protocol;
   const cert = l.certificateArn ? `-${l.certificateArn.slice(-12)}` : '';
   return `${protocol}-${l.listener.port}${cert}`;
@@ -31,12 +31,15 @@ export function namespaceObject(): KubernetesObject {
 }
 
 /** The service network as seen from one cluster; routes attach only from the namespaces listed. */
+/** What a Gateway listener is made from: a listener, and the certificate an `https` one carries. */
+export type GatewayListener = Pick<LatticeModel, 'listener'> & { certificateArn?: string | undefined };
+
 export function gatewayObject(
   network: string,
-  exports: readonly LatticeModel[],
+  exports: readonly GatewayListener[],
   routeNamespaces: readonly string[],
 ): KubernetesObject {
-  const listeners = new Map<string, LatticeModel>();
+  const listeners = new Map<string, GatewayListener>();
   for (const l of exports) listeners.set(listenerName(l), l);
   const spec: GatewaySpec = {
     gatewayClassName: 'amazon-vpc-lattice',

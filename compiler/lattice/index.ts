@@ -6,6 +6,7 @@ import type { Artifact, Emitted, Manifest, Target } from '../targets/target.js';
 import { compareStrings } from '../util/compare.js';
 import {
   gatewayObject,
+  type GatewayListener,
   iamAuthPolicyObject,
   namespaceObject,
   routeObject,
@@ -78,7 +79,8 @@ export const latticeTarget = {
       if (!clustersWithGateways.has(g.cluster)) manifests.push({ ...at, object: namespaceObject() });
       clustersWithGateways.add(g.cluster);
       // A calling-only cluster's Gateway needs a listener all the same; it serves no routes.
-      const exports = g.exports.length > 0 ? g.exports : [{ listener: { protocol: 'http', port: 80 } } as LatticeModel];
+      const exports: GatewayListener[] =
+        g.exports.length > 0 ? g.exports : [{ listener: { protocol: 'http', port: 80 } }];
       manifests.push({ ...at, object: gatewayObject(g.network, exports, [...g.namespaces].sort()) });
     }
     for (const n of model.platform.serviceNetworks) {

@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, type Node, type Pair } from 'yaml';
+import { isMap, isNode, isScalar, isSeq, type Node, type Pair } from 'yaml';
 import type { JsonPath, Position } from '../diagnostics/diagnostic.js';
 import type { LoadedDocument } from './document.js';
 
@@ -19,15 +19,14 @@ export function locate(loaded: LoadedDocument, path: JsonPath, at: 'key' | 'valu
     if (isMap(node)) {
       const pair = node.items.find((p: Pair) => keyText(p.key) === String(seg));
       if (!pair) break;
-      keyNode = isScalar(pair.key) || isMap(pair.key) || isSeq(pair.key) ? (pair.key as Node) : undefined;
+      keyNode = isScalar(pair.key) || isMap(pair.key) || isSeq(pair.key) ? pair.key : undefined;
       node = pair.value;
     } else if (isSeq(node) && typeof seg === 'number' && seg < node.items.length) {
       keyNode = undefined;
       node = node.items[seg];
     } else break;
   }
-  const valueNode =
-    node !== null && typeof node === 'object' && 'range' in node && !isPair(node) ? (node as Node) : undefined;
+  const valueNode = isNode(node) ? node : undefined;
   const collection = isMap(valueNode) || isSeq(valueNode);
   let target: Node | undefined = at === 'key' || collection || !valueNode?.range ? (keyNode ?? valueNode) : valueNode;
   if (path.length === 0) target = firstKey(loaded) ?? valueNode;

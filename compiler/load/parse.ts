@@ -158,5 +158,5 @@ function aliasDiagnostic(file: string, doc: Document.Parsed, lineCounter: LineCo
 
 function isEmpty(doc: Document.Parsed): boolean {
   const c = doc.contents;
-  return c === null || (isScalar(c) && c.value === null && (c.source ?? '') === '');
+  return c === null || (isScalar(c) && c.value === null && c.source === '');
 }

@@ -13,7 +13,7 @@ export function parseStackOutputs(text: string): { outputs: StackOutputs } | { p
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    return { problem: `is not JSON (${(e as Error).message})` };
+    return { problem: `is not JSON (${e instanceof Error ? e.message : String(e)})` };
   }
   if (!isObject(parsed))
     return { problem: 'is not a JSON object of stacks, as `cdktf deploy --outputs-file` writes it' };

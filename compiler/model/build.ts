@@ -8,6 +8,7 @@ import { resolveCallers } from './edges.js';
 import { buildPlatform } from './platform.js';
 import { buildService } from './service.js';
 import type { EdgeModel, Model, ServiceModel, SourceRef } from './types.js';
+import { defined } from '../util/defined.js';
 
 export interface ModelInput {
   documents: readonly LoadedDocument[];
@@ -21,7 +22,7 @@ const sourceOf = (d: LoadedDocument): SourceRef => ({ file: d.relPath, doc: d.in
 
 /** The one shared model: services with defaults applied, and every caller resolved to an edge, both directions. */
 export function buildModel(input: ModelInput): { model: Model; findings: Finding[] } {
-  const docOf = (i: number) => input.documents[i] as LoadedDocument;
+  const docOf = (i: number) => defined(input.documents[i], `document ${i}`);
   const platform = buildPlatform(input.platform.value, sourceOf(docOf(input.platform.doc)));
   const clusters = new Map(platform.clusters.map((c) => [c.name, c]));
   const networks = new Map(platform.serviceNetworks.map((n) => [n.name, n]));
@@ -39,7 +40,7 @@ export function buildModel(input: ModelInput): { model: Model; findings: Finding
   const findings: Finding[] = [];
   const ctx = { services, declared: input.declared, clusters, networks };
   for (const callee of ordered) {
-    const typed = contractOf.get(callee.id) as Typed<ServiceContract>;
+    const typed = defined(contractOf.get(callee.id), `contract of ${callee.id}`);
     const result = resolveCallers(
       callee,
       typed.value.spec.callers ?? [],

@@ -194,7 +194,7 @@ function resolvePorts(
   if (!entry.ports) return target ? [target] : [...callee.ports].sort(byNumber);
   const ports: PortModel[] = [];
   let ok = true;
-  entry.ports.forEach((name, j) => {
+  for (const [j, name] of entry.ports.entries()) {
     const port = callee.ports.find((p) => p.name === name);
     if (!port) {
       ok = false;
@@ -205,7 +205,7 @@ function resolvePorts(
       ok = false;
       push({ code: 'port-not-exported', data: { name: callee.name, target: target.name, port: name } }, at('ports', j));
     } else ports.push(port);
-  });
+  }
   return ok ? ports.sort(byNumber) : undefined;
 }
 

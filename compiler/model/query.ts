@@ -1,4 +1,5 @@
 import type { ClusterModel, EdgeModel, Model, ServiceModel } from './types.js';
+import { defined } from '../util/defined.js';
 
 /** The VPC Lattice source ranges in a region, IPv4 then IPv6. */
 export function latticeRanges(model: Model, region: string): string[] {
@@ -21,11 +22,11 @@ export function indexModel(model: Model): ModelIndex {
   const services = new Map(model.services.map((s) => [s.id, s]));
   const clusters = new Map(model.platform.clusters.map((c) => [c.name, c]));
   const edges = new Map(model.edges.map((e) => [e.id, e]));
-  const pick = (ids: readonly string[]) => ids.map((id) => edges.get(id) as EdgeModel);
+  const pick = (ids: readonly string[]) => ids.map((id) => defined(edges.get(id), `edge ${id}`));
   return {
     model,
-    service: (id) => services.get(id) as ServiceModel,
-    cluster: (name) => clusters.get(name) as ClusterModel,
+    service: (id) => defined(services.get(id), `service ${id}`),
+    cluster: (name) => defined(clusters.get(name), `cluster ${name}`),
     into: (id) => pick(services.get(id)?.callers ?? []),
     from: (id) => pick(services.get(id)?.calls ?? []),
   };

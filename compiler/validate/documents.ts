@@ -3,7 +3,7 @@ import { didYouMean } from '../diagnostics/suggest.js';
 import type { LoadedDocument } from '../load/document.js';
 import type { GuardRail, Platform, ServiceContract } from '../types/contract.generated.js';
 import { schemaFindings } from './schema-errors.js';
-import { documentKinds, validatorFor, type DocumentKind } from './schemas.js';
+import { documentKinds, isDocumentKind, validators } from './schemas.js';
 import { describeValue } from './show.js';
 
 export const apiVersion = 'callgate.dev/v1alpha1';
@@ -20,7 +20,10 @@ export interface ClassifiedDocuments {
   contracts: Typed<ServiceContract>[];
   platforms: Typed<Platform>[];
   guardRails: Typed<GuardRail>[];
-  /** `namespace/name` of every contract, valid or not, so that callers of a broken contract are not also reported as unknown. */
+  /**
+   * `namespace/name` of every contract, valid or not, so that callers of a broken contract are not also reported as
+   * unknown.
+   */
   declaredServiceIds: Set<string>;
   /** A Platform document exists, even an invalid one: do not also report it missing. */
   platformDeclared: boolean;
@@ -62,7 +65,7 @@ export function classifyDocuments(documents: readonly LoadedDocument[]): Classif
       });
       continue;
     }
-    if (typeof kind !== 'string' || !(documentKinds as readonly string[]).includes(kind)) {
+    if (typeof kind !== 'string' || !isDocumentKind(kind)) {
       const suggestion = typeof kind === 'string' ? didYouMean(kind, documentKinds) : '';
       const at = { doc: d.index, path: ['kind'] };
       const shown = describeValue(kind);
@@ -91,21 +94,22 @@ export function classifyDocuments(documents: readonly LoadedDocument[]): Classif
             },
       );
     }
-    const docKind = kind as DocumentKind;
-    if (docKind === 'ServiceContract') rememberServiceId(value, out.declaredServiceIds);
-    else if (docKind === 'Platform') out.platformDeclared = true;
-    const validate = validatorFor(docKind);
-    if (validate(value) && value.apiVersion === apiVersion) {
-      if (docKind === 'ServiceContract')
-        out.contracts.push({ doc: d.index, value: value as unknown as ServiceContract });
-      else if (docKind === 'Platform') out.platforms.push({ doc: d.index, value: value as unknown as Platform });
-      else out.guardRails.push({ doc: d.index, value: value as unknown as GuardRail });
-    } else {
-      const errors = validate.errors ?? [];
-      out.findings.push(...schemaFindings(errors, value, d.index));
+    if (kind === 'ServiceContract') rememberServiceId(value, out.declaredServiceIds);
+    else if (kind === 'Platform') out.platformDeclared = true;
+    const v = validators();
+    const current = value.apiVersion === apiVersion;
+    const doc = d.index;
+    if (kind === 'ServiceContract' && v.ServiceContract(value) && current) out.contracts.push({ doc, value });
+    else if (kind === 'Platform' && v.Platform(value) && current) out.platforms.push({ doc, value });
+    else if (kind === 'GuardRail' && v.GuardRail(value) && current) out.guardRails.push({ doc, value });
+    else {
+      const errors = v[kind].errors ?? [];
+      out.findings.push(...schemaFindings(errors, value, doc));
       const invalidCallers = callerOnlyErrors(errors.map((e) => e.instancePath));
-      if (docKind === 'ServiceContract' && invalidCallers && value.apiVersion === apiVersion) {
-        out.contracts.push({ doc: d.index, value: value as unknown as ServiceContract, invalidCallers });
+      if (kind === 'ServiceContract' && invalidCallers && current) {
+        // Valid but for some `callers[i]`, which the model skips: the rest is still checked.
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- see above
+        out.contracts.push({ doc, value: value as unknown as ServiceContract, invalidCallers });
       }
     }
   }

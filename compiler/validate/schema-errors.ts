@@ -3,8 +3,7 @@ import type { Finding, JsonPath } from '../diagnostics/diagnostic.js';
 import { formatPath } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import { show, describeTyped, describeValue } from './show.js';
-
-type Schema = Record<string, unknown>;
+import { isRecord, recordAt, stringAt } from '../util/json.js';
 
 /** A JSON pointer as path segments, with array indexes as numbers (checked against the data). */
 function pointerToPath(pointer: string, data: unknown): (string | number)[] {
@@ -19,7 +18,7 @@ function pointerToPath(pointer: string, data: unknown): (string | number)[] {
       cursor = cursor[i];
     } else {
       path.push(seg);
-      cursor = cursor !== null && typeof cursor === 'object' ? (cursor as Record<string, unknown>)[seg] : undefined;
+      cursor = isRecord(cursor) ? cursor[seg] : undefined;
     }
   }
   return path;
@@ -30,9 +29,7 @@ function where(path: JsonPath): string {
 }
 
 function hintOf(schema: unknown): string | undefined {
-  return schema !== null && typeof schema === 'object'
-    ? ((schema as Schema)['x-hint'] as string | undefined)
-    : undefined;
+  return stringAt(schema, 'x-hint');
 }
 
 /**
@@ -56,7 +53,8 @@ export function schemaFindings(errors: readonly ErrorObject[], data: unknown, do
   );
   for (const e of errors) {
     if (insideCombinator(e)) continue;
-    if (e.instancePath.endsWith('/apiVersion') && e.instancePath.split('/').length === 2) continue; // reported by the kind check
+    // reported by the kind check
+    if (e.instancePath.endsWith('/apiVersion') && e.instancePath.split('/').length === 2) continue;
     if (e.propertyName !== undefined) continue; // inside propertyNames: reported once, by the propertyNames error
     if (e.keyword === 'enum' && typeErrorAt.has(e.instancePath)) continue; // the type error says it better
     const finding = toFinding(e, data, doc, badNames);
@@ -71,7 +69,7 @@ export function schemaFindings(errors: readonly ErrorObject[], data: unknown, do
 
 function toFinding(e: ErrorObject, data: unknown, doc: number, badNames: Set<string>): Finding | undefined {
   const path = pointerToPath(e.instancePath, data);
-  const parent = e.parentSchema as Schema | undefined;
+  const parent = e.parentSchema;
   const hint = hintOf(parent);
   const value = e.data;
   switch (e.keyword) {
@@ -88,7 +86,7 @@ function toFinding(e: ErrorObject, data: unknown, doc: number, badNames: Set<str
     case 'additionalProperties': {
       const field = String(e.params.additionalProperty);
       if (badNames.has(`${e.instancePath}/${field}`)) return undefined;
-      const allowed = Object.keys((parent?.properties as Schema | undefined) ?? {});
+      const allowed = Object.keys(recordAt(parent, 'properties'));
       const suggestion = didYouMean(field, allowed);
       const list = suggestion || allowed.length === 0 ? '' : `; allowed: ${allowed.map((a) => `\`${a}\``).join(', ')}`;
       return {
@@ -124,7 +122,8 @@ function toFinding(e: ErrorObject, data: unknown, doc: number, badNames: Set<str
     }
     case 'enum':
     case 'const': {
-      const allowed = e.keyword === 'enum' ? (e.params.allowedValues as unknown[]) : [e.params.allowedValue];
+      const values: unknown = e.keyword === 'enum' ? e.params.allowedValues : [e.params.allowedValue];
+      const allowed: unknown[] = Array.isArray(values) ? values : [];
       const suggestion = typeof value === 'string' ? didYouMean(value, allowed.map(String)) : '';
       const list = allowed.map((a) => `\`${String(a)}\``).join(', ');
       return {
@@ -221,7 +220,7 @@ function toFinding(e: ErrorObject, data: unknown, doc: number, badNames: Set<str
     case 'anyOf': {
       if (parent?.title === 'Caller') {
         const present = ['service', 'principal', 'cidr'].filter(
-          (k) => value !== null && typeof value === 'object' && k in (value as object),
+          (k) => value !== null && typeof value === 'object' && k in value,
         );
         const detail =
           present.length === 0 ? 'it names none' : `it names ${present.map((p) => `\`${p}\``).join(' and ')}`;

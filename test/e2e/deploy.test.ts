@@ -38,7 +38,9 @@ async function freePort(): Promise<number> {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+      server.close(() => {
+        resolve(typeof address === 'object' && address ? address.port : 0);
+      });
     });
   });
 }
@@ -238,7 +240,7 @@ describe.skipIf(skip)('deploy with cdktf, terraform and the AWS provider against
     }
   }, 600_000);
 
-  it('changes exactly the billing auth policy when billing gains a caller', async () => {
+  it('changes exactly the billing auth policy when billing gains a caller', () => {
     const file = join(work, 'contracts', 'payments', 'billing.yaml');
     writeFileSync(
       file,

@@ -79,7 +79,9 @@ async function validatorOf(kind: string): Promise<Validator> {
   const file = join(schemaRoot, 'node_modules', `${k.module}.js`);
   const loaded = (await import(pathToFileURL(file).href)) as Record<string, new (o: object) => { validate(): void }>;
   const Model = loaded[k.model]!;
-  return (o) => new Model(o).validate();
+  return (o) => {
+    new Model(o).validate();
+  };
 }
 
 // Kinds no npm model covers: the AWS controllers' published CRDs, in ../shared/crds.
@@ -109,7 +111,11 @@ function crdSchemas(): Map<string, OpenApi> {
 function crdUnknownFields(schema: OpenApi, value: unknown, path: string, errors: string[]): void {
   if (value === null || typeof value !== 'object' || schema['x-kubernetes-preserve-unknown-fields']) return;
   if (Array.isArray(value)) {
-    value.forEach((v, i) => schema.items && crdUnknownFields(schema.items, v, `${path}[${i}]`, errors));
+    const items = schema.items;
+    if (items)
+      value.forEach((v: unknown, i) => {
+        crdUnknownFields(items, v, `${path}[${i}]`, errors);
+      });
     return;
   }
   for (const [k, v] of Object.entries(value)) {
@@ -124,9 +130,12 @@ function crdUnknownFields(schema: OpenApi, value: unknown, path: string, errors:
 
 type Obj = { kind: string; metadata: { name: string } };
 
+const isFileList = (files: readonly OutputFile[] | Record<string, string>): files is readonly OutputFile[] =>
+  Array.isArray(files);
+
 function manifestsOf(files: readonly OutputFile[] | Record<string, string>): Obj[] {
-  const list = Array.isArray(files)
-    ? (files as OutputFile[])
+  const list: readonly OutputFile[] = isFileList(files)
+    ? files
     : Object.entries(files).map(([path, content]) => ({ path, content }));
   return list
     .filter((f) => f.path.includes('kubernetes/') && !f.path.endsWith('kustomization.yaml'))
@@ -201,7 +210,9 @@ function unknownFieldErrors(objects: readonly Obj[]): string[] {
       const elements = parts.flatMap((t) =>
         checker.isArrayType(t) ? checker.getTypeArguments(t as ts.TypeReference).slice(0, 1) : [],
       );
-      value.forEach((v, i) => walk(elements, v, `${path}[${i}]`));
+      value.forEach((v, i) => {
+        walk(elements, v, `${path}[${i}]`);
+      });
       return;
     }
     for (const [key, v] of Object.entries(value)) {
@@ -249,7 +260,9 @@ describe('emitted Kubernetes objects', () => {
           expect(unknown, `${o.kind} ${o.metadata.name}`).toEqual([]);
         } else {
           expect(Object.keys(kinds)).toContain(o.kind);
-          expect(() => validators.get(o.kind)!(o), `${o.kind} ${o.metadata.name}`).not.toThrow();
+          expect(() => {
+            validators.get(o.kind)!(o);
+          }, `${o.kind} ${o.metadata.name}`).not.toThrow();
         }
       }
       expect(new Set(objects.map((o) => o.kind))).toEqual(
@@ -266,7 +279,9 @@ describe('emitted Kubernetes objects', () => {
       metadata: { name: 'x' },
       spec: { action: 'PERMIT' },
     };
-    expect(() => validate(bad)).toThrow();
+    expect(() => {
+      validate(bad);
+    }).toThrow();
   });
 
   it.skipIf(noCrds)('the CRD checks can fail', () => {

@@ -159,7 +159,7 @@ function build(shapes: ServiceShape[], callerLists: CallerShape[][]): GeneratedE
           ? 'network'
           : kind === 'principal'
             ? 'lattice'
-            : caller!.cluster.name === callee.cluster.name && callee.cluster.platform === 'eks' && callee.mesh
+            : caller.cluster.name === callee.cluster.name && callee.cluster.platform === 'eks' && callee.mesh
               ? 'mesh'
               : 'lattice';
       // Over Lattice only the target port (`http`) can be named.
@@ -192,7 +192,7 @@ function build(shapes: ServiceShape[], callerLists: CallerShape[][]): GeneratedE
                   ...(c.sourceVpc ? { sourceVpc: 'vpc-0ddd4444' } : {}),
                 },
               }
-            : { service: caller!.namespace === callee.namespace && c.target % 2 === 0 ? caller!.name : caller!.id };
+            : { service: caller.namespace === callee.namespace && c.target % 2 === 0 ? caller.name : caller.id };
       if (named && (c.portChoice !== 'default' || path !== 'lattice')) entry.ports = named;
       if (methods) entry.methods = methods;
       if (paths) entry.paths = paths;
@@ -201,7 +201,7 @@ function build(shapes: ServiceShape[], callerLists: CallerShape[][]): GeneratedE
           ? `cidr:${c.cidr}`
           : kind === 'principal'
             ? `principal:arn:aws:iam::333333333333:role/r${c.target % 3}:${c.sourceVpc ? 'vpc-0ddd4444' : ''}`
-            : `service:${caller!.id}`;
+            : `service:${caller.id}`;
       expected.push({
         callee: callee.id,
         caller: callerKey,

@@ -78,7 +78,7 @@ function requests(m: Model, callee: ServiceModel): Request[] {
 
 /** A few requests per caller and callee, chosen deterministically: the cross product is too large to run whole. */
 const seedOf = (id: string, who: Who) =>
-  [...`${id}${who.kind === 'service' ? who.service.id : who.kind === 'address' ? who.ip : who.iamRole}`].reduce(
+  Array.from(`${id}${who.kind === 'service' ? who.service.id : who.kind === 'address' ? who.ip : who.iamRole}`).reduce(
     (a, c) => (a * 31 + c.charCodeAt(0)) % 1_000_003,
     7,
   );

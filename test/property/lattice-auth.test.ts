@@ -19,7 +19,8 @@ const allowAll = {
 };
 
 interface LatticeRequest {
-  principal: string | 'anonymous';
+  /** An IAM role ARN, or `anonymous` for an unsigned request. */
+  principal: string;
   vpc: string;
   method: string;
   path: string;
@@ -103,13 +104,13 @@ async function simulatorAllows(
           ...(signed && inOrg.has(accountOf(r.principal)) ? { 'aws:PrincipalOrgID': ORG } : {}),
         },
       },
-    } as never,
+    },
     {},
   );
   if (response.resultType !== 'single') throw new Error(JSON.stringify(response));
   // Lattice is stricter than IAM's same-account rule: under AWS_IAM the auth policy itself must
   // allow, so the resource policy's own verdict counts, not only the overall one.
-  return response.overallResult === 'Allowed' && response.result.analysis?.resourceAnalysis?.result === 'Allowed';
+  return response.overallResult === 'Allowed' && response.result.analysis.resourceAnalysis?.result === 'Allowed';
 }
 
 /**

@@ -64,7 +64,9 @@ export function renderDiagnosticsDoc(): string {
   ];
   for (const code of diagnosticCodes) {
     const info = catalog[code];
-    const section = [`### ${code}\n\n**${info.severity}**: ${info.summary}.\n\n**Fix**: ${templateForDocs(info.fix)}.\n`];
+    const section = [
+      `### ${code}\n\n**${info.severity}**: ${info.summary}.\n\n**Fix**: ${templateForDocs(info.fix)}.\n`,
+    ];
     const example = byCode.get(code);
     if (example) {
       const bad = example.read('bad');
@@ -83,5 +85,5 @@ export function renderDiagnosticsDoc(): string {
     }
     parts.push(section.join('\n'));
   }
-  return `${parts.join('\n')}`;
+  return parts.join('\n');
 }
