@@ -30,6 +30,8 @@ export interface ServiceNames {
   terraformPrefix: string;
   /** The construct id of the ECS service's VPC Lattice auth policy. */
   latticeAuthPolicyId: string;
+  /** The Terraform name of the managed security group. */
+  managedGroupName: string;
   /** The construct id of the service's managed security group. */
   managedGroupId: string;
   /** The stack output that carries the managed group's id. */
@@ -67,6 +69,7 @@ export function serviceNames(s: ServiceModel): ServiceNames {
     terraformPrefix: prefix,
     latticeAuthPolicyId: `${prefix}-auth-policy`,
     managedGroupId: `${prefix}-sg`,
+    managedGroupName: `callgate-${prefix}`,
     groupOutput: groupOutputId(s.namespace, s.name),
   };
 }

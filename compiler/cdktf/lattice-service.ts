@@ -20,7 +20,8 @@ export function latticeService(
   l: LatticeModel,
   networkArn: string,
 ): void {
-  const id = (suffix: string) => `${s.namespace}-${s.name}-${suffix}`;
+  const names = serviceNames(s);
+  const id = (suffix: string) => `${names.terraformPrefix}-${suffix}`;
   const passthrough = l.listener.protocol === 'tls-passthrough';
   const protocolVersion =
     l.targetPort.protocol === 'grpc' ? 'GRPC' : l.targetPort.protocol === 'http2' ? 'HTTP2' : 'HTTP1';
@@ -80,7 +81,7 @@ export function latticeService(
   });
   // The policy names the service by its real ARN; only the contract text in it is escaped.
   const text = literal(servicePolicyText(policy, serviceArnPlaceholder));
-  new VpclatticeAuthPolicy(scope, serviceNames(s).latticeAuthPolicyId, {
+  new VpclatticeAuthPolicy(scope, names.latticeAuthPolicyId, {
     resourceIdentifier: service.arn,
     policy: text.split(serviceArnPlaceholder).join(service.arn),
   });

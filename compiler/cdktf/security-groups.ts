@@ -13,7 +13,7 @@ import { literal } from './literal.js';
 export function managedGroup(scope: Construct, s: ServiceModel): SecurityGroup {
   const names = serviceNames(s);
   const group = new SecurityGroup(scope, names.managedGroupId, {
-    name: literal(`callgate-${s.namespace}-${s.name}`),
+    name: literal(names.managedGroupName),
     description: literal(`callgate: who may call ${s.id}`),
     vpcId: literal(s.vpc),
   });

@@ -6,6 +6,7 @@ import type { TerraformInput } from './input.js';
 import type { OutputFile } from '../targets/target.js';
 import { compareStrings } from '../util/compare.js';
 import { buildApp } from './app.js';
+import { stackFile } from '../analysis/names.js';
 
 /**
  * Synthesize through cdktf itself, into a scratch directory, and read the stacks back: what lands
@@ -30,7 +31,7 @@ function synthesizeFresh(input: TerraformInput): OutputFile[] {
     return readdirSync(stacksDir)
       .sort(compareStrings)
       .map((stack) => ({
-        path: `cdktf/${stack}/cdk.tf.json`,
+        path: stackFile(stack),
         content: readFileSync(join(stacksDir, stack, 'cdk.tf.json'), 'utf8'),
       }));
   } finally {

@@ -608,7 +608,7 @@ export const catalog = {
       default:
         '`{name}` needs a waypoint for its layer-7 rules: label its Kubernetes Service with `istio.io/use-waypoint: {waypoint}`; until then mesh calls to it are denied',
     },
-    fix: 'label the Service with `istio.io/use-waypoint: <service>-waypoint`',
+    fix: 'label the Service with `istio.io/use-waypoint` naming its waypoint',
   },
   'cidr-l7-ignored': {
     severity: 'warning',
