@@ -135,22 +135,11 @@ export function decideAt(
   return { allowed: decided.some((d) => d.rules.length > 0), isolated: true, policies: decided };
 }
 
-function allowedAt(
-  policies: readonly NetworkPolicyObject[],
-  pod: Pod,
-  direction: 'Ingress' | 'Egress',
-  other: Endpoint,
-  port: number,
-  protocol: string,
-): boolean {
-  return decideAt(policies, pod, direction, other, port, protocol).allowed;
-}
-
 /** A connection succeeds when the source may send it (egress) and the destination may receive it (ingress). */
 export function networkAllows(policies: readonly NetworkPolicyObject[], flow: Flow): boolean {
   const egress =
-    'pod' in flow.from ? allowedAt(policies, flow.from.pod, 'Egress', flow.to, flow.port, flow.protocol) : true;
+    'pod' in flow.from ? decideAt(policies, flow.from.pod, 'Egress', flow.to, flow.port, flow.protocol).allowed : true;
   const ingress =
-    'pod' in flow.to ? allowedAt(policies, flow.to.pod, 'Ingress', flow.from, flow.port, flow.protocol) : true;
+    'pod' in flow.to ? decideAt(policies, flow.to.pod, 'Ingress', flow.from, flow.port, flow.protocol).allowed : true;
   return egress && ingress;
 }

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { anonymousPrincipal, runSimulation } from '@cloud-copilot/iam-simulate';
+import { evaluatePolicy, type IamPolicy } from '../../compiler/evaluators/iam.js';
 import { parse as parseYaml, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { EdgeModel, Model, ServiceModel } from '../../compiler/model/types.js';
@@ -113,6 +114,24 @@ async function simulatorAllows(
   return response.overallResult === 'Allowed' && response.result.analysis.resourceAnalysis?.result === 'Allowed';
 }
 
+/** The same request to compiler/evaluators/iam.ts, which explain uses. */
+function evaluatorAllows(policy: object, y: ServiceModel, r: LatticeRequest): boolean {
+  const signed = r.principal !== 'anonymous';
+  return (
+    evaluatePolicy(policy as IamPolicy, {
+      principal: signed ? { arn: r.principal } : 'anonymous',
+      action: 'vpc-lattice-svcs:Invoke',
+      resource: `arn:aws:vpc-lattice:${y.region}:${y.account}:service/${SERVICE_ID}${r.path}`,
+      context: {
+        'vpc-lattice-svcs:SourceVpc': r.vpc,
+        'vpc-lattice-svcs:RequestMethod': r.method,
+        'aws:PrincipalType': signed ? 'AssumedRole' : 'Anonymous',
+        ...(signed && inOrg.has(accountOf(r.principal)) ? { 'aws:PrincipalOrgID': ORG } : {}),
+      },
+    }).decision === 'allow'
+  );
+}
+
 /**
  * The service policy as Terraform applies it: the string in the owner stack's cdk.tf.json, with
  * the service's ARN reference resolved and template escapes undone, as Terraform does.
@@ -188,8 +207,18 @@ describe('VPC Lattice auth policies', () => {
           for (const r of requestsFor(model, y)) {
             const expected = contractAllows(model, y, r, organization);
             const networkVerdict = await simulatorAllows(network ?? undefined, y, r);
-            const verdict = (await simulatorAllows(service, y, r)) && networkVerdict;
+            const serviceVerdict = await simulatorAllows(service, y, r);
+            const verdict = serviceVerdict && networkVerdict;
             if (verdict !== expected) wrong.push(`${y.id} ${JSON.stringify(r)}: simulator ${verdict}`);
+            // callgate's own IAM evaluator (explain's) must agree with the simulator on both policies.
+            for (const [policy, simulated] of [
+              [service, serviceVerdict],
+              [network, networkVerdict],
+            ] as const)
+              if (policy && evaluatorAllows(policy, y, r) !== simulated)
+                wrong.push(
+                  `${y.id} ${JSON.stringify(r)}: the evaluator says ${!simulated} of ${JSON.stringify(policy)}`,
+                );
             if (viaTerraform && ((await simulatorAllows(viaTerraform, y, r)) && networkVerdict) !== expected)
               wrong.push(`${y.id} via Terraform ${JSON.stringify(r)}`);
           }
