@@ -95,6 +95,20 @@ const limits = (e: EdgeModel) =>
     .filter(Boolean)
     .join(', ');
 
+/** For a role that is a service's Lattice identity, asked about from another VPC (or none): say where it may call from. */
+function roleElsewhere(analysis: Analysis, who: Who, callee: ServiceModel): string | undefined {
+  if (who.kind !== 'principal') return undefined;
+  const vpcs = analysis.index
+    .into(callee.id)
+    .flatMap((e) =>
+      e.caller.kind === 'service' && e.path === 'lattice' && e.caller.iamRole === who.iamRole ? [e] : [],
+    );
+  const first = vpcs[0];
+  if (first?.caller.kind !== 'service') return undefined;
+  const from = [...new Set(vpcs.map((e) => (e.caller.kind === 'service' ? e.caller.sourceVpc : '')))].join('`, `');
+  return `\`${who.iamRole}\` is the identity of \`${first.caller.service}\`, which may call \`${callee.id}\` only from \`${from}\`${who.sourceVpc ? '' : '; pass --source-vpc'}`;
+}
+
 /** The path a call from this caller takes, as the model routes it; undefined where there is none. */
 function routeOf(who: Who, callee: ServiceModel, edge: EdgeModel | undefined): PathKind | undefined {
   if (edge) return edge.path;
@@ -116,23 +130,10 @@ export function explain(
 ): Explanation {
   const callerName = who.kind === 'service' ? who.service.id : who.kind === 'principal' ? who.iamRole : who.ip;
   const entries = edgesFor(analysis, who, callee);
-  const admitting = entries.filter((e) => refusal(e, asked) === undefined);
-  const edge = admitting[0] ?? entries[0];
-  const contractAllows = admitting.length > 0;
-  const reason = contractAllows
-    ? `\`${callee.id}\` declares the caller${edge && limits(edge) ? ` (${limits(edge)})` : ''}`
-    : entries.length > 0
-      ? entries.map((e) => refusal(e, asked)).join('; ')
-      : `\`${callee.id}\` has no caller entry for \`${callerName}\``;
-  const contract: LayerFinding = {
-    layer: 'contract',
-    admits: contractAllows,
-    where:
-      entries.length > 0 ? entries.map(where) : [where({ source: { ...callee.source, path: ['spec', 'callers'] } })],
-    note: contractAllows ? `caller entry over ${edge?.path}` : reason,
-  };
+  // The entry that stands for the caller: the first that admits what was asked, else the first.
+  const edge = entries.find((e) => refusal(e, asked) === undefined) ?? entries[0];
   // The request as the layers see it: the first port, method and path the caller may use where
-  // the question leaves them open, so that every layer judges one concrete request.
+  // the question leaves them open, so that every layer (the contract too) judges one request.
   const port = asked.port ?? edge?.ports[0]?.port ?? callee.ports[0]?.port ?? 0;
   const protocol = callee.ports.find((p) => p.port === port)?.protocol;
   const l7 = protocol !== undefined && isLayer7(protocol);
@@ -140,8 +141,19 @@ export function explain(
   const pathPattern = edge?.paths?.[0];
   const path = l7 ? (asked.path ?? (pathPattern ? samplePath(pathPattern) : '/')) : undefined;
   const request = { port, ...(method ? { method } : {}), ...(path ? { path } : {}) };
-  // The contract's verdict on that same concrete request, which the layers' must equal.
   const declared = entries.some((e) => refusal(e, request) === undefined);
+  const reason = declared
+    ? `\`${callee.id}\` declares the caller${edge && limits(edge) ? ` (${limits(edge)})` : ''}`
+    : entries.length > 0
+      ? entries.map((e) => refusal(e, request)).join('; ')
+      : (roleElsewhere(analysis, who, callee) ?? `\`${callee.id}\` has no caller entry for \`${callerName}\``);
+  const contract: LayerFinding = {
+    layer: 'contract',
+    admits: declared,
+    where:
+      entries.length > 0 ? entries.map(where) : [where({ source: { ...callee.source, path: ['spec', 'callers'] } })],
+    note: declared ? `caller entry over ${edge?.path}` : reason,
+  };
   const route = routeOf(who, callee, edge);
   const layers: LayerFinding[] = [contract];
   if (route !== undefined) {
