@@ -164,32 +164,30 @@ function toFinding(e: ErrorObject, data: unknown, doc: number, badNames: Set<str
     }
     case 'minLength':
     case 'maxLength':
-      return {
-        code: 'schema-length',
-        doc,
-        path,
-        data: {
-          where: where(path),
-          bound: e.keyword === 'minLength' ? 'at least' : 'at most',
-          limit: String(e.params.limit),
-          unit: 'characters',
-          actual: typeof value === 'string' ? value.length : '?',
-        },
-      };
     case 'minItems':
-    case 'maxItems':
+    case 'maxItems': {
+      const items = e.keyword.endsWith('Items');
+      const limit = Number(e.params.limit);
+      const actual = items
+        ? Array.isArray(value)
+          ? value.length
+          : '?'
+        : typeof value === 'string'
+          ? value.length
+          : '?';
       return {
         code: 'schema-length',
         doc,
         path,
         data: {
           where: where(path),
-          bound: e.keyword === 'minItems' ? 'at least' : 'at most',
+          bound: e.keyword.startsWith('min') ? 'at least' : 'at most',
           limit: String(e.params.limit),
-          unit: Number(e.params.limit) === 1 ? 'item' : 'items',
-          actual: Array.isArray(value) ? value.length : '?',
+          unit: items ? (limit === 1 ? 'item' : 'items') : 'characters',
+          actual,
         },
       };
+    }
     case 'minProperties':
     case 'maxProperties':
       return {
