@@ -61,6 +61,14 @@ export function effectiveGroup(index: ModelIndex, s: ServiceModel): GroupRef | u
   return s.platform === 'eks' && index.cluster(s.cluster).securityGroup ? { cluster: s.cluster } : undefined;
 }
 
+/**
+ * A range as a Terraform-name fragment that no other range shares: canonical IPv4 keeps its four
+ * octets and prefix (`cidr-10-50-0-0-16`); IPv6 is marked apart and spells `:` as `x`, which no
+ * hex digit is (`cidr6-fd00xec2x80xx-64`), so `1.0.0.0/16` and `1::/16` never meet.
+ */
+export const cidrKey = (cidr: string) =>
+  cidr.includes(':') ? `cidr6-${cidr.replace(/:/g, 'x').replace('/', '-')}` : `cidr-${cidr.replace(/[./]/g, '-')}`;
+
 const refKey = (g: GroupRef) => ('service' in g ? `sg-${g.service.replace('/', '-')}` : `sg-cluster-${g.cluster}`);
 const sameRef = (a: GroupRef, b: GroupRef) => refKey(a) === refKey(b);
 
@@ -84,7 +92,7 @@ export function planSecurityGroups(index: ModelIndex, waypoints: ReadonlySet<str
       peer.kind === 'lattice'
         ? `lattice-${peer.family}`
         : peer.kind === 'cidr'
-          ? `cidr-${peer.cidr.replace(/[^0-9a-f]+/gi, '-')}`
+          ? cidrKey(peer.cidr)
           : refKey(peer.group);
     const key = `${direction}-${peerKey}-${port}${protocol === 'udp' ? '-udp' : ''}`;
     const unique = `${refKey(owner)} ${key}`;

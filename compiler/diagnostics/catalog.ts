@@ -172,6 +172,20 @@ export const catalog = {
     messages: { default: '{where} repeats {earlier}; {fix}' },
     fix: 'remove the repeated item',
   },
+  'cidr-not-canonical': {
+    severity: 'error',
+    summary:
+      'an address range is not written in its one canonical form (leading zeros, an uncompressed or uppercase IPv6 address, host bits, a zone id), so two spellings could name one range',
+    messages: {
+      default: '`{value}` is the range `{canonical}` written otherwise; {fix}',
+      hostBits:
+        '`{value}` has host bits set: the range it names is `{canonical}`; {fix}, or `{address}` for the one address',
+      zone: '`{value}` has a zone id, which names an interface on one host and means nothing in a policy; {fix}',
+      octal:
+        '`{value}` has octets with leading zeros, which some tools read as octal and others as decimal; if decimal was meant, {fix}',
+    },
+    fix: 'write `{canonical}`',
+  },
   'schema-caller-kind': {
     severity: 'error',
     summary: 'a caller must name exactly one of `service`, `principal` or `cidr`',

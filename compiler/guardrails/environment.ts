@@ -1,4 +1,5 @@
 import { Environment } from '@marcbachmann/cel-js';
+import { registerAddressFunctions } from './address-functions.js';
 import { SchemaTypes } from './cel-types.js';
 
 export type Scope = 'contract' | 'edge';
@@ -43,7 +44,7 @@ let runtime: Environment | undefined;
  */
 function build(): Checking {
   if (!checking) {
-    const base = new Environment({ limits, homogeneousAggregateLiterals: false });
+    const base = registerAddressFunctions(new Environment({ limits, homogeneousAggregateLiterals: false }));
     const types = new SchemaTypes(base, 'callgate');
     const contract = types.root('service-contract.schema.json', 'ServiceContract');
     for (const [name, fields] of Object.entries(edgeTypes)) base.registerType(name, { fields });
@@ -73,7 +74,7 @@ export const guardRailFields = (): ReadonlySet<string> => build().fields;
  */
 export function evaluationEnvironment(): Environment {
   if (!runtime) {
-    runtime = new Environment({ limits, homogeneousAggregateLiterals: false });
+    runtime = registerAddressFunctions(new Environment({ limits, homogeneousAggregateLiterals: false }));
     for (const name of ['contract', 'caller', 'callee', 'edge', 'variables']) runtime.registerVariable(name, 'dyn');
   }
   return runtime;

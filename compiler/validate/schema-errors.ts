@@ -4,6 +4,8 @@ import { formatPath } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import { show, describeTyped, describeValue } from './show.js';
 import { isRecord, recordAt, stringAt } from '../util/json.js';
+import { parseCidr } from './cidr.js';
+import type { CodedMessage } from '../diagnostics/catalog.js';
 
 /** A JSON pointer as path segments, with array indexes as numbers (checked against the data). */
 function pointerToPath(pointer: string, data: unknown): (string | number)[] {
@@ -22,6 +24,25 @@ function pointerToPath(pointer: string, data: unknown): (string | number)[] {
     }
   }
   return path;
+}
+
+const rangeFormats: Record<string, 4 | 6 | undefined> = { cidr: undefined, 'ipv4-cidr': 4, 'ipv6-cidr': 6 };
+
+/**
+ * A range of the right family written otherwise than canonically: its own code, with the
+ * canonical form to write. Anything else that fails a range format is a plain format error.
+ */
+function nonCanonicalRange(format: string, value: unknown): CodedMessage | undefined {
+  if (!(format in rangeFormats) || typeof value !== 'string') return undefined;
+  const parsed = parseCidr(value);
+  const family = rangeFormats[format];
+  if (!parsed?.problem || (family !== undefined && parsed.cidr.family !== family)) return undefined;
+  const data = { value: show(value), canonical: parsed.cidr.text };
+  if (parsed.problem === 'host-bits')
+    return { code: 'cidr-not-canonical', messageId: 'hostBits', data: { ...data, address: parsed.address ?? '' } };
+  if (parsed.problem === 'zone') return { code: 'cidr-not-canonical', messageId: 'zone', data };
+  if (parsed.problem === 'octal') return { code: 'cidr-not-canonical', messageId: 'octal', data };
+  return { code: 'cidr-not-canonical', data };
 }
 
 function where(path: JsonPath): string {
@@ -139,7 +160,9 @@ function toFinding(e: ErrorObject, data: unknown, doc: number, badNames: Set<str
       };
     }
     case 'pattern':
-    case 'format':
+    case 'format': {
+      const range = e.keyword === 'format' ? nonCanonicalRange(String(e.params.format), value) : undefined;
+      if (range) return { ...range, doc, path };
       return {
         code: 'schema-format',
         doc,
@@ -150,6 +173,7 @@ function toFinding(e: ErrorObject, data: unknown, doc: number, badNames: Set<str
           value: describeValue(value),
         },
       };
+    }
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
