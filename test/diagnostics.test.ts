@@ -56,6 +56,26 @@ describe('codes whose input is built by the test', () => {
     expect((await cli(['check', 'contracts'], ok)).code).toBe(0);
   });
 
+  it('link-outside-contracts: a link out of the directory, and not one that stays inside', async () => {
+    const dir = await tempDir();
+    await writeTree(dir, {
+      'contracts/platform.yaml': platform,
+      'elsewhere.yaml': platform.replace('name: test', 'name: other'),
+    });
+    await symlink(join(dir, 'elsewhere.yaml'), join(dir, 'contracts/link.yaml'));
+    const bad = await cli(['check', 'contracts', '--format', 'json'], dir);
+    expect(JSON.parse(bad.stdout)).toMatchObject([
+      { code: 'link-outside-contracts', file: 'contracts/link.yaml', line: 1, column: 1 },
+    ]);
+    const ok = await tempDir();
+    await writeTree(ok, { 'contracts/platform.yaml': platform, 'contracts/.store/x.yml': 'kind: Note\n' });
+    await symlink('.store/x.yml', join(ok, 'contracts/link.yaml'));
+    const inside = await cli(['check', 'contracts', '--format', 'json'], ok);
+    expect((JSON.parse(inside.stdout) as { code: string }[]).map((d) => d.code)).not.toContain(
+      'link-outside-contracts',
+    );
+  });
+
   it('file-too-large: over 1 MiB, and not at 1 MiB', async () => {
     const dir = await tempDir();
     const padded = (size: number) => platform + '#'.repeat(size - Buffer.byteLength(platform) - 1) + '\n';

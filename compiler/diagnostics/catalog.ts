@@ -37,6 +37,13 @@ export const catalog = {
     },
     fix: 'check that the file exists and is readable',
   },
+  'link-outside-contracts': {
+    severity: 'error',
+    summary:
+      'a file in the contracts directory is a symbolic link to a file outside it; callgate reads nothing of it, since a link can point at anything on the machine that runs it',
+    messages: { default: 'this file is a symbolic link to a file outside the contracts directory; {fix}' },
+    fix: 'move the file into the contracts directory and link to it there, or remove the link',
+  },
   'file-too-large': {
     severity: 'error',
     summary: 'a file is larger than 1 MiB; contracts are small, so this is almost certainly not one',

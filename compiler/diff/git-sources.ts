@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { relative, resolve, sep } from 'node:path';
+import { isInputPath, linkTargetInTree } from '../load/discovery-rule.js';
 import { maxFileBytes, type Source } from '../load/source.js';
+import { compareStrings } from '../util/compare.js';
 
 /** A problem with the base revision, for a usage error. */
 export class GitSourceError extends Error {}
@@ -12,9 +14,44 @@ function git(args: string[], cwd: string, input?: string): Buffer {
   return r.stdout;
 }
 
+interface TreeEntry {
+  mode: string;
+  type: string;
+  /** Relative to the contracts directory, `/`-separated. */
+  path: string;
+}
+
+/** The blobs of these repository paths at `ref`, in one `git cat-file --batch`. */
+function blobs(
+  top: string,
+  ref: string,
+  paths: readonly string[],
+): Map<string, Buffer | { tooLarge: number } | 'missing'> {
+  const out = new Map<string, Buffer | { tooLarge: number } | 'missing'>();
+  if (paths.length === 0) return out;
+  const data = git(['cat-file', '--batch'], top, paths.map((p) => `${ref}:${p}`).join('\n') + '\n');
+  let at = 0;
+  for (const path of paths) {
+    const nl = data.indexOf(0x0a, at);
+    const header = data.subarray(at, nl).toString();
+    if (header.endsWith(' missing')) {
+      out.set(path, 'missing');
+      at = nl + 1;
+      continue;
+    }
+    const size = Number(header.split(' ')[2]);
+    if (!/ blob \d+$/.test(header)) throw new GitSourceError(`cannot read \`${path}\` at \`${ref}\`: ${header}`);
+    out.set(path, size > maxFileBytes ? { tooLarge: size } : data.subarray(nl + 1, nl + 1 + size));
+    at = nl + 1 + size + 1;
+  }
+  return out;
+}
+
 /**
- * The YAML files of a directory as they were at a git revision, read straight from the object
- * store (one `git cat-file --batch`), so the working tree is never touched.
+ * The inputs of a directory as they were at a git revision, read straight from the object store,
+ * so the working tree is never touched, and chosen by the same rule as `discoverSources`: the
+ * same files, hidden folders and `node_modules` skipped, and a symbolic link followed only when
+ * its target is inside the directory.
  */
 export function gitSources(ref: string, dir: string, cwd: string): Source[] {
   const top = git(['rev-parse', '--show-toplevel'], cwd).toString().trim();
@@ -25,30 +62,53 @@ export function gitSources(ref: string, dir: string, cwd: string): Source[] {
   } catch {
     throw new GitSourceError(`\`${ref}\` is not a commit in this repository`);
   }
-  const listed = git(['ls-tree', '-r', '-z', '--name-only', ref, '--', rel === '' ? '.' : rel], top)
+  const inRepo = (p: string) => (rel === '' ? p : `${rel}/${p}`);
+  const entries: TreeEntry[] = git(['ls-tree', '-r', '-z', ref, '--', rel === '' ? '.' : rel], top)
     .toString()
     .split('\0')
-    .filter((p) => /\.ya?ml$/.test(p))
-    .sort();
-  if (listed.length === 0) return [];
-  const out = git(['cat-file', '--batch'], top, listed.map((p) => `${ref}:${p}`).join('\n') + '\n');
-  const sources: Source[] = [];
-  let at = 0;
-  for (const path of listed) {
-    const nl = out.indexOf(0x0a, at);
-    const header = out.subarray(at, nl).toString();
-    const size = Number(header.split(' ')[2]);
-    if (!/ blob \d+$/.test(header)) throw new GitSourceError(`cannot read \`${path}\` at \`${ref}\`: ${header}`);
-    const inDir = rel === '' ? path : path.slice(rel.length + 1);
-    const file = `${ref}:${path}`;
-    if (size > maxFileBytes)
-      sources.push({
-        file,
-        relPath: inDir,
-        problem: { code: 'file-too-large', data: { bytes: size } },
-      });
-    else sources.push({ file, relPath: inDir, bytes: new Uint8Array(out.subarray(nl + 1, nl + 1 + size)) });
-    at = nl + 1 + size + 1;
+    .filter(Boolean)
+    .map((line) => {
+      const [meta = '', path = ''] = line.split('\t');
+      const [mode = '', type = ''] = meta.split(' ');
+      return { mode, type, path: rel === '' ? path : path.slice(rel.length + 1) };
+    });
+  const byPath = new Map(entries.map((e) => [e.path, e]));
+  const inputs = entries
+    .filter((e) => isInputPath(e.path) && e.type === 'blob')
+    .sort((a, b) => compareStrings(a.path, b.path));
+  const first = blobs(
+    top,
+    ref,
+    inputs.map((e) => inRepo(e.path)),
+  );
+  // A link's blob is its target: follow it to a file of the same tree, or refuse it.
+  const targets = new Map<string, string | undefined>();
+  for (const e of inputs) {
+    if (e.mode !== '120000') continue;
+    const text = first.get(inRepo(e.path));
+    let target = Buffer.isBuffer(text) ? linkTargetInTree(e.path, text.toString()) : undefined;
+    for (let hops = 0; target !== undefined && byPath.get(target)?.mode === '120000' && hops < 8; hops++) {
+      const next = blobs(top, ref, [inRepo(target)]).get(inRepo(target));
+      target = Buffer.isBuffer(next) ? linkTargetInTree(target, next.toString()) : undefined;
+    }
+    targets.set(e.path, target !== undefined && byPath.get(target)?.mode !== '120000' ? target : undefined);
   }
-  return sources;
+  const linked = blobs(
+    top,
+    ref,
+    [...new Set([...targets.values()].filter((t): t is string => t !== undefined && byPath.has(t)))].map(inRepo),
+  );
+  return inputs.map((e): Source => {
+    const file = `${ref}:${inRepo(e.path)}`;
+    const isLink = e.mode === '120000';
+    const target = targets.get(e.path);
+    if (isLink && target === undefined)
+      return { file, relPath: e.path, problem: { code: 'link-outside-contracts', data: {} } };
+    const content = isLink && target !== undefined ? linked.get(inRepo(target)) : first.get(inRepo(e.path));
+    if (content !== undefined && content !== 'missing' && !Buffer.isBuffer(content))
+      return { file, relPath: e.path, problem: { code: 'file-too-large', data: { bytes: content.tooLarge } } };
+    if (!Buffer.isBuffer(content))
+      return { file, relPath: e.path, problem: { code: 'file-unreadable', messageId: 'notRegular', data: {} } };
+    return { file, relPath: e.path, bytes: new Uint8Array(content) };
+  });
 }

@@ -7,7 +7,7 @@ export interface Source {
   relPath: string;
   /** Undefined when the file was not read (too large, unreadable); see `problem`. */
   bytes?: Uint8Array;
-  problem?: CodedMessage & { code: 'file-too-large' | 'file-unreadable' };
+  problem?: CodedMessage & { code: 'file-too-large' | 'file-unreadable' | 'link-outside-contracts' };
 }
 
 export const maxFileBytes = 1024 * 1024;

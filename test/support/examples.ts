@@ -4,7 +4,12 @@ import { join } from 'node:path';
 export const examplesDir = join(import.meta.dirname, '..', 'diagnostics');
 
 /** Codes whose bad input cannot be a small committed file; their tests build it (see diagnostics.test.ts). */
-export const generatedExamples = ['no-contracts', 'file-unreadable', 'file-too-large'] as const;
+export const generatedExamples = [
+  'no-contracts',
+  'file-unreadable',
+  'file-too-large',
+  'link-outside-contracts',
+] as const;
 
 export interface Example {
   code: string;

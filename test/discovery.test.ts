@@ -1,0 +1,118 @@
+import { spawnSync } from 'node:child_process';
+import { cp, mkdir, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { gitSources } from '../compiler/diff/git-sources.js';
+import { discoverSources } from '../compiler/load/discover.js';
+import type { Source } from '../compiler/load/source.js';
+import type { DiffReport } from '../compiler/diff/report.js';
+import { cli, tempDir } from './support/estate.js';
+
+// The working tree (check, compile) and a git revision (diff --base) are read by one rule: the
+// same files, hidden folders and node_modules skipped, extensions in any case, and a symbolic
+// link followed only inside the contracts directory. A file one reader saw and the other did not
+// could enter unreviewed: added under a hidden folder in one pull request, moved out in the next.
+
+const repo = join(import.meta.dirname, '..');
+
+const git = (dir: string, ...args: string[]) =>
+  spawnSync('git', args, {
+    cwd: dir,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@example.com',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@example.com',
+    },
+  });
+
+const contract = (name: string) =>
+  [
+    'apiVersion: callgate.dev/v1alpha1',
+    'kind: ServiceContract',
+    `metadata: {name: ${name}, namespace: extra, owner: team-x}`,
+    'spec:',
+    '  workload: {platform: eks, cluster: cluster-a}',
+    '  ports: [{name: http, port: 8080, protocol: http}]',
+    '  callers: [{cidr: 10.9.0.0/16}]',
+    '',
+  ].join('\n');
+
+/** A repository whose contracts directory holds every case the rule decides. */
+async function estate(): Promise<string> {
+  const dir = await tempDir('callgate-discovery-');
+  const c = join(dir, 'contracts');
+  await cp(join(repo, 'contracts'), c, { recursive: true });
+  await mkdir(join(c, '.hidden'), { recursive: true });
+  await mkdir(join(c, 'node_modules', 'x'), { recursive: true });
+  await writeFile(join(c, '.hidden', 'skipped.yaml'), contract('hidden'));
+  await writeFile(join(c, 'node_modules', 'x', 'skipped.yaml'), contract('dependency'));
+  await writeFile(join(c, 'upper.YML'), contract('upper'));
+  await writeFile(join(c, 'notes.txt'), 'not yaml');
+  await writeFile(join(dir, 'outside.yaml'), contract('outside'));
+  await writeFile(join(c, '.hidden', 'linked.yaml'), contract('linked'));
+  await symlink('.hidden/linked.yaml', join(c, 'inside-link.yaml'));
+  await symlink('../outside.yaml', join(c, 'up-link.yaml'));
+  await symlink('/proc/self/environ', join(c, 'env.yaml'));
+  git(dir, 'init', '-q');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', 'base');
+  return dir;
+}
+
+const shape = (sources: readonly Source[]) =>
+  sources.map((s) => ({
+    relPath: s.relPath,
+    problem: s.problem?.code,
+    text: s.bytes ? Buffer.from(s.bytes).toString('utf8') : undefined,
+  }));
+
+describe('discovery', () => {
+  it('reads the same files from the working tree and from git', async () => {
+    const dir = await estate();
+    const fromTree = shape(await discoverSources(join(dir, 'contracts'), dir));
+    const fromGit = shape(gitSources('HEAD', 'contracts', dir));
+    expect(fromGit).toEqual(fromTree);
+    const paths = fromTree.map((s) => s.relPath);
+    expect(paths).toContain('upper.YML');
+    expect(paths.filter((p) => p.includes('.hidden') || p.includes('node_modules') || p.endsWith('.txt'))).toEqual([]);
+    expect(fromTree.find((s) => s.relPath === 'inside-link.yaml')?.text).toBe(contract('linked'));
+    for (const link of ['up-link.yaml', 'env.yaml'])
+      expect(fromTree.find((s) => s.relPath === link)).toEqual({
+        relPath: link,
+        problem: 'link-outside-contracts',
+        text: undefined,
+      });
+  });
+
+  it('never reads or echoes what a link outside the contracts points at', async () => {
+    const dir = await estate();
+    process.env.CALLGATE_TEST_SECRET = 'do-not-print-me';
+    try {
+      const run = await cli(['check', 'contracts', '--format', 'json'], dir);
+      expect(run.stdout).not.toContain('do-not-print-me');
+      expect(run.stdout).not.toContain('name: outside');
+      expect(run.stdout).not.toContain('extra/outside');
+      const codes = (JSON.parse(run.stdout) as { file: string; code: string }[]).filter(
+        (d) => d.code === 'link-outside-contracts',
+      );
+      expect(codes.map((d) => d.file).sort()).toEqual(['contracts/env.yaml', 'contracts/up-link.yaml']);
+    } finally {
+      delete process.env.CALLGATE_TEST_SECRET;
+    }
+  });
+
+  it('lets no contract into the diff unseen by moving it out of a hidden folder', async () => {
+    const dir = await estate();
+    // The links that leave the tree are errors of their own; without them the estate is clean.
+    git(dir, 'rm', '-q', 'contracts/env.yaml', 'contracts/up-link.yaml');
+    git(dir, 'commit', '-q', '-m', 'without the links');
+    git(dir, 'mv', 'contracts/.hidden/skipped.yaml', 'contracts/extra.yaml');
+    const run = await cli(['diff', '--base', 'HEAD', '--format', 'json', '--fail-on-widen'], dir);
+    const report = JSON.parse(run.stdout) as DiffReport;
+    expect(report.changes.map((c) => `${c.callee} ${c.kind}`)).toEqual(['extra/hidden added']);
+    expect(run.code).toBe(1);
+  });
+});
