@@ -6,6 +6,7 @@ import { parseFormat, parseMaxWarnings, singleDir } from './options.js';
 import { report } from './report.js';
 import { runEstate } from './run-estate.js';
 import { resolve } from 'node:path';
+import { printable } from '../format/safe-text.js';
 
 export const compile = {
   name: 'compile',
@@ -73,9 +74,9 @@ Exit codes: 0 written (or current), 1 errors or stale output, 2 usage or interna
     if (values.check) {
       const drift = await compareOutput(outDir, result.files);
       const stale = [
-        ...drift.added.map((f) => `  missing  ${f}`),
-        ...drift.changed.map((f) => `  differs  ${f}`),
-        ...drift.removed.map((f) => `  extra    ${f}`),
+        ...drift.added.map((f) => `  missing  ${printable(f)}`),
+        ...drift.changed.map((f) => `  differs  ${printable(f)}`),
+        ...drift.removed.map((f) => `  extra    ${printable(f)}`),
       ];
       if (stale.length > 0) {
         io.stderr(

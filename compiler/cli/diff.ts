@@ -10,6 +10,7 @@ import { runPipeline } from '../pipeline.js';
 import { UsageError, type CliIO } from './io.js';
 import { singleDir } from './options.js';
 import { estateSources } from './run-estate.js';
+import { safeJson } from '../format/safe-text.js';
 
 const formats = ['markdown', 'json'] as const;
 
@@ -89,7 +90,7 @@ Exit codes: 0 reported, 1 the new contracts have errors (or access widens with
     } finally {
       await rm(cacheDir, { recursive: true, force: true });
     }
-    io.stdout(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : markdownReport(report));
+    io.stdout(format === 'json' ? `${safeJson(report)}\n` : markdownReport(report));
     if (report.summary.headErrors > 0) return 1;
     return values['fail-on-widen'] && report.summary.widens ? 1 : 0;
   },

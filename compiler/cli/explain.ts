@@ -7,6 +7,8 @@ import type { Model, ServiceModel } from '../model/types.js';
 import { UsageError, type CliIO } from './io.js';
 import { report } from './report.js';
 import { runEstate } from './run-estate.js';
+import { printable } from '../format/safe-text.js';
+import { safeJson } from '../format/safe-text.js';
 
 function findService(model: Model, name: string, role: string): ServiceModel {
   const exact = model.services.find((s) => s.id === name);
@@ -43,7 +45,8 @@ function text(x: Explanation): string {
     lines.push(`${l.admits ? '✔' : '✘'} ${l.layer}: ${l.note}`);
     for (const w of l.where) lines.push(`    ${w}`);
   }
-  return `${lines.join('\n')}\n`;
+  // Every line starts with callgate's own text; what follows may quote contracts and file names.
+  return `${lines.map(printable).join('\n')}\n`;
 }
 
 export const explainCommand = {
@@ -127,7 +130,7 @@ Exit codes: 0 allowed, 1 denied (or the contracts have errors), 2 usage or inter
       },
       where,
     );
-    io.stdout(format === 'json' ? `${JSON.stringify(x, null, 2)}\n` : text(x));
+    io.stdout(format === 'json' ? `${safeJson(x)}\n` : text(x));
     return x.verdict === 'allowed' ? 0 : 1;
   },
 };

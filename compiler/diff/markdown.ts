@@ -4,13 +4,14 @@ import { compareStrings } from '../util/compare.js';
 import { widens, type DiffEdge, type EdgeChange } from './edges.js';
 import type { DiffReport } from './report.js';
 import { defined } from '../util/defined.js';
+import { printable } from '../format/safe-text.js';
 
 // Everything from a contract reaches the comment through these: as inline code in Markdown
 // (backticks removed, so it cannot close the span), as inert prose, or as a quoted Mermaid label
 // (mermaidText, shared with `callgate graph`).
-const code = (text: string) => `\`${text.replace(/[`\r\n]/g, ' ')}\``;
+const code = (text: string) => `\`${printable(text).replace(/`/g, ' ')}\``;
 /** Prose with contract text in it (diagnostic messages): no HTML, no @-mentions, one line. */
-const prose = (text: string) => text.replace(/[&<>@|]/g, (c) => `&#${c.charCodeAt(0)};`).replace(/[\r\n]+/g, ' ');
+const prose = (text: string) => printable(text).replace(/[&<>@|]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 const any = (xs: readonly string[] | null) => (xs === null ? 'any' : xs.join(', '));
 const describeEdge = (e: DiffEdge) =>

@@ -1,7 +1,8 @@
 import type { Formatter } from './formatter.js';
+import { printable } from './safe-text.js';
 
 // Workflow commands: data is escaped for %, CR, LF; properties also for ':' and ','.
-const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const escapeData = (s: string) => printable(s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A'));
 const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 const command = { error: 'error', warning: 'warning', info: 'notice' } as const;
 

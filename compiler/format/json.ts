@@ -1,9 +1,10 @@
 import { formatPath } from '../diagnostics/diagnostic.js';
 import type { Formatter } from './formatter.js';
+import { safeJson } from './safe-text.js';
 
 /** Stable machine-readable output: one object per diagnostic, with the JSON path both as array and text. */
 export const json: Formatter = (diagnostics) =>
-  `${JSON.stringify(
+  `${safeJson(
     diagnostics.map((d) => ({
       file: d.file,
       line: d.start.line,
@@ -26,6 +27,4 @@ export const json: Formatter = (diagnostics) =>
           }
         : {}),
     })),
-    null,
-    2,
   )}\n`;

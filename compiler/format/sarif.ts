@@ -1,6 +1,10 @@
 import { describeCode } from '../diagnostics/catalog.js';
 import { formatPath } from '../diagnostics/diagnostic.js';
 import type { Formatter } from './formatter.js';
+import { safeJson } from './safe-text.js';
+
+/** A relative path as a URI reference: every segment percent-encoded, `#` and `?` included. */
+const uriOf = (path: string) => path.split('/').map(encodeURIComponent).join('/');
 
 const level = { error: 'error', warning: 'warning', info: 'note' } as const;
 
@@ -41,7 +45,7 @@ export const sarif: Formatter = (diagnostics, { version }) => {
           locations: [
             {
               physicalLocation: {
-                artifactLocation: { uri: encodeURI(d.file), uriBaseId: '%SRCROOT%' },
+                artifactLocation: { uri: uriOf(d.file), uriBaseId: '%SRCROOT%' },
                 region: {
                   startLine: d.start.line,
                   startColumn: d.start.column,
@@ -61,7 +65,7 @@ export const sarif: Formatter = (diagnostics, { version }) => {
                     id: 1,
                     message: { text: d.related.message },
                     physicalLocation: {
-                      artifactLocation: { uri: encodeURI(d.related.file), uriBaseId: '%SRCROOT%' },
+                      artifactLocation: { uri: uriOf(d.related.file), uriBaseId: '%SRCROOT%' },
                       region: { startLine: d.related.start.line, startColumn: d.related.start.column },
                     },
                   },
@@ -73,5 +77,5 @@ export const sarif: Formatter = (diagnostics, { version }) => {
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  return `${safeJson(log)}\n`;
 };

@@ -1,5 +1,6 @@
 import { countBySeverity, type Diagnostic, type Severity } from '../diagnostics/diagnostic.js';
 import type { Formatter } from './formatter.js';
+import { lineStart, printable } from './safe-text.js';
 
 const paint = (on: boolean, code: number, text: string) => (on ? `\u001b[${code}m${text}\u001b[0m` : text);
 const severityColor: Record<Severity, number> = { error: 31, warning: 33, info: 36 };
@@ -15,12 +16,12 @@ export const stylish: Formatter = (diagnostics, { color }) => {
     if (d.file !== file) {
       if (file !== undefined) lines.push('');
       file = d.file;
-      lines.push(paint(color, 4, d.file));
+      lines.push(paint(color, 4, lineStart(d.file)));
     }
     lines.push(line(d, color, posWidth, sevWidth));
     if (d.related)
       lines.push(
-        `  ${' '.repeat(posWidth)}  ${paint(color, 2, `note: ${d.related.message} is at ${d.related.file}:${d.related.start.line}:${d.related.start.column}`)}`,
+        `  ${' '.repeat(posWidth)}  ${paint(color, 2, `note: ${printable(d.related.message)} is at ${printable(d.related.file)}:${d.related.start.line}:${d.related.start.column}`)}`,
       );
   }
   const n = countBySeverity(diagnostics);
@@ -42,5 +43,5 @@ export const stylish: Formatter = (diagnostics, { color }) => {
 
 function line(d: Diagnostic, color: boolean, posWidth: number, sevWidth: number): string {
   const pos = `${d.start.line}:${d.start.column}`.padEnd(posWidth);
-  return `  ${paint(color, 2, pos)}  ${paint(color, severityColor[d.severity], d.severity.padEnd(sevWidth))}  ${d.message}  ${paint(color, 2, d.code)}`;
+  return `  ${paint(color, 2, pos)}  ${paint(color, severityColor[d.severity], d.severity.padEnd(sevWidth))}  ${printable(d.message)}  ${paint(color, 2, printable(d.code))}`;
 }
