@@ -46,6 +46,7 @@ const contract = (field: string, value: string) => {
 /** The invariants of a text meant for a terminal or a CI log. */
 function checkLines(text: string, what: string, commandsAllowed = false): void {
   // Only newlines separate lines; no other control character of any kind is printed.
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   expect(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(text), what).toBe(
     false,
   );
