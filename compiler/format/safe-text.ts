@@ -7,6 +7,7 @@
 const unsafe = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 
 const unsafeInJson =
+  // eslint-disable-next-line no-control-regex -- as above; raw newlines are JSON's own line breaks
   /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 
 const shown: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
