@@ -6,6 +6,7 @@ import type { TerraformInput } from './input.js';
 import type { OutputFile } from '../targets/target.js';
 import { compareStrings } from '../util/compare.js';
 import { buildApp } from './app.js';
+import { untilDone } from '../util/interrupt.js';
 import { stackFile } from '../analysis/names.js';
 
 /**
@@ -23,6 +24,9 @@ export function synthesize(input: TerraformInput, cacheDir?: string): OutputFile
 
 function synthesizeFresh(input: TerraformInput): OutputFile[] {
   const dir = mkdtempSync(join(tmpdir(), 'callgate-cdktf-'));
+  const done = untilDone(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
   try {
     withoutCreationStacks(() => {
       buildApp(input, dir).synth();
@@ -36,6 +40,7 @@ function synthesizeFresh(input: TerraformInput): OutputFile[] {
       }));
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    done();
   }
 }
 

@@ -1,7 +1,9 @@
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { existsSync, renameSync, rmSync } from 'node:fs';
+import { lstat, mkdir, readdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { OutputFile } from '../targets/target.js';
 import { compareStrings } from '../util/compare.js';
+import { untilDone } from '../util/interrupt.js';
 
 /** The file every callgate output directory holds; its presence marks a directory callgate may replace. */
 export const outputMarker = 'graph.json';
@@ -9,15 +11,35 @@ export const outputMarker = 'graph.json';
 export class OutputDirError extends Error {}
 
 /**
+ * The directory to replace: `outDir`, or where it leads when it is a symbolic link (the link
+ * stays, its target is replaced). A link that leads nowhere is refused.
+ */
+async function outputTarget(outDir: string): Promise<string> {
+  const target = resolve(outDir);
+  const info = await lstat(target).catch(() => undefined);
+  if (!info?.isSymbolicLink()) return target;
+  const real = await realpath(target).catch(() => undefined);
+  if (real === undefined)
+    throw new OutputDirError(`\`${outDir}\` is a symbolic link to nothing; point it at a directory or remove it`);
+  return real;
+}
+
+/**
  * Replace `outDir` with exactly `files`, or leave it untouched. Files are written to a sibling
- * directory first and swapped in by rename, so a failure midway never leaves a partial `out/`.
+ * directory first and swapped in by rename, so a failure midway never leaves a partial `out/`;
+ * interrupted (SIGINT, SIGTERM), the sibling is removed and the old directory put back.
  */
 export async function writeOutput(outDir: string, files: readonly OutputFile[]): Promise<void> {
-  const target = resolve(outDir);
+  const target = await outputTarget(outDir);
   await refuseForeignDirectory(target);
   const staging = `${target}.callgate-${process.pid}-new`;
   const previous = `${target}.callgate-${process.pid}-old`;
   await rm(staging, { recursive: true, force: true });
+  const done = untilDone(() => {
+    rmSync(staging, { recursive: true, force: true });
+    // Between the two renames the old output is only at `previous`: put it back.
+    if (!existsSync(target) && existsSync(previous)) renameSync(previous, target);
+  });
   try {
     for (const file of files) {
       const path = safeJoin(staging, file.path);
@@ -36,6 +58,7 @@ export async function writeOutput(outDir: string, files: readonly OutputFile[]):
     if (existed) await rm(previous, { recursive: true, force: true });
   } finally {
     await rm(staging, { recursive: true, force: true });
+    done();
   }
 }
 
