@@ -31,7 +31,11 @@ async function interruptedWrite(dir: string, signal: NodeJS.Signals): Promise<nu
     }, 2);
   });
   child.kill(signal);
-  return new Promise((done) => child.on('exit', (code) => done(code)));
+  return new Promise((done) =>
+    child.on('exit', (code) => {
+      done(code);
+    }),
+  );
 }
 
 describe('writing out/', () => {
