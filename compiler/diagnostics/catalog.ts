@@ -579,6 +579,16 @@ export const catalog = {
     },
     fix: 'deploy, then compile with `--stack-outputs` (the file `cdktf deploy --outputs-file` writes) so the SecurityGroupPolicy names the created group; or name an existing group in `securityGroup`',
   },
+  'name-collision': {
+    severity: 'error',
+    summary:
+      'two contracts would generate the same object, identity, Terraform construct or stack, so one would replace the other or admit its callers',
+    messages: {
+      default: '`{service}` and `{other}` would both claim {what} `{name}` in {where}; {fix}',
+      platform: '`{service}` would claim {what} `{name}` in {where}, which the Platform already has; {fix}',
+    },
+    fix: 'rename one of them (a service, its namespace or its owner)',
+  },
   'lattice-name-collision': {
     severity: 'error',
     summary:

@@ -2,6 +2,7 @@ import { patternPolicyText, type Analysis } from '../../analysis/analysis.js';
 import { maxPolicyChars } from '../../analysis/policy-document.js';
 import type { ServiceModel } from '../../model/types.js';
 import type { TargetFinding } from '../../targets/target.js';
+import { checkNameCollisions } from './name-collisions.js';
 
 // Checks of the estate as a whole, over the analysis: what two contracts claim at once, and the
 // limits of the generated policies. They run once, before any target, in `check` and `compile`.
@@ -74,6 +75,7 @@ function oversizePolicies(analysis: Analysis): TargetFinding[] {
 
 export function checkEstate(analysis: Analysis): TargetFinding[] {
   return [
+    ...checkNameCollisions(analysis),
     ...latticeNameCollisions(analysis),
     ...sharedGroups(analysis),
     ...unknownPeers(analysis),
