@@ -579,6 +579,16 @@ export const catalog = {
     },
     fix: 'deploy, then compile with `--stack-outputs` (the file `cdktf deploy --outputs-file` writes) so the SecurityGroupPolicy names the created group; or name an existing group in `securityGroup`',
   },
+  'identity-shared': {
+    severity: 'error',
+    summary:
+      'two contracts run under one identity (a service account, overlapping pod selectors, an IAM role), so each would receive every grant of the other',
+    messages: {
+      default:
+        '`{service}` and `{other}` share {what} `{identity}`, so each would be admitted wherever the other is; {fix}',
+    },
+    fix: "give each its own identity, or, if they are one workload on purpose, list each in the other's `spec.workload.sharesIdentityWith`",
+  },
   'name-collision': {
     severity: 'error',
     summary:

@@ -2,6 +2,7 @@ import type { ServiceContract } from '../types/contract.generated.js';
 import { sortedRecord } from '../util/records.js';
 import { defaultListenerPort } from './defaults.js';
 import type { ClusterModel, LatticeModel, PortModel, ServiceModel, SourceRef } from './types.js';
+import { compareStrings } from '../util/compare.js';
 
 /** A contract with its defaults applied, placed on its cluster. Callers are resolved later. */
 export function buildService(
@@ -36,6 +37,13 @@ export function buildService(
       : {}),
     ...(w.iamRole ? { iamRole: w.iamRole } : {}),
     ...(w.securityGroup ? { securityGroup: w.securityGroup } : {}),
+    ...(w.sharesIdentityWith
+      ? {
+          sharesIdentityWith: w.sharesIdentityWith
+            .map((ref) => (ref.includes('/') ? ref : `${m.namespace}/${ref}`))
+            .sort(compareStrings),
+        }
+      : {}),
     ports,
     exposure: { mesh: eks && (spec.exposure?.mesh ?? true), ...latticeOf(c, ports) },
     egress: (spec.egress ?? []).map((e) => ({ host: e.host, port: e.port, cidrs: [...(e.cidrs ?? [])] })),

@@ -108,6 +108,8 @@ export interface ServiceModel {
   meshPrincipal?: string;
   iamRole?: string;
   securityGroup?: string;
+  /** Contracts (`namespace/name`) this one lets run under its identity; sharing needs both to list the other. */
+  sharesIdentityWith?: string[];
   ports: PortModel[];
   exposure: { mesh: boolean; lattice?: LatticeModel };
   egress: EgressModel[];

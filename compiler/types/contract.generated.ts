@@ -103,6 +103,10 @@ export interface Workload {
    */
   iamRole?: string;
   /**
+   * Other contracts (`name` in the same namespace, or `namespace/name`) allowed to run under the same identity as this one: the same service account, pod selectors that overlap, or the same IAM role. Each gets every grant of the other, so both contracts must list each other; otherwise sharing an identity is the error `identity-shared`.
+   */
+  sharesIdentityWith?: string[];
+  /**
    * `managed` (callgate creates a security group for the service) or the id of an existing group (callgate adds rules only). Default: none.
    */
   securityGroup?: 'managed' | string;

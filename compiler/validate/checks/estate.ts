@@ -2,6 +2,7 @@ import { patternPolicyText, type Analysis } from '../../analysis/analysis.js';
 import { maxPolicyChars } from '../../analysis/policy-document.js';
 import type { ServiceModel } from '../../model/types.js';
 import type { TargetFinding } from '../../targets/target.js';
+import { checkIdentities } from './identities.js';
 import { checkNameCollisions } from './name-collisions.js';
 
 // Checks of the estate as a whole, over the analysis: what two contracts claim at once, and the
@@ -76,6 +77,7 @@ function oversizePolicies(analysis: Analysis): TargetFinding[] {
 export function checkEstate(analysis: Analysis): TargetFinding[] {
   return [
     ...checkNameCollisions(analysis),
+    ...checkIdentities(analysis),
     ...latticeNameCollisions(analysis),
     ...sharedGroups(analysis),
     ...unknownPeers(analysis),

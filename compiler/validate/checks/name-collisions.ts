@@ -26,11 +26,6 @@ function claimsOf(analysis: Analysis, s: ServiceModel): [string, Omit<Claim, 'se
       `object ${s.cluster} ${s.namespace} ${n.policy}`,
       { what: 'the Kubernetes objects', where: inNamespace },
     ]);
-    if (s.serviceAccount)
-      out.push([
-        `identity ${s.cluster} ${s.namespace} ${s.serviceAccount}`,
-        { what: 'the service account', where: inNamespace },
-      ]);
     if (analysis.usesWaypoint(s)) {
       out.push([
         `object ${s.cluster} ${s.namespace} ${n.waypointPolicy}`,
@@ -69,6 +64,12 @@ export function checkNameCollisions(analysis: Analysis): TargetFinding[] {
     reserved.add(`construct ${c.account} ${c.region} ${clusterRulePrefix(c.name)}`);
   }
   for (const s of analysis.terraformServices) reserved.add(`stack ${analysis.names(s).groupsStack}`);
+  // A waypoint's service account is claimed against every service's own. Services sharing one
+  // between them is identity-shared, which both may consent to; a waypoint cannot.
+  const accounts = new Map<string, ServiceModel>();
+  for (const s of analysis.model.services)
+    if (s.platform === 'eks' && s.serviceAccount)
+      accounts.set(`identity ${s.cluster} ${s.namespace} ${s.serviceAccount}`, s);
   for (const s of analysis.model.services) {
     const mine = new Set<string>();
     for (const [key, claim] of claimsOf(analysis, s)) {
@@ -80,6 +81,12 @@ export function checkNameCollisions(analysis: Analysis): TargetFinding[] {
       if (reserved.has(key)) {
         const data = { service: s.id, other: 'the Platform', what: claim.what, name: nameOf(key), where: claim.where };
         findings.push({ code: 'name-collision', messageId: 'platform', data, source });
+        continue;
+      }
+      const owner = accounts.get(key);
+      if (owner && owner !== s) {
+        const data = { service: owner.id, other: s.id, what: claim.what, name: nameOf(key), where: claim.where };
+        findings.push({ code: 'name-collision', data, source: { ...owner.source, path: ['metadata', 'name'] } });
         continue;
       }
       const earlier = first.get(key);

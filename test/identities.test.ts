@@ -1,0 +1,93 @@
+import fc from 'fast-check';
+import { stringify } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { selectorsOverlap } from '../compiler/validate/checks/identities.js';
+import { runFiles } from './support/estate.js';
+import { platformDoc } from './property/estate-arbitrary.js';
+
+// A workload identity belongs to one contract: two under one service account, overlapping pod
+// selectors or one IAM role are an error, unless both list each other in sharesIdentityWith.
+
+interface Svc {
+  name: string;
+  sa: string | undefined;
+  selector: Record<string, string> | undefined;
+  role: string | undefined;
+}
+
+const svc = fc.record({
+  name: fc.constantFrom('frontend', 'batch', 'web', 'api'),
+  sa: fc.option(fc.constantFrom('frontend', 'shared', 'web'), { nil: undefined }),
+  selector: fc.option(
+    fc.dictionary(fc.constantFrom('app', 'tier'), fc.constantFrom('frontend', 'web', 'batch'), {
+      minKeys: 1,
+      maxKeys: 2,
+    }),
+    { nil: undefined },
+  ),
+  role: fc.option(fc.constantFrom('arn:aws:iam::111111111111:role/frontend', 'arn:aws:iam::111111111111:role/x'), {
+    nil: undefined,
+  }),
+});
+
+const doc = (s: Svc, consentTo: string[]) => ({
+  apiVersion: 'callgate.dev/v1alpha1',
+  kind: 'ServiceContract',
+  metadata: { name: s.name, namespace: 'apps', owner: 'team' },
+  spec: {
+    workload: {
+      platform: 'eks',
+      cluster: 'eks-a',
+      ...(s.sa ? { serviceAccount: s.sa } : {}),
+      ...(s.selector ? { podSelector: s.selector } : {}),
+      ...(s.role ? { iamRole: s.role } : {}),
+      ...(consentTo.length > 0 ? { sharesIdentityWith: consentTo } : {}),
+    },
+    ports: [{ name: 'http', port: 8080, protocol: 'http' }],
+  },
+});
+
+/** The test's own statement of sharing, from the defaults of the contract language. */
+function share(a: Svc, b: Svc): boolean {
+  const sa = (s: Svc) => s.sa ?? s.name;
+  const sel = (s: Svc) => s.selector ?? { app: s.name };
+  const overlap = Object.entries(sel(a)).every(([k, v]) => sel(b)[k] === undefined || sel(b)[k] === v);
+  return sa(a) === sa(b) || overlap || (a.role !== undefined && a.role === b.role);
+}
+
+describe('workload identities', () => {
+  it('shared without both contracts consenting are errors at both; with consent, not', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(svc, { minLength: 2, maxLength: 4, selector: (s) => s.name }),
+        fc.boolean(),
+        (svcs, consent) => {
+          const files = Object.fromEntries<string>([
+            ['p.yaml', stringify(platformDoc)],
+            ...svcs.map((s, i): [string, string] => [
+              `c${i}.yaml`,
+              stringify(doc(s, consent ? svcs.filter((o) => o !== s).map((o) => o.name) : [])),
+            ]),
+          ]);
+          const r = runFiles(files);
+          const reported = r.diagnostics.filter((d) => d.code === 'identity-shared');
+          const pairs = svcs.flatMap((a, i) =>
+            svcs
+              .slice(i + 1)
+              .filter((b) => share(a, b))
+              .map((b) => [a, b]),
+          );
+          expect(reported.length).toBe(consent ? 0 : pairs.length * 2);
+          if (!consent && pairs.length > 0) expect(r.files).toBeUndefined();
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('overlap exactly when some pod could carry labels both select', () => {
+    expect(selectorsOverlap({ app: 'frontend' }, { tier: 'web' })).toBe(true);
+    expect(selectorsOverlap({ app: 'frontend' }, { app: 'web' })).toBe(false);
+    expect(selectorsOverlap({ app: 'a', tier: 'x' }, { app: 'a' })).toBe(true);
+  });
+});
