@@ -113,6 +113,50 @@ describe.each(cases)('diff of a pull request: $name', ({ name, edit, kinds }) =>
 });
 
 describe('diff', () => {
+  it('counts a new identity, a wider selector and weaker mTLS as widening, with no edge changed', async () => {
+    for (const [edit, field] of [
+      [replace('chain/service-b.yaml', 'mtls: strict', 'mtls: permissive'), 'mtls'],
+      [
+        replace(
+          'chain/service-b.yaml',
+          '    cluster: cluster-a\n',
+          '    cluster: cluster-a\n    podSelector: {app: service-b-next}\n',
+        ),
+        'podSelector',
+      ],
+      [
+        replace(
+          'chain/service-b.yaml',
+          '    cluster: cluster-a\n',
+          '    cluster: cluster-a\n    serviceAccount: orders\n',
+        ),
+        'serviceAccount',
+      ],
+    ] as const) {
+      const dir = await pullRequest(edit);
+      const run = await cli(['diff', '--base-dir', 'base', '--format', 'json', '--fail-on-widen'], dir);
+      const report = JSON.parse(run.stdout) as DiffReport;
+      // A new service account is also a new mesh principal on the service's own calls.
+      if (field !== 'serviceAccount') expect(report.changes, field).toEqual([]);
+      expect(report.summary.headErrors, field).toBe(0);
+      expect(
+        report.serviceChanges.map((c) => `${c.service} ${c.field} ${c.widens}`),
+        field,
+      ).toContain(`chain/service-b ${field} true`);
+      expect(run.code, field).toBe(1);
+    }
+    const stricter = await pullRequest(
+      replace(
+        'chain/service-b.yaml',
+        '    cluster: cluster-a\n',
+        '    cluster: cluster-a\n    podSelector: {app: service-b, track: canary}\n',
+      ),
+    );
+    const run = await cli(['diff', '--base-dir', 'base', '--format', 'json', '--fail-on-widen'], stricter);
+    expect((JSON.parse(run.stdout) as DiffReport).serviceChanges.map((c) => c.widens)).toEqual([false]);
+    expect(run.code).toBe(0);
+  });
+
   it('fails on widened access only when asked, and on errors in the new contracts', async () => {
     const dir = await pullRequest(
       replace('chain/service-b.yaml', 'paths: ["/orders/*"]', 'paths: ["/orders/*", "/returns/*"]'),

@@ -29,7 +29,8 @@ Options:
   --base <ref>          the base version: a git commit, branch or tag
   --base-dir <dir>      the base version: another contracts directory
   --format <name>       markdown (for a pull-request comment) | json (default: markdown)
-  --fail-on-widen       exit 1 when any access widens (an edge added or widened)
+  --fail-on-widen       exit 1 when any access widens (an edge added or widened, or a
+                        service's identity, selector, mTLS, plaintext ports or exposure)
   --policies <dir>      the guard-rails (default: policies, when it exists)
   -h, --help            show this help
 

@@ -62,6 +62,13 @@ export function markdownReport(r: DiffReport): string {
     out.push(
       `**${s.added} added · ${s.removed} removed · ${s.widened} widened · ${s.narrowed} narrowed · ${s.changed} changed**${s.widens ? ' · :warning: access widens' : ''}`,
     );
+  if (r.serviceChanges.length > 0) {
+    out.push('', '| service | owner | changes | from | to |', '|---|---|---|---|---|');
+    for (const c of r.serviceChanges)
+      out.push(
+        `| ${code(c.service)} | ${code(c.owner)} | ${c.field}${c.widens ? ' :warning: widens' : ''} | ${code(c.before)} | ${code(c.after)} |`,
+      );
+  }
   if (s.headErrors > 0)
     out.push(
       '',

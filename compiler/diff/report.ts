@@ -3,6 +3,7 @@ import { catalog } from '../diagnostics/catalog.js';
 import type { Model } from '../model/types.js';
 import type { PipelineResult } from '../pipeline.js';
 import { diffEdges, widens, type EdgeChange } from './edges.js';
+import { diffServices, type ServiceChange } from './services.js';
 import { diffOutput, digest, type Changes, type OutputDigest } from './files.js';
 
 /** What the diff keeps of one compiled version: the model, the diagnostics, file hashes. */
@@ -29,6 +30,8 @@ export interface DiffReport {
   head: string;
   summary: Record<EdgeChange['kind'], number> & { widens: boolean; baseErrors: number; headErrors: number };
   changes: EdgeChange[];
+  /** Identity, selector, mTLS, plaintext-port and exposure changes of services in both versions. */
+  serviceChanges: ServiceChange[];
   /** The head's guard-rail results: violations (coded by guard-rail name) and guard-rail problems. */
   guardRails: Diagnostic[];
   /** The guard-rails that ran on the new version. */
@@ -41,6 +44,7 @@ const isGuardRail = (d: Diagnostic) => !(d.code in catalog) || d.code.startsWith
 
 export function buildReport(base: CompiledVersion, head: CompiledVersion): DiffReport {
   const changes = diffEdges(base.model, head.model);
+  const serviceChanges = diffServices(base.model, head.model);
   const count = (k: EdgeChange['kind']) => changes.filter((c) => c.kind === k).length;
   const errors = (r: CompiledVersion) => r.diagnostics.filter((d) => d.severity === 'error').length;
   return {
@@ -52,11 +56,12 @@ export function buildReport(base: CompiledVersion, head: CompiledVersion): DiffR
       widened: count('widened'),
       narrowed: count('narrowed'),
       changed: count('changed'),
-      widens: changes.some(widens),
+      widens: changes.some(widens) || serviceChanges.some((c) => c.widens),
       baseErrors: errors(base),
       headErrors: errors(head),
     },
     changes,
+    serviceChanges,
     guardRails: head.diagnostics.filter(isGuardRail),
     guardRailNames: head.guardRails,
     files: diffOutput(base.output, head.output),

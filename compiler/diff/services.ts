@@ -1,0 +1,72 @@
+import type { Model, ServiceModel } from '../model/types.js';
+import { compareStrings } from '../util/compare.js';
+
+// What a pull request changes about who a service is and how it can be reached, beside its
+// edges: an edge list can stay the same while a new identity, a wider selector, a weaker mTLS
+// mode, a new plaintext port or a new exposure lets more in. Each is reported, and each that
+// admits more counts as widening for `--fail-on-widen`.
+
+export type ServiceField = 'serviceAccount' | 'podSelector' | 'iamRole' | 'mtls' | 'plaintextPorts' | 'exposure';
+
+export interface ServiceChange {
+  service: string;
+  owner: string;
+  field: ServiceField;
+  before: string;
+  after: string;
+  widens: boolean;
+}
+
+/** Ports that accept plaintext: the Lattice target port, and the ports of address-range callers. */
+function plaintextPorts(m: Model, s: ServiceModel): number[] {
+  const ports = new Set<number>();
+  if (s.exposure.lattice) ports.add(s.exposure.lattice.targetPort.port);
+  for (const e of m.edges)
+    if (e.callee === s.id && e.caller.kind === 'cidr') for (const p of e.ports) ports.add(p.port);
+  return [...ports].sort((a, b) => a - b);
+}
+
+const exposureText = (s: ServiceModel) =>
+  [s.exposure.mesh ? 'mesh' : '', s.exposure.lattice ? `lattice ${s.exposure.lattice.serviceNetwork}` : '']
+    .filter(Boolean)
+    .join(', ') || 'none';
+
+/** Does the new selector pick only pods the old one picked? Then it narrows; else it can widen. */
+const selectsWithin = (before: Record<string, string>, after: Record<string, string>) =>
+  Object.entries(before).every(([k, v]) => after[k] === v);
+
+export function diffServices(base: Model | undefined, head: Model | undefined): ServiceChange[] {
+  if (!base || !head) return [];
+  const before = new Map(base.services.map((s) => [s.id, s]));
+  const changes: ServiceChange[] = [];
+  for (const h of head.services) {
+    const b = before.get(h.id);
+    if (!b) continue;
+    const push = (field: ServiceField, was: string, now: string, widens: boolean) => {
+      if (was !== now) changes.push({ service: h.id, owner: h.owner, field, before: was, after: now, widens });
+    };
+    // Another identity is another set of workloads: whoever runs under it now gets the grants.
+    push('serviceAccount', b.serviceAccount ?? '', h.serviceAccount ?? '', true);
+    push('iamRole', b.iamRole ?? '', h.iamRole ?? '', true);
+    const bs = b.podSelector ?? {};
+    const hs = h.podSelector ?? {};
+    push('podSelector', JSON.stringify(bs), JSON.stringify(hs), !selectsWithin(bs, hs));
+    push('mtls', b.mtls, h.mtls, b.mtls === 'strict' && h.mtls === 'permissive');
+    const bp = plaintextPorts(base, b);
+    const hp = plaintextPorts(head, h);
+    push(
+      'plaintextPorts',
+      bp.join(', ') || 'none',
+      hp.join(', ') || 'none',
+      hp.some((p) => !bp.includes(p)),
+    );
+    push(
+      'exposure',
+      exposureText(b),
+      exposureText(h),
+      (h.exposure.mesh && !b.exposure.mesh) ||
+        (h.exposure.lattice !== undefined && h.exposure.lattice.serviceNetwork !== b.exposure.lattice?.serviceNetwork),
+    );
+  }
+  return changes.sort((x, y) => compareStrings(x.service, y.service) || compareStrings(x.field, y.field));
+}
