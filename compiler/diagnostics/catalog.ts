@@ -579,6 +579,15 @@ export const catalog = {
     },
     fix: 'deploy, then compile with `--stack-outputs` (the file `cdktf deploy --outputs-file` writes) so the SecurityGroupPolicy names the created group; or name an existing group in `securityGroup`',
   },
+  'quota-security-group-rules': {
+    severity: 'error',
+    summary:
+      "a security group would need more inbound or outbound rules of one IP version than the account's quota (AWS's default is 60, adjustable), so the deploy would fail",
+    messages: {
+      default: '{group} would need {count} {direction} {family} rules, more than the quota of {limit} per group; {fix}',
+    },
+    fix: 'give callers shared ranges or groups, or raise the quota (Amazon VPC, `Inbound or outbound rules per security group`; adjustable) and set it in the Platform as `spec.quotas.securityGroupRules`',
+  },
   'identity-shared': {
     severity: 'error',
     summary:

@@ -54,6 +54,9 @@ export function buildPlatform(p: Platform, source: SourceRef): PlatformModel {
           .map(([region, r]) => [region, { ipv4: [...(r.ipv4 ?? [])], ipv6: [...(r.ipv6 ?? [])] }]),
       ),
     },
+    ...(s.quotas?.securityGroupRules !== undefined
+      ? { quotas: { securityGroupRules: s.quotas.securityGroupRules } }
+      : {}),
     source,
   };
 }

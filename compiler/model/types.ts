@@ -42,6 +42,8 @@ export interface PlatformModel {
   serviceNetworks: ServiceNetworkModel[];
   /** `default` applies to every region without an entry in `regions`. */
   latticeAddressRanges: { default: LatticeRanges; regions: Record<string, LatticeRanges> };
+  /** Quotas the accounts have raised (Platform `quotas`); absent ones are AWS's defaults. */
+  quotas?: { securityGroupRules: number };
   source: SourceRef;
 }
 

@@ -409,6 +409,15 @@ export interface PlatformSpec {
   clusters: Cluster[];
   latticeAddressRanges?: LatticeAddressRanges;
   /**
+   * AWS quotas the estate's accounts have raised, so that callgate checks the output against them rather than against AWS's defaults.
+   */
+  quotas?: {
+    /**
+     * Inbound (and, separately, outbound) rules per security group, per IP version: the Amazon VPC quota `Inbound or outbound rules per security group`. AWS's default is 60; it is adjustable (up to 1,000, with rules per group times groups per interface at most 1,000).
+     */
+    securityGroupRules?: number;
+  };
+  /**
    * The VPC Lattice service networks. Names are unique.
    *
    * @maxItems 100

@@ -3,6 +3,7 @@ import { maxPolicyChars } from '../../analysis/policy-document.js';
 import type { ServiceModel } from '../../model/types.js';
 import type { TargetFinding } from '../../targets/target.js';
 import { checkIdentities } from './identities.js';
+import { checkQuotas } from './quotas.js';
 import { checkNameCollisions } from './name-collisions.js';
 
 // Checks of the estate as a whole, over the analysis: what two contracts claim at once, and the
@@ -78,6 +79,7 @@ export function checkEstate(analysis: Analysis): TargetFinding[] {
   return [
     ...checkNameCollisions(analysis),
     ...checkIdentities(analysis),
+    ...checkQuotas(analysis),
     ...latticeNameCollisions(analysis),
     ...sharedGroups(analysis),
     ...unknownPeers(analysis),

@@ -1,0 +1,50 @@
+import type { Analysis } from '../../analysis/analysis.js';
+import type { SecurityGroupRule } from '../../analysis/security-group-plan.js';
+import type { TargetFinding } from '../../targets/target.js';
+import { compareStrings } from '../../util/compare.js';
+
+// AWS limits the output could exceed, checked before anything is built: a deploy that fails half
+// way is an outage, a silent truncation a hole. Each names the limit and whether it is adjustable.
+
+/** Amazon VPC's default for inbound (and for outbound) rules per security group, per IP version. */
+export const defaultSecurityGroupRules = 60;
+
+/** The IP versions a rule counts against: its range's, or both for a group or prefix-list reference. */
+function families(r: SecurityGroupRule): ('IPv4' | 'IPv6')[] {
+  if (r.peer.kind === 'cidr') return [r.peer.cidr.includes(':') ? 'IPv6' : 'IPv4'];
+  if (r.peer.kind === 'lattice') return [r.peer.family === 'ipv6' ? 'IPv6' : 'IPv4'];
+  return ['IPv4', 'IPv6'];
+}
+
+export function checkQuotas(analysis: Analysis): TargetFinding[] {
+  const limit = analysis.model.platform.quotas?.securityGroupRules ?? defaultSecurityGroupRules;
+  const findings: TargetFinding[] = [];
+  const groups: (readonly [string | undefined, string, readonly SecurityGroupRule[]])[] = [
+    ...[...analysis.securityGroups.services].map(
+      ([id, rules]) => [id, `the security group of \`${id}\``, rules] as const,
+    ),
+    ...[...analysis.securityGroups.clusters].map(
+      ([name, rules]) => [undefined, `the security group of cluster \`${name}\``, rules] as const,
+    ),
+  ];
+  for (const [serviceId, group, rules] of groups) {
+    const counts = new Map<string, number>();
+    for (const r of rules)
+      for (const f of families(r)) counts.set(`${r.direction} ${f}`, (counts.get(`${r.direction} ${f}`) ?? 0) + 1);
+    for (const [key, count] of [...counts].sort(([a], [b]) => compareStrings(a, b))) {
+      if (count <= limit) continue;
+      const [direction = '', family = ''] = key.split(' ');
+      const service = serviceId ? analysis.index.service(serviceId) : undefined;
+      const source = service
+        ? { ...service.source, path: ['spec', 'callers'] }
+        : { ...analysis.model.platform.source, path: ['spec', 'clusters'] };
+      findings.push({
+        code: 'quota-security-group-rules',
+        at: 'key',
+        source,
+        data: { group, count, direction: direction === 'ingress' ? 'inbound' : 'outbound', family, limit },
+      });
+    }
+  }
+  return findings;
+}
