@@ -1,10 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DiffReport } from '../compiler/diff/report.js';
-import { cli, tempDir, updateGolden } from './support/estate.js';
+import { cli, tempDir, updateGolden, gitIn } from './support/estate.js';
 
 // Representative pull requests against the bundled estate, each a change to a copy of it; the
 // markdown comment is golden, and the JSON says what kind of change each edge is.
@@ -194,18 +193,7 @@ describe('diff', () => {
   it('reads the base from git, without touching the working tree', async () => {
     const dir = await tempDir('callgate-diff-git-');
     await cp(join(repo, 'contracts'), join(dir, 'contracts'), { recursive: true });
-    const git = (...args: string[]) =>
-      spawnSync('git', args, {
-        cwd: dir,
-        encoding: 'utf8',
-        env: {
-          ...process.env,
-          GIT_AUTHOR_NAME: 't',
-          GIT_AUTHOR_EMAIL: 't@example.com',
-          GIT_COMMITTER_NAME: 't',
-          GIT_COMMITTER_EMAIL: 't@example.com',
-        },
-      });
+    const git = (...args: string[]) => gitIn(dir, ...args);
     git('init', '-q');
     git('add', '.');
     git('commit', '-q', '-m', 'base');

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { cp, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +5,7 @@ import { gitSources } from '../compiler/diff/git-sources.js';
 import { discoverSources } from '../compiler/load/discover.js';
 import type { Source } from '../compiler/load/source.js';
 import type { DiffReport } from '../compiler/diff/report.js';
-import { cli, tempDir } from './support/estate.js';
+import { cli, gitIn, tempDir } from './support/estate.js';
 
 // The working tree (check, compile) and a git revision (diff --base) are read by one rule: the
 // same files, hidden folders and node_modules skipped, extensions in any case, and a symbolic
@@ -15,18 +14,7 @@ import { cli, tempDir } from './support/estate.js';
 
 const repo = join(import.meta.dirname, '..');
 
-const git = (dir: string, ...args: string[]) =>
-  spawnSync('git', args, {
-    cwd: dir,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 't',
-      GIT_AUTHOR_EMAIL: 't@example.com',
-      GIT_COMMITTER_NAME: 't',
-      GIT_COMMITTER_EMAIL: 't@example.com',
-    },
-  });
+const git = gitIn;
 
 const contract = (name: string) =>
   [

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, mkdir, writeFile, readdir, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -87,5 +88,19 @@ export async function cli(args: string[], cwd: string, env: Record<string, strin
   });
   return { code, stdout, stderr };
 }
+
+/** git in `dir`, with a fixed identity so that commits work on any machine. */
+export const gitIn = (dir: string, ...args: string[]) =>
+  spawnSync('git', args, {
+    cwd: dir,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@example.com',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@example.com',
+    },
+  });
 
 export const updateGolden = process.env.UPDATE_GOLDEN === '1';
