@@ -6,6 +6,7 @@ import { inCidr } from '../compiler/evaluators/cidr.js';
 import { formatIp, ipInCidr, parseCidr, parseIp } from '../compiler/validate/cidr.js';
 import { runFiles } from './support/estate.js';
 import { platformDoc } from './property/estate-arbitrary.js';
+import { apiContract } from './support/contracts.js';
 
 // Addresses are parsed once into numbers and written back in one canonical form: every other
 // spelling of a range is an error that names the canonical one, the two families never meet, and
@@ -108,16 +109,7 @@ describe('address ranges', () => {
       '::/129',
     ])
       expect(() => parseCidr(text)).not.toThrow();
-    const contract = (cidr: string) => ({
-      apiVersion: 'callgate.dev/v1alpha1',
-      kind: 'ServiceContract',
-      metadata: { name: 'api', namespace: 'apps', owner: 'team' },
-      spec: {
-        workload: { platform: 'eks', cluster: 'eks-a' },
-        ports: [{ name: 'http', port: 8080, protocol: 'http' }],
-        callers: [{ cidr }],
-      },
-    });
+    const contract = (cidr: string) => apiContract({}, [{ cidr }]);
     for (const cidr of ['0.0.0.0/00', '0::/0', '::/000', 'fe80::%eth0/64', '10.0.0.1/8', '1:0:0:0::/16']) {
       const r = runFiles({ 'p.yaml': stringify(platformDoc), 'c.yaml': stringify(contract(cidr)) });
       expect(
@@ -129,16 +121,7 @@ describe('address ranges', () => {
   });
 
   it('of both families get their own security-group rules', () => {
-    const doc = {
-      apiVersion: 'callgate.dev/v1alpha1',
-      kind: 'ServiceContract',
-      metadata: { name: 'api', namespace: 'apps', owner: 'team' },
-      spec: {
-        workload: { platform: 'eks', cluster: 'eks-a', securityGroup: 'managed' },
-        ports: [{ name: 'http', port: 8080, protocol: 'http' }],
-        callers: [{ cidr: '1.0.0.0/16' }, { cidr: '1::/16' }],
-      },
-    };
+    const doc = apiContract({ securityGroup: 'managed' }, [{ cidr: '1.0.0.0/16' }, { cidr: '1::/16' }]);
     const r = runFiles({ 'p.yaml': stringify(platformDoc), 'c.yaml': stringify(doc) });
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const stacks = (r.files ?? [])

@@ -2,22 +2,18 @@ import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { runFiles } from './support/estate.js';
 import { platformDoc } from './property/estate-arbitrary.js';
+import { apiContract } from './support/contracts.js';
 
 // 10,000 address-range callers used to become 10,000 rules on one group without a word; AWS
 // refuses more than 60 inbound rules per group and IP version unless the quota is raised.
 
-const contract = (n: number, family: 4 | 6) => ({
-  apiVersion: 'callgate.dev/v1alpha1',
-  kind: 'ServiceContract',
-  metadata: { name: 'api', namespace: 'apps', owner: 'team' },
-  spec: {
-    workload: { platform: 'eks', cluster: 'eks-a', securityGroup: 'managed' },
-    ports: [{ name: 'http', port: 8080, protocol: 'http' }],
-    callers: Array.from({ length: n }, (_, i) => ({
+const contract = (n: number, family: 4 | 6) =>
+  apiContract(
+    { securityGroup: 'managed' },
+    Array.from({ length: n }, (_, i) => ({
       cidr: family === 4 ? `10.${Math.floor(i / 256)}.${i % 256}.0/24` : `2001:db8:${(i + 1).toString(16)}::/48`,
     })),
-  },
-});
+  );
 
 const quota = (rules?: number) =>
   rules === undefined
