@@ -202,8 +202,8 @@ describe('compile output', () => {
     await writeFile(
       join(dir, 'outputs.json'),
       JSON.stringify({
-        'security-groups-111111111111-us-west-2': { 'apps-frontend-sg-id': 'sg-0123456789abcdef0', 'other-output': 3 },
-        'security-groups-222222222222-us-west-2': { 'apps-datastore-sg-id': 'sg-0fedcba9876543210' },
+        'security-groups-111111111111-us-west-2': { 'apps_frontend_sg-id': 'sg-0123456789abcdef0', 'other-output': 3 },
+        'security-groups-222222222222-us-west-2': { 'apps_datastore_sg-id': 'sg-0fedcba9876543210' },
       }),
     );
     const after = await cli(['compile', '--stack-outputs', 'outputs.json'], dir);
@@ -213,6 +213,15 @@ describe('compile output', () => {
     expect(frontend).toMatch(/kind: SecurityGroupPolicy\n[\s\S]*groupIds:\n\s+- sg-0123456789abcdef0\n/);
     expect((await cli(['compile', '--check', '--stack-outputs', 'outputs.json'], dir)).code).toBe(0);
     expect((await cli(['compile', '--check'], dir)).code).toBe(1);
+    // An outputs file from before output ids were injective (`<ns>-<name>-sg-id`) still names the groups.
+    await writeFile(
+      join(dir, 'outputs.json'),
+      JSON.stringify({
+        'security-groups-111111111111-us-west-2': { 'apps-frontend-sg-id': 'sg-0123456789abcdef0' },
+        'security-groups-222222222222-us-west-2': { 'apps-datastore-sg-id': 'sg-0fedcba9876543210' },
+      }),
+    );
+    expect((await cli(['compile', '--check', '--stack-outputs', 'outputs.json'], dir)).code).toBe(0);
     for (const bad of [
       'not json',
       '[]',

@@ -4,6 +4,20 @@ import { describe, expect, it } from 'vitest';
 import { runFiles } from './support/estate.js';
 import { platformDoc } from './property/estate-arbitrary.js';
 
+/** Every resource of every synthesized stack, as `<stack> <type>.<name>`. */
+function terraformAddresses(files: readonly { path: string; content: string }[]): string[] {
+  return files
+    .filter((f) => f.path.endsWith('cdk.tf.json'))
+    .flatMap((f) => {
+      const stack = f.path.split('/')[1] ?? '';
+      const resources = (JSON.parse(f.content) as { resource?: Record<string, Record<string, unknown>> }).resource;
+      return Object.entries(resources ?? {}).flatMap(([type, named]) =>
+        Object.keys(named).map((name) => `${stack} ${type}.${name}`),
+      );
+    })
+    .sort();
+}
+
 // Names that collide under every joining rule callgate uses (`<ns>-<name>`, `<name>-waypoint`,
 // `callgate-<name>`): either the estate is refused with an error naming both contracts, or every
 // generated object, identity and Terraform construct is distinct. Never a crash, never one
@@ -40,8 +54,8 @@ const compile = (svcs: readonly Svc[]) =>
   );
 
 const svc = fc.record({
-  namespace: fc.constantFrom('x', 'x-y', 'apps'),
-  name: fc.constantFrom('y-ab-c', 'ab-c', 'foo', 'foo-waypoint', 'callgate-foo'),
+  namespace: fc.constantFrom('x', 'x-y', 'apps', 'cluster'),
+  name: fc.constantFrom('y-ab-c', 'ab-c', 'foo', 'foo-waypoint', 'callgate-foo', 'eks-a'),
   cluster: fc.constantFrom('eks-a' as const, 'eks-b' as const),
   group: fc.constantFrom('managed' as const, undefined),
   l7Caller: fc.boolean(),
@@ -63,9 +77,55 @@ describe('names two contracts could share', () => {
       { namespace: 'x-y', name: 'ab-c', cluster: 'eks-a', group: 'managed', l7Caller: false },
       { namespace: 'x', name: 'y-ab-c', cluster: 'eks-a', group: 'managed', l7Caller: false },
     ]);
-    expect(groups.diagnostics.filter((d) => d.code === 'name-collision').map((d) => d.message)).toContain(
-      '`x/y-ab-c` and `x-y/ab-c` would both claim the Terraform resources `x-y-ab-c` in account 111111111111, us-west-2; rename one of them (a service, its namespace or its owner)',
-    );
+    // Their Terraform addresses are apart (`x-y_ab-c`, `x_y-ab-c`); the name AWS gives the group is not, and cannot change.
+    expect(groups.diagnostics.filter((d) => d.code === 'name-collision').map((d) => d.message)).toEqual([
+      '`x/y-ab-c` and `x-y/ab-c` would both claim the security group name `callgate-x-y-ab-c` in VPC `vpc-0aaa1111`; rename one of them (a service, its namespace or its owner)',
+    ]);
+    // In two VPCs they are two groups, with two sets of Terraform resources.
+    const apart = compile([
+      { namespace: 'x-y', name: 'ab-c', cluster: 'eks-a', group: 'managed', l7Caller: false },
+      { namespace: 'x', name: 'y-ab-c', cluster: 'eks-b', group: 'managed', l7Caller: false },
+    ]);
+    expect(apart.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const resources = terraformAddresses(apart.files ?? []);
+    expect(resources.filter((a) => a.includes('aws_security_group.'))).toEqual([
+      'security-groups-111111111111-us-west-2 aws_security_group.x-y_ab-c_sg',
+      'security-groups-222222222222-us-west-2 aws_security_group.x_y-ab-c_sg',
+    ]);
+  });
+
+  it('target group names VPC Lattice keeps per account are claimed once', () => {
+    const ecs = (name: string, version: string) => ({
+      apiVersion: 'callgate.dev/v1alpha1',
+      kind: 'ServiceContract',
+      metadata: { name, namespace: 'apps', owner: 'team' },
+      spec: {
+        workload: { platform: 'ecs', cluster: 'ecs-c', iamRole: `arn:aws:iam::222222222222:role/${name}` },
+        ports: [{ name: 'http', port: 8080, protocol: 'http' }],
+        exposure: {
+          lattice: {
+            serviceNetwork: 'net',
+            listener: { protocol: 'http' },
+            routes: [{ path: '/a/*', backends: [{ version, weight: 1 }] }],
+          },
+        },
+      },
+    });
+    const run = (...docs: object[]) =>
+      runFiles(
+        Object.fromEntries<string>([
+          ['p.yaml', stringify(platformDoc)],
+          ...docs.map((d, i): [string, string] => [`c${i}.yaml`, stringify(d)]),
+        ]),
+      )
+        .diagnostics.filter((d) => d.code === 'name-collision')
+        .map((d) => `${d.file}:${d.start.line} ${d.message}`);
+    expect(run(ecs('api', 'v1-default'), ecs('api-v1', 'v2'))).toEqual([
+      'c1.yaml:4 `apps/api-v1` and `apps/api` would both claim the VPC Lattice target group `api-v1-default` in account 222222222222, us-west-2; rename one of them (a service, its namespace or its owner)',
+    ]);
+    expect(run(ecs('api', 'default'))).toEqual([
+      'c0.yaml:24 `apps/api` would claim the VPC Lattice target group `api-default` in account 222222222222, us-west-2 twice, for its default target group and for a version of that name; rename the version',
+    ]);
   });
 
   it('are refused, or every generated object is distinct', () => {
@@ -88,6 +148,11 @@ describe('names two contracts could share', () => {
               }),
             );
           expect(new Set(objects).size).toBe(objects.length);
+          // Every planned rule is its own Terraform resource: none merged into another's address.
+          const plan = r.analysis?.securityGroups;
+          const planned = [...(plan?.services.values() ?? []), ...(plan?.clusters.values() ?? [])].flat().length;
+          const rules = terraformAddresses(r.files ?? []).filter((a) => a.includes('_security_group_'));
+          expect(rules.length).toBe(planned);
           const m = r.model;
           const identities = (m?.services ?? []).map((s) => `${s.cluster} ${s.meshPrincipal ?? s.id}`);
           // No waypoint's identity is another service's in its namespace.

@@ -76,6 +76,41 @@ describe('codes whose input is built by the test', () => {
     );
   });
 
+  it('kubernetes-object-too-large: 8,000 address ranges as callers, and not 100', async () => {
+    const contract = (n: number) =>
+      [
+        'apiVersion: callgate.dev/v1alpha1',
+        'kind: ServiceContract',
+        'metadata: {name: api, namespace: apps, owner: team-x}',
+        'spec:',
+        '  workload: {platform: eks, cluster: cluster-a}',
+        '  ports:',
+        '    - {name: http, port: 8080, protocol: http}',
+        '  callers:',
+        ...Array.from({ length: n }, (_, i) => `    - cidr: "2001:db8:${(i + 1).toString(16)}::/48"`),
+        '',
+      ].join('\n');
+    const dir = await tempDir();
+    await writeTree(dir, { 'big/platform.yaml': platform, 'big/api.yaml': contract(8000) });
+    await writeTree(dir, { 'fits/platform.yaml': platform, 'fits/api.yaml': contract(100) });
+    const bad = await cli(['check', 'big', '--format', 'json'], dir);
+    // The NetworkPolicy, one rule per range; the AuthorizationPolicy lists the ranges in one rule and stays smaller.
+    expect(JSON.parse(bad.stdout)).toMatchObject([
+      {
+        code: 'kubernetes-object-too-large',
+        severity: 'warning',
+        file: 'big/api.yaml',
+        line: 8,
+        column: 3,
+        message: expect.stringMatching(/^the NetworkPolicy `callgate-api` would be \d+ bytes/) as unknown,
+      },
+    ]);
+    const ok = await cli(['check', 'fits', '--format', 'json'], dir);
+    expect((JSON.parse(ok.stdout) as { code: string }[]).map((d) => d.code)).not.toContain(
+      'kubernetes-object-too-large',
+    );
+  });
+
   it('file-too-large: over 1 MiB, and not at 1 MiB', async () => {
     const dir = await tempDir();
     const padded = (size: number) => platform + '#'.repeat(size - Buffer.byteLength(platform) - 1) + '\n';

@@ -4,7 +4,7 @@ import type { MeshMode, Model, ServiceModel } from '../model/types.js';
 import { servicePatternArn } from './arn.js';
 import { networkPolicy } from './lattice-network-policy.js';
 import { servicePolicy } from './lattice-service-policy.js';
-import { serviceNames, type ServiceNames } from './names.js';
+import { groupOutputId, legacyGroupOutputId, serviceNames, type ServiceNames } from './names.js';
 import { policyText, type PolicyDocument } from './policy-document.js';
 import { hasGroup, planSecurityGroups, type SecurityGroupPlan } from './security-group-plan.js';
 import { waypointServices } from './waypoints.js';
@@ -33,6 +33,8 @@ export interface Analysis {
   terraformServices: ServiceModel[];
   /** Outputs of deployed stacks (`--stack-outputs`): output id → value. */
   stackOutputs: StackOutputs | undefined;
+  /** The id Terraform gave a service's managed group, from the stack outputs; undefined before a deploy. */
+  deployedGroupId(s: ServiceModel): string | undefined;
 }
 
 /**
@@ -64,9 +66,23 @@ export function analyze(model: Model, options: { stackOutputs?: StackOutputs | u
   const networkPolicies = new Map(
     model.platform.serviceNetworks.map((n) => [n.name, networkPolicy(n, model.platform.organizationId)]),
   );
+  // An outputs file written before output ids were injective names the group `<ns>-<name>-sg-id`:
+  // read only where no other service's old id was the same, since then it could be the other's group.
+  const legacyCount = new Map<string, number>();
+  for (const s of model.services) {
+    const legacy = legacyGroupOutputId(s.namespace, s.name);
+    legacyCount.set(legacy, (legacyCount.get(legacy) ?? 0) + 1);
+  }
+  const deployedGroupId = (s: ServiceModel) => {
+    const outputs = options.stackOutputs;
+    const current = outputs?.get(groupOutputId(s.namespace, s.name));
+    const legacy = legacyGroupOutputId(s.namespace, s.name);
+    return current ?? (legacyCount.get(legacy) === 1 ? outputs?.get(legacy) : undefined);
+  };
   return {
     model,
     index,
+    deployedGroupId,
     mesh: (s) => index.cluster(s.cluster).mesh,
     usesWaypoint: (s) => waypoints.has(s.id),
     names: (s) => names.get(s.id) ?? serviceNames(s),

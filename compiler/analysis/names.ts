@@ -48,15 +48,25 @@ export const networkStackName = (network: string) => `network-${network}`;
 export const groupsStackName = (at: { account: string; region: string }) =>
   `security-groups-${at.account}-${at.region}`;
 export const stackFile = (stack: string) => `cdktf/${stack}/cdk.tf.json`;
+
+/**
+ * Terraform construct ids (and so resource addresses) are components joined by `_`. No component
+ * holds a `_` (namespaces, names, clusters and versions are DNS labels; the rest are fixed words,
+ * numbers and range keys), and each kind of id has a fixed number of components, so two inputs
+ * never share an id: `x-y/ab-c` is `x-y_ab-c`, `x/y-ab-c` is `x_y-ab-c`. A `-` join could not tell them apart.
+ */
+export const terraformId = (...components: (string | number)[]) => components.join('_');
 /** The construct-id prefix of the rules callgate adds to a cluster's shared group. */
-export const clusterRulePrefix = (cluster: string) => `cluster-${cluster}`;
+export const clusterRulePrefix = (cluster: string) => terraformId('cluster', cluster);
 export const manifestFile = (cluster: string, namespace: string, file: string) =>
   `kubernetes/${cluster}/${namespace}/${file}.yaml`;
 export const networkPolicyFile = (network: string) => `lattice/${network}/service-network.json`;
-export const groupOutputId = (namespace: string, name: string) => `${namespace}-${name}-sg-id`;
+export const groupOutputId = (namespace: string, name: string) => `${terraformId(namespace, name)}_sg-id`;
+/** The output's id before it was injective; still read from an outputs file written before. */
+export const legacyGroupOutputId = (namespace: string, name: string) => `${namespace}-${name}-sg-id`;
 
 export function serviceNames(s: ServiceModel): ServiceNames {
-  const prefix = `${s.namespace}-${s.name}`;
+  const prefix = terraformId(s.namespace, s.name);
   const network = s.exposure.lattice?.serviceNetwork;
   return {
     manifestFile: manifestFile(s.cluster, s.namespace, s.name),
@@ -67,9 +77,15 @@ export function serviceNames(s: ServiceModel): ServiceNames {
     ownerStack: ownerStackName(s),
     groupsStack: groupsStackName(s),
     terraformPrefix: prefix,
-    latticeAuthPolicyId: `${prefix}-auth-policy`,
-    managedGroupId: `${prefix}-sg`,
-    managedGroupName: `callgate-${prefix}`,
+    latticeAuthPolicyId: terraformId(prefix, 'auth-policy'),
+    managedGroupId: terraformId(prefix, 'sg'),
+    // AWS's name for the group, unique per VPC. Not injective, and it cannot change (a new name
+    // replaces the group), so two contracts that would share it in one VPC are a name-collision.
+    managedGroupName: `callgate-${s.namespace}-${s.name}`,
     groupOutput: groupOutputId(s.namespace, s.name),
   };
 }
+
+/** VPC Lattice's name for a target group, unique per account and region (so checked as a name-collision). */
+export const targetGroupName = (s: Pick<ServiceModel, 'name'>, version: string | undefined) =>
+  `${s.name}-${version ?? 'default'}`;

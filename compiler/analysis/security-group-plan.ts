@@ -1,5 +1,6 @@
 import { hbonePort, istiodPort } from '../kubernetes/names.js';
 import type { ModelIndex } from '../model/query.js';
+import { terraformId } from './names.js';
 import type { ServiceModel } from '../model/types.js';
 
 /** A security group callgate writes rules into: a service's own, or a cluster's shared group. */
@@ -69,7 +70,9 @@ export function effectiveGroup(index: ModelIndex, s: ServiceModel): GroupRef | u
 export const cidrKey = (cidr: string) =>
   cidr.includes(':') ? `cidr6-${cidr.replace(/:/g, 'x').replace('/', '-')}` : `cidr-${cidr.replace(/[./]/g, '-')}`;
 
-const refKey = (g: GroupRef) => ('service' in g ? `sg-${g.service.replace('/', '-')}` : `sg-cluster-${g.cluster}`);
+/** A group as id components: `sg_<ns>_<name>` or `sg-cluster_<cluster>`, never one for the other. */
+const refKey = (g: GroupRef) =>
+  'service' in g ? terraformId('sg', ...g.service.split('/')) : terraformId('sg-cluster', g.cluster);
 const sameRef = (a: GroupRef, b: GroupRef) => refKey(a) === refKey(b);
 
 /**
@@ -94,7 +97,7 @@ export function planSecurityGroups(index: ModelIndex, waypoints: ReadonlySet<str
         : peer.kind === 'cidr'
           ? cidrKey(peer.cidr)
           : refKey(peer.group);
-    const key = `${direction}-${peerKey}-${port}${protocol === 'udp' ? '-udp' : ''}`;
+    const key = terraformId(direction, peerKey, port, ...(protocol === 'udp' ? ['udp'] : []));
     const unique = `${refKey(owner)} ${key}`;
     if (seen.has(unique)) return;
     seen.add(unique);

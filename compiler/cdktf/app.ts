@@ -15,6 +15,8 @@ import { latticeService } from './lattice-service.js';
 import { localBackend } from './backend.js';
 import { literal } from './literal.js';
 import { NetworkStack } from './network-stack.js';
+import { legacyClusterPrefix, legacyPrefix } from './legacy-ids.js';
+import { Moves } from './moves.js';
 import { managedGroup, ruleResources } from './security-groups.js';
 import { managedTags } from './tags.js';
 
@@ -50,9 +52,10 @@ export function buildApp(input: TerraformInput, outdir: string): App {
   // Groups of one account and region share a stack that owner stacks only read from: rules that
   // name each other's groups across owners would otherwise make owner stacks depend on each other.
   const groupStackFor = (s: ServiceModel) => stackNamed(groupsStackName(s), s.region, {});
+  const moves = new Moves();
   const groups = new Map<string, string>();
   for (const s of model.services) {
-    if (s.securityGroup === 'managed') groups.set(s.id, managedGroup(groupStackFor(s), s).id);
+    if (s.securityGroup === 'managed') groups.set(s.id, managedGroup(groupStackFor(s), s, moves).id);
     else if (s.securityGroup) groups.set(s.id, literal(s.securityGroup));
   }
   const groupOf = (g: GroupRef) =>
@@ -62,14 +65,18 @@ export function buildApp(input: TerraformInput, outdir: string): App {
     const l = s.exposure.lattice;
     const network = l && networks.get(l.serviceNetwork);
     const policy = servicePolicies.get(s.id);
-    if (s.platform === 'ecs' && l && network && policy) latticeService(stackFor(s), policy, s, l, network.network.arn);
+    if (s.platform === 'ecs' && l && network && policy)
+      latticeService(stackFor(s), policy, s, l, network.network.arn, moves);
     const rules = serviceRules.get(s.id) ?? [];
-    if (rules.length > 0) ruleResources(stackFor(s), serviceNames(s).terraformPrefix, s.region, rules, groupOf);
+    const owner = { prefix: serviceNames(s).terraformPrefix, legacyPrefix: legacyPrefix(s.namespace, s.name) };
+    if (rules.length > 0) ruleResources(stackFor(s), owner, s.region, rules, groupOf, moves);
   }
   // A cluster's shared group gets each rule once, beside the managed groups of its account and region.
   for (const [name, rules] of input.clusterRules) {
     const c = index.cluster(name);
-    ruleResources(stackNamed(groupsStackName(c), c.region, {}), clusterRulePrefix(name), c.region, rules, groupOf);
+    const owner = { prefix: clusterRulePrefix(name), legacyPrefix: legacyClusterPrefix(name) };
+    ruleResources(stackNamed(groupsStackName(c), c.region, {}), owner, c.region, rules, groupOf, moves);
   }
+  moves.write();
   return app;
 }

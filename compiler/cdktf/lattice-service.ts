@@ -8,9 +8,11 @@ import { VpclatticeServiceNetworkServiceAssociation } from '@cdktf/provider-aws/
 import { VpclatticeTargetGroup } from '@cdktf/provider-aws/lib/vpclattice-target-group/index.js';
 import { serviceArnPlaceholder, servicePolicyText } from '../analysis/analysis.js';
 import type { PolicyDocument } from '../analysis/policy-document.js';
-import { serviceNames } from '../analysis/names.js';
+import { serviceNames, targetGroupName, terraformId } from '../analysis/names.js';
 import type { LatticeModel, ServiceModel } from '../model/types.js';
+import { legacyPrefix } from './legacy-ids.js';
 import { literal } from './literal.js';
+import type { Moves } from './moves.js';
 
 /** An ECS service's VPC Lattice service: target groups per version, listener, path rules, auth policy, association. */
 export function latticeService(
@@ -19,24 +21,35 @@ export function latticeService(
   s: ServiceModel,
   l: LatticeModel,
   networkArn: string,
+  moves: Moves,
 ): void {
   const names = serviceNames(s);
-  const id = (suffix: string) => `${names.terraformPrefix}-${suffix}`;
+  const id = (...suffix: (string | number)[]) => terraformId(names.terraformPrefix, ...suffix);
+  const legacy = (suffix: string) => `${legacyPrefix(s.namespace, s.name)}-${suffix}`;
   const passthrough = l.listener.protocol === 'tls-passthrough';
   const protocolVersion =
     l.targetPort.protocol === 'grpc' ? 'GRPC' : l.targetPort.protocol === 'http2' ? 'HTTP2' : 'HTTP1';
-  const targetGroup = (suffix: string) =>
-    new VpclatticeTargetGroup(scope, id(`tg-${suffix}`), {
-      name: literal(`${s.name}-${suffix}`),
-      type: 'IP',
-      config: {
-        port: l.targetPort.port,
-        protocol: passthrough ? 'TCP' : 'HTTP',
-        vpcIdentifier: literal(s.vpc),
-        ...(passthrough ? {} : { protocolVersion }),
+  // The default group and one per version: `tg-default` and `tg-version_<version>`, apart even for a version named `default`.
+  const targetGroup = (version: string | undefined) => {
+    const suffix = version ?? 'default';
+    const group = new VpclatticeTargetGroup(
+      scope,
+      version === undefined ? id('tg-default') : id('tg-version', version),
+      {
+        name: literal(targetGroupName(s, version)),
+        type: 'IP',
+        config: {
+          port: l.targetPort.port,
+          protocol: passthrough ? 'TCP' : 'HTTP',
+          vpcIdentifier: literal(s.vpc),
+          ...(passthrough ? {} : { protocolVersion }),
+        },
       },
-    });
-  const defaultGroup = targetGroup('default');
+    );
+    moves.record(group, legacy(`tg-${suffix}`));
+    return group;
+  };
+  const defaultGroup = targetGroup(undefined);
   new TerraformOutput(scope, id('tg-default-arn'), {
     value: defaultGroup.arn,
     description: `target group of ${s.id} for ECS`,
@@ -44,7 +57,7 @@ export function latticeService(
   const versions = [...new Set(l.routes.flatMap((r) => r.backends.map((b) => b.version)))].sort();
   const byVersion = new Map(versions.map((v) => [v, targetGroup(v)]));
   for (const [v, group] of byVersion)
-    new TerraformOutput(scope, id(`tg-${v}-arn`), {
+    new TerraformOutput(scope, id('tg-version-arn', v), {
       value: group.arn,
       description: `target group of ${s.id} version ${v} for ECS`,
     });
@@ -54,6 +67,7 @@ export function latticeService(
     ...(l.customDomain ? { customDomainName: literal(l.customDomain) } : {}),
     ...(l.certificateArn ? { certificateArn: literal(l.certificateArn) } : {}),
   });
+  moves.record(service, legacy('service'));
   const listener = new VpclatticeListener(scope, id('listener'), {
     name: literal(`${l.listener.protocol}-${l.listener.port}`),
     protocol: passthrough ? 'TLS_PASSTHROUGH' : l.listener.protocol.toUpperCase(),
@@ -61,9 +75,10 @@ export function latticeService(
     serviceIdentifier: service.id,
     defaultAction: { forward: [{ targetGroups: [{ targetGroupIdentifier: defaultGroup.id, weight: 100 }] }] },
   });
+  moves.record(listener, legacy('listener'));
   l.routes.forEach((r, i) => {
     const match = r.path.endsWith('/*') ? { prefix: literal(r.path.slice(0, -1)) } : { exact: literal(r.path) };
-    new VpclatticeListenerRule(scope, id(`rule-${i}`), {
+    const rule = new VpclatticeListenerRule(scope, id('rule', i), {
       name: literal(`route-${i}`),
       serviceIdentifier: service.id,
       listenerIdentifier: listener.listenerId,
@@ -78,15 +93,18 @@ export function latticeService(
         },
       },
     });
+    moves.record(rule, legacy(`rule-${i}`));
   });
   // The policy names the service by its real ARN; only the contract text in it is escaped.
   const text = literal(servicePolicyText(policy, serviceArnPlaceholder));
-  new VpclatticeAuthPolicy(scope, names.latticeAuthPolicyId, {
+  const auth = new VpclatticeAuthPolicy(scope, names.latticeAuthPolicyId, {
     resourceIdentifier: service.arn,
     policy: text.split(serviceArnPlaceholder).join(service.arn),
   });
-  new VpclatticeServiceNetworkServiceAssociation(scope, id('association'), {
+  moves.record(auth, legacy('auth-policy'));
+  const association = new VpclatticeServiceNetworkServiceAssociation(scope, id('association'), {
     serviceIdentifier: service.arn,
     serviceNetworkIdentifier: networkArn,
   });
+  moves.record(association, legacy('association'));
 }

@@ -5,18 +5,21 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group/index.js';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule/index.js';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule/index.js';
 import type { ServiceModel } from '../model/types.js';
-import { serviceNames } from '../analysis/names.js';
+import { serviceNames, terraformId } from '../analysis/names.js';
 import type { GroupRef, SecurityGroupRule } from '../analysis/security-group-plan.js';
+import { legacyPrefix, legacyRuleKey } from './legacy-ids.js';
 import { literal } from './literal.js';
+import type { Moves } from './moves.js';
 
 /** A managed group: no inline rules, so Terraform's removal of the default egress is all there is. */
-export function managedGroup(scope: Construct, s: ServiceModel): SecurityGroup {
+export function managedGroup(scope: Construct, s: ServiceModel, moves: Moves): SecurityGroup {
   const names = serviceNames(s);
   const group = new SecurityGroup(scope, names.managedGroupId, {
     name: literal(names.managedGroupName),
     description: literal(`callgate: who may call ${s.id}`),
     vpcId: literal(s.vpc),
   });
+  moves.record(group, `${legacyPrefix(s.namespace, s.name)}-sg`);
   // For the pods' SecurityGroupPolicy (EKS) or the ECS service's network configuration.
   new TerraformOutput(scope, names.groupOutput, {
     value: group.id,
@@ -28,17 +31,25 @@ export function managedGroup(scope: Construct, s: ServiceModel): SecurityGroup {
 /** The id of a group: a managed group's reference, or an existing id from the contracts. */
 export type GroupIds = (group: GroupRef) => string | undefined;
 
+/** Whose rules these are: the construct-id prefix, and the one the layout before had. */
+export interface RuleOwner {
+  prefix: string;
+  legacyPrefix: string;
+}
+
 /** Each rule a separate resource (never inline), the Lattice prefix lists looked up by name. */
 export function ruleResources(
   scope: Construct,
-  prefix: string,
+  owner: RuleOwner,
   region: string,
   rules: readonly SecurityGroupRule[],
   groupOf: GroupIds,
+  moves: Moves,
 ): void {
+  const { prefix } = owner;
   const prefixLists = new Map<string, DataAwsEc2ManagedPrefixList>();
   const prefixList = (family: 'ipv4' | 'ipv6') => {
-    const key = `${prefix}-pl-${family}`;
+    const key = terraformId(prefix, 'pl', family);
     const found =
       prefixLists.get(key) ??
       new DataAwsEc2ManagedPrefixList(scope, key, {
@@ -59,17 +70,20 @@ export function ruleResources(
             ? { cidrIpv6: literal(r.peer.cidr) }
             : { cidrIpv4: literal(r.peer.cidr) }
           : { referencedSecurityGroupId: peerId };
-    const owner = 'service' in r.owner ? r.owner.service : `cluster ${r.owner.cluster}`;
+    const whose = 'service' in r.owner ? r.owner.service : `cluster ${r.owner.cluster}`;
     const config = {
       securityGroupId: groupId,
       ipProtocol: r.protocol,
       fromPort: r.port,
       toPort: r.port,
-      description: literal(`callgate ${owner} ${r.direction}`),
+      description: literal(`callgate ${whose} ${r.direction}`),
       ...peer,
     };
-    const id = `${prefix}-${r.key}`;
-    if (r.direction === 'ingress') new VpcSecurityGroupIngressRule(scope, id, config);
-    else new VpcSecurityGroupEgressRule(scope, id, config);
+    const id = terraformId(prefix, r.key);
+    const rule =
+      r.direction === 'ingress'
+        ? new VpcSecurityGroupIngressRule(scope, id, config)
+        : new VpcSecurityGroupEgressRule(scope, id, config);
+    moves.record(rule, `${owner.legacyPrefix}-${legacyRuleKey(r)}`);
   }
 }

@@ -487,6 +487,18 @@ export const catalog = {
     },
     fix: 'give callers the same ports, methods and paths so that they share rules, or split the service',
   },
+  'kubernetes-object-too-large': {
+    severity: 'error',
+    summary:
+      "a generated Kubernetes object would exceed the 1.5 MiB kube-apiserver accepts (etcd's request limit, which EKS does not let you raise), or the 256 KiB a client-side `kubectl apply` can record",
+    messages: {
+      default:
+        "the {kind} `{name}` would be {bytes} bytes, more than the {limit} kube-apiserver accepts (etcd's request limit; not adjustable on EKS); {fix}",
+      apply:
+        'the {kind} `{name}` would be {bytes} bytes: a client-side `kubectl apply` records it in an annotation, and annotations hold at most {limit}; apply it with `kubectl apply --server-side` (Argo CD: `ServerSideApply=true`; Flux applies server-side)',
+    },
+    fix: 'give callers shared ranges, selectors or ports so that they share peers and rules, or split the service',
+  },
   'lattice-policy-too-large': {
     severity: 'error',
     summary: "a service's VPC Lattice auth policy would exceed the 10,000 characters Lattice accepts",
@@ -588,6 +600,19 @@ export const catalog = {
     },
     fix: 'give callers shared ranges or groups, or raise the quota (Amazon VPC, `Inbound or outbound rules per security group`; adjustable) and set it in the Platform as `spec.quotas.securityGroupRules`',
   },
+  'quota-lattice': {
+    severity: 'error',
+    summary:
+      "the estate would need more VPC Lattice service associations, services or target groups than the account's quota (AWS's defaults: 500 per network, 2,000 and 500 per Region, all adjustable), so the deploy would fail",
+    messages: {
+      default:
+        'service network `{network}` would have {count} services associated, more than the quota of {limit}; {fix}',
+      services: '`{name}` would take account {account}, {region} past the quota of {limit} VPC Lattice services; {fix}',
+      targetGroups:
+        "`{name}`'s target groups would take account {account}, {region} past the quota of {limit} VPC Lattice target groups; {fix}",
+    },
+    fix: 'raise the quota (VPC Lattice, `Service associations per service network`, `Services per Region` or `Target groups per Region`; adjustable) and set it in the Platform under `spec.quotas`, or spread the services over networks or accounts',
+  },
   'identity-shared': {
     severity: 'error',
     summary:
@@ -601,10 +626,11 @@ export const catalog = {
   'name-collision': {
     severity: 'error',
     summary:
-      'two contracts would generate the same object, identity, Terraform construct or stack, so one would replace the other or admit its callers',
+      'two contracts would generate the same object, identity, AWS resource name or stack, so one would replace the other or admit its callers',
     messages: {
       default: '`{service}` and `{other}` would both claim {what} `{name}` in {where}; {fix}',
       platform: '`{service}` would claim {what} `{name}` in {where}, which the Platform already has; {fix}',
+      self: '`{service}` would claim {what} `{name}` in {where} twice, for its default target group and for a version of that name; rename the version',
     },
     fix: 'rename one of them (a service, its namespace or its owner)',
   },

@@ -1,6 +1,7 @@
 import type { Analysis } from '../analysis/analysis.js';
 import { hasResilience } from '../analysis/waypoints.js';
 import { labelsFor } from '../kubernetes/names.js';
+import { objectSizeFindings } from '../kubernetes/object-size.js';
 import { isLayer7 } from '../model/protocols.js';
 import type { ServiceModel } from '../model/types.js';
 import type { Emitted, KubernetesObject, Manifest, Target, TargetFinding } from '../targets/target.js';
@@ -36,7 +37,15 @@ export const istioTarget = {
       findings.push(...fidelity(analysis, s));
       if (!inMesh(analysis, s)) continue;
       // An oversized policy is reported; the run then fails, so nothing partial ships.
-      for (const p of policiesOf(analysis, s)) {
+      const policies = policiesOf(analysis, s);
+      const meta = (name: string) => ({ name, namespace: s.namespace, labels: labelsFor(s) });
+      findings.push(
+        ...objectSizeFindings(
+          s,
+          policies.map((p) => allowPolicy(meta(p.name), p.attach, p.rules)),
+        ),
+      );
+      for (const p of policies) {
         if (p.rules.length <= maxRules) continue;
         findings.push({
           code: 'istio-policy-too-large',

@@ -21,7 +21,8 @@ export function parseStackOutputs(text: string): { outputs: StackOutputs } | { p
   for (const [stack, values] of Object.entries(parsed)) {
     if (!isObject(values)) return { problem: `stack \`${stack}\` is not an object of outputs` };
     for (const [id, value] of Object.entries(values)) {
-      if (!id.endsWith('-sg-id')) continue;
+      // `<ns>_<name>_sg-id`, or `<ns>-<name>-sg-id` as outputs were named before.
+      if (!id.endsWith('_sg-id') && !id.endsWith('-sg-id')) continue;
       if (typeof value !== 'string' || !groupId.test(value))
         return { problem: `output \`${id}\` of stack \`${stack}\` is not a security group id (sg-…)` };
       const seen = outputs.get(id);

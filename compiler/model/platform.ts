@@ -54,8 +54,20 @@ export function buildPlatform(p: Platform, source: SourceRef): PlatformModel {
           .map(([region, r]) => [region, { ipv4: [...(r.ipv4 ?? [])], ipv6: [...(r.ipv6 ?? [])] }]),
       ),
     },
-    ...(s.quotas?.securityGroupRules !== undefined
-      ? { quotas: { securityGroupRules: s.quotas.securityGroupRules } }
+    // In a fixed order, whatever order the Platform wrote them in.
+    ...(s.quotas
+      ? {
+          quotas: {
+            ...(s.quotas.securityGroupRules === undefined ? {} : { securityGroupRules: s.quotas.securityGroupRules }),
+            ...(s.quotas.serviceNetworkServices === undefined
+              ? {}
+              : { serviceNetworkServices: s.quotas.serviceNetworkServices }),
+            ...(s.quotas.latticeServices === undefined ? {} : { latticeServices: s.quotas.latticeServices }),
+            ...(s.quotas.latticeTargetGroups === undefined
+              ? {}
+              : { latticeTargetGroups: s.quotas.latticeTargetGroups }),
+          },
+        }
       : {}),
     source,
   };

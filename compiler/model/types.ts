@@ -43,7 +43,12 @@ export interface PlatformModel {
   /** `default` applies to every region without an entry in `regions`. */
   latticeAddressRanges: { default: LatticeRanges; regions: Record<string, LatticeRanges> };
   /** Quotas the accounts have raised (Platform `quotas`); absent ones are AWS's defaults. */
-  quotas?: { securityGroupRules: number };
+  quotas?: {
+    securityGroupRules?: number;
+    serviceNetworkServices?: number;
+    latticeServices?: number;
+    latticeTargetGroups?: number;
+  };
   source: SourceRef;
 }
 

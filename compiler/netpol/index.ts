@@ -1,9 +1,28 @@
 import type { Analysis } from '../analysis/analysis.js';
 import { defaultDenyName, namespaceFile } from '../analysis/names.js';
 import { labelsFor, managedBy, waypointPodLabels } from '../kubernetes/names.js';
-import type { Emitted, Manifest, Target, TargetFinding } from '../targets/target.js';
+import { objectSizeFindings } from '../kubernetes/object-size.js';
+import type { ServiceModel } from '../model/types.js';
+import type { Emitted, KubernetesObject, Manifest, Target, TargetFinding } from '../targets/target.js';
 import { defaultDeny, networkPolicy } from './policies.js';
 import { egressRules, ingressRules, waypointRules } from './rules.js';
+
+/** A service's NetworkPolicy, and its waypoint's when it has one. */
+function policiesOf(analysis: Analysis, s: ServiceModel): KubernetesObject[] {
+  const names = analysis.names(s);
+  const policy = networkPolicy(
+    names.policy,
+    s.namespace,
+    labelsFor(s),
+    s.podSelector ?? {},
+    ingressRules(analysis, s),
+    egressRules(analysis, s),
+  );
+  if (!analysis.usesWaypoint(s)) return [policy];
+  const w = waypointRules(analysis, s);
+  const pods = waypointPodLabels(names.waypoint);
+  return [policy, networkPolicy(names.waypointPolicy, s.namespace, labelsFor(s), pods, w.ingress, w.egress)];
+}
 
 export const netpolTarget = {
   name: 'netpol',
@@ -21,6 +40,7 @@ export const netpolTarget = {
           data: { host: e.host, port: e.port, name: s.name },
         });
       });
+      findings.push(...objectSizeFindings(s, policiesOf(analysis, s)));
     }
     return findings;
   },
@@ -29,24 +49,9 @@ export const netpolTarget = {
     const namespaces = new Set<string>();
     for (const s of analysis.model.services) {
       if (s.platform !== 'eks') continue;
-      const names = analysis.names(s);
       const at = { cluster: s.cluster, namespace: s.namespace, file: s.name, source: s.source.file };
       namespaces.add(`${s.cluster}\u0000${s.namespace}`);
-      const policy = networkPolicy(
-        names.policy,
-        s.namespace,
-        labelsFor(s),
-        s.podSelector ?? {},
-        ingressRules(analysis, s),
-        egressRules(analysis, s),
-      );
-      manifests.push({ ...at, object: policy });
-      if (analysis.usesWaypoint(s)) {
-        const w = waypointRules(analysis, s);
-        const pods = waypointPodLabels(names.waypoint);
-        const object = networkPolicy(names.waypointPolicy, s.namespace, labelsFor(s), pods, w.ingress, w.egress);
-        manifests.push({ ...at, object });
-      }
+      for (const object of policiesOf(analysis, s)) manifests.push({ ...at, object });
     }
     for (const key of [...namespaces].sort()) {
       const [cluster = '', namespace = ''] = key.split('\u0000');

@@ -6,7 +6,7 @@ import type { Emitted, Manifest, Target, TargetFinding } from '../targets/target
 /** The group an EKS service's pods get: an existing id, or a managed group's id once Terraform created it. */
 function groupIdOf(analysis: Analysis, s: ServiceModel): string | undefined {
   if (s.securityGroup !== 'managed') return s.securityGroup;
-  return analysis.stackOutputs?.get(analysis.names(s).groupOutput);
+  return analysis.deployedGroupId(s);
 }
 
 const placed = (s: ServiceModel) => s.platform === 'eks' && s.securityGroup !== undefined;

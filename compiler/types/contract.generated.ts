@@ -416,6 +416,18 @@ export interface PlatformSpec {
      * Inbound (and, separately, outbound) rules per security group, per IP version: the Amazon VPC quota `Inbound or outbound rules per security group`. AWS's default is 60; it is adjustable (up to 1,000, with rules per group times groups per interface at most 1,000).
      */
     securityGroupRules?: number;
+    /**
+     * Services associated with one VPC Lattice service network: the quota `Service associations per service network`. AWS's default is 500; it is adjustable.
+     */
+    serviceNetworkServices?: number;
+    /**
+     * VPC Lattice services per account and Region: the quota `Services per Region`. AWS's default is 2,000; it is adjustable.
+     */
+    latticeServices?: number;
+    /**
+     * VPC Lattice target groups per account and Region: the quota `Target groups per Region`. AWS's default is 500; it is adjustable.
+     */
+    latticeTargetGroups?: number;
   };
   /**
    * The VPC Lattice service networks. Names are unique.

@@ -52,6 +52,11 @@ describe.skipIf(skip)('deploy with cdktf, terraform and the AWS provider against
   /** moto's id for each id the Platform names: groups were created as `existing-<id as written>`. */
   let realIds: Record<string, string> = {};
   const outdir = () => join(work, 'cdktf.out');
+  /** The stack folders (beside them: the local state files and their backups). */
+  const stackDirs = () =>
+    readdirSync(join(outdir(), 'stacks'), { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
 
   const run = (command: string, args: string[], cwd = repo) =>
     spawnSync(command, args, { cwd, env, encoding: 'utf8', timeout: 600_000, maxBuffer: 1 << 26 });
@@ -230,7 +235,7 @@ describe.skipIf(skip)('deploy with cdktf, terraform and the AWS provider against
   }, 120_000);
 
   it('plans no change on a second run', () => {
-    for (const stack of readdirSync(join(outdir(), 'stacks')).filter((s) => !s.endsWith('.tfstate'))) {
+    for (const stack of stackDirs()) {
       const plan = run(
         'terraform',
         ['plan', '-detailed-exitcode', '-input=false', '-lock=false', '-no-color'],
@@ -238,6 +243,46 @@ describe.skipIf(skip)('deploy with cdktf, terraform and the AWS provider against
       );
       expect(plan.status, `${stack}: ${plan.stdout.slice(-3000)}${plan.stderr}`).toBe(0);
     }
+  }, 600_000);
+
+  it('moves state written with the earlier addresses, and changes nothing else', () => {
+    // State as the layout before injective ids wrote it: every moved resource back at its old
+    // address, written into the local state file as `terraform state mv` would.
+    let moved = 0;
+    for (const stack of stackDirs()) {
+      const dir = join(outdir(), 'stacks', stack);
+      const config = JSON.parse(readFileSync(join(dir, 'cdk.tf.json'), 'utf8')) as {
+        moved?: { from: string; to: string }[];
+      };
+      const statePath = join(outdir(), 'stacks', `terraform.${stack}.tfstate`);
+      const state = JSON.parse(readFileSync(statePath, 'utf8')) as {
+        serial: number;
+        resources: { mode: string; type: string; name: string }[];
+      };
+      for (const m of config.moved ?? []) {
+        const [type, to] = m.to.split('.');
+        const r = state.resources.find((x) => x.mode === 'managed' && x.type === type && x.name === to);
+        expect(r, m.to).toBeDefined();
+        if (r) r.name = m.from.split('.')[1] ?? '';
+        moved++;
+      }
+      state.serial++;
+      writeFileSync(statePath, JSON.stringify(state));
+      const plan = run('terraform', ['plan', '-input=false', '-lock=false', '-no-color', '-out=move.plan'], dir);
+      expect(plan.status, plan.stderr).toBe(0);
+      const shown = JSON.parse(run('terraform', ['show', '-json', 'move.plan'], dir).stdout) as {
+        resource_changes?: { address: string; previous_address?: string; change: { actions: string[] } }[];
+      };
+      const changes = shown.resource_changes ?? [];
+      expect(
+        changes.filter((c) => !c.change.actions.every((a) => a === 'no-op' || a === 'read')).map((c) => c.address),
+        stack,
+      ).toEqual([]);
+      expect(changes.filter((c) => c.previous_address).length, stack).toBe(config.moved?.length ?? 0);
+      const apply = run('terraform', ['apply', '-input=false', '-lock=false', '-no-color', 'move.plan'], dir);
+      expect(apply.status, apply.stderr).toBe(0);
+    }
+    expect(moved).toBeGreaterThan(10);
   }, 600_000);
 
   it('changes exactly the billing auth policy when billing gains a caller', () => {
@@ -252,7 +297,7 @@ describe.skipIf(skip)('deploy with cdktf, terraform and the AWS provider against
     const synth = run('npx', ['cdktf', 'synth', '--output', outdir(), '--no-color']);
     expect(synth.status, synth.stderr).toBe(0);
     const changed: string[] = [];
-    for (const stack of readdirSync(join(outdir(), 'stacks')).filter((s) => !s.endsWith('.tfstate'))) {
+    for (const stack of stackDirs()) {
       const dir = join(outdir(), 'stacks', stack);
       const plan = run('terraform', ['plan', '-input=false', '-lock=false', '-no-color', '-out=change.plan'], dir);
       expect(plan.status, plan.stderr).toBe(0);
@@ -264,7 +309,7 @@ describe.skipIf(skip)('deploy with cdktf, terraform and the AWS provider against
           changed.push(`${stack} ${c.address} ${c.change.actions.join('+')}`);
     }
     expect(changed).toEqual([
-      'team-payments-222222222222-us-west-2 aws_vpclattice_auth_policy.payments-billing-auth-policy update',
+      'team-payments-222222222222-us-west-2 aws_vpclattice_auth_policy.payments_billing_auth-policy update',
     ]);
     const result = deploy();
     expect(result.status, result.stdout.slice(-3000)).toBe(0);

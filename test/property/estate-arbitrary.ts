@@ -77,8 +77,14 @@ export interface GeneratedEstate {
   expected: ExpectedEdge[];
 }
 
+// Namespaces and names that collide under every join the code has used (`<ns>-<name>`,
+// `sg-<ns>-<name>` beside `sg-cluster-<cluster>`): `x-y/svc` and `x/y-svc`, `cluster/eks-a`.
+const namespaces = ['apps', 'ops', 'x', 'x-y', 'cluster'] as const;
+const names = ['svc', 'y-svc', 'eks-a', 'eks-b'] as const;
+
 const serviceShape = fc.record({
-  namespace: fc.constantFrom('apps', 'ops'),
+  namespace: fc.constantFrom(...namespaces),
+  name: fc.constantFrom(...names),
   cluster: fc.nat(3),
   timeout: fc.boolean(),
   egress: fc.option(fc.constantFrom('198.51.100.0/24', '2001:db8:ff::/48'), { nil: undefined }),
@@ -114,8 +120,21 @@ type ServiceShape = typeof serviceShape extends fc.Arbitrary<infer T> ? T : neve
 type CallerShape = typeof callerShape extends fc.Arbitrary<infer T> ? T : never;
 
 function build(shapes: ServiceShape[], callerLists: CallerShape[][]): GeneratedEstate {
+  // What must stay unique: the id; a managed group's AWS name in its VPC; an ECS service's Lattice name.
+  const taken = new Set<string>();
+  const nameFor = (s: ServiceShape, i: number, cluster: (typeof clusters)[number]) => {
+    const claims = (name: string) => [
+      `id ${s.namespace}/${name}`,
+      ...(s.group === 'managed' ? [`group ${cluster.name} ${s.namespace}-${name}`] : []),
+      ...(cluster.platform === 'ecs' ? [`lattice ${name}`] : []),
+    ];
+    const name = claims(s.name).some((c) => taken.has(c)) ? `${s.name}-${i}` : s.name;
+    for (const c of claims(name)) taken.add(c);
+    return name;
+  };
   const svcs = shapes.map((s, i) => {
     const cluster = clusters[s.cluster % 4]!;
+    const name = nameFor(s, i, cluster);
     const ports: PortSpec[] = [
       { name: 'http', port: 8080, protocol: 'http' },
       ...s.extraPorts.map((p, j) => ({ name: `p${j}`, port: 9000 + j, protocol: p.protocol })),
@@ -124,9 +143,10 @@ function build(shapes: ServiceShape[], callerLists: CallerShape[][]): GeneratedE
     const group =
       s.group === 'managed' ? 'managed' : s.group === 'existing' ? `sg-0${String(i).padStart(16, '0')}` : undefined;
     return {
-      name: `svc-${i}`,
+      name,
+      index: i,
       namespace: s.namespace,
-      id: `${s.namespace}/svc-${i}`,
+      id: `${s.namespace}/${name}`,
       cluster,
       ports,
       mesh: cluster.platform === 'eks' && !s.meshOff,
@@ -220,7 +240,7 @@ function build(shapes: ServiceShape[], callerLists: CallerShape[][]): GeneratedE
         workload: {
           platform: callee.cluster.platform,
           cluster: callee.cluster.name,
-          iamRole: `arn:aws:iam::111111111111:role/${callee.name}`,
+          iamRole: `arn:aws:iam::111111111111:role/svc-${callee.index}`,
           ...(callee.group ? { securityGroup: callee.group } : {}),
         },
         ports: callee.ports,

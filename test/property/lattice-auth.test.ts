@@ -142,7 +142,7 @@ function terraformPolicy(files: Map<string, string>, y: ServiceModel): object | 
   const resources =
     (JSON.parse(stack) as { resource?: { aws_vpclattice_auth_policy?: Record<string, { policy: string }> } }).resource
       ?.aws_vpclattice_auth_policy ?? {};
-  const entry = resources[`${y.namespace}-${y.name}-auth-policy`];
+  const entry = resources[`${y.namespace}_${y.name}_auth-policy`];
   if (!entry) return undefined;
   const arn = `arn:aws:vpc-lattice:${y.region}:${y.account}:service/${SERVICE_ID}`;
   const resolved = entry.policy

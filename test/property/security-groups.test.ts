@@ -108,7 +108,7 @@ describe('security groups', () => {
         // Endpoints, and the group each one's traffic carries.
         const endpoints = new Map<string, SgEndpoint>();
         m.services.forEach((s, i) => {
-          const own = s.securityGroup === 'managed' ? tf.output(`${s.namespace}-${s.name}-sg-id`) : s.securityGroup;
+          const own = s.securityGroup === 'managed' ? tf.output(`${s.namespace}_${s.name}_sg-id`) : s.securityGroup;
           if (s.securityGroup === 'managed') expect(own, `${s.id}: its group is a stack output`).toBeDefined();
           const groups = own
             ? [own]

@@ -9,6 +9,7 @@ export const generatedExamples = [
   'file-unreadable',
   'file-too-large',
   'link-outside-contracts',
+  'kubernetes-object-too-large',
 ] as const;
 
 export interface Example {

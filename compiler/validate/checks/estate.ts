@@ -3,7 +3,7 @@ import { maxPolicyChars } from '../../analysis/policy-document.js';
 import type { ServiceModel } from '../../model/types.js';
 import type { TargetFinding } from '../../targets/target.js';
 import { checkIdentities } from './identities.js';
-import { checkQuotas } from './quotas.js';
+import { checkLatticeQuotas, checkQuotas } from './quotas.js';
 import { checkNameCollisions } from './name-collisions.js';
 
 // Checks of the estate as a whole, over the analysis: what two contracts claim at once, and the
@@ -80,6 +80,7 @@ export function checkEstate(analysis: Analysis): TargetFinding[] {
     ...checkNameCollisions(analysis),
     ...checkIdentities(analysis),
     ...checkQuotas(analysis),
+    ...checkLatticeQuotas(analysis),
     ...latticeNameCollisions(analysis),
     ...sharedGroups(analysis),
     ...unknownPeers(analysis),

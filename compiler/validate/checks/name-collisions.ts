@@ -1,5 +1,5 @@
 import type { Analysis } from '../../analysis/analysis.js';
-import { clusterRulePrefix, groupsStackName, networkStackName } from '../../analysis/names.js';
+import { groupsStackName, networkStackName, targetGroupName } from '../../analysis/names.js';
 import type { ServiceModel } from '../../model/types.js';
 import type { TargetFinding } from '../../targets/target.js';
 
@@ -13,6 +13,8 @@ interface Claim {
   what: string;
   /** Where it lives, as the message names it. */
   where: string;
+  /** A Lattice service name already collides for two services of one name: that error says it. */
+  latticeName?: true;
   service: ServiceModel;
 }
 
@@ -38,17 +40,34 @@ function claimsOf(analysis: Analysis, s: ServiceModel): [string, Omit<Claim, 'se
       ]);
     }
   }
-  if (analysis.terraformServices.includes(s)) {
-    const at = `account ${s.account}, ${s.region}`;
+  // Terraform addresses are injective (names.ts); what AWS names per VPC or account is not, and
+  // cannot change without replacing the resource, so two contracts sharing such a name are refused.
+  if (s.securityGroup === 'managed')
     out.push([
-      `construct ${s.account} ${s.region} ${n.terraformPrefix}`,
-      { what: 'the Terraform resources', where: at },
+      `security-group ${s.vpc} ${n.managedGroupName}`,
+      { what: 'the security group name', where: `VPC \`${s.vpc}\`` },
     ]);
-    if (s.securityGroup === 'managed')
-      out.push([`output ${n.groupOutput}`, { what: 'the stack output', where: 'the deployed stacks' }]);
-    out.push([`stack ${n.ownerStack}`, { what: 'the Terraform stack', where: 'the estate' }]);
+  const l = s.exposure.lattice;
+  if (s.platform === 'ecs' && l) {
+    const versions = new Set(l.routes.flatMap((r) => r.backends.map((b) => b.version)));
+    for (const version of [undefined, ...[...versions].sort()])
+      out.push([
+        `target-group ${s.account} ${s.region} ${targetGroupName(s, version)}`,
+        { what: 'the VPC Lattice target group', where: `account ${s.account}, ${s.region}`, latticeName: true },
+      ]);
   }
+  if (analysis.terraformServices.includes(s))
+    out.push([`stack ${n.ownerStack}`, { what: 'the Terraform stack', where: 'the estate' }]);
   return out;
+}
+
+/** Where a backend names the version `default`, whose target group name is the default group's. */
+function versionNamedDefault(s: ServiceModel): (string | number)[] {
+  const routes = s.exposure.lattice?.routes ?? [];
+  for (const [i, r] of routes.entries())
+    for (const [j, b] of r.backends.entries())
+      if (b.version === 'default') return ['spec', 'exposure', 'lattice', 'routes', i, 'backends', j, 'version'];
+  return ['spec', 'exposure', 'lattice', 'routes'];
 }
 
 const nameOf = (key: string) => key.slice(key.lastIndexOf(' ') + 1);
@@ -59,10 +78,7 @@ export function checkNameCollisions(analysis: Analysis): TargetFinding[] {
   // The platform's own stacks and prefixes are claimed first: an owner or namespace named like one is the contract's problem.
   const reserved = new Set<string>();
   for (const n of analysis.model.platform.serviceNetworks) reserved.add(`stack ${networkStackName(n.name)}`);
-  for (const c of analysis.model.platform.clusters) {
-    reserved.add(`stack ${groupsStackName(c)}`);
-    reserved.add(`construct ${c.account} ${c.region} ${clusterRulePrefix(c.name)}`);
-  }
+  for (const c of analysis.model.platform.clusters) reserved.add(`stack ${groupsStackName(c)}`);
   for (const s of analysis.terraformServices) reserved.add(`stack ${analysis.names(s).groupsStack}`);
   // A waypoint's service account is claimed against every service's own. Services sharing one
   // between them is identity-shared, which both may consent to; a waypoint cannot.
@@ -73,7 +89,17 @@ export function checkNameCollisions(analysis: Analysis): TargetFinding[] {
   for (const s of analysis.model.services) {
     const mine = new Set<string>();
     for (const [key, claim] of claimsOf(analysis, s)) {
-      if (mine.has(key)) continue;
+      if (mine.has(key)) {
+        // Only a version named like the default group makes one contract claim a name twice.
+        const data = { service: s.id, what: claim.what, name: nameOf(key), where: claim.where };
+        findings.push({
+          code: 'name-collision',
+          messageId: 'self',
+          data,
+          source: { ...s.source, path: versionNamedDefault(s) },
+        });
+        continue;
+      }
       mine.add(key);
       const source = { ...s.source, path: ['metadata', 'name'] };
       // Many services of one owner share their owner stack: that is the sharding, not a collision.
@@ -94,6 +120,7 @@ export function checkNameCollisions(analysis: Analysis): TargetFinding[] {
         first.set(key, { ...claim, service: s });
         continue;
       }
+      if (claim.latticeName && earlier.service.name === s.name) continue;
       const data = {
         service: s.id,
         other: earlier.service.id,

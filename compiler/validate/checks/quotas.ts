@@ -48,3 +48,51 @@ export function checkQuotas(analysis: Analysis): TargetFinding[] {
   }
   return findings;
 }
+
+/** VPC Lattice's defaults (all adjustable): services per network, and services and target groups per account and Region. */
+export const defaultLatticeQuotas = { serviceNetworkServices: 500, latticeServices: 2000, latticeTargetGroups: 500 };
+
+/**
+ * Lattice counts: one association per exported service in its network, one Lattice service per
+ * export in its account and Region, and a target group for its default backend and one per version.
+ * The contract that would cross a per-Region limit is the one named (in id order, so always the same).
+ */
+export function checkLatticeQuotas(analysis: Analysis): TargetFinding[] {
+  const q = { ...defaultLatticeQuotas, ...analysis.model.platform.quotas };
+  const findings: TargetFinding[] = [];
+  const exported = analysis.model.services.filter((s) => s.exposure.lattice).sort((a, b) => compareStrings(a.id, b.id));
+  analysis.model.platform.serviceNetworks.forEach((n, i) => {
+    const count = exported.filter((s) => s.exposure.lattice?.serviceNetwork === n.name).length;
+    if (count <= q.serviceNetworkServices) return;
+    findings.push({
+      code: 'quota-lattice',
+      source: { ...analysis.model.platform.source, path: ['spec', 'serviceNetworks', i, 'name'] },
+      data: { network: n.name, count, limit: q.serviceNetworkServices },
+    });
+  });
+  const services = new Map<string, number>();
+  const groups = new Map<string, number>();
+  const crossed = new Set<string>();
+  for (const s of exported) {
+    const at = `${s.account} ${s.region}`;
+    const versions = new Set(s.exposure.lattice?.routes.flatMap((r) => r.backends.map((b) => b.version)));
+    const counts = [
+      ['services', services, 1, q.latticeServices],
+      ['targetGroups', groups, 1 + versions.size, q.latticeTargetGroups],
+    ] as const;
+    for (const [messageId, map, add, limit] of counts) {
+      const count = (map.get(at) ?? 0) + add;
+      map.set(at, count);
+      if (count <= limit || crossed.has(`${messageId} ${at}`)) continue;
+      crossed.add(`${messageId} ${at}`);
+      findings.push({
+        code: 'quota-lattice',
+        messageId,
+        source: { ...s.source, path: ['spec', 'exposure', 'lattice'] },
+        at: 'key',
+        data: { name: s.id, account: s.account, region: s.region, limit },
+      });
+    }
+  }
+  return findings;
+}
