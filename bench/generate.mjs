@@ -46,6 +46,14 @@ const platform = {
         authPolicy: 'organization',
       },
     ],
+    // An estate this size runs in accounts that raised their quotas; security-group rules stay
+    // at the most AWS allows, so the groups below are as many as can exist.
+    quotas: {
+      securityGroupRules: 1000,
+      serviceNetworkServices: 100000,
+      latticeServices: 100000,
+      latticeTargetGroups: 100000,
+    },
   },
 };
 
@@ -101,6 +109,16 @@ export function generateEstate(count, seed = 42) {
     }
     if (random() < 0.05) caller.callers.push({ cidr: '10.50.0.0/16', ports: ['http'] });
   }
+  // ECS tasks always get a group; on EKS one service in 25 has its own (never a hub), and at most
+  // 150 per cluster: each such group needs about five rules on the cluster's group (DNS, istiod,
+  // mesh calls), and the cluster's group can hold at most 1,000 per direction.
+  const managedPerCluster = new Map();
+  const managed = (s, i) => {
+    if (s.cluster === 'ecs-jobs') return true;
+    if (i < 20 || i % 25 !== 7 || (managedPerCluster.get(s.cluster) ?? 0) >= 150) return false;
+    managedPerCluster.set(s.cluster, (managedPerCluster.get(s.cluster) ?? 0) + 1);
+    return true;
+  };
   return services.map((s, i) => ({
     apiVersion: 'callgate.dev/v1alpha1',
     kind: 'ServiceContract',
@@ -115,7 +133,7 @@ export function generateEstate(count, seed = 42) {
         platform: s.cluster === 'ecs-jobs' ? 'ecs' : 'eks',
         cluster: s.cluster,
         iamRole: `arn:aws:iam::111111111111:role/${s.name}`,
-        securityGroup: 'managed',
+        ...(managed(s, i) ? { securityGroup: 'managed' } : {}),
       },
       ports: [
         { name: 'http', port: 8080, protocol: 'http' },

@@ -118,6 +118,28 @@ describe('address ranges', () => {
       ).toContain('cidr-not-canonical');
       expect(r.files, cidr).toBeUndefined();
     }
+    // Each way of being not canonical is named for what it is, with the canonical form.
+    for (const [cidr, message] of [
+      [
+        '10.0.0.1/8',
+        '`10.0.0.1/8` has host bits set: the range it names is `10.0.0.0/8`; write `10.0.0.0/8`, or `10.0.0.1/32` for the one address',
+      ],
+      [
+        'fe80::%eth0/64',
+        '`fe80::%eth0/64` has a zone id, which names an interface on one host and means nothing in a policy; write `fe80::/64`',
+      ],
+      [
+        '010.0.0.0/8',
+        '`010.0.0.0/8` has octets with leading zeros, which some tools read as octal and others as decimal; if decimal was meant, write `10.0.0.0/8`',
+      ],
+      ['0.0.0.0/00', '`0.0.0.0/00` is the range `0.0.0.0/0` written otherwise; write `0.0.0.0/0`'],
+    ]) {
+      const r = runFiles({ 'p.yaml': stringify(platformDoc), 'c.yaml': stringify(contract(cidr)) });
+      expect(
+        r.diagnostics.filter((d) => d.code === 'cidr-not-canonical').map((d) => d.message),
+        cidr,
+      ).toEqual([message]);
+    }
   });
 
   it('of both families get their own security-group rules', () => {

@@ -38,6 +38,26 @@ describe('exit codes', () => {
     }
   });
 
+  it('stops quietly with 141 when the reader goes away (`callgate check | head -c1`)', async () => {
+    const dir = await tempDir();
+    // Far more than a pipe holds, so callgate is still writing when `head` has gone.
+    await writeTree(
+      dir,
+      Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`contracts/broken-${i}.yaml`, 'kind: [\n'])),
+    );
+    const callgate = join(repo, 'bin', 'callgate.js');
+    const run = spawnSync(
+      'bash',
+      [
+        '-c',
+        `set -o pipefail; "${process.execPath}" "${callgate}" check contracts --format json | head -c1 >/dev/null`,
+      ],
+      { cwd: dir, encoding: 'utf8' },
+    );
+    expect(run.stderr).not.toMatch(/EPIPE|\n\s+at /);
+    expect(run.status).toBe(141);
+  });
+
   it('passes warnings unless --max-warnings is exceeded', async () => {
     const dir = await estate(warnings);
     expect((await cli(['check'], dir)).code).toBe(0);

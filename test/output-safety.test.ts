@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
@@ -43,6 +43,109 @@ const contract = (field: string, value: string) => {
   };
 };
 
+/** A contract that uses every field, so that a hostile value can be put in any one of them. */
+const fullContract = () => ({
+  apiVersion: 'callgate.dev/v1alpha1',
+  kind: 'ServiceContract',
+  metadata: { name: 'api', namespace: 'apps', owner: 'team', labels: { tier: 'web' } },
+  spec: {
+    workload: {
+      platform: 'eks',
+      cluster: 'eks-a',
+      serviceAccount: 'api',
+      podSelector: { app: 'api' },
+      iamRole: 'arn:aws:iam::111111111111:role/api',
+      securityGroup: 'managed',
+    },
+    ports: [{ name: 'http', port: 8080, protocol: 'http' }],
+    exposure: {
+      mesh: true,
+      lattice: {
+        serviceNetwork: 'net',
+        targetPort: 'http',
+        customDomain: 'api.example.com',
+        routes: [{ path: '/v1/*', backends: [{ version: 'v1', weight: 1 }] }],
+      },
+    },
+    callers: [
+      { service: 'web', methods: ['GET'], paths: ['/v1/*'] },
+      { principal: { iamRole: 'arn:aws:iam::333333333333:role/r', sourceVpc: 'vpc-0ddd4444' } },
+      { cidr: '10.0.0.0/8', ports: ['http'] },
+    ],
+    egress: [{ host: 'api.example.com', port: 443, cidrs: ['198.51.100.0/24'] }],
+    resilience: { timeout: '2s' },
+  },
+});
+
+/** Every free-text place of a contract, a Platform and a guard-rail, as a path to its value (or key). */
+const places = [
+  ['contract', 'metadata', 'name'],
+  ['contract', 'metadata', 'namespace'],
+  ['contract', 'metadata', 'owner'],
+  ['contract', 'metadata', 'labels', 'tier'],
+  ['contract', 'metadata', 'labels', '<key>'],
+  ['contract', 'spec', 'workload', 'cluster'],
+  ['contract', 'spec', 'workload', 'serviceAccount'],
+  ['contract', 'spec', 'workload', 'podSelector', 'app'],
+  ['contract', 'spec', 'workload', 'podSelector', '<key>'],
+  ['contract', 'spec', 'workload', 'iamRole'],
+  ['contract', 'spec', 'workload', 'securityGroup'],
+  ['contract', 'spec', 'ports', 0, 'name'],
+  ['contract', 'spec', 'ports', 0, 'protocol'],
+  ['contract', 'spec', 'exposure', 'lattice', 'serviceNetwork'],
+  ['contract', 'spec', 'exposure', 'lattice', 'targetPort'],
+  ['contract', 'spec', 'exposure', 'lattice', 'customDomain'],
+  ['contract', 'spec', 'exposure', 'lattice', 'routes', 0, 'path'],
+  ['contract', 'spec', 'exposure', 'lattice', 'routes', 0, 'backends', 0, 'version'],
+  ['contract', 'spec', 'callers', 0, 'service'],
+  ['contract', 'spec', 'callers', 0, 'methods', 0],
+  ['contract', 'spec', 'callers', 0, 'paths', 0],
+  ['contract', 'spec', 'callers', 1, 'principal', 'iamRole'],
+  ['contract', 'spec', 'callers', 1, 'principal', 'sourceVpc'],
+  ['contract', 'spec', 'callers', 2, 'cidr'],
+  ['contract', 'spec', 'callers', 2, 'ports', 0],
+  ['contract', 'spec', 'egress', 0, 'host'],
+  ['contract', 'spec', 'egress', 0, 'cidrs', 0],
+  ['contract', 'spec', 'resilience', 'timeout'],
+  ['contract', 'spec', '<key>'],
+  ['contract', 'apiVersion'],
+  ['contract', 'kind'],
+  ['platform', 'spec', 'clusters', 0, 'name'],
+  ['platform', 'spec', 'clusters', 0, 'vpc'],
+  ['platform', 'spec', 'serviceNetworks', 0, 'name'],
+  ['guardrail', 'metadata', 'name'],
+  ['guardrail', 'metadata', 'description'],
+  ['guardrail', 'spec', 'validations', 0, 'message'],
+  ['guardrail', 'spec', 'validations', 0, 'expression'],
+] as const;
+
+/** A guard-rail that always fails, and whose message quotes contract text back. */
+const guardrail = () => ({
+  apiVersion: 'callgate.dev/v1alpha1',
+  kind: 'GuardRail',
+  metadata: { name: 'quotes-contract-text', description: 'quotes the contract back' },
+  spec: {
+    scope: 'service',
+    severity: 'warning',
+    validations: [
+      {
+        expression: 'false',
+        message: 'always',
+        messageExpression: "'owner ' + service.metadata.owner + ' namespace ' + service.metadata.namespace",
+      },
+    ],
+  },
+});
+
+/** Puts `value` at `path` inside `doc` (`<key>` makes it a key instead). */
+function place(doc: Record<string, unknown>, path: readonly (string | number)[], value: string): void {
+  let node = doc as Record<string | number, unknown>;
+  for (const step of path.slice(0, -1)) node = node[step] as Record<string | number, unknown>;
+  const last = path[path.length - 1] ?? '';
+  if (last === '<key>') node[value] = 'x';
+  else node[last] = value;
+}
+
 /** The invariants of a text meant for a terminal or a CI log. */
 function checkLines(text: string, what: string, commandsAllowed = false): void {
   // Only newlines separate lines; no other control character of any kind is printed.
@@ -73,6 +176,57 @@ describe('output', () => {
         }
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('of every format quotes hostile text inertly, wherever in a contract, Platform or guard-rail it is', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...places), hostile, ([where, ...path], value) => {
+        const docs = { contract: fullContract(), platform: structuredClone(platformDoc), guardrail: guardrail() };
+        place(docs[where], path, value);
+        const r = runFiles({
+          'p.yaml': stringify(docs.platform),
+          'c.yaml': stringify(docs.contract),
+          'web.yaml': stringify({ ...contract('none', ''), metadata: { name: 'web', namespace: 'apps', owner: 't' } }),
+          'g.yaml': stringify(docs.guardrail),
+        });
+        for (const [name, format] of Object.entries(formatters)) {
+          const text = format(r.diagnostics, { color: false, version: 'test' });
+          if (name === 'json' || name === 'sarif') {
+            expect(() => JSON.parse(text) as unknown, name).not.toThrow();
+            checkLines(text, name);
+          } else checkLines(text, name, name === 'github');
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('never lets a file name act on the reader, whatever the name', async () => {
+    const dir = await tempDir('callgate-names-');
+    await fc.assert(
+      fc.asyncProperty(hostile, async (name) => {
+        // A file name cannot hold `/` or NUL; everything else it can.
+        const safe = name.replaceAll('/', '_').replaceAll(String.fromCharCode(0), '_');
+        const contracts = join(dir, 'contracts');
+        await rm(contracts, { recursive: true, force: true });
+        await mkdir(contracts, { recursive: true });
+        await writeFile(join(contracts, 'platform.yaml'), stringify(platformDoc));
+        await writeFile(join(contracts, `${safe}.yaml`), 'kind: [');
+        // From above the directory, and from inside it, where the name itself starts a stylish line.
+        for (const [format, cwd, root] of [
+          ['stylish', dir, 'contracts'],
+          ['stylish', contracts, '.'],
+          ['github', contracts, '.'],
+          ['json', dir, 'contracts'],
+          ['sarif', dir, 'contracts'],
+        ] as const) {
+          const run = await cli(['check', root, '--format', format], cwd);
+          checkLines(run.stdout, `${format} stdout`, format === 'github');
+          checkLines(run.stderr, `${format} stderr`);
+        }
+      }),
+      { numRuns: 60 },
     );
   });
 
