@@ -133,7 +133,7 @@ describe('address ranges', () => {
         '`010.0.0.0/8` has octets with leading zeros, which some tools read as octal and others as decimal; if decimal was meant, write `10.0.0.0/8`',
       ],
       ['0.0.0.0/00', '`0.0.0.0/00` is the range `0.0.0.0/0` written otherwise; write `0.0.0.0/0`'],
-    ]) {
+    ] as const) {
       const r = runFiles({ 'p.yaml': stringify(platformDoc), 'c.yaml': stringify(contract(cidr)) });
       expect(
         r.diagnostics.filter((d) => d.code === 'cidr-not-canonical').map((d) => d.message),
