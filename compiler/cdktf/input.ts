@@ -19,7 +19,8 @@ export interface TerraformInput {
   /** The auth policy of each service network that has one. */
   networkPolicies: [string, PolicyDocument][];
   /** Per service network, the VPCs of ECS services that use it (they need an association). */
-  ecsVpcs: Record<string, string[]>;
+  /** The VPCs each service network's stack associates: every one in its `vpcs`. */
+  associatedVpcs: Record<string, string[]>;
   /** Per service and per cluster, the rules of their groups. */
   serviceRules: [string, SecurityGroupRule[]][];
   clusterRules: [string, SecurityGroupRule[]][];
@@ -30,17 +31,10 @@ const exportedEcs = (s: ServiceModel) => s.platform === 'ecs' && s.exposure.latt
 export function terraformInput(analysis: Analysis): TerraformInput {
   const { model, index } = analysis;
   const services = analysis.terraformServices;
-  const ecsVpcs: Record<string, string[]> = {};
-  for (const n of model.platform.serviceNetworks) {
-    const uses = (s: ServiceModel) =>
-      s.exposure.lattice?.serviceNetwork === n.name ||
-      index
-        .from(s.id)
-        .some((e) => e.path === 'lattice' && index.service(e.callee).exposure.lattice?.serviceNetwork === n.name);
-    ecsVpcs[n.name] = [
-      ...new Set(model.services.filter((s) => s.platform === 'ecs' && uses(s)).map((s) => s.vpc)),
-    ].sort(compareStrings);
-  }
+  // Terraform is the one owner of every VPC association: each VPC in a network's `vpcs`, EKS and
+  // ECS alike. The controller's Gateways carry no VpcAssociationPolicy and so associate nothing.
+  const associatedVpcs: Record<string, string[]> = {};
+  for (const n of model.platform.serviceNetworks) associatedVpcs[n.name] = [...new Set(n.vpcs)].sort(compareStrings);
   const plan = analysis.securityGroups;
   const exported = services.filter(exportedEcs);
   return {
@@ -55,7 +49,7 @@ export function terraformInput(analysis: Analysis): TerraformInput {
       const doc = analysis.latticeNetworkPolicy(n.name);
       return doc ? [[n.name, doc] as [string, PolicyDocument]] : [];
     }),
-    ecsVpcs,
+    associatedVpcs,
     serviceRules: [...plan.services].sort(([a], [b]) => compareStrings(a, b)),
     clusterRules: [...plan.clusters].sort(([a], [b]) => compareStrings(a, b)),
   };

@@ -12,8 +12,9 @@ import { literal } from './literal.js';
 import { managedTags } from './tags.js';
 
 /**
- * A service network, its auth policy and access logs, and the association of ECS VPCs (EKS
- * clusters associate theirs through the Gateway API Controller's Gateway).
+ * A service network, its auth policy and access logs, and the association of every VPC in its
+ * `vpcs`. A Gateway of the AWS Gateway API Controller associates nothing by itself (it would need
+ * `DEFAULT_SERVICE_NETWORK` or a VpcAssociationPolicy), so EKS clusters' VPCs are associated here too.
  */
 export class NetworkStack extends TerraformStack {
   readonly network: VpclatticeServiceNetwork;
@@ -23,7 +24,7 @@ export class NetworkStack extends TerraformStack {
     name: string,
     n: ServiceNetworkModel,
     policy: PolicyDocument | undefined,
-    ecsVpcs: readonly string[],
+    vpcs: readonly string[],
   ) {
     super(scope, name);
     localBackend(this, name);
@@ -42,7 +43,7 @@ export class NetworkStack extends TerraformStack {
         resourceIdentifier: this.network.arn,
         destinationArn: literal(n.accessLogs),
       });
-    for (const vpc of ecsVpcs) {
+    for (const vpc of vpcs) {
       new VpclatticeServiceNetworkVpcAssociation(this, `vpc-${vpc}`, {
         serviceNetworkIdentifier: this.network.id,
         vpcIdentifier: literal(vpc),

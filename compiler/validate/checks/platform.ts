@@ -32,6 +32,7 @@ export function checkPlatform(docs: ClassifiedDocuments, anyDocument: number | u
     return { findings };
   }
   const spec = first.value.spec;
+  const firstDoc = first;
   findings.push(
     ...duplicates(
       spec.clusters.map((c) => c.name),
@@ -47,6 +48,24 @@ export function checkPlatform(docs: ClassifiedDocuments, anyDocument: number | u
       'serviceNetworks',
       'duplicate-service-network',
     ),
+  );
+  // A VPC associates with one service network only (targets-reference §7): a second would fail to
+  // deploy, and which one its clients reach would depend on which association came first.
+  const vpcOwner = new Map<string, { network: string; at: (string | number)[] }>();
+  (spec.serviceNetworks ?? []).forEach((n, i) =>
+    (n.vpcs ?? []).forEach((vpc, j) => {
+      const at = ['spec', 'serviceNetworks', i, 'vpcs', j];
+      const first = vpcOwner.get(vpc);
+      if (!first) vpcOwner.set(vpc, { network: n.name, at });
+      else if (first.network !== n.name)
+        findings.push({
+          code: 'vpc-in-two-networks',
+          doc: firstDoc.doc,
+          path: at,
+          data: { vpc, other: first.network },
+          related: { doc: firstDoc.doc, path: first.at },
+        });
+    }),
   );
   (spec.serviceNetworks ?? []).forEach((n, i) => {
     if (n.authPolicy === 'organization' && !spec.organizationId) {
