@@ -34,7 +34,13 @@ export function buildApp(input: TerraformInput, outdir: string): App {
   const networks = new Map(
     model.platform.serviceNetworks.map((n) => [
       n.name,
-      new NetworkStack(app, networkStackName(n.name), n, networkPolicies.get(n.name), input.associatedVpcs[n.name] ?? []),
+      new NetworkStack(
+        app,
+        networkStackName(n.name),
+        n,
+        networkPolicies.get(n.name),
+        input.associatedVpcs[n.name] ?? [],
+      ),
     ]),
   );
   const stacks = new Map<string, TerraformStack>();

@@ -229,12 +229,12 @@ export const catalog = {
   },
   'vpc-in-two-networks': {
     severity: 'error',
-    summary: "a VPC is in the `vpcs` of two service networks, but a VPC associates with one service network only",
+    summary: 'a VPC is in the `vpcs` of two service networks, but a VPC associates with one service network only',
     messages: {
       default:
         'VPC `{vpc}` is already associated with service network `{other}`, and a VPC associates with one service network only; {fix}',
     },
-    fix: 'keep it in one network\'s `vpcs`; its clients reach the other network through a service-network VPC endpoint',
+    fix: "keep it in one network's `vpcs`; its clients reach the other network through a service-network VPC endpoint",
     related: 'its association with `{other}`',
   },
   'eks-only-field': {

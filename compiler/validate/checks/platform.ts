@@ -52,8 +52,8 @@ export function checkPlatform(docs: ClassifiedDocuments, anyDocument: number | u
   // A VPC associates with one service network only (targets-reference §7): a second would fail to
   // deploy, and which one its clients reach would depend on which association came first.
   const vpcOwner = new Map<string, { network: string; at: (string | number)[] }>();
-  (spec.serviceNetworks ?? []).forEach((n, i) =>
-    (n.vpcs ?? []).forEach((vpc, j) => {
+  for (const [i, n] of (spec.serviceNetworks ?? []).entries())
+    for (const [j, vpc] of n.vpcs.entries()) {
       const at = ['spec', 'serviceNetworks', i, 'vpcs', j];
       const first = vpcOwner.get(vpc);
       if (!first) vpcOwner.set(vpc, { network: n.name, at });
@@ -65,8 +65,7 @@ export function checkPlatform(docs: ClassifiedDocuments, anyDocument: number | u
           data: { vpc, other: first.network },
           related: { doc: firstDoc.doc, path: first.at },
         });
-    }),
-  );
+    }
   (spec.serviceNetworks ?? []).forEach((n, i) => {
     if (n.authPolicy === 'organization' && !spec.organizationId) {
       findings.push({
