@@ -128,6 +128,46 @@ describe('names two contracts could share', () => {
     ]);
   });
 
+  it("a version's Service named like another contract's is refused: it would receive that share of the traffic", () => {
+    const eks = (name: string, versions: string[]) => ({
+      apiVersion: 'callgate.dev/v1alpha1',
+      kind: 'ServiceContract',
+      metadata: { name, namespace: 'apps', owner: 'team' },
+      spec: {
+        workload: { platform: 'eks', cluster: 'eks-a', iamRole: `arn:aws:iam::111111111111:role/${name}` },
+        ports: [{ name: 'grpc', port: 8080, protocol: 'grpc' }],
+        exposure: {
+          lattice: {
+            serviceNetwork: 'net',
+            listener: { protocol: 'https' },
+            ...(versions.length
+              ? { routes: [{ path: '/pkg.Svc/*', backends: versions.map((version) => ({ version, weight: 1 })) }] }
+              : {}),
+          },
+        },
+      },
+    });
+    const run = (...docs: object[]) =>
+      runFiles(
+        Object.fromEntries<string>([
+          ['p.yaml', stringify(platformDoc)],
+          ...docs.map((d, i): [string, string] => [`c${i}.yaml`, stringify(d)]),
+        ]),
+      );
+    const clash = run(eks('store', ['v1', 'v2']), eks('store-v1', []));
+    expect(clash.diagnostics.filter((d) => d.code === 'name-collision').map((d) => d.message)).toContain(
+      '`apps/store-v1` and `apps/store` would both claim the Kubernetes Service `store-v1` in namespace `apps` of cluster `eks-a`; rename one of them (a service, its namespace or its owner)',
+    );
+    // Apart, each version's Service gets a TargetGroupPolicy with the port's protocol (gRPC: HTTP/2).
+    const ok = run(eks('store', ['v1', 'v2']));
+    const manifest = ok.files?.find((f) => f.path === 'kubernetes/eks-a/apps/store.yaml')?.content ?? '';
+    const policies = parseAllDocuments(manifest)
+      .map((d) => d.toJS() as { kind: string; spec: { targetRef: { name: string }; protocolVersion?: string } })
+      .filter((o) => o.kind === 'TargetGroupPolicy')
+      .map((o) => `${o.spec.targetRef.name} ${o.spec.protocolVersion ?? ''}`);
+    expect(policies).toEqual(['store HTTP2', 'store-v1 HTTP2', 'store-v2 HTTP2']);
+  });
+
   it('are refused, or every generated object is distinct', () => {
     fc.assert(
       fc.property(

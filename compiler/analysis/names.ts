@@ -1,4 +1,4 @@
-import type { ServiceModel } from '../model/types.js';
+import type { LatticeModel, ServiceModel } from '../model/types.js';
 
 // Every name and path callgate derives from the model, in one place: Kubernetes object names, the
 // files they land in, stack names, Terraform construct ids and stack outputs. Targets and the
@@ -89,3 +89,10 @@ export function serviceNames(s: ServiceModel): ServiceNames {
 /** VPC Lattice's name for a target group, unique per account and region (so checked as a name-collision). */
 export const targetGroupName = (s: Pick<ServiceModel, 'name'>, version: string | undefined) =>
   `${s.name}-${version ?? 'default'}`;
+
+/** The Service a route sends a version's share to: `<name>-<version>`, beside the service's own. */
+export const versionServiceName = (s: Pick<ServiceModel, 'name'>, version: string) => `${s.name}-${version}`;
+
+/** The versions a service's routes send traffic to, each a Service of its own and so a target group. */
+export const routedVersions = (l: LatticeModel): string[] =>
+  [...new Set(l.routes.flatMap((r) => r.backends.map((b) => b.version)))].sort();

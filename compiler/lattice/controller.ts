@@ -5,7 +5,7 @@ import {
   type HTTPRouteSpec,
   type TLSRouteSpec,
 } from '../kubernetes/kinds.js';
-import { gatewayNamespace } from '../analysis/names.js';
+import { gatewayNamespace, routedVersions, versionServiceName } from '../analysis/names.js';
 import { labelsFor, managedBy } from '../kubernetes/names.js';
 import type { LatticeModel, ServiceModel } from '../model/types.js';
 import type { KubernetesObject } from '../targets/target.js';
@@ -94,7 +94,7 @@ export function routeObject(s: ServiceModel, l: LatticeModel): KubernetesObject 
   const port = l.targetPort.port;
   const backend = (name: string, weight?: number) => ({ name, port, ...(weight !== undefined ? { weight } : {}) });
   const byVersion = (r: LatticeModel['routes'][number]) =>
-    r.backends.map((b) => backend(`${s.name}-${b.version}`, b.weight));
+    r.backends.map((b) => backend(versionServiceName(s, b.version), b.weight));
   const kind = routeKind(l);
   if (kind === 'TLSRoute') {
     const spec: TLSRouteSpec = { parentRefs, hostnames: hostnames ?? [], rules: [{ backendRefs: [backend(s.name)] }] };
@@ -141,8 +141,19 @@ export function iamAuthPolicyObject(name: string, s: ServiceModel, l: LatticeMod
   };
 }
 
-/** How Lattice talks to the targets: the target port's protocol, and a health check on it. */
-export function targetGroupPolicyObject(name: string, s: ServiceModel, l: LatticeModel): KubernetesObject {
+/**
+ * How Lattice talks to the targets: the target port's protocol, and a health check on it. Every
+ * Service a route names is a target group of its own, so each versioned Service gets one too:
+ * without it, its target group would be HTTP/1 whatever the contract's port says.
+ */
+export function targetGroupPolicyObjects(name: string, s: ServiceModel, l: LatticeModel): KubernetesObject[] {
+  return [
+    targetGroupPolicyObject(name, s, l, s.name),
+    ...routedVersions(l).map((v) => targetGroupPolicyObject(`${name}-${v}`, s, l, versionServiceName(s, v))),
+  ];
+}
+
+function targetGroupPolicyObject(name: string, s: ServiceModel, l: LatticeModel, target: string): KubernetesObject {
   const tcp = l.listener.protocol === 'tls-passthrough';
   // gRPC targets speak HTTP/2; the controller ignores the version behind a GRPCRoute anyway.
   const version = l.targetPort.protocol === 'http' ? 'HTTP1' : 'HTTP2';
@@ -151,7 +162,7 @@ export function targetGroupPolicyObject(name: string, s: ServiceModel, l: Lattic
     kind: 'TargetGroupPolicy',
     metadata: { name, namespace: s.namespace, labels: labelsFor(s) },
     spec: {
-      targetRef: { group: '', kind: 'Service', name: s.name },
+      targetRef: { group: '', kind: 'Service', name: target },
       protocol: tcp ? 'TCP' : 'HTTP',
       ...(tcp ? {} : { protocolVersion: version }),
       healthCheck: {

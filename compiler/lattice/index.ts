@@ -10,7 +10,7 @@ import {
   iamAuthPolicyObject,
   namespaceObject,
   routeObject,
-  targetGroupPolicyObject,
+  targetGroupPolicyObjects,
 } from './controller.js';
 
 /**
@@ -56,7 +56,7 @@ export const latticeTarget = {
       manifests.push(
         { ...at, object: routeObject(s, lattice) },
         { ...at, object: iamAuthPolicyObject(name, s, lattice, text) },
-        { ...at, object: targetGroupPolicyObject(name, s, lattice) },
+        ...targetGroupPolicyObjects(name, s, lattice).map((object) => ({ ...at, object })),
       );
       const g = gatewayOf(s.cluster, lattice.serviceNetwork);
       g.exports.push(lattice);

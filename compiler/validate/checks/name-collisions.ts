@@ -1,5 +1,11 @@
 import type { Analysis } from '../../analysis/analysis.js';
-import { groupsStackName, networkStackName, targetGroupName } from '../../analysis/names.js';
+import {
+  groupsStackName,
+  networkStackName,
+  routedVersions,
+  targetGroupName,
+  versionServiceName,
+} from '../../analysis/names.js';
 import type { ServiceModel } from '../../model/types.js';
 import type { TargetFinding } from '../../targets/target.js';
 
@@ -28,6 +34,19 @@ function claimsOf(analysis: Analysis, s: ServiceModel): [string, Omit<Claim, 'se
       `object ${s.cluster} ${s.namespace} ${n.policy}`,
       { what: 'the Kubernetes objects', where: inNamespace },
     ]);
+    // The Kubernetes Service of the contract, and the versioned Services its routes send shares to:
+    // a version's Service named like another contract's would send it that share of the traffic.
+    out.push([`service ${s.cluster} ${s.namespace} ${s.name}`, { what: 'the Kubernetes Service', where: inNamespace }]);
+    for (const v of s.exposure.lattice ? routedVersions(s.exposure.lattice) : []) {
+      out.push([
+        `service ${s.cluster} ${s.namespace} ${versionServiceName(s, v)}`,
+        { what: 'the Kubernetes Service', where: inNamespace },
+      ]);
+      out.push([
+        `object ${s.cluster} ${s.namespace} ${n.policy}-${v}`,
+        { what: 'the Kubernetes objects', where: inNamespace },
+      ]);
+    }
     if (analysis.usesWaypoint(s)) {
       out.push([
         `object ${s.cluster} ${s.namespace} ${n.waypointPolicy}`,
