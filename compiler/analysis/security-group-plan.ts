@@ -1,7 +1,8 @@
 import { hbonePort, istiodPort } from '../kubernetes/names.js';
 import type { ModelIndex } from '../model/query.js';
 import { terraformId } from './names.js';
-import type { ServiceModel } from '../model/types.js';
+import type { Protocol, ServiceModel } from '../model/types.js';
+import { inMesh, meshPorts } from '../model/protocols.js';
 
 /** A security group callgate writes rules into: a service's own, or a cluster's shared group. */
 export type GroupRef = { service: string } | { cluster: string };
@@ -52,6 +53,10 @@ interface Side {
 }
 
 export const hasGroup = (s: ServiceModel) => s.securityGroup !== undefined;
+
+/** The transport a port's traffic uses: UDP for `udp`, TCP for every other protocol. */
+const transportOf = (p: { protocol: Protocol }): SecurityGroupRule['protocol'] =>
+  p.protocol === 'udp' ? 'udp' : 'tcp';
 
 /**
  * The group a service's traffic carries: its own, or for EKS pods without one the cluster's
@@ -147,19 +152,23 @@ export function planSecurityGroups(index: ModelIndex, waypoints: ReadonlySet<str
     if (s.exposure.lattice && mine) lattice(mine, 'ingress', s.exposure.lattice.targetPort.port);
     for (const e of index.into(s.id)) {
       if (e.caller.kind === 'cidr' && mine)
-        for (const p of e.ports) add('ingress', mine, { kind: 'cidr', cidr: e.caller.cidr }, 'tcp', p.port);
+        for (const p of e.ports) add('ingress', mine, { kind: 'cidr', cidr: e.caller.cidr }, transportOf(p), p.port);
       if (e.path !== 'mesh' || e.caller.kind !== 'service') continue;
       const caller = index.service(e.caller.service);
       const what = `its mesh calls from \`${caller.id}\` to \`${s.id}\``;
       if (waypoints.has(s.id)) {
         // Through the callee's waypoint, whose pods run under the cluster's group.
         const waypoint = clusterSide(`the waypoint of \`${s.id}\``);
-        hop(side(caller), waypoint, 'tcp', hbonePort, what);
-        hop(waypoint, me, 'tcp', hbonePort, what);
+        if (meshPorts(e.ports).length > 0) {
+          hop(side(caller), waypoint, 'tcp', hbonePort, what);
+          hop(waypoint, me, 'tcp', hbonePort, what);
+        }
+        // UDP is not in the mesh: straight from the caller.
+        for (const p of e.ports) if (!inMesh(p.protocol)) hop(side(caller), me, 'udp', p.port, what);
       } else {
-        const ports = e.ports.map((p) => p.port);
-        for (const port of cluster.mesh === 'istio-ambient' ? [...ports, hbonePort] : ports)
-          hop(side(caller), me, 'tcp', port, what);
+        for (const p of e.ports) hop(side(caller), me, transportOf(p), p.port, what);
+        if (cluster.mesh === 'istio-ambient' && meshPorts(e.ports).length > 0)
+          hop(side(caller), me, 'tcp', hbonePort, what);
       }
     }
     if (!own) continue;

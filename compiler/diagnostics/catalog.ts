@@ -307,8 +307,19 @@ export const catalog = {
       passthrough:
         'the `{listener}` listener cannot forward to `{protocol}` port `{port}`; use a `tls-passthrough` listener',
       tcp: 'the `{listener}` listener cannot forward to `{protocol}` port `{port}`; use a TLS port (Lattice carries TCP only as TLS passthrough)',
+      udp: 'VPC Lattice carries no UDP, so the `{listener}` listener cannot forward to `{protocol}` port `{port}`; export a TCP, TLS or HTTP port, and call the UDP port inside its cluster',
     },
     fix: 'use an `http`/`https` listener for HTTP and gRPC ports, `tls-passthrough` for TLS and TCP ports',
+  },
+  'udp-not-in-mesh': {
+    severity: 'info',
+    summary:
+      'Istio carries TCP only: calls to a UDP port bypass the mesh (no mTLS, no identity), and NetworkPolicy and security groups admit exactly the declared callers',
+    messages: {
+      default:
+        'Istio carries TCP only, so calls to UDP port `{port}` of `{name}` bypass the mesh, with no mTLS and no mesh identity; NetworkPolicy and security groups admit exactly its declared callers there',
+    },
+    fix: 'nothing to do if that is enough; otherwise carry the traffic over TCP',
   },
   'tls-passthrough-needs-domain': {
     severity: 'error',

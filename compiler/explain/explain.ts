@@ -52,6 +52,8 @@ export interface Call {
   callee: ServiceModel;
   /** The concrete request: a port always; a method and path on HTTP and gRPC ports. */
   port: number;
+  /** UDP for a `udp` port, which Istio does not carry; TCP for every other. */
+  transport: 'tcp' | 'udp';
   method: string | undefined;
   path: string | undefined;
   route: PathKind;
@@ -157,7 +159,8 @@ export function explain(
   const route = routeOf(who, callee, edge);
   const layers: LayerFinding[] = [contract];
   if (route !== undefined) {
-    const call: Call = { analysis, artifacts, who, callee, port, method, path, route };
+    const transport = protocol === 'udp' ? 'udp' : 'tcp';
+    const call: Call = { analysis, artifacts, who, callee, port, transport, method, path, route };
     const judged = [networkPolicyLayer(call), istioLayer(call), latticeLayer(call), securityGroupLayer(call)];
     for (const l of judged) if (l) layers.push(l);
   }

@@ -18,7 +18,8 @@ const podAddress = '100.64.0.1';
 export function istioLayer(call: Call): LayerFinding | undefined {
   const { analysis, callee, who, route } = call;
   const mode = analysis.mesh(callee);
-  if (callee.platform !== 'eks' || mode === 'none') return undefined;
+  // Istio carries TCP only: a UDP call never meets a proxy, so this layer has nothing to say.
+  if (callee.platform !== 'eks' || mode === 'none' || call.transport === 'udp') return undefined;
   const policies = call.artifacts.objects<AuthorizationPolicyObject>(callee.cluster, 'AuthorizationPolicy');
   const pas = call.artifacts.objects<PeerAuthenticationObject>(callee.cluster, 'PeerAuthentication');
   const byObject = new Map<object, LocatedObject<object>>([...policies, ...pas].map((o) => [o.object, o]));

@@ -14,6 +14,8 @@ interface Hop {
   to: Endpoint;
   toCluster?: string;
   port: number;
+  /** The call's own transport; the hops to and from a waypoint are HBONE, over TCP. */
+  protocol?: 'TCP' | 'UDP';
   what: string;
 }
 
@@ -30,7 +32,8 @@ function hopsOf(call: Call): Hop[] {
   const eks = (s: ServiceModel | undefined) => s?.platform === 'eks';
   const at = (s: ServiceModel | undefined) => (eks(s) ? s?.cluster : undefined);
   if (route === 'mesh' && caller) {
-    if (!analysis.usesWaypoint(callee))
+    // UDP is not in the mesh, so it never goes through the waypoint.
+    if (!analysis.usesWaypoint(callee) || call.transport === 'udp')
       return [
         {
           from: podOf(caller),
@@ -38,6 +41,7 @@ function hopsOf(call: Call): Hop[] {
           to: podOf(callee),
           toCluster: at(callee),
           port,
+          protocol: call.transport === 'udp' ? 'UDP' : 'TCP',
           what: 'the call',
         },
       ];
@@ -85,7 +89,16 @@ function hopsOf(call: Call): Hop[] {
     return hops;
   }
   if (route === 'network' && who.kind === 'address' && eks(callee))
-    return [{ from: { ip: who.ip }, to: podOf(callee), toCluster: callee.cluster, port, what: 'from the address' }];
+    return [
+      {
+        from: { ip: who.ip },
+        to: podOf(callee),
+        toCluster: callee.cluster,
+        port,
+        protocol: call.transport === 'udp' ? 'UDP' : 'TCP',
+        what: 'from the address',
+      },
+    ];
   return [];
 }
 
@@ -112,7 +125,7 @@ export function networkPolicyLayer(call: Call): LayerFinding | undefined {
         side.direction,
         side.other,
         hop.port,
-        'TCP',
+        hop.protocol ?? 'TCP',
       );
       const direction = side.direction.toLowerCase();
       if (!d.isolated) {

@@ -8,6 +8,8 @@ interface Hop {
   from: SgEndpoint;
   to: SgEndpoint;
   port: number;
+  /** The call's own transport; the hops to and from a waypoint are HBONE, over TCP. */
+  protocol?: 'tcp' | 'udp';
   what: string;
 }
 
@@ -40,14 +42,14 @@ export function securityGroupLayer(call: Call): LayerFinding | undefined {
   if (route === 'mesh' && who.kind === 'service') {
     const from: SgEndpoint = { groups: groupsOf(who.service) };
     const member = clusterGroups.get(callee.cluster);
-    if (analysis.usesWaypoint(callee)) {
+    if (analysis.usesWaypoint(callee) && call.transport !== 'udp') {
       // The waypoint's pods run under the cluster's group.
       const waypoint: SgEndpoint = { groups: member ? [member] : [] };
       hops.push(
         { from, to: waypoint, port: hbonePort, what: 'to the waypoint' },
         { from: waypoint, to, port: hbonePort, what: 'from the waypoint' },
       );
-    } else hops.push({ from, to, port, what: 'the call' });
+    } else hops.push({ from, to, port, protocol: call.transport, what: 'the call' });
   } else if (route === 'lattice') {
     if (who.kind === 'service')
       hops.push({
@@ -58,7 +60,7 @@ export function securityGroupLayer(call: Call): LayerFinding | undefined {
       });
     hops.push({ from: lattice(callee.region), to, port, what: 'from VPC Lattice' });
   } else if (route === 'network' && who.kind === 'address') {
-    hops.push({ from: { groups: [], address: who.ip }, to, port, what: 'from the address' });
+    hops.push({ from: { groups: [], address: who.ip }, to, port, protocol: call.transport, what: 'from the address' });
   }
   const relevant = hops.filter((h) => h.from.groups.length > 0 || h.to.groups.length > 0);
   if (relevant.length === 0) return undefined;
@@ -70,7 +72,7 @@ export function securityGroupLayer(call: Call): LayerFinding | undefined {
     return file ? `${outPath(file)} ${r.address}` : `${r.stack} ${r.address}`;
   };
   for (const h of relevant) {
-    const d = groupsDecision(world, h.from, h.to, 'tcp', h.port);
+    const d = groupsDecision(world, h.from, h.to, h.protocol ?? 'tcp', h.port);
     where.push(...d.egress.rules.map(citeRule), ...d.ingress.rules.map(citeRule));
     const shared = h.to.groups.find((g) => world.shared.has(g) && h.from.groups.includes(g));
     const side = !d.egress.allowed

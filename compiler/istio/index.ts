@@ -94,6 +94,15 @@ function fidelity(analysis: Analysis, s: ServiceModel): TargetFinding[] {
       });
     return findings;
   }
+  s.ports.forEach((p, i) => {
+    if (p.protocol !== 'udp' || !into.some((e) => e.path === 'mesh' && e.ports.some((q) => q.port === p.port))) return;
+    findings.push({
+      code: 'udp-not-in-mesh',
+      severity: 'info',
+      source: { ...s.source, path: ['spec', 'ports', i, 'protocol'] },
+      data: { port: p.name, name: s.name },
+    });
+  });
   if (s.exposure.lattice) {
     findings.push({
       code: 'lattice-plaintext',

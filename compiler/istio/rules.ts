@@ -1,6 +1,7 @@
 import type { Analysis } from '../analysis/analysis.js';
 import { latticeRanges, type ModelIndex } from '../model/query.js';
 import type { EdgeModel, ServiceModel } from '../model/types.js';
+import { meshPorts } from '../model/protocols.js';
 
 export interface Operation {
   ports: string[];
@@ -29,7 +30,9 @@ function meshRules(index: ModelIndex, s: ServiceModel, withL7: boolean): Authori
   for (const e of index.into(s.id)) {
     const principal = callerPrincipal(index, e);
     if (e.path !== 'mesh' || !principal) continue;
-    const operation: Operation = { ports: ports(e.ports.map((p) => p.port)) };
+    // UDP never reaches the proxy; an operation without ports would match every port.
+    if (meshPorts(e.ports).length === 0) continue;
+    const operation: Operation = { ports: ports(meshPorts(e.ports)) };
     if (withL7 && e.methods) operation.methods = [...e.methods];
     if (withL7 && e.paths) operation.paths = [...e.paths];
     const key = JSON.stringify(operation);
@@ -57,8 +60,8 @@ function addressRules(index: ModelIndex, s: ServiceModel): AuthorizationRule[] {
   // CIDR callers on the same ports share one rule: ipBlocks in a source are ORed.
   const byPorts = new Map<string, string[]>();
   for (const e of index.into(s.id)) {
-    if (e.caller.kind !== 'cidr') continue;
-    const key = ports(e.ports.map((p) => p.port)).join(',');
+    if (e.caller.kind !== 'cidr' || meshPorts(e.ports).length === 0) continue;
+    const key = ports(meshPorts(e.ports)).join(',');
     const blocks = byPorts.get(key) ?? [];
     if (!blocks.includes(e.caller.cidr)) blocks.push(e.caller.cidr);
     byPorts.set(key, blocks);
@@ -81,7 +84,9 @@ export function sidecarRules(analysis: Analysis, s: ServiceModel): Authorization
 export function ztunnelRules(analysis: Analysis, s: ServiceModel): AuthorizationRule[] {
   const index = analysis.index;
   if (!analysis.usesWaypoint(s)) return [...meshRules(index, s, false), ...addressRules(index, s)];
-  const mesh = index.into(s.id).filter((e) => e.path === 'mesh' && callerPrincipal(index, e));
+  const mesh = index
+    .into(s.id)
+    .filter((e) => e.path === 'mesh' && callerPrincipal(index, e) && meshPorts(e.ports).length > 0);
   const waypoint = `${index.model.platform.trustDomain}/ns/${s.namespace}/sa/${analysis.names(s).waypoint}`;
   const viaWaypoint: AuthorizationRule[] =
     mesh.length === 0
@@ -89,7 +94,7 @@ export function ztunnelRules(analysis: Analysis, s: ServiceModel): Authorization
       : [
           {
             from: [{ source: { principals: [waypoint] } }],
-            to: [{ operation: { ports: ports(mesh.flatMap((e) => e.ports.map((p) => p.port))) } }],
+            to: [{ operation: { ports: ports(mesh.flatMap((e) => meshPorts(e.ports))) } }],
           },
         ];
   return [...viaWaypoint, ...addressRules(index, s)];

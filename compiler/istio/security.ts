@@ -1,4 +1,5 @@
 import { kubernetesObject, type AuthorizationPolicySpec, type PeerAuthenticationSpec } from '../kubernetes/kinds.js';
+import { meshPorts } from '../model/protocols.js';
 import type { ModelIndex } from '../model/query.js';
 import type { ServiceModel } from '../model/types.js';
 import type { KubernetesObject } from '../targets/target.js';
@@ -36,7 +37,8 @@ export function peerAuthentication(meta: Meta, index: ModelIndex, s: ServiceMode
   const mode = s.mtls === 'strict' ? 'STRICT' : 'PERMISSIVE';
   const plaintextPorts = new Set<number>();
   if (s.exposure.lattice) plaintextPorts.add(s.exposure.lattice.targetPort.port);
-  for (const e of index.into(s.id)) if (e.caller.kind === 'cidr') for (const p of e.ports) plaintextPorts.add(p.port);
+  for (const e of index.into(s.id))
+    if (e.caller.kind === 'cidr') for (const p of meshPorts(e.ports)) plaintextPorts.add(p);
   const portLevelMtls =
     mode === 'STRICT' && plaintextPorts.size > 0
       ? Object.fromEntries(

@@ -1,6 +1,18 @@
 import type { Protocol } from './types.js';
 
 /** Protocols whose requests have methods and paths: the ones layer-7 rules and resilience apply to. */
+/**
+ * Protocols Istio carries: sidecars and ztunnel capture TCP only, so a UDP port is reached directly,
+ * enforced by NetworkPolicy and security groups, never by an AuthorizationPolicy.
+ */
+export function inMesh(protocol: Protocol): boolean {
+  return protocol !== 'udp';
+}
+
+/** The port numbers of those ports Istio carries. */
+export const meshPorts = (ports: readonly { port: number; protocol: Protocol }[]): number[] =>
+  ports.filter((p) => inMesh(p.protocol)).map((p) => p.port);
+
 export function isLayer7(protocol: Protocol): boolean {
   return protocol === 'http' || protocol === 'http2' || protocol === 'grpc';
 }

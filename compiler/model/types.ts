@@ -1,6 +1,6 @@
 import type { JsonPath } from '../diagnostics/diagnostic.js';
 
-export type Protocol = 'http' | 'http2' | 'grpc' | 'tcp' | 'tls';
+export type Protocol = 'http' | 'http2' | 'grpc' | 'tcp' | 'tls' | 'udp';
 export type PathKind = 'mesh' | 'lattice' | 'network';
 export type MeshMode = 'istio-sidecar' | 'istio-ambient' | 'none';
 

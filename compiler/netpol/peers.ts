@@ -1,4 +1,5 @@
 import type { ServiceModel } from '../model/types.js';
+import type { Protocol } from '../model/types.js';
 
 export interface NetworkPolicyPeer {
   namespaceSelector?: { matchLabels: Record<string, string> };
@@ -28,6 +29,10 @@ export const podsOf = (service: ServiceModel): NetworkPolicyPeer =>
   podsIn(service.namespace, service.podSelector ?? {});
 
 export const cidrs = (ranges: readonly string[]): NetworkPolicyPeer[] => ranges.map((cidr) => ({ ipBlock: { cidr } }));
+
+/** Ports as the contract declares them: UDP ones as UDP, every other protocol over TCP. */
+export const transport = (ports: readonly { port: number; protocol: Protocol }[]): NetworkPolicyPort[] =>
+  ports.map((p) => ({ protocol: p.protocol === 'udp' ? 'UDP' : 'TCP', port: p.port }));
 
 export const tcp = (ports: Iterable<number>): NetworkPolicyPort[] =>
   [...new Set(ports)].sort((a, b) => a - b).map((port) => ({ protocol: 'TCP', port }));

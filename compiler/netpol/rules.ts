@@ -2,7 +2,8 @@ import type { Analysis } from '../analysis/analysis.js';
 import { ambientProbeSource, hbonePort, istiodPort, waypointPodLabels } from '../kubernetes/names.js';
 import { latticeRanges } from '../model/query.js';
 import type { ClusterModel, ServiceModel } from '../model/types.js';
-import { cidrs, podsIn, podsOf, tcp, type NetworkPolicyRule } from './peers.js';
+import { cidrs, podsIn, podsOf, tcp, transport, type NetworkPolicyRule } from './peers.js';
+import { inMesh, meshPorts } from '../model/protocols.js';
 
 /** Who may open connections to the service's pods, and on which ports, as NetworkPolicy can say it. */
 export function ingressRules(analysis: Analysis, s: ServiceModel): NetworkPolicyRule[] {
@@ -12,18 +13,24 @@ export function ingressRules(analysis: Analysis, s: ServiceModel): NetworkPolicy
   const meshEdges = index.into(s.id).filter((e) => e.path === 'mesh');
   if (analysis.usesWaypoint(s)) {
     // Every mesh call arrives through the service's waypoint, tunnelled.
-    if (meshEdges.length > 0)
+    if (meshEdges.some((e) => meshPorts(e.ports).length > 0))
       rules.push({
         peers: [podsIn(s.namespace, waypointPodLabels(analysis.names(s).waypoint))],
         ports: tcp([hbonePort]),
       });
+    // UDP does not go through the mesh, so not through the waypoint either: straight from the callers.
+    for (const e of meshEdges) {
+      const udp = e.ports.filter((p) => !inMesh(p.protocol));
+      if (e.caller.kind === 'service' && udp.length > 0)
+        rules.push({ peers: [podsOf(index.service(e.caller.service))], ports: transport(udp) });
+    }
   } else {
     for (const e of meshEdges) {
       if (e.caller.kind !== 'service') continue;
-      const ports = e.ports.map((p) => p.port);
+      const tunnelled = mode === 'istio-ambient' && meshPorts(e.ports).length > 0;
       rules.push({
         peers: [podsOf(index.service(e.caller.service))],
-        ports: tcp(mode === 'istio-ambient' ? [...ports, hbonePort] : ports),
+        ports: [...transport(e.ports), ...(tunnelled ? tcp([hbonePort]) : [])],
       });
     }
   }
@@ -34,10 +41,11 @@ export function ingressRules(analysis: Analysis, s: ServiceModel): NetworkPolicy
       ports: tcp([s.exposure.lattice.targetPort.port]),
     });
   for (const e of index.into(s.id)) {
-    if (e.caller.kind === 'cidr') rules.push({ peers: cidrs([e.caller.cidr]), ports: tcp(e.ports.map((p) => p.port)) });
+    if (e.caller.kind === 'cidr') rules.push({ peers: cidrs([e.caller.cidr]), ports: transport(e.ports) });
   }
-  if (mode === 'istio-ambient' && s.ports.length > 0)
-    rules.push({ peers: cidrs([ambientProbeSource]), ports: tcp(s.ports.map((p) => p.port)) });
+  // Probes are TCP or HTTP, so never to a UDP port.
+  if (mode === 'istio-ambient' && meshPorts(s.ports).length > 0)
+    rules.push({ peers: cidrs([ambientProbeSource]), ports: tcp(meshPorts(s.ports)) });
   return rules;
 }
 
@@ -65,16 +73,19 @@ export function egressRules(analysis: Analysis, s: ServiceModel): NetworkPolicyR
   for (const e of index.from(s.id)) {
     const callee = index.service(e.callee);
     if (e.path === 'mesh') {
-      if (analysis.usesWaypoint(callee))
-        rules.push({
-          peers: [podsIn(callee.namespace, waypointPodLabels(analysis.names(callee).waypoint))],
-          ports: tcp([hbonePort]),
-        });
-      else {
-        const ports = e.ports.map((p) => p.port);
+      if (analysis.usesWaypoint(callee)) {
+        if (meshPorts(e.ports).length > 0)
+          rules.push({
+            peers: [podsIn(callee.namespace, waypointPodLabels(analysis.names(callee).waypoint))],
+            ports: tcp([hbonePort]),
+          });
+        const udp = e.ports.filter((p) => !inMesh(p.protocol));
+        if (udp.length > 0) rules.push({ peers: [podsOf(callee)], ports: transport(udp) });
+      } else {
+        const tunnelled = cluster.mesh === 'istio-ambient' && meshPorts(e.ports).length > 0;
         rules.push({
           peers: [podsOf(callee)],
-          ports: tcp(cluster.mesh === 'istio-ambient' ? [...ports, hbonePort] : ports),
+          ports: [...transport(e.ports), ...(tunnelled ? tcp([hbonePort]) : [])],
         });
       }
     } else if (e.path === 'lattice' && callee.exposure.lattice) {
@@ -107,7 +118,9 @@ export function waypointRules(
 ): { ingress: NetworkPolicyRule[]; egress: NetworkPolicyRule[] } {
   const index = analysis.index;
   const cluster = index.cluster(s.cluster);
-  const callers = index.into(s.id).filter((e) => e.path === 'mesh' && e.caller.kind === 'service');
+  const callers = index
+    .into(s.id)
+    .filter((e) => e.path === 'mesh' && e.caller.kind === 'service' && meshPorts(e.ports).length > 0);
   const ingress = dedupe(
     callers.map((e) => ({
       peers: [podsOf(index.service(e.caller.kind === 'service' ? e.caller.service : ''))],

@@ -133,9 +133,9 @@ export interface ServicePort {
    */
   port: number;
   /**
-   * The application protocol. `methods` and `paths` of callers apply only to `http`, `http2` and `grpc`.
+   * The application protocol. `methods` and `paths` of callers apply only to `http`, `http2` and `grpc`. `udp` is layer 4 only: Istio does not carry it (NetworkPolicy and security groups enforce it) and VPC Lattice cannot export it.
    */
-  protocol: 'http' | 'http2' | 'grpc' | 'tcp' | 'tls';
+  protocol: 'http' | 'http2' | 'grpc' | 'tcp' | 'tls' | 'udp';
 }
 /**
  * How the service can be reached.

@@ -56,7 +56,7 @@ const clusters = [
 ] as const;
 const noMesh = new Set(['ecs-c', 'eks-n']);
 
-type Protocol = 'http' | 'http2' | 'grpc' | 'tcp' | 'tls';
+type Protocol = 'http' | 'http2' | 'grpc' | 'tcp' | 'tls' | 'udp';
 interface PortSpec {
   name: string;
   port: number;
@@ -89,7 +89,7 @@ const serviceShape = fc.record({
   timeout: fc.boolean(),
   egress: fc.option(fc.constantFrom('198.51.100.0/24', '2001:db8:ff::/48'), { nil: undefined }),
   meshOff: fc.boolean(),
-  extraPorts: fc.uniqueArray(fc.record({ protocol: fc.constantFrom<Protocol>('http2', 'grpc', 'tcp', 'tls') }), {
+  extraPorts: fc.uniqueArray(fc.record({ protocol: fc.constantFrom<Protocol>('http2', 'grpc', 'tcp', 'tls', 'udp') }), {
     maxLength: 2,
     selector: (p) => p.protocol,
   }),

@@ -62,6 +62,17 @@ const waypointPod = (s: ServiceModel): Endpoint => ({
   pod: { namespace: s.namespace, labels: { 'gateway.networking.k8s.io/gateway-name': `${s.name}-waypoint` } },
 });
 const tcp = (from: Endpoint, to: Endpoint, port: number): Flow => ({ from, to, port, protocol: 'TCP' });
+/** A flow to a declared port, over its transport: UDP for `udp`, TCP for everything else. */
+const on = (from: Endpoint, to: Endpoint, p: { port: number; protocol: string }): Flow => ({
+  from,
+  to,
+  port: p.port,
+  protocol: p.protocol === 'udp' ? 'UDP' : 'TCP',
+});
+/** The same port over the other transport, which nothing declared. */
+const otherTransport = (f: Flow): Flow => ({ ...f, protocol: f.protocol === 'UDP' ? 'TCP' : 'UDP' });
+/** Istio carries TCP only; a UDP port is reached directly, past any proxy or waypoint. */
+const overMesh = (e: EdgeModel) => e.ports.some((p) => p.protocol !== 'udp');
 
 function contractPathMatches(pattern: string, path: string): boolean {
   return pattern.endsWith('/*') ? path.startsWith(pattern.slice(0, -1)) : path === pattern;
@@ -84,16 +95,25 @@ function networkCases(m: Model): { flow: Flow; expected: boolean; label: string 
     const waypoint = expectWaypoint(m, y);
     for (const x of eks.filter((s) => s.cluster === y.cluster)) {
       const edges = meshEdges(m, x, y);
-      for (const port of [...y.ports.map((p) => p.port), HBONE, UNDECLARED]) {
-        // NetworkPolicy sees ports, never methods or paths.
-        const portAllowed = edges.some((e) => e.ports.some((p) => p.port === port));
-        const expected = !waypoint && (portAllowed || (mode === 'istio-ambient' && port === HBONE && edges.length > 0));
-        cases.push({ flow: tcp(pod(x), pod(y), port), expected, label: `${x.id} → ${y.id}:${port}` });
+      const ports = [...y.ports, { port: HBONE, protocol: 'tcp' }, { port: UNDECLARED, protocol: 'tcp' }];
+      for (const p of ports) {
+        // NetworkPolicy sees ports, never methods or paths; UDP skips the waypoint.
+        const portAllowed = edges.some((e) => e.ports.some((q) => q.port === p.port));
+        const tunnel = mode === 'istio-ambient' && p.port === HBONE && edges.some(overMesh);
+        const expected = p.protocol === 'udp' ? portAllowed : !waypoint && (portAllowed || tunnel);
+        const flow = on(pod(x), pod(y), p);
+        cases.push({ flow, expected, label: `${x.id} → ${y.id}:${p.port}/${flow.protocol}` });
+        if (p.port !== HBONE)
+          cases.push({
+            flow: otherTransport(flow),
+            expected: false,
+            label: `${x.id} → ${y.id}:${p.port} other transport`,
+          });
       }
       if (waypoint) {
         cases.push({
           flow: tcp(pod(x), waypointPod(y), HBONE),
-          expected: edges.length > 0,
+          expected: edges.some(overMesh),
           label: `${x.id} → waypoint of ${y.id}`,
         });
         cases.push({
@@ -104,7 +124,7 @@ function networkCases(m: Model): { flow: Flow; expected: boolean; label: string 
       }
     }
     if (waypoint) {
-      const any = edgesInto(m, y).some((e) => e.path === 'mesh');
+      const any = edgesInto(m, y).some((e) => e.path === 'mesh' && overMesh(e));
       cases.push({ flow: tcp(waypointPod(y), pod(y), HBONE), expected: any, label: `waypoint → ${y.id}` });
       cases.push({
         flow: tcp(waypointPod(y), pod(y), UNDECLARED),
@@ -121,17 +141,18 @@ function networkCases(m: Model): { flow: Flow; expected: boolean; label: string 
       ...cidrEdges.map((e) => addressIn(e.caller.kind === 'cidr' ? e.caller.cidr : '')),
     ];
     for (const ip of ips) {
-      for (const port of [...y.ports.map((p) => p.port), UNDECLARED]) {
+      for (const p of [...y.ports, { port: UNDECLARED, protocol: 'tcp' }]) {
+        const port = p.port;
         const lattice = (ip === LATTICE_V4 || ip === LATTICE_V6) && y.exposure.lattice?.targetPort.port === port;
         const cidr = cidrEdges.some(
-          (e) => e.caller.kind === 'cidr' && inCidr(ip, e.caller.cidr) && e.ports.some((p) => p.port === port),
+          (e) => e.caller.kind === 'cidr' && inCidr(ip, e.caller.cidr) && e.ports.some((q) => q.port === port),
         );
-        const probe = mode === 'istio-ambient' && ip === PROBE && y.ports.some((p) => p.port === port);
-        cases.push({
-          flow: tcp({ ip }, pod(y), port),
-          expected: lattice || cidr || probe,
-          label: `${ip} → ${y.id}:${port}`,
-        });
+        // The kubelet probes over TCP (or HTTP on it), so never a UDP port.
+        const probe =
+          mode === 'istio-ambient' && ip === PROBE && y.ports.some((q) => q.port === port && q.protocol !== 'udp');
+        const flow = on({ ip }, pod(y), p);
+        cases.push({ flow, expected: lattice || cidr || probe, label: `${ip} → ${y.id}:${port}/${flow.protocol}` });
+        cases.push({ flow: otherTransport(flow), expected: false, label: `${ip} → ${y.id}:${port} other transport` });
       }
     }
   }
@@ -178,7 +199,8 @@ function istioCases(m: Model): { y: ServiceModel; request: Request; expected: bo
   for (const y of m.services.filter((s) => s.platform === 'eks' && meshOf(m, s) !== 'none')) {
     for (const x of m.services.filter((s) => s.cluster === y.cluster && s.meshPrincipal)) {
       const edges = meshEdges(m, x, y);
-      for (const p of y.ports) {
+      // UDP never reaches a proxy: NetworkPolicy alone decides it (above).
+      for (const p of y.ports.filter((q) => q.protocol !== 'udp')) {
         const l7 = p.protocol === 'http' || p.protocol === 'http2' || p.protocol === 'grpc';
         const shapes: { method?: string; path?: string }[] = l7
           ? ['GET', 'POST', 'DELETE'].flatMap((method) =>
@@ -202,7 +224,10 @@ function istioCases(m: Model): { y: ServiceModel; request: Request; expected: bo
       }
     }
     const cidrEdges = edgesInto(m, y).filter((e) => e.caller.kind === 'cidr');
-    for (const p of [...y.ports, { port: UNDECLARED, protocol: 'tcp' as const, name: 'x' }]) {
+    for (const p of [
+      ...y.ports.filter((q) => q.protocol !== 'udp'),
+      { port: UNDECLARED, protocol: 'tcp' as const, name: 'x' },
+    ]) {
       const l7 =
         p.protocol === 'http' || p.protocol === 'http2' || p.protocol === 'grpc' ? { method: 'GET', path: '/a' } : {};
       cases.push({

@@ -52,6 +52,9 @@ function expectWaypoint(m: Model, s: ServiceModel): boolean {
 function declaredHops(m: Model): Hop[] {
   const hops: Hop[] = [];
   const tcp = (from: Side, to: Side, port: number) => hops.push({ from, to, protocol: 'tcp', port });
+  /** A declared port over its transport: UDP for `udp`, TCP for every other protocol. */
+  const on = (from: Side, to: Side, p: { port: number; protocol: string }) =>
+    hops.push({ from, to, protocol: p.protocol === 'udp' ? 'udp' : 'tcp', port: p.port });
   const svc = (id: string): Side => ({ endpoint: id });
   const lattice = (family: 'ipv4' | 'ipv6'): Side => ({ endpoint: `lattice:${family}` });
   for (const s of m.services) {
@@ -67,19 +70,24 @@ function declaredHops(m: Model): Hop[] {
   }
   for (const e of m.edges) {
     const callee = m.services.find((s) => s.id === e.callee) as ServiceModel;
-    const ports = e.ports.map((p) => p.port);
-    if (e.caller.kind === 'cidr') for (const p of ports) tcp({ cidr: e.caller.cidr }, svc(callee.id), p);
+    if (e.caller.kind === 'cidr') for (const p of e.ports) on({ cidr: e.caller.cidr }, svc(callee.id), p);
     if (e.caller.kind !== 'service') continue;
     const caller = e.caller.service;
     if (e.path === 'lattice' && callee.exposure.lattice)
       for (const f of ['ipv4', 'ipv6'] as const) tcp(svc(caller), lattice(f), callee.exposure.lattice.listener.port);
     if (e.path !== 'mesh') continue;
+    // Istio carries TCP only: UDP goes straight to the callee, past any waypoint, and needs no tunnel.
+    const udp = e.ports.filter((p) => p.protocol === 'udp');
+    const streamed = e.ports.filter((p) => p.protocol !== 'udp');
+    for (const p of udp) on(svc(caller), svc(callee.id), p);
+    if (streamed.length === 0) continue;
     if (expectWaypoint(m, callee)) {
       tcp(svc(caller), { endpoint: memberKey(callee.cluster) }, HBONE);
       tcp({ endpoint: memberKey(callee.cluster) }, svc(callee.id), HBONE);
     } else {
       const ambient = clusterOf(m, callee.cluster)?.mesh === 'istio-ambient';
-      for (const p of ambient ? [...ports, HBONE] : ports) tcp(svc(caller), svc(callee.id), p);
+      for (const p of streamed) on(svc(caller), svc(callee.id), p);
+      if (ambient) tcp(svc(caller), svc(callee.id), HBONE);
     }
   }
   return hops;
@@ -154,7 +162,8 @@ describe('security groups', () => {
         for (const [fromKey, from] of endpoints) {
           for (const [toKey, to] of endpoints) {
             if (fromKey === toKey) continue;
-            for (const [protocol, port] of [...ports.map((p) => ['tcp', p] as const), ['udp', DNS] as const]) {
+            // Every port over both transports: a TCP rule must not admit UDP, nor the other way.
+            for (const [protocol, port] of ports.flatMap((p) => [['tcp', p] as const, ['udp', p] as const])) {
               const declared = hops.some(
                 (h) => h.protocol === protocol && h.port === port && sideMatches(h.from, from) && sideMatches(h.to, to),
               );

@@ -51,7 +51,13 @@ export function checkLatticeExposure({ doc, value: c }: Typed<ServiceContract>):
   if (target) {
     const l7 = isLayer7(target.protocol);
     if (protocol === 'tls-passthrough' ? target.protocol !== 'tls' : !l7) {
-      const messageId = l7 ? 'default' : target.protocol === 'tls' ? 'passthrough' : 'tcp';
+      const messageId = l7
+        ? 'default'
+        : target.protocol === 'tls'
+          ? 'passthrough'
+          : target.protocol === 'udp'
+            ? 'udp'
+            : 'tcp';
       const data = { listener: protocol, protocol: target.protocol, port: target.name };
       findings.push({ code: 'listener-protocol-mismatch', messageId, data, doc, path: listenerPath });
     }
