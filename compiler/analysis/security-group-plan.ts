@@ -178,6 +178,10 @@ export function planSecurityGroups(index: ModelIndex, waypoints: ReadonlySet<str
         lattice(own, 'egress', callee.exposure.lattice.listener.port);
     }
     if (s.platform === 'eks') {
+      // The kubelet probes the pods from the node, whose traffic carries the cluster's group: on the
+      // declared ports (probes are TCP or HTTP, so never a UDP one), and nothing else from the nodes.
+      for (const p of s.ports)
+        if (inMesh(p.protocol)) hop(clusterSide('the kubelet'), me, 'tcp', p.port, "the kubelet's probes");
       for (const protocol of ['udp', 'tcp'] as const)
         hop(me, clusterSide('CoreDNS'), protocol, 53, "its pods' DNS lookups");
       if (cluster.mesh === 'istio-sidecar')

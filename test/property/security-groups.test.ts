@@ -62,6 +62,9 @@ function declaredHops(m: Model): Hop[] {
     const l = s.exposure.lattice;
     if (l) for (const f of ['ipv4', 'ipv6'] as const) tcp(lattice(f), svc(s.id), l.targetPort.port);
     if (s.platform === 'eks') {
+      // Pods with their own group are probed by the kubelet from the node, on their TCP-carried ports.
+      if (s.securityGroup)
+        for (const p of s.ports) if (p.protocol !== 'udp') tcp({ endpoint: memberKey(s.cluster) }, svc(s.id), p.port);
       hops.push({ from: svc(s.id), to: { endpoint: memberKey(s.cluster) }, protocol: 'udp', port: DNS });
       tcp(svc(s.id), { endpoint: memberKey(s.cluster) }, DNS);
       if (cluster?.mesh === 'istio-sidecar') tcp(svc(s.id), { endpoint: memberKey(s.cluster) }, ISTIOD);
