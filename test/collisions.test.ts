@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { parseAllDocuments, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { runFiles } from './support/estate.js';
+import { runDocs, runFiles } from './support/estate.js';
+import { ecsLatticeContract } from './support/contracts.js';
 import { platformDoc } from './property/estate-arbitrary.js';
 
 /** Every resource of every synthesized stack, as `<stack> <type>.<name>`. */
@@ -95,36 +96,16 @@ describe('names two contracts could share', () => {
   });
 
   it('target group names VPC Lattice keeps per account are claimed once', () => {
-    const ecs = (name: string, version: string) => ({
-      apiVersion: 'callgate.dev/v1alpha1',
-      kind: 'ServiceContract',
-      metadata: { name, namespace: 'apps', owner: 'team' },
-      spec: {
-        workload: { platform: 'ecs', cluster: 'ecs-c', iamRole: `arn:aws:iam::222222222222:role/${name}` },
-        ports: [{ name: 'http', port: 8080, protocol: 'http' }],
-        exposure: {
-          lattice: {
-            serviceNetwork: 'net',
-            listener: { protocol: 'http' },
-            routes: [{ path: '/a/*', backends: [{ version, weight: 1 }] }],
-          },
-        },
-      },
-    });
+    const ecs = (name: string, version: string) => ecsLatticeContract(name, [version]);
     const run = (...docs: object[]) =>
-      runFiles(
-        Object.fromEntries<string>([
-          ['p.yaml', stringify(platformDoc)],
-          ...docs.map((d, i): [string, string] => [`c${i}.yaml`, stringify(d)]),
-        ]),
-      )
+      runDocs(platformDoc, docs)
         .diagnostics.filter((d) => d.code === 'name-collision')
         .map((d) => `${d.file}:${d.start.line} ${d.message}`);
     expect(run(ecs('api', 'v1-default'), ecs('api-v1', 'v2'))).toEqual([
-      'c1.yaml:4 `apps/api-v1` and `apps/api` would both claim the VPC Lattice target group `api-v1-default` in account 222222222222, us-west-2; rename one of them (a service, its namespace or its owner)',
+      'c0001.yaml:4 `apps/api-v1` and `apps/api` would both claim the VPC Lattice target group `api-v1-default` in account 222222222222, us-west-2; rename one of them (a service, its namespace or its owner)',
     ]);
     expect(run(ecs('api', 'default'))).toEqual([
-      'c0.yaml:24 `apps/api` would claim the VPC Lattice target group `api-default` in account 222222222222, us-west-2 twice, for its default target group and for a version of that name; rename the version',
+      'c0000.yaml:24 `apps/api` would claim the VPC Lattice target group `api-default` in account 222222222222, us-west-2 twice, for its default target group and for a version of that name; rename the version',
     ]);
   });
 
@@ -147,13 +128,7 @@ describe('names two contracts could share', () => {
         },
       },
     });
-    const run = (...docs: object[]) =>
-      runFiles(
-        Object.fromEntries<string>([
-          ['p.yaml', stringify(platformDoc)],
-          ...docs.map((d, i): [string, string] => [`c${i}.yaml`, stringify(d)]),
-        ]),
-      );
+    const run = (...docs: object[]) => runDocs(platformDoc, docs);
     const clash = run(eks('store', ['v1', 'v2']), eks('store-v1', []));
     expect(clash.diagnostics.filter((d) => d.code === 'name-collision').map((d) => d.message)).toContain(
       '`apps/store-v1` and `apps/store` would both claim the Kubernetes Service `store-v1` in namespace `apps` of cluster `eks-a`; rename one of them (a service, its namespace or its owner)',

@@ -159,6 +159,17 @@ function checkLines(text: string, what: string, commandsAllowed = false): void {
   }
 }
 
+/** The diagnostics in every output format: JSON that parses, lines that act on nothing. */
+function checkEveryFormat(diagnostics: Parameters<(typeof formatters)[keyof typeof formatters]>[0]): void {
+  for (const [name, format] of Object.entries(formatters)) {
+    const text = format(diagnostics, { color: false, version: 'test' });
+    if (name === 'json' || name === 'sarif') {
+      expect(() => JSON.parse(text) as unknown, name).not.toThrow();
+      checkLines(text, name);
+    } else checkLines(text, name, name === 'github');
+  }
+}
+
 describe('output', () => {
   it('of every format quotes hostile contract text inertly', () => {
     fc.assert(
@@ -167,13 +178,7 @@ describe('output', () => {
           'p.yaml': stringify(platformDoc),
           'c.yaml': stringify(contract(field, value)),
         });
-        for (const [name, format] of Object.entries(formatters)) {
-          const text = format(r.diagnostics, { color: false, version: 'test' });
-          if (name === 'json' || name === 'sarif') {
-            expect(() => JSON.parse(text) as unknown, name).not.toThrow();
-            checkLines(text, name);
-          } else checkLines(text, name, name === 'github');
-        }
+        checkEveryFormat(r.diagnostics);
       }),
       { numRuns: 300 },
     );
@@ -190,13 +195,7 @@ describe('output', () => {
           'web.yaml': stringify({ ...contract('none', ''), metadata: { name: 'web', namespace: 'apps', owner: 't' } }),
           'g.yaml': stringify(docs.guardrail),
         });
-        for (const [name, format] of Object.entries(formatters)) {
-          const text = format(r.diagnostics, { color: false, version: 'test' });
-          if (name === 'json' || name === 'sarif') {
-            expect(() => JSON.parse(text) as unknown, name).not.toThrow();
-            checkLines(text, name);
-          } else checkLines(text, name, name === 'github');
-        }
+        checkEveryFormat(r.diagnostics);
       }),
       { numRuns: 400 },
     );

@@ -1,8 +1,8 @@
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { runFiles } from './support/estate.js';
+import { runDocs, runFiles } from './support/estate.js';
 import { platformDoc } from './property/estate-arbitrary.js';
-import { apiContract } from './support/contracts.js';
+import { apiContract, ecsLatticeContract } from './support/contracts.js';
 import { objectSizeFindings } from '../compiler/kubernetes/object-size.js';
 
 // 10,000 address-range callers used to become 10,000 rules on one group without a word; AWS
@@ -45,31 +45,9 @@ describe('security-group rule quotas', () => {
 });
 
 describe('VPC Lattice quotas', () => {
-  const ecs = (name: string, versions: string[] = []) => ({
-    apiVersion: 'callgate.dev/v1alpha1',
-    kind: 'ServiceContract',
-    metadata: { name, namespace: 'apps', owner: 'team' },
-    spec: {
-      workload: { platform: 'ecs', cluster: 'ecs-c', iamRole: `arn:aws:iam::222222222222:role/${name}` },
-      ports: [{ name: 'http', port: 8080, protocol: 'http' }],
-      exposure: {
-        lattice: {
-          serviceNetwork: 'net',
-          listener: { protocol: 'http' },
-          ...(versions.length > 0
-            ? { routes: [{ path: '/a/*', backends: versions.map((version) => ({ version, weight: 1 })) }] }
-            : {}),
-        },
-      },
-    },
-  });
+  const ecs = ecsLatticeContract;
   const run = (quotas: Record<string, number> | undefined, contracts: object[]) =>
-    runFiles(
-      Object.fromEntries<string>([
-        ['p.yaml', stringify(quotas ? { ...platformDoc, spec: { ...platformDoc.spec, quotas } } : platformDoc)],
-        ...contracts.map((c, i): [string, string] => [`c${String(i).padStart(4, '0')}.yaml`, stringify(c)]),
-      ]),
-    )
+    runDocs(quotas ? { ...platformDoc, spec: { ...platformDoc.spec, quotas } } : platformDoc, contracts)
       .diagnostics.filter((d) => d.severity === 'error')
       .map((d) => `${d.file}:${d.start.line} ${d.code} ${d.message}`);
 

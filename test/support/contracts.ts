@@ -14,3 +14,28 @@ export function apiContract(workload: Record<string, unknown>, callers: object[]
     },
   };
 }
+
+/**
+ * An ECS service `apps/<name>` of the property tests' Platform (`ecs-c`), exported over VPC Lattice
+ * on `net`, with one route sending `/a/*` to the given versions (none: no route).
+ */
+export function ecsLatticeContract(name: string, versions: readonly string[] = []) {
+  return {
+    apiVersion: 'callgate.dev/v1alpha1',
+    kind: 'ServiceContract',
+    metadata: { name, namespace: 'apps', owner: 'team' },
+    spec: {
+      workload: { platform: 'ecs', cluster: 'ecs-c', iamRole: `arn:aws:iam::222222222222:role/${name}` },
+      ports: [{ name: 'http', port: 8080, protocol: 'http' }],
+      exposure: {
+        lattice: {
+          serviceNetwork: 'net',
+          listener: { protocol: 'http' },
+          ...(versions.length > 0
+            ? { routes: [{ path: '/a/*', backends: versions.map((version) => ({ version, weight: 1 })) }] }
+            : {}),
+        },
+      },
+    },
+  };
+}

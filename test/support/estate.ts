@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { stringify } from 'yaml';
 import { mkdtemp, mkdir, writeFile, readdir, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -20,6 +21,16 @@ export function runFiles(files: Record<string, string | Uint8Array>): PipelineRe
       };
     });
   return runPipeline(sources, { root: '.' });
+}
+
+/** The pipeline on a Platform (`p.yaml`) and documents `c0000.yaml`, `c0001.yaml`, … in that order. */
+export function runDocs(platform: object, docs: readonly object[]): PipelineResult {
+  return runFiles(
+    Object.fromEntries<string>([
+      ['p.yaml', stringify(platform)],
+      ...docs.map((d, i): [string, string] => [`c${String(i).padStart(4, '0')}.yaml`, stringify(d)]),
+    ]),
+  );
 }
 
 /** One line per diagnostic: the stable text form used by golden files. */
