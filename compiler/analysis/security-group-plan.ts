@@ -1,8 +1,8 @@
 import { hbonePort, istiodPort } from '../kubernetes/names.js';
 import type { ModelIndex } from '../model/query.js';
 import { terraformId } from './names.js';
-import type { Protocol, ServiceModel } from '../model/types.js';
-import { inMesh, meshPorts } from '../model/protocols.js';
+import type { ServiceModel } from '../model/types.js';
+import { inMesh, meshPorts, outsideMesh, transportOf } from '../model/protocols.js';
 
 /** A security group callgate writes rules into: a service's own, or a cluster's shared group. */
 export type GroupRef = { service: string } | { cluster: string };
@@ -53,10 +53,6 @@ interface Side {
 }
 
 export const hasGroup = (s: ServiceModel) => s.securityGroup !== undefined;
-
-/** The transport a port's traffic uses: UDP for `udp`, TCP for every other protocol. */
-const transportOf = (p: { protocol: Protocol }): SecurityGroupRule['protocol'] =>
-  p.protocol === 'udp' ? 'udp' : 'tcp';
 
 /**
  * The group a service's traffic carries: its own, or for EKS pods without one the cluster's
@@ -152,7 +148,8 @@ export function planSecurityGroups(index: ModelIndex, waypoints: ReadonlySet<str
     if (s.exposure.lattice && mine) lattice(mine, 'ingress', s.exposure.lattice.targetPort.port);
     for (const e of index.into(s.id)) {
       if (e.caller.kind === 'cidr' && mine)
-        for (const p of e.ports) add('ingress', mine, { kind: 'cidr', cidr: e.caller.cidr }, transportOf(p), p.port);
+        for (const p of e.ports)
+          add('ingress', mine, { kind: 'cidr', cidr: e.caller.cidr }, transportOf(p.protocol), p.port);
       if (e.path !== 'mesh' || e.caller.kind !== 'service') continue;
       const caller = index.service(e.caller.service);
       const what = `its mesh calls from \`${caller.id}\` to \`${s.id}\``;
@@ -164,9 +161,9 @@ export function planSecurityGroups(index: ModelIndex, waypoints: ReadonlySet<str
           hop(waypoint, me, 'tcp', hbonePort, what);
         }
         // UDP is not in the mesh: straight from the caller.
-        for (const p of e.ports) if (!inMesh(p.protocol)) hop(side(caller), me, 'udp', p.port, what);
+        for (const p of outsideMesh(e.ports)) hop(side(caller), me, 'udp', p.port, what);
       } else {
-        for (const p of e.ports) hop(side(caller), me, transportOf(p), p.port, what);
+        for (const p of e.ports) hop(side(caller), me, transportOf(p.protocol), p.port, what);
         if (cluster.mesh === 'istio-ambient' && meshPorts(e.ports).length > 0)
           hop(side(caller), me, 'tcp', hbonePort, what);
       }

@@ -8,7 +8,7 @@ import { VpclatticeServiceNetworkServiceAssociation } from '@cdktf/provider-aws/
 import { VpclatticeTargetGroup } from '@cdktf/provider-aws/lib/vpclattice-target-group/index.js';
 import { serviceArnPlaceholder, servicePolicyText } from '../analysis/analysis.js';
 import type { PolicyDocument } from '../analysis/policy-document.js';
-import { serviceNames, targetGroupName, terraformId } from '../analysis/names.js';
+import { routedVersions, serviceNames, targetGroupName, terraformId } from '../analysis/names.js';
 import type { LatticeModel, ServiceModel } from '../model/types.js';
 import { legacyPrefix } from './legacy-ids.js';
 import { literal } from './literal.js';
@@ -54,8 +54,7 @@ export function latticeService(
     value: defaultGroup.arn,
     description: `target group of ${s.id} for ECS`,
   });
-  const versions = [...new Set(l.routes.flatMap((r) => r.backends.map((b) => b.version)))].sort();
-  const byVersion = new Map(versions.map((v) => [v, targetGroup(v)]));
+  const byVersion = new Map(routedVersions(l).map((v) => [v, targetGroup(v)]));
   for (const [v, group] of byVersion)
     new TerraformOutput(scope, id('tg-version-arn', v), {
       value: group.arn,

@@ -1,6 +1,6 @@
 import type { Analysis } from '../analysis/analysis.js';
 import { pathPatternAdmits } from '../model/http-paths.js';
-import { isLayer7 } from '../model/protocols.js';
+import { isLayer7, transportOf } from '../model/protocols.js';
 import { routePrincipalCall, routeServiceCall } from '../model/routing.js';
 import type { EdgeModel, PathKind, ServiceModel } from '../model/types.js';
 import { ipInCidr } from '../validate/cidr.js';
@@ -159,7 +159,7 @@ export function explain(
   const route = routeOf(who, callee, edge);
   const layers: LayerFinding[] = [contract];
   if (route !== undefined) {
-    const transport = protocol === 'udp' ? 'udp' : 'tcp';
+    const transport = protocol === undefined ? 'tcp' : transportOf(protocol);
     const call: Call = { analysis, artifacts, who, callee, port, transport, method, path, route };
     const judged = [networkPolicyLayer(call), istioLayer(call), latticeLayer(call), securityGroupLayer(call)];
     for (const l of judged) if (l) layers.push(l);

@@ -1,4 +1,5 @@
 import { kubernetesObject, type DestinationRuleSpec, type VirtualServiceSpec } from '../kubernetes/kinds.js';
+import { routedVersions } from '../analysis/names.js';
 import { clusterDomain } from '../model/defaults.js';
 import { isLayer7 } from '../model/protocols.js';
 import type { ServiceModel } from '../model/types.js';
@@ -12,8 +13,7 @@ interface Meta {
 
 export const serviceHost = (s: ServiceModel) => `${s.name}.${s.namespace}.svc.${clusterDomain}`;
 const l7 = (s: ServiceModel) => s.ports.some((p) => isLayer7(p.protocol));
-const versions = (s: ServiceModel) =>
-  [...new Set((s.exposure.lattice?.routes ?? []).flatMap((r) => r.backends.map((b) => b.version)))].sort();
+const versions = (s: ServiceModel) => (s.exposure.lattice ? routedVersions(s.exposure.lattice) : []);
 
 /** Connection pool and outlier detection from `resilience`, and one subset per routed version. */
 export function destinationRule(meta: Meta, s: ServiceModel): KubernetesObject | undefined {

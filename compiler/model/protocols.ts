@@ -9,6 +9,13 @@ export function inMesh(protocol: Protocol): boolean {
   return protocol !== 'udp';
 }
 
+/** The transport a port's traffic uses: UDP for `udp`, TCP for every other protocol. */
+export const transportOf = (protocol: Protocol): 'tcp' | 'udp' => (protocol === 'udp' ? 'udp' : 'tcp');
+
+/** The ports Istio does not carry, reached straight from the caller past any proxy or waypoint. */
+export const outsideMesh = <P extends { protocol: Protocol }>(ports: readonly P[]): P[] =>
+  ports.filter((p) => !inMesh(p.protocol));
+
 /** The port numbers of those ports Istio carries. */
 export const meshPorts = (ports: readonly { port: number; protocol: Protocol }[]): number[] =>
   ports.filter((p) => inMesh(p.protocol)).map((p) => p.port);

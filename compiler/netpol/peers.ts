@@ -1,4 +1,5 @@
 import type { ServiceModel } from '../model/types.js';
+import { transportOf } from '../model/protocols.js';
 import type { Protocol } from '../model/types.js';
 
 export interface NetworkPolicyPeer {
@@ -32,7 +33,7 @@ export const cidrs = (ranges: readonly string[]): NetworkPolicyPeer[] => ranges.
 
 /** Ports as the contract declares them: UDP ones as UDP, every other protocol over TCP. */
 export const transport = (ports: readonly { port: number; protocol: Protocol }[]): NetworkPolicyPort[] =>
-  ports.map((p) => ({ protocol: p.protocol === 'udp' ? 'UDP' : 'TCP', port: p.port }));
+  ports.map((p) => ({ protocol: transportOf(p.protocol) === 'udp' ? 'UDP' : 'TCP', port: p.port }));
 
 export const tcp = (ports: Iterable<number>): NetworkPolicyPort[] =>
   [...new Set(ports)].sort((a, b) => a - b).map((port) => ({ protocol: 'TCP', port }));

@@ -3,7 +3,7 @@ import { ambientProbeSource, hbonePort, istiodPort, waypointPodLabels } from '..
 import { latticeRanges } from '../model/query.js';
 import type { ClusterModel, ServiceModel } from '../model/types.js';
 import { cidrs, podsIn, podsOf, tcp, transport, type NetworkPolicyRule } from './peers.js';
-import { inMesh, meshPorts } from '../model/protocols.js';
+import { meshPorts, outsideMesh } from '../model/protocols.js';
 
 /** Who may open connections to the service's pods, and on which ports, as NetworkPolicy can say it. */
 export function ingressRules(analysis: Analysis, s: ServiceModel): NetworkPolicyRule[] {
@@ -20,7 +20,7 @@ export function ingressRules(analysis: Analysis, s: ServiceModel): NetworkPolicy
       });
     // UDP does not go through the mesh, so not through the waypoint either: straight from the callers.
     for (const e of meshEdges) {
-      const udp = e.ports.filter((p) => !inMesh(p.protocol));
+      const udp = outsideMesh(e.ports);
       if (e.caller.kind === 'service' && udp.length > 0)
         rules.push({ peers: [podsOf(index.service(e.caller.service))], ports: transport(udp) });
     }
@@ -79,7 +79,7 @@ export function egressRules(analysis: Analysis, s: ServiceModel): NetworkPolicyR
             peers: [podsIn(callee.namespace, waypointPodLabels(analysis.names(callee).waypoint))],
             ports: tcp([hbonePort]),
           });
-        const udp = e.ports.filter((p) => !inMesh(p.protocol));
+        const udp = outsideMesh(e.ports);
         if (udp.length > 0) rules.push({ peers: [podsOf(callee)], ports: transport(udp) });
       } else {
         const tunnelled = cluster.mesh === 'istio-ambient' && meshPorts(e.ports).length > 0;

@@ -68,8 +68,7 @@ function claimsOf(analysis: Analysis, s: ServiceModel): [string, Omit<Claim, 'se
     ]);
   const l = s.exposure.lattice;
   if (s.platform === 'ecs' && l) {
-    const versions = new Set(l.routes.flatMap((r) => r.backends.map((b) => b.version)));
-    for (const version of [undefined, ...[...versions].sort()])
+    for (const version of [undefined, ...routedVersions(l)])
       out.push([
         `target-group ${s.account} ${s.region} ${targetGroupName(s, version)}`,
         { what: 'the VPC Lattice target group', where: `account ${s.account}, ${s.region}`, latticeName: true },

@@ -1,4 +1,5 @@
 import type { Analysis } from '../../analysis/analysis.js';
+import { routedVersions } from '../../analysis/names.js';
 import type { SecurityGroupRule } from '../../analysis/security-group-plan.js';
 import type { TargetFinding } from '../../targets/target.js';
 import { compareStrings } from '../../util/compare.js';
@@ -75,10 +76,10 @@ export function checkLatticeQuotas(analysis: Analysis): TargetFinding[] {
   const crossed = new Set<string>();
   for (const s of exported) {
     const at = `${s.account} ${s.region}`;
-    const versions = new Set(s.exposure.lattice?.routes.flatMap((r) => r.backends.map((b) => b.version)));
+    const versions = s.exposure.lattice ? routedVersions(s.exposure.lattice) : [];
     const counts = [
       ['services', services, 1, q.latticeServices],
-      ['targetGroups', groups, 1 + versions.size, q.latticeTargetGroups],
+      ['targetGroups', groups, 1 + versions.length, q.latticeTargetGroups],
     ] as const;
     for (const [messageId, map, add, limit] of counts) {
       const count = (map.get(at) ?? 0) + add;
