@@ -97,7 +97,10 @@ export function runPipeline(sources: readonly Source[], options: PipelineOptions
   }
   // Guard-rails read the contracts as written and the resolved edges; they never change the model.
   const rails = compileGuardRails(docs.guardRails);
-  findings.push(...rails.findings, ...evaluateGuardRails(rails.rails, docs.contracts, model, documents));
+  findings.push(
+    ...rails.findings,
+    ...evaluateGuardRails(rails.rails, docs.contracts, model, documents, platformCheck.platform?.doc),
+  );
   const diagnostics = [...parsed.diagnostics, ...findings.map((f) => resolveFinding(f, documents))];
   const analysis = model ? analyze(model, { stackOutputs: options.stackOutputs }) : undefined;
   let emitted: Artifact[] | undefined;

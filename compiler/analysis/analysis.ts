@@ -2,6 +2,7 @@ import type { StackOutputs } from '../load/stack-outputs.js';
 import { indexModel, type ModelIndex } from '../model/query.js';
 import type { MeshMode, Model, ServiceModel } from '../model/types.js';
 import { servicePatternArn } from './arn.js';
+import { awsApiAccess, type AwsApiAccess } from './aws-api.js';
 import { networkPolicy } from './lattice-network-policy.js';
 import { servicePolicy } from './lattice-service-policy.js';
 import { groupOutputId, legacyGroupOutputId, serviceNames, type ServiceNames } from './names.js';
@@ -23,6 +24,8 @@ export interface Analysis {
   usesWaypoint(service: ServiceModel): boolean;
   /** Every generated name and path of a service. */
   names(service: ServiceModel): ServiceNames;
+  /** The AWS API flows of a workload, per layer, and what the Platform leaves unadmitted. */
+  awsApi(service: ServiceModel): AwsApiAccess;
   /** The security-group rules of every hop, per service and per cluster group. */
   securityGroups: SecurityGroupPlan;
   /** The VPC Lattice service policy of an exported service, with `serviceArnPlaceholder` for its ARN. */
@@ -58,6 +61,8 @@ export function analyze(model: Model, options: { stackOutputs?: StackOutputs | u
   const index = indexModel(model);
   const waypoints = waypointServices(index);
   const names = new Map(model.services.map((s) => [s.id, serviceNames(s)]));
+  const awsApi = new Map(model.services.map((s) => [s.id, awsApiAccess(index, s)]));
+  const awsApiOf = (s: ServiceModel) => awsApi.get(s.id) ?? awsApiAccess(index, s);
   const servicePolicies = new Map(
     model.services.flatMap((s) =>
       s.exposure.lattice ? [[s.id, servicePolicy(index, s, serviceArnPlaceholder)] as const] : [],
@@ -86,7 +91,8 @@ export function analyze(model: Model, options: { stackOutputs?: StackOutputs | u
     mesh: (s) => index.cluster(s.cluster).mesh,
     usesWaypoint: (s) => waypoints.has(s.id),
     names: (s) => names.get(s.id) ?? serviceNames(s),
-    securityGroups: planSecurityGroups(index, waypoints),
+    awsApi: awsApiOf,
+    securityGroups: planSecurityGroups(index, waypoints, awsApiOf),
     latticeServicePolicy: (s) => servicePolicies.get(s.id),
     latticeNetworkPolicy: (n) => networkPolicies.get(n),
     terraformServices: model.services.filter((s) => (s.platform === 'ecs' && s.exposure.lattice) || hasGroup(s)),

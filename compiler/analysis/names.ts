@@ -58,6 +58,8 @@ export const stackFile = (stack: string) => `cdktf/${stack}/cdk.tf.json`;
 export const terraformId = (...components: (string | number)[]) => components.join('_');
 /** The construct-id prefix of the rules callgate adds to a cluster's shared group. */
 export const clusterRulePrefix = (cluster: string) => terraformId('cluster', cluster);
+/** Rules on an interface endpoints' group, by its id (`sg-…` holds no `_`). */
+export const endpointsRulePrefix = (group: string) => terraformId('endpoints', group);
 export const manifestFile = (cluster: string, namespace: string, file: string) =>
   `kubernetes/${cluster}/${namespace}/${file}.yaml`;
 export const networkPolicyFile = (network: string) => `lattice/${network}/service-network.json`;

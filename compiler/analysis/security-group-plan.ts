@@ -3,13 +3,20 @@ import type { ModelIndex } from '../model/query.js';
 import { terraformId } from './names.js';
 import type { ServiceModel } from '../model/types.js';
 import { inMesh, meshPorts, outsideMesh, transportOf } from '../model/protocols.js';
+import type { AwsApiAccess } from './aws-api.js';
 
-/** A security group callgate writes rules into: a service's own, or a cluster's shared group. */
-export type GroupRef = { service: string } | { cluster: string };
+/**
+ * A security group callgate writes rules into: a service's own, a cluster's shared group, or the
+ * group of a VPC's interface endpoints (Platform `awsApi.securityGroup`, by its id).
+ */
+export type GroupRef = { service: string } | { cluster: string } | { endpoints: string };
 
 /** Where a rule's traffic comes from or goes to. */
 export type Peer =
-  { kind: 'lattice'; family: 'ipv4' | 'ipv6' } | { kind: 'cidr'; cidr: string } | { kind: 'group'; group: GroupRef };
+  | { kind: 'lattice'; family: 'ipv4' | 'ipv6' }
+  | { kind: 'cidr'; cidr: string }
+  | { kind: 'group'; group: GroupRef }
+  | { kind: 's3' };
 
 export interface SecurityGroupRule {
   direction: 'ingress' | 'egress';
@@ -40,6 +47,8 @@ export interface SecurityGroupPlan {
   services: Map<string, SecurityGroupRule[]>;
   /** Rules callgate adds to each cluster's shared group, once per estate. */
   clusters: Map<string, SecurityGroupRule[]>;
+  /** Rules callgate adds to each interface endpoints' group, by its id. */
+  endpoints: Map<string, SecurityGroupRule[]>;
   gaps: GroupGap[];
 }
 
@@ -72,8 +81,12 @@ export const cidrKey = (cidr: string) =>
   cidr.includes(':') ? `cidr6-${cidr.replace(/:/g, 'x').replace('/', '-')}` : `cidr-${cidr.replace(/[./]/g, '-')}`;
 
 /** A group as id components: `sg_<ns>_<name>` or `sg-cluster_<cluster>`, never one for the other. */
-const refKey = (g: GroupRef) =>
-  'service' in g ? terraformId('sg', ...g.service.split('/')) : terraformId('sg-cluster', g.cluster);
+export const refKey = (g: GroupRef) =>
+  'service' in g
+    ? terraformId('sg', ...g.service.split('/'))
+    : 'cluster' in g
+      ? terraformId('sg-cluster', g.cluster)
+      : terraformId('sg-endpoints', g.endpoints);
 const sameRef = (a: GroupRef, b: GroupRef) => refKey(a) === refKey(b);
 
 /**
@@ -82,8 +95,12 @@ const sameRef = (a: GroupRef, b: GroupRef) => refKey(a) === refKey(b);
  * and pods with their own group need DNS and istiod, which run under the cluster's group. A group
  * admits nothing it is not told to; the cluster's group already admits its own members.
  */
-export function planSecurityGroups(index: ModelIndex, waypoints: ReadonlySet<string>): SecurityGroupPlan {
-  const plan: SecurityGroupPlan = { services: new Map(), clusters: new Map(), gaps: [] };
+export function planSecurityGroups(
+  index: ModelIndex,
+  waypoints: ReadonlySet<string>,
+  awsApi: (s: ServiceModel) => AwsApiAccess,
+): SecurityGroupPlan {
+  const plan: SecurityGroupPlan = { services: new Map(), clusters: new Map(), endpoints: new Map(), gaps: [] };
   const seen = new Set<string>();
   const add = (
     direction: SecurityGroupRule['direction'],
@@ -97,13 +114,19 @@ export function planSecurityGroups(index: ModelIndex, waypoints: ReadonlySet<str
         ? `lattice-${peer.family}`
         : peer.kind === 'cidr'
           ? cidrKey(peer.cidr)
-          : refKey(peer.group);
+          : peer.kind === 's3'
+            ? 'pl-s3'
+            : refKey(peer.group);
     const key = terraformId(direction, peerKey, port, ...(protocol === 'udp' ? ['udp'] : []));
     const unique = `${refKey(owner)} ${key}`;
     if (seen.has(unique)) return;
     seen.add(unique);
-    const list = 'service' in owner ? plan.services : plan.clusters;
-    const name = 'service' in owner ? owner.service : owner.cluster;
+    const [list, name] =
+      'service' in owner
+        ? [plan.services, owner.service]
+        : 'cluster' in owner
+          ? [plan.clusters, owner.cluster]
+          : [plan.endpoints, owner.endpoints];
     list.set(name, [...(list.get(name) ?? []), { direction, owner, peer, protocol, port, key }]);
   };
   /** One hop between two groups: egress where the source has its own group, ingress at the destination. */
@@ -185,6 +208,15 @@ export function planSecurityGroups(index: ModelIndex, waypoints: ReadonlySet<str
         hop(me, clusterSide('istiod'), 'tcp', istiodPort, "its sidecars' connection to istiod");
     }
     for (const g of s.egress) for (const cidr of g.cidrs) add('egress', own, { kind: 'cidr', cidr }, 'tcp', g.port);
+    // AWS APIs: to the interface endpoints' group (which admits the workload back), the S3 prefix
+    // list, or the ranges the Platform names (analysis/aws-api.ts).
+    for (const p of awsApi(s).securityGroup) {
+      if (p.kind === 'group') {
+        add('egress', own, { kind: 'group', group: { endpoints: p.group } }, 'tcp', p.port);
+        add('ingress', { endpoints: p.group }, { kind: 'group', group: own }, 'tcp', p.port);
+      } else if (p.kind === 's3-prefix-list') add('egress', own, { kind: 's3' }, 'tcp', p.port);
+      else for (const cidr of p.cidrs) add('egress', own, { kind: 'cidr', cidr }, 'tcp', p.port);
+    }
   }
   plan.gaps = dedupeGaps(plan.gaps);
   return plan;

@@ -4,6 +4,7 @@ import { indexModel } from '../model/query.js';
 import type { ServiceModel } from '../model/types.js';
 import {
   clusterRulePrefix,
+  endpointsRulePrefix,
   groupsStackName,
   networkStackName,
   ownerStackName,
@@ -65,7 +66,11 @@ export function buildApp(input: TerraformInput, outdir: string): App {
     else if (s.securityGroup) groups.set(s.id, literal(s.securityGroup));
   }
   const groupOf = (g: GroupRef) =>
-    'service' in g ? groups.get(g.service) : literal(index.cluster(g.cluster).securityGroup ?? '') || undefined;
+    'service' in g
+      ? groups.get(g.service)
+      : 'cluster' in g
+        ? literal(index.cluster(g.cluster).securityGroup ?? '') || undefined
+        : literal(g.endpoints);
   const serviceRules = new Map(input.serviceRules);
   for (const s of model.services) {
     const l = s.exposure.lattice;
@@ -81,6 +86,14 @@ export function buildApp(input: TerraformInput, outdir: string): App {
   for (const [name, rules] of input.clusterRules) {
     const c = index.cluster(name);
     const owner = { prefix: clusterRulePrefix(name), legacyPrefix: legacyClusterPrefix(name) };
+    ruleResources(stackNamed(groupsStackName(c), c.region, {}), owner, c.region, rules, groupOf, moves);
+  }
+  // An interface endpoints' group gets each rule once, beside the groups of the first cluster
+  // (by name) that names it: clusters naming one group share a VPC, so an account and Region.
+  for (const [group, rules] of input.endpointRules) {
+    const c = model.platform.clusters.find((x) => x.awsApi?.securityGroup === group);
+    if (!c) continue;
+    const owner = { prefix: endpointsRulePrefix(group) };
     ruleResources(stackNamed(groupsStackName(c), c.region, {}), owner, c.region, rules, groupOf, moves);
   }
   moves.write();

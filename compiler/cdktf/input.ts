@@ -24,6 +24,8 @@ export interface TerraformInput {
   /** Per service and per cluster, the rules of their groups. */
   serviceRules: [string, SecurityGroupRule[]][];
   clusterRules: [string, SecurityGroupRule[]][];
+  /** Per interface endpoints' group (Platform `awsApi.securityGroup`), the ingress from workloads' groups. */
+  endpointRules: [string, SecurityGroupRule[]][];
 }
 
 const exportedEcs = (s: ServiceModel) => s.platform === 'ecs' && s.exposure.lattice !== undefined;
@@ -52,6 +54,7 @@ export function terraformInput(analysis: Analysis): TerraformInput {
     associatedVpcs,
     serviceRules: [...plan.services].sort(([a], [b]) => compareStrings(a, b)),
     clusterRules: [...plan.clusters].sort(([a], [b]) => compareStrings(a, b)),
+    endpointRules: [...plan.endpoints].sort(([a], [b]) => compareStrings(a, b)),
   };
 }
 

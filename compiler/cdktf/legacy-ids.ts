@@ -8,14 +8,18 @@ import { cidrKey } from '../analysis/security-group-plan.js';
 export const legacyPrefix = (namespace: string, name: string) => `${namespace}-${name}`;
 export const legacyClusterPrefix = (cluster: string) => `cluster-${cluster}`;
 
-const legacyRef = (g: GroupRef) => ('service' in g ? `sg-${g.service.replace('/', '-')}` : `sg-cluster-${g.cluster}`);
+const legacyRef = (g: GroupRef) =>
+  'service' in g ? `sg-${g.service.replace('/', '-')}` : 'cluster' in g ? `sg-cluster-${g.cluster}` : undefined;
 
-export function legacyRuleKey(r: SecurityGroupRule): string {
+/** The rule's id in the layout before; undefined for kinds of rule that layout never wrote (AWS API flows). */
+export function legacyRuleKey(r: SecurityGroupRule): string | undefined {
+  if ('endpoints' in r.owner || r.peer.kind === 's3') return undefined;
   const peer =
     r.peer.kind === 'lattice'
       ? `lattice-${r.peer.family}`
       : r.peer.kind === 'cidr'
         ? cidrKey(r.peer.cidr)
         : legacyRef(r.peer.group);
+  if (peer === undefined) return undefined;
   return `${r.direction}-${peer}-${r.port}${r.protocol === 'udp' ? '-udp' : ''}`;
 }

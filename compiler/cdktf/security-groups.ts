@@ -34,7 +34,8 @@ export type GroupIds = (group: GroupRef) => string | undefined;
 /** Whose rules these are: the construct-id prefix, and the one the layout before had. */
 export interface RuleOwner {
   prefix: string;
-  legacyPrefix: string;
+  /** Undefined for owners the layout before never had. */
+  legacyPrefix?: string;
 }
 
 /** Each rule a separate resource (never inline), the Lattice prefix lists looked up by name. */
@@ -48,13 +49,12 @@ export function ruleResources(
 ): void {
   const { prefix } = owner;
   const prefixLists = new Map<string, DataAwsEc2ManagedPrefixList>();
-  const prefixList = (family: 'ipv4' | 'ipv6') => {
-    const key = terraformId(prefix, 'pl', family);
+  /** An AWS-managed prefix list, looked up by name once per owner: Lattice's (per family) or S3's gateway endpoint's. */
+  const prefixList = (list: 'ipv4' | 'ipv6' | 's3') => {
+    const key = terraformId(prefix, 'pl', list);
+    const name = list === 's3' ? 's3' : `${list === 'ipv6' ? 'ipv6.' : ''}vpc-lattice`;
     const found =
-      prefixLists.get(key) ??
-      new DataAwsEc2ManagedPrefixList(scope, key, {
-        name: `com.amazonaws.${region}.${family === 'ipv6' ? 'ipv6.' : ''}vpc-lattice`,
-      });
+      prefixLists.get(key) ?? new DataAwsEc2ManagedPrefixList(scope, key, { name: `com.amazonaws.${region}.${name}` });
     prefixLists.set(key, found);
     return found.id;
   };
@@ -65,12 +65,19 @@ export function ruleResources(
     const peer =
       r.peer.kind === 'lattice'
         ? { prefixListId: prefixList(r.peer.family) }
-        : r.peer.kind === 'cidr'
-          ? r.peer.cidr.includes(':')
-            ? { cidrIpv6: literal(r.peer.cidr) }
-            : { cidrIpv4: literal(r.peer.cidr) }
-          : { referencedSecurityGroupId: peerId };
-    const whose = 'service' in r.owner ? r.owner.service : `cluster ${r.owner.cluster}`;
+        : r.peer.kind === 's3'
+          ? { prefixListId: prefixList('s3') }
+          : r.peer.kind === 'cidr'
+            ? r.peer.cidr.includes(':')
+              ? { cidrIpv6: literal(r.peer.cidr) }
+              : { cidrIpv4: literal(r.peer.cidr) }
+            : { referencedSecurityGroupId: peerId };
+    const whose =
+      'service' in r.owner
+        ? r.owner.service
+        : 'cluster' in r.owner
+          ? `cluster ${r.owner.cluster}`
+          : 'interface endpoints';
     const config = {
       securityGroupId: groupId,
       ipProtocol: r.protocol,
@@ -84,6 +91,7 @@ export function ruleResources(
       r.direction === 'ingress'
         ? new VpcSecurityGroupIngressRule(scope, id, config)
         : new VpcSecurityGroupEgressRule(scope, id, config);
-    moves.record(rule, `${owner.legacyPrefix}-${legacyRuleKey(r)}`);
+    const legacy = legacyRuleKey(r);
+    if (legacy !== undefined && owner.legacyPrefix !== undefined) moves.record(rule, `${owner.legacyPrefix}-${legacy}`);
   }
 }

@@ -602,6 +602,26 @@ export const catalog = {
     },
     fix: 'declare `securityGroup` for cluster `{cluster}` in the Platform',
   },
+  'aws-api-unreachable': {
+    severity: 'warning',
+    summary:
+      'a workload needs an AWS API (credentials, image pulls, logs, secrets, or one its contract lists) that the Platform says no way to reach, so a layer on its way denies it',
+    messages: {
+      default:
+        '`{service}` needs {what}, which {layers} would deny: the Platform names no way from cluster `{cluster}` to them that {layers} can admit; {fix}',
+    },
+    fix: 'set {fields} on cluster `{cluster}` in the Platform, or list the flow in `spec.workload.awsApi.omit` if the workload does not use it',
+  },
+  'pod-identity-pod-security-group': {
+    severity: 'warning',
+    summary:
+      "pods with their own security group reach the node's EKS Pod Identity agent only when the VPC CNI enforces pod security groups in `standard` mode",
+    messages: {
+      default:
+        "the pods of `{service}` have their own security group and get their credentials from the EKS Pod Identity agent of cluster `{cluster}`, which listens on the node: with the VPC CNI's `POD_SECURITY_GROUP_ENFORCING_MODE=strict` (its default) they cannot reach it; {fix}",
+    },
+    fix: 'run the VPC CNI with `POD_SECURITY_GROUP_ENFORCING_MODE=standard`, or use IRSA for this workload',
+  },
   'security-group-id-unknown': {
     severity: 'warning',
     summary:

@@ -2,7 +2,7 @@ import { Environment } from '@marcbachmann/cel-js';
 import { registerAddressFunctions } from './address-functions.js';
 import { SchemaTypes } from './cel-types.js';
 
-export type Scope = 'contract' | 'edge';
+export type Scope = 'platform' | 'contract' | 'edge';
 
 const limits = { maxAstNodes: 5000, maxDepth: 64, maxListElements: 1000, maxMapEntries: 1000, maxCallArguments: 32 };
 
@@ -47,9 +47,11 @@ function build(): Checking {
     const base = registerAddressFunctions(new Environment({ limits, homogeneousAggregateLiterals: false }));
     const types = new SchemaTypes(base, 'callgate');
     const contract = types.root('service-contract.schema.json', 'ServiceContract');
+    const platform = types.root('platform.schema.json', 'Platform');
     for (const [name, fields] of Object.entries(edgeTypes)) base.registerType(name, { fields });
     checking = {
       scopes: {
+        platform: base.clone().registerVariable('platform', platform),
         contract: base.clone().registerVariable('contract', contract),
         edge: base
           .clone()
@@ -75,7 +77,8 @@ export const guardRailFields = (): ReadonlySet<string> => build().fields;
 export function evaluationEnvironment(): Environment {
   if (!runtime) {
     runtime = registerAddressFunctions(new Environment({ limits, homogeneousAggregateLiterals: false }));
-    for (const name of ['contract', 'caller', 'callee', 'edge', 'variables']) runtime.registerVariable(name, 'dyn');
+    for (const name of ['platform', 'contract', 'caller', 'callee', 'edge', 'variables'])
+      runtime.registerVariable(name, 'dyn');
   }
   return runtime;
 }

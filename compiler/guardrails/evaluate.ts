@@ -109,7 +109,7 @@ function judge(rail: CompiledRail, subject: Subject, findings: Finding[]): void 
 }
 
 /**
- * Every guard-rail over every contract (scope `contract`) or resolved edge (scope `edge`). A
+ * Every guard-rail over the Platform (scope `platform`), every contract (scope `contract`) or resolved edge (scope `edge`). A
  * violation is reported at the contract (the field the guard-rail names, or the document; for
  * an edge, the caller entry that declared it) with the guard-rail's name as its code.
  */
@@ -118,6 +118,7 @@ export function evaluateGuardRails(
   contracts: readonly Typed<ServiceContract>[],
   model: Model | undefined,
   documents: readonly LoadedDocument[],
+  platformDoc?: number,
 ): Finding[] {
   const findings: Finding[] = [];
   if (rails.length === 0) return findings;
@@ -126,6 +127,11 @@ export function evaluateGuardRails(
     if (!values.has(doc)) values.set(doc, toCel(defined(documents[doc], `document ${doc}`).value));
     return values.get(doc);
   };
+  // The Platform, once: what the platform team chose (NAT ranges, endpoints, quotas) is theirs to rule on.
+  if (platformDoc !== undefined) {
+    const subject = { label: '', doc: platformDoc, path: [], context: { platform: valueOf(platformDoc) } };
+    for (const rail of rails.filter((r) => r.scope === 'platform')) judge(rail, subject, findings);
+  }
   const whole = contracts.filter((c) => !c.invalidCallers);
   const contractRails = rails.filter((r) => r.scope === 'contract');
   for (const c of whole) {

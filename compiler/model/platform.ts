@@ -34,6 +34,18 @@ export function buildPlatform(p: Platform, source: SourceRef): PlatformModel {
           }
         : {}),
       ...(c.securityGroup ? { securityGroup: c.securityGroup } : {}),
+      ...(c.awsApi
+        ? {
+            awsApi: {
+              ...(c.awsApi.securityGroup ? { securityGroup: c.awsApi.securityGroup } : {}),
+              cidrs: [...(c.awsApi.cidrs ?? [])].sort(),
+              s3PrefixList: c.awsApi.s3PrefixList ?? false,
+              s3Cidrs: [...(c.awsApi.s3Cidrs ?? [])].sort(),
+              natCidrs: [...(c.awsApi.natCidrs ?? [])].sort(),
+            },
+          }
+        : {}),
+      podIdentity: c.platform === 'eks' && c.podIdentity === true,
     })),
     serviceNetworks: sortBy(s.serviceNetworks ?? [], (n) => n.name).map((n) => ({
       name: n.name,

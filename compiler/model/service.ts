@@ -44,6 +44,10 @@ export function buildService(
             .sort(compareStrings),
         }
       : {}),
+    awsApi: {
+      calls: [...(w.awsApi?.calls ?? [])].sort(compareStrings),
+      omit: [...(w.awsApi?.omit ?? [])].sort(compareStrings),
+    },
     ports,
     exposure: { mesh: eks && (spec.exposure?.mesh ?? true), ...latticeOf(c, ports) },
     egress: (spec.egress ?? []).map((e) => ({ host: e.host, port: e.port, cidrs: [...(e.cidrs ?? [])] })),

@@ -23,7 +23,22 @@ export interface ClusterModel {
   /** EKS clusters with a mesh only. */
   istiod?: { namespace: string; podSelector: Record<string, string> };
   securityGroup?: string;
+  /** How the cluster's workloads reach AWS APIs (Platform `awsApi`); absent when the Platform says nothing. */
+  awsApi?: AwsApiModel;
+  /** EKS only: the Pod Identity agent runs on the nodes. */
+  podIdentity: boolean;
 }
+
+export interface AwsApiModel {
+  securityGroup?: string;
+  cidrs: string[];
+  s3PrefixList: boolean;
+  s3Cidrs: string[];
+  natCidrs: string[];
+}
+
+/** A flow callgate derives for a workload (contract `awsApi.omit` names them). */
+export type DerivedAwsApi = 'credentials' | 'images' | 'logs' | 'secrets';
 
 export interface ServiceNetworkModel {
   name: string;
@@ -117,6 +132,8 @@ export interface ServiceModel {
   securityGroup?: string;
   /** Contracts (`namespace/name`) this one lets run under its identity; sharing needs both to list the other. */
   sharesIdentityWith?: string[];
+  /** Contract `spec.workload.awsApi`: APIs its code calls, derived flows it does not use. */
+  awsApi: { calls: string[]; omit: DerivedAwsApi[] };
   ports: PortModel[];
   exposure: { mesh: boolean; lattice?: LatticeModel };
   egress: EgressModel[];

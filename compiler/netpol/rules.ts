@@ -98,6 +98,9 @@ export function egressRules(analysis: Analysis, s: ServiceModel): NetworkPolicyR
   for (const egress of s.egress) {
     if (egress.cidrs.length > 0) rules.push({ peers: cidrs(egress.cidrs), ports: tcp([egress.port]) });
   }
+  // The AWS APIs the workload needs (analysis/aws-api.ts): NetworkPolicy names only ranges.
+  for (const p of analysis.awsApi(s).networkPolicy)
+    if (p.kind === 'cidrs') rules.push({ peers: cidrs(p.cidrs), ports: tcp([p.port]) });
   return dedupe(rules);
 }
 

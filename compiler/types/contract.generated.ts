@@ -110,6 +110,7 @@ export interface Workload {
    * `managed` (callgate creates a security group for the service) or the id of an existing group (callgate adds rules only). Default: none.
    */
   securityGroup?: 'managed' | string;
+  awsApi?: WorkloadAwsApi;
 }
 /**
  * EKS only. Labels that select the service's pods. Default: `{app: <metadata.name>}`.
@@ -119,6 +120,21 @@ export interface Selector {
    * A Kubernetes label value: at most 63 characters, letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit.
    */
   [k: string]: string;
+}
+/**
+ * The AWS APIs the workload reaches, beyond what callgate derives: credentials for a workload with an `iamRole`, and image pulls, logs and secrets for every ECS task. Each is admitted through its cluster's Platform `awsApi`.
+ */
+export interface WorkloadAwsApi {
+  /**
+   * AWS APIs the service's own code calls, by endpoint service name (`s3`, `sqs`, `dynamodb`, `kms`…): `s3` through the S3 gateway endpoint, the others through the interface endpoints (or the Platform's `natCidrs`).
+   *
+   * @maxItems 50
+   */
+  calls?: string[];
+  /**
+   * Derived flows the workload does not use: `credentials`, `images` (an ECS task on an EC2 container instance whose agent pulls through the instance's interface), `logs` (FireLens instead of `awslogs`), `secrets`.
+   */
+  omit?: ('credentials' | 'images' | 'logs' | 'secrets')[];
 }
 /**
  * A port the service listens on.
@@ -470,6 +486,11 @@ export interface Cluster {
    * The cluster security group. callgate adds the Lattice ingress rules for exported target ports of services without a managed group to it.
    */
   securityGroup?: string;
+  awsApi?: AwsApi;
+  /**
+   * EKS only. The EKS Pod Identity agent runs on the nodes, so pods of contracts with an `iamRole` get their credentials from it at `169.254.170.23:80` and `[fd00:ec2::23]:80` rather than from STS (IRSA). Default: `false`.
+   */
+  podIdentity?: boolean;
 }
 /**
  * EKS only. Where the cluster DNS pods run, for egress policies. Default: namespace `kube-system`, pods `{k8s-app: kube-dns}`.
@@ -502,6 +523,46 @@ export interface Selector1 {
    * A Kubernetes label value: at most 63 characters, letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit.
    */
   [k: string]: string;
+}
+/**
+ * How workloads in the cluster reach AWS APIs: credentials (STS for IRSA), and for ECS tasks image pulls (ECR and S3), logs (CloudWatch Logs) and secrets (Secrets Manager, SSM). callgate admits exactly these flows for each workload that needs them (README, "What callgate admits beyond the declared edges"). Interface endpoints are used where declared, then the S3 gateway endpoint for S3, then `natCidrs`; a flow none of them covers is the warning `aws-api-unreachable`.
+ */
+export interface AwsApi {
+  /**
+   * The security group of the VPC's interface endpoints (ECR `api` and `dkr`, `logs`, `sts`, `secretsmanager`, `ssm` and any API a contract lists in `awsApi.calls`). Workloads' own groups get egress to it on 443, and it gets ingress from them on 443.
+   */
+  securityGroup?: string;
+  /**
+   * The interface endpoints' subnets, for NetworkPolicy, which cannot name a security group; also the security-group egress peer when `securityGroup` is not given.
+   *
+   * @minItems 1
+   * @maxItems 20
+   *
+   * Items: An IPv4 or IPv6 address range in CIDR notation with no host bits set.
+   */
+  cidrs?: string[];
+  /**
+   * The VPC has an S3 gateway endpoint: S3 (where ECR keeps image layers) is reached on 443 at the managed prefix list `com.amazonaws.<region>.s3`. Default: `false`.
+   */
+  s3PrefixList?: boolean;
+  /**
+   * The ranges of the S3 prefix list, for NetworkPolicy, which cannot name a prefix list (needed only by EKS pods that list `s3` in `awsApi.calls`).
+   *
+   * @minItems 1
+   * @maxItems 20
+   *
+   * Items: An IPv4 or IPv6 address range in CIDR notation with no host bits set.
+   */
+  s3Cidrs?: string[];
+  /**
+   * Ranges of the public AWS endpoints, reached through a NAT gateway, for the APIs no endpoint above serves; 443 to them is admitted for exactly those flows. Written by the platform team (a guard-rail of scope `platform` can require or forbid it); callgate never assumes `0.0.0.0/0`.
+   *
+   * @minItems 1
+   * @maxItems 50
+   *
+   * Items: An IPv4 or IPv6 address range in CIDR notation with no host bits set.
+   */
+  natCidrs?: string[];
 }
 /**
  * The ranges VPC Lattice traffic arrives from, for NetworkPolicy and Istio `ipBlocks` (security groups use the managed prefix lists instead). `ipv4` and `ipv6` apply to every region not listed under `regions`. Default: IPv4 `169.254.171.0/24`, IPv6 `fd00:ec2:80::/64`.
@@ -623,9 +684,9 @@ export interface GuardRailMetadata {
  */
 export interface GuardRailSpec {
   /**
-   * `contract`: each contract, as `contract`. `edge`: each resolved edge, as `caller`, `callee` and `edge`.
+   * `platform`: the Platform document, once, as `platform`. `contract`: each contract, as `contract`. `edge`: each resolved edge, as `caller`, `callee` and `edge`.
    */
-  scope: 'contract' | 'edge';
+  scope: 'platform' | 'contract' | 'edge';
   /**
    * How a violation is reported; `error` fails the build. Default `error`.
    */

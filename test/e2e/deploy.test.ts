@@ -194,19 +194,27 @@ describe.skipIf(skip)('deploy with cdktf, terraform and the AWS provider against
     };
     const plan = analyze(m).securityGroups;
     const nameOf = (g: GroupRef) =>
-      'service' in g ? groupName(g.service) : existingName(index.cluster(g.cluster).securityGroup ?? '');
-    const expected = [...plan.services.values(), ...plan.clusters.values()].flat().map((r) => ({
-      group: nameOf(r.owner),
-      direction: r.direction,
-      port: r.port,
-      protocol: r.protocol,
-      peer:
-        r.peer.kind === 'lattice'
-          ? `com.amazonaws.us-west-2.${r.peer.family === 'ipv6' ? 'ipv6.' : ''}vpc-lattice`
-          : r.peer.kind === 'cidr'
-            ? r.peer.cidr
-            : nameOf(r.peer.group),
-    }));
+      'service' in g
+        ? groupName(g.service)
+        : 'cluster' in g
+          ? existingName(index.cluster(g.cluster).securityGroup ?? '')
+          : existingName(g.endpoints);
+    const expected = [...plan.services.values(), ...plan.clusters.values(), ...plan.endpoints.values()]
+      .flat()
+      .map((r) => ({
+        group: nameOf(r.owner),
+        direction: r.direction,
+        port: r.port,
+        protocol: r.protocol,
+        peer:
+          r.peer.kind === 'lattice'
+            ? `com.amazonaws.us-west-2.${r.peer.family === 'ipv6' ? 'ipv6.' : ''}vpc-lattice`
+            : r.peer.kind === 's3'
+              ? 'com.amazonaws.us-west-2.s3'
+              : r.peer.kind === 'cidr'
+                ? r.peer.cidr
+                : nameOf(r.peer.group),
+      }));
     const actual = state.rules
       .filter((r) => r.description.startsWith('callgate') || r.group.startsWith('callgate-'))
       .map((r) => ({ group: r.group, direction: r.direction, port: r.port, protocol: r.protocol, peer: r.peer }));
@@ -214,6 +222,22 @@ describe.skipIf(skip)('deploy with cdktf, terraform and the AWS provider against
       `${r.group} ${r.direction} ${r.protocol}/${r.port} ${r.peer}`;
     expect(actual.map(key).sort()).toEqual(expected.map(key).sort());
     expect(actual.length).toBeGreaterThan(5);
+    // The ECS task can start: its group reaches the interface endpoints (ECR, logs, secrets) and
+    // the S3 gateway endpoint's prefix list (image layers), and the endpoints' group admits it back.
+    const endpoints = existingName(index.cluster('ecs-prod').awsApi?.securityGroup ?? '');
+    expect(actual.map(key)).toEqual(
+      expect.arrayContaining([
+        key({ group: 'callgate-payments-billing', direction: 'egress', port: 443, protocol: 'tcp', peer: endpoints }),
+        key({
+          group: 'callgate-payments-billing',
+          direction: 'egress',
+          port: 443,
+          protocol: 'tcp',
+          peer: 'com.amazonaws.us-west-2.s3',
+        }),
+        key({ group: endpoints, direction: 'ingress', port: 443, protocol: 'tcp', peer: 'callgate-payments-billing' }),
+      ]),
+    );
     expect(state.rules.filter((r) => r.group.startsWith('callgate-')).every((r) => r.port === r.toPort)).toBe(true);
   }, 900_000);
 

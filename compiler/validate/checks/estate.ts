@@ -2,6 +2,7 @@ import { patternPolicyText, type Analysis } from '../../analysis/analysis.js';
 import { maxPolicyChars } from '../../analysis/policy-document.js';
 import type { ServiceModel } from '../../model/types.js';
 import type { TargetFinding } from '../../targets/target.js';
+import { checkAwsApi } from './aws-api.js';
 import { checkIdentities } from './identities.js';
 import { checkLatticeQuotas, checkQuotas } from './quotas.js';
 import { checkNameCollisions } from './name-collisions.js';
@@ -84,6 +85,7 @@ export function checkEstate(analysis: Analysis): TargetFinding[] {
     ...latticeNameCollisions(analysis),
     ...sharedGroups(analysis),
     ...unknownPeers(analysis),
+    ...checkAwsApi(analysis),
     ...oversizePolicies(analysis),
   ];
 }

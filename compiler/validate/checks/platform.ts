@@ -78,7 +78,7 @@ export function checkPlatform(docs: ClassifiedDocuments, anyDocument: number | u
   });
   spec.clusters.forEach((c, i) => {
     if (c.platform !== 'ecs') return;
-    for (const field of ['mesh', 'dns', 'istiod'] as const) {
+    for (const field of ['mesh', 'dns', 'istiod', 'podIdentity'] as const) {
       if (c[field] !== undefined) {
         findings.push({
           code: 'eks-only-field',

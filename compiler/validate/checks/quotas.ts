@@ -14,6 +14,8 @@ export const defaultSecurityGroupRules = 60;
 function families(r: SecurityGroupRule): ('IPv4' | 'IPv6')[] {
   if (r.peer.kind === 'cidr') return [r.peer.cidr.includes(':') ? 'IPv6' : 'IPv4'];
   if (r.peer.kind === 'lattice') return [r.peer.family === 'ipv6' ? 'IPv6' : 'IPv4'];
+  // S3's gateway prefix list holds IPv4 ranges only.
+  if (r.peer.kind === 's3') return ['IPv4'];
   return ['IPv4', 'IPv6'];
 }
 
@@ -26,6 +28,9 @@ export function checkQuotas(analysis: Analysis): TargetFinding[] {
     ),
     ...[...analysis.securityGroups.clusters].map(
       ([name, rules]) => [undefined, `the security group of cluster \`${name}\``, rules] as const,
+    ),
+    ...[...analysis.securityGroups.endpoints].map(
+      ([group, rules]) => [undefined, `the interface endpoints' security group \`${group}\``, rules] as const,
     ),
   ];
   for (const [serviceId, group, rules] of groups) {
