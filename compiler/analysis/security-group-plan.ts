@@ -3,7 +3,7 @@ import type { ModelIndex } from '../model/query.js';
 import { terraformId } from './names.js';
 import type { ServiceModel } from '../model/types.js';
 import { inMesh, meshPorts, outsideMesh, transportOf } from '../model/protocols.js';
-import type { AwsApiAccess } from './aws-api.js';
+import { awsApiPort, type AwsApiAccess } from './aws-api.js';
 
 /**
  * A security group callgate writes rules into: a service's own, a cluster's shared group, or the
@@ -191,7 +191,13 @@ export function planSecurityGroups(
           hop(side(caller), me, 'tcp', hbonePort, what);
       }
     }
-    if (!own) continue;
+    const endpointsGroup = cluster.awsApi?.securityGroup;
+    if (!own) {
+      // Pods without a group of their own reach the interface endpoints under the nodes' group.
+      if (mine && endpointsGroup && awsApi(s).needs.some((n) => n.route === 'endpoints'))
+        add('ingress', { endpoints: endpointsGroup }, { kind: 'group', group: mine }, 'tcp', awsApiPort);
+      continue;
+    }
     for (const e of index.from(s.id)) {
       const callee = index.service(e.callee);
       if (e.path === 'lattice' && callee.exposure.lattice)

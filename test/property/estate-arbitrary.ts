@@ -48,6 +48,55 @@ export const platformDoc = {
   },
 };
 
+// How each cluster reaches AWS APIs: anything from nothing (warnings, and no AWS API flow) to
+// every route at once, with NAT ranges that are narrow or the whole Internet.
+const awsApiShape = fc.option(
+  fc.record({
+    securityGroup: fc.boolean(),
+    cidrs: fc.boolean(),
+    s3PrefixList: fc.boolean(),
+    s3Cidrs: fc.boolean(),
+    nat: fc.constantFrom('none', 'narrow', 'open'),
+  }),
+  { nil: undefined },
+);
+const platformShape = fc.record({
+  awsApi: fc.tuple(awsApiShape, awsApiShape, awsApiShape, awsApiShape),
+  podIdentity: fc.tuple(fc.boolean(), fc.boolean(), fc.boolean()),
+});
+type PlatformShape = typeof platformShape extends fc.Arbitrary<infer T> ? T : never;
+
+/** The endpoints' group of the k-th cluster: hex like every id, apart from services' and clusters' groups. */
+export const endpointsGroup = (k: number) => `sg-0${`e${k}`.repeat(8)}`;
+export const endpointsCidr = (k: number) => `172.20.${k}.0/24`;
+export const s3Cidr = '52.92.16.0/20';
+
+function platformFor(shape: PlatformShape): typeof platformDoc {
+  let eks = 0;
+  return {
+    ...platformDoc,
+    spec: {
+      ...platformDoc.spec,
+      clusters: platformDoc.spec.clusters.map((c, k) => {
+        const a = shape.awsApi[k];
+        const pod = c.platform === 'eks' ? shape.podIdentity[eks++] : false;
+        const awsApi = a && {
+          ...(a.securityGroup ? { securityGroup: endpointsGroup(k) } : {}),
+          ...(a.cidrs ? { cidrs: [endpointsCidr(k)] } : {}),
+          ...(a.s3PrefixList ? { s3PrefixList: true } : {}),
+          ...(a.s3Cidrs ? { s3Cidrs: [s3Cidr] } : {}),
+          ...(a.nat === 'narrow'
+            ? { natCidrs: ['52.94.0.0/16'] }
+            : a.nat === 'open'
+              ? { natCidrs: ['0.0.0.0/0', '::/0'] }
+              : {}),
+        };
+        return { ...c, ...(awsApi ? { awsApi } : {}), ...(pod ? { podIdentity: true } : {}) };
+      }),
+    },
+  };
+}
+
 const clusters = [
   { name: 'eks-a', platform: 'eks' },
   { name: 'eks-b', platform: 'eks' },
@@ -95,6 +144,13 @@ const serviceShape = fc.record({
   }),
   exportAnyway: fc.boolean(),
   group: fc.constantFrom('none', 'managed', 'existing'),
+  awsApi: fc.option(
+    fc.record({
+      calls: fc.subarray(['s3', 'sqs']),
+      omit: fc.subarray(['credentials', 'images', 'logs', 'secrets']),
+    }),
+    { nil: undefined, freq: 3 },
+  ),
 });
 
 const callerShape = fc.record({
@@ -113,13 +169,14 @@ export const estateArbitrary: fc.Arbitrary<GeneratedEstate> = fc
   .record({
     services: fc.array(serviceShape, { minLength: 1, maxLength: 7 }),
     callers: fc.array(fc.array(callerShape, { maxLength: 4 }), { minLength: 7, maxLength: 7 }),
+    platform: platformShape,
   })
-  .map(({ services, callers }) => build(services, callers));
+  .map(({ services, callers, platform }) => build(services, callers, platformFor(platform)));
 
 type ServiceShape = typeof serviceShape extends fc.Arbitrary<infer T> ? T : never;
 type CallerShape = typeof callerShape extends fc.Arbitrary<infer T> ? T : never;
 
-function build(shapes: ServiceShape[], callerLists: CallerShape[][]): GeneratedEstate {
+function build(shapes: ServiceShape[], callerLists: CallerShape[][], platform: object): GeneratedEstate {
   // What must stay unique: the id; a managed group's AWS name in its VPC; an ECS service's Lattice name.
   const taken = new Set<string>();
   const nameFor = (s: ServiceShape, i: number, cluster: (typeof clusters)[number]) => {
@@ -154,6 +211,7 @@ function build(shapes: ServiceShape[], callerLists: CallerShape[][]): GeneratedE
       timeout: s.timeout && !noMesh.has(cluster.name),
       egress: s.egress,
       group,
+      awsApi: s.awsApi,
     };
   });
   // First pass: route every caller; a callee that needs Lattice gets exported.
@@ -170,7 +228,7 @@ function build(shapes: ServiceShape[], callerLists: CallerShape[][]): GeneratedE
       return { c, caller, kind: 'service' as const };
     }),
   );
-  const documents: object[] = [platformDoc];
+  const documents: object[] = [platform];
   const expected: ExpectedEdge[] = [];
   svcs.forEach((callee, i) => {
     const entries = plans[i]!.map(({ c, caller, kind }) => {
@@ -242,6 +300,7 @@ function build(shapes: ServiceShape[], callerLists: CallerShape[][]): GeneratedE
           cluster: callee.cluster.name,
           iamRole: `arn:aws:iam::111111111111:role/svc-${callee.index}`,
           ...(callee.group ? { securityGroup: callee.group } : {}),
+          ...(callee.awsApi ? { awsApi: callee.awsApi } : {}),
         },
         ports: callee.ports,
         exposure: {

@@ -13,7 +13,8 @@ import {
 } from '../../compiler/evaluators/istio.js';
 import { networkAllows, type Endpoint, type Flow, type NetworkPolicyObject } from '../../compiler/evaluators/netpol.js';
 import { runFiles } from '../support/estate.js';
-import { estateArbitrary } from './estate-arbitrary.js';
+import { AGENT, networkPolicyTargets } from './aws-api-expectations.js';
+import { endpointsCidr, estateArbitrary, s3Cidr } from './estate-arbitrary.js';
 
 // For random estates and random connections and requests, the verdict of the oracles over every
 // emitted object must equal the contract's verdict: nothing wider, nothing narrower.
@@ -163,17 +164,40 @@ function networkCases(m: Model): { flow: Flow; expected: boolean; label: string 
     const listenerPorts = new Set(
       calls.map((e) => m.services.find((s) => s.id === e.callee)?.exposure.lattice?.listener.port),
     );
+    // The AWS API flows the pod is owed (the Pod Identity agent, the endpoints, S3, NAT ranges).
+    const owed = networkPolicyTargets(m, x);
+    const owes = (ip: string, port: number) =>
+      owed.some((o) => 'cidrs' in o && o.port === port && o.cidrs.some((c) => inCidr(ip, c)));
     for (const port of [80, 443, 8443])
       cases.push({
         flow: tcp(pod(x), { ip: LATTICE_V4 }, port),
-        expected: listenerPorts.has(port),
+        expected: listenerPorts.has(port) || owes(LATTICE_V4, port),
         label: `${x.id} → Lattice:${port}`,
       });
-    for (const ip of ['198.51.100.7', '2001:db8:ff::7', STRANGER]) {
+    // Each owed address, and its neighbours just outside what is owed.
+    const awsAddresses = [
+      AGENT.ipv4,
+      AGENT.ipv6,
+      '169.254.170.2',
+      '169.254.170.24',
+      'fd00:ec2::24',
+      '172.20.9.1',
+      '52.95.0.1',
+      '52.94.1.1',
+      addressIn(s3Cidr),
+      ...[0, 1, 2, 3].map((k) => addressIn(endpointsCidr(k))),
+    ];
+    for (const ip of ['198.51.100.7', '2001:db8:ff::7', STRANGER, ...awsAddresses]) {
+      for (const port of [80, 443])
+        cases.push({
+          flow: tcp(pod(x), { ip }, port),
+          expected: x.egress.some((g) => g.port === port && g.cidrs.some((c) => inCidr(ip, c))) || owes(ip, port),
+          label: `${x.id} → ${ip}:${port}`,
+        });
       cases.push({
-        flow: tcp(pod(x), { ip }, 443),
-        expected: x.egress.some((g) => g.port === 443 && g.cidrs.some((c) => inCidr(ip, c))),
-        label: `${x.id} → ${ip}:443`,
+        flow: { from: pod(x), to: { ip }, port: 443, protocol: 'UDP' },
+        expected: false,
+        label: `${x.id} → ${ip}:443/udp`,
       });
     }
     const dns: Endpoint = { pod: { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } } };

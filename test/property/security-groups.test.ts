@@ -10,7 +10,8 @@ import {
   type SgWorld,
 } from '../../compiler/evaluators/security-groups.js';
 import { runFiles } from '../support/estate.js';
-import { estateArbitrary } from './estate-arbitrary.js';
+import { awsApiNeeds, S3_PREFIX_LIST, securityGroupTargets } from './aws-api-expectations.js';
+import { estateArbitrary, s3Cidr } from './estate-arbitrary.js';
 
 // For random estates, every connection between every pair of endpoints (services, the pods that
 // run under a cluster's group, CIDR clients, VPC Lattice, egress destinations), judged by the
@@ -70,6 +71,22 @@ function declaredHops(m: Model): Hop[] {
       if (cluster?.mesh === 'istio-sidecar') tcp(svc(s.id), { endpoint: memberKey(s.cluster) }, ISTIOD);
     }
     for (const g of s.egress) for (const cidr of g.cidrs) tcp(svc(s.id), { cidr }, g.port);
+    // AWS APIs: from the workload's own group to the endpoints' group, S3's prefix list or ranges;
+    // pods under the nodes' group reach the endpoints' group under that group.
+    for (const target of securityGroupTargets(m, s)) {
+      if ('group' in target) tcp(svc(s.id), { endpoint: `awsgroup:${target.group}` }, target.port);
+      else if ('s3' in target) tcp(svc(s.id), { endpoint: 's3' }, target.port);
+      else for (const cidr of target.cidrs) tcp(svc(s.id), { cidr }, target.port);
+    }
+    const endpointsGroup = cluster?.awsApi?.securityGroup;
+    if (
+      s.securityGroup === undefined &&
+      s.platform === 'eks' &&
+      cluster?.securityGroup &&
+      endpointsGroup &&
+      awsApiNeeds(m, s).endpoints
+    )
+      tcp({ endpoint: memberKey(s.cluster) }, { endpoint: `awsgroup:${endpointsGroup}` }, 443);
   }
   for (const e of m.edges) {
     const callee = m.services.find((s) => s.id === e.callee) as ServiceModel;
@@ -141,6 +158,15 @@ describe('security groups', () => {
         ];
         for (const r of ranges) endpoints.set(`address:${r}`, { groups: [], address: addressIn(r) });
         endpoints.set('stranger', { groups: [], address: STRANGER });
+        // AWS's side: each interface endpoints' group (its ENIs in the endpoints' subnet), an address
+        // there with no group, S3 behind its gateway prefix list, a public AWS address behind NAT.
+        m.platform.clusters.forEach((c, k) => {
+          const group = c.awsApi?.securityGroup;
+          if (group) endpoints.set(`awsgroup:${group}`, { groups: [group], address: `172.20.${k}.7` });
+          endpoints.set(`awsaddr:${k}`, { groups: [], address: `172.20.${k}.8` });
+        });
+        endpoints.set('s3', { groups: [], prefixList: S3_PREFIX_LIST, address: addressIn(s3Cidr) });
+        endpoints.set('nat', { groups: [], address: '52.94.1.1' });
 
         const hops = declaredHops(m);
         const same = (a: string[], b: string[]) =>
@@ -155,6 +181,7 @@ describe('security groups', () => {
             DNS,
             HBONE,
             ISTIOD,
+            80,
             443,
             7777,
             ...m.services.flatMap((s) => s.ports.map((p) => p.port)),
