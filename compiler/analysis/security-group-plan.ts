@@ -2,7 +2,7 @@ import { hbonePort, istiodPort } from '../kubernetes/names.js';
 import type { ModelIndex } from '../model/query.js';
 import { terraformId } from './names.js';
 import type { ServiceModel } from '../model/types.js';
-import { inMesh, meshPorts, outsideMesh, transportOf } from '../model/protocols.js';
+import { inMesh, latticeArrivalPorts, meshPorts, outsideMesh, transportOf } from '../model/protocols.js';
 import { awsApiPort, type AwsApiAccess } from './aws-api.js';
 
 /**
@@ -168,7 +168,8 @@ export function planSecurityGroups(
       cluster: s.cluster,
     });
     const me = side(s);
-    if (s.exposure.lattice && mine) lattice(mine, 'ingress', s.exposure.lattice.targetPort.port);
+    if (s.exposure.lattice && mine)
+      for (const port of latticeArrivalPorts(s.exposure.lattice)) lattice(mine, 'ingress', port);
     for (const e of index.into(s.id)) {
       if (e.caller.kind === 'cidr' && mine)
         for (const p of e.ports)

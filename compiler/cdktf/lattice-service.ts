@@ -43,6 +43,7 @@ export function latticeService(
           protocol: passthrough ? 'TCP' : 'HTTP',
           vpcIdentifier: literal(s.vpc),
           ...(passthrough ? {} : { protocolVersion }),
+          ...(l.healthCheck ? { healthCheck: healthCheckConfig(l, passthrough) } : {}),
         },
       },
     );
@@ -106,4 +107,25 @@ export function latticeService(
     serviceNetworkIdentifier: networkArn,
   });
   moves.record(association, legacy('association'));
+}
+
+/**
+ * The contract's health check, as the TargetGroupPolicy states it for EKS targets: the target
+ * port, HTTP at the target port's version (gRPC targets are checked over HTTP/2), and what the
+ * contract sets. Without one, Terraform leaves Lattice's defaults.
+ */
+function healthCheckConfig(l: LatticeModel, passthrough: boolean) {
+  const h = l.healthCheck;
+  const protocol = h?.protocol ? h.protocol.toUpperCase() : passthrough ? undefined : 'HTTP';
+  return {
+    enabled: h?.enabled ?? true,
+    port: h?.port ?? l.targetPort.port,
+    ...(protocol ? { protocol, protocolVersion: l.targetPort.protocol === 'http' ? 'HTTP1' : 'HTTP2' } : {}),
+    ...(h?.path !== undefined ? { path: literal(h.path) } : {}),
+    ...(h?.intervalSeconds !== undefined ? { healthCheckIntervalSeconds: h.intervalSeconds } : {}),
+    ...(h?.timeoutSeconds !== undefined ? { healthCheckTimeoutSeconds: h.timeoutSeconds } : {}),
+    ...(h?.healthyThreshold !== undefined ? { healthyThresholdCount: h.healthyThreshold } : {}),
+    ...(h?.unhealthyThreshold !== undefined ? { unhealthyThresholdCount: h.unhealthyThreshold } : {}),
+    ...(h?.statusMatch !== undefined ? { matcher: { value: literal(h.statusMatch) } } : {}),
+  };
 }

@@ -298,6 +298,20 @@ export const catalog = {
     messages: { default: 'target port `{port}` is not one of the ports of `{name}`{suggestion}' },
     fix: 'use the name of a declared port',
   },
+  'health-check-invalid': {
+    severity: 'error',
+    summary:
+      'a Lattice health check VPC Lattice cannot run: a port that is not declared or is UDP, or a time outside its ranges',
+    messages: {
+      default: 'the health check of `{name}` names port `{port}`, which is not one of its ports{suggestion}',
+      port: 'the health check of `{name}` names port `{port}`, which is not one of its ports{suggestion}',
+      udp: 'the health check of `{name}` names port `{port}`, which is UDP; Lattice checks over HTTP or HTTPS{suggestion}',
+      seconds: 'health check `{field}` is `{value}`; Lattice takes whole seconds from {min}s to {max}s',
+      timeout:
+        'the health check timeout `{timeout}` is not shorter than its interval `{interval}`, so a slow answer would overlap the next check',
+    },
+    fix: 'name a declared TCP-carried port, and give times in whole seconds within the ranges in the schema',
+  },
   'listener-protocol-mismatch': {
     severity: 'error',
     summary: "the Lattice listener protocol cannot carry the target port's protocol",

@@ -1,4 +1,5 @@
 import type { Model, ServiceModel } from '../model/types.js';
+import { latticeArrivalPorts } from '../model/protocols.js';
 import { compareStrings } from '../util/compare.js';
 
 // What a pull request changes about who a service is and how it can be reached, beside its
@@ -20,7 +21,7 @@ export interface ServiceChange {
 /** Ports that accept plaintext: the Lattice target port, and the ports of address-range callers. */
 function plaintextPorts(m: Model, s: ServiceModel): number[] {
   const ports = new Set<number>();
-  if (s.exposure.lattice) ports.add(s.exposure.lattice.targetPort.port);
+  if (s.exposure.lattice) for (const p of latticeArrivalPorts(s.exposure.lattice)) ports.add(p);
   for (const e of m.edges)
     if (e.callee === s.id && e.caller.kind === 'cidr') for (const p of e.ports) ports.add(p.port);
   return [...ports].sort((a, b) => a - b);

@@ -1,7 +1,7 @@
 import type { Analysis } from '../analysis/analysis.js';
 import { latticeRanges, type ModelIndex } from '../model/query.js';
 import type { EdgeModel, ServiceModel } from '../model/types.js';
-import { meshPorts } from '../model/protocols.js';
+import { latticeArrivalPorts, meshPorts } from '../model/protocols.js';
 
 export interface Operation {
   ports: string[];
@@ -54,7 +54,7 @@ function addressRules(index: ModelIndex, s: ServiceModel): AuthorizationRule[] {
   if (s.exposure.lattice) {
     rules.push({
       from: [{ source: { ipBlocks: latticeRanges(index.model, s.region) } }],
-      to: [{ operation: { ports: ports([s.exposure.lattice.targetPort.port]) } }],
+      to: [{ operation: { ports: ports(latticeArrivalPorts(s.exposure.lattice)) } }],
     });
   }
   // CIDR callers on the same ports share one rule: ipBlocks in a source are ORed.

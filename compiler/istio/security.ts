@@ -1,5 +1,5 @@
 import { kubernetesObject, type AuthorizationPolicySpec, type PeerAuthenticationSpec } from '../kubernetes/kinds.js';
-import { meshPorts } from '../model/protocols.js';
+import { latticeArrivalPorts, meshPorts } from '../model/protocols.js';
 import type { ModelIndex } from '../model/query.js';
 import type { ServiceModel } from '../model/types.js';
 import type { KubernetesObject } from '../targets/target.js';
@@ -36,7 +36,7 @@ export function allowPolicy(
 export function peerAuthentication(meta: Meta, index: ModelIndex, s: ServiceModel): KubernetesObject {
   const mode = s.mtls === 'strict' ? 'STRICT' : 'PERMISSIVE';
   const plaintextPorts = new Set<number>();
-  if (s.exposure.lattice) plaintextPorts.add(s.exposure.lattice.targetPort.port);
+  if (s.exposure.lattice) for (const p of latticeArrivalPorts(s.exposure.lattice)) plaintextPorts.add(p);
   for (const e of index.into(s.id))
     if (e.caller.kind === 'cidr') for (const p of meshPorts(e.ports)) plaintextPorts.add(p);
   const portLevelMtls =

@@ -165,11 +165,27 @@ function targetGroupPolicyObject(name: string, s: ServiceModel, l: LatticeModel,
       targetRef: { group: '', kind: 'Service', name: target },
       protocol: tcp ? 'TCP' : 'HTTP',
       ...(tcp ? {} : { protocolVersion: version }),
-      healthCheck: {
-        enabled: true,
-        port: l.targetPort.port,
-        ...(tcp ? {} : { protocol: 'HTTP' as const, protocolVersion: version }),
-      },
+      healthCheck: healthCheckSpec(l, tcp, version),
     },
+  };
+}
+
+/**
+ * The contract's health check over the defaults callgate has always given the controller: the
+ * target port, HTTP at the target port's version (none for a TCP target group unless asked).
+ */
+function healthCheckSpec(l: LatticeModel, tcp: boolean, version: 'HTTP1' | 'HTTP2') {
+  const h = l.healthCheck;
+  const protocol = h?.protocol ? (h.protocol === 'https' ? 'HTTPS' : 'HTTP') : tcp ? undefined : 'HTTP';
+  return {
+    enabled: h?.enabled ?? true,
+    port: h?.port ?? l.targetPort.port,
+    ...(protocol ? { protocol, protocolVersion: version } : {}),
+    ...(h?.path !== undefined ? { path: h.path } : {}),
+    ...(h?.intervalSeconds !== undefined ? { intervalSeconds: h.intervalSeconds } : {}),
+    ...(h?.timeoutSeconds !== undefined ? { timeoutSeconds: h.timeoutSeconds } : {}),
+    ...(h?.healthyThreshold !== undefined ? { healthyThresholdCount: h.healthyThreshold } : {}),
+    ...(h?.unhealthyThreshold !== undefined ? { unhealthyThresholdCount: h.unhealthyThreshold } : {}),
+    ...(h?.statusMatch !== undefined ? { statusMatch: h.statusMatch } : {}),
   };
 }

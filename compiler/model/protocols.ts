@@ -1,4 +1,4 @@
-import type { Protocol } from './types.js';
+import type { LatticeModel, Protocol } from './types.js';
 
 /** Protocols whose requests have methods and paths: the ones layer-7 rules and resilience apply to. */
 /**
@@ -22,4 +22,14 @@ export const meshPorts = (ports: readonly { port: number; protocol: Protocol }[]
 
 export function isLayer7(protocol: Protocol): boolean {
   return protocol === 'http' || protocol === 'http2' || protocol === 'grpc';
+}
+
+/**
+ * The ports VPC Lattice connects to on a target: the target port (requests, and health checks by
+ * default) and the health check's own port when the contract names another one.
+ */
+export function latticeArrivalPorts(l: LatticeModel): number[] {
+  const ports = new Set([l.targetPort.port]);
+  if (l.healthCheck?.enabled && l.healthCheck.port !== undefined) ports.add(l.healthCheck.port);
+  return [...ports].sort((a, b) => a - b);
 }

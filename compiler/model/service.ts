@@ -1,7 +1,8 @@
-import type { ServiceContract } from '../types/contract.generated.js';
+import type { HealthCheck, ServiceContract } from '../types/contract.generated.js';
+import { durationMs } from '../util/duration.js';
 import { sortedRecord } from '../util/records.js';
 import { defaultListenerPort } from './defaults.js';
-import type { ClusterModel, LatticeModel, PortModel, ServiceModel, SourceRef } from './types.js';
+import type { ClusterModel, HealthCheckModel, LatticeModel, PortModel, ServiceModel, SourceRef } from './types.js';
 import { compareStrings } from '../util/compare.js';
 
 /** A contract with its defaults applied, placed on its cluster. Callers are resolved later. */
@@ -86,10 +87,27 @@ function latticeOf(c: ServiceContract, ports: PortModel[]): { lattice?: LatticeM
       listener: { protocol, port: l.listener?.port ?? defaultListenerPort[protocol] },
       ...(l.customDomain ? { customDomain: l.customDomain } : {}),
       ...(l.certificateArn ? { certificateArn: l.certificateArn } : {}),
+      ...(l.healthCheck ? { healthCheck: healthCheckOf(l.healthCheck, ports) } : {}),
       routes: (l.routes ?? []).map((r) => ({
         path: r.path,
         backends: r.backends.map((b) => ({ version: b.version, weight: b.weight })),
       })),
     },
+  };
+}
+
+/** The contract's health check in Lattice's units; absent fields stay absent (Lattice's defaults). */
+function healthCheckOf(h: HealthCheck, ports: PortModel[]): HealthCheckModel {
+  const port = h.port === undefined ? undefined : ports.find((p) => p.name === h.port)?.port;
+  return {
+    enabled: h.enabled ?? true,
+    ...(h.path !== undefined ? { path: h.path } : {}),
+    ...(port !== undefined ? { port } : {}),
+    ...(h.protocol !== undefined ? { protocol: h.protocol } : {}),
+    ...(h.interval !== undefined ? { intervalSeconds: durationMs(h.interval) / 1000 } : {}),
+    ...(h.timeout !== undefined ? { timeoutSeconds: durationMs(h.timeout) / 1000 } : {}),
+    ...(h.healthyThreshold !== undefined ? { healthyThreshold: h.healthyThreshold } : {}),
+    ...(h.unhealthyThreshold !== undefined ? { unhealthyThreshold: h.unhealthyThreshold } : {}),
+    ...(h.statusMatch !== undefined ? { statusMatch: h.statusMatch } : {}),
   };
 }

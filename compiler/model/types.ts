@@ -83,12 +83,27 @@ export interface RouteModel {
   backends: { version: string; weight: number }[];
 }
 
+/** Contract `exposure.lattice.healthCheck`, in Lattice's units; an absent field is Lattice's default. */
+export interface HealthCheckModel {
+  enabled: boolean;
+  path?: string;
+  /** The checked port's number. */
+  port?: number;
+  protocol?: 'http' | 'https';
+  intervalSeconds?: number;
+  timeoutSeconds?: number;
+  healthyThreshold?: number;
+  unhealthyThreshold?: number;
+  statusMatch?: string;
+}
+
 export interface LatticeModel {
   serviceNetwork: string;
   targetPort: PortModel;
   listener: { protocol: 'http' | 'https' | 'tls-passthrough'; port: number };
   customDomain?: string;
   certificateArn?: string;
+  healthCheck?: HealthCheckModel;
   routes: RouteModel[];
 }
 

@@ -3,7 +3,7 @@ import { ambientProbeSource, hbonePort, istiodPort, waypointPodLabels } from '..
 import { latticeRanges } from '../model/query.js';
 import type { ClusterModel, ServiceModel } from '../model/types.js';
 import { cidrs, podsIn, podsOf, tcp, transport, type NetworkPolicyRule } from './peers.js';
-import { meshPorts, outsideMesh } from '../model/protocols.js';
+import { latticeArrivalPorts, meshPorts, outsideMesh } from '../model/protocols.js';
 
 /** Who may open connections to the service's pods, and on which ports, as NetworkPolicy can say it. */
 export function ingressRules(analysis: Analysis, s: ServiceModel): NetworkPolicyRule[] {
@@ -38,7 +38,7 @@ export function ingressRules(analysis: Analysis, s: ServiceModel): NetworkPolicy
   if (s.exposure.lattice)
     rules.push({
       peers: cidrs(latticeRanges(index.model, s.region)),
-      ports: tcp([s.exposure.lattice.targetPort.port]),
+      ports: tcp(latticeArrivalPorts(s.exposure.lattice)),
     });
   for (const e of index.into(s.id)) {
     if (e.caller.kind === 'cidr') rules.push({ peers: cidrs([e.caller.cidr]), ports: transport(e.ports) });

@@ -184,6 +184,7 @@ export interface LatticeExposure {
    * Your ACM certificate for the custom domain. Only with an `https` listener and a `customDomain`.
    */
   certificateArn?: string;
+  healthCheck?: HealthCheck;
   /**
    * Path routing and weighted canaries. Requests that match no route go to the service's default backend. At most 10 (the Lattice rules-per-listener quota).
    *
@@ -203,6 +204,47 @@ export interface LatticeListener {
    * The listener port. Default: 80 for `http`, 443 otherwise.
    */
   port?: number;
+}
+/**
+ * How VPC Lattice checks the targets of every target group of the service (the default one and one per routed version), on both delivery paths. Absent fields keep the defaults: enabled, `http` on the target port, path `/`, every `30s`, a `5s` timeout, healthy after 5 successes, unhealthy after 2 failures, status `200`; the protocol version follows the target port (HTTP/1 for `http`, HTTP/2 for `http2` and `grpc`).
+ */
+export interface HealthCheck {
+  /**
+   * Whether Lattice checks the targets. Default: `true`.
+   */
+  enabled?: boolean;
+  /**
+   * The path requested. Default: `/`.
+   */
+  path?: string;
+  /**
+   * The name of the port checked, one of `ports` (not `udp`). Default: the target port.
+   */
+  port?: string;
+  /**
+   * `http` or `https`. Default: `http`.
+   */
+  protocol?: 'http' | 'https';
+  /**
+   * Time between checks of one target, in whole seconds from `5s` to `300s`. Default: `30s`.
+   */
+  interval?: string;
+  /**
+   * How long to wait for an answer, in whole seconds from `1s` to `120s`, shorter than `interval`. Default: `5s`.
+   */
+  timeout?: string;
+  /**
+   * Successes in a row before an unhealthy target is healthy again, 2 to 10. Default: 5.
+   */
+  healthyThreshold?: number;
+  /**
+   * Failures in a row before a target is unhealthy, 2 to 10. Default: 2.
+   */
+  unhealthyThreshold?: number;
+  /**
+   * The HTTP status codes that count as healthy: codes and ranges, comma-separated, such as `200`, `200-299` or `200,204`. Default: `200`.
+   */
+  statusMatch?: string;
 }
 /**
  * A path rule: requests whose path matches go to the listed versions, by weight.

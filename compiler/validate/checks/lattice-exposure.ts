@@ -3,6 +3,7 @@ import { declaredList, didYouMean } from '../../diagnostics/suggest.js';
 import type { ServiceContract } from '../../types/contract.generated.js';
 import type { Typed } from '../documents.js';
 import { isLayer7 } from '../../model/protocols.js';
+import { durationMs } from '../../util/duration.js';
 
 const base = ['spec', 'exposure', 'lattice'];
 
@@ -62,6 +63,13 @@ export function checkLatticeExposure({ doc, value: c }: Typed<ServiceContract>):
       findings.push({ code: 'listener-protocol-mismatch', messageId, data, doc, path: listenerPath });
     }
   }
+  findings.push(
+    ...healthCheckFindings(
+      doc,
+      c,
+      ports.map((p) => ({ name: p.name, protocol: p.protocol })),
+    ),
+  );
   if (protocol === 'tls-passthrough' && !lattice.customDomain) {
     findings.push({
       code: 'tls-passthrough-needs-domain',
@@ -129,5 +137,54 @@ export function checkLatticeExposure({ doc, value: c }: Typed<ServiceContract>):
       });
     }
   });
+  return findings;
+}
+
+/** Lattice takes whole seconds in fixed ranges, and checks a port the targets listen on over TCP. */
+function healthCheckFindings(
+  doc: number,
+  c: ServiceContract,
+  ports: readonly { name: string; protocol: string }[],
+): Finding[] {
+  const h = c.spec.exposure?.lattice?.healthCheck;
+  if (!h) return [];
+  const at = [...base, 'healthCheck'];
+  const findings: Finding[] = [];
+  if (h.port !== undefined) {
+    const port = ports.find((p) => p.name === h.port);
+    const names = ports.filter((p) => p.protocol !== 'udp').map((p) => p.name);
+    if (!port || port.protocol === 'udp')
+      findings.push({
+        code: 'health-check-invalid',
+        messageId: port ? 'udp' : 'port',
+        doc,
+        path: [...at, 'port'],
+        data: { port: h.port, name: c.metadata.name, suggestion: didYouMean(h.port, names) || declaredList(names) },
+      });
+  }
+  const seconds = (field: 'interval' | 'timeout', min: number, max: number) => {
+    const value = h[field];
+    if (value === undefined) return undefined;
+    const ms = durationMs(value);
+    if (ms % 1000 !== 0 || ms < min * 1000 || ms > max * 1000)
+      findings.push({
+        code: 'health-check-invalid',
+        messageId: 'seconds',
+        doc,
+        path: [...at, field],
+        data: { field, value, min, max },
+      });
+    return ms;
+  };
+  const interval = seconds('interval', 5, 300) ?? 30_000;
+  const timeout = seconds('timeout', 1, 120) ?? 5000;
+  if ((h.interval !== undefined || h.timeout !== undefined) && timeout >= interval)
+    findings.push({
+      code: 'health-check-invalid',
+      messageId: 'timeout',
+      doc,
+      path: [...at, h.timeout !== undefined ? 'timeout' : 'interval'],
+      data: { timeout: h.timeout ?? '5s', interval: h.interval ?? '30s' },
+    });
   return findings;
 }
