@@ -25,6 +25,7 @@ const platform = {
         vpc: 'vpc-0aaa1111',
         mesh: 'istio-sidecar',
         securityGroup: 'sg-0aaa1111aaaa1111a',
+        awsApi: { cidrs: ['10.1.200.0/24'] },
       },
       {
         name: 'eks-data',
@@ -34,8 +35,18 @@ const platform = {
         vpc: 'vpc-0bbb2222',
         mesh: 'istio-ambient',
         securityGroup: 'sg-0bbb2222bbbb2222b',
+        podIdentity: true,
+        awsApi: { cidrs: ['10.2.200.0/24'] },
       },
-      { name: 'ecs-jobs', platform: 'ecs', account: '222222222222', region: 'us-west-2', vpc: 'vpc-0ccc3333' },
+      {
+        name: 'ecs-jobs',
+        platform: 'ecs',
+        account: '222222222222',
+        region: 'us-west-2',
+        vpc: 'vpc-0ccc3333',
+        // The tasks' own AWS API flows: the endpoints' group gets one rule per task group.
+        awsApi: { securityGroup: 'sg-0ccc5555cccc5555c', cidrs: ['10.3.200.0/24'], s3PrefixList: true },
+      },
     ],
     serviceNetworks: [
       {
