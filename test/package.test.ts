@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readTree, tempDir } from './support/estate.js';
 import { skipWithout } from './support/requirements.js';
@@ -34,7 +34,7 @@ describe.skipIf(skip)('the npm package', () => {
       files: { path: string }[];
     }[];
     const top = [...new Set(packed?.files.map((f) => f.path.split('/')[0]) ?? [])].sort();
-    expect(top).toEqual(['README.md', 'bin', 'dist', 'package.json', 'policies', 'schema']);
+    expect(top).toEqual(['README.md', 'bin', 'dist', 'package.json', 'policies', 'schema', 'templates']);
     expect(packed?.files.filter((f) => /\.test\.|\.ts$/.test(f.path) && !f.path.endsWith('.d.ts'))).toEqual([]);
 
     const team = join(work, 'team-repo');
@@ -68,6 +68,16 @@ describe.skipIf(skip)('the npm package', () => {
       expect(readFileSync(join(team, 'cdktf.out', 'stacks', stack, 'cdk.tf.json'), 'utf8'), stack).toBe(
         readFileSync(join(repo, 'out', 'cdktf', stack, 'cdk.tf.json'), 'utf8'),
       );
+    // `callgate init` from the installed package: its schema modelines name the installed schemas.
+    const init = run('npx', ['callgate', 'init', 'fresh']);
+    expect(init.status, init.stderr).toBe(0);
+    for (const file of ['contracts/platform.yaml', 'contracts/example/hello.yaml']) {
+      const path = join(team, 'fresh', file);
+      const schema = /\$schema=(\S+)/.exec(readFileSync(path, 'utf8'))?.[1] ?? '';
+      const target = join(dirname(path), schema).replace(join(team, 'fresh'), team);
+      expect(existsSync(target), `${file} → ${schema}`).toBe(true);
+    }
+    expect(run('npx', ['callgate', 'check', 'fresh/contracts', '--policies', 'fresh/policies']).status).toBe(0);
     // The shipped guard-rails and schemas are where a team's files can point at them.
     expect(readdirSync(join(team, 'node_modules', 'callgate', 'policies')).sort()).toEqual(
       readdirSync(join(repo, 'policies')).sort(),

@@ -3,6 +3,7 @@ import { compile } from './compile.js';
 import { diff } from './diff.js';
 import { explainCommand } from './explain.js';
 import { graph } from './graph.js';
+import { init } from './init.js';
 import type { CliIO } from './io.js';
 
 export interface Command {
@@ -13,4 +14,4 @@ export interface Command {
 }
 
 /** Every command, once; the top-level help derives from this list. */
-export const commands = [check, compile, diff, explainCommand, graph] as const satisfies readonly Command[];
+export const commands = [init, check, compile, diff, explainCommand, graph] as const satisfies readonly Command[];
