@@ -1,22 +1,34 @@
 import { resolve } from 'node:path';
-import { discoverSources } from '../load/discover.js';
+import { readConfig } from '../cli/config.js';
+import { UsageError } from '../cli/io.js';
+import { estateSources } from '../cli/run-estate.js';
 import { runPipeline } from '../pipeline.js';
 import { buildApp } from './app.js';
 import { terraformInput } from './input.js';
 
 /**
- * The app `cdktf.json` runs: the same stacks `callgate compile` writes, from the contracts in
- * CALLGATE_CONTRACTS (default `contracts`), into the directory cdktf gives it.
+ * The app `cdktf.json` runs: the same stacks `callgate compile` writes, from the contracts and
+ * guard-rails compile reads (CALLGATE_CONTRACTS, else package.json's `callgate.contracts`, else
+ * `contracts`; `callgate.policies`, else `policies`), into the directory cdktf gives it. A
+ * guard-rail error stops the deploy as it stops compile.
  */
 export async function runCdktfApp(cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
-  const dir = env.CALLGATE_CONTRACTS ?? 'contracts';
-  const result = runPipeline(await discoverSources(resolve(cwd, dir), cwd), { root: dir, emit: false });
-  const errors = result.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length > 0 || !result.analysis) {
-    for (const d of errors)
-      process.stderr.write(`${d.file}:${d.start.line}:${d.start.column} ${d.code} ${d.message}\n`);
+  const io = { cwd, env, stdout: () => undefined, stderr: (t: string) => process.stderr.write(t), stdoutIsTTY: false };
+  try {
+    const config = await readConfig(cwd);
+    const dir = env.CALLGATE_CONTRACTS ?? config.contracts ?? 'contracts';
+    const result = runPipeline(await estateSources(dir, io, config.policies), { root: dir, emit: false });
+    const errors = result.diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length > 0 || !result.analysis) {
+      for (const d of errors)
+        process.stderr.write(`${d.file}:${d.start.line}:${d.start.column} ${d.code} ${d.message}\n`);
+      return 1;
+    }
+    buildApp(terraformInput(result.analysis), env.CDKTF_OUTDIR ?? resolve(cwd, 'cdktf.out')).synth();
+    return 0;
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`callgate: ${e.message}\n`);
     return 1;
   }
-  buildApp(terraformInput(result.analysis), env.CDKTF_OUTDIR ?? resolve(cwd, 'cdktf.out')).synth();
-  return 0;
 }

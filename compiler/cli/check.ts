@@ -1,3 +1,4 @@
+import { readConfig } from './config.js';
 import { parseArgs } from 'node:util';
 import { formatNames } from '../format/registry.js';
 import type { CliIO } from './io.js';
@@ -42,8 +43,9 @@ Exit codes: 0 no errors, 1 errors (or too many warnings), 2 usage or internal er
     }
     const format = parseFormat(values.format);
     const maxWarnings = parseMaxWarnings(values['max-warnings']);
-    const result = await runEstate(singleDir(positionals, 'check'), io, 'check', {
-      policiesDir: values.policies,
+    const config = await readConfig(io.cwd);
+    const result = await runEstate(singleDir(positionals, 'check', config), io, 'check', {
+      policiesDir: values.policies ?? config.policies,
       stackOutputsFile: values['stack-outputs'],
     });
     return report(result.diagnostics, format, maxWarnings, io);

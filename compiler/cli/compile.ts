@@ -1,3 +1,4 @@
+import { readConfig } from './config.js';
 import { parseArgs } from 'node:util';
 import { compareOutput, writeOutput } from '../emit/write-out.js';
 import { formatNames } from '../format/registry.js';
@@ -58,8 +59,9 @@ Exit codes: 0 written (or current), 1 errors or stale output, 2 usage or interna
     const maxWarnings = parseMaxWarnings(values['max-warnings']);
     const outDir = resolve(io.cwd, values.out ?? 'out');
     const shownOut = values.out ?? 'out';
-    const result = await runEstate(singleDir(positionals, 'compile'), io, 'compile', {
-      policiesDir: values.policies,
+    const config = await readConfig(io.cwd);
+    const result = await runEstate(singleDir(positionals, 'compile', config), io, 'compile', {
+      policiesDir: values.policies ?? config.policies,
       stackOutputsFile: values['stack-outputs'],
       cacheDir:
         values.cache || values['cache-location'] !== undefined

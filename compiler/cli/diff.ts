@@ -7,6 +7,7 @@ import { gitSources, GitSourceError } from '../diff/git-sources.js';
 import { markdownReport } from '../diff/markdown.js';
 import { discoverSources } from '../load/discover.js';
 import { runPipeline } from '../pipeline.js';
+import { readConfig } from './config.js';
 import { UsageError, type CliIO } from './io.js';
 import { singleDir } from './options.js';
 import { estateSources } from './run-estate.js';
@@ -60,9 +61,10 @@ Exit codes: 0 reported, 1 the new contracts have errors (or access widens with
       throw new UsageError(`unknown --format \`${format}\`; use markdown or json`);
     if ((values.base === undefined) === (values['base-dir'] === undefined))
       throw new UsageError('name the base version with exactly one of --base <git ref> or --base-dir <dir>');
-    const dir = singleDir(positionals, 'diff');
+    const config = await readConfig(io.cwd);
+    const dir = singleDir(positionals, 'diff', config);
     let report: DiffReport;
-    const headSources = await estateSources(dir, io, values.policies);
+    const headSources = await estateSources(dir, io, values.policies ?? config.policies);
     let baseSources;
     let baseLabel: string;
     if (values.base !== undefined) {

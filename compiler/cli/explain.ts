@@ -1,3 +1,4 @@
+import { readConfig } from './config.js';
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { explain as explainRequest, type Explanation, type Who } from '../explain/explain.js';
@@ -99,7 +100,10 @@ Exit codes: 0 allowed, 1 denied (or the contracts have errors), 2 usage or inter
       throw new UsageError(`--method takes an HTTP method such as GET, not \`${values.method}\``);
     if (values.path !== undefined && !values.path.startsWith('/'))
       throw new UsageError(`--path takes a path starting with /, not \`${values.path}\``);
-    const result = await runEstate(values.contracts ?? 'contracts', io, 'compile');
+    const config = await readConfig(io.cwd);
+    const result = await runEstate(values.contracts ?? config.contracts ?? 'contracts', io, 'compile', {
+      policiesDir: config.policies,
+    });
     if (!result.model || !result.analysis || !result.files) {
       report(result.diagnostics, 'stylish', undefined, io);
       io.stderr('callgate: the contracts have errors; fix them to explain a call\n');

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { dotGraph, mermaidGraph, selectEdges } from '../graph/render.js';
+import { readConfig } from './config.js';
 import { UsageError, type CliIO } from './io.js';
 import { report } from './report.js';
 import { singleDir } from './options.js';
@@ -41,7 +42,8 @@ Exit codes: 0 printed, 1 the contracts have errors, 2 usage or internal error.
     const format = values.format ?? 'mermaid';
     if (format !== 'mermaid' && format !== 'dot')
       throw new UsageError(`unknown --format \`${format}\`; use mermaid or dot`);
-    const result = await runEstate(singleDir(positionals, 'graph'), io, 'check');
+    const config = await readConfig(io.cwd);
+    const result = await runEstate(singleDir(positionals, 'graph', config), io, 'check');
     if (!result.model || result.diagnostics.some((d) => d.severity === 'error')) {
       report(result.diagnostics, 'stylish', undefined, io);
       return 1;

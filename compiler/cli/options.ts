@@ -1,3 +1,4 @@
+import type { CallgateConfig } from './config.js';
 import { formatNames, isFormatName, type FormatName } from '../format/registry.js';
 import { UsageError } from './io.js';
 
@@ -13,8 +14,9 @@ export function parseMaxWarnings(value: string | undefined): number | undefined 
   return Number(value);
 }
 
-export function singleDir(positionals: string[], command: string): string {
+/** The contracts directory: the argument, else package.json's `callgate.contracts`, else `contracts`. */
+export function singleDir(positionals: string[], command: string, config: CallgateConfig = {}): string {
   if (positionals.length > 1)
     throw new UsageError(`\`callgate ${command}\` takes one directory, got ${positionals.length}`);
-  return positionals[0] ?? 'contracts';
+  return positionals[0] ?? config.contracts ?? 'contracts';
 }

@@ -1,0 +1,78 @@
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCdktfApp } from '../compiler/cdktf/cdktf-app.js';
+import { cli, readTree, tempDir, writeTree } from './support/estate.js';
+
+// The `callgate` key of a repository's package.json names its contracts and guard-rails once, for
+// check, compile, graph and the CDKTF app alike; an argument still wins over it.
+
+const repo = join(import.meta.dirname, '..');
+const failing = `apiVersion: callgate.dev/v1alpha1
+kind: GuardRail
+metadata:
+  name: no-billing
+spec:
+  scope: contract
+  validations:
+    - expression: "contract.metadata.name != 'billing'"
+      message: "no billing here"
+`;
+
+async function teamRepo(settings: unknown): Promise<string> {
+  const dir = await tempDir();
+  await cp(join(repo, 'contracts'), join(dir, 'estate', 'contracts'), { recursive: true });
+  await writeTree(dir, {
+    'package.json': JSON.stringify({ name: 'team', private: true, callgate: settings }),
+    'estate/rails/no-billing.yaml': failing,
+  });
+  return dir;
+}
+
+describe('package.json `callgate` settings', () => {
+  it('name the contracts and guard-rails every command and the CDKTF app read', async () => {
+    const dir = await teamRepo({ contracts: 'estate/contracts', policies: 'estate/rails' });
+    const check = await cli(['check', '--format', 'json'], dir);
+    expect(check.code).toBe(1);
+    expect((JSON.parse(check.stdout) as { code: string }[]).map((d) => d.code)).toContain('no-billing');
+    expect((await cli(['graph'], dir)).code).toBe(0);
+    const stderr: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = (text: string | Uint8Array) => (stderr.push(String(text)), true);
+    try {
+      expect(await runCdktfApp(dir, { CDKTF_OUTDIR: join(dir, 'cdktf.out') })).toBe(1);
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(stderr.join('')).toContain('no-billing');
+
+    // Without the failing rail, compile and the app write the same stacks from estate/contracts.
+    await writeFile(join(dir, 'package.json'), JSON.stringify({ callgate: { contracts: 'estate/contracts' } }));
+    expect((await cli(['compile'], dir)).code).toBe(0);
+    expect(await readTree(join(dir, 'out'))).toEqual(await readTree(join(repo, 'out')));
+    expect(await runCdktfApp(dir, { CDKTF_OUTDIR: join(dir, 'cdktf.out') })).toBe(0);
+    const stack = 'team-payments-222222222222-us-west-2';
+    expect(await readFile(join(dir, 'cdktf.out', 'stacks', stack, 'cdk.tf.json'), 'utf8')).toBe(
+      await readFile(join(repo, 'out', 'cdktf', stack, 'cdk.tf.json'), 'utf8'),
+    );
+  });
+
+  it('yield to an argument', async () => {
+    const dir = await teamRepo({ contracts: 'nowhere', policies: 'estate/rails' });
+    expect((await cli(['check', 'estate/contracts', '--policies', 'estate/empty'], dir)).code).toBe(2);
+    await writeTree(dir, { 'estate/empty/.keep': '' });
+    expect((await cli(['check', 'estate/contracts', '--policies', 'estate/empty'], dir)).code).toBe(0);
+  });
+
+  it('are refused, with the reason, when they are not settings callgate knows', async () => {
+    for (const [settings, message] of [
+      [{ contract: 'x' }, 'unknown setting `callgate.contract`'],
+      [{ contracts: 3 }, '`callgate.contracts` must name a directory'],
+      ['contracts', '`callgate` must be an object'],
+    ] as const) {
+      const run = await cli(['check'], await teamRepo(settings));
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(message);
+    }
+  });
+});
