@@ -76,3 +76,28 @@ describe('package.json `callgate` settings', () => {
     }
   });
 });
+
+describe('the CDKTF app', () => {
+  it('prints diagnostics as check does, with contract text inert on the terminal', async () => {
+    const dir = await teamRepo({ contracts: 'estate/contracts' });
+    const hostile = 'x\u001b]8;;https://evil.example\u0007y\u001b[2J';
+    await writeTree(dir, {
+      [`estate/contracts/${hostile}.yaml`]: `apiVersion: callgate.dev/v1alpha1\nkind: ServiceContract\nmetadata:\n  name: "${hostile.split('\u001b').join('\\e').split('\u0007').join('\\a')}"\n  namespace: apps\n  owner: t\nspec:\n  workload: {platform: eks, cluster: cluster-a}\n`,
+    });
+    const stderr: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = (text: string | Uint8Array) => (stderr.push(String(text)), true);
+    try {
+      expect(await runCdktfApp(dir, { CDKTF_OUTDIR: join(dir, 'cdktf.out') })).toBe(1);
+    } finally {
+      process.stderr.write = write;
+    }
+    const text = stderr.join('');
+    expect(text).toContain('estate/contracts/x');
+    const control = Array.from(text).filter((ch) => {
+      const code = ch.charCodeAt(0);
+      return (code < 0x20 && ch !== '\n' && ch !== '\t') || code === 0x7f;
+    });
+    expect(control).toEqual([]);
+  });
+});

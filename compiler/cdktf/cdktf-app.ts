@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { readConfig } from '../cli/config.js';
 import { UsageError } from '../cli/io.js';
+import { report } from '../cli/report.js';
 import { estateSources } from '../cli/run-estate.js';
 import { runPipeline } from '../pipeline.js';
 import { buildApp } from './app.js';
@@ -20,8 +21,8 @@ export async function runCdktfApp(cwd: string, env: NodeJS.ProcessEnv): Promise<
     const result = runPipeline(await estateSources(dir, io, config.policies), { root: dir, emit: false });
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length > 0 || !result.analysis) {
-      for (const d of errors)
-        process.stderr.write(`${d.file}:${d.start.line}:${d.start.column} ${d.code} ${d.message}\n`);
+      // As `check` prints them (stylish, on stderr): contract text reaches the terminal inert.
+      report(errors, 'stylish', undefined, { ...io, stdout: io.stderr });
       return 1;
     }
     buildApp(terraformInput(result.analysis), env.CDKTF_OUTDIR ?? resolve(cwd, 'cdktf.out')).synth();
