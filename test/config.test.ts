@@ -29,6 +29,19 @@ async function teamRepo(settings: unknown): Promise<string> {
   return dir;
 }
 
+/** The CDKTF app as `cdktf synth` runs it, with what it writes to stderr. */
+async function runApp(dir: string): Promise<{ code: number; stderr: string }> {
+  const stderr: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = (text: string | Uint8Array) => (stderr.push(String(text)), true);
+  try {
+    const code = await runCdktfApp(dir, { CDKTF_OUTDIR: join(dir, 'cdktf.out') });
+    return { code, stderr: stderr.join('') };
+  } finally {
+    process.stderr.write = write;
+  }
+}
+
 describe('package.json `callgate` settings', () => {
   it('name the contracts and guard-rails every command and the CDKTF app read', async () => {
     const dir = await teamRepo({ contracts: 'estate/contracts', policies: 'estate/rails' });
@@ -36,15 +49,9 @@ describe('package.json `callgate` settings', () => {
     expect(check.code).toBe(1);
     expect((JSON.parse(check.stdout) as { code: string }[]).map((d) => d.code)).toContain('no-billing');
     expect((await cli(['graph'], dir)).code).toBe(0);
-    const stderr: string[] = [];
-    const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = (text: string | Uint8Array) => (stderr.push(String(text)), true);
-    try {
-      expect(await runCdktfApp(dir, { CDKTF_OUTDIR: join(dir, 'cdktf.out') })).toBe(1);
-    } finally {
-      process.stderr.write = write;
-    }
-    expect(stderr.join('')).toContain('no-billing');
+    const app = await runApp(dir);
+    expect(app.code).toBe(1);
+    expect(app.stderr).toContain('no-billing');
 
     // Without the failing rail, compile and the app write the same stacks from estate/contracts.
     await writeFile(join(dir, 'package.json'), JSON.stringify({ callgate: { contracts: 'estate/contracts' } }));
@@ -84,15 +91,9 @@ describe('the CDKTF app', () => {
     await writeTree(dir, {
       [`estate/contracts/${hostile}.yaml`]: `apiVersion: callgate.dev/v1alpha1\nkind: ServiceContract\nmetadata:\n  name: "${hostile.split('\u001b').join('\\e').split('\u0007').join('\\a')}"\n  namespace: apps\n  owner: t\nspec:\n  workload: {platform: eks, cluster: cluster-a}\n`,
     });
-    const stderr: string[] = [];
-    const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = (text: string | Uint8Array) => (stderr.push(String(text)), true);
-    try {
-      expect(await runCdktfApp(dir, { CDKTF_OUTDIR: join(dir, 'cdktf.out') })).toBe(1);
-    } finally {
-      process.stderr.write = write;
-    }
-    const text = stderr.join('');
+    const app = await runApp(dir);
+    expect(app.code).toBe(1);
+    const text = app.stderr;
     expect(text).toContain('estate/contracts/x');
     const control = Array.from(text).filter((ch) => {
       const code = ch.charCodeAt(0);
