@@ -315,7 +315,8 @@ describe.skipIf(skip)('deploy with cdktf, terraform and the AWS provider against
       file,
       readFileSync(file, 'utf8').replace(
         '  egress:',
-        '    - principal: {iamRole: "arn:aws:iam::333333333333:role/auditor"}\n      methods: [GET]\n  egress:',
+        // From another account, so with a source VPC: the CDKTF app runs the guard-rails too.
+        '    - principal: {iamRole: "arn:aws:iam::333333333333:role/auditor", sourceVpc: vpc-0abc1234}\n      methods: [GET]\n  egress:',
       ),
     );
     const synth = run('npx', ['cdktf', 'synth', '--output', outdir(), '--no-color']);
