@@ -1,3 +1,4 @@
+import { latticeHealthCheck } from '../analysis/health-check.js';
 import type { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { VpclatticeAuthPolicy } from '@cdktf/provider-aws/lib/vpclattice-auth-policy/index.js';
@@ -43,7 +44,7 @@ export function latticeService(
           protocol: passthrough ? 'TCP' : 'HTTP',
           vpcIdentifier: literal(s.vpc),
           ...(passthrough ? {} : { protocolVersion }),
-          ...(l.healthCheck ? { healthCheck: healthCheckConfig(l, passthrough) } : {}),
+          ...(l.healthCheck ? { healthCheck: healthCheckConfig(l) } : {}),
         },
       },
     );
@@ -109,23 +110,18 @@ export function latticeService(
   moves.record(association, legacy('association'));
 }
 
-/**
- * The contract's health check, as the TargetGroupPolicy states it for EKS targets: the target
- * port, HTTP at the target port's version (gRPC targets are checked over HTTP/2), and what the
- * contract sets. Without one, Terraform leaves Lattice's defaults.
- */
-function healthCheckConfig(l: LatticeModel, passthrough: boolean) {
-  const h = l.healthCheck;
-  const protocol = h?.protocol ? h.protocol.toUpperCase() : passthrough ? undefined : 'HTTP';
+/** Terraform's spelling of the health check (analysis/health-check.ts); its text escaped. */
+function healthCheckConfig(l: LatticeModel) {
+  const h = latticeHealthCheck(l);
   return {
-    enabled: h?.enabled ?? true,
-    port: h?.port ?? l.targetPort.port,
-    ...(protocol ? { protocol, protocolVersion: l.targetPort.protocol === 'http' ? 'HTTP1' : 'HTTP2' } : {}),
-    ...(h?.path !== undefined ? { path: literal(h.path) } : {}),
-    ...(h?.intervalSeconds !== undefined ? { healthCheckIntervalSeconds: h.intervalSeconds } : {}),
-    ...(h?.timeoutSeconds !== undefined ? { healthCheckTimeoutSeconds: h.timeoutSeconds } : {}),
-    ...(h?.healthyThreshold !== undefined ? { healthyThresholdCount: h.healthyThreshold } : {}),
-    ...(h?.unhealthyThreshold !== undefined ? { unhealthyThresholdCount: h.unhealthyThreshold } : {}),
-    ...(h?.statusMatch !== undefined ? { matcher: { value: literal(h.statusMatch) } } : {}),
+    enabled: h.enabled,
+    port: h.port,
+    ...(h.protocol ? { protocol: h.protocol, protocolVersion: h.protocolVersion } : {}),
+    ...(h.path !== undefined ? { path: literal(h.path) } : {}),
+    ...(h.intervalSeconds !== undefined ? { healthCheckIntervalSeconds: h.intervalSeconds } : {}),
+    ...(h.timeoutSeconds !== undefined ? { healthCheckTimeoutSeconds: h.timeoutSeconds } : {}),
+    ...(h.healthyThreshold !== undefined ? { healthyThresholdCount: h.healthyThreshold } : {}),
+    ...(h.unhealthyThreshold !== undefined ? { unhealthyThresholdCount: h.unhealthyThreshold } : {}),
+    ...(h.statusMatch !== undefined ? { matcher: { value: literal(h.statusMatch) } } : {}),
   };
 }

@@ -1,3 +1,4 @@
+import { latticeHealthCheck } from '../analysis/health-check.js';
 import {
   kubernetesObject,
   type GatewaySpec,
@@ -165,27 +166,23 @@ function targetGroupPolicyObject(name: string, s: ServiceModel, l: LatticeModel,
       targetRef: { group: '', kind: 'Service', name: target },
       protocol: tcp ? 'TCP' : 'HTTP',
       ...(tcp ? {} : { protocolVersion: version }),
-      healthCheck: healthCheckSpec(l, tcp, version),
+      healthCheck: healthCheckSpec(l),
     },
   };
 }
 
-/**
- * The contract's health check over the defaults callgate has always given the controller: the
- * target port, HTTP at the target port's version (none for a TCP target group unless asked).
- */
-function healthCheckSpec(l: LatticeModel, tcp: boolean, version: 'HTTP1' | 'HTTP2') {
-  const h = l.healthCheck;
-  const protocol = h?.protocol ? (h.protocol === 'https' ? 'HTTPS' : 'HTTP') : tcp ? undefined : 'HTTP';
+/** The TargetGroupPolicy's spelling of the health check (analysis/health-check.ts). */
+function healthCheckSpec(l: LatticeModel) {
+  const h = latticeHealthCheck(l);
   return {
-    enabled: h?.enabled ?? true,
-    port: h?.port ?? l.targetPort.port,
-    ...(protocol ? { protocol, protocolVersion: version } : {}),
-    ...(h?.path !== undefined ? { path: h.path } : {}),
-    ...(h?.intervalSeconds !== undefined ? { intervalSeconds: h.intervalSeconds } : {}),
-    ...(h?.timeoutSeconds !== undefined ? { timeoutSeconds: h.timeoutSeconds } : {}),
-    ...(h?.healthyThreshold !== undefined ? { healthyThresholdCount: h.healthyThreshold } : {}),
-    ...(h?.unhealthyThreshold !== undefined ? { unhealthyThresholdCount: h.unhealthyThreshold } : {}),
-    ...(h?.statusMatch !== undefined ? { statusMatch: h.statusMatch } : {}),
+    enabled: h.enabled,
+    port: h.port,
+    ...(h.protocol ? { protocol: h.protocol, protocolVersion: h.protocolVersion } : {}),
+    ...(h.path !== undefined ? { path: h.path } : {}),
+    ...(h.intervalSeconds !== undefined ? { intervalSeconds: h.intervalSeconds } : {}),
+    ...(h.timeoutSeconds !== undefined ? { timeoutSeconds: h.timeoutSeconds } : {}),
+    ...(h.healthyThreshold !== undefined ? { healthyThresholdCount: h.healthyThreshold } : {}),
+    ...(h.unhealthyThreshold !== undefined ? { unhealthyThresholdCount: h.unhealthyThreshold } : {}),
+    ...(h.statusMatch !== undefined ? { statusMatch: h.statusMatch } : {}),
   };
 }
