@@ -86,7 +86,7 @@ describe('formats', () => {
     expect(plain.stdout).toMatch(/contracts\/shop\/frontend\.yaml\n {2}16:3 +error +unknown field `portz`/);
     const all = JSON.parse((await cli(['check', '--format', 'json'], dir)).stdout) as { severity: string }[];
     const n = (severity: string) => all.filter((d) => d.severity === severity).length;
-    expect(n('error')).toBe(11);
+    expect(n('error')).toBe(12);
     expect(
       plain.stdout.endsWith(
         `✖ ${all.length} problems (${n('error')} errors, ${n('warning')} ${n('warning') === 1 ? 'warning' : 'warnings'}, ${n('info')} info)\n`,

@@ -45,6 +45,12 @@ export interface ServiceNames {
 export const ownerStackName = (s: Pick<ServiceModel, 'owner' | 'account' | 'region'>) =>
   `${s.owner}-${s.account}-${s.region}`;
 export const networkStackName = (network: string) => `network-${network}`;
+/**
+ * The part of a service network that lives in another account: that account's VPC associations
+ * (and, outside an organization, its acceptance of the share). `_` joins, since network names
+ * cannot hold one: `network-a-111111111111` names a network, never network `a` in that account.
+ */
+export const networkAccountStackName = (network: string, account: string) => `network-${network}_${account}`;
 export const groupsStackName = (at: { account: string; region: string }) =>
   `security-groups-${at.account}-${at.region}`;
 export const stackFile = (stack: string) => `cdktf/${stack}/cdk.tf.json`;

@@ -1,11 +1,11 @@
 import { App, TerraformStack } from 'cdktf';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
 import { indexModel } from '../model/query.js';
 import type { ServiceModel } from '../model/types.js';
 import {
   clusterRulePrefix,
   endpointsRulePrefix,
   groupsStackName,
+  networkAccountStackName,
   networkStackName,
   ownerStackName,
   serviceNames,
@@ -13,18 +13,18 @@ import {
 import type { GroupRef } from '../analysis/security-group-plan.js';
 import { inputModel, type TerraformInput } from './input.js';
 import { latticeService } from './lattice-service.js';
-import { localBackend } from './backend.js';
+import { deployTarget } from './provider.js';
 import { literal } from './literal.js';
-import { NetworkStack } from './network-stack.js';
+import { NetworkAccountStack, NetworkStack } from './network-stack.js';
 import { legacyClusterPrefix, legacyPrefix } from './legacy-ids.js';
 import { Moves } from './moves.js';
 import { managedGroup, ruleResources } from './security-groups.js';
-import { managedTags } from './tags.js';
 
 /**
- * Every stack of the estate in one cdktf App. Provider endpoints and credentials are not set here:
- * they come from the deploying environment (AWS_* variables), so the same stacks deploy to AWS or
- * to an emulator. Only the region, from the Platform, is in the provider block.
+ * Every stack of the estate in one cdktf App, each deployed in the account that owns its
+ * resources (`deployTarget`). Provider endpoints and base credentials are not set here: they come
+ * from the deploying environment (AWS_* variables), so the same stacks deploy to AWS or to an
+ * emulator.
  */
 export function buildApp(input: TerraformInput, outdir: string): App {
   const model = inputModel(input);
@@ -32,33 +32,53 @@ export function buildApp(input: TerraformInput, outdir: string): App {
   const app = new App({ outdir, stackTraces: false });
   const networkPolicies = new Map(input.networkPolicies);
   const servicePolicies = new Map(input.servicePolicies);
-  const networks = new Map(
-    model.platform.serviceNetworks.map((n) => [
-      n.name,
-      new NetworkStack(
+  const networks = new Map<string, NetworkStack>();
+  // Per account, the stacks that accept a network's share there: what else that account creates
+  // on the network (an ECS service's association) waits for them.
+  const acceptedIn = new Map<string, TerraformStack[]>();
+  for (const n of model.platform.serviceNetworks) {
+    const associations = input.associatedVpcs[n.name] ?? [];
+    const vpcsOf = (account: string) => associations.filter((a) => a.account === account).map((a) => a.vpc);
+    const shared = input.sharedWith[n.name] ?? [];
+    const home = new NetworkStack(
+      app,
+      networkStackName(n.name),
+      model.platform,
+      n,
+      networkPolicies.get(n.name),
+      vpcsOf(n.account),
+      shared,
+    );
+    networks.set(n.name, home);
+    for (const account of shared) {
+      const accepts = model.platform.organizationId === undefined;
+      if (!accepts && vpcsOf(account).length === 0) continue;
+      const stack = new NetworkAccountStack(
         app,
-        networkStackName(n.name),
+        networkAccountStackName(n.name, account),
+        model.platform,
         n,
-        networkPolicies.get(n.name),
-        input.associatedVpcs[n.name] ?? [],
-      ),
-    ]),
-  );
+        { account, region: n.region },
+        home,
+        vpcsOf(account),
+      );
+      if (accepts) acceptedIn.set(account, [...(acceptedIn.get(account) ?? []), stack]);
+    }
+  }
   const stacks = new Map<string, TerraformStack>();
-  const stackNamed = (name: string, region: string, tags: Record<string, string>) => {
+  const stackNamed = (name: string, at: { account: string; region: string }, tags: Record<string, string>) => {
     let stack = stacks.get(name);
     if (!stack) {
       stack = new TerraformStack(app, name);
-      localBackend(stack, name);
-      new AwsProvider(stack, 'aws', { region, defaultTags: [{ tags: { ...managedTags, ...tags } }] });
+      deployTarget(stack, name, model.platform, at, tags);
       stacks.set(name, stack);
     }
     return stack;
   };
-  const stackFor = (s: ServiceModel) => stackNamed(ownerStackName(s), s.region, { owner: literal(s.owner) });
+  const stackFor = (s: ServiceModel) => stackNamed(ownerStackName(s), s, { owner: literal(s.owner) });
   // Groups of one account and region share a stack that owner stacks only read from: rules that
   // name each other's groups across owners would otherwise make owner stacks depend on each other.
-  const groupStackFor = (s: ServiceModel) => stackNamed(groupsStackName(s), s.region, {});
+  const groupStackFor = (s: ServiceModel) => stackNamed(groupsStackName(s), s, {});
   const moves = new Moves();
   const groups = new Map<string, string>();
   for (const s of model.services) {
@@ -76,8 +96,11 @@ export function buildApp(input: TerraformInput, outdir: string): App {
     const l = s.exposure.lattice;
     const network = l && networks.get(l.serviceNetwork);
     const policy = servicePolicies.get(s.id);
-    if (s.platform === 'ecs' && l && network && policy)
-      latticeService(stackFor(s), policy, s, l, network.network.arn, moves);
+    if (s.platform === 'ecs' && l && network && policy) {
+      const stack = stackFor(s);
+      latticeService(stack, policy, s, l, network.network.arn, moves);
+      for (const accepting of acceptedIn.get(s.account) ?? []) stack.addDependency(accepting);
+    }
     const rules = serviceRules.get(s.id) ?? [];
     const owner = { prefix: serviceNames(s).terraformPrefix, legacyPrefix: legacyPrefix(s.namespace, s.name) };
     if (rules.length > 0) ruleResources(stackFor(s), owner, s.region, rules, groupOf, moves);
@@ -86,7 +109,7 @@ export function buildApp(input: TerraformInput, outdir: string): App {
   for (const [name, rules] of input.clusterRules) {
     const c = index.cluster(name);
     const owner = { prefix: clusterRulePrefix(name), legacyPrefix: legacyClusterPrefix(name) };
-    ruleResources(stackNamed(groupsStackName(c), c.region, {}), owner, c.region, rules, groupOf, moves);
+    ruleResources(stackNamed(groupsStackName(c), c, {}), owner, c.region, rules, groupOf, moves);
   }
   // An interface endpoints' group gets each rule once, beside the groups of the first cluster
   // (by name) that names it: clusters naming one group share a VPC, so an account and Region.
@@ -94,7 +117,7 @@ export function buildApp(input: TerraformInput, outdir: string): App {
     const c = model.platform.clusters.find((x) => x.awsApi?.securityGroup === group);
     if (!c) continue;
     const owner = { prefix: endpointsRulePrefix(group) };
-    ruleResources(stackNamed(groupsStackName(c), c.region, {}), owner, c.region, rules, groupOf, moves);
+    ruleResources(stackNamed(groupsStackName(c), c, {}), owner, c.region, rules, groupOf, moves);
   }
   moves.write();
   return app;

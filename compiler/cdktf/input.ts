@@ -3,6 +3,7 @@ import type { PolicyDocument } from '../analysis/policy-document.js';
 import type { SecurityGroupRule } from '../analysis/security-group-plan.js';
 import type { EdgeModel, Model, PlatformModel, ServiceModel } from '../model/types.js';
 import { compareStrings } from '../util/compare.js';
+import { vpcOwner } from '../model/accounts.js';
 
 /**
  * Everything the stacks are built from, and nothing else: the stacks are a function of this
@@ -18,9 +19,14 @@ export interface TerraformInput {
   servicePolicies: [string, PolicyDocument][];
   /** The auth policy of each service network that has one. */
   networkPolicies: [string, PolicyDocument][];
-  /** Per service network, the VPCs of ECS services that use it (they need an association). */
-  /** The VPCs each service network's stack associates: every one in its `vpcs`. */
-  associatedVpcs: Record<string, string[]>;
+  /** Per service network, every VPC in its `vpcs` with the account that owns it (and so creates its association). */
+  associatedVpcs: Record<string, { vpc: string; account: string }[]>;
+  /**
+   * Per service network, the other accounts it is shared with through AWS RAM: those of its VPCs
+   * and those whose services associate with it (ECS services through Terraform, EKS exports
+   * through the controller in their cluster).
+   */
+  sharedWith: Record<string, string[]>;
   /** Per service and per cluster, the rules of their groups. */
   serviceRules: [string, SecurityGroupRule[]][];
   clusterRules: [string, SecurityGroupRule[]][];
@@ -35,8 +41,20 @@ export function terraformInput(analysis: Analysis): TerraformInput {
   const services = analysis.terraformServices;
   // Terraform is the one owner of every VPC association: each VPC in a network's `vpcs`, EKS and
   // ECS alike. The controller's Gateways carry no VpcAssociationPolicy and so associate nothing.
-  const associatedVpcs: Record<string, string[]> = {};
-  for (const n of model.platform.serviceNetworks) associatedVpcs[n.name] = [...new Set(n.vpcs)].sort(compareStrings);
+  const associatedVpcs: Record<string, { vpc: string; account: string }[]> = {};
+  const sharedWith: Record<string, string[]> = {};
+  for (const n of model.platform.serviceNetworks) {
+    // The Platform check has refused a VPC whose owner it cannot tell; the network's account is
+    // only the fallback of an estate that never reaches here with one.
+    const vpcs = [...new Set(n.vpcs)]
+      .sort(compareStrings)
+      .map((vpc) => ({ vpc, account: vpcOwner(model.platform, vpc) ?? n.account }));
+    associatedVpcs[n.name] = vpcs;
+    const services = model.services.filter((s) => s.exposure.lattice?.serviceNetwork === n.name).map((s) => s.account);
+    sharedWith[n.name] = [...new Set([...vpcs.map((a) => a.account), ...services])]
+      .filter((account) => account !== n.account)
+      .sort(compareStrings);
+  }
   const plan = analysis.securityGroups;
   const exported = services.filter(exportedEcs);
   return {
@@ -52,6 +70,7 @@ export function terraformInput(analysis: Analysis): TerraformInput {
       return doc ? [[n.name, doc] as [string, PolicyDocument]] : [];
     }),
     associatedVpcs,
+    sharedWith,
     serviceRules: [...plan.services].sort(([a], [b]) => compareStrings(a, b)),
     clusterRules: [...plan.clusters].sort(([a], [b]) => compareStrings(a, b)),
     endpointRules: [...plan.endpoints].sort(([a], [b]) => compareStrings(a, b)),

@@ -237,6 +237,71 @@ export const catalog = {
     fix: "keep it in one network's `vpcs`; its clients reach the other network through a service-network VPC endpoint",
     related: 'its association with `{other}`',
   },
+  'duplicate-account': {
+    severity: 'error',
+    summary: 'two entries of `spec.accounts` have the same id',
+    messages: { default: 'account `{account}` is listed twice in `spec.accounts`; {fix}' },
+    fix: 'keep one entry, with its `deployRole` and `vpcs`',
+    related: 'the first `{account}`',
+  },
+  'account-undeclared': {
+    severity: 'error',
+    summary:
+      'the estate spans several accounts (or lists its accounts), and an account a cluster or service network names is not in `spec.accounts`, so nothing says how its stacks deploy there',
+    messages: {
+      default:
+        'account `{account}` of {by} is not in `spec.accounts`, so its stacks would deploy into whichever account the pipeline runs in; {fix}',
+    },
+    fix: 'add account `{account}` to `spec.accounts`, with the `deployRole` its stacks assume',
+  },
+  'accounts-not-listed': {
+    severity: 'info',
+    summary:
+      "the estate spans several accounts and lists none in `spec.accounts`: each account's stacks deploy with that account's own credentials, one pipeline (or one run) per account",
+    messages: {
+      default:
+        'the estate spans accounts {accounts} and lists none in `spec.accounts`, so each stack deploys with the credentials of the environment it runs in, and stops where those are of another account; {fix}',
+    },
+    fix: "deploy each account's stacks with its own credentials, or list the accounts with the `deployRole` one pipeline assumes",
+  },
+  'deploy-role-missing': {
+    severity: 'error',
+    summary:
+      'more than one account of a multi-account estate has no `deployRole`, but one pipeline has the credentials of one account only',
+    messages: {
+      default:
+        "account `{account}` has no `deployRole`, and neither has {others}: only the pipeline's own account can go without one; {fix}",
+    },
+    fix: "give every account but the pipeline's own the `deployRole` its stacks assume",
+  },
+  'deploy-role-account-mismatch': {
+    severity: 'error',
+    summary: "an account's `deployRole` is a role of another account, so its stacks would deploy into that one",
+    messages: {
+      default: '`deployRole` `{role}` is in account `{other}`, not in `{account}`, whose stacks it deploys; {fix}',
+    },
+    fix: 'name a role of account `{account}`',
+  },
+  'vpc-owner-unknown': {
+    severity: 'error',
+    summary:
+      "a VPC a service network associates is no cluster's and no account's (or is claimed by two accounts), so nothing tells in which account its association is created",
+    messages: {
+      default:
+        'VPC `{vpc}` in the `vpcs` of `{network}` runs no cluster and no account lists it, so callgate cannot tell which account creates its association; {fix}',
+      conflict: 'VPC `{vpc}` is listed by account `{account}`, but it belongs to account `{other}`; {fix}',
+    },
+    fix: 'list it in the `vpcs` of the account that owns it (`spec.accounts[].vpcs`), once',
+  },
+  'terraform-state-unlocked': {
+    severity: 'warning',
+    summary:
+      'the S3 backend has neither a lock file nor a DynamoDB table, so two pipelines can write one state at once',
+    messages: {
+      default: "state in bucket `{bucket}` is not locked: two deploys at once can overwrite each other's state; {fix}",
+    },
+    fix: 'keep `useLockfile: true` (Terraform 1.10 or later), or name a `dynamodbTable`',
+  },
   'eks-only-field': {
     severity: 'error',
     summary: 'a field that only means something on EKS is set for ECS',

@@ -6,3 +6,4 @@ export const defaultListenerPort = { http: 80, https: 443, 'tls-passthrough': 44
 export const defaultIstiod = { namespace: 'istio-system', podSelector: { app: 'istiod' } };
 /** The cluster DNS domain of Kubernetes Service names (not the Istio trust domain). */
 export const clusterDomain = 'cluster.local';
+export const defaultStateKeyPrefix = 'callgate/';

@@ -1,7 +1,13 @@
 import type { Platform } from '../types/contract.generated.js';
 import { compareStrings, sortBy } from '../util/compare.js';
 import { sortedRecord } from '../util/records.js';
-import { defaultDns, defaultIstiod, defaultLatticeRanges, defaultTrustDomain } from './defaults.js';
+import {
+  defaultDns,
+  defaultIstiod,
+  defaultLatticeRanges,
+  defaultStateKeyPrefix,
+  defaultTrustDomain,
+} from './defaults.js';
 import type { PlatformModel, SourceRef } from './types.js';
 
 export function buildPlatform(p: Platform, source: SourceRef): PlatformModel {
@@ -66,6 +72,24 @@ export function buildPlatform(p: Platform, source: SourceRef): PlatformModel {
           .map(([region, r]) => [region, { ipv4: [...(r.ipv4 ?? [])], ipv6: [...(r.ipv6 ?? [])] }]),
       ),
     },
+    accounts: sortBy(s.accounts ?? [], (a) => a.id).map((a) => ({
+      id: a.id,
+      ...(a.deployRole ? { deployRole: a.deployRole } : {}),
+      vpcs: [...(a.vpcs ?? [])].sort(compareStrings),
+    })),
+    ...(s.terraform?.backend
+      ? {
+          backend: {
+            s3: {
+              bucket: s.terraform.backend.s3.bucket,
+              region: s.terraform.backend.s3.region,
+              keyPrefix: s.terraform.backend.s3.keyPrefix ?? defaultStateKeyPrefix,
+              useLockfile: s.terraform.backend.s3.useLockfile ?? true,
+              ...(s.terraform.backend.s3.dynamodbTable ? { dynamodbTable: s.terraform.backend.s3.dynamodbTable } : {}),
+            },
+          },
+        }
+      : {}),
     // In a fixed order, whatever order the Platform wrote them in.
     ...(s.quotas
       ? {

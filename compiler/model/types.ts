@@ -57,6 +57,10 @@ export interface PlatformModel {
   serviceNetworks: ServiceNetworkModel[];
   /** `default` applies to every region without an entry in `regions`. */
   latticeAddressRanges: { default: LatticeRanges; regions: Record<string, LatticeRanges> };
+  /** Platform `accounts`, sorted by id: how each account's stacks deploy. */
+  accounts: AccountModel[];
+  /** Where the stacks keep their state (Platform `terraform.backend`); absent: local state. */
+  backend?: { s3: S3BackendModel };
   /** Quotas the accounts have raised (Platform `quotas`); absent ones are AWS's defaults. */
   quotas?: {
     securityGroupRules?: number;
@@ -65,6 +69,22 @@ export interface PlatformModel {
     latticeTargetGroups?: number;
   };
   source: SourceRef;
+}
+
+export interface AccountModel {
+  id: string;
+  deployRole?: string;
+  /** VPCs of this account that no cluster runs in. */
+  vpcs: string[];
+}
+
+/** Terraform's `s3` backend, with callgate's defaults applied. */
+export interface S3BackendModel {
+  bucket: string;
+  region: string;
+  keyPrefix: string;
+  useLockfile: boolean;
+  dynamodbTable?: string;
 }
 
 export interface LatticeRanges {

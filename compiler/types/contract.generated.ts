@@ -493,6 +493,13 @@ export interface PlatformSpec {
    * @maxItems 100
    */
   serviceNetworks?: ServiceNetwork[];
+  /**
+   * The AWS accounts of the estate and how a pipeline deploys into each. Every stack is deployed in the account that owns its resources, by a provider that assumes that account's `deployRole`. Required as soon as the estate spans more than one account: then every account a cluster, service network or VPC names is listed here, and at most one of them (the deploying pipeline's own) may go without a `deployRole`.
+   *
+   * @maxItems 500
+   */
+  accounts?: Account[];
+  terraform?: Terraform;
 }
 /**
  * An EKS or ECS cluster.
@@ -686,6 +693,64 @@ export interface ServiceNetwork {
    * Where access logs go.
    */
   accessLogs?: string;
+}
+/**
+ * An AWS account of the estate.
+ */
+export interface Account {
+  /**
+   * The account id. Ids are unique.
+   */
+  id: string;
+  /**
+   * The role in this account that the stacks of this account assume to deploy (the pipeline's credentials must be allowed to assume it). Without it, this account's stacks use the deploying environment's credentials as they are, and refuse to run in any other account.
+   */
+  deployRole?: string;
+  /**
+   * VPCs of this account that no cluster runs in but that a service network's `vpcs` lists (a caller's source VPC, say): their associations are created in this account.
+   *
+   * @maxItems 100
+   *
+   * Items: An Amazon VPC id: `vpc-` followed by 8 or 17 lowercase hexadecimal digits.
+   */
+  vpcs?: string[];
+}
+/**
+ * How the stacks keep their Terraform state. Without it, state is local, beside the synthesized stacks (`cdktf.out/stacks/terraform.<stack>.tfstate`): for trying callgate out, not for pipelines.
+ */
+export interface Terraform {
+  backend?: TerraformBackend;
+}
+/**
+ * Where every stack's state lives. Cross-stack references read each other's state from the same place. Endpoints and credentials come from the deploying environment.
+ */
+export interface TerraformBackend {
+  s3: S3Backend;
+}
+/**
+ * Terraform's `s3` backend: one state object per stack, `<keyPrefix><stack>.tfstate`, encrypted at rest.
+ */
+export interface S3Backend {
+  /**
+   * The state bucket (it must exist; callgate does not create it).
+   */
+  bucket: string;
+  /**
+   * An AWS region code such as `us-west-2`.
+   */
+  region: string;
+  /**
+   * The folder of the state objects in the bucket, ending in `/`. Default: `callgate/`.
+   */
+  keyPrefix?: string;
+  /**
+   * Lock state with a lock object beside it in the bucket (Terraform 1.10 or later). Default: `true`.
+   */
+  useLockfile?: boolean;
+  /**
+   * A DynamoDB table for state locking, for Terraform older than 1.10, whose S3 backend has no lock file of its own.
+   */
+  dynamodbTable?: string;
 }
 
 /**

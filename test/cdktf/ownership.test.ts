@@ -23,8 +23,16 @@ const associations = (files: readonly { path: string; content: string }[]) =>
 
 describe('VPC associations', () => {
   it("are Terraform's, one per VPC in each network's vpcs, with or without contracts using them", () => {
+    // Each in the account that owns the VPC: the network's own stack, or the network's stack in that account.
+    const owner: Record<string, string> = {
+      'vpc-0aaa1111': 'network-net',
+      'vpc-0bbb2222': 'network-net_222222222222',
+      'vpc-0ccc3333': 'network-net_222222222222',
+      'vpc-0ddd4444': 'network-net_333333333333',
+      'vpc-0eee5555': 'network-net_222222222222',
+    };
     const expected = platformDoc.spec.serviceNetworks
-      .flatMap((n) => n.vpcs.map((v) => `network-${n.name} ${v}`))
+      .flatMap((n) => n.vpcs.map((v) => `${owner[v] ?? '?'} ${v}`))
       .sort();
     const empty = runFiles({ 'p.yaml': stringify(platformDoc) });
     expect(associations(empty.files ?? [])).toEqual(expected);

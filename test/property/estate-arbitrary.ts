@@ -45,6 +45,12 @@ export const platformDoc = {
         vpcs: ['vpc-0aaa1111', 'vpc-0bbb2222', 'vpc-0ccc3333', 'vpc-0ddd4444', 'vpc-0eee5555'],
       },
     ],
+    // vpc-0ddd4444 runs no cluster: the principals' source VPC, in their own account.
+    accounts: [
+      { id: '111111111111', deployRole: 'arn:aws:iam::111111111111:role/deploy' },
+      { id: '222222222222', deployRole: 'arn:aws:iam::222222222222:role/deploy' },
+      { id: '333333333333', deployRole: 'arn:aws:iam::333333333333:role/deploy', vpcs: ['vpc-0ddd4444'] },
+    ],
   },
 };
 

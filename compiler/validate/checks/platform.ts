@@ -1,6 +1,7 @@
 import type { Finding } from '../../diagnostics/diagnostic.js';
 import type { Platform } from '../../types/contract.generated.js';
 import type { ClassifiedDocuments, Typed } from '../documents.js';
+import { checkAccounts } from './accounts.js';
 
 export interface PlatformCheck {
   platform?: Typed<Platform>;
@@ -91,6 +92,7 @@ export function checkPlatform(docs: ClassifiedDocuments, anyDocument: number | u
       }
     }
   });
+  findings.push(...checkAccounts(first));
   return { platform: first, findings };
 }
 
