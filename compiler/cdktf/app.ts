@@ -48,6 +48,7 @@ export function buildApp(input: TerraformInput, outdir: string): App {
       networkPolicies.get(n.name),
       vpcsOf(n.account),
       shared,
+      input.roles,
     );
     networks.set(n.name, home);
     for (const account of shared) {
@@ -61,6 +62,7 @@ export function buildApp(input: TerraformInput, outdir: string): App {
         { account, region: n.region },
         home,
         vpcsOf(account),
+        input.roles,
       );
       if (accepts) acceptedIn.set(account, [...(acceptedIn.get(account) ?? []), stack]);
     }
@@ -70,7 +72,7 @@ export function buildApp(input: TerraformInput, outdir: string): App {
     let stack = stacks.get(name);
     if (!stack) {
       stack = new TerraformStack(app, name);
-      deployTarget(stack, name, model.platform, at, tags);
+      deployTarget(stack, name, model.platform, at, tags, input.roles);
       stacks.set(name, stack);
     }
     return stack;

@@ -11,7 +11,8 @@ import { terraformInput } from './input.js';
  * The app `cdktf.json` runs: the same stacks `callgate compile` writes, from the contracts and
  * guard-rails compile reads (CALLGATE_CONTRACTS, else package.json's `callgate.contracts`, else
  * `contracts`; `callgate.policies`, else `policies`), into the directory cdktf gives it. A
- * guard-rail error stops the deploy as it stops compile.
+ * guard-rail error stops the deploy as it stops compile. With `CALLGATE_ROLE=plan` the stacks
+ * assume each account's read-only `planRole`, for plans on pull requests.
  */
 export async function runCdktfApp(cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
   const io = { cwd, env, stdout: () => undefined, stderr: (t: string) => process.stderr.write(t), stdoutIsTTY: false };
@@ -25,7 +26,10 @@ export async function runCdktfApp(cwd: string, env: NodeJS.ProcessEnv): Promise<
       report(errors, 'stylish', undefined, { ...io, stdout: io.stderr });
       return 1;
     }
-    buildApp(terraformInput(result.analysis), env.CDKTF_OUTDIR ?? resolve(cwd, 'cdktf.out')).synth();
+    const roles = env.CALLGATE_ROLE ?? 'deploy';
+    if (roles !== 'deploy' && roles !== 'plan')
+      throw new UsageError(`CALLGATE_ROLE is \`deploy\` or \`plan\`, not ${JSON.stringify(roles)}`);
+    buildApp(terraformInput(result.analysis, roles), env.CDKTF_OUTDIR ?? resolve(cwd, 'cdktf.out')).synth();
     return 0;
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;

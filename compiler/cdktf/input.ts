@@ -3,13 +3,15 @@ import type { PolicyDocument } from '../analysis/policy-document.js';
 import type { SecurityGroupRule } from '../analysis/security-group-plan.js';
 import type { EdgeModel, Model, PlatformModel, ServiceModel } from '../model/types.js';
 import { compareStrings } from '../util/compare.js';
-import { vpcOwner } from '../model/accounts.js';
+import { vpcOwner, type RoleUse } from '../model/accounts.js';
 
 /**
  * Everything the stacks are built from, and nothing else: the stacks are a function of this
  * value, so its hash can key a cache of the synthesized output without missing an input.
  */
 export interface TerraformInput {
+  /** Which role each account's stacks assume: `deploy`, or `plan` (read-only, for pull requests). */
+  roles: RoleUse;
   platform: PlatformModel;
   /** ECS services exported over Lattice, and services with a security group of their own. */
   services: ServiceModel[];
@@ -36,7 +38,7 @@ export interface TerraformInput {
 
 const exportedEcs = (s: ServiceModel) => s.platform === 'ecs' && s.exposure.lattice !== undefined;
 
-export function terraformInput(analysis: Analysis): TerraformInput {
+export function terraformInput(analysis: Analysis, roles: RoleUse = 'deploy'): TerraformInput {
   const { model, index } = analysis;
   const services = analysis.terraformServices;
   // Terraform is the one owner of every VPC association: each VPC in a network's `vpcs`, EKS and
@@ -58,6 +60,7 @@ export function terraformInput(analysis: Analysis): TerraformInput {
   const plan = analysis.securityGroups;
   const exported = services.filter(exportedEcs);
   return {
+    roles,
     platform: model.platform,
     services,
     edges: exported.flatMap((s) => index.into(s.id)),

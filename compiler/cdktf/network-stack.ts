@@ -9,6 +9,7 @@ import { VpclatticeAuthPolicy } from '@cdktf/provider-aws/lib/vpclattice-auth-po
 import { VpclatticeServiceNetwork } from '@cdktf/provider-aws/lib/vpclattice-service-network/index.js';
 import { VpclatticeServiceNetworkVpcAssociation } from '@cdktf/provider-aws/lib/vpclattice-service-network-vpc-association/index.js';
 import { policyText, type PolicyDocument } from '../analysis/policy-document.js';
+import type { RoleUse } from '../model/accounts.js';
 import type { PlatformModel, ServiceNetworkModel } from '../model/types.js';
 import { literal } from './literal.js';
 import { deployTarget } from './provider.js';
@@ -33,9 +34,10 @@ export class NetworkStack extends TerraformStack {
     policy: PolicyDocument | undefined,
     vpcs: readonly string[],
     sharedWith: readonly string[],
+    use: RoleUse,
   ) {
     super(scope, name);
-    deployTarget(this, name, platform, n, {});
+    deployTarget(this, name, platform, n, {}, use);
     this.network = new VpclatticeServiceNetwork(this, 'network', {
       name: literal(n.name),
       authType: policy ? 'AWS_IAM' : 'NONE',
@@ -85,9 +87,10 @@ export class NetworkAccountStack extends TerraformStack {
     at: { account: string; region: string },
     home: NetworkStack,
     vpcs: readonly string[],
+    use: RoleUse,
   ) {
     super(scope, name);
-    deployTarget(this, name, platform, at, {});
+    deployTarget(this, name, platform, at, {}, use);
     const accepted =
       platform.organizationId === undefined && home.share
         ? [new RamResourceShareAccepter(this, 'accept-share', { shareArn: home.share.arn })]

@@ -7,7 +7,7 @@ import { compareStrings } from '../util/compare.js';
 export interface AccountsView {
   clusters: readonly { account: string; vpc: string }[];
   serviceNetworks?: readonly { account: string }[];
-  accounts?: readonly { id: string; deployRole?: string; vpcs?: readonly string[] }[];
+  accounts?: readonly { id: string; deployRole?: string; planRole?: string; vpcs?: readonly string[] }[];
 }
 
 /** Every account a cluster or service network names, sorted. */
@@ -32,7 +32,11 @@ export function vpcOwner(p: AccountsView, vpc: string): string | undefined {
   return all.length === 1 ? all[0] : undefined;
 }
 
-/** The role the stacks of an account assume to deploy, if the Platform names one. */
-export function deployRoleOf(p: AccountsView, account: string): string | undefined {
-  return (p.accounts ?? []).find((a) => a.id === account)?.deployRole;
+/** What the stacks are synthesized for: a deploy, or a read-only plan on a pull request. */
+export type RoleUse = 'deploy' | 'plan';
+
+/** The role the stacks of an account assume, if the Platform names one: for a plan its `planRole`, else its `deployRole`. */
+export function deployRoleOf(p: AccountsView, account: string, use: RoleUse = 'deploy'): string | undefined {
+  const a = (p.accounts ?? []).find((x) => x.id === account);
+  return (use === 'plan' ? a?.planRole : undefined) ?? a?.deployRole;
 }

@@ -75,6 +75,7 @@ export function buildPlatform(p: Platform, source: SourceRef): PlatformModel {
     accounts: sortBy(s.accounts ?? [], (a) => a.id).map((a) => ({
       id: a.id,
       ...(a.deployRole ? { deployRole: a.deployRole } : {}),
+      ...(a.planRole ? { planRole: a.planRole } : {}),
       vpcs: [...(a.vpcs ?? [])].sort(compareStrings),
     })),
     ...(s.terraform?.backend

@@ -74,6 +74,7 @@ export interface PlatformModel {
 export interface AccountModel {
   id: string;
   deployRole?: string;
+  planRole?: string;
   /** VPCs of this account that no cluster runs in. */
   vpcs: string[];
 }

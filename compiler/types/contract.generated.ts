@@ -707,6 +707,10 @@ export interface Account {
    */
   deployRole?: string;
   /**
+   * A read-only role in this account for plans on pull requests: the CDKTF app assumes it instead of `deployRole` when run with `CALLGATE_ROLE=plan`, so a pull request never holds credentials that can change the estate. Default: `deployRole`.
+   */
+  planRole?: string;
+  /**
    * VPCs of this account that no cluster runs in but that a service network's `vpcs` lists (a caller's source VPC, say): their associations are created in this account.
    *
    * @maxItems 100

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { runDocs } from '../support/estate.js';
 import { platformDoc } from '../property/estate-arbitrary.js';
 import { apiContract } from '../support/contracts.js';
+import type { Analysis } from '../../compiler/analysis/analysis.js';
+import { terraformInput } from '../../compiler/cdktf/input.js';
+import { synthesize } from '../../compiler/cdktf/synth.js';
 
 // Every stack deploys in the account that owns its resources, and keeps its state where the
 // Platform says; a network that other accounts use is shared with exactly those accounts.
@@ -57,6 +60,35 @@ describe('stacks across accounts', () => {
       role: 'arn:aws:iam::333333333333:role/deploy',
     });
     for (const [name, stack] of stacks) expect(stack.provider.aws, name).toHaveLength(1);
+  });
+
+  it("assume each account's read-only planRole for a plan, and its deployRole where it has none", () => {
+    const platform = {
+      ...platformDoc,
+      spec: {
+        ...platformDoc.spec,
+        accounts: platformDoc.spec.accounts.map((a) =>
+          a.id === '222222222222' ? { ...a, planRole: 'arn:aws:iam::222222222222:role/plan' } : a,
+        ),
+      },
+    };
+    const result = runDocs(platform, [ecsExport]);
+    if (!result.analysis) throw new Error('no analysis');
+    const roles = (use: 'deploy' | 'plan') =>
+      Object.fromEntries(
+        synthesize(terraformInput(result.analysis as Analysis, use)).map((f) => {
+          const stack = JSON.parse(f.content) as Stack;
+          return [f.path.split('/')[1] ?? '', stack.provider.aws[0]?.assume_role?.[0]?.role_arn];
+        }),
+      );
+    expect(roles('plan')).toMatchObject({
+      'team-fin-222222222222-us-west-2': 'arn:aws:iam::222222222222:role/plan',
+      'network-net_222222222222': 'arn:aws:iam::222222222222:role/plan',
+      'network-net': 'arn:aws:iam::111111111111:role/deploy',
+    });
+    expect(roles('deploy')).toMatchObject({
+      'team-fin-222222222222-us-west-2': 'arn:aws:iam::222222222222:role/deploy',
+    });
   });
 
   it('share a network through RAM with exactly the other accounts that associate with it', () => {

@@ -1,6 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discoverSources } from '../../compiler/load/discover.js';
@@ -10,47 +8,24 @@ import { runPipeline } from '../../compiler/pipeline.js';
 import { analyze } from '../../compiler/analysis/analysis.js';
 import type { GroupRef } from '../../compiler/analysis/security-group-plan.js';
 import { parseStackOutputs, type StackOutputs } from '../../compiler/load/stack-outputs.js';
+import { estateAccounts } from '../../compiler/model/accounts.js';
 import { tempDir } from '../support/estate.js';
 import { skipWithout } from '../support/requirements.js';
+import { missingTools, repo, startMoto, type Moto } from './harness.js';
 
 // A real deploy: `cdktf deploy` of the bundled contracts with the real terraform and AWS provider
 // 5.100.0 (from the machine's filesystem mirror) against moto_server on loopback; then read back
 // through the AWS API, plan again for drift, add a caller and check exactly what changes.
 
-const repo = join(import.meta.dirname, '..', '..');
-const mirror = process.env.CALLGATE_TF_PLUGIN_DIR ?? '/opt/tf-plugins';
-const python = process.env.CALLGATE_PYTHON ?? 'python3';
-
-function missingTools(): string[] {
-  const missing: string[] = [];
-  if (spawnSync('terraform', ['version'], { encoding: 'utf8' }).status !== 0) missing.push('terraform on the PATH');
-  if (!existsSync(join(mirror, 'registry.terraform.io/hashicorp/aws/5.100.0')))
-    missing.push(`the hashicorp/aws 5.100.0 provider mirror at ${mirror} (set CALLGATE_TF_PLUGIN_DIR)`);
-  if (spawnSync(python, ['-c', 'import moto, boto3'], { encoding: 'utf8' }).status !== 0)
-    missing.push(`moto and boto3 for ${python} (set CALLGATE_PYTHON)`);
-  return missing;
-}
-
 const skip = skipWithout('the end-to-end deploy', missingTools());
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        resolve(typeof address === 'object' && address ? address.port : 0);
-      });
-    });
-  });
-}
-
 describe.skipIf(skip)('deploy with cdktf, terraform and the AWS provider against moto', () => {
-  let moto: ChildProcess | undefined;
-  let env: NodeJS.ProcessEnv;
+  let harness: Moto;
   let work: string;
   /** moto's id for each id the Platform names: groups were created as `existing-<id as written>`. */
   let realIds: Record<string, string> = {};
+  /** Every account of the estate: each stack deploys into its own, through the account's role. */
+  let accounts: string[] = [];
   const outdir = () => join(work, 'cdktf.out');
   /** The stack folders (beside them: the local state files and their backups). */
   const stackDirs = () =>
@@ -58,13 +33,8 @@ describe.skipIf(skip)('deploy with cdktf, terraform and the AWS provider against
       .filter((d) => d.isDirectory())
       .map((d) => d.name);
 
-  const run = (command: string, args: string[], cwd = repo) =>
-    spawnSync(command, args, { cwd, env, encoding: 'utf8', timeout: 600_000, maxBuffer: 1 << 26 });
-  const aws = (...args: string[]) => {
-    const r = run(python, [join(import.meta.dirname, 'aws.py'), ...args]);
-    if (r.status !== 0) throw new Error(r.stderr);
-    return JSON.parse(r.stdout) as Record<string, unknown>;
-  };
+  const run = (command: string, args: string[], cwd = repo) => harness.run(command, args, cwd);
+  const aws = (...args: string[]) => harness.aws(...args) as Record<string, unknown>;
   const deploy = () =>
     run('npx', [
       'cdktf',
@@ -78,6 +48,7 @@ describe.skipIf(skip)('deploy with cdktf, terraform and the AWS provider against
       '--no-color',
       '*',
     ]);
+  const failure = (result: { stdout: string; stderr: string }) => harness.failure(result);
   const model = async () =>
     runPipeline(await discoverSources(join(work, 'contracts'), work), { root: 'contracts', emit: false })
       .model as Model;
@@ -86,43 +57,21 @@ describe.skipIf(skip)('deploy with cdktf, terraform and the AWS provider against
 
   beforeAll(async () => {
     work = await tempDir('callgate-e2e-');
-    const port = await freePort();
-    writeFileSync(
-      join(work, 'terraform.rc'),
-      `provider_installation {\n  filesystem_mirror { path = "${mirror}" }\n  direct { exclude = ["registry.terraform.io/*/*"] }\n}\n`,
-    );
-    env = {
-      ...process.env,
-      CI: 'true',
-      CHECKPOINT_DISABLE: '1',
-      TF_CLI_CONFIG_FILE: join(work, 'terraform.rc'),
-      TF_IN_AUTOMATION: '1',
-      CALLGATE_CONTRACTS: join(work, 'contracts'),
-      AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_REGION: 'us-west-2',
-      AWS_EC2_METADATA_DISABLED: 'true',
-    };
-    // moto's own log, kept beside the work so that a failed deploy can be read against it.
-    const log = openSync(join(work, 'moto.log'), 'w');
-    moto = spawn(python, [join(import.meta.dirname, 'moto_shim.py'), '-H', '127.0.0.1', '-p', String(port)], {
-      env,
-      stdio: ['ignore', log, log],
-    });
-    for (let i = 0; i < 100; i++) {
-      const up = await fetch(`http://127.0.0.1:${port}/moto-api/`).then(
-        () => true,
-        () => false,
-      );
-      if (up) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    // The bundled estate, with its VPC and group ids replaced by ones that exist in moto.
+    harness = await startMoto(work, join(work, 'contracts'));
+    // The bundled estate, with its VPC and group ids replaced by ones that exist in moto, each
+    // created in the account the Platform says owns it.
     cpSync(join(repo, 'contracts'), join(work, 'contracts'), { recursive: true });
-    const platform = readFileSync(join(work, 'contracts', 'platform.yaml'), 'utf8');
-    const ids = [...new Set(platform.match(/\b(vpc|sg)-[0-9a-f]{8,17}\b/g) ?? [])];
-    const real = aws('setup', ...ids) as Record<string, string>;
+    const platform = (await model()).platform;
+    accounts = [...new Set([...estateAccounts(platform), ...platform.accounts.map((a) => a.id)])].sort();
+    const owners: Record<string, string> = {};
+    for (const c of platform.clusters) {
+      owners[c.vpc] = c.account;
+      if (c.securityGroup) owners[c.securityGroup] = c.account;
+      if (c.awsApi?.securityGroup) owners[c.awsApi.securityGroup] = c.account;
+    }
+    for (const a of platform.accounts) for (const vpc of a.vpcs) owners[vpc] = a.id;
+    for (const n of platform.serviceNetworks) for (const vpc of n.vpcs) owners[vpc] ??= n.account;
+    const real = aws('setup', JSON.stringify(owners)) as Record<string, string>;
     realIds = real;
     for (const file of readdirSync(join(work, 'contracts'), { recursive: true })
       .map(String)
@@ -136,16 +85,12 @@ describe.skipIf(skip)('deploy with cdktf, terraform and the AWS provider against
   }, 120_000);
 
   afterAll(() => {
-    moto?.kill();
+    harness.stop();
   });
 
   it('deploys every stack, and reads back exactly the compiled intent', async () => {
     const result = deploy();
-    expect(
-      result.status,
-      `${result.stdout}\n${result.stderr}`.slice(-4000) +
-        `\nmoto (${join(work, 'moto.log')}):\n${readFileSync(join(work, 'moto.log'), 'utf8').slice(-3000)}`,
-    ).toBe(0);
+    expect(result.status, failure(result)).toBe(0);
     const m = await model();
     // What callgate compiles for the estate as deployed (its ids are moto's).
     compiledOutput = new Map(
@@ -153,15 +98,19 @@ describe.skipIf(skip)('deploy with cdktf, terraform and the AWS provider against
         (f) => [f.path, f.content],
       ),
     );
-    const state = aws('readback') as {
-      networks: { name: string; authType: string; policy: unknown }[];
+    const state = aws('readback', ...accounts) as {
+      networks: { account: string; name: string; arn: string; authType: string; policy: unknown }[];
+      shares: { account: string; name: string; principals: string[]; resources: string[] }[];
+      vpcAssociations: { account: string; vpc: string; network: string }[];
       services: {
+        account: string;
         name: string;
         arn: string;
         authType: string;
         policy: { Statement: { Resource: string | string[] }[] } | null;
       }[];
       rules: {
+        account: string;
         group: string;
         direction: string;
         port: number;
@@ -174,11 +123,43 @@ describe.skipIf(skip)('deploy with cdktf, terraform and the AWS provider against
     // Service network: auth type and policy as compiled.
     const compiledNetwork = JSON.parse(compiledFile('lattice/eks-lattice-network/service-network.json')) as unknown;
     expect(state.networks).toEqual([
-      expect.objectContaining({ name: 'eks-lattice-network', authType: 'AWS_IAM', policy: compiledNetwork }),
+      expect.objectContaining({
+        account: '111111111111',
+        name: 'eks-lattice-network',
+        authType: 'AWS_IAM',
+        policy: compiledNetwork,
+      }),
     ]);
+    // Many accounts: the network is shared with exactly the accounts that associate with it, and
+    // each VPC is associated from the account that owns it (moto's shim refuses an unshared one).
+    const networkArn = state.networks[0]?.arn ?? '';
+    expect(state.shares).toEqual([
+      {
+        account: '111111111111',
+        name: 'callgate-eks-lattice-network',
+        principals: ['222222222222', '333333333333'],
+        resources: [networkArn],
+      },
+    ]);
+    expect(
+      state.vpcAssociations.map((a) => `${a.account} ${a.vpc} ${a.network === networkArn ? 'net' : a.network}`).sort(),
+    ).toEqual(
+      [
+        `111111111111 ${realIds['vpc-0aaa1111'] ?? ''} net`,
+        `222222222222 ${realIds['vpc-0bbb2222'] ?? ''} net`,
+        `222222222222 ${realIds['vpc-0ccc3333'] ?? ''} net`,
+        `333333333333 ${realIds['vpc-0ddd4444'] ?? ''} net`,
+      ].sort(),
+    );
     // ECS service: the compiled policy, its resources on the real service ARN.
     const billing = state.services.find((s) => s.name === 'billing');
     expect(billing?.authType).toBe('AWS_IAM');
+    // The stacks of account B landed in account B: billing's service, and its group's rules.
+    expect(billing?.account).toBe('222222222222');
+    expect(billing?.arn.split(':')[4]).toBe('222222222222');
+    expect([
+      ...new Set(state.rules.filter((r) => r.group === 'callgate-payments-billing').map((r) => r.account)),
+    ]).toEqual(['222222222222']);
     const billingPolicy = compiledFile('lattice/eks-lattice-network/services/payments/billing.json').trim();
     expect(billingPolicy).not.toBe('');
     expect(billing?.policy).toEqual(
@@ -242,7 +223,7 @@ describe.skipIf(skip)('deploy with cdktf, terraform and the AWS provider against
   }, 900_000);
 
   it("names the created groups in the pods' SecurityGroupPolicies from the deploy's outputs file", async () => {
-    const groups = (aws('readback') as { groups: Record<string, string> }).groups;
+    const groups = (aws('readback', ...accounts) as { groups: Record<string, string> }).groups;
     const compiled = runPipeline(await discoverSources(join(work, 'contracts'), work), {
       root: 'contracts',
       stackOutputs: (parseStackOutputs(readFileSync(join(work, 'outputs.json'), 'utf8')) as { outputs: StackOutputs })
@@ -337,9 +318,9 @@ describe.skipIf(skip)('deploy with cdktf, terraform and the AWS provider against
       'team-payments-222222222222-us-west-2 aws_vpclattice_auth_policy.payments_billing_auth-policy update',
     ]);
     const result = deploy();
-    expect(result.status, result.stdout.slice(-3000)).toBe(0);
+    expect(result.status, failure(result)).toBe(0);
     const billing = (
-      aws('readback') as {
+      aws('readback', ...accounts) as {
         services: { name: string; policy: { Statement: { Principal: { AWS: string | string[] } }[] } }[];
       }
     ).services.find((s) => s.name === 'billing');

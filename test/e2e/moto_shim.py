@@ -6,6 +6,13 @@
   AWS takes ARNs (required across accounts, and by the provider's validation); this resolves an
   ARN to its id first, as moto already does for PutAuthPolicy.
 
+- Across accounts (AWS RAM): moto 5.2 cannot associate a resource or a principal with a share
+  (AssociateResourceShare is missing), has no ListResourceSharePermissions, drops a share's tags
+  (every refresh would show drift), cannot share a service network, and looks a service
+  network up in the caller's own account only. This adds the call, lets service networks be
+  shared, and finds a network named by the ARN of another account's network only when that
+  account shares it with the caller through RAM, as AWS does; otherwise it is not found.
+
 - Security group rules keep their description only when they name a CIDR; for prefix-list and
   group rules moto drops it, so every refresh would show drift that AWS does not have. This
   keeps the description given with the prefix list or group, as AWS does.
@@ -17,6 +24,9 @@ import sys
 from urllib.parse import unquote
 
 from moto.ec2.models import security_groups
+from moto.ram import models as ram_models
+from moto.ram import responses as ram_responses
+from moto.ram import urls as ram_urls
 from moto.vpclattice import models, responses
 
 
@@ -50,7 +60,82 @@ def _id(identifier):
 
 
 def create_service_network_service_association(self, service_network_identifier, service_identifier, *args, **kwargs):
-    return _create_service_association(self, _id(service_network_identifier), _id(service_identifier), *args, **kwargs)
+    # The network keeps its ARN: it may be another account's (see get_service_network).
+    return _create_service_association(self, service_network_identifier, _id(service_identifier), *args, **kwargs)
+
+
+_get_service_network = models.VPCLatticeBackend.get_service_network
+
+
+def _shared_with(arn, account, region, principal):
+    return any(
+        arn in share.resource_arns and principal in share.principals and share.status != "DELETED"
+        for share in ram_models.ram_backends[account][region].resource_shares
+    )
+
+
+def get_service_network(self, service_network_identifier):
+    identifier = service_network_identifier
+    if identifier.startswith("arn:"):
+        parts = identifier.split(":")
+        region, account = parts[3], parts[4]
+        if account != self.account_id:
+            if not _shared_with(identifier, account, region, self.account_id):
+                raise models.ResourceNotFoundException(identifier)
+            return _get_service_network(models.vpclattice_backends[account][region], _id(identifier))
+        identifier = _id(identifier)
+    return _get_service_network(self, identifier)
+
+
+models.VPCLatticeBackend.get_service_network = get_service_network
+
+ram_models.ResourceShare.SHAREABLE_RESOURCES.append("servicenetwork")
+
+
+def associate_resource_share(self):
+    params = self.request_params
+    share = next((s for s in self.ram_backend.resource_shares if s.arn == params.get("resourceShareArn")), None)
+    if share is None:
+        raise ram_models.UnknownResourceException(f"ResourceShare {params.get('resourceShareArn')} could not be found.")
+    principals = params.get("principals", [])
+    resources = params.get("resourceArns", [])
+    share.add_principals(principals)
+    share.add_resources(resources)
+    made = [(p, "PRINCIPAL") for p in principals] + [(r, "RESOURCE") for r in resources]
+    return json.dumps({
+        "resourceShareAssociations": [
+            {"resourceShareArn": share.arn, "resourceShareName": share.name, "associatedEntity": entity, "associationType": kind, "status": "ASSOCIATED", "external": False}
+            for entity, kind in made
+        ]
+    })
+
+
+_share_init = ram_models.ResourceShare.__init__
+_share_describe = ram_models.ResourceShare.describe
+
+
+def share_init(self, account_id, region, **kwargs):
+    _share_init(self, account_id, region, **kwargs)
+    self._tags = kwargs.get("tags") or []
+
+
+def share_describe(self):
+    return {**_share_describe(self), "tags": getattr(self, "_tags", [])}
+
+
+ram_models.ResourceShare.__init__ = share_init
+ram_models.ResourceShare.describe = share_describe
+
+
+def list_resource_share_permissions(self):
+    # The share's default permission, which the provider reads back; moto keeps none per share.
+    return json.dumps({"permissions": []})
+
+
+ram_responses.ResourceAccessManagerResponse.associate_resource_share = associate_resource_share
+ram_responses.ResourceAccessManagerResponse.list_resource_share_permissions = list_resource_share_permissions
+ram_urls.url_paths["{0}/associateresourceshare$"] = ram_responses.ResourceAccessManagerResponse.dispatch
+ram_urls.url_paths["{0}/listresourcesharepermissions$"] = ram_responses.ResourceAccessManagerResponse.dispatch
 
 
 models.VPCLatticeBackend.create_service_network_service_association = create_service_network_service_association
