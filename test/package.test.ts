@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readTree, tempDir } from './support/estate.js';
@@ -37,8 +37,9 @@ describe.skipIf(skip)('the npm package', () => {
     expect(top).toEqual(['README.md', 'bin', 'dist', 'package.json', 'policies', 'schema', 'templates']);
     expect(packed?.files.filter((f) => /\.test\.|\.ts$/.test(f.path) && !f.path.endsWith('.d.ts'))).toEqual([]);
 
+    // An empty repository, as a team starts: the tarball installed, then `init` at its root.
     const team = join(work, 'team-repo');
-    cpSync(join(repo, 'contracts'), join(team, 'contracts'), { recursive: true });
+    mkdirSync(team);
     writeFileSync(join(team, 'package.json'), JSON.stringify({ name: 'team-repo', private: true }));
     const run = (command: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
       spawnSync(command, args, {
@@ -55,29 +56,42 @@ describe.skipIf(skip)('the npm package', () => {
       join(work, packed?.filename ?? ''),
     ]);
     expect(install.status, install.stderr).toBe(0);
-
-    expect(run('npx', ['callgate', 'check', 'contracts']).status).toBe(0);
-    const compile = run('npx', ['callgate', 'compile', 'contracts']);
-    expect(compile.status, compile.stderr).toBe(0);
-    expect(await readTree(join(team, 'out'))).toEqual(await readTree(join(repo, 'out')));
-
-    // The CDKTF app a team's cdktf.json runs (`"app": "npx callgate-cdktf"`) writes the same stacks.
-    const synth = run('npx', ['callgate-cdktf'], { CDKTF_OUTDIR: join(team, 'cdktf.out') });
-    expect(synth.status, synth.stderr).toBe(0);
-    for (const stack of readdirSync(join(repo, 'out', 'cdktf')))
-      expect(readFileSync(join(team, 'cdktf.out', 'stacks', stack, 'cdk.tf.json'), 'utf8'), stack).toBe(
-        readFileSync(join(repo, 'out', 'cdktf', stack, 'cdk.tf.json'), 'utf8'),
-      );
-    // `callgate init` from the installed package: its schema modelines name the installed schemas.
-    const init = run('npx', ['callgate', 'init', 'fresh']);
+    const init = run('npx', ['callgate', 'init']);
     expect(init.status, init.stderr).toBe(0);
     for (const file of ['contracts/platform.yaml', 'contracts/example/hello.yaml']) {
-      const path = join(team, 'fresh', file);
+      const path = join(team, file);
       const schema = /\$schema=(\S+)/.exec(readFileSync(path, 'utf8'))?.[1] ?? '';
-      const target = join(dirname(path), schema).replace(join(team, 'fresh'), team);
-      expect(existsSync(target), `${file} → ${schema}`).toBe(true);
+      expect(existsSync(join(dirname(path), schema)), `${file} → ${schema}`).toBe(true);
     }
-    expect(run('npx', ['callgate', 'check', 'fresh/contracts', '--policies', 'fresh/policies']).status).toBe(0);
+    // The README's commands, with no arguments: the scaffold's directories are the defaults.
+    const check = run('npx', ['callgate', 'check', '--max-warnings', '0']);
+    expect(check.status, check.stdout + check.stderr).toBe(0);
+    const compiled = run('npx', ['callgate', 'compile']);
+    expect(compiled.status, compiled.stderr).toBe(0);
+    // `cdktf synth` through the scaffold's cdktf.json (`npx callgate-cdktf`), offline: the
+    // clone's cdktf-cli stands in for the one a team adds to deploy.
+    const synthesized = run(join(repo, 'node_modules', '.bin', 'cdktf'), ['synth', '--no-color']);
+    expect(synthesized.status, synthesized.stdout + synthesized.stderr).toBe(0);
+    for (const stack of readdirSync(join(team, 'out', 'cdktf')))
+      expect(readFileSync(join(team, 'cdktf.out', 'stacks', stack, 'cdk.tf.json'), 'utf8'), stack).toBe(
+        readFileSync(join(team, 'out', 'cdktf', stack, 'cdk.tf.json'), 'utf8'),
+      );
+
+    // The bundled contracts compile there to the clone's bytes, and the CDKTF app writes the same stacks.
+    cpSync(join(repo, 'contracts'), join(team, 'bundled'), { recursive: true });
+    expect(run('npx', ['callgate', 'check', 'bundled']).status).toBe(0);
+    const compile = run('npx', ['callgate', 'compile', 'bundled', '--out', 'bundled-out']);
+    expect(compile.status, compile.stderr).toBe(0);
+    expect(await readTree(join(team, 'bundled-out'))).toEqual(await readTree(join(repo, 'out')));
+    const synth = run('npx', ['callgate-cdktf'], {
+      CDKTF_OUTDIR: join(team, 'bundled.out'),
+      CALLGATE_CONTRACTS: 'bundled',
+    });
+    expect(synth.status, synth.stderr).toBe(0);
+    for (const stack of readdirSync(join(repo, 'out', 'cdktf')))
+      expect(readFileSync(join(team, 'bundled.out', 'stacks', stack, 'cdk.tf.json'), 'utf8'), stack).toBe(
+        readFileSync(join(repo, 'out', 'cdktf', stack, 'cdk.tf.json'), 'utf8'),
+      );
     // The shipped guard-rails and schemas are where a team's files can point at them.
     expect(readdirSync(join(team, 'node_modules', 'callgate', 'policies')).sort()).toEqual(
       readdirSync(join(repo, 'policies')).sort(),

@@ -7,7 +7,8 @@ Each account is reached as a pipeline would: by assuming a role in it (moto answ
   readback ACCT... print the service networks, services, their auth policies, RAM shares, VPC
                    associations and every security group rule of these accounts, as JSON
   bucket NAME      create the state bucket in the environment's own account
-  objects NAME     print the state objects in that bucket (lock files aside), sorted
+  objects NAME [--etags]  print the state objects in that bucket, sorted: their keys (lock files
+                   aside), or with --etags every object with its ETag
 """
 import json
 import os
@@ -83,8 +84,11 @@ if __name__ == "__main__":
     if command == "setup":
         print(json.dumps(setup(json.loads(sys.argv[2]))))
     elif command == "objects":
-        keys = [o["Key"] for o in client("s3").list_objects_v2(Bucket=sys.argv[2]).get("Contents", [])]
-        print(json.dumps(sorted(k for k in keys if not k.endswith(".tflock"))))
+        objects = client("s3").list_objects_v2(Bucket=sys.argv[2]).get("Contents", [])
+        if sys.argv[3:] == ["--etags"]:
+            print(json.dumps(sorted(f"{o['Key']} {o['ETag']}" for o in objects)))
+        else:
+            print(json.dumps(sorted(o["Key"] for o in objects if not o["Key"].endswith(".tflock"))))
     elif command == "bucket":
         client("s3").create_bucket(Bucket=sys.argv[2], CreateBucketConfiguration={"LocationConstraint": kw["region_name"]})
         print("{}")

@@ -1,8 +1,9 @@
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../support/estate.js';
+import { gitIn, tempDir } from '../support/estate.js';
 import { skipWithout } from '../support/requirements.js';
 import { missingTools, repo, startMoto, type Moto } from './harness.js';
 
@@ -59,7 +60,11 @@ describe.skipIf(skip)('many accounts with remote state, against moto', () => {
               deployRole: 'arn:aws:iam::111111111111:role/callgate-deploy',
               vpcs: [ids['vpc-0aaa1111']],
             },
-            { id: '222222222222', deployRole: 'arn:aws:iam::222222222222:role/callgate-deploy' },
+            {
+              id: '222222222222',
+              deployRole: 'arn:aws:iam::222222222222:role/callgate-deploy',
+              planRole: 'arn:aws:iam::222222222222:role/callgate-plan',
+            },
           ],
           terraform: { backend: { s3: { bucket, region: 'us-west-2', keyPrefix: 'prod/' } } },
         },
@@ -137,5 +142,60 @@ describe.skipIf(skip)('many accounts with remote state, against moto', () => {
       const plan = moto.run('terraform', ['plan', '-detailed-exitcode', '-input=false', '-no-color'], dir);
       expect(plan.status, `${stack}: ${moto.failure(plan)}`).toBe(0);
     }
+  }, 900_000);
+
+  it("plans the stacks a pull request changes as the workflow's plan job does, read-only, posting only summaries", () => {
+    // The team's repository: contracts and the committed out/, on the base branch.
+    const checkout = join(work, 'checkout');
+    cpSync(contracts(), join(checkout, 'contracts'), { recursive: true });
+    const callgate = (...args: string[]) => moto.run('node', [join(repo, 'bin', 'callgate.js'), ...args], checkout);
+    expect(callgate('compile').status).toBe(0);
+    for (const args of [
+      ['init', '-q'],
+      ['add', '-A'],
+      ['commit', '-qm', 'base'],
+    ])
+      expect(gitIn(checkout, ...args).status).toBe(0);
+    // The pull request: ledger gains a caller.
+    const ledger = join(checkout, 'contracts', 'ledger.yaml');
+    writeFileSync(
+      ledger,
+      readFileSync(ledger, 'utf8').replace(
+        'callers:\n',
+        `callers:\n    - principal: {iamRole: "arn:aws:iam::222222222222:role/auditor", sourceVpc: ${ids['vpc-0bbb2222'] ?? ''}}\n`,
+      ),
+    );
+    expect(callgate('compile').status).toBe(0);
+    const before = moto.aws('objects', bucket, '--etags');
+    // The step's `npx cdktf` finds the clone's cdktf-cli, as a team's finds its own devDependency.
+    symlinkSync(join(repo, 'node_modules'), join(checkout, 'node_modules'));
+    // The workflow's own step, as written in the template `callgate init` installs.
+    const workflow = parse(readFileSync(join(repo, 'templates', '.github', 'workflows', 'callgate.yml'), 'utf8')) as {
+      jobs: Record<string, { steps: { name?: string; run?: string; env?: Record<string, string> }[] }>;
+    };
+    const step = workflow.jobs.plan?.steps.find((x) => x.name === 'Plan the changed stacks');
+    expect(step?.env?.CALLGATE_ROLE).toBe('plan');
+    const planned = spawnSync('bash', ['-euo', 'pipefail', '-c', step?.run ?? 'false'], {
+      cwd: checkout,
+      encoding: 'utf8',
+      timeout: 600_000,
+      env: {
+        ...moto.env,
+        CALLGATE_ROLE: 'plan',
+        CALLGATE_CONTRACTS: 'contracts',
+        BASE: 'HEAD',
+      },
+    });
+    expect(planned.status, moto.failure(planned)).toBe(0);
+    expect(readFileSync(join(checkout, 'callgate-plan.md'), 'utf8')).toBe(
+      '### Terraform plan of the changed stacks\n' +
+        '- `team-fin-222222222222-us-west-2`: Plan: 0 to add, 1 to change, 0 to destroy.\n',
+    );
+    // Through the account's plan role, and nothing written: no state object changed, no lock left.
+    const synthesized = JSON.parse(
+      readFileSync(join(checkout, 'cdktf.out', 'stacks', 'team-fin-222222222222-us-west-2', 'cdk.tf.json'), 'utf8'),
+    ) as { provider: { aws: { assume_role: { role_arn: string }[] }[] } };
+    expect(synthesized.provider.aws[0]?.assume_role[0]?.role_arn).toBe('arn:aws:iam::222222222222:role/callgate-plan');
+    expect(moto.aws('objects', bucket, '--etags')).toEqual(before);
   }, 900_000);
 });
