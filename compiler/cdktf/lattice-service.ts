@@ -11,6 +11,7 @@ import { serviceArnPlaceholder, servicePolicyText } from '../analysis/analysis.j
 import type { PolicyDocument } from '../analysis/policy-document.js';
 import { routedVersions, serviceNames, targetGroupName, terraformId } from '../analysis/names.js';
 import type { LatticeModel, ServiceModel } from '../model/types.js';
+import { pathMatch } from '../model/http-paths.js';
 import { legacyPrefix } from './legacy-ids.js';
 import { literal } from './literal.js';
 import type { Moves } from './moves.js';
@@ -78,7 +79,8 @@ export function latticeService(
   });
   moves.record(listener, legacy('listener'));
   l.routes.forEach((r, i) => {
-    const match = r.path.endsWith('/*') ? { prefix: literal(r.path.slice(0, -1)) } : { exact: literal(r.path) };
+    const m = pathMatch(r.path);
+    const match = m.kind === 'prefix' ? { prefix: literal(m.value) } : { exact: literal(m.value) };
     const rule = new VpclatticeListenerRule(scope, id('rule', i), {
       name: literal(`route-${i}`),
       serviceIdentifier: service.id,

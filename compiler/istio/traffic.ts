@@ -1,6 +1,7 @@
 import { kubernetesObject, type DestinationRuleSpec, type VirtualServiceSpec } from '../kubernetes/kinds.js';
 import { routedVersions } from '../analysis/names.js';
 import { clusterDomain } from '../model/defaults.js';
+import { pathMatch } from '../model/http-paths.js';
 import { isLayer7 } from '../model/protocols.js';
 import type { ServiceModel } from '../model/types.js';
 import type { KubernetesObject } from '../targets/target.js';
@@ -82,7 +83,8 @@ export function virtualService(meta: Meta, s: ServiceModel): KubernetesObject | 
     ...routes.map((r) => {
       const kept = r.backends.filter((b) => b.weight > 0);
       const shares = percentages(kept.map((b) => b.weight));
-      const uri = r.path.endsWith('/*') ? { prefix: r.path.slice(0, -1) } : { exact: r.path };
+      const m = pathMatch(r.path);
+      const uri = m.kind === 'prefix' ? { prefix: m.value } : { exact: m.value };
       return {
         name: `route-${
           r.path

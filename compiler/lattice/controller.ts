@@ -9,6 +9,7 @@ import {
 import { gatewayNamespace, routedVersions, versionServiceName } from '../analysis/names.js';
 import { labelsFor, managedBy } from '../kubernetes/names.js';
 import type { LatticeModel, ServiceModel } from '../model/types.js';
+import { grpcMethodMatch, pathMatch } from '../model/http-paths.js';
 import type { KubernetesObject } from '../targets/target.js';
 
 // Manifests for the AWS Gateway API Controller, which turns them into VPC Lattice resources:
@@ -103,10 +104,14 @@ export function routeObject(s: ServiceModel, l: LatticeModel): KubernetesObject 
   }
   if (kind === 'GRPCRoute') {
     const rules = [
+      // The controller turns a service alone into the prefix `/<service>/`, a service and method
+      // into the exact `/<service>/<method>`, and no match into `/`: the contract's meaning.
       ...l.routes.map((r) => {
-        const [service = '', method] = r.path.slice(1).split('/');
+        const { service, method } = grpcMethodMatch(r.path);
         return {
-          matches: [{ method: { type: 'Exact' as const, service, ...(method && method !== '*' ? { method } : {}) } }],
+          ...(service
+            ? { matches: [{ method: { type: 'Exact' as const, service, ...(method ? { method } : {}) } }] }
+            : {}),
           backendRefs: byVersion(r),
         };
       }),
@@ -116,16 +121,17 @@ export function routeObject(s: ServiceModel, l: LatticeModel): KubernetesObject 
     return kubernetesObject('gateway.networking.k8s.io/v1', 'GRPCRoute', meta, spec);
   }
   const rules = [
-    ...l.routes.map((r) => ({
-      matches: [
-        {
-          path: r.path.endsWith('/*')
-            ? { type: 'PathPrefix' as const, value: r.path.slice(0, -2) || '/' }
-            : { type: 'Exact' as const, value: r.path },
-        },
-      ],
-      backendRefs: byVersion(r),
-    })),
+    // The controller copies a PathPrefix value as written into Lattice's string-prefix match, so
+    // `/v1/` (not `/v1`, which would also take `/v1` and `/v1x`) keeps the contract's meaning.
+    ...l.routes.map((r) => {
+      const m = pathMatch(r.path);
+      return {
+        matches: [
+          { path: { type: m.kind === 'prefix' ? ('PathPrefix' as const) : ('Exact' as const), value: m.value } },
+        ],
+        backendRefs: byVersion(r),
+      };
+    }),
     { backendRefs: [backend(s.name)] },
   ];
   const spec: HTTPRouteSpec = { parentRefs, ...(hostnames ? { hostnames } : {}), rules };

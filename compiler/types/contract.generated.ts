@@ -4,7 +4,7 @@
  */
 export type ServiceName = string;
 /**
- * An exact path such as `/summary`, or a prefix ending in `/*` such as `/v1/items/*`. For gRPC: `/package.Service/Method` or `/package.Service/*`.
+ * An exact path such as `/summary` (that path only), or a prefix ending in `/*` such as `/v1/items/*` (every path under `/v1/items/`, not `/v1/items` itself); `/*` is every path. Case-sensitive, and the same on every layer. For gRPC: `/package.Service/Method`, `/package.Service/*` or `/*`.
  */
 export type HttpPath = string;
 /**
