@@ -15,6 +15,7 @@ import { analyze, type Analysis } from './analysis/analysis.js';
 import { checkEstate } from './validate/checks/estate.js';
 import { checkContractShape } from './validate/checks/contract-shape.js';
 import { checkLatticeExposure } from './validate/checks/lattice-exposure.js';
+import { checkMeshRoutes } from './validate/checks/mesh-routes.js';
 import { checkPlacement } from './validate/checks/placement.js';
 import { checkPlatform } from './validate/checks/platform.js';
 import { checkDuplicateServices } from './validate/checks/services.js';
@@ -79,6 +80,7 @@ export function runPipeline(sources: readonly Source[], options: PipelineOptions
     const own = [
       ...checkContractShape(c),
       ...checkLatticeExposure(c),
+      ...checkMeshRoutes(c),
       ...(platformCheck.platform ? checkPlacement(c, platform) : []),
     ];
     findings.push(...own);

@@ -1,4 +1,4 @@
-import type { LatticeModel, ServiceModel } from '../model/types.js';
+import type { LatticeModel, MeshRouteModel, RouteModel, ServiceModel } from '../model/types.js';
 
 // Every name and path callgate derives from the model, in one place: Kubernetes object names, the
 // files they land in, stack names, Terraform construct ids and stack outputs. Targets and the
@@ -102,5 +102,12 @@ export const targetGroupName = (s: Pick<ServiceModel, 'name'>, version: string |
 export const versionServiceName = (s: Pick<ServiceModel, 'name'>, version: string) => `${s.name}-${version}`;
 
 /** The versions a service's routes send traffic to, each a Service of its own and so a target group. */
-export const routedVersions = (l: LatticeModel): string[] =>
+export const routedVersions = (l: Pick<LatticeModel, 'routes'>): string[] =>
   [...new Set(l.routes.flatMap((r) => r.backends.map((b) => b.version)))].sort();
+
+/**
+ * The routes of the mesh path: the contract's `exposure.mesh.routes` where written, else the
+ * Lattice routes (the mesh has always followed them), so that both paths send a share alike.
+ */
+export const meshRoutes = (s: ServiceModel): RouteModel[] | MeshRouteModel[] =>
+  s.exposure.meshRoutes ?? s.exposure.lattice?.routes ?? [];

@@ -1,4 +1,5 @@
 import type { ModelIndex } from '../model/query.js';
+import { meshRoutes } from './names.js';
 import type { ServiceModel } from '../model/types.js';
 
 export function hasResilience(service: ServiceModel): boolean {
@@ -15,7 +16,7 @@ export function waypointServices(index: ModelIndex): ReadonlySet<string> {
   for (const s of index.model.services) {
     if (index.cluster(s.cluster).mesh !== 'istio-ambient') continue;
     const l7Callers = index.into(s.id).some((e) => e.path === 'mesh' && (e.methods !== null || e.paths !== null));
-    if (l7Callers || hasResilience(s) || (s.exposure.lattice?.routes.length ?? 0) > 0) out.add(s.id);
+    if (l7Callers || hasResilience(s) || meshRoutes(s).length > 0) out.add(s.id);
   }
   return out;
 }

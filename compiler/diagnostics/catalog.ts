@@ -428,8 +428,12 @@ export const catalog = {
   },
   'routes-need-http': {
     severity: 'error',
-    summary: 'path routes need an `http` or `https` listener; `tls-passthrough` only has a default rule',
-    messages: { default: 'a `tls-passthrough` listener has only a default rule, so `routes` cannot apply; {fix}' },
+    summary:
+      'path routes need HTTP: on Lattice an `http` or `https` listener (`tls-passthrough` only has a default rule), on the mesh an HTTP or gRPC port',
+    messages: {
+      default: 'a `tls-passthrough` listener has only a default rule, so `routes` cannot apply; {fix}',
+      mesh: '`{name}` has no HTTP, HTTP/2 or gRPC port, so the mesh cannot route its calls by path; remove `routes`',
+    },
     fix: 'remove `routes` or use an `https` listener',
   },
   'duplicate-route': {

@@ -1,9 +1,9 @@
 import { kubernetesObject, type DestinationRuleSpec, type VirtualServiceSpec } from '../kubernetes/kinds.js';
-import { routedVersions } from '../analysis/names.js';
+import { meshRoutes, routedVersions } from '../analysis/names.js';
 import { clusterDomain } from '../model/defaults.js';
 import { pathMatch } from '../model/http-paths.js';
 import { isLayer7 } from '../model/protocols.js';
-import type { ServiceModel } from '../model/types.js';
+import type { MeshRouteModel, ResilienceModel, RouteModel, ServiceModel } from '../model/types.js';
 import type { KubernetesObject } from '../targets/target.js';
 
 interface Meta {
@@ -14,7 +14,7 @@ interface Meta {
 
 export const serviceHost = (s: ServiceModel) => `${s.name}.${s.namespace}.svc.${clusterDomain}`;
 const l7 = (s: ServiceModel) => s.ports.some((p) => isLayer7(p.protocol));
-const versions = (s: ServiceModel) => (s.exposure.lattice ? routedVersions(s.exposure.lattice) : []);
+const versions = (s: ServiceModel) => routedVersions({ routes: meshRoutes(s) });
 
 /** Connection pool and outlier detection from `resilience`, and one subset per routed version. */
 export function destinationRule(meta: Meta, s: ServiceModel): KubernetesObject | undefined {
@@ -61,24 +61,26 @@ export function percentages(weights: readonly number[]): number[] {
   return floors;
 }
 
-/** Timeout, retries and weighted routes for HTTP and gRPC calls on mesh paths. */
+/** An Istio HTTPRetry from the contract's retries. */
+const retryPolicy = (r: NonNullable<ResilienceModel['retries']>) => ({
+  attempts: r.attempts,
+  ...(r.perTryTimeout ? { perTryTimeout: r.perTryTimeout } : {}),
+  ...(r.on.length > 0 ? { retryOn: r.on.join(',') } : {}),
+});
+
+/**
+ * Timeout, retries and weighted routes for HTTP and gRPC calls on mesh paths: the mesh's own
+ * routes (each with its timeout and retries, else the service's), else the Lattice routes.
+ */
 export function virtualService(meta: Meta, s: ServiceModel): KubernetesObject | undefined {
   const { timeout, retries } = s.resilience;
-  const routes = s.exposure.lattice?.routes ?? [];
+  const routes: readonly (RouteModel & Partial<Pick<MeshRouteModel, 'timeout' | 'retries'>>)[] = meshRoutes(s);
   if (!l7(s) || (!timeout && !retries && routes.length === 0)) return undefined;
   const host = serviceHost(s);
-  const policy = {
-    ...(timeout ? { timeout } : {}),
-    ...(retries
-      ? {
-          retries: {
-            attempts: retries.attempts,
-            ...(retries.perTryTimeout ? { perTryTimeout: retries.perTryTimeout } : {}),
-            ...(retries.on.length > 0 ? { retryOn: retries.on.join(',') } : {}),
-          },
-        }
-      : {}),
-  };
+  const policy = (t: string | undefined, r: ResilienceModel['retries']) => ({
+    ...(t ? { timeout: t } : {}),
+    ...(r ? { retries: retryPolicy(r) } : {}),
+  });
   const http = [
     ...routes.map((r) => {
       const kept = r.backends.filter((b) => b.weight > 0);
@@ -94,10 +96,10 @@ export function virtualService(meta: Meta, s: ServiceModel): KubernetesObject | 
         }`,
         match: [{ uri }],
         route: kept.map((b, i) => ({ destination: { host, subset: b.version }, weight: shares[i] ?? 0 })),
-        ...policy,
+        ...policy(r.timeout ?? timeout, r.retries ?? retries),
       };
     }),
-    { name: 'default', route: [{ destination: { host } }], ...policy },
+    { name: 'default', route: [{ destination: { host } }], ...policy(timeout, retries) },
   ];
   const spec: VirtualServiceSpec = { hosts: [host], http };
   return kubernetesObject('networking.istio.io/v1', 'VirtualService', meta, spec);

@@ -1,8 +1,17 @@
-import type { HealthCheck, ServiceContract } from '../types/contract.generated.js';
+import type { HealthCheck, Retries, ServiceContract } from '../types/contract.generated.js';
 import { durationMs } from '../util/duration.js';
 import { sortedRecord } from '../util/records.js';
 import { defaultListenerPort } from './defaults.js';
-import type { ClusterModel, HealthCheckModel, LatticeModel, PortModel, ServiceModel, SourceRef } from './types.js';
+import type {
+  ClusterModel,
+  HealthCheckModel,
+  LatticeModel,
+  MeshRouteModel,
+  PortModel,
+  ResilienceModel,
+  ServiceModel,
+  SourceRef,
+} from './types.js';
 import { compareStrings } from '../util/compare.js';
 
 /** A contract with its defaults applied, placed on its cluster. Callers are resolved later. */
@@ -50,19 +59,11 @@ export function buildService(
       omit: [...(w.awsApi?.omit ?? [])].sort(compareStrings),
     },
     ports,
-    exposure: { mesh: eks && (spec.exposure?.mesh ?? true), ...latticeOf(c, ports) },
+    exposure: { mesh: eks && (spec.exposure?.mesh ?? true) !== false, ...meshRoutesOf(c), ...latticeOf(c, ports) },
     egress: (spec.egress ?? []).map((e) => ({ host: e.host, port: e.port, cidrs: [...(e.cidrs ?? [])] })),
     resilience: {
       ...(r.timeout ? { timeout: r.timeout } : {}),
-      ...(r.retries
-        ? {
-            retries: {
-              attempts: r.retries.attempts,
-              ...(r.retries.perTryTimeout ? { perTryTimeout: r.retries.perTryTimeout } : {}),
-              on: [...(r.retries.on ?? [])],
-            },
-          }
-        : {}),
+      ...retriesOf(r.retries),
       ...(r.circuitBreaker ? { circuitBreaker: { ...r.circuitBreaker } } : {}),
       ...(r.outlierDetection ? { outlierDetection: { ...r.outlierDetection } } : {}),
     },
@@ -70,6 +71,32 @@ export function buildService(
     callers: [],
     calls: [],
     source,
+  };
+}
+
+function retriesOf(r: Retries | undefined): Pick<ResilienceModel, 'retries'> {
+  return r
+    ? {
+        retries: {
+          attempts: r.attempts,
+          ...(r.perTryTimeout ? { perTryTimeout: r.perTryTimeout } : {}),
+          on: [...(r.on ?? [])],
+        },
+      }
+    : {};
+}
+
+/** `exposure.mesh.routes` of an EKS contract; an ECS one was refused by the checks. */
+function meshRoutesOf(c: ServiceContract): { meshRoutes?: MeshRouteModel[] } {
+  const mesh = c.spec.exposure?.mesh;
+  if (c.spec.workload.platform !== 'eks' || typeof mesh !== 'object' || !mesh.routes) return {};
+  return {
+    meshRoutes: mesh.routes.map((r) => ({
+      path: r.path,
+      backends: r.backends.map((b) => ({ version: b.version, weight: b.weight })),
+      ...(r.timeout ? { timeout: r.timeout } : {}),
+      ...retriesOf(r.retries),
+    })),
   };
 }
 

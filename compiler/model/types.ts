@@ -134,6 +134,12 @@ export interface EgressModel {
   cidrs: string[];
 }
 
+/** A route of the mesh path, with its own timeout and retries where given. */
+export interface MeshRouteModel extends RouteModel {
+  timeout?: string;
+  retries?: ResilienceModel['retries'];
+}
+
 export interface ResilienceModel {
   timeout?: string;
   retries?: { attempts: number; perTryTimeout?: string; on: string[] };
@@ -171,7 +177,8 @@ export interface ServiceModel {
   /** Contract `spec.workload.awsApi`: APIs its code calls, derived flows it does not use. */
   awsApi: { calls: string[]; omit: DerivedAwsApi[] };
   ports: PortModel[];
-  exposure: { mesh: boolean; lattice?: LatticeModel };
+  /** `meshRoutes`: contract `exposure.mesh.routes`, present only when written (they then route the mesh path). */
+  exposure: { mesh: boolean; meshRoutes?: MeshRouteModel[]; lattice?: LatticeModel };
   egress: EgressModel[];
   resilience: ResilienceModel;
   mtls: 'strict' | 'permissive';

@@ -158,10 +158,83 @@ export interface ServicePort {
  */
 export interface Exposure {
   /**
-   * Reachable inside its own cluster (the mesh path). Default: true.
+   * Reachable inside its own cluster (the mesh path): `true` (the default), `false`, or an object with the mesh's own `routes` (which then replace the Lattice routes on the mesh path).
    */
-  mesh?: boolean;
+  mesh?: boolean | MeshExposure;
   lattice?: LatticeExposure;
+}
+/**
+ * Reachable on the mesh path, with routes: path routing, weighted canaries by version, and per-route timeout and retries, compiled to a VirtualService and DestinationRule subsets (through the waypoint in ambient clusters).
+ */
+export interface MeshExposure {
+  /**
+   * Path rules, in order: the first whose path matches takes the request; requests that match none go to the service as a whole, with its `resilience`.
+   *
+   * @maxItems 50
+   */
+  routes?: MeshRoute[];
+}
+/**
+ * A mesh path rule: requests whose path matches go to the listed versions, by weight, with this route's timeout and retries (default: the service's `resilience`).
+ */
+export interface MeshRoute {
+  path: HttpPath;
+  /**
+   * The versions that receive the traffic, 1 to 10, with weights.
+   *
+   * @minItems 1
+   * @maxItems 10
+   */
+  backends: Backend[];
+  /**
+   * This route's whole-request timeout. Default: the service's `resilience.timeout`.
+   */
+  timeout?: string;
+  retries?: Retries;
+}
+/**
+ * A version of the service and its share of the traffic.
+ */
+export interface Backend {
+  /**
+   * The value of the pods' or tasks' `version` label, such as `v1`.
+   */
+  version: string;
+  /**
+   * The relative weight, 0 to 999 (the Lattice range).
+   */
+  weight: number;
+}
+/**
+ * Automatic retries by the caller's proxy.
+ */
+export interface Retries {
+  /**
+   * The most retries, 0 to 10.
+   */
+  attempts: number;
+  /**
+   * The timeout of each try.
+   */
+  perTryTimeout?: string;
+  /**
+   * The conditions that trigger a retry (Envoy retry policies).
+   *
+   * @minItems 1
+   */
+  on?: (
+    | '5xx'
+    | 'gateway-error'
+    | 'reset'
+    | 'connect-failure'
+    | 'retriable-4xx'
+    | 'refused-stream'
+    | 'cancelled'
+    | 'deadline-exceeded'
+    | 'internal'
+    | 'resource-exhausted'
+    | 'unavailable'
+  )[];
 }
 /**
  * Export over Amazon VPC Lattice, for callers in other clusters, VPCs and accounts.
@@ -260,19 +333,6 @@ export interface Route {
   backends: Backend[];
 }
 /**
- * A version of the service and its share of the traffic.
- */
-export interface Backend {
-  /**
-   * The value of the pods' or tasks' `version` label, such as `v1`.
-   */
-  version: string;
-  /**
-   * The relative weight, 0 to 999 (the Lattice range).
-   */
-  weight: number;
-}
-/**
  * One caller that may call this service: exactly one of `service`, `principal` or `cidr`, narrowed by ports, methods and paths.
  */
 export interface Caller {
@@ -351,37 +411,6 @@ export interface Resilience {
   retries?: Retries;
   circuitBreaker?: CircuitBreaker;
   outlierDetection?: OutlierDetection;
-}
-/**
- * Automatic retries by the caller's proxy.
- */
-export interface Retries {
-  /**
-   * The most retries, 0 to 10.
-   */
-  attempts: number;
-  /**
-   * The timeout of each try.
-   */
-  perTryTimeout?: string;
-  /**
-   * The conditions that trigger a retry (Envoy retry policies).
-   *
-   * @minItems 1
-   */
-  on?: (
-    | '5xx'
-    | 'gateway-error'
-    | 'reset'
-    | 'connect-failure'
-    | 'retriable-4xx'
-    | 'refused-stream'
-    | 'cancelled'
-    | 'deadline-exceeded'
-    | 'internal'
-    | 'resource-exhausted'
-    | 'unavailable'
-  )[];
 }
 /**
  * Connection-pool limits towards the service.

@@ -72,8 +72,25 @@ export function schemaFindings(errors: readonly ErrorObject[], data: unknown, do
       .filter((e) => e.keyword === 'propertyNames')
       .map((e) => `${e.instancePath}/${String(e.params.propertyName)}`),
   );
+  // A branch given by `$ref` reports from the referenced schema, not from under the combinator.
+  // Where the value is a mapping, the mapping branch is the one meant: its own errors say more
+  // than "must be one of the forms". Otherwise the combinator says it, and the branch's "must
+  // be a mapping" would only repeat it.
+  const underneath = (c: ErrorObject, e: ErrorObject) =>
+    e !== c &&
+    !insideCombinator(e) &&
+    (e.instancePath === c.instancePath || e.instancePath.startsWith(`${c.instancePath}/`));
+  const isMapping = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
+  const skipped = new Set<ErrorObject>();
+  for (const c of combinators) {
+    if (isMapping(c.data) && errors.some((e) => underneath(c, e) && e.keyword !== 'oneOf' && e.keyword !== 'anyOf'))
+      skipped.add(c);
+    else
+      for (const e of errors)
+        if (underneath(c, e) && e.keyword === 'type' && e.instancePath === c.instancePath) skipped.add(e);
+  }
   for (const e of errors) {
-    if (insideCombinator(e)) continue;
+    if (insideCombinator(e) || skipped.has(e)) continue;
     // reported by the kind check
     if (e.instancePath.endsWith('/apiVersion') && e.instancePath.split('/').length === 2) continue;
     if (e.propertyName !== undefined) continue; // inside propertyNames: reported once, by the propertyNames error

@@ -69,6 +69,12 @@ function estate(http: string, grpc: string) {
       exposure: { mesh: true, lattice: lattice(http) },
       callers: [{ service: 'web', paths: [http] }, reader(http)],
     }),
+    contract('apps', 'mapi', {
+      workload: { platform: 'eks', cluster: 'eks-a', iamRole: 'arn:aws:iam::111111111111:role/mapi' },
+      ports: [{ name: 'http', port: 8080, protocol: 'http' }],
+      exposure: { mesh: { routes: routes(http) } },
+      callers: [{ service: 'web', paths: [http] }],
+    }),
     contract('apps', 'web', {
       workload: { platform: 'eks', cluster: 'eks-a', iamRole: 'arn:aws:iam::111111111111:role/web' },
       ports: [{ name: 'http', port: 8080, protocol: 'http' }],
@@ -101,11 +107,13 @@ type Verdicts = Record<string, boolean>;
 function verdicts(files: Map<string, string>, path: string, grpcPath: string): { http: Verdicts; grpc: Verdicts } {
   const objects = (file: string) => parseAllDocuments(files.get(file) ?? '').map((d) => d.toJS() as K8sObject);
   const api = objects('kubernetes/eks-a/apps/api.yaml');
+  const mapi = objects('kubernetes/eks-a/apps/mapi.yaml');
   const rpc = objects('kubernetes/eks-a/apps/rpc.yaml');
   const of = (list: K8sObject[], kind: string) => list.filter((o) => o.kind === kind);
 
   // Istio: the VirtualService's first matching route, and the sidecar's authorization.
   const vs = of(api, 'VirtualService')[0]?.spec.http as { name?: string; match?: { uri?: object }[] }[];
+  const meshVs = of(mapi, 'VirtualService')[0]?.spec.http as { name?: string; match?: { uri?: object }[] }[];
   const policies = of(api, 'AuthorizationPolicy') as unknown as AuthorizationPolicyObject[];
   const peers = of(api, 'PeerAuthentication') as unknown as PeerAuthenticationObject[];
   const labels = policies[0]?.spec.selector?.matchLabels ?? {};
@@ -171,6 +179,7 @@ function verdicts(files: Map<string, string>, path: string, grpcPath: string): {
   return {
     http: {
       'istio route': virtualServiceRoute(vs, path) !== 'default',
+      'istio route (mesh routes)': virtualServiceRoute(meshVs, path) !== 'default',
       'istio authorization': istioAllows,
       'controller route': firstRule(httpRules, path) === 0,
       'terraform route': tfRules.some((r) => latticePathMatches(r, path)),

@@ -115,28 +115,7 @@ export function checkLatticeExposure({ doc, value: c }: Typed<ServiceContract>):
       data: {},
     });
   }
-  const seen = new Map<string, number>();
-  routes.forEach((r, i) => {
-    const earlier = seen.get(r.path);
-    if (earlier !== undefined) {
-      findings.push({
-        code: 'duplicate-route',
-        doc,
-        path: [...base, 'routes', i, 'path'],
-        data: { path: r.path, earlier },
-        related: { doc, path: [...base, 'routes', earlier, 'path'] },
-      });
-    } else seen.set(r.path, i);
-    if (r.backends.every((b) => b.weight === 0)) {
-      findings.push({
-        code: 'zero-weights',
-        doc,
-        path: [...base, 'routes', i, 'backends'],
-        at: 'key',
-        data: { path: r.path },
-      });
-    }
-  });
+  findings.push(...routeListFindings(routes, [...base, 'routes'], doc));
   return findings;
 }
 
@@ -186,5 +165,37 @@ function healthCheckFindings(
       path: [...at, h.timeout !== undefined ? 'timeout' : 'interval'],
       data: { timeout: h.timeout ?? '5s', interval: h.interval ?? '30s' },
     });
+  return findings;
+}
+
+/** Routes of either path: no path twice (the second could never match), no route that sends nowhere. */
+export function routeListFindings(
+  routes: readonly { path: string; backends: readonly { weight: number }[] }[],
+  at: (string | number)[],
+  doc: number,
+): Finding[] {
+  const findings: Finding[] = [];
+  const seen = new Map<string, number>();
+  routes.forEach((r, i) => {
+    const earlier = seen.get(r.path);
+    if (earlier !== undefined) {
+      findings.push({
+        code: 'duplicate-route',
+        doc,
+        path: [...at, i, 'path'],
+        data: { path: r.path, earlier },
+        related: { doc, path: [...at, earlier, 'path'] },
+      });
+    } else seen.set(r.path, i);
+    if (r.backends.every((b) => b.weight === 0)) {
+      findings.push({
+        code: 'zero-weights',
+        doc,
+        path: [...at, i, 'backends'],
+        at: 'key',
+        data: { path: r.path },
+      });
+    }
+  });
   return findings;
 }
