@@ -72,22 +72,26 @@ export function schemaFindings(errors: readonly ErrorObject[], data: unknown, do
       .filter((e) => e.keyword === 'propertyNames')
       .map((e) => `${e.instancePath}/${String(e.params.propertyName)}`),
   );
-  // A branch given by `$ref` reports from the referenced schema, not from under the combinator.
-  // Where the value is a mapping, the mapping branch is the one meant: its own errors say more
-  // than "must be one of the forms". Otherwise the combinator says it, and the branch's "must
-  // be a mapping" would only repeat it.
-  const underneath = (c: ErrorObject, e: ErrorObject) =>
-    e !== c &&
-    !insideCombinator(e) &&
-    (e.instancePath === c.instancePath || e.instancePath.startsWith(`${c.instancePath}/`));
+  // `true`, `false` or a mapping (`exposure.mesh`): the mapping branch comes by `$ref`, so its
+  // errors are reported as if no combinator were there. Where the value is a mapping, they say
+  // more than "must be one of the forms"; otherwise the combinator says it, and the mapping
+  // branch's "must be a mapping" would only repeat it.
+  const booleanOrMapping = (c: ErrorObject) => {
+    const branches: unknown = isRecord(c.parentSchema) ? c.parentSchema[c.keyword] : undefined;
+    return (
+      Array.isArray(branches) &&
+      branches.length === 2 &&
+      branches.some((b) => isRecord(b) && b.type === 'boolean') &&
+      branches.some((b) => isRecord(b) && typeof b.$ref === 'string')
+    );
+  };
   const isMapping = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
   const skipped = new Set<ErrorObject>();
-  for (const c of combinators) {
-    if (isMapping(c.data) && errors.some((e) => underneath(c, e) && e.keyword !== 'oneOf' && e.keyword !== 'anyOf'))
-      skipped.add(c);
+  for (const c of combinators.filter(booleanOrMapping)) {
+    if (isMapping(c.data)) skipped.add(c);
     else
       for (const e of errors)
-        if (underneath(c, e) && e.keyword === 'type' && e.instancePath === c.instancePath) skipped.add(e);
+        if (e.keyword === 'type' && e.instancePath === c.instancePath && !insideCombinator(e)) skipped.add(e);
   }
   for (const e of errors) {
     if (insideCombinator(e) || skipped.has(e)) continue;

@@ -144,6 +144,8 @@ const serviceShape = fc.record({
   timeout: fc.boolean(),
   egress: fc.option(fc.constantFrom('198.51.100.0/24', '2001:db8:ff::/48'), { nil: undefined }),
   meshOff: fc.boolean(),
+  // A canary inside the mesh: in ambient clusters it brings a waypoint.
+  meshRoutes: fc.boolean(),
   extraPorts: fc.uniqueArray(fc.record({ protocol: fc.constantFrom<Protocol>('http2', 'grpc', 'tcp', 'tls', 'udp') }), {
     maxLength: 2,
     selector: (p) => p.protocol,
@@ -213,6 +215,7 @@ function build(shapes: ServiceShape[], callerLists: CallerShape[][], platform: o
       cluster,
       ports,
       mesh: cluster.platform === 'eks' && !s.meshOff,
+      meshRoutes: s.meshRoutes,
       lattice: s.exportAnyway,
       timeout: s.timeout && !noMesh.has(cluster.name),
       egress: s.egress,
@@ -310,7 +313,14 @@ function build(shapes: ServiceShape[], callerLists: CallerShape[][], platform: o
         },
         ports: callee.ports,
         exposure: {
-          ...(callee.cluster.platform === 'eks' ? { mesh: callee.mesh } : {}),
+          ...(callee.cluster.platform === 'eks'
+            ? {
+                mesh:
+                  callee.mesh && callee.meshRoutes
+                    ? { routes: [{ path: '/v1/*', backends: [{ version: 'v1', weight: 100 }] }] }
+                    : callee.mesh,
+              }
+            : {}),
           ...(callee.lattice
             ? { lattice: { serviceNetwork: 'net', targetPort: 'http', listener: { protocol: 'http' } } }
             : {}),

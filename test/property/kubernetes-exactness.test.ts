@@ -56,7 +56,7 @@ const expectWaypoint = (m: Model, s: ServiceModel) =>
   meshOf(m, s) === 'istio-ambient' &&
   (edgesInto(m, s).some((e) => e.path === 'mesh' && (e.methods || e.paths)) ||
     Object.keys(s.resilience).length > 0 ||
-    (s.exposure.lattice?.routes.length ?? 0) > 0);
+    (s.exposure.meshRoutes ?? s.exposure.lattice?.routes ?? []).length > 0);
 
 const pod = (s: ServiceModel): Endpoint => ({ pod: { namespace: s.namespace, labels: s.podSelector ?? {} } });
 const waypointPod = (s: ServiceModel): Endpoint => ({
