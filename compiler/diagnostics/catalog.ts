@@ -813,10 +813,10 @@ export const catalog = {
   'cidr-l7-ignored': {
     severity: 'warning',
     summary:
-      'an address-range caller is enforced at layers 3 and 4 only; its `methods` and `paths` are not enforced anywhere',
+      'an address-range caller of a service that no sidecar proxies is enforced at layers 3 and 4 only; its `methods` and `paths` are not enforced anywhere',
     messages: {
       default:
-        'caller `{cidr}` is an address range, enforced at layers 3 and 4 only, so its `methods` and `paths` are not enforced; {fix}',
+        'caller `{cidr}` is an address range, and nothing on its way to cluster `{cluster}` sees its requests (ztunnel is layer 4, and calls from outside the mesh pass no waypoint), so its `methods` and `paths` are not enforced; {fix}',
     },
     fix: 'remove `methods` and `paths`, or give the caller an identity',
   },

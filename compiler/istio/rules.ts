@@ -57,17 +57,21 @@ function addressRules(index: ModelIndex, s: ServiceModel): AuthorizationRule[] {
       to: [{ operation: { ports: ports(latticeArrivalPorts(s.exposure.lattice)) } }],
     });
   }
-  // CIDR callers on the same ports share one rule: ipBlocks in a source are ORed.
-  const byPorts = new Map<string, string[]>();
+  // CIDR callers with the same operation share one rule: ipBlocks in a source are ORed. Their
+  // methods and paths reach here only where a sidecar sees the requests.
+  const byOperation = new Map<string, { operation: Operation; blocks: string[] }>();
   for (const e of index.into(s.id)) {
     if (e.caller.kind !== 'cidr' || meshPorts(e.ports).length === 0) continue;
-    const key = ports(meshPorts(e.ports)).join(',');
-    const blocks = byPorts.get(key) ?? [];
-    if (!blocks.includes(e.caller.cidr)) blocks.push(e.caller.cidr);
-    byPorts.set(key, blocks);
+    const operation: Operation = { ports: ports(meshPorts(e.ports)) };
+    if (e.methods) operation.methods = [...e.methods];
+    if (e.paths) operation.paths = [...e.paths];
+    const key = JSON.stringify(operation);
+    const group = byOperation.get(key) ?? { operation, blocks: [] };
+    if (!group.blocks.includes(e.caller.cidr)) group.blocks.push(e.caller.cidr);
+    byOperation.set(key, group);
   }
-  for (const [key, blocks] of byPorts)
-    rules.push({ from: [{ source: { ipBlocks: blocks.sort() } }], to: [{ operation: { ports: key.split(',') } }] });
+  for (const { operation, blocks } of byOperation.values())
+    rules.push({ from: [{ source: { ipBlocks: blocks.sort() } }], to: [{ operation }] });
   return rules;
 }
 

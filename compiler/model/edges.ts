@@ -75,15 +75,20 @@ export function resolveCallers(
       push({ code: 'l7-needs-mesh', data: { cluster: callee.cluster, field, name: callee.name } }, at(field), true);
       return;
     }
+    // An address-range caller has no identity, but a sidecar sees its plaintext requests and
+    // enforces their methods and paths. Nothing else on its way does: ztunnel is layer 4, and
+    // traffic from outside the mesh never passes a waypoint.
     const cidr = caller.kind === 'cidr';
-    if (cidr && (entry.methods || entry.paths)) {
+    const proxied = ctx.clusters.get(callee.cluster)?.mesh === 'istio-sidecar';
+    const l7Dropped = cidr && !proxied;
+    if (l7Dropped && (entry.methods || entry.paths)) {
       findings.push({
         code: 'cidr-l7-ignored',
         doc,
         path: at(entry.methods ? 'methods' : 'paths'),
         at: 'key',
         severity: 'warning',
-        data: { cidr: entry.cidr ?? '' },
+        data: { cidr: entry.cidr ?? '', cluster: callee.cluster },
       });
     }
     edges.push({
@@ -92,8 +97,8 @@ export function resolveCallers(
       caller,
       path: route.path,
       ports,
-      methods: cidr || !entry.methods ? null : [...entry.methods].sort(),
-      paths: cidr || !entry.paths ? null : [...entry.paths].sort(),
+      methods: l7Dropped || !entry.methods ? null : [...entry.methods].sort(),
+      paths: l7Dropped || !entry.paths ? null : [...entry.paths].sort(),
       source: { ...source, path: at() },
     });
   });

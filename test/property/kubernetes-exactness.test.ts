@@ -58,6 +58,9 @@ const expectWaypoint = (m: Model, s: ServiceModel) =>
     Object.keys(s.resilience).length > 0 ||
     (s.exposure.meshRoutes ?? s.exposure.lattice?.routes ?? []).length > 0);
 
+const pathAdmits = (pattern: string, path: string) =>
+  pattern.endsWith('/*') ? path.startsWith(pattern.slice(0, -1)) : path === pattern;
+
 const pod = (s: ServiceModel): Endpoint => ({ pod: { namespace: s.namespace, labels: s.podSelector ?? {} } });
 const waypointPod = (s: ServiceModel): Endpoint => ({
   pod: { namespace: s.namespace, labels: { 'gateway.networking.k8s.io/gateway-name': `${s.name}-waypoint` } },
@@ -273,15 +276,31 @@ function istioCases(m: Model): { y: ServiceModel; request: Request; expected: bo
         ...cidrEdges.map((e) => addressIn(e.caller.kind === 'cidr' ? e.caller.cidr : '')),
       ]) {
         const lattice = (ip === LATTICE_V4 || ip === LATTICE_V6) && y.exposure.lattice?.targetPort.port === p.port;
-        const cidr = cidrEdges.some(
-          (e) => e.caller.kind === 'cidr' && inCidr(ip, e.caller.cidr) && e.ports.some((q) => q.port === p.port),
-        );
-        cases.push({
-          y,
-          request: { sourceIp: ip, port: p.port, mtls: false, ...l7 },
-          expected: lattice || cidr,
-          label: `plaintext ${ip} → ${y.id}:${p.port}`,
-        });
+        // The documented rule: a sidecar enforces an address-range caller's methods and paths;
+        // ztunnel cannot, so in ambient clusters the range is admitted on its ports alone.
+        const sidecar = meshOf(m, y) === 'istio-sidecar';
+        const requests: { method?: string; path?: string }[] =
+          'method' in l7 ? [l7, { method: 'DELETE', path: '/zz' }] : [l7];
+        for (const request of requests) {
+          const { method, path } = request;
+          const cidr = cidrEdges.some(
+            (e) =>
+              e.caller.kind === 'cidr' &&
+              inCidr(ip, e.caller.cidr) &&
+              e.ports.some((q) => q.port === p.port) &&
+              (!sidecar ||
+                method === undefined ||
+                path === undefined ||
+                ((e.methods === null || e.methods.includes(method)) &&
+                  (e.paths === null || e.paths.some((x) => pathAdmits(x, path))))),
+          );
+          cases.push({
+            y,
+            request: { sourceIp: ip, port: p.port, mtls: false, ...request },
+            expected: lattice || cidr,
+            label: `plaintext ${ip} ${method ? `${method} ${path ?? ''} ` : ''}→ ${y.id}:${p.port}`,
+          });
+        }
       }
     }
   }

@@ -45,7 +45,7 @@ function expectWaypoint(m: Model, s: ServiceModel): boolean {
     clusterOf(m, s.cluster)?.mesh === 'istio-ambient' &&
     (into.some((e) => e.path === 'mesh' && (e.methods || e.paths)) ||
       Object.keys(s.resilience).length > 0 ||
-      (s.exposure.lattice?.routes.length ?? 0) > 0)
+      (s.exposure.meshRoutes ?? s.exposure.lattice?.routes ?? []).length > 0)
   );
 }
 
