@@ -33,9 +33,9 @@ export function buildApp(input: TerraformInput, outdir: string): App {
   const networkPolicies = new Map(input.networkPolicies);
   const servicePolicies = new Map(input.servicePolicies);
   const networks = new Map<string, NetworkStack>();
-  // Per account, the stacks that accept a network's share there: what else that account creates
-  // on the network (an ECS service's association) waits for them.
-  const acceptedIn = new Map<string, TerraformStack[]>();
+  // Per network and account, the stack that accepts the network's share there: what else that
+  // account creates on the network (an ECS service's association) waits for it.
+  const acceptedIn = new Map<string, TerraformStack>();
   for (const n of model.platform.serviceNetworks) {
     const associations = input.associatedVpcs[n.name] ?? [];
     const vpcsOf = (account: string) => associations.filter((a) => a.account === account).map((a) => a.vpc);
@@ -64,7 +64,7 @@ export function buildApp(input: TerraformInput, outdir: string): App {
         vpcsOf(account),
         input.roles,
       );
-      if (accepts) acceptedIn.set(account, [...(acceptedIn.get(account) ?? []), stack]);
+      if (accepts) acceptedIn.set(`${n.name} ${account}`, stack);
     }
   }
   const stacks = new Map<string, TerraformStack>();
@@ -101,7 +101,8 @@ export function buildApp(input: TerraformInput, outdir: string): App {
     if (s.platform === 'ecs' && l && network && policy) {
       const stack = stackFor(s);
       latticeService(stack, policy, s, l, network.network.arn, moves);
-      for (const accepting of acceptedIn.get(s.account) ?? []) stack.addDependency(accepting);
+      const accepting = acceptedIn.get(`${l.serviceNetwork} ${s.account}`);
+      if (accepting) stack.addDependency(accepting);
     }
     const rules = serviceRules.get(s.id) ?? [];
     const owner = { prefix: serviceNames(s).terraformPrefix, legacyPrefix: legacyPrefix(s.namespace, s.name) };
