@@ -15,6 +15,7 @@ import {
   type LatticePathMatch,
 } from '../../compiler/evaluators/routing.js';
 import { runDocs } from '../support/estate.js';
+import { platformDoc } from './estate-arbitrary.js';
 
 // One meaning of every path pattern, on every layer: for a random pattern used both as a route
 // and as a caller's `paths`, each data plane routes a random request to that route exactly when
@@ -28,28 +29,6 @@ const contractMatches = (pattern: string, path: string) =>
 const SERVICE_ID = 'svc-0123456789abcdef0';
 const READER = 'arn:aws:iam::111111111111:role/reader';
 
-const platform = {
-  apiVersion: 'callgate.dev/v1alpha1',
-  kind: 'Platform',
-  metadata: { name: 'paths' },
-  spec: {
-    clusters: [
-      {
-        name: 'eks-a',
-        platform: 'eks',
-        account: '111111111111',
-        region: 'us-west-2',
-        vpc: 'vpc-0aaa1111',
-        mesh: 'istio-sidecar',
-      },
-      { name: 'ecs-c', platform: 'ecs', account: '111111111111', region: 'us-west-2', vpc: 'vpc-0ccc3333' },
-    ],
-    serviceNetworks: [
-      { name: 'net', account: '111111111111', region: 'us-west-2', vpcs: ['vpc-0aaa1111', 'vpc-0ccc3333'] },
-    ],
-  },
-};
-
 const contract = (namespace: string, name: string, spec: object) => ({
   apiVersion: 'callgate.dev/v1alpha1',
   kind: 'ServiceContract',
@@ -62,7 +41,8 @@ const reader = (path: string) => ({ principal: { iamRole: READER }, paths: [path
 
 function estate(http: string, grpc: string) {
   const lattice = (path: string) => ({ serviceNetwork: 'net', listener: { protocol: 'http' }, routes: routes(path) });
-  return runDocs(platform, [
+  // The shared estate's Platform: eks-a (sidecar) in 111111111111, ecs-c in 222222222222.
+  return runDocs(platformDoc, [
     contract('apps', 'api', {
       workload: { platform: 'eks', cluster: 'eks-a', iamRole: 'arn:aws:iam::111111111111:role/api' },
       ports: [{ name: 'http', port: 8080, protocol: 'http' }],
@@ -87,7 +67,7 @@ function estate(http: string, grpc: string) {
       callers: [reader(grpc)],
     }),
     contract('pay', 'ledger', {
-      workload: { platform: 'ecs', cluster: 'ecs-c', iamRole: 'arn:aws:iam::111111111111:role/ledger' },
+      workload: { platform: 'ecs', cluster: 'ecs-c', iamRole: 'arn:aws:iam::222222222222:role/ledger' },
       ports: [{ name: 'http', port: 8080, protocol: 'http' }],
       exposure: { lattice: lattice(http) },
       callers: [reader(http)],
@@ -143,7 +123,7 @@ function verdicts(files: Map<string, string>, path: string, grpcPath: string): {
   const grpcRules = grpcRoute.map((r) => controllerGrpcRule(r.matches?.[0]?.method));
 
   // Terraform's listener rules for the ECS service.
-  const stack = JSON.parse(files.get('cdktf/team-111111111111-us-west-2/cdk.tf.json') ?? '{}') as {
+  const stack = JSON.parse(files.get('cdktf/team-222222222222-us-west-2/cdk.tf.json') ?? '{}') as {
     resource?: {
       aws_vpclattice_listener_rule?: Record<
         string,
@@ -161,13 +141,13 @@ function verdicts(files: Map<string, string>, path: string, grpcPath: string): {
   }));
 
   // Lattice authorization: the standalone service policies, judged as IAM would.
-  const latticeAllows = (file: string, p: string) => {
+  const latticeAllows = (file: string, p: string, account = '111111111111') => {
     const policy = JSON.parse((files.get(file) ?? '{}').split('svc-?????????????????').join(SERVICE_ID)) as IamPolicy;
     return (
       evaluatePolicy(policy, {
         principal: { arn: READER },
         action: 'vpc-lattice-svcs:Invoke',
-        resource: `arn:aws:vpc-lattice:us-west-2:111111111111:service/${SERVICE_ID}${p}`,
+        resource: `arn:aws:vpc-lattice:us-west-2:${account}:service/${SERVICE_ID}${p}`,
         context: {
           'vpc-lattice-svcs:RequestMethod': 'GET',
           'vpc-lattice-svcs:SourceVpc': 'vpc-0aaa1111',
@@ -184,7 +164,7 @@ function verdicts(files: Map<string, string>, path: string, grpcPath: string): {
       'controller route': firstRule(httpRules, path) === 0,
       'terraform route': tfRules.some((r) => latticePathMatches(r, path)),
       'lattice authorization (eks)': latticeAllows('lattice/net/services/apps/api.json', path),
-      'lattice authorization (ecs)': latticeAllows('lattice/net/services/pay/ledger.json', path),
+      'lattice authorization (ecs)': latticeAllows('lattice/net/services/pay/ledger.json', path, '222222222222'),
     },
     grpc: {
       'controller route': firstRule(grpcRules, grpcPath) === 0,
