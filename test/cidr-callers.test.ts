@@ -1,6 +1,8 @@
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { runDocs } from './support/estate.js';
+import { diffEdges } from '../compiler/diff/edges.js';
+import type { Model } from '../compiler/model/types.js';
 import { platformDoc } from './property/estate-arbitrary.js';
 
 // An address-range caller (a load balancer, an on-premises network) has no identity, but a
@@ -46,5 +48,63 @@ describe('address-range callers', () => {
       from: [{ source: { ipBlocks: ['10.50.0.0/16'] } }],
       to: [{ operation: { ports: ['8080'] } }],
     });
+  });
+});
+
+describe('a load balancer (an address range with its security group)', () => {
+  const lb = (extra: Record<string, unknown> = {}) => ({
+    ...api('eks-a'),
+    spec: {
+      ...api('eks-a').spec,
+      workload: { platform: 'eks', cluster: 'eks-a', securityGroup: 'managed' },
+      callers: [{ cidr: '10.50.0.0/16', securityGroup: 'sg-0fedcba9876543210', ...extra }],
+    },
+  });
+
+  it('is admitted by its group in security groups, and by its range where only addresses are seen', () => {
+    const r = runDocs(platformDoc, [lb()]);
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const ingress = (r.files ?? [])
+      .filter((f) => f.path.endsWith('cdk.tf.json'))
+      .flatMap((f) =>
+        Object.values(
+          (
+            JSON.parse(f.content) as {
+              resource?: { aws_vpc_security_group_ingress_rule?: Record<string, Record<string, unknown>> };
+            }
+          ).resource?.aws_vpc_security_group_ingress_rule ?? {},
+        ),
+      );
+    // The load balancer's group, and the nodes' for the kubelet's probes: no range.
+    expect(ingress.filter((x) => x.from_port === 8080).map((x) => x.referenced_security_group_id)).toEqual([
+      'sg-0aaaaaaaaaaaaaaaa',
+      'sg-0fedcba9876543210',
+    ]);
+    expect(ingress.some((x) => x.cidr_ipv4 === '10.50.0.0/16')).toBe(false);
+    const manifest = r.files?.find((f) => f.path === 'kubernetes/eks-a/apps/api.yaml')?.content ?? '';
+    expect(manifest).toContain('cidr: 10.50.0.0/16');
+  });
+
+  it('needs its range: a security group alone names no caller', () => {
+    const r = runDocs(platformDoc, [
+      { ...lb(), spec: { ...lb().spec, callers: [{ service: 'web', securityGroup: 'sg-0fedcba9876543210' }] } },
+    ]);
+    expect(r.diagnostics.map((d) => `${d.severity} ${d.path.join('.')}`)).toContain('error spec.callers.0');
+  });
+});
+
+describe('diff of a load balancer', () => {
+  it('names a range narrowed to its load balancer’s group, and widened back', () => {
+    const withGroup = runDocs(platformDoc, [
+      {
+        ...api('eks-a'),
+        spec: { ...api('eks-a').spec, callers: [{ cidr: '10.50.0.0/16', securityGroup: 'sg-0fedcba9876543210' }] },
+      },
+    ]).model as Model;
+    const rangeOnly = runDocs(platformDoc, [
+      { ...api('eks-a'), spec: { ...api('eks-a').spec, callers: [{ cidr: '10.50.0.0/16' }] } },
+    ]).model as Model;
+    expect(diffEdges(rangeOnly, withGroup).map((c) => c.dimensions)).toEqual([{ securityGroup: 'narrower' }]);
+    expect(diffEdges(withGroup, rangeOnly).map((c) => c.dimensions)).toEqual([{ securityGroup: 'wider' }]);
   });
 });

@@ -242,6 +242,19 @@ class Judge {
         flows: [...new Set(mine.flatMap((s) => this.awsApi(s, cidr, port)))],
       };
     }
+    // A load balancer's own group, named by an address-range caller: that declared edge.
+    const balancer = r.peer.group;
+    if (
+      r.direction === 'ingress' &&
+      this.m.edges.some(
+        (e) =>
+          e.caller.kind === 'cidr' &&
+          e.caller.securityGroup === balancer &&
+          mine.some((s) => s.id === e.callee) &&
+          e.ports.some((q) => q.port === port),
+      )
+    )
+      return { declared: true, flows: [] };
     const other = owners.get(r.peer.group);
     if ((owner?.endpoints || other?.endpoints) && port === 443)
       return { declared: false, flows: ['aws-api-endpoints'] };

@@ -16,6 +16,8 @@ export type Peer =
   | { kind: 'lattice'; family: 'ipv4' | 'ipv6' }
   | { kind: 'cidr'; cidr: string }
   | { kind: 'group'; group: GroupRef }
+  /** A group callgate does not manage, by its id: a load balancer's (a `cidr` caller's `securityGroup`). */
+  | { kind: 'securityGroup'; id: string }
   | { kind: 's3' };
 
 export interface SecurityGroupRule {
@@ -116,7 +118,9 @@ export function planSecurityGroups(
           ? cidrKey(peer.cidr)
           : peer.kind === 's3'
             ? 'pl-s3'
-            : refKey(peer.group);
+            : peer.kind === 'securityGroup'
+              ? terraformId('sg-id', peer.id)
+              : refKey(peer.group);
     const key = terraformId(direction, peerKey, port, ...(protocol === 'udp' ? ['udp'] : []));
     const unique = `${refKey(owner)} ${key}`;
     if (seen.has(unique)) return;
@@ -171,9 +175,18 @@ export function planSecurityGroups(
     if (s.exposure.lattice && mine)
       for (const port of latticeArrivalPorts(s.exposure.lattice)) lattice(mine, 'ingress', port);
     for (const e of index.into(s.id)) {
+      // A load balancer by its own group: narrower than its subnets' range.
       if (e.caller.kind === 'cidr' && mine)
         for (const p of e.ports)
-          add('ingress', mine, { kind: 'cidr', cidr: e.caller.cidr }, transportOf(p.protocol), p.port);
+          add(
+            'ingress',
+            mine,
+            e.caller.securityGroup
+              ? { kind: 'securityGroup', id: e.caller.securityGroup }
+              : { kind: 'cidr', cidr: e.caller.cidr },
+            transportOf(p.protocol),
+            p.port,
+          );
       if (e.path !== 'mesh' || e.caller.kind !== 'service') continue;
       const caller = index.service(e.caller.service);
       const what = `its mesh calls from \`${caller.id}\` to \`${s.id}\``;

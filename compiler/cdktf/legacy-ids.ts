@@ -13,7 +13,7 @@ const legacyRef = (g: GroupRef) =>
 
 /** The rule's id in the layout before; undefined for kinds of rule that layout never wrote (AWS API flows). */
 export function legacyRuleKey(r: SecurityGroupRule): string | undefined {
-  if ('endpoints' in r.owner || r.peer.kind === 's3') return undefined;
+  if ('endpoints' in r.owner || r.peer.kind === 's3' || r.peer.kind === 'securityGroup') return undefined;
   const peer =
     r.peer.kind === 'lattice'
       ? `lattice-${r.peer.family}`

@@ -60,7 +60,12 @@ export function ruleResources(
   };
   for (const r of rules) {
     const groupId = groupOf(r.owner);
-    const peerId = r.peer.kind === 'group' ? groupOf(r.peer.group) : undefined;
+    const peerId =
+      r.peer.kind === 'group'
+        ? groupOf(r.peer.group)
+        : r.peer.kind === 'securityGroup'
+          ? literal(r.peer.id)
+          : undefined;
     if (!groupId || (r.peer.kind === 'group' && !peerId)) continue;
     const peer =
       r.peer.kind === 'lattice'

@@ -13,7 +13,7 @@ export interface DiffEdge {
   paths: string[] | null;
 }
 
-export type Dimension = 'ports' | 'methods' | 'paths' | 'sourceVpc' | 'route';
+export type Dimension = 'ports' | 'methods' | 'paths' | 'sourceVpc' | 'securityGroup' | 'route';
 
 export interface EdgeChange {
   callee: string;
@@ -88,6 +88,10 @@ function classify(before: DiffEdge, after: DiffEdge): EdgeChange['dimensions'] {
   const vpc = (e: DiffEdge) => (e.caller.kind === 'cidr' ? undefined : e.caller.sourceVpc);
   const [vb, va] = [vpc(before), vpc(after)];
   if (vb !== va) dims.sourceVpc = vb === undefined ? 'narrower' : va === undefined ? 'wider' : 'different';
+  // A range's load balancer group: security groups admit that group instead of the whole range.
+  const group = (e: DiffEdge) => (e.caller.kind === 'cidr' ? e.caller.securityGroup : undefined);
+  const [gb, ga] = [group(before), group(after)];
+  if (gb !== ga) dims.securityGroup = gb === undefined ? 'narrower' : ga === undefined ? 'wider' : 'different';
   if (before.path !== after.path) dims.route = 'different';
   return dims;
 }

@@ -1,6 +1,7 @@
 import { hbonePort } from '../kubernetes/names.js';
 import { groupsDecision, type GroupRule, type SgEndpoint, type SgWorld } from '../evaluators/security-groups.js';
 import type { ServiceModel } from '../model/types.js';
+import { ipInCidr } from '../validate/cidr.js';
 import { outPath } from './cite.js';
 import type { Call, LayerFinding } from './explain.js';
 
@@ -24,7 +25,11 @@ export function securityGroupLayer(call: Call): LayerFinding | undefined {
       c.platform === 'eks' && c.securityGroup ? [[c.name, c.securityGroup] as const] : [],
     ),
   );
-  const world: SgWorld = { rules: tf.rules, shared: new Set(clusterGroups.values()) };
+  // Groups callgate writes no rule into: the clusters' (nodes') groups, and load balancers'.
+  const balancers = analysis.model.edges.flatMap((e) =>
+    e.caller.kind === 'cidr' && e.caller.securityGroup ? [e.caller.securityGroup] : [],
+  );
+  const world: SgWorld = { rules: tf.rules, shared: new Set([...clusterGroups.values(), ...balancers]) };
   // The group a service's traffic carries: its own (a managed one through its stack output), or an EKS pod's cluster
   // group.
   const groupsOf = (s: ServiceModel): string[] => {
@@ -60,7 +65,23 @@ export function securityGroupLayer(call: Call): LayerFinding | undefined {
       });
     hops.push({ from: lattice(callee.region), to, port, what: 'from VPC Lattice' });
   } else if (route === 'network' && who.kind === 'address') {
-    hops.push({ from: { groups: [], address: who.ip }, to, port, protocol: call.transport, what: 'from the address' });
+    // An address a load-balancer caller covers is that load balancer, whose interfaces carry its group.
+    const balancer = analysis.index
+      .into(callee.id)
+      .flatMap((e) =>
+        e.caller.kind === 'cidr' && e.caller.securityGroup && ipInCidr(who.ip, e.caller.cidr)
+          ? [e.caller.securityGroup]
+          : [],
+      );
+    // Its group matters only where the callee's group can name it; callgate never filters what leaves it.
+    const from: SgEndpoint = { groups: to.groups.length > 0 ? [...new Set(balancer)] : [], address: who.ip };
+    hops.push({
+      from,
+      to,
+      port,
+      protocol: call.transport,
+      what: balancer.length > 0 ? 'from the load balancer' : 'from the address',
+    });
   }
   const relevant = hops.filter((h) => h.from.groups.length > 0 || h.to.groups.length > 0);
   if (relevant.length === 0) return undefined;

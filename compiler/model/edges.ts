@@ -115,7 +115,15 @@ function resolveCaller(
   at: At,
   push: Push,
 ): { caller: CallerModel; route: Route } | undefined {
-  if (entry.cidr !== undefined) return { caller: { kind: 'cidr', cidr: entry.cidr }, route: { path: 'network' } };
+  if (entry.cidr !== undefined)
+    return {
+      caller: {
+        kind: 'cidr',
+        cidr: entry.cidr,
+        ...(entry.securityGroup ? { securityGroup: entry.securityGroup } : {}),
+      },
+      route: { path: 'network' },
+    };
   if (entry.principal !== undefined) {
     const p = entry.principal;
     const route = routePrincipalCall(callee);

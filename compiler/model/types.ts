@@ -192,7 +192,7 @@ export interface ServiceModel {
 export type CallerModel =
   | { kind: 'service'; service: string; meshPrincipal?: string; iamRole?: string; sourceVpc: string }
   | { kind: 'principal'; iamRole: string; sourceVpc?: string }
-  | { kind: 'cidr'; cidr: string };
+  | { kind: 'cidr'; cidr: string; securityGroup?: string };
 
 /** One resolved entry of a contract's `callers`. `null` methods or paths mean any. */
 export interface EdgeModel {

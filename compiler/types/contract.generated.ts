@@ -342,9 +342,13 @@ export interface Caller {
   service?: string;
   principal?: Principal;
   /**
-   * An address range, for example on-premises. Enforced at layers 3 and 4 only.
+   * An address range: an on-premises network, a load balancer's subnets. It has no identity: layers 3 and 4 admit the range, and a sidecar, which sees its requests, enforces `methods` and `paths` (in ambient clusters nothing can: `cidr-l7-ignored`).
    */
   cidr?: string;
+  /**
+   * An EC2 security group id: `sg-` followed by 8 or 17 lowercase hexadecimal digits.
+   */
+  securityGroup?: string;
   /**
    * Names of this service's ports the caller may use. Default: every declared port.
    *

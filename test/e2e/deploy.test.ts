@@ -194,7 +194,9 @@ describe.skipIf(skip)('deploy with cdktf, terraform and the AWS provider against
               ? 'com.amazonaws.us-west-2.s3'
               : r.peer.kind === 'cidr'
                 ? r.peer.cidr
-                : nameOf(r.peer.group),
+                : r.peer.kind === 'securityGroup'
+                  ? existingName(r.peer.id)
+                  : nameOf(r.peer.group),
       }));
     const actual = state.rules
       .filter((r) => r.description.startsWith('callgate') || r.group.startsWith('callgate-'))

@@ -110,6 +110,8 @@ const clusters = [
   { name: 'eks-n', platform: 'eks' },
 ] as const;
 const noMesh = new Set(['ecs-c', 'eks-n']);
+/** The security group of the load balancers among the address-range callers. */
+export const LOAD_BALANCER_GROUP = 'sg-0fedcba9876543210';
 
 type Protocol = 'http' | 'http2' | 'grpc' | 'tcp' | 'tls' | 'udp';
 interface PortSpec {
@@ -171,6 +173,8 @@ const callerShape = fc.record({
   }),
   sourceVpc: fc.boolean(),
   cidr: fc.constantFrom('10.0.0.0/8', '192.168.4.0/24', '2001:db8::/32'),
+  // A range that is a load balancer, known to security groups by its own group.
+  loadBalancer: fc.boolean(),
 });
 
 export const estateArbitrary: fc.Arbitrary<GeneratedEstate> = fc
@@ -264,14 +268,16 @@ function build(shapes: ServiceShape[], callerLists: CallerShape[][], platform: o
       // Layer-7 limits on a mesh path need a mesh to enforce them (l7-needs-mesh).
       const l7 =
         effective.every((p) => p.protocol === 'http' || p.protocol === 'http2' || p.protocol === 'grpc') &&
-        kind !== 'cidr' &&
         !(path === 'mesh' && noMesh.has(callee.cluster.name));
       const grpc = effective.some((p) => p.protocol === 'grpc');
       const methods = l7 && c.methods ? (grpc ? ['POST'] : c.methods) : undefined;
       const paths = l7 && c.paths ? c.paths : undefined;
+      // An address range's methods and paths hold where a sidecar sees its requests (eks-a), and
+      // are dropped, with a warning, everywhere else.
+      const kept = kind !== 'cidr' || callee.cluster.name === 'eks-a';
       const entry: Record<string, unknown> =
         kind === 'cidr'
-          ? { cidr: c.cidr }
+          ? { cidr: c.cidr, ...(c.loadBalancer ? { securityGroup: LOAD_BALANCER_GROUP } : {}) }
           : kind === 'principal'
             ? {
                 principal: {
@@ -294,8 +300,8 @@ function build(shapes: ServiceShape[], callerLists: CallerShape[][], platform: o
         caller: callerKey,
         path,
         ports: [...effective].sort((a, b) => a.port - b.port).map((p) => p.name),
-        methods: methods ? [...methods].sort() : null,
-        paths: paths ? [...paths].sort() : null,
+        methods: methods && kept ? [...methods].sort() : null,
+        paths: paths && kept ? [...paths].sort() : null,
       });
       return entry;
     });

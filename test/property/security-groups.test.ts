@@ -90,7 +90,14 @@ function declaredHops(m: Model): Hop[] {
   }
   for (const e of m.edges) {
     const callee = m.services.find((s) => s.id === e.callee) as ServiceModel;
-    if (e.caller.kind === 'cidr') for (const p of e.ports) on({ cidr: e.caller.cidr }, svc(callee.id), p);
+    // A load balancer is admitted by its group, not by its range: an address there without the group is not.
+    if (e.caller.kind === 'cidr')
+      for (const p of e.ports)
+        on(
+          e.caller.securityGroup ? { endpoint: `lb:${e.caller.securityGroup}` } : { cidr: e.caller.cidr },
+          svc(callee.id),
+          p,
+        );
     if (e.caller.kind !== 'service') continue;
     const caller = e.caller.service;
     if (e.path === 'lattice' && callee.exposure.lattice)
@@ -131,7 +138,15 @@ describe('security groups', () => {
             .filter((c) => c.platform === 'eks' && c.securityGroup)
             .map((c) => [c.name, c.securityGroup as string]),
         );
-        const world: SgWorld = { rules: tf.rules, shared: new Set(clusterGroups.values()) };
+        // Groups callgate writes no rule into: the clusters' (nodes') and the load balancers'.
+        const balancers = [
+          ...new Set(
+            m.edges.flatMap((e) =>
+              e.caller.kind === 'cidr' && e.caller.securityGroup ? [e.caller.securityGroup] : [],
+            ),
+          ),
+        ];
+        const world: SgWorld = { rules: tf.rules, shared: new Set([...clusterGroups.values(), ...balancers]) };
 
         // Endpoints, and the group each one's traffic carries.
         const endpoints = new Map<string, SgEndpoint>();
@@ -157,6 +172,13 @@ describe('security groups', () => {
           ]),
         ];
         for (const r of ranges) endpoints.set(`address:${r}`, { groups: [], address: addressIn(r) });
+        // The load balancer's interfaces: in one of its ranges, under its group.
+        for (const e of m.edges)
+          if (e.caller.kind === 'cidr' && e.caller.securityGroup)
+            endpoints.set(`lb:${e.caller.securityGroup}`, {
+              groups: [e.caller.securityGroup],
+              address: addressIn(e.caller.cidr),
+            });
         endpoints.set('stranger', { groups: [], address: STRANGER });
         // AWS's side: each interface endpoints' group (its ENIs in the endpoints' subnet), an address
         // there with no group, S3 behind its gateway prefix list, a public AWS address behind NAT.
@@ -171,8 +193,15 @@ describe('security groups', () => {
         const hops = declaredHops(m);
         const same = (a: string[], b: string[]) =>
           a.length > 0 && a.length === b.length && a.every((g) => b.includes(g));
-        const sideMatches = (side: Side, e: SgEndpoint) => {
-          if ('cidr' in side) return e.address !== undefined && e.groups.length === 0 && inCidr(e.address, side.cidr);
+        // A source in a range is any address there, whatever groups its interface carries (a load
+        // balancer's, whose egress callgate leaves alone); a destination range is an address with no group.
+        const sideMatches = (side: Side, e: SgEndpoint, source = false) => {
+          if ('cidr' in side)
+            return (
+              e.address !== undefined &&
+              (source ? e.groups.every((g) => world.shared.has(g)) : e.groups.length === 0) &&
+              inCidr(e.address, side.cidr)
+            );
           const d = endpoints.get(side.endpoint) as SgEndpoint;
           return d.prefixList !== undefined ? d.prefixList === e.prefixList : same(d.groups, e.groups);
         };
@@ -195,7 +224,11 @@ describe('security groups', () => {
             // Every port over both transports: a TCP rule must not admit UDP, nor the other way.
             for (const [protocol, port] of ports.flatMap((p) => [['tcp', p] as const, ['udp', p] as const])) {
               const declared = hops.some(
-                (h) => h.protocol === protocol && h.port === port && sideMatches(h.from, from) && sideMatches(h.to, to),
+                (h) =>
+                  h.protocol === protocol &&
+                  h.port === port &&
+                  sideMatches(h.from, from, true) &&
+                  sideMatches(h.to, to),
               );
               const egressOpen = from.groups.length === 0 || from.groups.some((g) => world.shared.has(g));
               const ingressOpen =
