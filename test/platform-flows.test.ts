@@ -268,7 +268,9 @@ class Judge {
       r.direction === 'ingress' &&
       owner?.service &&
       other?.cluster &&
-      owner.service.ports.some((p) => p.port === port && p.protocol !== 'udp')
+      (owner.service.probePorts ?? owner.service.ports.filter((p) => p.protocol !== 'udp').map((p) => p.port)).includes(
+        port,
+      )
     )
       flows.push('kubelet-probes');
     const [callers, callees] = r.direction === 'ingress' ? [theirs, mine] : [mine, theirs];

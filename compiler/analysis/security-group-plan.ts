@@ -2,7 +2,7 @@ import { hbonePort, istiodPort } from '../kubernetes/names.js';
 import type { ModelIndex } from '../model/query.js';
 import { terraformId } from './names.js';
 import type { ServiceModel } from '../model/types.js';
-import { inMesh, latticeArrivalPorts, meshPorts, outsideMesh, transportOf } from '../model/protocols.js';
+import { latticeArrivalPorts, meshPorts, outsideMesh, probePorts, transportOf } from '../model/protocols.js';
 import { awsApiPort, type AwsApiAccess } from './aws-api.js';
 
 /**
@@ -219,9 +219,8 @@ export function planSecurityGroups(
     }
     if (s.platform === 'eks') {
       // The kubelet probes the pods from the node, whose traffic carries the cluster's group: on the
-      // declared ports (probes are TCP or HTTP, so never a UDP one), and nothing else from the nodes.
-      for (const p of s.ports)
-        if (inMesh(p.protocol)) hop(clusterSide('the kubelet'), me, 'tcp', p.port, "the kubelet's probes");
+      // probed ports (probes are TCP or HTTP, so never a UDP one), and nothing else from the nodes.
+      for (const port of probePorts(s)) hop(clusterSide('the kubelet'), me, 'tcp', port, "the kubelet's probes");
       for (const protocol of ['udp', 'tcp'] as const)
         hop(me, clusterSide('CoreDNS'), protocol, 53, "its pods' DNS lookups");
       if (cluster.mesh === 'istio-sidecar')

@@ -33,3 +33,7 @@ export function latticeArrivalPorts(l: LatticeModel): number[] {
   if (l.healthCheck?.enabled && l.healthCheck.port !== undefined) ports.add(l.healthCheck.port);
   return [...ports].sort((a, b) => a - b);
 }
+
+/** The ports the kubelet probes: the contract's `probePorts`, else every declared TCP-carried port. */
+export const probePorts = (s: { probePorts?: number[]; ports: readonly { port: number; protocol: Protocol }[] }) =>
+  s.probePorts ?? meshPorts(s.ports);

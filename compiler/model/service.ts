@@ -47,6 +47,7 @@ export function buildService(
       : {}),
     ...(w.iamRole ? { iamRole: w.iamRole } : {}),
     ...(w.securityGroup ? { securityGroup: w.securityGroup } : {}),
+    ...(eks && w.probePorts ? { probePorts: [...w.probePorts].sort((a, b) => a - b) } : {}),
     ...(w.sharesIdentityWith
       ? {
           sharesIdentityWith: w.sharesIdentityWith

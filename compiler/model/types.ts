@@ -172,6 +172,8 @@ export interface ServiceModel {
   meshPrincipal?: string;
   iamRole?: string;
   securityGroup?: string;
+  /** EKS only: contract `spec.workload.probePorts`, sorted; absent: every declared TCP-carried port. */
+  probePorts?: number[];
   /** Contracts (`namespace/name`) this one lets run under its identity; sharing needs both to list the other. */
   sharesIdentityWith?: string[];
   /** Contract `spec.workload.awsApi`: APIs its code calls, derived flows it does not use. */

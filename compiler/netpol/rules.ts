@@ -3,7 +3,7 @@ import { ambientProbeSource, hbonePort, istiodPort, waypointPodLabels } from '..
 import { latticeRanges } from '../model/query.js';
 import type { ClusterModel, ServiceModel } from '../model/types.js';
 import { cidrs, podsIn, podsOf, tcp, transport, type NetworkPolicyRule } from './peers.js';
-import { latticeArrivalPorts, meshPorts, outsideMesh } from '../model/protocols.js';
+import { latticeArrivalPorts, meshPorts, outsideMesh, probePorts } from '../model/protocols.js';
 
 /** Who may open connections to the service's pods, and on which ports, as NetworkPolicy can say it. */
 export function ingressRules(analysis: Analysis, s: ServiceModel): NetworkPolicyRule[] {
@@ -44,8 +44,8 @@ export function ingressRules(analysis: Analysis, s: ServiceModel): NetworkPolicy
     if (e.caller.kind === 'cidr') rules.push({ peers: cidrs([e.caller.cidr]), ports: transport(e.ports) });
   }
   // Probes are TCP or HTTP, so never to a UDP port.
-  if (mode === 'istio-ambient' && meshPorts(s.ports).length > 0)
-    rules.push({ peers: cidrs([ambientProbeSource]), ports: tcp(meshPorts(s.ports)) });
+  if (mode === 'istio-ambient' && probePorts(s).length > 0)
+    rules.push({ peers: cidrs([ambientProbeSource]), ports: tcp(probePorts(s)) });
   return rules;
 }
 

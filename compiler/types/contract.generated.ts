@@ -94,6 +94,15 @@ export interface Workload {
    */
   cluster: string;
   /**
+   * EKS only: the ports the kubelet probes (liveness, readiness, startup), where that is not every declared port: a health port of its own, say. The nodes' group (for pods with a group of their own) and, in ambient clusters, the probe address are admitted on exactly these, and nothing else from the nodes. Default: every declared TCP-carried port.
+   *
+   * @minItems 1
+   * @maxItems 10
+   *
+   * Items: A TCP port number, 1 to 65535.
+   */
+  probePorts?: number[];
+  /**
    * EKS only. The Kubernetes service account, which gives the mesh identity. Default: `metadata.name`.
    */
   serviceAccount?: string;
@@ -145,7 +154,7 @@ export interface ServicePort {
    */
   name: string;
   /**
-   * The container or target port.
+   * A TCP port number, 1 to 65535.
    */
   port: number;
   /**
@@ -274,7 +283,7 @@ export interface LatticeListener {
    */
   protocol: 'http' | 'https' | 'tls-passthrough';
   /**
-   * The listener port. Default: 80 for `http`, 443 otherwise.
+   * A TCP port number, 1 to 65535.
    */
   port?: number;
 }
@@ -391,7 +400,7 @@ export interface Egress {
    */
   host: string;
   /**
-   * The destination port.
+   * A TCP port number, 1 to 65535.
    */
   port: number;
   /**

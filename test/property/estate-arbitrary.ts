@@ -148,6 +148,8 @@ const serviceShape = fc.record({
   meshOff: fc.boolean(),
   // A canary inside the mesh: in ambient clusters it brings a waypoint.
   meshRoutes: fc.boolean(),
+  // Probes on a health port of its own, not every declared port.
+  healthPort: fc.boolean(),
   extraPorts: fc.uniqueArray(fc.record({ protocol: fc.constantFrom<Protocol>('http2', 'grpc', 'tcp', 'tls', 'udp') }), {
     maxLength: 2,
     selector: (p) => p.protocol,
@@ -220,6 +222,7 @@ function build(shapes: ServiceShape[], callerLists: CallerShape[][], platform: o
       ports,
       mesh: cluster.platform === 'eks' && !s.meshOff,
       meshRoutes: s.meshRoutes,
+      healthPort: s.healthPort && cluster.platform === 'eks',
       lattice: s.exportAnyway,
       timeout: s.timeout && !noMesh.has(cluster.name),
       egress: s.egress,
@@ -315,6 +318,7 @@ function build(shapes: ServiceShape[], callerLists: CallerShape[][], platform: o
           cluster: callee.cluster.name,
           iamRole: `arn:aws:iam::111111111111:role/svc-${callee.index}`,
           ...(callee.group ? { securityGroup: callee.group } : {}),
+          ...(callee.healthPort ? { probePorts: [8081] } : {}),
           ...(callee.awsApi ? { awsApi: callee.awsApi } : {}),
         },
         ports: callee.ports,

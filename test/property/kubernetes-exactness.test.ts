@@ -145,15 +145,21 @@ function networkCases(m: Model): { flow: Flow; expected: boolean; label: string 
       ...cidrEdges.map((e) => addressIn(e.caller.kind === 'cidr' ? e.caller.cidr : '')),
     ];
     for (const ip of ips) {
-      for (const p of [...y.ports, { port: UNDECLARED, protocol: 'tcp' }]) {
+      const probed = y.probePorts ?? y.ports.filter((q) => q.protocol !== 'udp').map((q) => q.port);
+      const probeOnly = probed.filter((port) => !y.ports.some((q) => q.port === port));
+      for (const p of [
+        ...y.ports,
+        { port: UNDECLARED, protocol: 'tcp' },
+        ...probeOnly.map((port) => ({ port, protocol: 'tcp' })),
+      ]) {
         const port = p.port;
         const lattice = (ip === LATTICE_V4 || ip === LATTICE_V6) && y.exposure.lattice?.targetPort.port === port;
         const cidr = cidrEdges.some(
           (e) => e.caller.kind === 'cidr' && inCidr(ip, e.caller.cidr) && e.ports.some((q) => q.port === port),
         );
-        // The kubelet probes over TCP (or HTTP on it), so never a UDP port.
-        const probe =
-          mode === 'istio-ambient' && ip === PROBE && y.ports.some((q) => q.port === port && q.protocol !== 'udp');
+        // The kubelet probes over TCP (or HTTP on it), so never a UDP port: the contract's probe
+        // ports, else every declared TCP-carried one.
+        const probe = mode === 'istio-ambient' && ip === PROBE && p.protocol !== 'udp' && probed.includes(port);
         const flow = on({ ip }, pod(y), p);
         cases.push({ flow, expected: lattice || cidr || probe, label: `${ip} → ${y.id}:${port}/${flow.protocol}` });
         cases.push({ flow: otherTransport(flow), expected: false, label: `${ip} → ${y.id}:${port} other transport` });

@@ -65,7 +65,8 @@ function declaredHops(m: Model): Hop[] {
     if (s.platform === 'eks') {
       // Pods with their own group are probed by the kubelet from the node, on their TCP-carried ports.
       if (s.securityGroup)
-        for (const p of s.ports) if (p.protocol !== 'udp') tcp({ endpoint: memberKey(s.cluster) }, svc(s.id), p.port);
+        for (const port of s.probePorts ?? s.ports.filter((p) => p.protocol !== 'udp').map((p) => p.port))
+          tcp({ endpoint: memberKey(s.cluster) }, svc(s.id), port);
       hops.push({ from: svc(s.id), to: { endpoint: memberKey(s.cluster) }, protocol: 'udp', port: DNS });
       tcp(svc(s.id), { endpoint: memberKey(s.cluster) }, DNS);
       if (cluster?.mesh === 'istio-sidecar') tcp(svc(s.id), { endpoint: memberKey(s.cluster) }, ISTIOD);

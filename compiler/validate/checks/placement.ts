@@ -9,7 +9,7 @@ export function checkPlacement({ doc, value: c }: Typed<ServiceContract>, platfo
   const findings: Finding[] = [];
   const w = c.spec.workload;
   if (w.platform === 'ecs') {
-    for (const field of ['serviceAccount', 'podSelector'] as const) {
+    for (const field of ['serviceAccount', 'podSelector', 'probePorts'] as const) {
       if (w[field] !== undefined) {
         findings.push({
           code: 'eks-only-field',
