@@ -1,6 +1,6 @@
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { runDocs } from './support/estate.js';
+import { ingressRules, runDocs } from './support/estate.js';
 import { diffEdges } from '../compiler/diff/edges.js';
 import type { Model } from '../compiler/model/types.js';
 import { platformDoc } from './property/estate-arbitrary.js';
@@ -64,17 +64,7 @@ describe('a load balancer (an address range with its security group)', () => {
   it('is admitted by its group in security groups, and by its range where only addresses are seen', () => {
     const r = runDocs(platformDoc, [lb()]);
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    const ingress = (r.files ?? [])
-      .filter((f) => f.path.endsWith('cdk.tf.json'))
-      .flatMap((f) =>
-        Object.values(
-          (
-            JSON.parse(f.content) as {
-              resource?: { aws_vpc_security_group_ingress_rule?: Record<string, Record<string, unknown>> };
-            }
-          ).resource?.aws_vpc_security_group_ingress_rule ?? {},
-        ),
-      );
+    const ingress = ingressRules(r.files ?? []);
     // The load balancer's group, and the nodes' for the kubelet's probes: no range.
     expect(ingress.filter((x) => x.from_port === 8080).map((x) => x.referenced_security_group_id)).toEqual([
       'sg-0aaaaaaaaaaaaaaaa',

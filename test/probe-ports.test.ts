@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runDocs } from './support/estate.js';
+import { ingressRules, runDocs } from './support/estate.js';
 import { platformDoc } from './property/estate-arbitrary.js';
 
 // `probePorts`: where the kubelet probes a health port of its own, the nodes are admitted on that
@@ -20,17 +20,7 @@ describe('probe ports', () => {
   it("admit the nodes' group and the ambient probe address on the probed port only", () => {
     const r = runDocs(platformDoc, [api('eks-b')]);
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    const fromNodes = (r.files ?? [])
-      .filter((f) => f.path.endsWith('cdk.tf.json'))
-      .flatMap((f) =>
-        Object.values(
-          (
-            JSON.parse(f.content) as {
-              resource?: { aws_vpc_security_group_ingress_rule?: Record<string, Record<string, unknown>> };
-            }
-          ).resource?.aws_vpc_security_group_ingress_rule ?? {},
-        ),
-      )
+    const fromNodes = ingressRules(r.files ?? [])
       .filter((x) => x.referenced_security_group_id === 'sg-0bbbbbbbbbbbbbbbb')
       .map((x) => x.from_port);
     expect(fromNodes).toEqual([8081]);

@@ -115,3 +115,18 @@ export const gitIn = (dir: string, ...args: string[]) =>
   });
 
 export const updateGolden = process.env.UPDATE_GOLDEN === '1';
+
+/** Every security-group ingress rule of the synthesized stacks among these files, as Terraform JSON. */
+export function ingressRules(files: readonly { path: string; content: string }[]): Record<string, unknown>[] {
+  return files
+    .filter((f) => f.path.endsWith('cdk.tf.json'))
+    .flatMap((f) =>
+      Object.values(
+        (
+          JSON.parse(f.content) as {
+            resource?: { aws_vpc_security_group_ingress_rule?: Record<string, Record<string, unknown>> };
+          }
+        ).resource?.aws_vpc_security_group_ingress_rule ?? {},
+      ),
+    );
+}
