@@ -85,10 +85,9 @@ export function schemaFindings(errors: readonly ErrorObject[], data: unknown, do
       branches.some((b) => isRecord(b) && typeof b.$ref === 'string')
     );
   };
-  const isMapping = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
   const skipped = new Set<ErrorObject>();
   for (const c of combinators.filter(booleanOrMapping)) {
-    if (isMapping(c.data)) skipped.add(c);
+    if (isRecord(c.data)) skipped.add(c);
     else
       for (const e of errors)
         if (e.keyword === 'type' && e.instancePath === c.instancePath && !insideCombinator(e)) skipped.add(e);
