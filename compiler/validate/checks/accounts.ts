@@ -26,14 +26,18 @@ export function checkAccounts(platform: Typed<Platform>): Finding[] {
         data: { account: a.id },
         related: { doc, path: ['spec', 'accounts', first, 'id'] },
       });
-    const roleAccount = a.deployRole?.split(':')[4];
-    if (a.deployRole && roleAccount !== a.id)
-      findings.push({
-        code: 'deploy-role-account-mismatch',
-        doc,
-        path: ['spec', 'accounts', i, 'deployRole'],
-        data: { account: a.id, role: a.deployRole, other: roleAccount ?? '' },
-      });
+    for (const field of ['deployRole', 'planRole'] as const) {
+      const role = a[field];
+      const roleAccount = role?.split(':')[4];
+      if (role && roleAccount !== a.id)
+        findings.push({
+          code: 'deploy-role-account-mismatch',
+          ...(field === 'planRole' ? { messageId: 'plan' as const } : {}),
+          doc,
+          path: ['spec', 'accounts', i, field],
+          data: { field, account: a.id, role, other: roleAccount ?? '' },
+        });
+    }
   });
 
   const accounts = estateAccounts(spec);
