@@ -72,6 +72,37 @@ class Judge {
         (e) => e.path === 'mesh' && e.callee === callee && e.caller.kind === 'service' && e.caller.service === caller,
       )
       .flatMap((e) => e.ports.map((p) => p.port));
+  /** The mesh network of a cluster, from Platform `meshes`. */
+  network = (cluster: string) =>
+    this.m.platform.meshes.flatMap((m) => m.networks).find((n) => n.clusters.includes(cluster));
+  /** Mesh edges between clusters, with the callee's and the caller's service. */
+  crossEdges = () =>
+    this.m.edges.flatMap((e) => {
+      if (e.path !== 'mesh' || e.caller.kind !== 'service') return [];
+      const caller = this.service(e.caller.service);
+      const callee = this.service(e.callee);
+      if (caller.cluster === callee.cluster) return [];
+      const gateway = this.network(caller.cluster) !== this.network(callee.cluster);
+      return [{ e, caller, callee, gateway }];
+    });
+  /** A flat-network call between clusters: its ports are declared from or to the other cluster's pod ranges. */
+  flatDeclared = (s: ServiceModel, direction: 'ingress' | 'egress', cidr: string, port: number) =>
+    this.crossEdges().some(
+      ({ e, caller, callee, gateway }) =>
+        !gateway &&
+        (direction === 'ingress' ? callee.id === s.id : caller.id === s.id) &&
+        this.cluster(direction === 'ingress' ? caller.cluster : callee.cluster)?.podCidrs.includes(cidr) &&
+        e.ports.some((q) => q.port === port),
+    );
+  /** Through an east-west gateway: the caller out to the gateway's addresses, the gateway's pods in to the callee. */
+  gatewayFlow = (s: ServiceModel, direction: 'ingress' | 'egress', port: number, cidr?: string) =>
+    this.crossEdges().some(({ e, caller, callee, gateway }) => {
+      if (!gateway) return false;
+      const gw = this.network(callee.cluster)?.eastWestGateway;
+      return direction === 'egress'
+        ? caller.id === s.id && gw?.port === port && (cidr === undefined || gw.cidrs.includes(cidr))
+        : callee.id === s.id && e.ports.some((q) => q.port === port);
+    });
   latticeRanges = (s: ServiceModel) => {
     const r = this.m.platform.latticeAddressRanges.regions[s.region] ?? this.m.platform.latticeAddressRanges.default;
     return [...r.ipv4, ...r.ipv6];
@@ -154,15 +185,19 @@ class Judge {
         if (this.latticeRanges(s).includes(cidr) && this.arrivalPorts(s).includes(port))
           return { declared: false, flows: ['lattice'] };
         if (cidr === '169.254.7.127/32') return { declared: false, flows: ['kubelet-probes-ambient'] };
-        const declared = this.m.edges.some(
-          (e) =>
-            e.callee === s.id &&
-            e.caller.kind === 'cidr' &&
-            e.caller.cidr === cidr &&
-            e.ports.some((q) => q.port === port),
-        );
+        const declared =
+          this.flatDeclared(s, 'ingress', cidr, port) ||
+          this.m.edges.some(
+            (e) =>
+              e.callee === s.id &&
+              e.caller.kind === 'cidr' &&
+              e.caller.cidr === cidr &&
+              e.ports.some((q) => q.port === port),
+          );
         return { declared, flows: [] };
       }
+      if (this.flatDeclared(s, 'egress', cidr, port)) return { declared: true, flows: [] };
+      if (this.gatewayFlow(s, 'egress', port, cidr)) return { declared: false, flows: ['east-west-gateway'] };
       if (this.latticeRanges(s).includes(cidr) && this.latticeCalls(s).includes(port))
         return { declared: true, flows: [] };
       const flows = [...(agent.includes(cidr) && port === 80 ? ['pod-identity'] : []), ...this.awsApi(s, cidr, port)];
@@ -175,6 +210,14 @@ class Judge {
       return { declared: false, flows: port === 53 ? ['dns'] : [] };
     if (cluster?.istiod && namespace === cluster.istiod.namespace && sameLabels(labels, cluster.istiod.podSelector))
       return { declared: false, flows: port === 15012 ? ['istiod'] : [] };
+    const gateway = this.network(s.cluster)?.eastWestGateway;
+    if (
+      gateway &&
+      direction === 'ingress' &&
+      namespace === gateway.namespace &&
+      sameLabels(labels, gateway.podSelector)
+    )
+      return { declared: false, flows: this.gatewayFlow(s, 'ingress', port) ? ['east-west-gateway'] : [] };
     const other = this.podsOf(namespace, labels);
     if (!other) return none;
     const t = other.service;
@@ -226,6 +269,9 @@ class Judge {
     }
     if ('cidr' in r.peer) {
       const cidr = r.peer.cidr;
+      if (r.direction === 'egress' && mine.some((s) => this.gatewayFlow(s, 'egress', port, cidr)))
+        return { declared: false, flows: ['east-west-gateway'] };
+      if (mine.some((s) => this.flatDeclared(s, r.direction, cidr, port))) return { declared: true, flows: [] };
       if (r.direction === 'ingress')
         return {
           declared: this.m.edges.some(
@@ -273,6 +319,8 @@ class Judge {
       )
     )
       flows.push('kubelet-probes');
+    if (r.direction === 'ingress' && other?.cluster && mine.some((s) => this.gatewayFlow(s, 'ingress', port)))
+      flows.push('east-west-gateway');
     const [callers, callees] = r.direction === 'ingress' ? [theirs, mine] : [mine, theirs];
     const declared = callers.some((c) => callees.some((d) => this.meshPorts(c.id, d.id).includes(port)));
     return { declared, flows };

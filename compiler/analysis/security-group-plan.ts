@@ -1,4 +1,5 @@
 import { hbonePort, istiodPort } from '../kubernetes/names.js';
+import { crossingOf } from '../model/meshes.js';
 import type { ModelIndex } from '../model/query.js';
 import { terraformId } from './names.js';
 import type { ServiceModel } from '../model/types.js';
@@ -190,6 +191,32 @@ export function planSecurityGroups(
       if (e.path !== 'mesh' || e.caller.kind !== 'service') continue;
       const caller = index.service(e.caller.service);
       const what = `its mesh calls from \`${caller.id}\` to \`${s.id}\``;
+      const crossing = crossingOf(index.model.platform, caller.cluster, s.cluster);
+      if (crossing?.kind === 'flat') {
+        // Pods of another cluster: groups of another VPC cannot be named, their pod ranges can.
+        // Whatever group the callee's traffic carries (the cluster's too) needs the rule, since
+        // no group here admits them already; the caller's own group lets them leave.
+        const callerOwn = hasGroup(caller) ? { service: caller.id } : undefined;
+        for (const p of e.ports) {
+          if (mine)
+            for (const cidr of index.cluster(caller.cluster).podCidrs)
+              add('ingress', mine, { kind: 'cidr', cidr }, transportOf(p.protocol), p.port);
+          if (callerOwn)
+            for (const cidr of cluster.podCidrs)
+              add('egress', callerOwn, { kind: 'cidr', cidr }, transportOf(p.protocol), p.port);
+        }
+        continue;
+      }
+      if (crossing?.kind === 'gateway') {
+        // From this cluster's east-west gateway, whose pods run under the cluster's group; the
+        // caller's own group lets the call leave towards the gateway's load balancer.
+        const gateway = clusterSide(`the east-west gateway of cluster \`${s.cluster}\``);
+        for (const port of meshPorts(e.ports)) hop(gateway, me, 'tcp', port, what);
+        if (hasGroup(caller))
+          for (const cidr of crossing.gateway.cidrs)
+            add('egress', { service: caller.id }, { kind: 'cidr', cidr }, 'tcp', crossing.gateway.port);
+        continue;
+      }
       if (waypoints.has(s.id)) {
         // Through the callee's waypoint, whose pods run under the cluster's group.
         const waypoint = clusterSide(`the waypoint of \`${s.id}\``);

@@ -237,6 +237,51 @@ export const catalog = {
     fix: "keep it in one network's `vpcs`; its clients reach the other network through a service-network VPC endpoint",
     related: 'its association with `{other}`',
   },
+  'mesh-cluster-invalid': {
+    severity: 'error',
+    summary:
+      'a Platform `meshes` entry names a cluster that cannot join a multi-cluster mesh: unknown, ECS, not in sidecar mode, or already in another mesh',
+    messages: {
+      default: 'mesh `{mesh}` names cluster `{cluster}`, which the Platform does not declare; {fix}{suggestion}',
+      ecs: 'mesh `{mesh}` names cluster `{cluster}`, which is ECS; a multi-cluster mesh is of EKS clusters; {fix}',
+      notSidecar:
+        "mesh `{mesh}` names cluster `{cluster}`, whose `mesh` is `{mode}`; callgate spans clusters in sidecar mode only (Istio's ambient multi-cluster is alpha); {fix}",
+      twice: 'cluster `{cluster}` is already in mesh `{other}`, and a cluster is in one mesh at most; {fix}',
+    },
+    fix: 'name EKS clusters with `mesh: istio-sidecar` that no other mesh names',
+    related: 'its place in mesh `{other}`',
+  },
+  'udp-across-networks': {
+    severity: 'error',
+    summary:
+      'a caller on another network of the mesh would reach a UDP port, but calls between networks go through the east-west gateway, which carries mTLS over TCP only',
+    messages: {
+      default:
+        '`{caller}` is on another network of the mesh than `{name}`, and its calls go through the east-west gateway, which carries TCP only; UDP port `{port}` cannot be reached that way; {fix}',
+    },
+    fix: 'name only TCP-carried `ports` for this caller, or export the UDP port another way',
+  },
+  'mesh-network-invalid': {
+    severity: 'error',
+    summary: "a mesh's `networks` do not put each of its clusters in exactly one network",
+    messages: {
+      default: 'network `{network}` names cluster `{cluster}`, which is not among the clusters of mesh `{mesh}`; {fix}',
+      twice: 'cluster `{cluster}` is already on network `{other}` of mesh `{mesh}`; {fix}',
+      missing: 'cluster `{cluster}` of mesh `{mesh}` is on none of its `networks`; {fix}',
+    },
+    fix: "put each of the mesh's clusters on exactly one of its networks",
+    related: 'its place on network `{other}`',
+  },
+  'pod-cidrs-missing': {
+    severity: 'error',
+    summary:
+      "a cluster shares a flat network with another cluster of its mesh but has no `podCidrs`, so the other cluster's NetworkPolicies and security groups cannot name its pods",
+    messages: {
+      default:
+        'cluster `{cluster}` shares network `{network}` with `{other}`, whose pods reach its pods directly, but it has no `podCidrs`; {fix}',
+    },
+    fix: 'add the ranges its pods take their addresses from (with the VPC CNI, its pod subnets) as `podCidrs`',
+  },
   'duplicate-account': {
     severity: 'error',
     summary: 'two entries of `spec.accounts` have the same id',
@@ -276,9 +321,11 @@ export const catalog = {
   },
   'deploy-role-account-mismatch': {
     severity: 'error',
-    summary: "an account's `deployRole` is a role of another account, so its stacks would deploy into that one",
+    summary:
+      "an account's `deployRole` or `planRole` is a role of another account, so its stacks would be deployed into (or planned against) that one",
     messages: {
-      default: '`deployRole` `{role}` is in account `{other}`, not in `{account}`, whose stacks it deploys; {fix}',
+      default: '`{field}` `{role}` is in account `{other}`, not in `{account}`, whose stacks it deploys; {fix}',
+      plan: '`{field}` `{role}` is in account `{other}`, not in `{account}`, whose stacks it plans; {fix}',
     },
     fix: 'name a role of account `{account}`',
   },
@@ -819,6 +866,16 @@ export const catalog = {
         'caller `{cidr}` is an address range, and nothing on its way to cluster `{cluster}` sees its requests (ztunnel is layer 4, and calls from outside the mesh pass no waypoint), so its `methods` and `paths` are not enforced; {fix}',
     },
     fix: 'remove `methods` and `paths`, or give the caller an identity',
+  },
+  'cross-cluster-by-range': {
+    severity: 'info',
+    summary:
+      "a caller in another cluster of the mesh is admitted by NetworkPolicy and security groups by where its traffic comes from (its cluster's pod ranges, or the east-west gateway), not by its pods; Istio enforces its identity",
+    messages: {
+      default:
+        'caller `{caller}` runs in cluster `{cluster}`: NetworkPolicy and security groups can only admit {from} on these ports; its identity is enforced by Istio alone; {fix}',
+    },
+    fix: "nothing to do; keep `mtls: strict` so that Istio sees every caller's identity",
   },
 } as const satisfies Record<string, CodeInfo>;
 

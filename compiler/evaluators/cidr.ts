@@ -24,8 +24,10 @@ export function inCidr(ip: string, cidr: string): boolean {
 
 /** The first address of a range, to stand for a client inside it. */
 export function addressIn(cidr: string): string {
-  const [net = ''] = cidr.split('/');
-  if (net.includes(':')) return net.endsWith('::') ? `${net}5` : net;
+  const [net = '', bits = '0'] = cidr.split('/');
+  // A range too narrow for an offset of 5 (a load balancer's /32, say) stands for itself.
+  if (net.includes(':')) return net.endsWith('::') && Number(bits) <= 125 ? `${net}5` : net;
+  if (Number(bits) > 29) return net;
   const octets = net.split('.').map(Number);
   octets[3] = (octets[3] ?? 0) + 5;
   return octets.join('.');

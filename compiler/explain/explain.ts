@@ -112,10 +112,18 @@ function roleElsewhere(analysis: Analysis, who: Who, callee: ServiceModel): stri
 }
 
 /** The path a call from this caller takes, as the model routes it; undefined where there is none. */
-function routeOf(who: Who, callee: ServiceModel, edge: EdgeModel | undefined): PathKind | undefined {
+function routeOf(
+  analysis: Analysis,
+  who: Who,
+  callee: ServiceModel,
+  edge: EdgeModel | undefined,
+): PathKind | undefined {
   if (edge) return edge.path;
   if (who.kind === 'address') return 'network';
-  const route = who.kind === 'principal' ? routePrincipalCall(callee) : routeServiceCall(who.service, callee);
+  const route =
+    who.kind === 'principal'
+      ? routePrincipalCall(callee)
+      : routeServiceCall(analysis.model.platform, who.service, callee);
   return route.path ?? undefined;
 }
 
@@ -156,7 +164,7 @@ export function explain(
       entries.length > 0 ? entries.map(where) : [where({ source: { ...callee.source, path: ['spec', 'callers'] } })],
     note: declared ? `caller entry over ${edge?.path}` : reason,
   };
-  const route = routeOf(who, callee, edge);
+  const route = routeOf(analysis, who, callee, edge);
   const layers: LayerFinding[] = [contract];
   if (route !== undefined) {
     const transport = protocol === undefined ? 'tcp' : transportOf(protocol);

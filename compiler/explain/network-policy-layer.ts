@@ -1,6 +1,7 @@
 import { addressIn } from '../evaluators/cidr.js';
 import { decideAt, type Endpoint, type NetworkPolicyObject } from '../evaluators/netpol.js';
 import { hbonePort, waypointPodLabels } from '../kubernetes/names.js';
+import { crossingOf } from '../model/meshes.js';
 import { latticeRanges } from '../model/query.js';
 import type { ServiceModel } from '../model/types.js';
 import type { LocatedObject } from './artifact-index.js';
@@ -31,6 +32,7 @@ function hopsOf(call: Call): Hop[] {
   const caller = who.kind === 'service' ? who.service : undefined;
   const eks = (s: ServiceModel | undefined) => s?.platform === 'eks';
   const at = (s: ServiceModel | undefined) => (eks(s) ? s?.cluster : undefined);
+  if (route === 'mesh' && caller && caller.cluster !== callee.cluster) return crossingHops(call, caller);
   if (route === 'mesh' && caller) {
     // UDP is not in the mesh, so it never goes through the waypoint.
     if (!analysis.usesWaypoint(callee) || call.transport === 'udp')
@@ -100,6 +102,58 @@ function hopsOf(call: Call): Hop[] {
       },
     ];
   return [];
+}
+
+/**
+ * A mesh call to another cluster of the mesh: to the callee's pods by their cluster's ranges on a
+ * flat network, else to the callee network's east-west gateway, whose pods then open the connection.
+ */
+function crossingHops(call: Call, caller: ServiceModel): Hop[] {
+  const { analysis, callee, port } = call;
+  const platform = analysis.model.platform;
+  const crossing = crossingOf(platform, caller.cluster, callee.cluster);
+  const rangeOf = (cluster: string) => addressIn(analysis.index.cluster(cluster).podCidrs[0] ?? '0.0.0.0/32');
+  const protocol = call.transport === 'udp' ? ('UDP' as const) : ('TCP' as const);
+  if (crossing?.kind === 'gateway') {
+    const gateway: Endpoint = {
+      pod: { namespace: crossing.gateway.namespace, labels: crossing.gateway.podSelector },
+    };
+    return [
+      {
+        from: podOf(caller),
+        fromCluster: caller.cluster,
+        to: { ip: addressIn(crossing.gateway.cidrs[0] ?? '0.0.0.0/32') },
+        port: crossing.gateway.port,
+        what: "to the east-west gateway of the callee's network",
+      },
+      {
+        from: gateway,
+        to: podOf(callee),
+        toCluster: callee.cluster,
+        port,
+        protocol,
+        what: 'from the east-west gateway',
+      },
+    ];
+  }
+  return [
+    {
+      from: podOf(caller),
+      fromCluster: caller.cluster,
+      to: { ip: rangeOf(callee.cluster) },
+      port,
+      protocol,
+      what: `to the pods of cluster \`${callee.cluster}\``,
+    },
+    {
+      from: { ip: rangeOf(caller.cluster) },
+      to: podOf(callee),
+      toCluster: callee.cluster,
+      port,
+      protocol,
+      what: `from the pods of cluster \`${caller.cluster}\``,
+    },
+  ];
 }
 
 /** NetworkPolicy: the egress of the calling pod and the ingress of the called one, for every hop. */

@@ -1,5 +1,7 @@
 import { hbonePort } from '../kubernetes/names.js';
 import { groupsDecision, type GroupRule, type SgEndpoint, type SgWorld } from '../evaluators/security-groups.js';
+import { addressIn } from '../evaluators/cidr.js';
+import { crossingOf } from '../model/meshes.js';
 import type { ServiceModel } from '../model/types.js';
 import { ipInCidr } from '../validate/cidr.js';
 import { outPath } from './cite.js';
@@ -44,7 +46,33 @@ export function securityGroupLayer(call: Call): LayerFinding | undefined {
   });
   const to: SgEndpoint = { groups: groupsOf(callee) };
   const hops: Hop[] = [];
-  if (route === 'mesh' && who.kind === 'service') {
+  const crossing =
+    route === 'mesh' && who.kind === 'service'
+      ? crossingOf(analysis.model.platform, who.service.cluster, callee.cluster)
+      : undefined;
+  const podAddress = (cluster: string) => addressIn(analysis.index.cluster(cluster).podCidrs[0] ?? '0.0.0.0/32');
+  if (crossing?.kind === 'flat') {
+    // Another cluster's pods, known here by their ranges: their groups are in another VPC.
+    const caller = { groups: who.kind === 'service' ? groupsOf(who.service) : [], address: podAddress(crossing.from) };
+    hops.push({
+      from: caller,
+      to: { ...to, address: podAddress(callee.cluster) },
+      port,
+      protocol: call.transport,
+      what: 'the call',
+    });
+  } else if (crossing?.kind === 'gateway') {
+    const member = clusterGroups.get(callee.cluster);
+    hops.push(
+      {
+        from: { groups: who.kind === 'service' ? groupsOf(who.service) : [] },
+        to: { groups: [], address: addressIn(crossing.gateway.cidrs[0] ?? '0.0.0.0/32') },
+        port: crossing.gateway.port,
+        what: "to the east-west gateway of the callee's network",
+      },
+      { from: { groups: member ? [member] : [] }, to, port, what: 'from the east-west gateway' },
+    );
+  } else if (route === 'mesh' && who.kind === 'service') {
     const from: SgEndpoint = { groups: groupsOf(who.service) };
     const member = clusterGroups.get(callee.cluster);
     if (analysis.usesWaypoint(callee) && call.transport !== 'udp') {

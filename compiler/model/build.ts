@@ -38,7 +38,7 @@ export function buildModel(input: ModelInput): { model: Model; findings: Finding
   const ordered = [...services.values()].sort((a, b) => compareStrings(a.id, b.id));
   const edges: EdgeModel[] = [];
   const findings: Finding[] = [];
-  const ctx = { services, declared: input.declared, clusters, networks };
+  const ctx = { services, declared: input.declared, clusters, networks, platform };
   for (const callee of ordered) {
     const typed = defined(contractOf.get(callee.id), `contract of ${callee.id}`);
     const result = resolveCallers(

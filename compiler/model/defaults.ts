@@ -7,3 +7,9 @@ export const defaultIstiod = { namespace: 'istio-system', podSelector: { app: 'i
 /** The cluster DNS domain of Kubernetes Service names (not the Istio trust domain). */
 export const clusterDomain = 'cluster.local';
 export const defaultStateKeyPrefix = 'callgate/';
+/** Istio's east-west gateway as its multi-network installation guide deploys it. */
+export const defaultEastWestGateway = {
+  namespace: 'istio-system',
+  podSelector: { istio: 'eastwestgateway' },
+  port: 15443,
+};

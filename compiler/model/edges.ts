@@ -2,12 +2,14 @@ import type { Finding, JsonPath } from '../diagnostics/diagnostic.js';
 import { declaredList, didYouMean } from '../diagnostics/suggest.js';
 import type { CodedMessage } from '../diagnostics/catalog.js';
 import type { Caller } from '../types/contract.generated.js';
+import { crossingOf } from './meshes.js';
 import { isLayer7 } from './protocols.js';
 import { routePrincipalCall, routeServiceCall, type Route } from './routing.js';
 import type {
   CallerModel,
   ClusterModel,
   EdgeModel,
+  PlatformModel,
   PortModel,
   ServiceModel,
   ServiceNetworkModel,
@@ -20,6 +22,7 @@ export interface EdgeContext {
   declared: ReadonlySet<string>;
   clusters: ReadonlyMap<string, ClusterModel>;
   networks: ReadonlyMap<string, ServiceNetworkModel>;
+  platform: PlatformModel;
 }
 
 /** Resolve one contract's `callers` into edges, reporting every entry that cannot be admitted exactly. */
@@ -70,6 +73,17 @@ export function resolveCallers(
       });
     } else seen.set(key, i);
     if (!checkL7(callee, entry, ports, at, push)) return;
+    if (route.path === 'mesh' && caller.kind === 'service') {
+      // An east-west gateway carries mTLS over TCP: UDP from another network has no way in.
+      const from = ctx.services.get(caller.service);
+      const crossing = from && crossingOf(ctx.platform, from.cluster, callee.cluster);
+      const udp = ports.filter((p) => p.protocol === 'udp');
+      if (crossing?.kind === 'gateway' && udp.length > 0) {
+        const data = { caller: caller.service, port: udp.map((p) => p.name).join('`, `'), name: callee.name };
+        push({ code: 'udp-across-networks', data }, at(entry.ports ? 'ports' : 'service'));
+        return;
+      }
+    }
     if (route.path === 'mesh' && (entry.methods || entry.paths) && ctx.clusters.get(callee.cluster)?.mesh === 'none') {
       const field = entry.methods ? 'methods' : 'paths';
       push({ code: 'l7-needs-mesh', data: { cluster: callee.cluster, field, name: callee.name } }, at(field), true);
@@ -157,7 +171,7 @@ function resolveCaller(
     }
     return undefined;
   }
-  const route = routeServiceCall(service, callee);
+  const route = routeServiceCall(ctx.platform, service, callee);
   if (route.path === 'lattice') {
     const network = ctx.networks.get(callee.exposure.lattice?.serviceNetwork ?? '');
     const cluster = ctx.clusters.get(service.cluster);

@@ -3,6 +3,7 @@ import { compareStrings, sortBy } from '../util/compare.js';
 import { sortedRecord } from '../util/records.js';
 import {
   defaultDns,
+  defaultEastWestGateway,
   defaultIstiod,
   defaultLatticeRanges,
   defaultStateKeyPrefix,
@@ -52,6 +53,23 @@ export function buildPlatform(p: Platform, source: SourceRef): PlatformModel {
           }
         : {}),
       podIdentity: c.platform === 'eks' && c.podIdentity === true,
+      podCidrs: c.platform === 'eks' ? [...(c.podCidrs ?? [])].sort(compareStrings) : [],
+    })),
+    meshes: sortBy(s.meshes ?? [], (m) => m.name).map((m) => ({
+      name: m.name,
+      clusters: [...m.clusters].sort(compareStrings),
+      networks: m.networks
+        ? sortBy(m.networks, (n) => n.name).map((n) => ({
+            name: n.name,
+            clusters: [...n.clusters].sort(compareStrings),
+            eastWestGateway: {
+              namespace: n.eastWestGateway.namespace ?? defaultEastWestGateway.namespace,
+              podSelector: sortedRecord(n.eastWestGateway.podSelector ?? defaultEastWestGateway.podSelector),
+              cidrs: [...n.eastWestGateway.cidrs].sort(compareStrings),
+              port: n.eastWestGateway.port ?? defaultEastWestGateway.port,
+            },
+          }))
+        : [{ name: m.name, clusters: [...m.clusters].sort(compareStrings) }],
     })),
     serviceNetworks: sortBy(s.serviceNetworks ?? [], (n) => n.name).map((n) => ({
       name: n.name,

@@ -1,14 +1,17 @@
 import type { CodedMessage } from '../diagnostics/catalog.js';
-import type { PathKind, ServiceModel } from './types.js';
+import { crossingOf } from './meshes.js';
+import type { PathKind, PlatformModel, ServiceModel } from './types.js';
 
 export type Route = { path: PathKind } | { path: null; missing: CodedMessage };
 
 /**
  * The path of a call from another contract, per the routing table of the contract language:
- * same EKS cluster and mesh exposure → mesh; otherwise VPC Lattice, if the callee is exported.
+ * same EKS cluster, or two clusters of one Platform `meshes` entry, and mesh exposure → mesh;
+ * otherwise VPC Lattice, if the callee is exported.
  */
-export function routeServiceCall(caller: ServiceModel, callee: ServiceModel): Route {
-  if (caller.cluster === callee.cluster && callee.platform === 'eks' && callee.exposure.mesh) return { path: 'mesh' };
+export function routeServiceCall(platform: PlatformModel, caller: ServiceModel, callee: ServiceModel): Route {
+  if (callee.platform === 'eks' && callee.exposure.mesh && crossingOf(platform, caller.cluster, callee.cluster))
+    return { path: 'mesh' };
   if (callee.exposure.lattice) return { path: 'lattice' };
   if (caller.cluster !== callee.cluster) {
     const data = {

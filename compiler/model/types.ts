@@ -27,6 +27,33 @@ export interface ClusterModel {
   awsApi?: AwsApiModel;
   /** EKS only: the Pod Identity agent runs on the nodes. */
   podIdentity: boolean;
+  /** EKS only: Platform `podCidrs`, sorted; empty when not given. */
+  podCidrs: string[];
+}
+
+/** A Platform `meshes` entry: one Istio mesh over several clusters (multi-primary, one trust domain). */
+export interface MeshModel {
+  name: string;
+  /** Sorted. */
+  clusters: string[];
+  /** Sorted by name; a mesh without `networks` is one flat network named after the mesh. */
+  networks: MeshNetworkModel[];
+}
+
+export interface MeshNetworkModel {
+  name: string;
+  /** Sorted. */
+  clusters: string[];
+  /** Absent for the one network of a flat mesh, which has none. */
+  eastWestGateway?: EastWestGatewayModel;
+}
+
+export interface EastWestGatewayModel {
+  namespace: string;
+  podSelector: Record<string, string>;
+  /** Sorted. */
+  cidrs: string[];
+  port: number;
 }
 
 export interface AwsApiModel {
@@ -55,6 +82,8 @@ export interface PlatformModel {
   organizationId?: string;
   clusters: ClusterModel[];
   serviceNetworks: ServiceNetworkModel[];
+  /** Platform `meshes`, sorted by name. */
+  meshes: MeshModel[];
   /** `default` applies to every region without an entry in `regions`. */
   latticeAddressRanges: { default: LatticeRanges; regions: Record<string, LatticeRanges> };
   /** Platform `accounts`, sorted by id: how each account's stacks deploy. */

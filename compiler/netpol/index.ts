@@ -2,6 +2,7 @@ import type { Analysis } from '../analysis/analysis.js';
 import { defaultDenyName, namespaceFile } from '../analysis/names.js';
 import { labelsFor, managedBy, waypointPodLabels } from '../kubernetes/names.js';
 import { objectSizeFindings } from '../kubernetes/object-size.js';
+import { crossingOf } from '../model/meshes.js';
 import type { ServiceModel } from '../model/types.js';
 import type { Emitted, KubernetesObject, Manifest, Target, TargetFinding } from '../targets/target.js';
 import { defaultDeny, networkPolicy } from './policies.js';
@@ -40,6 +41,7 @@ export const netpolTarget = {
           data: { host: e.host, port: e.port, name: s.name },
         });
       });
+      findings.push(...crossClusterFindings(analysis, s));
       findings.push(...objectSizeFindings(s, policiesOf(analysis, s)));
     }
     return findings;
@@ -61,3 +63,26 @@ export const netpolTarget = {
     return { files: [], manifests };
   },
 } as const satisfies Target;
+
+/** Callers in other clusters of the mesh, which NetworkPolicy and security groups know only by where they come from. */
+function crossClusterFindings(analysis: Analysis, s: ServiceModel): TargetFinding[] {
+  const findings: TargetFinding[] = [];
+  for (const e of analysis.index.into(s.id)) {
+    if (e.path !== 'mesh' || e.caller.kind !== 'service') continue;
+    const caller = analysis.index.service(e.caller.service);
+    const crossing = crossingOf(analysis.model.platform, caller.cluster, s.cluster);
+    if (!crossing || crossing.kind === 'local') continue;
+    const from =
+      crossing.kind === 'flat'
+        ? `the pod ranges of cluster \`${caller.cluster}\``
+        : `the east-west gateway of cluster \`${s.cluster}\``;
+    findings.push({
+      code: 'cross-cluster-by-range',
+      severity: 'info',
+      at: 'key',
+      source: { ...e.source, path: [...e.source.path, 'service'] },
+      data: { caller: caller.id, cluster: caller.cluster, from },
+    });
+  }
+  return findings;
+}

@@ -1,8 +1,9 @@
 import type { Analysis } from '../analysis/analysis.js';
 import { ambientProbeSource, hbonePort, istiodPort, waypointPodLabels } from '../kubernetes/names.js';
+import { crossingOf } from '../model/meshes.js';
 import { latticeRanges } from '../model/query.js';
 import type { ClusterModel, ServiceModel } from '../model/types.js';
-import { cidrs, podsIn, podsOf, tcp, transport, type NetworkPolicyRule } from './peers.js';
+import { cidrs, podsIn, podsOf, tcp, transport, type NetworkPolicyPeer, type NetworkPolicyRule } from './peers.js';
 import { latticeArrivalPorts, meshPorts, outsideMesh, probePorts } from '../model/protocols.js';
 
 /** Who may open connections to the service's pods, and on which ports, as NetworkPolicy can say it. */
@@ -29,7 +30,7 @@ export function ingressRules(analysis: Analysis, s: ServiceModel): NetworkPolicy
       if (e.caller.kind !== 'service') continue;
       const tunnelled = mode === 'istio-ambient' && meshPorts(e.ports).length > 0;
       rules.push({
-        peers: [podsOf(index.service(e.caller.service))],
+        peers: arrivingFrom(analysis, index.service(e.caller.service), s),
         ports: [...transport(e.ports), ...(tunnelled ? tcp([hbonePort]) : [])],
       });
     }
@@ -47,6 +48,18 @@ export function ingressRules(analysis: Analysis, s: ServiceModel): NetworkPolicy
   if (mode === 'istio-ambient' && probePorts(s).length > 0)
     rules.push({ peers: cidrs([ambientProbeSource]), ports: tcp(probePorts(s)) });
   return rules;
+}
+
+/**
+ * Where a mesh call's connection to the callee's pods comes from, as the callee's cluster sees
+ * it: the caller's pods; on a flat network shared with another cluster, that cluster's pod ranges
+ * (its pods are not in this cluster's API); from another network, this cluster's east-west gateway.
+ */
+function arrivingFrom(analysis: Analysis, caller: ServiceModel, callee: ServiceModel): NetworkPolicyPeer[] {
+  const crossing = crossingOf(analysis.model.platform, caller.cluster, callee.cluster);
+  if (crossing?.kind === 'flat') return cidrs(analysis.index.cluster(caller.cluster).podCidrs);
+  if (crossing?.kind === 'gateway') return [podsIn(crossing.gateway.namespace, crossing.gateway.podSelector)];
+  return [podsOf(caller)];
 }
 
 /** What every pod under egress isolation needs: DNS, and istiod where it runs an Envoy (sidecar or waypoint). */
@@ -82,11 +95,16 @@ export function egressRules(analysis: Analysis, s: ServiceModel): NetworkPolicyR
         const udp = outsideMesh(e.ports);
         if (udp.length > 0) rules.push({ peers: [podsOf(callee)], ports: transport(udp) });
       } else {
+        const crossing = crossingOf(index.model.platform, s.cluster, callee.cluster);
         const tunnelled = cluster.mesh === 'istio-ambient' && meshPorts(e.ports).length > 0;
-        rules.push({
-          peers: [podsOf(callee)],
-          ports: [...transport(e.ports), ...(tunnelled ? tcp([hbonePort]) : [])],
-        });
+        if (crossing?.kind === 'gateway')
+          // To the callee network's east-west gateway, which forwards the mTLS connection.
+          rules.push({ peers: cidrs(crossing.gateway.cidrs), ports: tcp([crossing.gateway.port]) });
+        else
+          rules.push({
+            peers: crossing?.kind === 'flat' ? cidrs(index.cluster(callee.cluster).podCidrs) : [podsOf(callee)],
+            ports: [...transport(e.ports), ...(tunnelled ? tcp([hbonePort]) : [])],
+          });
       }
     } else if (e.path === 'lattice' && callee.exposure.lattice) {
       rules.push({

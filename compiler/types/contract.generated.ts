@@ -542,6 +542,12 @@ export interface PlatformSpec {
    */
   accounts?: Account[];
   terraform?: Terraform;
+  /**
+   * Istio meshes that span several EKS clusters. callgate assumes Istio's multi-primary model: every cluster runs its own istiod, reads its own configuration and shares the estate's `trustDomain`, so a call between two clusters of one mesh takes the mesh path and is authorized by the caller's principal. A cluster with a mesh that no entry names is a mesh of its own.
+   *
+   * @maxItems 50
+   */
+  meshes?: Mesh[];
 }
 /**
  * An EKS or ECS cluster.
@@ -578,6 +584,15 @@ export interface Cluster {
    */
   securityGroup?: string;
   awsApi?: AwsApi;
+  /**
+   * EKS only. The ranges the cluster's pods take their addresses from (with the VPC CNI, its pod subnets). Needed when the cluster shares a flat network with another cluster of its mesh (`meshes`): pods of another cluster are only known to NetworkPolicy and security groups by these ranges.
+   *
+   * @minItems 1
+   * @maxItems 20
+   *
+   * Items: An IPv4 or IPv6 address range in CIDR notation with no host bits set.
+   */
+  podCidrs?: string[];
   /**
    * EKS only. The EKS Pod Identity agent runs on the nodes, so pods of contracts with an `iamRole` get their credentials from it at `169.254.170.23:80` and `[fd00:ec2::23]:80` rather than from STS (IRSA). Default: `false`.
    */
@@ -797,6 +812,82 @@ export interface S3Backend {
    * A DynamoDB table for state locking, for Terraform older than 1.10, whose S3 backend has no lock file of its own.
    */
   dynamodbTable?: string;
+}
+/**
+ * One Istio mesh over several EKS clusters, all in sidecar mode (Istio's ambient multi-cluster is alpha).
+ */
+export interface Mesh {
+  /**
+   * The mesh's name (Istio's `meshID`).
+   */
+  name: string;
+  /**
+   * The EKS clusters of the mesh, each with `mesh: istio-sidecar`. A cluster is in one mesh at most.
+   *
+   * @minItems 2
+   * @maxItems 50
+   *
+   * Items: A DNS-1123 label: lowercase letters, digits and hyphens, starting and ending with a letter or digit, at most 63 characters.
+   */
+  clusters: string[];
+  /**
+   * Absent: every cluster of the mesh is on one network, pods reach each other's addresses directly, and each cluster needs `podCidrs`. Present: the clusters' networks (Istio's `topology.istio.io/network`); a call to a cluster of another network goes through that network's east-west gateway. Every cluster of the mesh is in exactly one network.
+   *
+   * @minItems 2
+   * @maxItems 50
+   */
+  networks?: MeshNetwork[];
+}
+/**
+ * The clusters of one network of a mesh, and its east-west gateway, which receives the calls that other networks make to them.
+ */
+export interface MeshNetwork {
+  /**
+   * A DNS-1123 label: lowercase letters, digits and hyphens, starting and ending with a letter or digit, at most 63 characters.
+   */
+  name: string;
+  /**
+   * The mesh's clusters on this network. A network of several clusters is flat: they reach each other's pods directly, so each of them needs `podCidrs`.
+   *
+   * @minItems 1
+   * @maxItems 50
+   *
+   * Items: A DNS-1123 label: lowercase letters, digits and hyphens, starting and ending with a letter or digit, at most 63 characters.
+   */
+  clusters: string[];
+  eastWestGateway: EastWestGateway;
+}
+/**
+ * The network's east-west gateway (Istio's `istio-eastwestgateway`, in `AUTO_PASSTHROUGH` mode): its pods, in every cluster of the network, forward other networks' mTLS calls to the callee's pods; its load balancer's addresses are where those calls go.
+ */
+export interface EastWestGateway {
+  /**
+   * A DNS-1123 label: lowercase letters, digits and hyphens, starting and ending with a letter or digit, at most 63 characters.
+   */
+  namespace?: string;
+  podSelector?: Selector2;
+  /**
+   * The addresses of the gateway's load balancer, as other networks' pods reach it: where their NetworkPolicies and security groups let calls into this network go.
+   *
+   * @minItems 1
+   * @maxItems 20
+   *
+   * Items: An IPv4 or IPv6 address range in CIDR notation with no host bits set.
+   */
+  cidrs: string[];
+  /**
+   * The gateway's port for cross-network mTLS. Default: `15443`.
+   */
+  port?: number;
+}
+/**
+ * Labels of the gateway pods. Default: `{istio: eastwestgateway}`.
+ */
+export interface Selector2 {
+  /**
+   * A Kubernetes label value: at most 63 characters, letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit.
+   */
+  [k: string]: string;
 }
 
 /**

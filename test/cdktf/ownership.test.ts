@@ -30,6 +30,7 @@ describe('VPC associations', () => {
       'vpc-0ccc3333': 'network-net_222222222222',
       'vpc-0ddd4444': 'network-net_333333333333',
       'vpc-0eee5555': 'network-net_222222222222',
+      'vpc-0fff6666': 'network-net',
     };
     const expected = platformDoc.spec.serviceNetworks
       .flatMap((n) => n.vpcs.map((v) => `${owner[v] ?? '?'} ${v}`))

@@ -17,6 +17,7 @@ export const platformDoc = {
         vpc: 'vpc-0aaa1111',
         mesh: 'istio-sidecar',
         securityGroup: 'sg-0aaaaaaaaaaaaaaaa',
+        podCidrs: ['100.70.0.0/16'],
       },
       {
         name: 'eks-b',
@@ -36,13 +37,24 @@ export const platformDoc = {
         vpc: 'vpc-0eee5555',
         securityGroup: 'sg-0eeeeeeeeeeeeeeee',
       },
+      // With eks-a, one mesh over two clusters when the shape says so (`meshes` below).
+      {
+        name: 'eks-m',
+        platform: 'eks',
+        account: '111111111111',
+        region: 'us-west-2',
+        vpc: 'vpc-0fff6666',
+        mesh: 'istio-sidecar',
+        securityGroup: 'sg-0ffffffffffffffff',
+        podCidrs: ['100.71.0.0/16'],
+      },
     ],
     serviceNetworks: [
       {
         name: 'net',
         account: '111111111111',
         region: 'us-west-2',
-        vpcs: ['vpc-0aaa1111', 'vpc-0bbb2222', 'vpc-0ccc3333', 'vpc-0ddd4444', 'vpc-0eee5555'],
+        vpcs: ['vpc-0aaa1111', 'vpc-0bbb2222', 'vpc-0ccc3333', 'vpc-0ddd4444', 'vpc-0eee5555', 'vpc-0fff6666'],
       },
     ],
     // vpc-0ddd4444 runs no cluster: the principals' source VPC, in their own account.
@@ -67,8 +79,10 @@ const awsApiShape = fc.option(
   { nil: undefined },
 );
 const platformShape = fc.record({
-  awsApi: fc.tuple(awsApiShape, awsApiShape, awsApiShape, awsApiShape),
-  podIdentity: fc.tuple(fc.boolean(), fc.boolean(), fc.boolean()),
+  awsApi: fc.tuple(awsApiShape, awsApiShape, awsApiShape, awsApiShape, awsApiShape),
+  podIdentity: fc.tuple(fc.boolean(), fc.boolean(), fc.boolean(), fc.boolean()),
+  // eks-a and eks-m: separate meshes, one mesh on a flat network, or one mesh over two networks.
+  multi: fc.constantFrom('none', 'flat', 'networks'),
 });
 type PlatformShape = typeof platformShape extends fc.Arbitrary<infer T> ? T : never;
 
@@ -76,6 +90,30 @@ type PlatformShape = typeof platformShape extends fc.Arbitrary<infer T> ? T : ne
 export const endpointsGroup = (k: number) => `sg-0${`e${k}`.repeat(8)}`;
 export const endpointsCidr = (k: number) => `172.20.${k}.0/24`;
 export const s3Cidr = '52.92.16.0/20';
+/** The east-west gateways' load balancers of eks-a's and eks-m's networks. */
+export const GATEWAY_CIDRS: Record<string, string> = { 'eks-a': '100.72.0.10/32', 'eks-m': '100.73.0.10/32' };
+export type MultiCluster = PlatformShape['multi'];
+
+const meshesFor = (multi: MultiCluster) =>
+  multi === 'none'
+    ? {}
+    : {
+        meshes: [
+          {
+            name: 'one',
+            clusters: ['eks-m', 'eks-a'],
+            ...(multi === 'networks'
+              ? {
+                  networks: ['eks-a', 'eks-m'].map((c) => ({
+                    name: `net-${c}`,
+                    clusters: [c],
+                    eastWestGateway: { cidrs: [GATEWAY_CIDRS[c]] },
+                  })),
+                }
+              : {}),
+          },
+        ],
+      };
 
 function platformFor(shape: PlatformShape): typeof platformDoc {
   let eks = 0;
@@ -83,6 +121,7 @@ function platformFor(shape: PlatformShape): typeof platformDoc {
     ...platformDoc,
     spec: {
       ...platformDoc.spec,
+      ...meshesFor(shape.multi),
       clusters: platformDoc.spec.clusters.map((c, k) => {
         const a = shape.awsApi[k];
         const pod = c.platform === 'eks' ? shape.podIdentity[eks++] : false;
@@ -108,6 +147,7 @@ const clusters = [
   { name: 'eks-b', platform: 'eks' },
   { name: 'ecs-c', platform: 'ecs' },
   { name: 'eks-n', platform: 'eks' },
+  { name: 'eks-m', platform: 'eks' },
 ] as const;
 const noMesh = new Set(['ecs-c', 'eks-n']);
 /** The security group of the load balancers among the address-range callers. */
@@ -142,7 +182,7 @@ const names = ['svc', 'y-svc', 'eks-a', 'eks-b'] as const;
 const serviceShape = fc.record({
   namespace: fc.constantFrom(...namespaces),
   name: fc.constantFrom(...names),
-  cluster: fc.nat(3),
+  cluster: fc.nat(4),
   timeout: fc.boolean(),
   egress: fc.option(fc.constantFrom('198.51.100.0/24', '2001:db8:ff::/48'), { nil: undefined }),
   meshOff: fc.boolean(),
@@ -185,12 +225,21 @@ export const estateArbitrary: fc.Arbitrary<GeneratedEstate> = fc
     callers: fc.array(fc.array(callerShape, { maxLength: 4 }), { minLength: 7, maxLength: 7 }),
     platform: platformShape,
   })
-  .map(({ services, callers, platform }) => build(services, callers, platformFor(platform)));
+  .map(({ services, callers, platform }) => build(services, callers, platformFor(platform), platform.multi));
 
 type ServiceShape = typeof serviceShape extends fc.Arbitrary<infer T> ? T : never;
 type CallerShape = typeof callerShape extends fc.Arbitrary<infer T> ? T : never;
 
-function build(shapes: ServiceShape[], callerLists: CallerShape[][], platform: object): GeneratedEstate {
+function build(
+  shapes: ServiceShape[],
+  callerLists: CallerShape[][],
+  platform: object,
+  multi: MultiCluster,
+): GeneratedEstate {
+  // The routing table: the same cluster, or eks-a and eks-m when they share a mesh.
+  const meshed = (a: string, b: string) =>
+    a === b || (multi !== 'none' && [a, b].every((c) => c === 'eks-a' || c === 'eks-m'));
+  const acrossNetworks = (a: string, b: string) => multi === 'networks' && a !== b;
   // What must stay unique: the id; a managed group's AWS name in its VPC; an ECS service's Lattice name.
   const taken = new Set<string>();
   const nameFor = (s: ServiceShape, i: number, cluster: (typeof clusters)[number]) => {
@@ -204,7 +253,7 @@ function build(shapes: ServiceShape[], callerLists: CallerShape[][], platform: o
     return name;
   };
   const svcs = shapes.map((s, i) => {
-    const cluster = clusters[s.cluster % 4]!;
+    const cluster = clusters[s.cluster % 5]!;
     const name = nameFor(s, i, cluster);
     const ports: PortSpec[] = [
       { name: 'http', port: 8080, protocol: 'http' },
@@ -239,7 +288,7 @@ function build(shapes: ServiceShape[], callerLists: CallerShape[][], platform: o
         return { c, caller: undefined, kind: 'principal' as const };
       }
       const caller = svcs[c.target % svcs.length]!;
-      if (!(caller.cluster.name === callee.cluster.name && callee.cluster.platform === 'eks' && callee.mesh))
+      if (!(meshed(caller.cluster.name, callee.cluster.name) && callee.cluster.platform === 'eks' && callee.mesh))
         callee.lattice = true;
       return { c, caller, kind: 'service' as const };
     }),
@@ -253,12 +302,13 @@ function build(shapes: ServiceShape[], callerLists: CallerShape[][], platform: o
           ? 'network'
           : kind === 'principal'
             ? 'lattice'
-            : caller.cluster.name === callee.cluster.name && callee.cluster.platform === 'eks' && callee.mesh
+            : meshed(caller.cluster.name, callee.cluster.name) && callee.cluster.platform === 'eks' && callee.mesh
               ? 'mesh'
               : 'lattice';
-      // Over Lattice only the target port (`http`) can be named.
+      // Over Lattice only the target port (`http`) can be named; an east-west gateway carries no UDP.
+      const gateway = kind === 'service' && path === 'mesh' && acrossNetworks(caller.cluster.name, callee.cluster.name);
       const named =
-        path === 'lattice' || c.portChoice === 'first'
+        path === 'lattice' || c.portChoice === 'first' || gateway
           ? ['http']
           : c.portChoice === 'all'
             ? callee.ports.map((p) => p.name)
@@ -277,7 +327,7 @@ function build(shapes: ServiceShape[], callerLists: CallerShape[][], platform: o
       const paths = l7 && c.paths ? c.paths : undefined;
       // An address range's methods and paths hold where a sidecar sees its requests (eks-a), and
       // are dropped, with a warning, everywhere else.
-      const kept = kind !== 'cidr' || callee.cluster.name === 'eks-a';
+      const kept = kind !== 'cidr' || callee.cluster.name === 'eks-a' || callee.cluster.name === 'eks-m';
       const entry: Record<string, unknown> =
         kind === 'cidr'
           ? { cidr: c.cidr, ...(c.loadBalancer ? { securityGroup: LOAD_BALANCER_GROUP } : {}) }

@@ -45,6 +45,15 @@ function compile(documents: object[]): Estate {
   return { model: result.model as Model, objects };
 }
 
+const clusterOf = (m: Model, name: string) => m.platform.clusters.find((c) => c.name === name);
+const serviceOf = (m: Model, id: string) => m.services.find((s) => s.id === id) as ServiceModel;
+/** The other clusters of a Platform `meshes` entry that this cluster is in. */
+const meshedClusters = (m: Model, cluster: string) =>
+  m.platform.meshes
+    .filter((mesh) => mesh.clusters.includes(cluster))
+    .flatMap((mesh) => mesh.clusters.filter((c) => c !== cluster));
+const networkOf = (m: Model, cluster: string) =>
+  m.platform.meshes.flatMap((mesh) => mesh.networks).find((n) => n.clusters.includes(cluster));
 const meshOf = (m: Model, s: ServiceModel) => m.platform.clusters.find((c) => c.name === s.cluster)?.mesh ?? 'none';
 const edgesInto = (m: Model, s: ServiceModel) => m.edges.filter((e) => e.callee === s.id);
 const meshEdges = (m: Model, caller: ServiceModel, callee: ServiceModel) =>
@@ -136,6 +145,28 @@ function networkCases(m: Model): { flow: Flow; expected: boolean; label: string 
         label: `waypoint → ${y.id}:${UNDECLARED}`,
       });
     }
+    // Callers in another cluster of the mesh (README, "Several clusters in one mesh"): this
+    // cluster sees their pods' ranges on a flat network, else its own east-west gateway's pods.
+    for (const other of meshedClusters(m, y.cluster)) {
+      const edges = edgesInto(m, y).filter(
+        (e) => e.path === 'mesh' && e.caller.kind === 'service' && serviceOf(m, e.caller.service).cluster === other,
+      );
+      const gateway =
+        networkOf(m, y.cluster) !== networkOf(m, other) ? networkOf(m, y.cluster)?.eastWestGateway : undefined;
+      const from: Endpoint = gateway
+        ? { pod: { namespace: gateway.namespace, labels: gateway.podSelector } }
+        : { ip: addressIn(clusterOf(m, other)?.podCidrs[0] ?? '') };
+      for (const p of [...y.ports, { port: UNDECLARED, protocol: 'tcp' }]) {
+        const flow = on(from, pod(y), p);
+        const expected = edges.some((e) => e.ports.some((q) => q.port === p.port));
+        cases.push({ flow, expected, label: `cluster ${other} → ${y.id}:${p.port}/${flow.protocol}` });
+        cases.push({
+          flow: otherTransport(flow),
+          expected: false,
+          label: `cluster ${other} → ${y.id}:${p.port} other`,
+        });
+      }
+    }
     const cidrEdges = edgesInto(m, y).filter((e) => e.caller.kind === 'cidr');
     const ips = [
       LATTICE_V4,
@@ -209,6 +240,39 @@ function networkCases(m: Model): { flow: Flow; expected: boolean; label: string 
         label: `${x.id} → ${ip}:443/udp`,
       });
     }
+    // Calls to another cluster of the mesh: to its pods' ranges, or to its east-west gateway.
+    for (const other of meshedClusters(m, x.cluster)) {
+      const out = m.edges.filter(
+        (e) =>
+          e.path === 'mesh' &&
+          e.caller.kind === 'service' &&
+          e.caller.service === x.id &&
+          serviceOf(m, e.callee).cluster === other,
+      );
+      const gateway =
+        networkOf(m, x.cluster) !== networkOf(m, other) ? networkOf(m, other)?.eastWestGateway : undefined;
+      if (gateway) {
+        const to: Endpoint = { ip: addressIn(gateway.cidrs[0] ?? '') };
+        cases.push({
+          flow: tcp(pod(x), to, gateway.port),
+          expected: out.length > 0,
+          label: `${x.id} → gateway of ${other}`,
+        });
+        cases.push({ flow: tcp(pod(x), to, 8080), expected: false, label: `${x.id} → gateway of ${other}:8080` });
+        continue;
+      }
+      const to: Endpoint = { ip: addressIn(clusterOf(m, other)?.podCidrs[0] ?? '') };
+      const ports = [...new Set([...m.services.flatMap((s) => s.ports.map((p) => p.port)), UNDECLARED])];
+      for (const port of ports)
+        for (const protocol of ['TCP', 'UDP'] as const)
+          cases.push({
+            flow: { from: pod(x), to, port, protocol },
+            expected: out.some((e) =>
+              e.ports.some((q) => q.port === port && (q.protocol === 'udp' ? 'UDP' : 'TCP') === protocol),
+            ),
+            label: `${x.id} → pods of ${other}:${port}/${protocol}`,
+          });
+    }
     const dns: Endpoint = { pod: { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } } };
     cases.push({
       flow: { from: pod(x), to: dns, port: 53, protocol: 'UDP' },
@@ -230,7 +294,9 @@ function networkCases(m: Model): { flow: Flow; expected: boolean; label: string 
 function istioCases(m: Model): { y: ServiceModel; request: Request; expected: boolean; label: string }[] {
   const cases: { y: ServiceModel; request: Request; expected: boolean; label: string }[] = [];
   for (const y of m.services.filter((s) => s.platform === 'eks' && meshOf(m, s) !== 'none')) {
-    for (const x of m.services.filter((s) => s.cluster === y.cluster && s.meshPrincipal)) {
+    // Every workload with a mesh identity, in this cluster, another of its mesh, or none: only
+    // the declared mesh callers may pass.
+    for (const x of m.services.filter((s) => s.meshPrincipal)) {
       const edges = meshEdges(m, x, y);
       // UDP never reaches a proxy: NetworkPolicy alone decides it (above).
       for (const p of y.ports.filter((q) => q.protocol !== 'udp')) {

@@ -28,13 +28,19 @@ const LATTICE = {
   ipv6: 'prefix-list:com.amazonaws.us-west-2.ipv6.vpc-lattice',
 };
 
-type Side = { endpoint: string } | { cidr: string };
+/** An endpoint; a range with no group (or, as a source, only shared ones); any address in a range, whatever its groups. */
+type Side = { endpoint: string } | { cidr: string } | { range: string };
 interface Hop {
   from: Side;
   to: Side;
   protocol: 'tcp' | 'udp';
   port: number;
+  /** A hop one end's group alone must admit: a call between clusters leaves by one rule and arrives by another. */
+  only?: 'egress' | 'ingress';
 }
+
+/** Where the pods of a cluster take their addresses, as the estate generator declares them. */
+const podNet = (cluster: string) => ({ 'eks-a': '100.70', 'eks-m': '100.71' })[cluster] ?? '100.64';
 
 const clusterOf = (m: Model, name: string) => m.platform.clusters.find((c) => c.name === name);
 const memberKey = (cluster: string) => `member:${cluster}`;
@@ -101,6 +107,31 @@ function declaredHops(m: Model): Hop[] {
         );
     if (e.caller.kind !== 'service') continue;
     const caller = e.caller.service;
+    const from = m.services.find((x) => x.id === caller) as ServiceModel;
+    if (e.path === 'mesh' && from.cluster !== callee.cluster) {
+      // Another cluster of the mesh (README, "Several clusters in one mesh"). On one network: the
+      // caller's group lets it out to the callee's pod ranges, the callee's admits the caller's.
+      // Across networks: out to the callee network's east-west gateway, then from the gateway's
+      // pods, which run under the callee cluster's group.
+      const place = (c: string) =>
+        m.platform.meshes.flatMap((mesh) => mesh.networks).find((n) => n.clusters.includes(c));
+      const gateway =
+        place(callee.cluster) !== place(from.cluster) ? place(callee.cluster)?.eastWestGateway : undefined;
+      if (gateway) {
+        for (const cidr of gateway.cidrs)
+          hops.push({ from: svc(caller), to: { range: cidr }, protocol: 'tcp', port: gateway.port, only: 'egress' });
+        for (const p of e.ports) on({ endpoint: memberKey(callee.cluster) }, svc(callee.id), p);
+        continue;
+      }
+      for (const p of e.ports) {
+        const protocol = p.protocol === 'udp' ? 'udp' : 'tcp';
+        for (const cidr of clusterOf(m, callee.cluster)?.podCidrs ?? [])
+          hops.push({ from: svc(caller), to: { range: cidr }, protocol, port: p.port, only: 'egress' });
+        for (const cidr of clusterOf(m, from.cluster)?.podCidrs ?? [])
+          hops.push({ from: { range: cidr }, to: svc(callee.id), protocol, port: p.port, only: 'ingress' });
+      }
+      continue;
+    }
     if (e.path === 'lattice' && callee.exposure.lattice)
       for (const f of ['ipv4', 'ipv6'] as const) tcp(svc(caller), lattice(f), callee.exposure.lattice.listener.port);
     if (e.path !== 'mesh') continue;
@@ -159,11 +190,15 @@ describe('security groups', () => {
             : s.platform === 'eks' && clusterGroups.has(s.cluster)
               ? [clusterGroups.get(s.cluster) as string]
               : [];
-          endpoints.set(s.id, { groups, address: `100.64.1.${i + 1}` });
+          endpoints.set(s.id, { groups, address: `${podNet(s.cluster)}.1.${i + 1}` });
         });
         [...clusterGroups].forEach(([name, group], i) =>
-          endpoints.set(memberKey(name), { groups: [group], address: `100.64.2.${i + 1}` }),
+          endpoints.set(memberKey(name), { groups: [group], address: `${podNet(name)}.2.${i + 1}` }),
         );
+        // The east-west gateways' load balancers: addresses with no group callgate names.
+        for (const n of m.platform.meshes.flatMap((mesh) => mesh.networks))
+          for (const cidr of n.eastWestGateway?.cidrs ?? [])
+            endpoints.set(`gateway:${cidr}`, { groups: [], address: addressIn(cidr) });
         endpoints.set('lattice:ipv4', { groups: [], prefixList: LATTICE.ipv4 });
         endpoints.set('lattice:ipv6', { groups: [], prefixList: LATTICE.ipv6 });
         const ranges = [
@@ -197,6 +232,7 @@ describe('security groups', () => {
         // A source in a range is any address there, whatever groups its interface carries (a load
         // balancer's, whose egress callgate leaves alone); a destination range is an address with no group.
         const sideMatches = (side: Side, e: SgEndpoint, source = false) => {
+          if ('range' in side) return e.address !== undefined && inCidr(e.address, side.range);
           if ('cidr' in side)
             return (
               e.address !== undefined &&
@@ -224,17 +260,19 @@ describe('security groups', () => {
             if (fromKey === toKey) continue;
             // Every port over both transports: a TCP rule must not admit UDP, nor the other way.
             for (const [protocol, port] of ports.flatMap((p) => [['tcp', p] as const, ['udp', p] as const])) {
-              const declared = hops.some(
-                (h) =>
-                  h.protocol === protocol &&
-                  h.port === port &&
-                  sideMatches(h.from, from, true) &&
-                  sideMatches(h.to, to),
-              );
+              const declared = (end: 'egress' | 'ingress') =>
+                hops.some(
+                  (h) =>
+                    (h.only === undefined || h.only === end) &&
+                    h.protocol === protocol &&
+                    h.port === port &&
+                    sideMatches(h.from, from, true) &&
+                    sideMatches(h.to, to),
+                );
               const egressOpen = from.groups.length === 0 || from.groups.some((g) => world.shared.has(g));
               const ingressOpen =
                 to.groups.length === 0 || to.groups.some((g) => world.shared.has(g) && from.groups.includes(g));
-              const expected = (egressOpen || declared) && (ingressOpen || declared);
+              const expected = (egressOpen || declared('egress')) && (ingressOpen || declared('ingress'));
               if (groupsAllow(world, from, to, protocol, port) !== expected)
                 wrong.push(`${fromKey} → ${toKey} ${protocol}/${port}: contract ${expected}`);
             }

@@ -2,6 +2,7 @@ import type { Finding } from '../../diagnostics/diagnostic.js';
 import type { Platform } from '../../types/contract.generated.js';
 import type { ClassifiedDocuments, Typed } from '../documents.js';
 import { checkAccounts } from './accounts.js';
+import { checkMeshes } from './meshes.js';
 
 export interface PlatformCheck {
   platform?: Typed<Platform>;
@@ -79,7 +80,7 @@ export function checkPlatform(docs: ClassifiedDocuments, anyDocument: number | u
   });
   spec.clusters.forEach((c, i) => {
     if (c.platform !== 'ecs') return;
-    for (const field of ['mesh', 'dns', 'istiod', 'podIdentity'] as const) {
+    for (const field of ['mesh', 'dns', 'istiod', 'podIdentity', 'podCidrs'] as const) {
       if (c[field] !== undefined) {
         findings.push({
           code: 'eks-only-field',
@@ -93,6 +94,7 @@ export function checkPlatform(docs: ClassifiedDocuments, anyDocument: number | u
     }
   });
   findings.push(...checkAccounts(first));
+  findings.push(...checkMeshes(first));
   return { platform: first, findings };
 }
 

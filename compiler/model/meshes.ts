@@ -1,0 +1,49 @@
+import type { EastWestGatewayModel, MeshModel, MeshNetworkModel, PlatformModel } from './types.js';
+
+/** Where a cluster sits in a Platform `meshes` entry. */
+export interface MeshPlace {
+  mesh: MeshModel;
+  network: MeshNetworkModel;
+}
+
+/**
+ * How a mesh call from one cluster reaches the pods of another: in the same cluster, straight to
+ * its pods (`local`); on one flat network, straight to pods that the caller's cluster knows only
+ * by the callee cluster's pod ranges (`flat`); across networks, through the callee network's
+ * east-west gateway, whose pods then open the connection to the callee (`gateway`).
+ */
+export type Crossing =
+  | { kind: 'local' }
+  | { kind: 'flat'; from: string; to: string }
+  | { kind: 'gateway'; from: string; to: string; gateway: EastWestGatewayModel };
+
+const places = new WeakMap<PlatformModel, Map<string, MeshPlace>>();
+
+/** The mesh and network of a cluster that a `meshes` entry names; undefined for a mesh of its own or none. */
+export function meshPlaceOf(platform: PlatformModel, cluster: string): MeshPlace | undefined {
+  let map = places.get(platform);
+  if (!map) {
+    map = new Map();
+    // The first entry wins, as validation reports a cluster named twice.
+    for (const mesh of platform.meshes)
+      for (const network of mesh.networks)
+        for (const c of network.clusters) if (!map.has(c)) map.set(c, { mesh, network });
+    places.set(platform, map);
+  }
+  return map.get(cluster);
+}
+
+/** How a mesh call crosses from `from` to `to`; undefined when the two clusters share no mesh. */
+export function crossingOf(platform: PlatformModel, from: string, to: string): Crossing | undefined {
+  if (from === to) return { kind: 'local' };
+  const a = meshPlaceOf(platform, from);
+  const b = meshPlaceOf(platform, to);
+  if (!a || !b || a.mesh !== b.mesh) return undefined;
+  if (a.network === b.network || !b.network.eastWestGateway) return { kind: 'flat', from, to };
+  return { kind: 'gateway', from, to, gateway: b.network.eastWestGateway };
+}
+
+/** The networks of other clusters whose calls arrive through this cluster's east-west gateway. */
+export function gatewayOf(platform: PlatformModel, cluster: string): EastWestGatewayModel | undefined {
+  return meshPlaceOf(platform, cluster)?.network.eastWestGateway;
+}
