@@ -261,6 +261,19 @@ export const catalog = {
     },
     fix: 'name only TCP-carried `ports` for this caller, or export the UDP port another way',
   },
+  'migration-needs-mesh': {
+    severity: 'error',
+    summary:
+      'a mesh migration setting where there is no mesh to migrate to: a `migration` phase on a cluster without a mesh, `inMesh` on a caller that does not take the mesh path, or a plaintext caller on another network of the mesh',
+    messages: {
+      default: 'cluster `{cluster}` has no mesh (`mesh: none`), so it has no migration phase; {fix}',
+      notMeshPath:
+        'this caller does not take the mesh path to `{name}`, so whether it has joined the mesh changes nothing; {fix}',
+      gateway:
+        'this caller is on another network of the mesh than `{name}`, and the east-west gateway between them forwards only mTLS: until it joins the mesh its calls cannot arrive; {fix}',
+    },
+    fix: 'remove the setting, or move the workload into the mesh first',
+  },
   'mesh-network-invalid': {
     severity: 'error',
     summary: "a mesh's `networks` do not put each of its clusters in exactly one network",
@@ -866,6 +879,18 @@ export const catalog = {
         'caller `{cidr}` is an address range, and nothing on its way to cluster `{cluster}` sees its requests (ztunnel is layer 4, and calls from outside the mesh pass no waypoint), so its `methods` and `paths` are not enforced; {fix}',
     },
     fix: 'remove `methods` and `paths`, or give the caller an identity',
+  },
+  'migration-plaintext': {
+    severity: 'info',
+    summary:
+      'a mesh caller may not have joined the mesh yet (`inMesh: false`, or a `migration` phase): Istio admits its plaintext calls without checking an identity, on its ports only; NetworkPolicy and security groups still admit only its pods',
+    messages: {
+      default:
+        'caller `{caller}` may call `{name}` in plaintext during the migration: Istio admits requests without an identity on {ports} ({l7}), and only NetworkPolicy and security groups tell `{caller}` from other workloads; {fix}',
+      l7Lost:
+        'caller `{caller}` may call `{name}` in plaintext during the migration: Istio admits requests without an identity on {ports}, and its `methods` and `paths` are not enforced, since ztunnel is layer 4 and plaintext from outside the mesh passes no waypoint; only NetworkPolicy and security groups tell `{caller}` from other workloads; {fix}',
+    },
+    fix: "join the caller to the mesh and remove `inMesh: false` or the cluster's `migration` phase",
   },
   'cross-cluster-by-range': {
     severity: 'info',

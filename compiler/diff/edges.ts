@@ -11,9 +11,11 @@ export interface DiffEdge {
   /** `null`: any. */
   methods: string[] | null;
   paths: string[] | null;
+  /** Admitted in plaintext, without an identity, during a mesh migration. */
+  plaintext?: true;
 }
 
-export type Dimension = 'ports' | 'methods' | 'paths' | 'sourceVpc' | 'securityGroup' | 'route';
+export type Dimension = 'ports' | 'methods' | 'paths' | 'sourceVpc' | 'securityGroup' | 'plaintext' | 'route';
 
 export interface EdgeChange {
   callee: string;
@@ -38,6 +40,7 @@ export function diffEdge(e: EdgeModel): DiffEdge {
     ports: e.ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol })),
     methods: e.methods ? [...e.methods].sort(compareStrings) : null,
     paths: e.paths ? [...e.paths].sort(compareStrings) : null,
+    ...(e.plaintext ? { plaintext: true as const } : {}),
   };
 }
 
@@ -51,6 +54,7 @@ export const edgeText = (e: DiffEdge) =>
     e.ports.map((p) => p.port).sort((a, b) => a - b),
     e.methods,
     e.paths,
+    e.plaintext === true,
   ]);
 
 /** Does `a` admit something `b` does not, and the reverse? Lists of `null` mean "any". */
@@ -92,6 +96,9 @@ function classify(before: DiffEdge, after: DiffEdge): EdgeChange['dimensions'] {
   const group = (e: DiffEdge) => (e.caller.kind === 'cidr' ? e.caller.securityGroup : undefined);
   const [gb, ga] = [group(before), group(after)];
   if (gb !== ga) dims.securityGroup = gb === undefined ? 'narrower' : ga === undefined ? 'wider' : 'different';
+  // A caller that may call in plaintext is admitted without its identity: entering a migration
+  // phase (or `inMesh: false`) widens what Istio admits, leaving it narrows.
+  if (!before.plaintext !== !after.plaintext) dims.plaintext = after.plaintext ? 'wider' : 'narrower';
   if (before.path !== after.path) dims.route = 'different';
   return dims;
 }

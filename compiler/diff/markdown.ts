@@ -15,7 +15,7 @@ const prose = (text: string) => printable(text).replace(/[&<>@|]/g, (c) => `&#${
 
 const any = (xs: readonly string[] | null) => (xs === null ? 'any' : xs.join(', '));
 const describeEdge = (e: DiffEdge) =>
-  `${e.path}, ports ${e.ports.map((p) => `${p.name} ${p.port}`).join(', ')}, methods ${any(e.methods)}, paths ${any(e.paths)}${e.caller.kind !== 'cidr' && e.caller.sourceVpc ? `, from ${e.caller.sourceVpc}` : ''}${e.caller.kind === 'cidr' && e.caller.securityGroup ? `, security group ${e.caller.securityGroup}` : ''}`;
+  `${e.path}, ports ${e.ports.map((p) => `${p.name} ${p.port}`).join(', ')}, methods ${any(e.methods)}, paths ${any(e.paths)}${e.caller.kind !== 'cidr' && e.caller.sourceVpc ? `, from ${e.caller.sourceVpc}` : ''}${e.caller.kind === 'cidr' && e.caller.securityGroup ? `, security group ${e.caller.securityGroup}` : ''}${e.plaintext ? ', plaintext during the migration' : ''}`;
 const who = (c: EdgeChange) => c.caller.replace(/^(service|principal|cidr):/, '');
 
 function changeLine(c: EdgeChange): string {

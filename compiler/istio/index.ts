@@ -2,7 +2,7 @@ import type { Analysis } from '../analysis/analysis.js';
 import { hasResilience } from '../analysis/waypoints.js';
 import { labelsFor } from '../kubernetes/names.js';
 import { objectSizeFindings } from '../kubernetes/object-size.js';
-import { isLayer7 } from '../model/protocols.js';
+import { isLayer7, meshPorts } from '../model/protocols.js';
 import type { ServiceModel } from '../model/types.js';
 import type { Emitted, KubernetesObject, Manifest, Target, TargetFinding } from '../targets/target.js';
 import { sidecarRules, waypointRules, ztunnelRules } from './rules.js';
@@ -130,6 +130,25 @@ function fidelity(analysis: Analysis, s: ServiceModel): TargetFinding[] {
       source: resilience,
       data: { name: s.name },
     });
+  }
+  for (const e of into) {
+    if (!e.plaintext || e.caller.kind !== 'service') continue;
+    const l7Lost = mode === 'istio-ambient' && (e.methods !== null || e.paths !== null);
+    const list = meshPorts(e.ports);
+    const source = { ...e.source, path: [...e.source.path, 'service'] };
+    const data = {
+      caller: e.caller.service,
+      name: s.name,
+      ports: `port${list.length === 1 ? '' : 's'} ${list.join(', ')}`,
+    };
+    if (l7Lost) findings.push({ code: 'migration-plaintext', severity: 'warning', messageId: 'l7Lost', source, data });
+    else
+      findings.push({
+        code: 'migration-plaintext',
+        severity: 'info',
+        source,
+        data: { ...data, l7: mode === 'istio-sidecar' ? 'with its methods and paths' : 'ztunnel sees no more' },
+      });
   }
   if (analysis.usesWaypoint(s)) {
     findings.push({

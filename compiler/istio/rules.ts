@@ -10,7 +10,7 @@ export interface Operation {
 }
 
 export interface AuthorizationRule {
-  from: { source: { principals?: string[]; ipBlocks?: string[] } }[];
+  from: { source: { principals?: string[]; notPrincipals?: string[]; ipBlocks?: string[] } }[];
   to: { operation: Operation }[];
 }
 
@@ -47,6 +47,26 @@ function meshRules(index: ModelIndex, s: ServiceModel, withL7: boolean): Authori
 }
 
 /**
+ * Mesh callers that may not have joined the mesh yet: their plaintext requests have no principal,
+ * so the rule can only say "no identity" (`notPrincipals: ["*"]`), on their ports and, where the
+ * proxy sees requests, with their methods and paths. Callers with the same operation share it.
+ */
+function plaintextRules(index: ModelIndex, s: ServiceModel, withL7: boolean): AuthorizationRule[] {
+  const operations = new Map<string, Operation>();
+  for (const e of index.into(s.id)) {
+    if (!e.plaintext || meshPorts(e.ports).length === 0) continue;
+    const operation: Operation = { ports: ports(meshPorts(e.ports)) };
+    if (withL7 && e.methods) operation.methods = [...e.methods];
+    if (withL7 && e.paths) operation.paths = [...e.paths];
+    operations.set(JSON.stringify(operation), operation);
+  }
+  return [...operations.values()].map((operation) => ({
+    from: [{ source: { notPrincipals: ['*'] } }],
+    to: [{ operation }],
+  }));
+}
+
+/**
  * Plaintext arrivals, which have no mesh identity: VPC Lattice (from its ranges, to the target port) and CIDR callers.
  */
 function addressRules(index: ModelIndex, s: ServiceModel): AuthorizationRule[] {
@@ -78,7 +98,7 @@ function addressRules(index: ModelIndex, s: ServiceModel): AuthorizationRule[] {
 /** Sidecar mode: the workload's own proxy sees identities and requests, so one policy holds every rule. */
 export function sidecarRules(analysis: Analysis, s: ServiceModel): AuthorizationRule[] {
   const index = analysis.index;
-  return [...meshRules(index, s, true), ...addressRules(index, s)];
+  return [...meshRules(index, s, true), ...plaintextRules(index, s, true), ...addressRules(index, s)];
 }
 
 /**
@@ -87,7 +107,9 @@ export function sidecarRules(analysis: Analysis, s: ServiceModel): Authorization
  */
 export function ztunnelRules(analysis: Analysis, s: ServiceModel): AuthorizationRule[] {
   const index = analysis.index;
-  if (!analysis.usesWaypoint(s)) return [...meshRules(index, s, false), ...addressRules(index, s)];
+  // Plaintext from outside the mesh passes no waypoint: ztunnel admits it, on its ports alone.
+  const plaintext = plaintextRules(index, s, false);
+  if (!analysis.usesWaypoint(s)) return [...meshRules(index, s, false), ...plaintext, ...addressRules(index, s)];
   const mesh = index
     .into(s.id)
     .filter((e) => e.path === 'mesh' && callerPrincipal(index, e) && meshPorts(e.ports).length > 0);
@@ -101,7 +123,7 @@ export function ztunnelRules(analysis: Analysis, s: ServiceModel): Authorization
             to: [{ operation: { ports: ports(mesh.flatMap((e) => meshPorts(e.ports))) } }],
           },
         ];
-  return [...viaWaypoint, ...addressRules(index, s)];
+  return [...viaWaypoint, ...plaintext, ...addressRules(index, s)];
 }
 
 /** Ambient mode, enforced by the waypoint: caller identities with their methods and paths. */

@@ -30,7 +30,7 @@ export function allowPolicy(
 
 /**
  * mTLS for the workload. Ports that receive plaintext by design (the Lattice target port, ports of
- * CIDR callers) are PERMISSIVE when the workload is STRICT: the AuthorizationPolicy still admits
+ * CIDR callers, of mesh callers that may not have joined the mesh yet) are PERMISSIVE when the workload is STRICT: the AuthorizationPolicy still admits
  * only the declared address ranges there, and principals never match plaintext.
  */
 export function peerAuthentication(meta: Meta, index: ModelIndex, s: ServiceModel): KubernetesObject {
@@ -38,7 +38,7 @@ export function peerAuthentication(meta: Meta, index: ModelIndex, s: ServiceMode
   const plaintextPorts = new Set<number>();
   if (s.exposure.lattice) for (const p of latticeArrivalPorts(s.exposure.lattice)) plaintextPorts.add(p);
   for (const e of index.into(s.id))
-    if (e.caller.kind === 'cidr') for (const p of meshPorts(e.ports)) plaintextPorts.add(p);
+    if (e.caller.kind === 'cidr' || e.plaintext) for (const p of meshPorts(e.ports)) plaintextPorts.add(p);
   const portLevelMtls =
     mode === 'STRICT' && plaintextPorts.size > 0
       ? Object.fromEntries(

@@ -36,7 +36,7 @@ export interface AuthorizationPolicySpec {
   targetRefs?: { group: string; kind: string; name: string }[];
   action: 'ALLOW';
   rules?: {
-    from?: { source: { principals?: string[]; ipBlocks?: string[] } }[];
+    from?: { source: { principals?: string[]; notPrincipals?: string[]; ipBlocks?: string[] } }[];
     to?: { operation: { ports?: string[]; methods?: string[]; paths?: string[] } }[];
   }[];
 }

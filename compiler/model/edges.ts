@@ -73,10 +73,23 @@ export function resolveCallers(
       });
     } else seen.set(key, i);
     if (!checkL7(callee, entry, ports, at, push)) return;
+    const plaintext = mayBePlaintext(callee, entry, caller, route.path, ctx);
+    if (entry.inMesh === false && route.path !== 'mesh') {
+      push({ code: 'migration-needs-mesh', messageId: 'notMeshPath', data: { name: callee.name } }, at('inMesh'), true);
+      return;
+    }
     if (route.path === 'mesh' && caller.kind === 'service') {
       // An east-west gateway carries mTLS over TCP: UDP from another network has no way in.
       const from = ctx.services.get(caller.service);
       const crossing = from && crossingOf(ctx.platform, from.cluster, callee.cluster);
+      if (crossing?.kind === 'gateway' && plaintext) {
+        // It forwards mTLS connections by their SNI, unopened: plaintext has no way through it.
+        push(
+          { code: 'migration-needs-mesh', messageId: 'gateway', data: { name: callee.name } },
+          at(entry.inMesh === false ? 'inMesh' : 'service'),
+        );
+        return;
+      }
       const udp = ports.filter((p) => p.protocol === 'udp');
       if (crossing?.kind === 'gateway' && udp.length > 0) {
         const data = { caller: caller.service, port: udp.map((p) => p.name).join('`, `'), name: callee.name };
@@ -113,6 +126,7 @@ export function resolveCallers(
       ports,
       methods: l7Dropped || !entry.methods ? null : [...entry.methods].sort(),
       paths: l7Dropped || !entry.paths ? null : [...entry.paths].sort(),
+      ...(plaintext ? { plaintext: true as const } : {}),
       source: { ...source, path: at() },
     });
   });
@@ -120,6 +134,24 @@ export function resolveCallers(
 }
 
 type Push = (message: CodedMessage, path: JsonPath, key?: boolean) => void;
+
+/**
+ * Whether a mesh caller may not have joined the mesh yet: its entry says `inMesh: false`, or its
+ * cluster's `migration` phase covers its namespace. Only where the callee has a mesh to bypass.
+ */
+function mayBePlaintext(
+  callee: ServiceModel,
+  entry: Caller,
+  caller: CallerModel,
+  path: EdgeModel['path'],
+  ctx: EdgeContext,
+): boolean {
+  if (caller.kind !== 'service' || path !== 'mesh' || ctx.clusters.get(callee.cluster)?.mesh === 'none') return false;
+  if (entry.inMesh === false) return true;
+  const from = ctx.services.get(caller.service);
+  const phase = from && ctx.clusters.get(from.cluster)?.migration;
+  return !!phase && (!phase.namespaces || phase.namespaces.includes(from.namespace));
+}
 type At = (...rest: (string | number)[]) => JsonPath;
 
 function resolveCaller(

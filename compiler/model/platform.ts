@@ -53,6 +53,14 @@ export function buildPlatform(p: Platform, source: SourceRef): PlatformModel {
           }
         : {}),
       podIdentity: c.platform === 'eks' && c.podIdentity === true,
+      ...(c.platform === 'eks' && c.migration
+        ? {
+            migration: {
+              phase: c.migration.phase,
+              ...(c.migration.namespaces ? { namespaces: [...c.migration.namespaces].sort(compareStrings) } : {}),
+            },
+          }
+        : {}),
       podCidrs: c.platform === 'eks' ? [...(c.podCidrs ?? [])].sort(compareStrings) : [],
     })),
     meshes: sortBy(s.meshes ?? [], (m) => m.name).map((m) => ({

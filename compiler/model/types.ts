@@ -27,6 +27,8 @@ export interface ClusterModel {
   awsApi?: AwsApiModel;
   /** EKS only: the Pod Identity agent runs on the nodes. */
   podIdentity: boolean;
+  /** EKS clusters with a mesh only: Platform `migration`; `namespaces` absent means the whole cluster. */
+  migration?: { phase: 'permissive'; namespaces?: string[] };
   /** EKS only: Platform `podCidrs`, sorted; empty when not given. */
   podCidrs: string[];
 }
@@ -234,6 +236,11 @@ export interface EdgeModel {
   ports: PortModel[];
   methods: string[] | null;
   paths: string[] | null;
+  /**
+   * A mesh caller that may not have joined the mesh yet (contract `inMesh: false`, or a Platform
+   * `migration` phase over its namespace): its calls may arrive in plaintext, without an identity.
+   */
+  plaintext?: true;
   source: SourceRef;
 }
 

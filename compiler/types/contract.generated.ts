@@ -359,6 +359,10 @@ export interface Caller {
    */
   securityGroup?: string;
   /**
+   * With `service`, on the mesh path: `false` while the caller's workloads have not joined the mesh yet (no sidecar, or not enrolled in ambient mode). Its calls then arrive in plaintext, without an identity: Istio admits requests without a principal on these ports (with these methods and paths where a sidecar sees them), and NetworkPolicy and security groups still admit only the caller's pods. Its Platform cluster's `migration` phase has the same effect for a whole namespace or cluster. Default: `true`.
+   */
+  inMesh?: boolean;
+  /**
    * Names of this service's ports the caller may use. Default: every declared port.
    *
    * @minItems 1
@@ -584,6 +588,7 @@ export interface Cluster {
    */
   securityGroup?: string;
   awsApi?: AwsApi;
+  migration?: MeshMigration;
   /**
    * EKS only. The ranges the cluster's pods take their addresses from (with the VPC CNI, its pod subnets). Needed when the cluster shares a flat network with another cluster of its mesh (`meshes`): pods of another cluster are only known to NetworkPolicy and security groups by these ranges.
    *
@@ -669,6 +674,24 @@ export interface AwsApi {
    * Items: An IPv4 or IPv6 address range in CIDR notation with no host bits set.
    */
   natCidrs?: string[];
+}
+/**
+ * EKS clusters with a mesh only. A phase of the move to strict mTLS. `permissive`: workloads of these namespaces (absent: of the whole cluster) may not have joined the mesh yet, so their calls may arrive in plaintext, without an identity. Each of their callees admits those calls in plaintext on the declared ports only (PeerAuthentication PERMISSIVE on those ports, an AuthorizationPolicy rule for requests without a principal, with the caller's methods and paths where a sidecar sees them); NetworkPolicy and security groups still admit only the declared callers' pods. `callgate diff` reports entering a phase as a widening; remove the phase once every workload has joined.
+ */
+export interface MeshMigration {
+  /**
+   * `permissive`: the only phase so far.
+   */
+  phase: 'permissive';
+  /**
+   * The namespaces in the phase. Absent: every namespace of the cluster.
+   *
+   * @minItems 1
+   * @maxItems 500
+   *
+   * Items: A DNS-1123 label: lowercase letters, digits and hyphens, starting and ending with a letter or digit, at most 63 characters.
+   */
+  namespaces?: string[];
 }
 /**
  * The ranges VPC Lattice traffic arrives from, for NetworkPolicy and Istio `ipBlocks` (security groups use the managed prefix lists instead). `ipv4` and `ipv6` apply to every region not listed under `regions`. Default: IPv4 `169.254.171.0/24`, IPv6 `fd00:ec2:80::/64`.
@@ -818,7 +841,7 @@ export interface S3Backend {
  */
 export interface Mesh {
   /**
-   * The mesh's name (Istio's `meshID`).
+   * A DNS-1123 label: lowercase letters, digits and hyphens, starting and ending with a letter or digit, at most 63 characters.
    */
   name: string;
   /**

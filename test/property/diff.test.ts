@@ -21,13 +21,17 @@ const PROBES = {
   methods: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'],
   paths: ['/a', '/b/c', '/c/d', '/v1/x', '/z'],
   vpcs: [undefined, 'vpc-0ddd4444', 'vpc-0aaa1111'],
+  // With the caller's identity (mTLS), or without any (plaintext, admitted only during a migration).
+  identified: [true, false],
 };
 const pathAdmits = (pattern: string, path: string) =>
   pattern.endsWith('/*') ? path.startsWith(pattern.slice(0, -1)) : pattern === path;
-function admits(e: DiffEdge, port: number, method: string, path: string, vpc: string | undefined): boolean {
+type Probe = { port: number; method: string; path: string; vpc: string | undefined; identified: boolean };
+function admits(e: DiffEdge, { port, method, path, vpc, identified }: Probe): boolean {
   const sourceOk = e.caller.kind === 'cidr' || e.caller.sourceVpc === undefined || e.caller.sourceVpc === vpc;
   return (
     sourceOk &&
+    (identified || e.caller.kind === 'cidr' || e.plaintext === true) &&
     e.ports.some((p) => p.port === port) &&
     (e.methods === null || e.methods.includes(method)) &&
     (e.paths === null || e.paths.some((p) => pathAdmits(p, path)))
@@ -35,7 +39,9 @@ function admits(e: DiffEdge, port: number, method: string, path: string, vpc: st
 }
 const requests = PROBES.ports.flatMap((port) =>
   PROBES.methods.flatMap((method) =>
-    PROBES.paths.flatMap((path) => PROBES.vpcs.map((vpc) => ({ port, method, path, vpc }))),
+    PROBES.paths.flatMap((path) =>
+      PROBES.vpcs.flatMap((vpc) => PROBES.identified.map((identified) => ({ port, method, path, vpc, identified }))),
+    ),
   ),
 );
 
@@ -52,12 +58,8 @@ describe('diff', () => {
         for (const c of changes) {
           if (c.kind !== 'widened' && c.kind !== 'narrowed') continue;
           const [before, after] = [c.before[0] as DiffEdge, c.after[0] as DiffEdge];
-          const lost = requests.filter(
-            (r) => admits(before, r.port, r.method, r.path, r.vpc) && !admits(after, r.port, r.method, r.path, r.vpc),
-          );
-          const gained = requests.filter(
-            (r) => !admits(before, r.port, r.method, r.path, r.vpc) && admits(after, r.port, r.method, r.path, r.vpc),
-          );
+          const lost = requests.filter((r) => admits(before, r) && !admits(after, r));
+          const gained = requests.filter((r) => !admits(before, r) && admits(after, r));
           if (c.kind === 'widened') expect(lost, `${c.callee} ${c.caller} widened`).toEqual([]);
           else expect(gained, `${c.callee} ${c.caller} narrowed`).toEqual([]);
           expect(widens(c)).toBe(c.kind === 'widened');

@@ -83,6 +83,8 @@ const platformShape = fc.record({
   podIdentity: fc.tuple(fc.boolean(), fc.boolean(), fc.boolean(), fc.boolean()),
   // eks-a and eks-m: separate meshes, one mesh on a flat network, or one mesh over two networks.
   multi: fc.constantFrom('none', 'flat', 'networks'),
+  // A permissive migration phase in eks-a (sidecar) and eks-b (ambient): none, the whole cluster, or some namespaces.
+  migration: fc.tuple(...[0, 1].map(() => fc.constantFrom('none', 'none', 'cluster', 'namespaces'))),
 });
 type PlatformShape = typeof platformShape extends fc.Arbitrary<infer T> ? T : never;
 
@@ -93,6 +95,13 @@ export const s3Cidr = '52.92.16.0/20';
 /** The east-west gateways' load balancers of eks-a's and eks-m's networks. */
 export const GATEWAY_CIDRS: Record<string, string> = { 'eks-a': '100.72.0.10/32', 'eks-m': '100.73.0.10/32' };
 export type MultiCluster = PlatformShape['multi'];
+/** The namespaces of a cluster in a migration phase, `all`, or undefined. Not across networks: plaintext cannot cross a gateway. */
+export function migrationOf(shape: PlatformShape, cluster: string): string[] | 'all' | undefined {
+  const k = cluster === 'eks-a' ? 0 : cluster === 'eks-b' ? 1 : -1;
+  const m = shape.migration[k];
+  if (!m || m === 'none' || (cluster === 'eks-a' && shape.multi === 'networks')) return undefined;
+  return m === 'cluster' ? 'all' : ['apps', 'x'];
+}
 
 const meshesFor = (multi: MultiCluster) =>
   multi === 'none'
@@ -136,7 +145,13 @@ function platformFor(shape: PlatformShape): typeof platformDoc {
               ? { natCidrs: ['0.0.0.0/0', '::/0'] }
               : {}),
         };
-        return { ...c, ...(awsApi ? { awsApi } : {}), ...(pod ? { podIdentity: true } : {}) };
+        const phase = migrationOf(shape, c.name);
+        return {
+          ...c,
+          ...(awsApi ? { awsApi } : {}),
+          ...(pod ? { podIdentity: true } : {}),
+          ...(phase ? { migration: { phase: 'permissive', ...(phase === 'all' ? {} : { namespaces: phase }) } } : {}),
+        };
       }),
     },
   };
@@ -167,6 +182,8 @@ export interface ExpectedEdge {
   ports: string[];
   methods: string[] | null;
   paths: string[] | null;
+  /** May arrive in plaintext: `inMesh: false`, or a migration phase over the caller's namespace. */
+  plaintext: boolean;
 }
 
 export interface GeneratedEstate {
@@ -217,6 +234,8 @@ const callerShape = fc.record({
   cidr: fc.constantFrom('10.0.0.0/8', '192.168.4.0/24', '2001:db8::/32'),
   // A range that is a load balancer, known to security groups by its own group.
   loadBalancer: fc.boolean(),
+  // A mesh caller whose workloads have not joined the mesh yet.
+  notInMesh: fc.constantFrom(false, false, false, true),
 });
 
 export const estateArbitrary: fc.Arbitrary<GeneratedEstate> = fc
@@ -225,7 +244,9 @@ export const estateArbitrary: fc.Arbitrary<GeneratedEstate> = fc
     callers: fc.array(fc.array(callerShape, { maxLength: 4 }), { minLength: 7, maxLength: 7 }),
     platform: platformShape,
   })
-  .map(({ services, callers, platform }) => build(services, callers, platformFor(platform), platform.multi));
+  .map(({ services, callers, platform }) =>
+    build(services, callers, platformFor(platform), platform.multi, (c) => migrationOf(platform, c)),
+  );
 
 type ServiceShape = typeof serviceShape extends fc.Arbitrary<infer T> ? T : never;
 type CallerShape = typeof callerShape extends fc.Arbitrary<infer T> ? T : never;
@@ -235,6 +256,7 @@ function build(
   callerLists: CallerShape[][],
   platform: object,
   multi: MultiCluster,
+  phaseOf: (cluster: string) => string[] | 'all' | undefined,
 ): GeneratedEstate {
   // The routing table: the same cluster, or eks-a and eks-m when they share a mesh.
   const meshed = (a: string, b: string) =>
@@ -342,6 +364,13 @@ function build(
       if (named && (c.portChoice !== 'default' || path !== 'lattice')) entry.ports = named;
       if (methods) entry.methods = methods;
       if (paths) entry.paths = paths;
+      // Plaintext reaches a mesh callee's proxy (where there is one) on the mesh path, never through a gateway.
+      const meshCallee = path === 'mesh' && !noMesh.has(callee.cluster.name);
+      const notInMesh = c.notInMesh && path === 'mesh' && !gateway;
+      if (notInMesh) entry.inMesh = false;
+      const phase = kind === 'service' ? phaseOf(caller.cluster.name) : undefined;
+      const inPhase =
+        phase === 'all' || (phase !== undefined && kind === 'service' && phase.includes(caller.namespace));
       const callerKey =
         kind === 'cidr'
           ? `cidr:${c.cidr}`
@@ -355,6 +384,7 @@ function build(
         ports: [...effective].sort((a, b) => a.port - b.port).map((p) => p.name),
         methods: methods && kept ? [...methods].sort() : null,
         paths: paths && kept ? [...paths].sort() : null,
+        plaintext: meshCallee && kind === 'service' && (notInMesh || inPhase),
       });
       return entry;
     });

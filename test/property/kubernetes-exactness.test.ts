@@ -100,6 +100,25 @@ function contractAdmits(edges: EdgeModel[], port: number, method?: string, path?
   );
 }
 
+/**
+ * The documented migration rule: a mesh caller that may not have joined the mesh yet is admitted
+ * in plaintext, without an identity (so from any source Istio sees), on its TCP-carried ports;
+ * a sidecar also holds it to its methods and paths, ztunnel cannot.
+ */
+function plaintextAdmits(m: Model, y: ServiceModel, port: number, method?: string, path?: string): boolean {
+  const sidecar = meshOf(m, y) === 'istio-sidecar';
+  return edgesInto(m, y).some(
+    (e) =>
+      e.plaintext === true &&
+      e.ports.some((q) => q.port === port && q.protocol !== 'udp') &&
+      (!sidecar ||
+        method === undefined ||
+        path === undefined ||
+        ((e.methods === null || e.methods.includes(method)) &&
+          (e.paths === null || e.paths.some((x) => pathAdmits(x, path))))),
+  );
+}
+
 function networkCases(m: Model): { flow: Flow; expected: boolean; label: string }[] {
   const cases: { flow: Flow; expected: boolean; label: string }[] = [];
   const eks = m.services.filter((s) => s.platform === 'eks');
@@ -314,10 +333,11 @@ function istioCases(m: Model): { y: ServiceModel; request: Request; expected: bo
             label: `${x.id} → ${y.id}:${p.port} ${shape.method ?? ''} ${shape.path ?? ''}`,
           });
         }
+        const shape = l7 ? { method: 'GET', path: '/a' } : {};
         cases.push({
           y,
-          request: { sourceIp: POD_IP, port: p.port, mtls: false, ...(l7 ? { method: 'GET', path: '/a' } : {}) },
-          expected: false,
+          request: { sourceIp: POD_IP, port: p.port, mtls: false, ...shape },
+          expected: plaintextAdmits(m, y, p.port, shape.method, shape.path),
           label: `plaintext from a pod of ${x.id} → ${y.id}:${p.port}`,
         });
       }
@@ -369,7 +389,7 @@ function istioCases(m: Model): { y: ServiceModel; request: Request; expected: bo
           cases.push({
             y,
             request: { sourceIp: ip, port: p.port, mtls: false, ...request },
-            expected: lattice || cidr,
+            expected: lattice || cidr || plaintextAdmits(m, y, p.port, method, path),
             label: `plaintext ${ip} ${method ? `${method} ${path ?? ''} ` : ''}→ ${y.id}:${p.port}`,
           });
         }

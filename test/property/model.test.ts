@@ -20,6 +20,7 @@ function project(model: Model): ExpectedEdge[] {
     ports: e.ports.map((p) => p.name),
     methods: e.methods,
     paths: e.paths,
+    plaintext: e.plaintext === true,
   }));
 }
 

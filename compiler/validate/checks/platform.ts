@@ -79,8 +79,16 @@ export function checkPlatform(docs: ClassifiedDocuments, anyDocument: number | u
     }
   });
   spec.clusters.forEach((c, i) => {
+    if (c.platform === 'eks' && c.migration && (c.mesh ?? 'none') === 'none')
+      findings.push({
+        code: 'migration-needs-mesh',
+        doc: first.doc,
+        path: ['spec', 'clusters', i, 'migration'],
+        at: 'key',
+        data: { cluster: c.name },
+      });
     if (c.platform !== 'ecs') return;
-    for (const field of ['mesh', 'dns', 'istiod', 'podIdentity', 'podCidrs'] as const) {
+    for (const field of ['mesh', 'dns', 'istiod', 'podIdentity', 'podCidrs', 'migration'] as const) {
       if (c[field] !== undefined) {
         findings.push({
           code: 'eks-only-field',
