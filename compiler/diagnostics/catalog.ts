@@ -892,6 +892,16 @@ export const catalog = {
     },
     fix: "join the caller to the mesh and remove `inMesh: false` or the cluster's `migration` phase",
   },
+  'egress-host-not-by-name': {
+    severity: 'info',
+    summary:
+      'in ambient mode no proxy on the way out sees an egress host name (ztunnel is layer 4): the host has a ServiceEntry, but only its `cidrs` are enforced',
+    messages: {
+      default:
+        'cluster `{cluster}` runs ambient mode, where nothing on the way out of `{name}` sees host names: `{host}` gets a ServiceEntry, and only its `cidrs` are enforced (by NetworkPolicy and security groups); {fix}',
+    },
+    fix: 'nothing to do; in sidecar mode the Sidecar would admit the host by name',
+  },
   'cross-cluster-by-range': {
     severity: 'info',
     summary:

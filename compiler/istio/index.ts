@@ -8,6 +8,7 @@ import type { Emitted, KubernetesObject, Manifest, Target, TargetFinding } from 
 import { sidecarRules, waypointRules, ztunnelRules } from './rules.js';
 import { allowPolicy, peerAuthentication } from './security.js';
 import { destinationRule, virtualService } from './traffic.js';
+import { serviceEntries, sidecarEgress } from './egress.js';
 import { waypointGateway } from './waypoint.js';
 
 /** The `maxItems` of `spec.rules` in the AuthorizationPolicy schema. */
@@ -29,7 +30,7 @@ const inMesh = (analysis: Analysis, s: ServiceModel) => s.platform === 'eks' && 
 export const istioTarget = {
   name: 'istio',
   summary:
-    'Istio AuthorizationPolicy (sidecar, or ztunnel and waypoint in ambient), PeerAuthentication, DestinationRule and VirtualService',
+    'Istio AuthorizationPolicy (sidecar, or ztunnel and waypoint in ambient), PeerAuthentication, DestinationRule, VirtualService, ServiceEntry and Sidecar',
   check(analysis: Analysis): TargetFinding[] {
     const findings: TargetFinding[] = [];
     for (const s of analysis.model.services) {
@@ -72,7 +73,9 @@ export const istioTarget = {
       }
       add(destinationRule(meta(names.policy), s));
       add(virtualService(meta(names.policy), s));
+      if (analysis.mesh(s) === 'istio-sidecar') add(sidecarEgress(analysis, s, names.policy));
     }
+    manifests.push(...serviceEntries(analysis, (s) => inMesh(analysis, s)));
     return { files: [], manifests };
   },
 } as const satisfies Target;
@@ -103,6 +106,15 @@ function fidelity(analysis: Analysis, s: ServiceModel): TargetFinding[] {
       data: { port: p.name, name: s.name },
     });
   });
+  if (mode === 'istio-ambient')
+    s.egress.forEach((e, i) => {
+      findings.push({
+        code: 'egress-host-not-by-name',
+        severity: 'info',
+        source: { ...s.source, path: ['spec', 'egress', i, 'host'] },
+        data: { host: e.host, name: s.name, cluster: s.cluster },
+      });
+    });
   if (s.exposure.lattice) {
     findings.push({
       code: 'lattice-plaintext',

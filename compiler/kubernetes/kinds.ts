@@ -81,6 +81,22 @@ export interface VirtualServiceSpec {
   }[];
 }
 
+export interface ServiceEntrySpec {
+  hosts: string[];
+  addresses?: string[];
+  exportTo: string[];
+  location: 'MESH_EXTERNAL' | 'MESH_INTERNAL';
+  resolution: 'DNS' | 'NONE' | 'STATIC';
+  ports: { number: number; name: string; protocol: 'HTTP' | 'TLS' | 'TCP' }[];
+}
+
+export interface SidecarSpec {
+  workloadSelector: { labels: Record<string, string> };
+  /** An empty list would leave the proxy with no way out, which is what a workload with no callees means. */
+  egress: { hosts: string[] }[];
+  outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' | 'ALLOW_ANY' };
+}
+
 export interface GatewaySpec {
   gatewayClassName: string;
   listeners: {

@@ -61,7 +61,12 @@ export function buildService(
     },
     ports,
     exposure: { mesh: eks && (spec.exposure?.mesh ?? true) !== false, ...meshRoutesOf(c), ...latticeOf(c, ports) },
-    egress: (spec.egress ?? []).map((e) => ({ host: e.host, port: e.port, cidrs: [...(e.cidrs ?? [])] })),
+    egress: (spec.egress ?? []).map((e) => ({
+      host: e.host,
+      port: e.port,
+      protocol: e.protocol ?? 'tls',
+      cidrs: [...(e.cidrs ?? [])],
+    })),
     resilience: {
       ...(r.timeout ? { timeout: r.timeout } : {}),
       ...retriesOf(r.retries),

@@ -162,6 +162,8 @@ export interface LatticeModel {
 export interface EgressModel {
   host: string;
   port: number;
+  /** Contract `protocol`, default `tls`. */
+  protocol: 'tls' | 'http' | 'tcp';
   cidrs: string[];
 }
 

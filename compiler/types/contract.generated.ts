@@ -408,6 +408,10 @@ export interface Egress {
    */
   port: number;
   /**
+   * What the workload speaks to the host, which decides how a sidecar tells the host apart: `tls` by the TLS server name (SNI), `http` by the `Host` header, `tcp` by nothing but the port (every connection on that port goes to the host). Default: `tls`.
+   */
+  protocol?: 'tls' | 'http' | 'tcp';
+  /**
    * The address ranges the host is known to use, for layers that cannot name hosts (NetworkPolicy, security groups). Without them those layers cannot express this egress and callgate warns.
    *
    * @minItems 1

@@ -41,6 +41,16 @@ const kinds: Record<string, { module: string; model: string; type: string }> = {
     model: 'VirtualService',
     type: 'IVirtualService',
   },
+  ServiceEntry: {
+    module: '@kubernetes-models/istio/networking.istio.io/v1/ServiceEntry',
+    model: 'ServiceEntry',
+    type: 'IServiceEntry',
+  },
+  Sidecar: {
+    module: '@kubernetes-models/istio/networking.istio.io/v1/Sidecar',
+    model: 'Sidecar',
+    type: 'ISidecar',
+  },
   Gateway: {
     module: '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway',
     model: 'Gateway',

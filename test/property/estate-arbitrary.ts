@@ -165,6 +165,12 @@ const clusters = [
   { name: 'eks-m', platform: 'eks' },
 ] as const;
 const noMesh = new Set(['ecs-c', 'eks-n']);
+/** The egress host of each protocol the generator writes. */
+export const EGRESS_HOSTS = {
+  tls: { host: 'api.example.com', port: 443 },
+  http: { host: 'files.example.org', port: 80 },
+  tcp: { host: 'db.example.net', port: 5432 },
+} as const;
 /** The security group of the load balancers among the address-range callers. */
 export const LOAD_BALANCER_GROUP = 'sg-0fedcba9876543210';
 
@@ -202,6 +208,8 @@ const serviceShape = fc.record({
   cluster: fc.nat(4),
   timeout: fc.boolean(),
   egress: fc.option(fc.constantFrom('198.51.100.0/24', '2001:db8:ff::/48'), { nil: undefined }),
+  // What the workload speaks to its egress host: each on a host and port of its own.
+  egressProtocol: fc.constantFrom<'tls' | 'http' | 'tcp'>('tls', 'http', 'tcp'),
   meshOff: fc.boolean(),
   // A canary inside the mesh: in ambient clusters it brings a waypoint.
   meshRoutes: fc.boolean(),
@@ -297,6 +305,7 @@ function build(
       lattice: s.exportAnyway,
       timeout: s.timeout && !noMesh.has(cluster.name),
       egress: s.egress,
+      egressProtocol: s.egressProtocol,
       group,
       awsApi: s.awsApi,
     };
@@ -417,7 +426,13 @@ function build(
         },
         callers: entries,
         ...(callee.timeout ? { resilience: { timeout: '2s' } } : {}),
-        ...(callee.egress ? { egress: [{ host: 'api.example.com', port: 443, cidrs: [callee.egress] }] } : {}),
+        ...(callee.egress
+          ? {
+              egress: [
+                { ...EGRESS_HOSTS[callee.egressProtocol], protocol: callee.egressProtocol, cidrs: [callee.egress] },
+              ],
+            }
+          : {}),
       },
     });
   });

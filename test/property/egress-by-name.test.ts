@@ -1,0 +1,144 @@
+import fc from 'fast-check';
+import { parseAllDocuments, stringify } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import type { Model, ServiceModel } from '../../compiler/model/types.js';
+import type { OutputFile } from '../../compiler/targets/target.js';
+import {
+  sidecarEgressAllows,
+  type MeshService,
+  type OutboundRequest,
+  type ServiceEntryObject,
+  type SidecarObject,
+} from '../../compiler/evaluators/istio-egress.js';
+import { runFiles } from '../support/estate.js';
+import { awsApiNeeds } from './aws-api-expectations.js';
+import { EGRESS_HOSTS, estateArbitrary } from './estate-arbitrary.js';
+
+// In sidecar mode a workload's proxy reaches, by name, exactly what the workload needs and nothing
+// else (README, "Egress by name"): the Services of its mesh callees, its declared egress hosts on
+// their ports, the Lattice services it calls (by their generated names and custom domains, on the
+// listener port), and the AWS APIs it is owed. Judged by an evaluator of Sidecar and ServiceEntry
+// over random estates; the expectation is stated from the model's edges and the contracts.
+
+const LATTICE_NAME = 'svc-0123-abc.7d67968.vpc-lattice-svcs.us-west-2.on.aws';
+const SOMEWHERE = '203.0.113.50';
+
+function compile(documents: object[]) {
+  const result = runFiles(Object.fromEntries(documents.map((d, i) => [`c${i}.yaml`, stringify(d)])));
+  expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  // Each cluster is a registry of its own: its objects are those under `kubernetes/<cluster>/`.
+  const objects = (result.files as OutputFile[])
+    .filter((f) => f.path.startsWith('kubernetes/') && !f.path.endsWith('kustomization.yaml'))
+    .flatMap((f) =>
+      parseAllDocuments(f.content).map((d) => ({
+        cluster: f.path.split('/')[1] ?? '',
+        ...(d.toJS() as { kind: string; metadata: { namespace?: string } }),
+      })),
+    );
+  return { model: result.model as Model, objects };
+}
+
+interface Case {
+  request: OutboundRequest;
+  expected: boolean;
+  label: string;
+}
+
+function casesFor(m: Model, x: ServiceModel): Case[] {
+  const cases: Case[] = [];
+  const calls = m.edges.filter((e) => e.caller.kind === 'service' && e.caller.service === x.id);
+  // Mesh callees, by their Service name, on one of their ports: the Sidecar narrows to hosts, the callee's policy to ports.
+  for (const y of m.services.filter((s) => s.platform === 'eks')) {
+    const called = calls.some((e) => e.path === 'mesh' && e.callee === y.id);
+    const port = y.ports.find((p) => p.protocol !== 'udp')?.port ?? 8080;
+    cases.push({
+      request: { host: `${y.name}.${y.namespace}.svc.cluster.local`, address: '100.64.9.9', port, protocol: 'HTTP' },
+      expected: called,
+      label: `${x.id} → service ${y.id}`,
+    });
+  }
+  // Egress hosts of every kind, the workload's own and others'.
+  for (const [protocol, { host, port }] of Object.entries(EGRESS_HOSTS)) {
+    const declared = x.egress.some((g) => g.host === host && g.port === port && g.protocol === protocol);
+    const kind = protocol === 'http' ? 'HTTP' : protocol === 'tls' ? 'TLS' : 'TCP';
+    cases.push({
+      request: { ...(kind === 'TCP' ? {} : { host }), address: SOMEWHERE, port, protocol: kind },
+      expected: declared,
+      label: `${x.id} → ${host}:${port}`,
+    });
+    if (kind !== 'TCP')
+      cases.push({
+        request: { host, address: SOMEWHERE, port: 8443, protocol: kind },
+        expected: false,
+        label: `${x.id} → ${host}:8443`,
+      });
+  }
+  cases.push({
+    request: { host: 'evil.example.com', address: SOMEWHERE, port: 443, protocol: 'TLS' },
+    expected: false,
+    label: `${x.id} → an undeclared host`,
+  });
+  // Lattice callees by a generated name, on their listener's port and protocol.
+  for (const [port, protocol] of [
+    [80, 'HTTP'],
+    [443, 'TLS'],
+  ] as const) {
+    const expected = calls.some((e) => {
+      const l = e.path === 'lattice' ? m.services.find((s) => s.id === e.callee)?.exposure.lattice : undefined;
+      return l !== undefined && l.listener.port === port && (l.listener.protocol === 'http') === (protocol === 'HTTP');
+    });
+    cases.push({
+      request: { host: LATTICE_NAME, address: '169.254.171.9', port, protocol },
+      expected,
+      label: `${x.id} → Lattice ${protocol}:${port}`,
+    });
+  }
+  // AWS APIs: STS for IRSA credentials, the Pod Identity agent by address.
+  const needs = awsApiNeeds(m, x);
+  const sts = x.iamRole !== undefined && !x.awsApi.omit.includes('credentials') && !needs.agent;
+  cases.push({
+    request: { host: `sts.${x.region}.amazonaws.com`, address: '52.94.1.1', port: 443, protocol: 'TLS' },
+    expected: sts || x.awsApi.calls.includes('sts'),
+    label: `${x.id} → STS`,
+  });
+  cases.push({
+    request: { address: '169.254.170.23', port: 80, protocol: 'TCP' },
+    expected: needs.agent || x.egress.some((g) => g.protocol === 'tcp' && g.port === 80),
+    label: `${x.id} → the Pod Identity agent`,
+  });
+  cases.push({
+    request: { host: `sqs.${x.region}.amazonaws.com`, address: '52.94.1.2', port: 443, protocol: 'TLS' },
+    expected: x.awsApi.calls.includes('sqs'),
+    label: `${x.id} → SQS`,
+  });
+  return cases;
+}
+
+describe('egress by name', () => {
+  it('a sidecar reaches exactly the callees, egress hosts, Lattice services and AWS APIs its workload needs', () => {
+    fc.assert(
+      fc.property(estateArbitrary, ({ documents }) => {
+        const { model, objects } = compile(documents);
+        const wrong: string[] = [];
+        const sidecarClusters = new Set(
+          model.platform.clusters.filter((c) => c.mesh === 'istio-sidecar').map((c) => c.name),
+        );
+        for (const x of model.services.filter((s) => s.platform === 'eks' && sidecarClusters.has(s.cluster))) {
+          // The objects of x's cluster only: another cluster's Sidecars and entries are another registry.
+          const inCluster = objects.filter((o) => o.cluster === x.cluster);
+          const sidecars = inCluster.filter((o) => o.kind === 'Sidecar') as unknown as SidecarObject[];
+          const entries = inCluster.filter((o) => o.kind === 'ServiceEntry') as unknown as ServiceEntryObject[];
+          const services: MeshService[] = model.services
+            .filter((s) => s.platform === 'eks')
+            .map((s) => ({ name: s.name, namespace: s.namespace, ports: s.ports.map((p) => p.port) }));
+          const workload = { namespace: x.namespace, labels: x.podSelector ?? {} };
+          for (const c of casesFor(model, x))
+            if (sidecarEgressAllows(sidecars, entries, services, workload, c.request) !== c.expected)
+              wrong.push(`${c.label}: expected ${c.expected}`);
+        }
+        expect(wrong).toEqual([]);
+      }),
+      { numRuns: 80 },
+    );
+  });
+});
