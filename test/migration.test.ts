@@ -85,6 +85,30 @@ describe('a permissive migration phase', () => {
     expect(diffEdges(head, base).map((c) => c.kind)).toEqual(['narrowed']);
   });
 
+  it("never lends a migrating caller's operations to an address-range caller", () => {
+    const lb = { cidr: '10.0.0.0/8', methods: ['GET'], paths: ['/public/*'] };
+    const docs = estate('eks-a').map((c) =>
+      c.metadata.name === 'api' ? { ...c, spec: { ...c.spec, callers: [...c.spec.callers, lb] } } : c,
+    );
+    const r = runDocs(withPhase('eks-a', ['legacy']), docs);
+    const rules = objectsOf(r, 'kubernetes/eks-a/shop/api.yaml').find((o) => o.kind === 'AuthorizationPolicy')?.spec
+      .rules;
+    expect(rules).toContainEqual({
+      from: [{ source: { notPrincipals: ['*'], notIpBlocks: ['10.0.0.0/8'] } }],
+      to: [{ operation: { ports: ['8080'], methods: ['GET'] } }],
+    });
+    // eks-a's pods (100.70.0.0/16) are outside 10.0.0.0/8: nothing is shadowed.
+    expect(r.diagnostics.filter((d) => d.code === 'migration-plaintext').map((d) => d.severity)).toEqual(['info']);
+    const wide = runDocs(withPhase('eks-a', ['legacy']), [
+      ...docs.filter((c) => c.metadata.name !== 'api'),
+      { ...docs[0], spec: { ...docs[0]?.spec, callers: [{ service: 'legacy/web' }, { cidr: '100.0.0.0/8' }] } },
+    ]);
+    expect(wide.diagnostics.filter((d) => d.code === 'migration-plaintext').map((d) => d.severity)).toEqual([
+      'warning',
+      'info',
+    ]);
+  });
+
   it('needs a mesh to migrate to', () => {
     const r = runDocs(withPhase('eks-n'), [contract('api', 'shop', 'eks-n')]);
     expect(r.diagnostics.map((d) => d.code)).toContain('migration-needs-mesh');

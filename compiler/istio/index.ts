@@ -1,6 +1,7 @@
 import type { Analysis } from '../analysis/analysis.js';
 import { hasResilience } from '../analysis/waypoints.js';
 import { labelsFor } from '../kubernetes/names.js';
+import { cidrContains, parseCidr } from '../validate/cidr.js';
 import { objectSizeFindings } from '../kubernetes/object-size.js';
 import { isLayer7, meshPorts } from '../model/protocols.js';
 import type { ServiceModel } from '../model/types.js';
@@ -145,6 +146,20 @@ function fidelity(analysis: Analysis, s: ServiceModel): TargetFinding[] {
   }
   for (const e of into) {
     if (!e.plaintext || e.caller.kind !== 'service') continue;
+    // A migrating caller whose pods' addresses fall in an address-range caller's range is judged
+    // by that range's rule (rules.ts): said, since it could lose what it may do.
+    const pods = analysis.index.cluster(analysis.index.service(e.caller.service).cluster).podCidrs;
+    const shadow = into.find(
+      (c) => c.caller.kind === 'cidr' && pods.some((p) => overlaps(p, c.caller.kind === 'cidr' ? c.caller.cidr : '')),
+    );
+    if (shadow?.caller.kind === 'cidr')
+      findings.push({
+        code: 'migration-plaintext',
+        severity: 'warning',
+        messageId: 'shadowed',
+        source: { ...e.source, path: [...e.source.path, 'service'] },
+        data: { caller: e.caller.service, name: s.name, cidr: shadow.caller.cidr },
+      });
     const l7Lost = mode === 'istio-ambient' && (e.methods !== null || e.paths !== null);
     const list = meshPorts(e.ports);
     const source = { ...e.source, path: [...e.source.path, 'service'] };
@@ -172,4 +187,11 @@ function fidelity(analysis: Analysis, s: ServiceModel): TargetFinding[] {
     });
   }
   return findings;
+}
+
+/** Do two ranges share an address? */
+function overlaps(a: string, b: string): boolean {
+  const x = parseCidr(a)?.cidr;
+  const y = parseCidr(b)?.cidr;
+  return x !== undefined && y !== undefined && (cidrContains(x, y) || cidrContains(y, x));
 }

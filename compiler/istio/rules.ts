@@ -1,6 +1,7 @@
 import type { Analysis } from '../analysis/analysis.js';
 import { latticeRanges, type ModelIndex } from '../model/query.js';
 import type { EdgeModel, ServiceModel } from '../model/types.js';
+import { compareStrings } from '../util/compare.js';
 import { latticeArrivalPorts, meshPorts } from '../model/protocols.js';
 
 export interface Operation {
@@ -10,7 +11,7 @@ export interface Operation {
 }
 
 export interface AuthorizationRule {
-  from: { source: { principals?: string[]; notPrincipals?: string[]; ipBlocks?: string[] } }[];
+  from: { source: { principals?: string[]; notPrincipals?: string[]; ipBlocks?: string[]; notIpBlocks?: string[] } }[];
   to: { operation: Operation }[];
 }
 
@@ -60,8 +61,13 @@ function plaintextRules(index: ModelIndex, s: ServiceModel, withL7: boolean): Au
     if (withL7 && e.paths) operation.paths = [...e.paths];
     operations.set(JSON.stringify(operation), operation);
   }
+  // Plaintext from an address-range caller's range is that caller's, judged by its own rule only:
+  // otherwise a load balancer held to `GET /public/*` would get whatever a migrating caller may.
+  const ranges = [...new Set(index.into(s.id).flatMap((e) => (e.caller.kind === 'cidr' ? [e.caller.cidr] : [])))].sort(
+    compareStrings,
+  );
   return [...operations.values()].map((operation) => ({
-    from: [{ source: { notPrincipals: ['*'] } }],
+    from: [{ source: { notPrincipals: ['*'], ...(ranges.length > 0 ? { notIpBlocks: ranges } : {}) } }],
     to: [{ operation }],
   }));
 }

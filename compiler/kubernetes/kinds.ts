@@ -36,7 +36,9 @@ export interface AuthorizationPolicySpec {
   targetRefs?: { group: string; kind: string; name: string }[];
   action: 'ALLOW';
   rules?: {
-    from?: { source: { principals?: string[]; notPrincipals?: string[]; ipBlocks?: string[] } }[];
+    from?: {
+      source: { principals?: string[]; notPrincipals?: string[]; ipBlocks?: string[]; notIpBlocks?: string[] };
+    }[];
     to?: { operation: { ports?: string[]; methods?: string[]; paths?: string[] } }[];
   }[];
 }

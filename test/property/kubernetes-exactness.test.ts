@@ -102,11 +102,14 @@ function contractAdmits(edges: EdgeModel[], port: number, method?: string, path?
 
 /**
  * The documented migration rule: a mesh caller that may not have joined the mesh yet is admitted
- * in plaintext, without an identity (so from any source Istio sees), on its TCP-carried ports;
+ * in plaintext, without an identity (so from any source Istio sees but the ranges of address-range
+ * callers), on its TCP-carried ports;
  * a sidecar also holds it to its methods and paths, ztunnel cannot.
  */
-function plaintextAdmits(m: Model, y: ServiceModel, port: number, method?: string, path?: string): boolean {
+function plaintextAdmits(m: Model, y: ServiceModel, ip: string, port: number, method?: string, path?: string): boolean {
   const sidecar = meshOf(m, y) === 'istio-sidecar';
+  // An address-range caller's range is judged by that caller's own entry, never by a migrating caller's.
+  if (edgesInto(m, y).some((e) => e.caller.kind === 'cidr' && inCidr(ip, e.caller.cidr))) return false;
   return edgesInto(m, y).some(
     (e) =>
       e.plaintext === true &&
@@ -337,7 +340,7 @@ function istioCases(m: Model): { y: ServiceModel; request: Request; expected: bo
         cases.push({
           y,
           request: { sourceIp: POD_IP, port: p.port, mtls: false, ...shape },
-          expected: plaintextAdmits(m, y, p.port, shape.method, shape.path),
+          expected: plaintextAdmits(m, y, POD_IP, p.port, shape.method, shape.path),
           label: `plaintext from a pod of ${x.id} → ${y.id}:${p.port}`,
         });
       }
@@ -389,7 +392,7 @@ function istioCases(m: Model): { y: ServiceModel; request: Request; expected: bo
           cases.push({
             y,
             request: { sourceIp: ip, port: p.port, mtls: false, ...request },
-            expected: lattice || cidr || plaintextAdmits(m, y, p.port, method, path),
+            expected: lattice || cidr || plaintextAdmits(m, y, ip, p.port, method, path),
             label: `plaintext ${ip} ${method ? `${method} ${path ?? ''} ` : ''}→ ${y.id}:${p.port}`,
           });
         }
