@@ -210,6 +210,17 @@ class Judge {
       return { declared: false, flows: port === 53 ? ['dns'] : [] };
     if (cluster?.istiod && namespace === cluster.istiod.namespace && sameLabels(labels, cluster.istiod.podSelector))
       return { declared: false, flows: port === 15012 ? ['istiod'] : [] };
+    // The cluster's ingress gateway, a declared caller where an entry names it.
+    const ingress = this.cluster(s.cluster)?.ingressGateways.find(
+      (g) => g.namespace === namespace && sameLabels(labels, g.podSelector),
+    );
+    if (ingress && direction === 'ingress') {
+      const edges = this.m.edges.filter(
+        (e) => e.callee === s.id && e.caller.kind === 'gateway' && e.caller.gateway === ingress.name,
+      );
+      if (port === 15008 && edges.length > 0) return { declared: false, flows: ['hbone', 'hbone-waypoint'] };
+      return { declared: edges.some((e) => e.ports.some((q) => q.port === port)), flows: [] };
+    }
     const gateway = this.network(s.cluster)?.eastWestGateway;
     if (
       gateway &&
@@ -322,7 +333,18 @@ class Judge {
     if (r.direction === 'ingress' && other?.cluster && mine.some((s) => this.gatewayFlow(s, 'ingress', port)))
       flows.push('east-west-gateway');
     const [callers, callees] = r.direction === 'ingress' ? [theirs, mine] : [mine, theirs];
-    const declared = callers.some((c) => callees.some((d) => this.meshPorts(c.id, d.id).includes(port)));
+    // An ingress gateway's pods run under their cluster's group.
+    const fromGateway =
+      r.direction === 'ingress' &&
+      other?.cluster !== undefined &&
+      this.m.edges.some(
+        (e) =>
+          e.caller.kind === 'gateway' &&
+          e.caller.cluster === other.cluster &&
+          mine.some((s) => s.id === e.callee) &&
+          e.ports.some((q) => q.port === port),
+      );
+    const declared = fromGateway || callers.some((c) => callees.some((d) => this.meshPorts(c.id, d.id).includes(port)));
     return { declared, flows };
   }
 }

@@ -1,4 +1,4 @@
-import type { ModelIndex } from '../model/query.js';
+import { callerVpc, type ModelIndex } from '../model/query.js';
 import type { EdgeModel, ServiceModel } from '../model/types.js';
 import type { PolicyDocument, Statement } from './policy-document.js';
 
@@ -12,7 +12,8 @@ import type { PolicyDocument, Statement } from './policy-document.js';
 export function servicePolicy(index: ModelIndex, s: ServiceModel, serviceArn: string): PolicyDocument {
   const groups = new Map<string, { grant: Grant; roles: Set<string> }>();
   for (const e of index.into(s.id)) {
-    if (e.path !== 'lattice' || e.caller.kind === 'cidr' || !e.caller.iamRole) continue;
+    if (e.path !== 'lattice' || (e.caller.kind !== 'service' && e.caller.kind !== 'principal') || !e.caller.iamRole)
+      continue;
     const grant = grantOf(e, serviceArn);
     const key = JSON.stringify(grant);
     const group = groups.get(key) ?? { grant, roles: new Set<string>() };
@@ -39,7 +40,8 @@ type Grant = Pick<Statement, 'Action' | 'Resource' | 'Condition'>;
 
 function grantOf(e: EdgeModel, serviceArn: string): Grant {
   const conditions: Record<string, string | string[]> = {};
-  if (e.caller.kind !== 'cidr' && e.caller.sourceVpc) conditions['vpc-lattice-svcs:SourceVpc'] = e.caller.sourceVpc;
+  const vpc = callerVpc(e.caller);
+  if (vpc) conditions['vpc-lattice-svcs:SourceVpc'] = vpc;
   if (e.methods) conditions['vpc-lattice-svcs:RequestMethod'] = [...e.methods];
   // Paths go in Resource: `*` in an IAM resource matches any run of characters, `/` included,
   // which is exactly the contract's `/prefix/*`; an exact path has no wildcard at all.

@@ -188,6 +188,21 @@ export function planSecurityGroups(
             transportOf(p.protocol),
             p.port,
           );
+      if (e.path === 'mesh' && e.caller.kind === 'gateway') {
+        // An ingress gateway's pods run under the cluster's group, like a waypoint's.
+        const gateway = clusterSide(`ingress gateway \`${e.caller.gateway}\``);
+        const what = `its calls from ingress gateway \`${e.caller.gateway}\` to \`${s.id}\``;
+        if (waypoints.has(s.id)) {
+          if (meshPorts(e.ports).length > 0)
+            hop(clusterSide(`the waypoint of \`${s.id}\``), me, 'tcp', hbonePort, what);
+          for (const p of outsideMesh(e.ports)) hop(gateway, me, 'udp', p.port, what);
+        } else {
+          for (const p of e.ports) hop(gateway, me, transportOf(p.protocol), p.port, what);
+          if (cluster.mesh === 'istio-ambient' && meshPorts(e.ports).length > 0)
+            hop(gateway, me, 'tcp', hbonePort, what);
+        }
+        continue;
+      }
       if (e.path !== 'mesh' || e.caller.kind !== 'service') continue;
       const caller = index.service(e.caller.service);
       const what = `its mesh calls from \`${caller.id}\` to \`${s.id}\``;

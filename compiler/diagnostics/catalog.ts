@@ -195,8 +195,10 @@ export const catalog = {
   },
   'schema-caller-kind': {
     severity: 'error',
-    summary: 'a caller must name exactly one of `service`, `principal` or `cidr`',
-    messages: { default: '{where} must name exactly one of `service`, `principal` or `cidr`, but {detail}; {fix}' },
+    summary: 'a caller must name exactly one of `service`, `principal`, `cidr` or `gateway`',
+    messages: {
+      default: '{where} must name exactly one of `service`, `principal`, `cidr` or `gateway`, but {detail}; {fix}',
+    },
     fix: 'split it into one entry per caller',
   },
   // The Platform document
@@ -260,6 +262,18 @@ export const catalog = {
         '`{caller}` is on another network of the mesh than `{name}`, and its calls go through the east-west gateway, which carries TCP only; UDP port `{port}` cannot be reached that way; {fix}',
     },
     fix: 'name only TCP-carried `ports` for this caller, or export the UDP port another way',
+  },
+  'gateway-invalid': {
+    severity: 'error',
+    summary: "a `gateway` caller that the callee's cluster does not have, or that cannot reach the callee",
+    messages: {
+      default:
+        "cluster `{cluster}` declares no ingress gateway `{gateway}` in the Platform's `ingressGateways`; {fix}{suggestion}",
+      ecs: '`{name}` runs on ECS, and ingress gateways are pods of an EKS cluster; {fix}',
+      notExposed:
+        '`{name}` is not exposed in its cluster (`exposure.mesh: false`), so gateway `{gateway}` has no Service to send calls to; {fix}',
+    },
+    fix: "name a gateway of the callee's cluster, and expose the callee in it",
   },
   'migration-needs-mesh': {
     severity: 'error',
@@ -867,6 +881,8 @@ export const catalog = {
     messages: {
       default:
         '`{name}` needs a waypoint for its layer-7 rules: label its Kubernetes Service with `istio.io/use-waypoint: {waypoint}`; until then mesh calls to it are denied',
+      ingress:
+        '`{name}` needs a waypoint for its layer-7 rules: label its Kubernetes Service with `istio.io/use-waypoint: {waypoint}`, and, since ingress gateway `{gateway}` calls it and gateways send straight to the pods otherwise, with `istio.io/ingress-use-waypoint: "true"`; until then those calls are denied',
     },
     fix: 'label the Service with `istio.io/use-waypoint` naming its waypoint',
   },

@@ -1,5 +1,6 @@
 import type { CallerModel, EdgeModel, Model } from '../model/types.js';
 import { pathPatternAdmits } from '../model/http-paths.js';
+import { callerName, callerVpc } from '../model/query.js';
 import { compareStrings } from '../util/compare.js';
 
 /** An edge as the diff shows and compares it: what it admits, without where it was written. */
@@ -29,8 +30,7 @@ export interface EdgeChange {
   after: DiffEdge[];
 }
 
-export const callerKey = (c: CallerModel) =>
-  c.kind === 'service' ? `service:${c.service}` : c.kind === 'principal' ? `principal:${c.iamRole}` : `cidr:${c.cidr}`;
+export const callerKey = (c: CallerModel) => `${c.kind}:${c.kind === 'gateway' ? c.gateway : callerName(c)}`;
 
 export function diffEdge(e: EdgeModel): DiffEdge {
   return {
@@ -89,7 +89,7 @@ function classify(before: DiffEdge, after: DiffEdge): EdgeChange['dimensions'] {
   );
   put('methods', compareSets(before.methods, after.methods, member));
   put('paths', compareSets(before.paths, after.paths, coveredBy));
-  const vpc = (e: DiffEdge) => (e.caller.kind === 'cidr' ? undefined : e.caller.sourceVpc);
+  const vpc = (e: DiffEdge) => callerVpc(e.caller);
   const [vb, va] = [vpc(before), vpc(after)];
   if (vb !== va) dims.sourceVpc = vb === undefined ? 'narrower' : va === undefined ? 'wider' : 'different';
   // A range's load balancer group: security groups admit that group instead of the whole range.

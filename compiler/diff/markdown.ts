@@ -1,5 +1,6 @@
 import { countBySeverity } from '../diagnostics/diagnostic.js';
 import { mermaidText } from '../graph/render.js';
+import { callerVpc } from '../model/query.js';
 import { compareStrings } from '../util/compare.js';
 import { widens, type DiffEdge, type EdgeChange } from './edges.js';
 import type { DiffReport } from './report.js';
@@ -15,7 +16,7 @@ const prose = (text: string) => printable(text).replace(/[&<>@|]/g, (c) => `&#${
 
 const any = (xs: readonly string[] | null) => (xs === null ? 'any' : xs.join(', '));
 const describeEdge = (e: DiffEdge) =>
-  `${e.path}, ports ${e.ports.map((p) => `${p.name} ${p.port}`).join(', ')}, methods ${any(e.methods)}, paths ${any(e.paths)}${e.caller.kind !== 'cidr' && e.caller.sourceVpc ? `, from ${e.caller.sourceVpc}` : ''}${e.caller.kind === 'cidr' && e.caller.securityGroup ? `, security group ${e.caller.securityGroup}` : ''}${e.plaintext ? ', plaintext during the migration' : ''}`;
+  `${e.path}, ports ${e.ports.map((p) => `${p.name} ${p.port}`).join(', ')}, methods ${any(e.methods)}, paths ${any(e.paths)}${callerVpc(e.caller) ? `, from ${callerVpc(e.caller) ?? ''}` : ''}${e.caller.kind === 'cidr' && e.caller.securityGroup ? `, security group ${e.caller.securityGroup}` : ''}${e.plaintext ? ', plaintext during the migration' : ''}`;
 const who = (c: EdgeChange) => c.caller.replace(/^(service|principal|cidr):/, '');
 
 function changeLine(c: EdgeChange): string {

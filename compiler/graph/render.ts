@@ -1,3 +1,4 @@
+import { callerName as nameOfCaller } from '../model/query.js';
 import type { EdgeModel, Model } from '../model/types.js';
 import { compareStrings } from '../util/compare.js';
 
@@ -6,8 +7,7 @@ export interface GraphFilter {
   owner?: string;
 }
 
-const callerName = (e: EdgeModel) =>
-  e.caller.kind === 'service' ? e.caller.service : e.caller.kind === 'principal' ? e.caller.iamRole : e.caller.cidr;
+const callerName = (e: EdgeModel) => nameOfCaller(e.caller);
 const pathLabel = { mesh: 'mesh', lattice: 'Lattice', network: 'network' } as const;
 
 /** The edges touching the namespace or owner (as caller or callee), in a stable order. */

@@ -1,5 +1,6 @@
 import type { Finding, JsonPath } from '../diagnostics/diagnostic.js';
 import type { LoadedDocument } from '../load/document.js';
+import { callerName } from '../model/query.js';
 import type { EdgeModel, Model } from '../model/types.js';
 import type { ServiceContract } from '../types/contract.generated.js';
 import type { Typed } from '../validate/documents.js';
@@ -38,7 +39,9 @@ export function edgeValue(e: EdgeModel, accountOf: (serviceId: string) => string
             ...(e.caller.sourceVpc ? { sourceVpc: e.caller.sourceVpc } : {}),
             account: e.caller.iamRole.split(':')[4] ?? '',
           }
-        : { kind, cidr: e.caller.cidr };
+        : e.caller.kind === 'cidr'
+          ? { kind, cidr: e.caller.cidr }
+          : { kind, gateway: e.caller.gateway, namespace: e.caller.namespace };
   return {
     path: e.path,
     callee: e.callee,
@@ -149,8 +152,7 @@ export function evaluateGuardRails(
     const calleeDoc = serviceDoc.get(e.callee);
     if (calleeDoc === undefined) continue;
     const callerDoc = e.caller.kind === 'service' ? serviceDoc.get(e.caller.service) : undefined;
-    const who =
-      e.caller.kind === 'service' ? e.caller.service : e.caller.kind === 'principal' ? e.caller.iamRole : e.caller.cidr;
+    const who = callerName(e.caller);
     const subject = {
       label: `\`${who}\` → \`${e.callee}\`: `,
       doc: calleeDoc,

@@ -178,13 +178,19 @@ function fidelity(analysis: Analysis, s: ServiceModel): TargetFinding[] {
       });
   }
   if (analysis.usesWaypoint(s)) {
-    findings.push({
-      code: 'waypoint-binding',
-      severity: 'info',
-      at: 'key',
-      source: { ...s.source, path: ['metadata', 'name'] },
-      data: { name: s.name, waypoint: analysis.names(s).waypoint },
-    });
+    const source = { ...s.source, path: ['metadata', 'name'] };
+    const data = { name: s.name, waypoint: analysis.names(s).waypoint };
+    const gateway = into.find((e) => e.caller.kind === 'gateway')?.caller;
+    if (gateway?.kind === 'gateway')
+      findings.push({
+        code: 'waypoint-binding',
+        severity: 'info',
+        messageId: 'ingress',
+        at: 'key',
+        source,
+        data: { ...data, gateway: gateway.gateway },
+      });
+    else findings.push({ code: 'waypoint-binding', severity: 'info', at: 'key', source, data });
   }
   return findings;
 }

@@ -18,7 +18,8 @@ export interface AuthorizationRule {
 const ports = (numbers: Iterable<number>) => [...new Set(numbers)].sort((a, b) => a - b).map(String);
 
 function callerPrincipal(index: ModelIndex, e: EdgeModel): string | undefined {
-  return e.caller.kind === 'service' ? index.service(e.caller.service).meshPrincipal : undefined;
+  if (e.caller.kind === 'service') return index.service(e.caller.service).meshPrincipal;
+  return e.caller.kind === 'gateway' ? e.caller.meshPrincipal : undefined;
 }
 
 /**

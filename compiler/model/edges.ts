@@ -170,6 +170,7 @@ function resolveCaller(
       },
       route: { path: 'network' },
     };
+  if (entry.gateway !== undefined) return resolveGateway(callee, entry.gateway, ctx, at, push);
   if (entry.principal !== undefined) {
     const p = entry.principal;
     const route = routePrincipalCall(callee);
@@ -242,6 +243,49 @@ function resolveCaller(
   };
 }
 
+/**
+ * An ingress gateway of the callee's cluster: its pods send to the callee's Service inside the
+ * cluster, over the mesh where there is one, so the call takes the mesh path.
+ */
+function resolveGateway(
+  callee: ServiceModel,
+  name: string,
+  ctx: EdgeContext,
+  at: At,
+  push: Push,
+): { caller: CallerModel; route: Route } | undefined {
+  const cluster = ctx.clusters.get(callee.cluster);
+  const data = { gateway: name, name: callee.name, cluster: callee.cluster };
+  if (callee.platform === 'ecs') {
+    push({ code: 'gateway-invalid', messageId: 'ecs', data }, at('gateway'));
+    return undefined;
+  }
+  const gateway = cluster?.ingressGateways.find((g) => g.name === name);
+  if (!gateway) {
+    const suggestion = didYouMean(name, cluster?.ingressGateways.map((g) => g.name) ?? []);
+    push({ code: 'gateway-invalid', data: { ...data, suggestion } }, at('gateway'));
+    return undefined;
+  }
+  if (!callee.exposure.mesh) {
+    push({ code: 'gateway-invalid', messageId: 'notExposed', data }, at('gateway'));
+    return undefined;
+  }
+  const meshed = cluster && cluster.mesh !== 'none';
+  return {
+    caller: {
+      kind: 'gateway',
+      gateway: gateway.name,
+      cluster: callee.cluster,
+      namespace: gateway.namespace,
+      podSelector: { ...gateway.podSelector },
+      ...(meshed
+        ? { meshPrincipal: `${ctx.platform.trustDomain}/ns/${gateway.namespace}/sa/${gateway.serviceAccount}` }
+        : {}),
+    },
+    route: { path: 'mesh' },
+  };
+}
+
 function resolvePorts(
   callee: ServiceModel,
   entry: Caller,
@@ -294,5 +338,7 @@ function callerKey(c: CallerModel): string {
       return `principal:${c.iamRole}:${c.sourceVpc ?? ''}`;
     case 'cidr':
       return `cidr:${c.cidr}`;
+    case 'gateway':
+      return `gateway:${c.gateway}`;
   }
 }

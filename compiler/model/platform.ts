@@ -61,6 +61,15 @@ export function buildPlatform(p: Platform, source: SourceRef): PlatformModel {
             },
           }
         : {}),
+      ingressGateways:
+        c.platform === 'eks'
+          ? sortBy(c.ingressGateways ?? [], (g) => g.name).map((g) => ({
+              name: g.name,
+              namespace: g.namespace,
+              serviceAccount: g.serviceAccount,
+              podSelector: sortedRecord(g.podSelector),
+            }))
+          : [],
       podCidrs: c.platform === 'eks' ? [...(c.podCidrs ?? [])].sort(compareStrings) : [],
     })),
     meshes: sortBy(s.meshes ?? [], (m) => m.name).map((m) => ({

@@ -1,4 +1,4 @@
-import type { ClusterModel, EdgeModel, Model, ServiceModel } from './types.js';
+import type { CallerModel, ClusterModel, EdgeModel, Model, ServiceModel } from './types.js';
 import { defined } from '../util/defined.js';
 
 /** The VPC Lattice source ranges in a region, IPv4 then IPv6. */
@@ -31,3 +31,21 @@ export function indexModel(model: Model): ModelIndex {
     from: (id) => pick(services.get(id)?.calls ?? []),
   };
 }
+
+/** How a caller is named to users: a service id, an IAM role, an address range, `gateway/<name>`. */
+export function callerName(c: CallerModel): string {
+  switch (c.kind) {
+    case 'service':
+      return c.service;
+    case 'principal':
+      return c.iamRole;
+    case 'cidr':
+      return c.cidr;
+    case 'gateway':
+      return `gateway/${c.gateway}`;
+  }
+}
+
+/** The VPC a caller's requests come from, where the contract says (services and principals). */
+export const callerVpc = (c: CallerModel): string | undefined =>
+  c.kind === 'service' || c.kind === 'principal' ? c.sourceVpc : undefined;

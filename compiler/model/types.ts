@@ -29,6 +29,8 @@ export interface ClusterModel {
   podIdentity: boolean;
   /** EKS clusters with a mesh only: Platform `migration`; `namespaces` absent means the whole cluster. */
   migration?: { phase: 'permissive'; namespaces?: string[] };
+  /** EKS only: Platform `ingressGateways`, sorted by name. */
+  ingressGateways: { name: string; namespace: string; serviceAccount: string; podSelector: Record<string, string> }[];
   /** EKS only: Platform `podCidrs`, sorted; empty when not given. */
   podCidrs: string[];
 }
@@ -227,7 +229,16 @@ export interface ServiceModel {
 export type CallerModel =
   | { kind: 'service'; service: string; meshPrincipal?: string; iamRole?: string; sourceVpc: string }
   | { kind: 'principal'; iamRole: string; sourceVpc?: string }
-  | { kind: 'cidr'; cidr: string; securityGroup?: string };
+  | { kind: 'cidr'; cidr: string; securityGroup?: string }
+  /** An ingress gateway of the callee's cluster (Platform `ingressGateways`): pods with a mesh identity. */
+  | {
+      kind: 'gateway';
+      gateway: string;
+      cluster: string;
+      namespace: string;
+      podSelector: Record<string, string>;
+      meshPrincipal?: string;
+    };
 
 /** One resolved entry of a contract's `callers`. `null` methods or paths mean any. */
 export interface EdgeModel {

@@ -2,7 +2,7 @@ import type { Analysis } from '../analysis/analysis.js';
 import { ambientProbeSource, hbonePort, istiodPort, waypointPodLabels } from '../kubernetes/names.js';
 import { crossingOf } from '../model/meshes.js';
 import { latticeRanges } from '../model/query.js';
-import type { ClusterModel, ServiceModel } from '../model/types.js';
+import type { ClusterModel, EdgeModel, ServiceModel } from '../model/types.js';
 import { cidrs, podsIn, podsOf, tcp, transport, type NetworkPolicyPeer, type NetworkPolicyRule } from './peers.js';
 import { latticeArrivalPorts, meshPorts, outsideMesh, probePorts } from '../model/protocols.js';
 
@@ -22,15 +22,16 @@ export function ingressRules(analysis: Analysis, s: ServiceModel): NetworkPolicy
     // UDP does not go through the mesh, so not through the waypoint either: straight from the callers.
     for (const e of meshEdges) {
       const udp = outsideMesh(e.ports);
-      if (e.caller.kind === 'service' && udp.length > 0)
-        rules.push({ peers: [podsOf(index.service(e.caller.service))], ports: transport(udp) });
+      const from = callerPods(analysis, e, s);
+      if (from && udp.length > 0) rules.push({ peers: from, ports: transport(udp) });
     }
   } else {
     for (const e of meshEdges) {
-      if (e.caller.kind !== 'service') continue;
+      const peers = callerPods(analysis, e, s);
+      if (!peers) continue;
       const tunnelled = mode === 'istio-ambient' && meshPorts(e.ports).length > 0;
       rules.push({
-        peers: arrivingFrom(analysis, index.service(e.caller.service), s),
+        peers,
         ports: [...transport(e.ports), ...(tunnelled ? tcp([hbonePort]) : [])],
       });
     }
@@ -60,6 +61,13 @@ function arrivingFrom(analysis: Analysis, caller: ServiceModel, callee: ServiceM
   if (crossing?.kind === 'flat') return cidrs(analysis.index.cluster(caller.cluster).podCidrs);
   if (crossing?.kind === 'gateway') return [podsIn(crossing.gateway.namespace, crossing.gateway.podSelector)];
   return [podsOf(caller)];
+}
+
+/** Where a mesh edge's caller connects from: a service's pods (wherever they run), or a gateway's. */
+function callerPods(analysis: Analysis, e: EdgeModel, callee: ServiceModel): NetworkPolicyPeer[] | undefined {
+  if (e.caller.kind === 'service') return arrivingFrom(analysis, analysis.index.service(e.caller.service), callee);
+  if (e.caller.kind === 'gateway') return [podsIn(e.caller.namespace, e.caller.podSelector)];
+  return undefined;
 }
 
 /** What every pod under egress isolation needs: DNS, and istiod where it runs an Envoy (sidecar or waypoint). */
@@ -139,14 +147,12 @@ export function waypointRules(
 ): { ingress: NetworkPolicyRule[]; egress: NetworkPolicyRule[] } {
   const index = analysis.index;
   const cluster = index.cluster(s.cluster);
-  const callers = index
-    .into(s.id)
-    .filter((e) => e.path === 'mesh' && e.caller.kind === 'service' && meshPorts(e.ports).length > 0);
+  const callers = index.into(s.id).filter((e) => e.path === 'mesh' && meshPorts(e.ports).length > 0);
   const ingress = dedupe(
-    callers.map((e) => ({
-      peers: [podsOf(index.service(e.caller.kind === 'service' ? e.caller.service : ''))],
-      ports: tcp([hbonePort]),
-    })),
+    callers.flatMap((e) => {
+      const peers = callerPods(analysis, e, s);
+      return peers ? [{ peers, ports: tcp([hbonePort]) }] : [];
+    }),
   );
   const egress = platformEgress(cluster, true);
   if (callers.length > 0) egress.push({ peers: [podsOf(s)], ports: tcp([hbonePort]) });

@@ -342,7 +342,7 @@ export interface Route {
   backends: Backend[];
 }
 /**
- * One caller that may call this service: exactly one of `service`, `principal` or `cidr`, narrowed by ports, methods and paths.
+ * One caller that may call this service: exactly one of `service`, `principal`, `cidr` or `gateway`, narrowed by ports, methods and paths.
  */
 export interface Caller {
   /**
@@ -350,6 +350,10 @@ export interface Caller {
    */
   service?: string;
   principal?: Principal;
+  /**
+   * An ingress gateway of this service's cluster, by its name in the Platform's `ingressGateways`: its pods are admitted by NetworkPolicy, its mesh identity by Istio, with `methods` and `paths` enforced by the sidecar or the waypoint.
+   */
+  gateway?: string;
   /**
    * An address range: an on-premises network, a load balancer's subnets. It has no identity: layers 3 and 4 admit the range, and a sidecar, which sees its requests, enforces `methods` and `paths` (in ambient clusters nothing can: `cidr-l7-ignored`).
    */
@@ -594,6 +598,12 @@ export interface Cluster {
   awsApi?: AwsApi;
   migration?: MeshMigration;
   /**
+   * EKS only. The cluster's ingress gateways (an Istio ingress gateway, or another in-cluster proxy that forwards outside traffic to services), which contracts of this cluster name as callers (`gateway`). Names are unique in the cluster.
+   *
+   * @maxItems 50
+   */
+  ingressGateways?: IngressGateway[];
+  /**
    * EKS only. The ranges the cluster's pods take their addresses from (with the VPC CNI, its pod subnets). Needed when the cluster shares a flat network with another cluster of its mesh (`meshes`): pods of another cluster are only known to NetworkPolicy and security groups by these ranges.
    *
    * @minItems 1
@@ -696,6 +706,33 @@ export interface MeshMigration {
    * Items: A DNS-1123 label: lowercase letters, digits and hyphens, starting and ending with a letter or digit, at most 63 characters.
    */
   namespaces?: string[];
+}
+/**
+ * An ingress gateway's pods: what NetworkPolicy admits, and, in a cluster with a mesh, its identity `<trustDomain>/ns/<namespace>/sa/<serviceAccount>`, which Istio admits with the caller's methods and paths. Its pods run under the cluster's security group.
+ */
+export interface IngressGateway {
+  /**
+   * A DNS-1123 label: lowercase letters, digits and hyphens, starting and ending with a letter or digit, at most 63 characters.
+   */
+  name: string;
+  /**
+   * A DNS-1123 label: lowercase letters, digits and hyphens, starting and ending with a letter or digit, at most 63 characters.
+   */
+  namespace: string;
+  /**
+   * A DNS-1123 label: lowercase letters, digits and hyphens, starting and ending with a letter or digit, at most 63 characters.
+   */
+  serviceAccount: string;
+  podSelector: Selector2;
+}
+/**
+ * Labels of the gateway pods, such as `{istio: ingressgateway}`.
+ */
+export interface Selector2 {
+  /**
+   * A Kubernetes label value: at most 63 characters, letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit.
+   */
+  [k: string]: string;
 }
 /**
  * The ranges VPC Lattice traffic arrives from, for NetworkPolicy and Istio `ipBlocks` (security groups use the managed prefix lists instead). `ipv4` and `ipv6` apply to every region not listed under `regions`. Default: IPv4 `169.254.171.0/24`, IPv6 `fd00:ec2:80::/64`.
@@ -892,7 +929,7 @@ export interface EastWestGateway {
    * A DNS-1123 label: lowercase letters, digits and hyphens, starting and ending with a letter or digit, at most 63 characters.
    */
   namespace?: string;
-  podSelector?: Selector2;
+  podSelector?: Selector3;
   /**
    * The addresses of the gateway's load balancer, as other networks' pods reach it: where their NetworkPolicies and security groups let calls into this network go.
    *
@@ -910,7 +947,7 @@ export interface EastWestGateway {
 /**
  * Labels of the gateway pods. Default: `{istio: eastwestgateway}`.
  */
-export interface Selector2 {
+export interface Selector3 {
   /**
    * A Kubernetes label value: at most 63 characters, letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit.
    */

@@ -261,7 +261,7 @@ function toFinding(e: ErrorObject, data: unknown, doc: number, badNames: Set<str
     case 'oneOf':
     case 'anyOf': {
       if (parent?.title === 'Caller') {
-        const present = ['service', 'principal', 'cidr'].filter(
+        const present = ['service', 'principal', 'cidr', 'gateway'].filter(
           (k) => value !== null && typeof value === 'object' && k in value,
         );
         const detail =

@@ -28,7 +28,8 @@ const pathAdmits = (pattern: string, path: string) =>
   pattern.endsWith('/*') ? path.startsWith(pattern.slice(0, -1)) : pattern === path;
 type Probe = { port: number; method: string; path: string; vpc: string | undefined; identified: boolean };
 function admits(e: DiffEdge, { port, method, path, vpc, identified }: Probe): boolean {
-  const sourceOk = e.caller.kind === 'cidr' || e.caller.sourceVpc === undefined || e.caller.sourceVpc === vpc;
+  const from = e.caller.kind === 'service' || e.caller.kind === 'principal' ? e.caller.sourceVpc : undefined;
+  const sourceOk = from === undefined || from === vpc;
   return (
     sourceOk &&
     (identified || e.caller.kind === 'cidr' || e.plaintext === true) &&

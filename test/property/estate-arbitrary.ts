@@ -148,6 +148,7 @@ function platformFor(shape: PlatformShape): typeof platformDoc {
         const phase = migrationOf(shape, c.name);
         return {
           ...c,
+          ...(c.platform === 'eks' ? { ingressGateways: [GATEWAY] } : {}),
           ...(awsApi ? { awsApi } : {}),
           ...(pod ? { podIdentity: true } : {}),
           ...(phase ? { migration: { phase: 'permissive', ...(phase === 'all' ? {} : { namespaces: phase }) } } : {}),
@@ -165,6 +166,13 @@ const clusters = [
   { name: 'eks-m', platform: 'eks' },
 ] as const;
 const noMesh = new Set(['ecs-c', 'eks-n']);
+/** The ingress gateway every EKS cluster of the generated Platform has. */
+export const GATEWAY = {
+  name: 'public',
+  namespace: 'istio-ingress',
+  serviceAccount: 'ingress',
+  podSelector: { istio: 'ingressgateway' },
+};
 /** The egress host of each protocol the generator writes. */
 export const EGRESS_HOSTS = {
   tls: { host: 'api.example.com', port: 443 },
@@ -231,7 +239,7 @@ const serviceShape = fc.record({
 });
 
 const callerShape = fc.record({
-  kind: fc.constantFrom('service', 'service', 'service', 'principal', 'cidr'),
+  kind: fc.constantFrom('service', 'service', 'service', 'principal', 'cidr', 'gateway'),
   target: fc.nat(),
   portChoice: fc.constantFrom('default', 'first', 'all'),
   methods: fc.option(fc.subarray(['GET', 'POST', 'PUT', 'DELETE'], { minLength: 1 }), { nil: undefined }),
@@ -314,6 +322,11 @@ function build(
   const plans = svcs.map((callee, i) =>
     (callerLists[i] ?? []).map((c) => {
       if (c.kind === 'cidr') return { c, caller: undefined, kind: 'cidr' as const };
+      // An ingress gateway reaches the Services of its own EKS cluster; elsewhere the entry is a range.
+      if (c.kind === 'gateway')
+        return callee.cluster.platform === 'eks' && callee.mesh
+          ? { c, caller: undefined, kind: 'gateway' as const }
+          : { c, caller: undefined, kind: 'cidr' as const };
       if (c.kind === 'principal') {
         callee.lattice = true;
         return { c, caller: undefined, kind: 'principal' as const };
@@ -333,9 +346,11 @@ function build(
           ? 'network'
           : kind === 'principal'
             ? 'lattice'
-            : meshed(caller.cluster.name, callee.cluster.name) && callee.cluster.platform === 'eks' && callee.mesh
+            : kind === 'gateway'
               ? 'mesh'
-              : 'lattice';
+              : meshed(caller.cluster.name, callee.cluster.name) && callee.cluster.platform === 'eks' && callee.mesh
+                ? 'mesh'
+                : 'lattice';
       // Over Lattice only the target port (`http`) can be named; an east-west gateway carries no UDP.
       const gateway = kind === 'service' && path === 'mesh' && acrossNetworks(caller.cluster.name, callee.cluster.name);
       const named =
@@ -369,13 +384,15 @@ function build(
                   ...(c.sourceVpc ? { sourceVpc: 'vpc-0ddd4444' } : {}),
                 },
               }
-            : { service: caller.namespace === callee.namespace && c.target % 2 === 0 ? caller.name : caller.id };
+            : kind === 'gateway'
+              ? { gateway: GATEWAY.name }
+              : { service: caller.namespace === callee.namespace && c.target % 2 === 0 ? caller.name : caller.id };
       if (named && (c.portChoice !== 'default' || path !== 'lattice')) entry.ports = named;
       if (methods) entry.methods = methods;
       if (paths) entry.paths = paths;
       // Plaintext reaches a mesh callee's proxy (where there is one) on the mesh path, never through a gateway.
       const meshCallee = path === 'mesh' && !noMesh.has(callee.cluster.name);
-      const notInMesh = c.notInMesh && path === 'mesh' && !gateway;
+      const notInMesh = c.notInMesh && kind === 'service' && path === 'mesh' && !gateway;
       if (notInMesh) entry.inMesh = false;
       const phase = kind === 'service' ? phaseOf(caller.cluster.name) : undefined;
       const inPhase =
@@ -385,7 +402,9 @@ function build(
           ? `cidr:${c.cidr}`
           : kind === 'principal'
             ? `principal:arn:aws:iam::333333333333:role/r${c.target % 3}:${c.sourceVpc ? 'vpc-0ddd4444' : ''}`
-            : `service:${caller.id}`;
+            : kind === 'gateway'
+              ? `gateway:${GATEWAY.name}`
+              : `service:${caller.id}`;
       expected.push({
         callee: callee.id,
         caller: callerKey,

@@ -14,7 +14,7 @@ import {
 import { networkAllows, type Endpoint, type Flow, type NetworkPolicyObject } from '../../compiler/evaluators/netpol.js';
 import { runFiles } from '../support/estate.js';
 import { AGENT, networkPolicyTargets } from './aws-api-expectations.js';
-import { endpointsCidr, estateArbitrary, s3Cidr } from './estate-arbitrary.js';
+import { endpointsCidr, estateArbitrary, GATEWAY, s3Cidr } from './estate-arbitrary.js';
 
 // For random estates and random connections and requests, the verdict of the oracles over every
 // emitted object must equal the contract's verdict: nothing wider, nothing narrower.
@@ -166,6 +166,23 @@ function networkCases(m: Model): { flow: Flow; expected: boolean; label: string 
         expected: false,
         label: `waypoint → ${y.id}:${UNDECLARED}`,
       });
+    }
+    // The cluster's ingress gateway: its pods, like a mesh caller's (README, "Ingress gateways").
+    {
+      const edges = edgesInto(m, y).filter((e) => e.path === 'mesh' && e.caller.kind === 'gateway');
+      const gw: Endpoint = { pod: { namespace: GATEWAY.namespace, labels: GATEWAY.podSelector } };
+      for (const p of [...y.ports, { port: HBONE, protocol: 'tcp' }, { port: UNDECLARED, protocol: 'tcp' }]) {
+        const portAllowed = edges.some((e) => e.ports.some((q) => q.port === p.port));
+        const tunnel = mode === 'istio-ambient' && p.port === HBONE && edges.some(overMesh);
+        const expected = p.protocol === 'udp' ? portAllowed : !waypoint && (portAllowed || tunnel);
+        cases.push({ flow: on(gw, pod(y), p), expected, label: `gateway → ${y.id}:${p.port}` });
+      }
+      if (waypoint)
+        cases.push({
+          flow: tcp(gw, waypointPod(y), HBONE),
+          expected: edges.some(overMesh),
+          label: `gateway → waypoint of ${y.id}`,
+        });
     }
     // Callers in another cluster of the mesh (README, "Several clusters in one mesh"): this
     // cluster sees their pods' ranges on a flat network, else its own east-west gateway's pods.
@@ -342,6 +359,31 @@ function istioCases(m: Model): { y: ServiceModel; request: Request; expected: bo
           request: { sourceIp: POD_IP, port: p.port, mtls: false, ...shape },
           expected: plaintextAdmits(m, y, POD_IP, p.port, shape.method, shape.path),
           label: `plaintext from a pod of ${x.id} → ${y.id}:${p.port}`,
+        });
+      }
+    }
+    // The ingress gateway, by its mesh identity.
+    const gatewayEdges = edgesInto(m, y).filter((e) => e.path === 'mesh' && e.caller.kind === 'gateway');
+    for (const p of y.ports.filter((q) => q.protocol !== 'udp')) {
+      const l7 = p.protocol === 'http' || p.protocol === 'http2' || p.protocol === 'grpc';
+      for (const shape of l7
+        ? [
+            { method: 'GET', path: '/a' },
+            { method: 'POST', path: '/v1/z' },
+          ]
+        : [{}]) {
+        const { method, path } = shape as { method?: string; path?: string };
+        cases.push({
+          y,
+          request: {
+            principal: `${m.platform.trustDomain}/ns/${GATEWAY.namespace}/sa/${GATEWAY.serviceAccount}`,
+            sourceIp: POD_IP,
+            port: p.port,
+            mtls: true,
+            ...shape,
+          },
+          expected: contractAdmits(gatewayEdges, p.port, method, path),
+          label: `gateway → ${y.id}:${p.port} ${method ?? ''} ${path ?? ''}`,
         });
       }
     }

@@ -35,7 +35,8 @@ function contractAllows(m: Model, y: ServiceModel, r: LatticeRequest, organizati
   if (r.principal === 'anonymous') return false;
   if (organization && !inOrg.has(accountOf(r.principal))) return false;
   return m.edges.some((e: EdgeModel) => {
-    if (e.callee !== y.id || e.path !== 'lattice' || e.caller.kind === 'cidr') return false;
+    if (e.callee !== y.id || e.path !== 'lattice' || (e.caller.kind !== 'service' && e.caller.kind !== 'principal'))
+      return false;
     const role = e.caller.iamRole;
     const vpc = e.caller.sourceVpc;
     return (
@@ -56,11 +57,12 @@ function requestsFor(m: Model, y: ServiceModel): LatticeRequest[] {
     ]),
   ];
   const out: LatticeRequest[] = [{ principal: 'anonymous', vpc: 'vpc-0aaa1111', method: 'GET', path: '/a' }];
-  for (const e of m.edges.filter((x) => x.callee === y.id && x.path === 'lattice' && x.caller.kind !== 'cidr')) {
-    const role = e.caller.kind === 'cidr' ? '' : (e.caller.iamRole ?? '');
+  for (const e of m.edges.filter((x) => x.callee === y.id && x.path === 'lattice')) {
+    if (e.caller.kind !== 'service' && e.caller.kind !== 'principal') continue;
+    const role = e.caller.iamRole ?? '';
     const base: LatticeRequest = {
       principal: role,
-      vpc: e.caller.kind === 'cidr' ? '' : (e.caller.sourceVpc ?? 'vpc-0ddd4444'),
+      vpc: e.caller.sourceVpc ?? 'vpc-0ddd4444',
       method: e.methods?.[0] ?? 'GET',
       path: (e.paths?.[0] ?? '/any/thing').replace(/\*$/, 'x'),
     };

@@ -9,6 +9,7 @@ import { estateArbitrary, type ExpectedEdge } from './estate-arbitrary.js';
 function callerKey(c: CallerModel): string {
   if (c.kind === 'service') return `service:${c.service}`;
   if (c.kind === 'principal') return `principal:${c.iamRole}:${c.sourceVpc ?? ''}`;
+  if (c.kind === 'gateway') return `gateway:${c.gateway}`;
   return `cidr:${c.cidr}`;
 }
 

@@ -105,6 +105,19 @@ function declaredHops(m: Model): Hop[] {
           svc(callee.id),
           p,
         );
+    if (e.caller.kind === 'gateway') {
+      // An ingress gateway's pods run under its cluster's group (README, "Ingress gateways").
+      const gw: Side = { endpoint: memberKey(callee.cluster) };
+      const streamed = e.ports.filter((p) => p.protocol !== 'udp');
+      for (const p of e.ports.filter((q) => q.protocol === 'udp')) on(gw, svc(callee.id), p);
+      if (streamed.length === 0) continue;
+      if (expectWaypoint(m, callee)) tcp(gw, svc(callee.id), HBONE);
+      else {
+        for (const p of streamed) on(gw, svc(callee.id), p);
+        if (clusterOf(m, callee.cluster)?.mesh === 'istio-ambient') tcp(gw, svc(callee.id), HBONE);
+      }
+      continue;
+    }
     if (e.caller.kind !== 'service') continue;
     const caller = e.caller.service;
     const from = m.services.find((x) => x.id === caller) as ServiceModel;

@@ -88,7 +88,7 @@ export function checkPlatform(docs: ClassifiedDocuments, anyDocument: number | u
         data: { cluster: c.name },
       });
     if (c.platform !== 'ecs') return;
-    for (const field of ['mesh', 'dns', 'istiod', 'podIdentity', 'podCidrs', 'migration'] as const) {
+    for (const field of ['mesh', 'dns', 'istiod', 'podIdentity', 'podCidrs', 'migration', 'ingressGateways'] as const) {
       if (c[field] !== undefined) {
         findings.push({
           code: 'eks-only-field',
