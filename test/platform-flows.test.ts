@@ -94,6 +94,17 @@ class Judge {
         this.cluster(direction === 'ingress' ? caller.cluster : callee.cluster)?.podCidrs.includes(cidr) &&
         e.ports.some((q) => q.port === port),
     );
+  /** HBONE between an ambient cluster's pods and another cluster's workloads of its mesh (ECS tasks), by their ranges. */
+  flatTunnel = (s: ServiceModel, direction: 'ingress' | 'egress', cidr: string, port: number) =>
+    port === 15008 &&
+    this.crossEdges().some(
+      ({ e, caller, callee, gateway }) =>
+        !gateway &&
+        this.cluster(callee.cluster)?.mesh === 'istio-ambient' &&
+        e.ports.some((q) => q.protocol !== 'udp') &&
+        (direction === 'ingress' ? callee.id === s.id : caller.id === s.id) &&
+        this.cluster(direction === 'ingress' ? caller.cluster : callee.cluster)?.podCidrs.includes(cidr),
+    );
   /** Through an east-west gateway: the caller out to the gateway's addresses, the gateway's pods in to the callee. */
   gatewayFlow = (s: ServiceModel, direction: 'ingress' | 'egress', port: number, cidr?: string) =>
     this.crossEdges().some(({ e, caller, callee, gateway }) => {
@@ -181,6 +192,7 @@ class Judge {
     const none: Verdict = { declared: false, flows: [] };
     if (peer.ipBlock) {
       const cidr = peer.ipBlock.cidr;
+      if (this.flatTunnel(s, direction, cidr, port)) return { declared: false, flows: ['hbone'] };
       if (direction === 'ingress') {
         if (this.latticeRanges(s).includes(cidr) && this.arrivalPorts(s).includes(port))
           return { declared: false, flows: ['lattice'] };
@@ -283,6 +295,7 @@ class Judge {
       if (r.direction === 'egress' && mine.some((s) => this.gatewayFlow(s, 'egress', port, cidr)))
         return { declared: false, flows: ['east-west-gateway'] };
       if (mine.some((s) => this.flatDeclared(s, r.direction, cidr, port))) return { declared: true, flows: [] };
+      if (mine.some((s) => this.flatTunnel(s, r.direction, cidr, port))) return { declared: false, flows: ['hbone'] };
       if (r.direction === 'ingress')
         return {
           declared: this.m.edges.some(

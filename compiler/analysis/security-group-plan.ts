@@ -220,6 +220,18 @@ export function planSecurityGroups(
             for (const cidr of cluster.podCidrs)
               add('egress', callerOwn, { kind: 'cidr', cidr }, transportOf(p.protocol), p.port);
         }
+        // Ambient mode tunnels the call in HBONE, which a task's daemon ztunnel receives (and
+        // sends) on its container instance, under the ECS cluster's group.
+        if (cluster.mesh === 'istio-ambient' && meshPorts(e.ports).length > 0) {
+          const hboneIn = cluster.ztunnel === 'daemon' ? { cluster: s.cluster } : mine;
+          const callerCluster = index.cluster(caller.cluster);
+          const hboneOut = callerCluster.ztunnel === 'daemon' ? undefined : callerOwn;
+          if (hboneIn)
+            for (const cidr of callerCluster.podCidrs)
+              add('ingress', hboneIn, { kind: 'cidr', cidr }, 'tcp', hbonePort);
+          if (hboneOut)
+            for (const cidr of cluster.podCidrs) add('egress', hboneOut, { kind: 'cidr', cidr }, 'tcp', hbonePort);
+        }
         continue;
       }
       if (crossing?.kind === 'gateway') {

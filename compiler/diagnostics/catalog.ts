@@ -275,6 +275,33 @@ export const catalog = {
     },
     fix: "name a gateway of the callee's cluster, and expose the callee in it",
   },
+  'ecs-mesh-layer7': {
+    severity: 'error',
+    summary:
+      'a mesh caller of an ECS task limits methods or paths, which only a waypoint could enforce, and callgate binds no waypoint to ECS tasks',
+    messages: {
+      default:
+        '`{field}` on a mesh caller of `{name}`, which runs on ECS: ztunnel sees identities and ports only, and callgate binds no waypoint to ECS tasks, so this limit would hold nowhere; {fix}',
+    },
+    fix: 'drop the limit, or call the service over VPC Lattice, whose auth policy checks methods and paths',
+  },
+  'ecs-mesh-invalid': {
+    severity: 'error',
+    summary:
+      'an ECS cluster in a mesh must join an ambient mesh through an ambient EKS cluster, and say where ztunnel runs and where its tasks are',
+    messages: {
+      default: '`{field}` means something only for an ECS cluster in a mesh, and `{cluster}` has none; {fix}',
+      eks: '`{field}` is for ECS clusters in a mesh, and `{cluster}` is EKS; remove the field',
+      sidecar:
+        'ECS cluster `{cluster}` cannot run sidecars under Istio; ECS tasks join an ambient mesh only (`mesh: istio-ambient`); {fix}',
+      missing: 'ECS cluster `{cluster}` joins the mesh but has no `{field}`; {fix}',
+      controlPlane:
+        '`meshControlPlane` of `{cluster}` names `{field}`, which is not an EKS cluster with `mesh: istio-ambient`; {fix}',
+      group:
+        "ECS cluster `{cluster}` runs ztunnel as a daemon on its container instances, and HBONE reaches them under the cluster's `securityGroup`, which it does not name; {fix}",
+    },
+    fix: 'give the cluster `mesh: istio-ambient`, `meshControlPlane` (an ambient EKS cluster), `ztunnel` and `taskCidrs` (and, with `ztunnel: daemon`, its `securityGroup`)',
+  },
   'migration-needs-mesh': {
     severity: 'error',
     summary:
@@ -872,6 +899,7 @@ export const catalog = {
     summary: "resilience settings need a mesh; the service's cluster has none",
     messages: {
       default: 'cluster `{cluster}` has no mesh, so the resilience settings of `{name}` apply nowhere; {fix}',
+      ecs: '`{name}` runs on ECS cluster `{cluster}` in the ambient mesh, where callgate binds no waypoint to tasks, so its resilience settings apply nowhere; remove them, or run the service on EKS',
     },
     fix: 'remove the resilience settings, or run the service in a mesh cluster',
   },

@@ -6,6 +6,7 @@ import {
   type PeerAuthenticationObject,
   type Request,
 } from '../evaluators/istio.js';
+import { meshHome } from '../model/meshes.js';
 import type { LocatedObject } from './artifact-index.js';
 import { cite } from './cite.js';
 import type { Call, LayerFinding } from './explain.js';
@@ -19,9 +20,11 @@ export function istioLayer(call: Call): LayerFinding | undefined {
   const { analysis, callee, who, route } = call;
   const mode = analysis.mesh(callee);
   // Istio carries TCP only: a UDP call never meets a proxy, so this layer has nothing to say.
-  if (callee.platform !== 'eks' || mode === 'none' || call.transport === 'udp') return undefined;
-  const policies = call.artifacts.objects<AuthorizationPolicyObject>(callee.cluster, 'AuthorizationPolicy');
-  const pas = call.artifacts.objects<PeerAuthenticationObject>(callee.cluster, 'PeerAuthentication');
+  if (mode === 'none' || call.transport === 'udp') return undefined;
+  // An ECS task's policies are written into its mesh's control-plane cluster.
+  const cluster = meshHome(analysis.model.platform, callee.cluster);
+  const policies = call.artifacts.objects<AuthorizationPolicyObject>(cluster, 'AuthorizationPolicy');
+  const pas = call.artifacts.objects<PeerAuthenticationObject>(cluster, 'PeerAuthentication');
   const byObject = new Map<object, LocatedObject<object>>([...policies, ...pas].map((o) => [o.object, o]));
   const mesh = route === 'mesh' && who.kind === 'service';
   const request: Request = {

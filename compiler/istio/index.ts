@@ -11,6 +11,8 @@ import { allowPolicy, peerAuthentication } from './security.js';
 import { destinationRule, virtualService } from './traffic.js';
 import { serviceEntries, sidecarEgress } from './egress.js';
 import { waypointGateway } from './waypoint.js';
+import { workloadGroup } from './workload-group.js';
+import { meshHome } from '../model/meshes.js';
 
 /** The `maxItems` of `spec.rules` in the AuthorizationPolicy schema. */
 const maxRules = 512;
@@ -26,7 +28,8 @@ function policiesOf(analysis: Analysis, s: ServiceModel) {
   return [ztunnel, { name: names.waypointPolicy, attach: { service: s.name }, rules: waypointRules(analysis, s) }];
 }
 
-const inMesh = (analysis: Analysis, s: ServiceModel) => s.platform === 'eks' && analysis.mesh(s) !== 'none';
+/** EKS services of a mesh cluster, and tasks of an ECS cluster that joined an ambient mesh. */
+const inMesh = (analysis: Analysis, s: ServiceModel) => analysis.mesh(s) !== 'none';
 
 export const istioTarget = {
   name: 'istio',
@@ -35,8 +38,17 @@ export const istioTarget = {
   check(analysis: Analysis): TargetFinding[] {
     const findings: TargetFinding[] = [];
     for (const s of analysis.model.services) {
-      if (s.platform !== 'eks') continue;
-      findings.push(...fidelity(analysis, s));
+      if (s.platform === 'ecs' && inMesh(analysis, s) && hasResilience(s))
+        findings.push({
+          code: 'resilience-needs-mesh',
+          severity: 'warning',
+          messageId: 'ecs',
+          at: 'key',
+          source: { ...s.source, path: ['spec', 'resilience'] },
+          data: { cluster: s.cluster, name: s.name },
+        });
+      if (s.platform !== 'eks' && !inMesh(analysis, s)) continue;
+      if (s.platform === 'eks') findings.push(...fidelity(analysis, s));
       if (!inMesh(analysis, s)) continue;
       // An oversized policy is reported; the run then fails, so nothing partial ships.
       const policies = policiesOf(analysis, s);
@@ -64,13 +76,19 @@ export const istioTarget = {
     for (const s of analysis.model.services) {
       if (!inMesh(analysis, s)) continue;
       const names = analysis.names(s);
-      const at = { cluster: s.cluster, namespace: s.namespace, file: s.name, source: s.source.file };
+      // An ECS task's policies live with its mesh's control plane, in its contract's namespace.
+      const cluster = meshHome(analysis.model.platform, s.cluster);
+      const at = { cluster, namespace: s.namespace, file: s.name, source: s.source.file };
       const meta = (name: string) => ({ name, namespace: s.namespace, labels: labelsFor(s) });
       const add = (object: KubernetesObject | undefined) => object && manifests.push({ ...at, object });
       add(peerAuthentication(meta(names.policy), analysis.index, s));
       for (const p of policiesOf(analysis, s)) {
         if (p.name === names.waypointPolicy) add(waypointGateway(names.waypoint, s.namespace, labelsFor(s)));
         add(allowPolicy(meta(p.name), p.attach, p.rules));
+      }
+      if (s.platform === 'ecs') {
+        add(workloadGroup(meta(s.name), s));
+        continue;
       }
       add(destinationRule(meta(names.policy), s));
       add(virtualService(meta(names.policy), s));

@@ -92,6 +92,11 @@ export interface ServiceEntrySpec {
   ports: { number: number; name: string; protocol: 'HTTP' | 'TLS' | 'TCP' }[];
 }
 
+export interface WorkloadGroupSpec {
+  metadata: { labels: Record<string, string> };
+  template: { serviceAccount: string };
+}
+
 export interface SidecarSpec {
   workloadSelector: { labels: Record<string, string> };
   /** An empty list would leave the proxy with no way out, which is what a workload with no callees means. */

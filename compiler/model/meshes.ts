@@ -33,11 +33,21 @@ export function meshPlaceOf(platform: PlatformModel, cluster: string): MeshPlace
   return map.get(cluster);
 }
 
+/**
+ * The EKS cluster whose mesh a cluster is in: itself, or for an ECS cluster its `meshControlPlane`.
+ * An ECS cluster's tasks and its control plane's pods reach each other directly, by their ranges.
+ */
+export function meshHome(platform: PlatformModel, cluster: string): string {
+  return platform.clusters.find((c) => c.name === cluster)?.meshControlPlane ?? cluster;
+}
+
 /** How a mesh call crosses from `from` to `to`; undefined when the two clusters share no mesh. */
 export function crossingOf(platform: PlatformModel, from: string, to: string): Crossing | undefined {
   if (from === to) return { kind: 'local' };
-  const a = meshPlaceOf(platform, from);
-  const b = meshPlaceOf(platform, to);
+  const [homeA, homeB] = [meshHome(platform, from), meshHome(platform, to)];
+  if (homeA === homeB) return { kind: 'flat', from, to };
+  const a = meshPlaceOf(platform, homeA);
+  const b = meshPlaceOf(platform, homeB);
   if (!a || !b || a.mesh !== b.mesh) return undefined;
   if (a.network === b.network || !b.network.eastWestGateway) return { kind: 'flat', from, to };
   return { kind: 'gateway', from, to, gateway: b.network.eastWestGateway };

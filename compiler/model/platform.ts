@@ -23,7 +23,16 @@ export function buildPlatform(p: Platform, source: SourceRef): PlatformModel {
       account: c.account,
       region: c.region,
       vpc: c.vpc,
-      mesh: c.platform === 'eks' ? (c.mesh ?? 'none') : 'none',
+      // An ECS cluster joins an ambient mesh through a control plane; anything else is no mesh (validation says so).
+      mesh:
+        c.platform === 'eks'
+          ? (c.mesh ?? 'none')
+          : c.mesh === 'istio-ambient' && c.meshControlPlane
+            ? 'istio-ambient'
+            : 'none',
+      ...(c.platform === 'ecs' && c.mesh === 'istio-ambient' && c.meshControlPlane
+        ? { meshControlPlane: c.meshControlPlane, ztunnel: c.ztunnel ?? 'task' }
+        : {}),
       ...(c.platform === 'eks'
         ? {
             dns: {
@@ -70,7 +79,7 @@ export function buildPlatform(p: Platform, source: SourceRef): PlatformModel {
               podSelector: sortedRecord(g.podSelector),
             }))
           : [],
-      podCidrs: c.platform === 'eks' ? [...(c.podCidrs ?? [])].sort(compareStrings) : [],
+      podCidrs: [...((c.platform === 'eks' ? c.podCidrs : c.taskCidrs) ?? [])].sort(compareStrings),
     })),
     meshes: sortBy(s.meshes ?? [], (m) => m.name).map((m) => ({
       name: m.name,

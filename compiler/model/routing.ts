@@ -10,8 +10,8 @@ export type Route = { path: PathKind } | { path: null; missing: CodedMessage };
  * otherwise VPC Lattice, if the callee is exported.
  */
 export function routeServiceCall(platform: PlatformModel, caller: ServiceModel, callee: ServiceModel): Route {
-  if (callee.platform === 'eks' && callee.exposure.mesh && crossingOf(platform, caller.cluster, callee.cluster))
-    return { path: 'mesh' };
+  // `exposure.mesh` holds only for EKS services and tasks of ECS clusters in a mesh.
+  if (callee.exposure.mesh && crossingOf(platform, caller.cluster, callee.cluster)) return { path: 'mesh' };
   if (callee.exposure.lattice) return { path: 'lattice' };
   if (caller.cluster !== callee.cluster) {
     const data = {

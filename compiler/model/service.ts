@@ -25,6 +25,8 @@ export function buildService(
   const w = spec.workload;
   const ports: PortModel[] = (spec.ports ?? []).map((p) => ({ name: p.name, port: p.port, protocol: p.protocol }));
   const eks = w.platform === 'eks';
+  // ECS tasks in an ambient mesh are workloads outside Kubernetes, selected by their WorkloadGroup's labels.
+  const meshedTask = !eks && cluster.mesh === 'istio-ambient';
   const serviceAccount = w.serviceAccount ?? m.name;
   const r = spec.resilience ?? {};
   return {
@@ -38,10 +40,10 @@ export function buildService(
     account: cluster.account,
     region: cluster.region,
     vpc: cluster.vpc,
-    ...(eks
+    ...(eks || meshedTask
       ? {
           serviceAccount,
-          podSelector: sortedRecord(w.podSelector ?? { app: m.name }),
+          podSelector: sortedRecord((eks ? w.podSelector : undefined) ?? { app: m.name }),
           meshPrincipal: `${trustDomain}/ns/${m.namespace}/sa/${serviceAccount}`,
         }
       : {}),
@@ -60,7 +62,11 @@ export function buildService(
       omit: [...(w.awsApi?.omit ?? [])].sort(compareStrings),
     },
     ports,
-    exposure: { mesh: eks && (spec.exposure?.mesh ?? true) !== false, ...meshRoutesOf(c), ...latticeOf(c, ports) },
+    exposure: {
+      mesh: (eks || meshedTask) && (spec.exposure?.mesh ?? true) !== false,
+      ...meshRoutesOf(c),
+      ...latticeOf(c, ports),
+    },
     egress: (spec.egress ?? []).map((e) => ({
       host: e.host,
       port: e.port,

@@ -31,8 +31,11 @@ export interface ClusterModel {
   migration?: { phase: 'permissive'; namespaces?: string[] };
   /** EKS only: Platform `ingressGateways`, sorted by name. */
   ingressGateways: { name: string; namespace: string; serviceAccount: string; podSelector: Record<string, string> }[];
-  /** EKS only: Platform `podCidrs`, sorted; empty when not given. */
+  /** Where the cluster's workloads' traffic comes from: Platform `podCidrs` (EKS) or `taskCidrs` (ECS), sorted; empty when not given. */
   podCidrs: string[];
+  /** ECS clusters in a mesh: the EKS cluster whose control plane they join, and where ztunnel runs. */
+  meshControlPlane?: string;
+  ztunnel?: 'task' | 'daemon';
 }
 
 /** A Platform `meshes` entry: one Istio mesh over several clusters (multi-primary, one trust domain). */

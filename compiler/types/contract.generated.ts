@@ -586,9 +586,26 @@ export interface Cluster {
    */
   vpc: string;
   /**
-   * EKS only. The Istio data-plane mode, or `none`. Default: `none`.
+   * The Istio data-plane mode, or `none`. Default: `none`. An ECS cluster can join an ambient mesh only (`istio-ambient`, with `meshControlPlane`, `ztunnel` and `taskCidrs`): its tasks are workloads outside Kubernetes, addressed as `<service>.<namespace>`, with identities from the mesh's certificates.
    */
   mesh?: 'istio-sidecar' | 'istio-ambient' | 'none';
+  /**
+   * ECS clusters in a mesh only. The EKS cluster (`mesh: istio-ambient`) whose istiod the tasks' ztunnels connect to; the tasks' policies, WorkloadGroups and ServiceEntries are written into that cluster, in the contract's namespace.
+   */
+  meshControlPlane?: string;
+  /**
+   * ECS clusters in a mesh only. Where ztunnel runs: `task`, as a container in every task (Fargate), so HBONE reaches each task's own interface and security group; `daemon`, as a daemon on each EC2 container instance, so HBONE reaches the instances, under the cluster's `securityGroup`, and `taskCidrs` must cover the instances' addresses.
+   */
+  ztunnel?: 'task' | 'daemon';
+  /**
+   * ECS clusters in a mesh only. The ranges the tasks' traffic comes from (their subnets; with `ztunnel: daemon`, the container instances'): how the EKS clusters' NetworkPolicies and security groups know them.
+   *
+   * @minItems 1
+   * @maxItems 20
+   *
+   * Items: An IPv4 or IPv6 address range in CIDR notation with no host bits set.
+   */
+  taskCidrs?: string[];
   dns?: ClusterDns;
   istiod?: ClusterIstiod;
   /**

@@ -27,6 +27,7 @@ export const platformDoc = {
         vpc: 'vpc-0bbb2222',
         mesh: 'istio-ambient',
         securityGroup: 'sg-0bbbbbbbbbbbbbbbb',
+        podCidrs: ['100.75.0.0/16'],
       },
       { name: 'ecs-c', platform: 'ecs', account: '222222222222', region: 'us-west-2', vpc: 'vpc-0ccc3333' },
       {
@@ -83,6 +84,8 @@ const platformShape = fc.record({
   podIdentity: fc.tuple(fc.boolean(), fc.boolean(), fc.boolean(), fc.boolean()),
   // eks-a and eks-m: separate meshes, one mesh on a flat network, or one mesh over two networks.
   multi: fc.constantFrom('none', 'flat', 'networks'),
+  // ecs-c's tasks in eks-b's ambient mesh, ztunnel in each task.
+  ecsMesh: fc.boolean(),
   // A permissive migration phase in eks-a (sidecar) and eks-b (ambient): none, the whole cluster, or some namespaces.
   migration: fc.tuple(...[0, 1].map(() => fc.constantFrom('none', 'none', 'cluster', 'namespaces'))),
 });
@@ -124,7 +127,7 @@ const meshesFor = (multi: MultiCluster) =>
         ],
       };
 
-function platformFor(shape: PlatformShape): typeof platformDoc {
+function platformFor(shape: PlatformShape): object {
   let eks = 0;
   return {
     ...platformDoc,
@@ -146,8 +149,13 @@ function platformFor(shape: PlatformShape): typeof platformDoc {
               : {}),
         };
         const phase = migrationOf(shape, c.name);
+        const ecsMesh =
+          c.name === 'ecs-c' && shape.ecsMesh
+            ? { mesh: 'istio-ambient', meshControlPlane: 'eks-b', ztunnel: 'task', taskCidrs: ['100.74.0.0/16'] }
+            : {};
         return {
           ...c,
+          ...ecsMesh,
           ...(c.platform === 'eks' ? { ingressGateways: [GATEWAY] } : {}),
           ...(awsApi ? { awsApi } : {}),
           ...(pod ? { podIdentity: true } : {}),
@@ -261,7 +269,7 @@ export const estateArbitrary: fc.Arbitrary<GeneratedEstate> = fc
     platform: platformShape,
   })
   .map(({ services, callers, platform }) =>
-    build(services, callers, platformFor(platform), platform.multi, (c) => migrationOf(platform, c)),
+    build(services, callers, platformFor(platform), platform.multi, (c) => migrationOf(platform, c), platform.ecsMesh),
   );
 
 type ServiceShape = typeof serviceShape extends fc.Arbitrary<infer T> ? T : never;
@@ -273,10 +281,14 @@ function build(
   platform: object,
   multi: MultiCluster,
   phaseOf: (cluster: string) => string[] | 'all' | undefined,
+  ecsMesh: boolean,
 ): GeneratedEstate {
+  // ecs-c's tasks are in eks-b's mesh when the shape says so: the mesh's home is eks-b.
+  const home = (c: string) => (ecsMesh && c === 'ecs-c' ? 'eks-b' : c);
+  const meshOn = (c: string) => !noMesh.has(c) || (ecsMesh && c === 'ecs-c');
   // The routing table: the same cluster, or eks-a and eks-m when they share a mesh.
   const meshed = (a: string, b: string) =>
-    a === b || (multi !== 'none' && [a, b].every((c) => c === 'eks-a' || c === 'eks-m'));
+    a === b || home(a) === home(b) || (multi !== 'none' && [a, b].every((c) => c === 'eks-a' || c === 'eks-m'));
   const acrossNetworks = (a: string, b: string) => multi === 'networks' && a !== b;
   // What must stay unique: the id; a managed group's AWS name in its VPC; an ECS service's Lattice name.
   const taken = new Set<string>();
@@ -298,8 +310,10 @@ function build(
       ...s.extraPorts.map((p, j) => ({ name: `p${j}`, port: 9000 + j, protocol: p.protocol })),
     ];
     // Each existing group belongs to one service: a shared group would admit each one's callers to the others.
+    // ECS tasks calling each other in the mesh need groups at both ends (security-group-peer-unknown).
+    const kind = s.group === 'none' && ecsMesh && cluster.name === 'ecs-c' ? 'existing' : s.group;
     const group =
-      s.group === 'managed' ? 'managed' : s.group === 'existing' ? `sg-0${String(i).padStart(16, '0')}` : undefined;
+      kind === 'managed' ? 'managed' : kind === 'existing' ? `sg-0${String(i).padStart(16, '0')}` : undefined;
     return {
       name,
       index: i,
@@ -307,7 +321,7 @@ function build(
       id: `${s.namespace}/${name}`,
       cluster,
       ports,
-      mesh: cluster.platform === 'eks' && !s.meshOff,
+      mesh: (cluster.platform === 'eks' || ecsMesh) && !s.meshOff,
       meshRoutes: s.meshRoutes,
       healthPort: s.healthPort && cluster.platform === 'eks',
       lattice: s.exportAnyway,
@@ -332,8 +346,7 @@ function build(
         return { c, caller: undefined, kind: 'principal' as const };
       }
       const caller = svcs[c.target % svcs.length]!;
-      if (!(meshed(caller.cluster.name, callee.cluster.name) && callee.cluster.platform === 'eks' && callee.mesh))
-        callee.lattice = true;
+      if (!(meshed(caller.cluster.name, callee.cluster.name) && callee.mesh)) callee.lattice = true;
       return { c, caller, kind: 'service' as const };
     }),
   );
@@ -348,7 +361,7 @@ function build(
             ? 'lattice'
             : kind === 'gateway'
               ? 'mesh'
-              : meshed(caller.cluster.name, callee.cluster.name) && callee.cluster.platform === 'eks' && callee.mesh
+              : meshed(caller.cluster.name, callee.cluster.name) && callee.mesh
                 ? 'mesh'
                 : 'lattice';
       // Over Lattice only the target port (`http`) can be named; an east-west gateway carries no UDP.
@@ -391,7 +404,7 @@ function build(
       if (methods) entry.methods = methods;
       if (paths) entry.paths = paths;
       // Plaintext reaches a mesh callee's proxy (where there is one) on the mesh path, never through a gateway.
-      const meshCallee = path === 'mesh' && !noMesh.has(callee.cluster.name);
+      const meshCallee = path === 'mesh' && meshOn(callee.cluster.name);
       const notInMesh = c.notInMesh && kind === 'service' && path === 'mesh' && !gateway;
       if (notInMesh) entry.inMesh = false;
       const phase = kind === 'service' ? phaseOf(caller.cluster.name) : undefined;
@@ -431,14 +444,16 @@ function build(
         },
         ports: callee.ports,
         exposure: {
-          ...(callee.cluster.platform === 'eks'
-            ? {
+          ...(callee.cluster.platform === 'ecs'
+            ? ecsMesh
+              ? { mesh: callee.mesh }
+              : {}
+            : {
                 mesh:
                   callee.mesh && callee.meshRoutes
                     ? { routes: [{ path: '/v1/*', backends: [{ version: 'v1', weight: 100 }] }] }
                     : callee.mesh,
-              }
-            : {}),
+              }),
           ...(callee.lattice
             ? { lattice: { serviceNetwork: 'net', targetPort: 'http', listener: { protocol: 'http' } } }
             : {}),

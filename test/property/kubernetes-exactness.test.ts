@@ -47,13 +47,22 @@ function compile(documents: object[]): Estate {
 
 const clusterOf = (m: Model, name: string) => m.platform.clusters.find((c) => c.name === name);
 const serviceOf = (m: Model, id: string) => m.services.find((s) => s.id === id) as ServiceModel;
-/** The other clusters of a Platform `meshes` entry that this cluster is in. */
+/** The EKS cluster whose mesh a cluster is in: itself, or an ECS cluster's `meshControlPlane`. */
+const homeOf = (m: Model, cluster: string) => clusterOf(m, cluster)?.meshControlPlane ?? cluster;
+/** The other clusters this cluster shares a mesh with: a Platform `meshes` entry, or ECS tasks joined to its home. */
 const meshedClusters = (m: Model, cluster: string) =>
-  m.platform.meshes
-    .filter((mesh) => mesh.clusters.includes(cluster))
-    .flatMap((mesh) => mesh.clusters.filter((c) => c !== cluster));
+  m.platform.clusters
+    .map((c) => c.name)
+    .filter(
+      (c) =>
+        c !== cluster &&
+        (homeOf(m, c) === homeOf(m, cluster) ||
+          m.platform.meshes.some(
+            (mesh) => mesh.clusters.includes(homeOf(m, c)) && mesh.clusters.includes(homeOf(m, cluster)),
+          )),
+    );
 const networkOf = (m: Model, cluster: string) =>
-  m.platform.meshes.flatMap((mesh) => mesh.networks).find((n) => n.clusters.includes(cluster));
+  m.platform.meshes.flatMap((mesh) => mesh.networks).find((n) => n.clusters.includes(homeOf(m, cluster)));
 const meshOf = (m: Model, s: ServiceModel) => m.platform.clusters.find((c) => c.name === s.cluster)?.mesh ?? 'none';
 const edgesInto = (m: Model, s: ServiceModel) => m.edges.filter((e) => e.callee === s.id);
 const meshEdges = (m: Model, caller: ServiceModel, callee: ServiceModel) =>
@@ -195,16 +204,26 @@ function networkCases(m: Model): { flow: Flow; expected: boolean; label: string 
       const from: Endpoint = gateway
         ? { pod: { namespace: gateway.namespace, labels: gateway.podSelector } }
         : { ip: addressIn(clusterOf(m, other)?.podCidrs[0] ?? '') };
-      for (const p of [...y.ports, { port: UNDECLARED, protocol: 'tcp' }]) {
+      // As from the cluster's own pods: HBONE in ambient mode, and only the waypoint where there is one.
+      for (const p of [...y.ports, { port: HBONE, protocol: 'tcp' }, { port: UNDECLARED, protocol: 'tcp' }]) {
         const flow = on(from, pod(y), p);
-        const expected = edges.some((e) => e.ports.some((q) => q.port === p.port));
+        const portAllowed = edges.some((e) => e.ports.some((q) => q.port === p.port));
+        const tunnel = mode === 'istio-ambient' && p.port === HBONE && edges.some(overMesh);
+        const expected = p.protocol === 'udp' ? portAllowed : !waypoint && (portAllowed || tunnel);
         cases.push({ flow, expected, label: `cluster ${other} → ${y.id}:${p.port}/${flow.protocol}` });
-        cases.push({
-          flow: otherTransport(flow),
-          expected: false,
-          label: `cluster ${other} → ${y.id}:${p.port} other`,
-        });
+        if (p.port !== HBONE)
+          cases.push({
+            flow: otherTransport(flow),
+            expected: false,
+            label: `cluster ${other} → ${y.id}:${p.port} other`,
+          });
       }
+      if (waypoint)
+        cases.push({
+          flow: tcp(from, waypointPod(y), HBONE),
+          expected: edges.some(overMesh),
+          label: `cluster ${other} → waypoint of ${y.id}`,
+        });
     }
     const cidrEdges = edgesInto(m, y).filter((e) => e.caller.kind === 'cidr');
     const ips = [
@@ -301,14 +320,18 @@ function networkCases(m: Model): { flow: Flow; expected: boolean; label: string 
         continue;
       }
       const to: Endpoint = { ip: addressIn(clusterOf(m, other)?.podCidrs[0] ?? '') };
-      const ports = [...new Set([...m.services.flatMap((s) => s.ports.map((p) => p.port)), UNDECLARED])];
+      const ports = [...new Set([...m.services.flatMap((s) => s.ports.map((p) => p.port)), UNDECLARED, HBONE])];
+      // In ambient mode the call is tunnelled: HBONE too, as to the cluster's own pods.
+      const tunnel = meshOf(m, x) === 'istio-ambient' && out.some(overMesh);
       for (const port of ports)
         for (const protocol of ['TCP', 'UDP'] as const)
           cases.push({
             flow: { from: pod(x), to, port, protocol },
-            expected: out.some((e) =>
-              e.ports.some((q) => q.port === port && (q.protocol === 'udp' ? 'UDP' : 'TCP') === protocol),
-            ),
+            expected:
+              out.some((e) =>
+                e.ports.some((q) => q.port === port && (q.protocol === 'udp' ? 'UDP' : 'TCP') === protocol),
+              ) ||
+              (port === HBONE && protocol === 'TCP' && tunnel),
             label: `${x.id} → pods of ${other}:${port}/${protocol}`,
           });
     }
@@ -332,7 +355,8 @@ function networkCases(m: Model): { flow: Flow; expected: boolean; label: string 
 
 function istioCases(m: Model): { y: ServiceModel; request: Request; expected: boolean; label: string }[] {
   const cases: { y: ServiceModel; request: Request; expected: boolean; label: string }[] = [];
-  for (const y of m.services.filter((s) => s.platform === 'eks' && meshOf(m, s) !== 'none')) {
+  // EKS services of mesh clusters, and ECS tasks in the ambient mesh (selected by their WorkloadGroup's labels).
+  for (const y of m.services.filter((s) => meshOf(m, s) !== 'none')) {
     // Every workload with a mesh identity, in this cluster, another of its mesh, or none: only
     // the declared mesh callers may pass.
     for (const x of m.services.filter((s) => s.meshPrincipal)) {

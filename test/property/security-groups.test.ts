@@ -40,7 +40,8 @@ interface Hop {
 }
 
 /** Where the pods of a cluster take their addresses, as the estate generator declares them. */
-const podNet = (cluster: string) => ({ 'eks-a': '100.70', 'eks-m': '100.71' })[cluster] ?? '100.64';
+const podNet = (cluster: string) =>
+  ({ 'eks-a': '100.70', 'eks-m': '100.71', 'ecs-c': '100.74', 'eks-b': '100.75' })[cluster] ?? '100.64';
 
 const clusterOf = (m: Model, name: string) => m.platform.clusters.find((c) => c.name === name);
 const memberKey = (cluster: string) => `member:${cluster}`;
@@ -136,7 +137,10 @@ function declaredHops(m: Model): Hop[] {
         for (const p of e.ports) on({ endpoint: memberKey(callee.cluster) }, svc(callee.id), p);
         continue;
       }
-      for (const p of e.ports) {
+      // In ambient mode (ECS tasks with eks-b's pods) the call is tunnelled in HBONE besides.
+      const ambient =
+        clusterOf(m, callee.cluster)?.mesh === 'istio-ambient' && e.ports.some((p) => p.protocol !== 'udp');
+      for (const p of [...e.ports, ...(ambient ? [{ port: HBONE, protocol: 'tcp' }] : [])]) {
         const protocol = p.protocol === 'udp' ? 'udp' : 'tcp';
         for (const cidr of clusterOf(m, callee.cluster)?.podCidrs ?? [])
           hops.push({ from: svc(caller), to: { range: cidr }, protocol, port: p.port, only: 'egress' });

@@ -9,7 +9,10 @@ export function checkPlacement({ doc, value: c }: Typed<ServiceContract>, platfo
   const findings: Finding[] = [];
   const w = c.spec.workload;
   if (w.platform === 'ecs') {
+    // A task of an ECS cluster in a mesh has a mesh identity: its service account.
+    const meshed = platform.clusters.get(w.cluster)?.mesh === 'istio-ambient';
     for (const field of ['serviceAccount', 'podSelector', 'probePorts'] as const) {
+      if (field === 'serviceAccount' && meshed) continue;
       if (w[field] !== undefined) {
         findings.push({
           code: 'eks-only-field',

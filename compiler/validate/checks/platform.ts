@@ -1,4 +1,4 @@
-import type { Finding } from '../../diagnostics/diagnostic.js';
+import type { Finding, JsonPath } from '../../diagnostics/diagnostic.js';
 import type { Platform } from '../../types/contract.generated.js';
 import type { ClassifiedDocuments, Typed } from '../documents.js';
 import { checkAccounts } from './accounts.js';
@@ -87,8 +87,20 @@ export function checkPlatform(docs: ClassifiedDocuments, anyDocument: number | u
         at: 'key',
         data: { cluster: c.name },
       });
+    if (c.platform === 'eks')
+      for (const field of ['meshControlPlane', 'ztunnel', 'taskCidrs'] as const)
+        if (c[field] !== undefined)
+          findings.push({
+            code: 'ecs-mesh-invalid',
+            messageId: 'eks',
+            doc: first.doc,
+            path: ['spec', 'clusters', i, field],
+            at: 'key',
+            data: { field, cluster: c.name },
+          });
     if (c.platform !== 'ecs') return;
-    for (const field of ['mesh', 'dns', 'istiod', 'podIdentity', 'podCidrs', 'migration', 'ingressGateways'] as const) {
+    findings.push(...checkEcsMesh(spec.clusters, i, first.doc));
+    for (const field of ['dns', 'istiod', 'podIdentity', 'podCidrs', 'migration', 'ingressGateways'] as const) {
       if (c[field] !== undefined) {
         findings.push({
           code: 'eks-only-field',
@@ -128,5 +140,38 @@ function duplicates(
       related: { doc, path: ['spec', list, earlier, 'name'] },
     });
   });
+  return findings;
+}
+
+/** An ECS cluster in a mesh: ambient, joined to an ambient EKS cluster, with ztunnel's place and the tasks' ranges. */
+function checkEcsMesh(clusters: Platform['spec']['clusters'], i: number, doc: number): Finding[] {
+  const c = clusters[i];
+  if (!c) return [];
+  const at = (field: string): JsonPath => ['spec', 'clusters', i, field];
+  const findings: Finding[] = [];
+  const push = (
+    messageId: 'default' | 'sidecar' | 'controlPlane' | 'missing' | 'group',
+    path: JsonPath,
+    field = '',
+  ) => {
+    const data = { field, cluster: c.name };
+    if (messageId === 'default') findings.push({ code: 'ecs-mesh-invalid', doc, path, at: 'key', data });
+    else findings.push({ code: 'ecs-mesh-invalid', messageId, doc, path, at: 'key', data });
+  };
+  if (c.mesh === undefined || c.mesh === 'none') {
+    for (const field of ['meshControlPlane', 'ztunnel', 'taskCidrs'] as const)
+      if (c[field] !== undefined) push('default', at(field), field);
+    return findings;
+  }
+  if (c.mesh === 'istio-sidecar') {
+    push('sidecar', at('mesh'), 'mesh');
+    return findings;
+  }
+  for (const field of ['meshControlPlane', 'ztunnel', 'taskCidrs'] as const)
+    if (c[field] === undefined) push('missing', at('mesh'), field);
+  const plane = clusters.find((p) => p.name === c.meshControlPlane);
+  if (c.meshControlPlane !== undefined && (!plane || plane.platform !== 'eks' || plane.mesh !== 'istio-ambient'))
+    push('controlPlane', at('meshControlPlane'), c.meshControlPlane);
+  if (c.ztunnel === 'daemon' && !c.securityGroup) push('group', at('ztunnel'), 'securityGroup');
   return findings;
 }

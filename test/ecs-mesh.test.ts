@@ -1,0 +1,125 @@
+import { parseAllDocuments } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { ingressRules, runDocs } from './support/estate.js';
+import { platformDoc } from './property/estate-arbitrary.js';
+
+// ECS tasks in Istio's ambient mesh (Platform `mesh: istio-ambient` and `meshControlPlane` on the
+// ECS cluster): EKS and ECS services call each other over the mesh path, ztunnel enforces the
+// callers' identities and ports, and NetworkPolicy and security groups know the other side by
+// its ranges. The property tests state the same over random estates; this is the worked case.
+
+const withEcsMesh = (ztunnel: 'task' | 'daemon') => ({
+  ...platformDoc,
+  spec: {
+    ...platformDoc.spec,
+    clusters: platformDoc.spec.clusters.map((c) =>
+      c.name === 'ecs-c'
+        ? {
+            ...c,
+            mesh: 'istio-ambient',
+            meshControlPlane: 'eks-b',
+            ztunnel,
+            taskCidrs: ['100.74.0.0/16'],
+            ...(ztunnel === 'daemon' ? { securityGroup: 'sg-0ccccccccccccccc0' } : {}),
+          }
+        : c.name === 'eks-b'
+          ? { ...c, podCidrs: ['100.75.0.0/16'] }
+          : c,
+    ),
+  },
+});
+const contract = (name: string, platform: 'eks' | 'ecs', cluster: string, callers: object[] = []) => ({
+  apiVersion: 'callgate.dev/v1alpha1',
+  kind: 'ServiceContract',
+  metadata: { name, namespace: 'shop', owner: 'team' },
+  spec: {
+    workload: {
+      platform,
+      cluster,
+      securityGroup: 'managed',
+      ...(platform === 'ecs' ? { serviceAccount: `${name}-sa` } : {}),
+    },
+    ports: [{ name: 'http', port: 8080, protocol: 'http' }],
+    callers,
+  },
+});
+const estate = [
+  contract('orders', 'ecs', 'ecs-c', [{ service: 'web' }]),
+  contract('web', 'eks', 'eks-b'),
+  contract('stock', 'eks', 'eks-b', [{ service: 'orders' }]),
+];
+type Obj = { kind: string; metadata: { name: string }; spec: Record<string, unknown> };
+const objectsAt = (r: ReturnType<typeof runDocs>, path: string): Obj[] =>
+  parseAllDocuments(r.files?.find((f) => f.path === path)?.content ?? '').map((d) => d.toJS() as Obj);
+
+describe('ECS tasks in the ambient mesh', () => {
+  it('are callees by identity and port: a WorkloadGroup and a ztunnel policy in the control plane cluster', () => {
+    const r = runDocs(withEcsMesh('task'), estate);
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect((r.model as { edges: { callee: string; path: string }[] }).edges.map((e) => [e.callee, e.path])).toEqual([
+      ['shop/orders', 'mesh'],
+      ['shop/stock', 'mesh'],
+    ]);
+    const orders = objectsAt(r, 'kubernetes/eks-b/shop/orders.yaml');
+    expect(orders.map((o) => o.kind).sort()).toEqual(['AuthorizationPolicy', 'PeerAuthentication', 'WorkloadGroup']);
+    expect(orders.find((o) => o.kind === 'WorkloadGroup')?.spec).toEqual({
+      metadata: { labels: { app: 'orders' } },
+      template: { serviceAccount: 'orders-sa' },
+    });
+    expect(orders.find((o) => o.kind === 'AuthorizationPolicy')?.spec).toMatchObject({
+      selector: { matchLabels: { app: 'orders' } },
+      rules: [
+        {
+          from: [{ source: { principals: ['cluster.local/ns/shop/sa/web'] } }],
+          to: [{ operation: { ports: ['8080'] } }],
+        },
+      ],
+    });
+  });
+
+  it('call EKS services by their identity; NetworkPolicy and security groups know them by the tasks ranges, HBONE included', () => {
+    const r = runDocs(withEcsMesh('task'), estate);
+    const stock = objectsAt(r, 'kubernetes/eks-b/shop/stock.yaml');
+    expect(stock.find((o) => o.kind === 'AuthorizationPolicy')?.spec.rules).toEqual([
+      {
+        from: [{ source: { principals: ['cluster.local/ns/shop/sa/orders-sa'] } }],
+        to: [{ operation: { ports: ['8080'] } }],
+      },
+    ]);
+    expect((stock.find((o) => o.kind === 'NetworkPolicy')?.spec.ingress as unknown[])[0]).toEqual({
+      from: [{ ipBlock: { cidr: '100.74.0.0/16' } }],
+      ports: [
+        { protocol: 'TCP', port: 8080 },
+        { protocol: 'TCP', port: 15008 },
+      ],
+    });
+    const fromTasks = ingressRules(r.files ?? []).filter((x) => x.cidr_ipv4 === '100.74.0.0/16');
+    expect(fromTasks.map((x) => x.from_port).sort()).toEqual([15008, 8080]);
+  });
+
+  it('with a daemon ztunnel: HBONE to the tasks reaches the container instances, under the cluster group', () => {
+    const r = runDocs(withEcsMesh('daemon'), estate);
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const hbone = ingressRules(r.files ?? []).filter((x) => x.from_port === 15008 && x.cidr_ipv4 === '100.75.0.0/16');
+    expect(hbone.map((x) => x.security_group_id)).toEqual(['sg-0ccccccccccccccc0']);
+  });
+
+  it('refuse what ztunnel cannot enforce and what the Platform leaves out', () => {
+    const l7 = runDocs(withEcsMesh('task'), [
+      contract('orders', 'ecs', 'ecs-c', [{ service: 'web', methods: ['GET'] }]),
+      contract('web', 'eks', 'eks-b'),
+    ]);
+    expect(l7.diagnostics.map((d) => d.code)).toContain('ecs-mesh-layer7');
+    const p = withEcsMesh('task');
+    const bad = {
+      ...p,
+      spec: {
+        ...p.spec,
+        clusters: p.spec.clusters.map((c) => (c.name === 'ecs-c' ? { ...c, meshControlPlane: 'eks-a' } : c)),
+      },
+    };
+    expect(runDocs(bad, [contract('web', 'eks', 'eks-b')]).diagnostics.map((d) => d.code)).toContain(
+      'ecs-mesh-invalid',
+    );
+  });
+});
