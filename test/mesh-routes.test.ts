@@ -36,6 +36,18 @@ const objectsOf = (r: ReturnType<typeof runDocs>, file: string) =>
   parseAllDocuments(r.files?.find((f) => f.path === file)?.content ?? '').map((d) => d.toJS() as K8sObject);
 
 describe('mesh routes', () => {
+  it('have names of their own, even where their paths spell alike', () => {
+    const one = (path: string) => ({ path, backends: [{ version: 'v1', weight: 100 }] });
+    const r = runDocs(platformDoc, [
+      contract('api', 'eks-a', { exposure: { mesh: { routes: ['/a', '/a/*', '/a-b', '/a/b'].map(one) } } }),
+    ]);
+    const vs = objectsOf(r, 'kubernetes/eks-a/apps/api.yaml').find((o) => o.kind === 'VirtualService')?.spec.http as {
+      name: string;
+    }[];
+    const names = vs.map((h) => h.name);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
   it('route the mesh path by path and weight, each route with its own timeout and retries, else the service’s', () => {
     const r = runDocs(platformDoc, [
       contract('api', 'eks-a', {
@@ -50,7 +62,7 @@ describe('mesh routes', () => {
     const vs = objects.find((o) => o.kind === 'VirtualService');
     expect(vs?.spec.http).toEqual([
       {
-        name: 'route-summary',
+        name: 'route-1-summary',
         match: [{ uri: { exact: '/summary' } }],
         route: [
           { destination: { host: 'api.apps.svc.cluster.local', subset: 'v1' }, weight: 90 },
@@ -60,7 +72,7 @@ describe('mesh routes', () => {
         retries: { attempts: 2, perTryTimeout: '400ms', retryOn: '5xx' },
       },
       {
-        name: 'route-v1',
+        name: 'route-2-v1',
         match: [{ uri: { prefix: '/v1/' } }],
         route: [{ destination: { host: 'api.apps.svc.cluster.local', subset: 'v1' }, weight: 100 }],
         timeout: '3s',
@@ -91,7 +103,7 @@ describe('mesh routes', () => {
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const objects = objectsOf(r, 'kubernetes/eks-a/apps/api.yaml');
     const vs = objects.find((o) => o.kind === 'VirtualService')?.spec.http as { name: string }[];
-    expect(vs.map((h) => h.name)).toEqual(['route-a', 'default']);
+    expect(vs.map((h) => h.name)).toEqual(['route-1-a', 'default']);
     expect(objects.find((o) => o.kind === 'DestinationRule')?.spec.subsets).toEqual([
       { name: 'v3', labels: { version: 'v3' } },
     ]);

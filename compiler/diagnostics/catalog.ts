@@ -285,6 +285,16 @@ export const catalog = {
     },
     fix: 'drop the limit, or call the service over VPC Lattice, whose auth policy checks methods and paths',
   },
+  'udp-unguarded': {
+    severity: 'warning',
+    summary:
+      'a UDP port of an ECS task in the mesh, which has no security group callgate knows: UDP stays outside the mesh, and tasks have no NetworkPolicy, so nothing holds that port to its declared callers',
+    messages: {
+      default:
+        'UDP port `{port}` of `{name}` stays outside the mesh, and `{name}` runs on ECS with no `securityGroup`, so nothing admits only its declared callers there; {fix}',
+    },
+    fix: 'give the service a `securityGroup` (`managed`, or an existing one)',
+  },
   'ecs-mesh-invalid': {
     severity: 'error',
     summary:

@@ -47,6 +47,20 @@ export const istioTarget = {
           source: { ...s.source, path: ['spec', 'resilience'] },
           data: { cluster: s.cluster, name: s.name },
         });
+      if (s.platform === 'ecs' && inMesh(analysis, s) && !s.securityGroup)
+        s.ports.forEach((p, i) => {
+          // UDP stays outside the mesh, and an ECS task has no NetworkPolicy: only its group could hold it.
+          const called = analysis.index
+            .into(s.id)
+            .some((e) => e.path === 'mesh' && e.ports.some((q) => q.port === p.port));
+          if (p.protocol === 'udp' && called)
+            findings.push({
+              code: 'udp-unguarded',
+              severity: 'warning',
+              source: { ...s.source, path: ['spec', 'ports', i, 'protocol'] },
+              data: { port: p.name, name: s.name },
+            });
+        });
       if (s.platform !== 'eks' && !inMesh(analysis, s)) continue;
       if (s.platform === 'eks') findings.push(...fidelity(analysis, s));
       if (!inMesh(analysis, s)) continue;

@@ -82,13 +82,14 @@ export function virtualService(meta: Meta, s: ServiceModel): KubernetesObject | 
     ...(r ? { retries: retryPolicy(r) } : {}),
   });
   const http = [
-    ...routes.map((r) => {
+    ...routes.map((r, i) => {
       const kept = r.backends.filter((b) => b.weight > 0);
       const shares = percentages(kept.map((b) => b.weight));
       const m = pathMatch(r.path);
       const uri = m.kind === 'prefix' ? { prefix: m.value } : { exact: m.value };
       return {
-        name: `route-${
+        // Numbered, since the path alone does not name a route apart: `/a` and `/a/*`, `/a-b` and `/a/b`.
+        name: `route-${i + 1}-${
           r.path
             .replace(/[^a-z0-9]+/gi, '-')
             .replace(/^-|-$/g, '')
