@@ -104,12 +104,34 @@ describe('ECS tasks in the ambient mesh', () => {
     expect(hbone.map((x) => x.security_group_id)).toEqual(['sg-0ccccccccccccccc0']);
   });
 
-  it('refuse what ztunnel cannot enforce and what the Platform leaves out', () => {
+  it('get a waypoint in the control-plane cluster for their callers methods and paths', () => {
     const l7 = runDocs(withEcsMesh('task'), [
       contract('orders', 'ecs', 'ecs-c', [{ service: 'web', methods: ['GET'] }]),
       contract('web', 'eks', 'eks-b'),
     ]);
-    expect(l7.diagnostics.map((d) => d.code)).toContain('ecs-mesh-layer7');
+    expect(l7.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const orders = objectsAt(l7, 'kubernetes/eks-b/shop/orders.yaml');
+    const waypoint = orders.find((o) => o.kind === 'AuthorizationPolicy' && o.metadata.name.endsWith('-waypoint'));
+    expect(waypoint?.spec).toMatchObject({
+      targetRefs: [{ group: 'networking.istio.io', kind: 'ServiceEntry', name: 'orders' }],
+      rules: [
+        {
+          from: [{ source: { principals: ['cluster.local/ns/shop/sa/web'] } }],
+          to: [{ operation: { ports: ['8080'], methods: ['GET'] } }],
+        },
+      ],
+    });
+    expect(orders.some((o) => o.kind === 'Gateway' && o.metadata.name === 'orders-waypoint')).toBe(true);
+    // The waypoint's pods are isolated too: callers in on HBONE, out to the tasks' range on HBONE.
+    const policy = orders.find((o) => o.kind === 'NetworkPolicy');
+    expect(policy?.spec.egress).toContainEqual({
+      to: [{ ipBlock: { cidr: '100.74.0.0/16' } }],
+      ports: [{ protocol: 'TCP', port: 15008 }],
+    });
+    expect(l7.diagnostics.find((d) => d.code === 'waypoint-binding')?.message).toContain('ServiceEntry');
+  });
+
+  it('refuse what the Platform leaves out', () => {
     const p = withEcsMesh('task');
     const bad = {
       ...p,

@@ -105,6 +105,36 @@ class Judge {
         (direction === 'ingress' ? callee.id === s.id : caller.id === s.id) &&
         this.cluster(direction === 'ingress' ? caller.cluster : callee.cluster)?.podCidrs.includes(cidr),
     );
+  /** An ECS task's waypoint: callers of other clusters in by their ranges, out to the tasks' ranges. */
+  ecsWaypointRange = (s: ServiceModel, direction: 'ingress' | 'egress', cidr: string) => {
+    if (s.platform !== 'ecs') return false;
+    const into = this.m.edges.filter((e) => e.callee === s.id && e.path === 'mesh' && e.caller.kind === 'service');
+    if (direction === 'egress') return into.length > 0 && (this.cluster(s.cluster)?.podCidrs.includes(cidr) ?? false);
+    return into.some(
+      (e) =>
+        e.caller.kind === 'service' && this.cluster(this.service(e.caller.service).cluster)?.podCidrs.includes(cidr),
+    );
+  };
+  /** The groups' side of an ECS task's waypoint: callers' groups out to its cluster, its cluster in, the tasks in from it. */
+  ecsWaypointGroupRange = (
+    direction: 'ingress' | 'egress',
+    cidr: string,
+    mine: ServiceModel[],
+    owner: { service?: ServiceModel; cluster?: string } | undefined,
+  ) =>
+    this.m.services.some((y) => {
+      if (y.platform !== 'ecs') return false;
+      const home = this.cluster(y.cluster)?.meshControlPlane;
+      const homeCidrs = this.cluster(home ?? '')?.podCidrs ?? [];
+      const callers = this.m.edges
+        .filter((e) => e.callee === y.id && e.path === 'mesh' && e.caller.kind === 'service')
+        .map((e) => this.service(e.caller.kind === 'service' ? e.caller.service : ''));
+      if (callers.length === 0) return false;
+      if (direction === 'ingress' && mine.some((s) => s.id === y.id) && homeCidrs.includes(cidr)) return true;
+      if (direction === 'ingress' && owner?.cluster === home)
+        return callers.some((c) => this.cluster(c.cluster)?.podCidrs.includes(cidr));
+      return direction === 'egress' && homeCidrs.includes(cidr) && callers.some((c) => mine.some((s) => s.id === c.id));
+    });
   /** Through an east-west gateway: the caller out to the gateway's addresses, the gateway's pods in to the callee. */
   gatewayFlow = (s: ServiceModel, direction: 'ingress' | 'egress', port: number, cidr?: string) =>
     this.crossEdges().some(({ e, caller, callee, gateway }) => {
@@ -147,8 +177,9 @@ class Judge {
   /** The service (or the waypoint of one) a policy or a pod peer selects. */
   podsOf(namespace: string, labels: Record<string, string> = {}) {
     for (const s of this.m.services) {
-      if (s.namespace !== namespace || s.platform !== 'eks') continue;
-      if (sameLabels(s.podSelector, labels)) return { service: s, waypoint: false };
+      if (s.namespace !== namespace) continue;
+      // An ECS task has no pods, but its waypoint does, in its control-plane cluster.
+      if (s.platform === 'eks' && sameLabels(s.podSelector, labels)) return { service: s, waypoint: false };
       if (sameLabels(waypointLabels(s), labels)) return { service: s, waypoint: true };
     }
     return undefined;
@@ -163,7 +194,7 @@ class Judge {
         continue;
       }
       const s = own.service;
-      const cluster = this.cluster(s.cluster);
+      const cluster = this.cluster(own.waypoint ? (this.cluster(s.cluster)?.meshControlPlane ?? s.cluster) : s.cluster);
       for (const [direction, rules] of [
         ['ingress', p.spec.ingress ?? []],
         ['egress', p.spec.egress ?? []],
@@ -193,6 +224,8 @@ class Judge {
     if (peer.ipBlock) {
       const cidr = peer.ipBlock.cidr;
       if (this.flatTunnel(s, direction, cidr, port)) return { declared: false, flows: ['hbone'] };
+      if (isWaypoint && port === 15008 && this.ecsWaypointRange(s, direction, cidr))
+        return { declared: false, flows: ['hbone-waypoint'] };
       if (direction === 'ingress') {
         if (this.latticeRanges(s).includes(cidr) && this.arrivalPorts(s).includes(port))
           return { declared: false, flows: ['lattice'] };
@@ -296,6 +329,8 @@ class Judge {
         return { declared: false, flows: ['east-west-gateway'] };
       if (mine.some((s) => this.flatDeclared(s, r.direction, cidr, port))) return { declared: true, flows: [] };
       if (mine.some((s) => this.flatTunnel(s, r.direction, cidr, port))) return { declared: false, flows: ['hbone'] };
+      if (port === 15008 && this.ecsWaypointGroupRange(r.direction, cidr, mine, owner))
+        return { declared: false, flows: ['hbone-waypoint'] };
       if (r.direction === 'ingress')
         return {
           declared: this.m.edges.some(

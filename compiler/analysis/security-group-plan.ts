@@ -1,5 +1,5 @@
 import { hbonePort, istiodPort } from '../kubernetes/names.js';
-import { crossingOf } from '../model/meshes.js';
+import { crossingOf, meshHome } from '../model/meshes.js';
 import type { ModelIndex } from '../model/query.js';
 import { terraformId } from './names.js';
 import type { ServiceModel } from '../model/types.js';
@@ -207,6 +207,46 @@ export function planSecurityGroups(
       const caller = index.service(e.caller.service);
       const what = `its mesh calls from \`${caller.id}\` to \`${s.id}\``;
       const crossing = crossingOf(index.model.platform, caller.cluster, s.cluster);
+      if (s.platform === 'ecs' && waypoints.has(s.id)) {
+        // An ECS task's waypoint runs in its control-plane cluster, under that cluster's group:
+        // callers reach it there on HBONE, and it reaches the tasks by their ranges. Groups of
+        // another VPC cannot be named, so every hop across it is by ranges.
+        const home = index.cluster(meshHome(index.model.platform, s.cluster));
+        const homeGroup: GroupRef | undefined = home.securityGroup ? { cluster: home.name } : undefined;
+        const callerCluster = index.cluster(caller.cluster);
+        const callerOwn = hasGroup(caller) ? { service: caller.id } : undefined;
+        if (meshPorts(e.ports).length > 0) {
+          if (caller.cluster === home.name)
+            hop(
+              side(caller),
+              { group: homeGroup, name: `the waypoint of \`${s.id}\``, cluster: home.name },
+              'tcp',
+              hbonePort,
+              what,
+            );
+          else {
+            if (callerOwn && callerCluster.ztunnel !== 'daemon')
+              for (const cidr of home.podCidrs) add('egress', callerOwn, { kind: 'cidr', cidr }, 'tcp', hbonePort);
+            if (homeGroup)
+              for (const cidr of callerCluster.podCidrs)
+                add('ingress', homeGroup, { kind: 'cidr', cidr }, 'tcp', hbonePort);
+          }
+          const hboneIn = cluster.ztunnel === 'daemon' ? { cluster: s.cluster } : mine;
+          if (hboneIn)
+            for (const cidr of home.podCidrs) add('ingress', hboneIn, { kind: 'cidr', cidr }, 'tcp', hbonePort);
+        }
+        // UDP is not in the mesh: straight from the caller, by ranges across clusters.
+        for (const p of outsideMesh(e.ports)) {
+          if (caller.cluster === s.cluster) hop(side(caller), me, 'udp', p.port, what);
+          else {
+            if (mine)
+              for (const cidr of callerCluster.podCidrs) add('ingress', mine, { kind: 'cidr', cidr }, 'udp', p.port);
+            if (callerOwn)
+              for (const cidr of cluster.podCidrs) add('egress', callerOwn, { kind: 'cidr', cidr }, 'udp', p.port);
+          }
+        }
+        continue;
+      }
       if (crossing?.kind === 'flat') {
         // Pods of another cluster: groups of another VPC cannot be named, their pod ranges can.
         // Whatever group the callee's traffic carries (the cluster's too) needs the rule, since

@@ -14,10 +14,10 @@ export function hasResilience(service: ServiceModel): boolean {
 export function waypointServices(index: ModelIndex): ReadonlySet<string> {
   const out = new Set<string>();
   for (const s of index.model.services) {
-    // ECS tasks get no waypoint: their layer-7 needs are refused where they are written.
-    if (s.platform !== 'eks' || index.cluster(s.cluster).mesh !== 'istio-ambient') continue;
+    if (index.cluster(s.cluster).mesh !== 'istio-ambient') continue;
     const l7Callers = index.into(s.id).some((e) => e.path === 'mesh' && (e.methods !== null || e.paths !== null));
-    if (l7Callers || hasResilience(s) || meshRoutes(s).length > 0) out.add(s.id);
+    // ECS tasks get one for their callers' methods and paths; their resilience has no VirtualService to live in.
+    if (l7Callers || (s.platform === 'eks' && (hasResilience(s) || meshRoutes(s).length > 0))) out.add(s.id);
   }
   return out;
 }

@@ -275,16 +275,6 @@ export const catalog = {
     },
     fix: "name a gateway of the callee's cluster, and expose the callee in it",
   },
-  'ecs-mesh-layer7': {
-    severity: 'error',
-    summary:
-      'a mesh caller of an ECS task limits methods or paths, which only a waypoint could enforce, and callgate binds no waypoint to ECS tasks',
-    messages: {
-      default:
-        '`{field}` on a mesh caller of `{name}`, which runs on ECS: ztunnel sees identities and ports only, and callgate binds no waypoint to ECS tasks, so this limit would hold nowhere; {fix}',
-    },
-    fix: 'drop the limit, or call the service over VPC Lattice, whose auth policy checks methods and paths',
-  },
   'udp-unguarded': {
     severity: 'warning',
     summary:
@@ -919,6 +909,7 @@ export const catalog = {
     messages: {
       default:
         '`{name}` needs a waypoint for its layer-7 rules: label its Kubernetes Service with `istio.io/use-waypoint: {waypoint}`; until then mesh calls to it are denied',
+      ecs: "`{name}` runs on ECS and needs a waypoint for its callers' methods and paths: label the ServiceEntry of its tasks (`{name}`, in its namespace) with `istio.io/use-waypoint: {waypoint}`; until then mesh calls to it are denied",
       ingress:
         '`{name}` needs a waypoint for its layer-7 rules: label its Kubernetes Service with `istio.io/use-waypoint: {waypoint}`, and, since ingress gateway `{gateway}` calls it and gateways send straight to the pods otherwise, with `istio.io/ingress-use-waypoint: "true"`; until then those calls are denied',
     },

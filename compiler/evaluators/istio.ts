@@ -229,7 +229,7 @@ export function ambientDecision(
       p.metadata.namespace === w.namespace &&
       (p.spec.targetRefs ?? []).some(
         (t) =>
-          (t.kind === 'Service' && t.name === waypoint.service) ||
+          ((t.kind === 'Service' || t.kind === 'ServiceEntry') && t.name === waypoint.service) ||
           (t.kind === 'Gateway' && t.name === waypoint.gateway),
       ),
   );

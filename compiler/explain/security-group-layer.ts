@@ -1,7 +1,7 @@
 import { hbonePort } from '../kubernetes/names.js';
 import { groupsDecision, type GroupRule, type SgEndpoint, type SgWorld } from '../evaluators/security-groups.js';
 import { addressIn } from '../evaluators/cidr.js';
-import { crossingOf } from '../model/meshes.js';
+import { crossingOf, meshHome } from '../model/meshes.js';
 import type { ServiceModel } from '../model/types.js';
 import { ipInCidr } from '../validate/cidr.js';
 import { outPath } from './cite.js';
@@ -51,7 +51,32 @@ export function securityGroupLayer(call: Call): LayerFinding | undefined {
       ? crossingOf(analysis.model.platform, who.service.cluster, callee.cluster)
       : undefined;
   const podAddress = (cluster: string) => addressIn(analysis.index.cluster(cluster).podCidrs[0] ?? '0.0.0.0/32');
-  if (crossing?.kind === 'flat') {
+  if (
+    route === 'mesh' &&
+    who.kind === 'service' &&
+    callee.platform === 'ecs' &&
+    analysis.usesWaypoint(callee) &&
+    call.transport !== 'udp'
+  ) {
+    // An ECS task's waypoint runs in its control-plane cluster, under that cluster's group.
+    const home = meshHome(analysis.model.platform, callee.cluster);
+    const member = clusterGroups.get(home);
+    const waypoint: SgEndpoint = { groups: member ? [member] : [], address: podAddress(home) };
+    hops.push(
+      {
+        from: { groups: groupsOf(who.service), address: podAddress(who.service.cluster) },
+        to: waypoint,
+        port: hbonePort,
+        what: 'to the waypoint',
+      },
+      {
+        from: waypoint,
+        to: { ...to, address: podAddress(callee.cluster) },
+        port: hbonePort,
+        what: 'from the waypoint',
+      },
+    );
+  } else if (crossing?.kind === 'flat') {
     // Another cluster's pods, known here by their ranges: their groups are in another VPC.
     const caller = { groups: who.kind === 'service' ? groupsOf(who.service) : [], address: podAddress(crossing.from) };
     hops.push({

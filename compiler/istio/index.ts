@@ -25,7 +25,9 @@ function policiesOf(analysis: Analysis, s: ServiceModel) {
     return [{ name: names.policy, attach: selector, rules: sidecarRules(analysis, s) }];
   const ztunnel = { name: names.policy, attach: selector, rules: ztunnelRules(analysis, s) };
   if (!analysis.usesWaypoint(s)) return [ztunnel];
-  return [ztunnel, { name: names.waypointPolicy, attach: { service: s.name }, rules: waypointRules(analysis, s) }];
+  // An ECS service is known to the mesh by the ServiceEntry of its tasks, named after it.
+  const attach = s.platform === 'ecs' ? { serviceEntry: s.name } : { service: s.name };
+  return [ztunnel, { name: names.waypointPolicy, attach, rules: waypointRules(analysis, s) }];
 }
 
 /** EKS services of a mesh cluster, and tasks of an ECS cluster that joined an ambient mesh. */
@@ -60,6 +62,15 @@ export const istioTarget = {
               source: { ...s.source, path: ['spec', 'ports', i, 'protocol'] },
               data: { port: p.name, name: s.name },
             });
+        });
+      if (s.platform === 'ecs' && analysis.usesWaypoint(s))
+        findings.push({
+          code: 'waypoint-binding',
+          severity: 'info',
+          messageId: 'ecs',
+          at: 'key',
+          source: { ...s.source, path: ['metadata', 'name'] },
+          data: { name: s.name, waypoint: analysis.names(s).waypoint },
         });
       if (s.platform !== 'eks' && !inMesh(analysis, s)) continue;
       if (s.platform === 'eks') findings.push(...fidelity(analysis, s));

@@ -17,13 +17,15 @@ interface Meta {
  */
 export function allowPolicy(
   meta: Meta,
-  attach: { selector: Record<string, string> } | { service: string },
+  attach: { selector: Record<string, string> } | { service: string } | { serviceEntry: string },
   rules: AuthorizationRule[],
 ): KubernetesObject {
   const target =
     'selector' in attach
       ? { selector: { matchLabels: attach.selector } }
-      : { targetRefs: [{ group: '', kind: 'Service', name: attach.service }] };
+      : 'service' in attach
+        ? { targetRefs: [{ group: '', kind: 'Service', name: attach.service }] }
+        : { targetRefs: [{ group: 'networking.istio.io', kind: 'ServiceEntry', name: attach.serviceEntry }] };
   const spec: AuthorizationPolicySpec = { ...target, action: 'ALLOW', ...(rules.length > 0 ? { rules } : {}) };
   return kubernetesObject('security.istio.io/v1', 'AuthorizationPolicy', meta, spec);
 }

@@ -97,12 +97,6 @@ export function resolveCallers(
         return;
       }
     }
-    if (route.path === 'mesh' && (entry.methods || entry.paths) && callee.platform === 'ecs') {
-      // ztunnel is layer 4, and callgate binds no waypoint to ECS tasks: the limits would hold nowhere.
-      const field = entry.methods ? 'methods' : 'paths';
-      push({ code: 'ecs-mesh-layer7', data: { field, name: callee.name } }, at(field), true);
-      return;
-    }
     if (route.path === 'mesh' && (entry.methods || entry.paths) && ctx.clusters.get(callee.cluster)?.mesh === 'none') {
       const field = entry.methods ? 'methods' : 'paths';
       push({ code: 'l7-needs-mesh', data: { cluster: callee.cluster, field, name: callee.name } }, at(field), true);

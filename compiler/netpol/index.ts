@@ -2,7 +2,7 @@ import type { Analysis } from '../analysis/analysis.js';
 import { defaultDenyName, namespaceFile } from '../analysis/names.js';
 import { labelsFor, managedBy, waypointPodLabels } from '../kubernetes/names.js';
 import { objectSizeFindings } from '../kubernetes/object-size.js';
-import { crossingOf } from '../model/meshes.js';
+import { crossingOf, meshHome } from '../model/meshes.js';
 import type { ServiceModel } from '../model/types.js';
 import type { Emitted, KubernetesObject, Manifest, Target, TargetFinding } from '../targets/target.js';
 import { defaultDeny, networkPolicy } from './policies.js';
@@ -20,9 +20,15 @@ function policiesOf(analysis: Analysis, s: ServiceModel): KubernetesObject[] {
     egressRules(analysis, s),
   );
   if (!analysis.usesWaypoint(s)) return [policy];
+  return [policy, waypointPolicy(analysis, s)];
+}
+
+/** The NetworkPolicy of a service's waypoint pods. */
+function waypointPolicy(analysis: Analysis, s: ServiceModel): KubernetesObject {
+  const names = analysis.names(s);
   const w = waypointRules(analysis, s);
   const pods = waypointPodLabels(names.waypoint);
-  return [policy, networkPolicy(names.waypointPolicy, s.namespace, labelsFor(s), pods, w.ingress, w.egress)];
+  return networkPolicy(names.waypointPolicy, s.namespace, labelsFor(s), pods, w.ingress, w.egress);
 }
 
 export const netpolTarget = {
@@ -50,7 +56,14 @@ export const netpolTarget = {
     const manifests: Manifest[] = [];
     const namespaces = new Set<string>();
     for (const s of analysis.model.services) {
-      if (s.platform !== 'eks') continue;
+      if (s.platform !== 'eks') {
+        // ECS tasks have no NetworkPolicy; the waypoint of one, in its control-plane cluster, does.
+        if (!analysis.usesWaypoint(s)) continue;
+        const cluster = meshHome(analysis.model.platform, s.cluster);
+        const at = { cluster, namespace: s.namespace, file: s.name, source: s.source.file };
+        manifests.push({ ...at, object: waypointPolicy(analysis, s) });
+        continue;
+      }
       const at = { cluster: s.cluster, namespace: s.namespace, file: s.name, source: s.source.file };
       namespaces.add(`${s.cluster}\u0000${s.namespace}`);
       for (const object of policiesOf(analysis, s)) manifests.push({ ...at, object });

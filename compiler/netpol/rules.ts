@@ -1,6 +1,6 @@
 import type { Analysis } from '../analysis/analysis.js';
 import { ambientProbeSource, hbonePort, istiodPort, waypointPodLabels } from '../kubernetes/names.js';
-import { crossingOf } from '../model/meshes.js';
+import { crossingOf, meshHome } from '../model/meshes.js';
 import { latticeRanges } from '../model/query.js';
 import type { ClusterModel, EdgeModel, ServiceModel } from '../model/types.js';
 import { cidrs, podsIn, podsOf, tcp, transport, type NetworkPolicyPeer, type NetworkPolicyRule } from './peers.js';
@@ -22,12 +22,12 @@ export function ingressRules(analysis: Analysis, s: ServiceModel): NetworkPolicy
     // UDP does not go through the mesh, so not through the waypoint either: straight from the callers.
     for (const e of meshEdges) {
       const udp = outsideMesh(e.ports);
-      const from = callerPods(analysis, e, s);
+      const from = callerPods(analysis, e, s.cluster);
       if (from && udp.length > 0) rules.push({ peers: from, ports: transport(udp) });
     }
   } else {
     for (const e of meshEdges) {
-      const peers = callerPods(analysis, e, s);
+      const peers = callerPods(analysis, e, s.cluster);
       if (!peers) continue;
       const tunnelled = mode === 'istio-ambient' && meshPorts(e.ports).length > 0;
       rules.push({
@@ -56,16 +56,19 @@ export function ingressRules(analysis: Analysis, s: ServiceModel): NetworkPolicy
  * it: the caller's pods; on a flat network shared with another cluster, that cluster's pod ranges
  * (its pods are not in this cluster's API); from another network, this cluster's east-west gateway.
  */
-function arrivingFrom(analysis: Analysis, caller: ServiceModel, callee: ServiceModel): NetworkPolicyPeer[] {
-  const crossing = crossingOf(analysis.model.platform, caller.cluster, callee.cluster);
+function arrivingFrom(analysis: Analysis, caller: ServiceModel, at: string): NetworkPolicyPeer[] {
+  const crossing = crossingOf(analysis.model.platform, caller.cluster, at);
   if (crossing?.kind === 'flat') return cidrs(analysis.index.cluster(caller.cluster).podCidrs);
   if (crossing?.kind === 'gateway') return [podsIn(crossing.gateway.namespace, crossing.gateway.podSelector)];
   return [podsOf(caller)];
 }
 
-/** Where a mesh edge's caller connects from: a service's pods (wherever they run), or a gateway's. */
-function callerPods(analysis: Analysis, e: EdgeModel, callee: ServiceModel): NetworkPolicyPeer[] | undefined {
-  if (e.caller.kind === 'service') return arrivingFrom(analysis, analysis.index.service(e.caller.service), callee);
+/**
+ * Where a mesh edge's caller connects from, as the pods of cluster `at` see it (the callee's, or
+ * its waypoint's): a service's pods (wherever they run), or a gateway's.
+ */
+function callerPods(analysis: Analysis, e: EdgeModel, at: string): NetworkPolicyPeer[] | undefined {
+  if (e.caller.kind === 'service') return arrivingFrom(analysis, analysis.index.service(e.caller.service), at);
   if (e.caller.kind === 'gateway') return [podsIn(e.caller.namespace, e.caller.podSelector)];
   return undefined;
 }
@@ -101,7 +104,12 @@ export function egressRules(analysis: Analysis, s: ServiceModel): NetworkPolicyR
             ports: tcp([hbonePort]),
           });
         const udp = outsideMesh(e.ports);
-        if (udp.length > 0) rules.push({ peers: [podsOf(callee)], ports: transport(udp) });
+        const direct = crossingOf(index.model.platform, s.cluster, callee.cluster)?.kind === 'flat';
+        if (udp.length > 0)
+          rules.push({
+            peers: direct ? cidrs(index.cluster(callee.cluster).podCidrs) : [podsOf(callee)],
+            ports: transport(udp),
+          });
       } else {
         const crossing = crossingOf(index.model.platform, s.cluster, callee.cluster);
         const tunnelled = cluster.mesh === 'istio-ambient' && meshPorts(e.ports).length > 0;
@@ -146,15 +154,18 @@ export function waypointRules(
   s: ServiceModel,
 ): { ingress: NetworkPolicyRule[]; egress: NetworkPolicyRule[] } {
   const index = analysis.index;
-  const cluster = index.cluster(s.cluster);
+  // An ECS task's waypoint runs in its mesh's control-plane cluster and reaches the tasks by their ranges.
+  const home = meshHome(analysis.model.platform, s.cluster);
+  const cluster = index.cluster(home);
   const callers = index.into(s.id).filter((e) => e.path === 'mesh' && meshPorts(e.ports).length > 0);
   const ingress = dedupe(
     callers.flatMap((e) => {
-      const peers = callerPods(analysis, e, s);
+      const peers = callerPods(analysis, e, home);
       return peers ? [{ peers, ports: tcp([hbonePort]) }] : [];
     }),
   );
   const egress = platformEgress(cluster, true);
-  if (callers.length > 0) egress.push({ peers: [podsOf(s)], ports: tcp([hbonePort]) });
+  const tasks = home === s.cluster ? [podsOf(s)] : cidrs(index.cluster(s.cluster).podCidrs);
+  if (callers.length > 0) egress.push({ peers: tasks, ports: tcp([hbonePort]) });
   return { ingress, egress };
 }

@@ -380,7 +380,7 @@ function build(
       // Layer-7 limits on a mesh path need a mesh to enforce them (l7-needs-mesh).
       const l7 =
         effective.every((p) => p.protocol === 'http' || p.protocol === 'http2' || p.protocol === 'grpc') &&
-        !(path === 'mesh' && noMesh.has(callee.cluster.name));
+        !(path === 'mesh' && !meshOn(callee.cluster.name));
       const grpc = effective.some((p) => p.protocol === 'grpc');
       const methods = l7 && c.methods ? (grpc ? ['POST'] : c.methods) : undefined;
       const paths = l7 && c.paths ? c.paths : undefined;

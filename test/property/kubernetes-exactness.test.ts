@@ -255,6 +255,37 @@ function networkCases(m: Model): { flow: Flow; expected: boolean; label: string 
       }
     }
   }
+  // An ECS task's waypoint runs in its control-plane cluster: callers in on HBONE (pods there, or
+  // other clusters' ranges), out to the tasks' ranges on HBONE, and nothing else.
+  for (const y of m.services.filter((s) => s.platform === 'ecs' && expectWaypoint(m, s))) {
+    const home = homeOf(m, y.cluster);
+    const into = edgesInto(m, y).filter((e) => e.path === 'mesh' && e.caller.kind === 'service' && overMesh(e));
+    for (const x of eks.filter((s) => s.cluster === home))
+      cases.push({
+        flow: tcp(pod(x), waypointPod(y), HBONE),
+        expected: into.some((e) => e.caller.kind === 'service' && e.caller.service === x.id),
+        label: `${x.id} → waypoint of ${y.id}`,
+      });
+    for (const other of meshedClusters(m, home)) {
+      const from: Endpoint = { ip: addressIn(clusterOf(m, other)?.podCidrs[0] ?? '') };
+      const expected = into.some(
+        (e) => e.caller.kind === 'service' && serviceOf(m, e.caller.service).cluster === other,
+      );
+      cases.push({ flow: tcp(from, waypointPod(y), HBONE), expected, label: `cluster ${other} → waypoint of ${y.id}` });
+      cases.push({
+        flow: tcp(from, waypointPod(y), 8080),
+        expected: false,
+        label: `cluster ${other} → waypoint of ${y.id}:8080`,
+      });
+    }
+    const tasks: Endpoint = { ip: addressIn(clusterOf(m, y.cluster)?.podCidrs[0] ?? '') };
+    cases.push({
+      flow: tcp(waypointPod(y), tasks, HBONE),
+      expected: into.length > 0,
+      label: `waypoint of ${y.id} → tasks`,
+    });
+    cases.push({ flow: tcp(waypointPod(y), tasks, 8080), expected: false, label: `waypoint of ${y.id} → tasks:8080` });
+  }
   for (const x of eks) {
     const calls = m.edges.filter(
       (e) => e.caller.kind === 'service' && e.caller.service === x.id && e.path === 'lattice',
@@ -321,16 +352,27 @@ function networkCases(m: Model): { flow: Flow; expected: boolean; label: string 
       }
       const to: Endpoint = { ip: addressIn(clusterOf(m, other)?.podCidrs[0] ?? '') };
       const ports = [...new Set([...m.services.flatMap((s) => s.ports.map((p) => p.port)), UNDECLARED, HBONE])];
-      // In ambient mode the call is tunnelled: HBONE too, as to the cluster's own pods.
-      const tunnel = meshOf(m, x) === 'istio-ambient' && out.some(overMesh);
+      // In ambient mode the call is tunnelled: HBONE too, as to the cluster's own pods. A callee
+      // with a waypoint (an ECS task's, in this cluster) is reached through it, but for UDP.
+      const direct = out.filter((e) => !expectWaypoint(m, serviceOf(m, e.callee)));
+      const viaWaypoint = out.filter((e) => expectWaypoint(m, serviceOf(m, e.callee)));
+      const tunnel = meshOf(m, x) === 'istio-ambient' && direct.some(overMesh);
+      const covers = (edges: EdgeModel[], port: number, protocol: 'TCP' | 'UDP', udpOnly = false) =>
+        edges.some((e) =>
+          e.ports.some(
+            (q) =>
+              q.port === port &&
+              (q.protocol === 'udp' ? 'UDP' : 'TCP') === protocol &&
+              (!udpOnly || q.protocol === 'udp'),
+          ),
+        );
       for (const port of ports)
         for (const protocol of ['TCP', 'UDP'] as const)
           cases.push({
             flow: { from: pod(x), to, port, protocol },
             expected:
-              out.some((e) =>
-                e.ports.some((q) => q.port === port && (q.protocol === 'udp' ? 'UDP' : 'TCP') === protocol),
-              ) ||
+              covers(direct, port, protocol) ||
+              covers(viaWaypoint, port, protocol, true) ||
               (port === HBONE && protocol === 'TCP' && tunnel),
             label: `${x.id} → pods of ${other}:${port}/${protocol}`,
           });

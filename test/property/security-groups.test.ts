@@ -122,6 +122,41 @@ function declaredHops(m: Model): Hop[] {
     if (e.caller.kind !== 'service') continue;
     const caller = e.caller.service;
     const from = m.services.find((x) => x.id === caller) as ServiceModel;
+    if (e.path === 'mesh' && callee.platform === 'ecs' && expectWaypoint(m, callee)) {
+      // An ECS task's waypoint runs in its control-plane cluster, under that cluster's group
+      // (README, "ECS tasks in the ambient mesh"): callers there reach it as members do, others by
+      // ranges; it reaches the tasks by its cluster's ranges. UDP goes straight, as without one.
+      const home = clusterOf(m, callee.cluster)?.meshControlPlane ?? callee.cluster;
+      const homeCidrs = clusterOf(m, home)?.podCidrs ?? [];
+      const callerCidrs = clusterOf(m, from.cluster)?.podCidrs ?? [];
+      if (e.ports.some((p) => p.protocol !== 'udp')) {
+        if (from.cluster === home) tcp(svc(caller), { endpoint: memberKey(home) }, HBONE);
+        else {
+          for (const cidr of homeCidrs)
+            hops.push({ from: svc(caller), to: { range: cidr }, protocol: 'tcp', port: HBONE, only: 'egress' });
+          for (const cidr of callerCidrs)
+            hops.push({
+              from: { range: cidr },
+              to: { endpoint: memberKey(home) },
+              protocol: 'tcp',
+              port: HBONE,
+              only: 'ingress',
+            });
+        }
+        for (const cidr of homeCidrs)
+          hops.push({ from: { range: cidr }, to: svc(callee.id), protocol: 'tcp', port: HBONE, only: 'ingress' });
+      }
+      for (const p of e.ports.filter((q) => q.protocol === 'udp')) {
+        if (from.cluster === callee.cluster) on(svc(caller), svc(callee.id), p);
+        else {
+          for (const cidr of clusterOf(m, callee.cluster)?.podCidrs ?? [])
+            hops.push({ from: svc(caller), to: { range: cidr }, protocol: 'udp', port: p.port, only: 'egress' });
+          for (const cidr of callerCidrs)
+            hops.push({ from: { range: cidr }, to: svc(callee.id), protocol: 'udp', port: p.port, only: 'ingress' });
+        }
+      }
+      continue;
+    }
     if (e.path === 'mesh' && from.cluster !== callee.cluster) {
       // Another cluster of the mesh (README, "Several clusters in one mesh"). On one network: the
       // caller's group lets it out to the callee's pod ranges, the callee's admits the caller's.
