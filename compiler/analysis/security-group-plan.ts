@@ -134,6 +134,16 @@ export function planSecurityGroups(
           : [plan.endpoints, owner.endpoints];
     list.set(name, [...(list.get(name) ?? []), { direction, owner, peer, protocol, port, key }]);
   };
+  /** The same rule for each of a set of ranges: how groups know another VPC's pods and tasks. */
+  const ranges = (
+    direction: SecurityGroupRule['direction'],
+    owner: GroupRef,
+    cidrs: readonly string[],
+    protocol: SecurityGroupRule['protocol'],
+    port: number,
+  ) => {
+    for (const cidr of cidrs) add(direction, owner, { kind: 'cidr', cidr }, protocol, port);
+  };
   /** One hop between two groups: egress where the source has its own group, ingress at the destination. */
   const hop = (from: Side, to: Side, protocol: SecurityGroupRule['protocol'], port: number, what: string) => {
     const gap = (service: string, other: Side) =>
@@ -226,23 +236,18 @@ export function planSecurityGroups(
             );
           else {
             if (callerOwn && callerCluster.ztunnel !== 'daemon')
-              for (const cidr of home.podCidrs) add('egress', callerOwn, { kind: 'cidr', cidr }, 'tcp', hbonePort);
-            if (homeGroup)
-              for (const cidr of callerCluster.podCidrs)
-                add('ingress', homeGroup, { kind: 'cidr', cidr }, 'tcp', hbonePort);
+              ranges('egress', callerOwn, home.podCidrs, 'tcp', hbonePort);
+            if (homeGroup) ranges('ingress', homeGroup, callerCluster.podCidrs, 'tcp', hbonePort);
           }
           const hboneIn = cluster.ztunnel === 'daemon' ? { cluster: s.cluster } : mine;
-          if (hboneIn)
-            for (const cidr of home.podCidrs) add('ingress', hboneIn, { kind: 'cidr', cidr }, 'tcp', hbonePort);
+          if (hboneIn) ranges('ingress', hboneIn, home.podCidrs, 'tcp', hbonePort);
         }
         // UDP is not in the mesh: straight from the caller, by ranges across clusters.
         for (const p of outsideMesh(e.ports)) {
           if (caller.cluster === s.cluster) hop(side(caller), me, 'udp', p.port, what);
           else {
-            if (mine)
-              for (const cidr of callerCluster.podCidrs) add('ingress', mine, { kind: 'cidr', cidr }, 'udp', p.port);
-            if (callerOwn)
-              for (const cidr of cluster.podCidrs) add('egress', callerOwn, { kind: 'cidr', cidr }, 'udp', p.port);
+            if (mine) ranges('ingress', mine, callerCluster.podCidrs, 'udp', p.port);
+            if (callerOwn) ranges('egress', callerOwn, cluster.podCidrs, 'udp', p.port);
           }
         }
         continue;
@@ -253,12 +258,8 @@ export function planSecurityGroups(
         // no group here admits them already; the caller's own group lets them leave.
         const callerOwn = hasGroup(caller) ? { service: caller.id } : undefined;
         for (const p of e.ports) {
-          if (mine)
-            for (const cidr of index.cluster(caller.cluster).podCidrs)
-              add('ingress', mine, { kind: 'cidr', cidr }, transportOf(p.protocol), p.port);
-          if (callerOwn)
-            for (const cidr of cluster.podCidrs)
-              add('egress', callerOwn, { kind: 'cidr', cidr }, transportOf(p.protocol), p.port);
+          if (mine) ranges('ingress', mine, index.cluster(caller.cluster).podCidrs, transportOf(p.protocol), p.port);
+          if (callerOwn) ranges('egress', callerOwn, cluster.podCidrs, transportOf(p.protocol), p.port);
         }
         // Ambient mode tunnels the call in HBONE, which a task's daemon ztunnel receives (and
         // sends) on its container instance, under the ECS cluster's group.
@@ -266,11 +267,8 @@ export function planSecurityGroups(
           const hboneIn = cluster.ztunnel === 'daemon' ? { cluster: s.cluster } : mine;
           const callerCluster = index.cluster(caller.cluster);
           const hboneOut = callerCluster.ztunnel === 'daemon' ? undefined : callerOwn;
-          if (hboneIn)
-            for (const cidr of callerCluster.podCidrs)
-              add('ingress', hboneIn, { kind: 'cidr', cidr }, 'tcp', hbonePort);
-          if (hboneOut)
-            for (const cidr of cluster.podCidrs) add('egress', hboneOut, { kind: 'cidr', cidr }, 'tcp', hbonePort);
+          if (hboneIn) ranges('ingress', hboneIn, callerCluster.podCidrs, 'tcp', hbonePort);
+          if (hboneOut) ranges('egress', hboneOut, cluster.podCidrs, 'tcp', hbonePort);
         }
         continue;
       }
@@ -280,8 +278,7 @@ export function planSecurityGroups(
         const gateway = clusterSide(`the east-west gateway of cluster \`${s.cluster}\``);
         for (const port of meshPorts(e.ports)) hop(gateway, me, 'tcp', port, what);
         if (hasGroup(caller))
-          for (const cidr of crossing.gateway.cidrs)
-            add('egress', { service: caller.id }, { kind: 'cidr', cidr }, 'tcp', crossing.gateway.port);
+          ranges('egress', { service: caller.id }, crossing.gateway.cidrs, 'tcp', crossing.gateway.port);
         continue;
       }
       if (waypoints.has(s.id)) {
@@ -320,7 +317,7 @@ export function planSecurityGroups(
       if (cluster.mesh === 'istio-sidecar')
         hop(me, clusterSide('istiod'), 'tcp', istiodPort, "its sidecars' connection to istiod");
     }
-    for (const g of s.egress) for (const cidr of g.cidrs) add('egress', own, { kind: 'cidr', cidr }, 'tcp', g.port);
+    for (const g of s.egress) ranges('egress', own, g.cidrs, 'tcp', g.port);
     // AWS APIs: to the interface endpoints' group (which admits the workload back), the S3 prefix
     // list, or the ranges the Platform names (analysis/aws-api.ts).
     for (const p of awsApi(s).securityGroup) {
@@ -328,7 +325,7 @@ export function planSecurityGroups(
         add('egress', own, { kind: 'group', group: { endpoints: p.group } }, 'tcp', p.port);
         add('ingress', { endpoints: p.group }, { kind: 'group', group: own }, 'tcp', p.port);
       } else if (p.kind === 's3-prefix-list') add('egress', own, { kind: 's3' }, 'tcp', p.port);
-      else for (const cidr of p.cidrs) add('egress', own, { kind: 'cidr', cidr }, 'tcp', p.port);
+      else ranges('egress', own, p.cidrs, 'tcp', p.port);
     }
   }
   plan.gaps = dedupeGaps(plan.gaps);

@@ -22,6 +22,11 @@ interface Hop {
 
 const podOf = (s: ServiceModel): Endpoint => ({ pod: { namespace: s.namespace, labels: s.podSelector ?? {} } });
 
+/** An address inside a cluster's `podCidrs` (or an ECS cluster's `taskCidrs`): a workload there, as other clusters see it. */
+export function workloadAddress(call: Call, cluster: string): string {
+  return addressIn(call.analysis.index.cluster(cluster).podCidrs[0] ?? '0.0.0.0/32');
+}
+
 /** An address inside the VPC Lattice ranges of a region: where Lattice traffic comes from. */
 export function latticeAddress(call: Call, region: string): string {
   return addressIn(latticeRanges(call.analysis.model, region)[0] ?? '169.254.171.0/24');
@@ -112,7 +117,7 @@ function crossingHops(call: Call, caller: ServiceModel): Hop[] {
   const { analysis, callee, port } = call;
   const platform = analysis.model.platform;
   const crossing = crossingOf(platform, caller.cluster, callee.cluster);
-  const rangeOf = (cluster: string) => addressIn(analysis.index.cluster(cluster).podCidrs[0] ?? '0.0.0.0/32');
+  const rangeOf = (cluster: string) => workloadAddress(call, cluster);
   const protocol = call.transport === 'udp' ? ('UDP' as const) : ('TCP' as const);
   if (crossing?.kind === 'gateway') {
     const gateway: Endpoint = {

@@ -5,6 +5,7 @@ import { crossingOf, meshHome } from '../model/meshes.js';
 import type { ServiceModel } from '../model/types.js';
 import { ipInCidr } from '../validate/cidr.js';
 import { outPath } from './cite.js';
+import { workloadAddress } from './network-policy-layer.js';
 import type { Call, LayerFinding } from './explain.js';
 
 interface Hop {
@@ -50,7 +51,7 @@ export function securityGroupLayer(call: Call): LayerFinding | undefined {
     route === 'mesh' && who.kind === 'service'
       ? crossingOf(analysis.model.platform, who.service.cluster, callee.cluster)
       : undefined;
-  const podAddress = (cluster: string) => addressIn(analysis.index.cluster(cluster).podCidrs[0] ?? '0.0.0.0/32');
+  const podAddress = (cluster: string) => workloadAddress(call, cluster);
   if (
     route === 'mesh' &&
     who.kind === 'service' &&
