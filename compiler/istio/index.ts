@@ -1,7 +1,7 @@
 import type { Analysis } from '../analysis/analysis.js';
 import { hasResilience } from '../analysis/waypoints.js';
 import { labelsFor } from '../kubernetes/names.js';
-import { cidrContains, parseCidr } from '../validate/cidr.js';
+import { cidrsOverlap } from '../validate/cidr.js';
 import { objectSizeFindings } from '../kubernetes/object-size.js';
 import { isLayer7, meshPorts } from '../model/protocols.js';
 import type { ServiceModel } from '../model/types.js';
@@ -40,40 +40,7 @@ export const istioTarget = {
   check(analysis: Analysis): TargetFinding[] {
     const findings: TargetFinding[] = [];
     for (const s of analysis.model.services) {
-      if (s.platform === 'ecs' && inMesh(analysis, s) && hasResilience(s))
-        findings.push({
-          code: 'resilience-needs-mesh',
-          severity: 'warning',
-          messageId: 'ecs',
-          at: 'key',
-          source: { ...s.source, path: ['spec', 'resilience'] },
-          data: { cluster: s.cluster, name: s.name },
-        });
-      if (s.platform === 'ecs' && inMesh(analysis, s) && !s.securityGroup)
-        s.ports.forEach((p, i) => {
-          // UDP stays outside the mesh, and an ECS task has no NetworkPolicy: only its group could hold it.
-          const called = analysis.index
-            .into(s.id)
-            .some((e) => e.path === 'mesh' && e.ports.some((q) => q.port === p.port));
-          if (p.protocol === 'udp' && called)
-            findings.push({
-              code: 'udp-unguarded',
-              severity: 'warning',
-              source: { ...s.source, path: ['spec', 'ports', i, 'protocol'] },
-              data: { port: p.name, name: s.name },
-            });
-        });
-      if (s.platform === 'ecs' && analysis.usesWaypoint(s))
-        findings.push({
-          code: 'waypoint-binding',
-          severity: 'info',
-          messageId: 'ecs',
-          at: 'key',
-          source: { ...s.source, path: ['metadata', 'name'] },
-          data: { name: s.name, waypoint: analysis.names(s).waypoint },
-        });
-      if (s.platform !== 'eks' && !inMesh(analysis, s)) continue;
-      if (s.platform === 'eks') findings.push(...fidelity(analysis, s));
+      findings.push(...(s.platform === 'eks' ? fidelity(analysis, s) : ecsFidelity(analysis, s)));
       if (!inMesh(analysis, s)) continue;
       // An oversized policy is reported; the run then fails, so nothing partial ships.
       const policies = policiesOf(analysis, s);
@@ -123,6 +90,43 @@ export const istioTarget = {
     return { files: [], manifests };
   },
 } as const satisfies Target;
+
+/** What the mesh cannot do for an ECS service's tasks, and what their waypoint needs; nothing outside a mesh. */
+function ecsFidelity(analysis: Analysis, s: ServiceModel): TargetFinding[] {
+  if (!inMesh(analysis, s)) return [];
+  const findings: TargetFinding[] = [];
+  if (hasResilience(s))
+    findings.push({
+      code: 'resilience-needs-mesh',
+      severity: 'warning',
+      messageId: 'ecs',
+      at: 'key',
+      source: { ...s.source, path: ['spec', 'resilience'] },
+      data: { cluster: s.cluster, name: s.name },
+    });
+  // UDP stays outside the mesh, and an ECS task has no NetworkPolicy: only its group could hold it.
+  if (!s.securityGroup)
+    s.ports.forEach((p, i) => {
+      const called = analysis.index.into(s.id).some((e) => e.path === 'mesh' && e.ports.some((q) => q.port === p.port));
+      if (p.protocol === 'udp' && called)
+        findings.push({
+          code: 'udp-unguarded',
+          severity: 'warning',
+          source: { ...s.source, path: ['spec', 'ports', i, 'protocol'] },
+          data: { port: p.name, name: s.name },
+        });
+    });
+  if (analysis.usesWaypoint(s))
+    findings.push({
+      code: 'waypoint-binding',
+      severity: 'info',
+      messageId: 'ecs',
+      at: 'key',
+      source: { ...s.source, path: ['metadata', 'name'] },
+      data: { name: s.name, waypoint: analysis.names(s).waypoint },
+    });
+  return findings;
+}
 
 /** What Istio cannot do for this service, said rather than dropped. */
 function fidelity(analysis: Analysis, s: ServiceModel): TargetFinding[] {
@@ -193,7 +197,8 @@ function fidelity(analysis: Analysis, s: ServiceModel): TargetFinding[] {
     // by that range's rule (rules.ts): said, since it could lose what it may do.
     const pods = analysis.index.cluster(analysis.index.service(e.caller.service).cluster).podCidrs;
     const shadow = into.find(
-      (c) => c.caller.kind === 'cidr' && pods.some((p) => overlaps(p, c.caller.kind === 'cidr' ? c.caller.cidr : '')),
+      (c) =>
+        c.caller.kind === 'cidr' && pods.some((p) => cidrsOverlap(p, c.caller.kind === 'cidr' ? c.caller.cidr : '')),
     );
     if (shadow?.caller.kind === 'cidr')
       findings.push({
@@ -236,11 +241,4 @@ function fidelity(analysis: Analysis, s: ServiceModel): TargetFinding[] {
     else findings.push({ code: 'waypoint-binding', severity: 'info', at: 'key', source, data });
   }
   return findings;
-}
-
-/** Do two ranges share an address? */
-function overlaps(a: string, b: string): boolean {
-  const x = parseCidr(a)?.cidr;
-  const y = parseCidr(b)?.cidr;
-  return x !== undefined && y !== undefined && (cidrContains(x, y) || cidrContains(y, x));
 }

@@ -133,3 +133,10 @@ export function cidrContains(outer: Cidr, inner: Cidr): boolean {
   const hostBits = BigInt(width(outer.family) - outer.prefix);
   return inner.network >> hostBits === outer.network >> hostBits;
 }
+
+/** Do two ranges, as written, share an address? Text that is no range shares none. */
+export function cidrsOverlap(a: string, b: string): boolean {
+  const x = parseCidr(a)?.cidr;
+  const y = parseCidr(b)?.cidr;
+  return x !== undefined && y !== undefined && (cidrContains(x, y) || cidrContains(y, x));
+}
