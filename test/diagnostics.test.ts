@@ -3,14 +3,14 @@ import { symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { catalog, diagnosticCodes } from '../compiler/diagnostics/catalog.js';
-import { cli, diagnosticLines, runFiles, tempDir, updateGolden, writeTree } from './support/estate.js';
+import { cli, diagnosticLines, tempDir, updateGolden, writeTree } from './support/estate.js';
 import { examples, examplesDir, generatedExamples } from './support/examples.js';
 
 const platform = readFileSync(join(examplesDir, 'platform.yaml'), 'utf8');
 
 describe.each(examples())('$code', (example) => {
   it('fires on bad.yaml at the expected position', () => {
-    const result = runFiles(example.read('bad'));
+    const result = example.run('bad');
     // A guard-rail's violations carry its own name as their code.
     expect(result.diagnostics.map((d) => (d.code in catalog ? d.code : 'guardrail-violation'))).toContain(example.code);
     const text = diagnosticLines(result.diagnostics);
@@ -20,12 +20,12 @@ describe.each(examples())('$code', (example) => {
   });
 
   it('stays silent on good.yaml, the fix', () => {
-    const result = runFiles(example.read('good'));
+    const result = example.run('good');
     // Notes (severity info) explain the output and may appear; nothing else may.
     expect(diagnosticLines(result.diagnostics.filter((d) => d.code === example.code || d.severity !== 'info'))).toBe(
       '',
     );
-    expect(result.files?.length).toBeGreaterThan(0);
+    expect(result.files).toBeGreaterThan(0);
   });
 });
 

@@ -3,6 +3,7 @@ import { compile } from './compile.js';
 import { diff } from './diff.js';
 import { explainCommand } from './explain.js';
 import { graph } from './graph.js';
+import { importCommand } from './import.js';
 import { init } from './init.js';
 import type { CliIO } from './io.js';
 
@@ -14,4 +15,12 @@ export interface Command {
 }
 
 /** Every command, once; the top-level help derives from this list. */
-export const commands = [init, check, compile, diff, explainCommand, graph] as const satisfies readonly Command[];
+export const commands = [
+  init,
+  check,
+  compile,
+  diff,
+  explainCommand,
+  graph,
+  importCommand,
+] as const satisfies readonly Command[];

@@ -959,6 +959,143 @@ export const catalog = {
     },
     fix: "nothing to do; keep `mtls: strict` so that Istio sees every caller's identity",
   },
+
+  // Importing from App Mesh (`callgate import appmesh`)
+  'appmesh-not-a-resource': {
+    severity: 'warning',
+    summary:
+      'a document given to `import appmesh` is not an App Mesh resource in either form the command reads; it is skipped',
+    messages: {
+      default:
+        "not an App Mesh resource: neither an `appmesh.k8s.aws/v1beta2` object nor the App Mesh API's JSON; it is skipped; {fix}",
+      version: '`{kind}` of `{apiVersion}` is skipped: only `appmesh.k8s.aws/v1beta2` is read; {fix}',
+      kubernetes: 'a Kubernetes `{kind}` (`{apiVersion}`) is not an App Mesh resource; it is skipped; {fix}',
+    },
+    fix: 'pass only App Mesh configuration (`kubectl get -o yaml` of the App Mesh kinds, or `aws appmesh describe-*` output)',
+  },
+  'appmesh-malformed': {
+    severity: 'warning',
+    summary: 'part of an App Mesh resource does not have the shape App Mesh gives it; that part is skipped',
+    messages: { default: 'expected {expected} here; this part is not imported; {fix}' },
+    fix: 'correct the App Mesh configuration (App Mesh would reject it too)',
+  },
+  'appmesh-reference-unknown': {
+    severity: 'warning',
+    summary:
+      'an App Mesh resource names another that is not in the input; the calls the reference stands for are not imported',
+    messages: {
+      default: '`{name}` names a {kind} that is not in the input; the calls through it are not imported; {fix}',
+    },
+    fix: "import the whole mesh's configuration at once, or add the missing resource",
+  },
+  'appmesh-duplicate': {
+    severity: 'warning',
+    summary: 'two App Mesh resources of one kind have the same name; the first is imported',
+    messages: { default: 'a second {kind} `{name}`: the first is imported and this one is skipped; {fix}' },
+    fix: 'pass each resource once',
+    related: 'the first',
+  },
+  'appmesh-setting-dropped': {
+    severity: 'warning',
+    summary: 'an App Mesh setting has no equivalent in a contract; it is not imported',
+    messages: {
+      default: '`{setting}` has no equivalent in a contract and is not imported; {fix}',
+      idle: '`{setting}`: contracts have no idle timeout; it is not imported, and the mesh default applies; {fix}',
+      healthCheck:
+        '`{setting}`: App Mesh health checks are not imported; use Kubernetes probes, or `exposure.lattice.healthCheck` for VPC Lattice; {fix}',
+      logging: '`{setting}`: access logging is configured on the mesh (Istio Telemetry), not in contracts; {fix}',
+      routeMatch:
+        'a route that matches on `{setting}` is not imported: contract routes match paths only, and without its condition the route would take traffic it did not; {fix}',
+      regex:
+        'a route that matches a path by regular expression is not imported: contract paths are exact or prefixes; {fix}',
+      tcpWeights:
+        'a TCP route that splits connections by weight is not imported: contract routes split HTTP requests; {fix}',
+      selectorExpressions:
+        "`{setting}` is not imported: a contract selects pods by labels only, so the contract's selector is wider than App Mesh's; {fix}",
+      cloudMapAttributes:
+        "`{setting}`: the Cloud Map attributes that chose a subset of the service's instances are not imported; the contract stands for every instance; {fix}",
+      singleVersionRoute:
+        "route `{setting}` has its own timeout or retries, but its service has one version: a contract's per-route settings go with versions, so they are not imported; {fix}",
+      gatewayRoute:
+        "the gateway route's `{setting}` (which requests the gateway forwards, and how it rewrites them) stays with the gateway's configuration; the contract admits the gateway as a caller; {fix}",
+      gatewayToEcs:
+        'a gateway route leads to ECS tasks, but an ingress gateway can be a caller only of services in its own EKS cluster; {fix}',
+      duplicateRoute:
+        'a route to `{setting}` follows another to the same path, which takes every request first; it is not imported; {fix}',
+      otherRouter:
+        "router `{setting}` also splits traffic to this service, but a contract holds one set of routes: the other router's are imported; {fix}",
+      noHttpPort:
+        "router `{setting}`'s routes are not imported: the nodes it sends to have no HTTP, HTTP/2 or gRPC listener, and contract routes split HTTP requests; {fix}",
+      ecsRoutes:
+        "router `{setting}`'s routes are not imported: they lead to ECS tasks, which no waypoint serves in the ambient mesh, so a contract's mesh routes are for EKS only; {fix}",
+      ecsResilience:
+        "the timeouts, retries, connection pools and outlier detection of these ECS tasks' `{setting}` are not imported: in the ambient mesh no waypoint serves ECS tasks, so they would apply nowhere; {fix}",
+    },
+    fix: 'carry the setting over by hand where it matters',
+  },
+  'appmesh-setting-changed': {
+    severity: 'warning',
+    summary: 'an App Mesh setting is beyond what a contract can hold; the nearest value is imported',
+    messages: { default: '`{setting}` is {from} in App Mesh; a contract holds at most {to}, which is imported; {fix}' },
+    fix: 'check that the imported value is enough',
+  },
+  'appmesh-setting-conflict': {
+    severity: 'warning',
+    summary:
+      'listeners or versions of one service set one of its settings differently; the contract holds one value and keeps the first',
+    messages: {
+      default:
+        '`{setting}` differs between the listeners or versions of this service; the contract keeps `{kept}`; {fix}',
+    },
+    fix: 'check that the kept value suits every version',
+  },
+  'appmesh-tls-replaced': {
+    severity: 'info',
+    summary:
+      'App Mesh TLS certificates and their validation are not imported: Istio gives every workload a mesh identity and certificates, and `mtls` says whether they are required',
+    messages: {
+      default:
+        'App Mesh certificates and validation are not imported: the mesh gives each workload an identity and certificates of its own; {fix}',
+    },
+    fix: 'nothing to do; remove the certificates from AWS Certificate Manager or the pods once App Mesh is gone',
+  },
+  'appmesh-prefix-narrowed': {
+    severity: 'info',
+    summary:
+      "App Mesh's route prefix matches as a string (`/a` also takes `/ab`); a contract path matches whole segments, so the route is imported as the path and the paths under it",
+    messages: {
+      default:
+        'prefix `{prefix}` is imported as `{prefix}` and `{prefix}/*`: App Mesh also sent paths that merely start with it (`{prefix}x`) this way, which now go to the service as a whole; {fix}',
+    },
+    fix: 'nothing to do when the prefix ends a path segment; otherwise add the routes you need',
+  },
+  'appmesh-egress-allow-all': {
+    severity: 'warning',
+    summary:
+      'the mesh let its workloads call any destination outside it (`ALLOW_ALL`); the imported contracts declare no egress, so those calls will be denied',
+    messages: {
+      default:
+        'mesh `{mesh}` lets its workloads call any destination outside it; the imported contracts declare no `egress`, so those calls will be denied once enforced; {fix}',
+    },
+    fix: "add the hosts your services call as `egress` (the mesh's access logs show them)",
+  },
+  'appmesh-renamed': {
+    severity: 'info',
+    summary:
+      'an App Mesh name is not a contract name (3 to 40 lowercase letters, digits and hyphens, unique in a namespace); the contract takes the nearest one',
+    messages: { default: '`{from}` becomes the contract `{to}`; {fix}' },
+    fix: 'rename the contract file if you prefer another name',
+  },
+  'appmesh-version-label': {
+    severity: 'warning',
+    summary:
+      "a router splits traffic between virtual nodes, which a contract calls versions and selects by the pods' `version` label; the node's pods do not carry that label yet",
+    messages: {
+      default:
+        "the router's weights send traffic to `{node}` as version `{version}`, which the mesh selects by the pods' label `version: {version}`; {fix}",
+    },
+    fix: 'label those pods (or tasks) with `version: {version}` before the contract is deployed',
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof catalog;

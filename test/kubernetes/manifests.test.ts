@@ -1,9 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
-import { parseAllDocuments, parse as parseYaml, stringify } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import ts from 'typescript';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import type { OutputFile } from '../../compiler/targets/target.js';
 import { readTree, runFiles, tempDir, cli } from '../support/estate.js';
 import { skipWithout } from '../support/requirements.js';
 import { upstreamSchemas } from '../support/upstream-schemas.js';
+import { crdDir, crdSchemas, crdUnknownFields } from '../support/crds.js';
 import { estateArbitrary } from '../property/estate-arbitrary.js';
 
 const repo = join(import.meta.dirname, '..', '..');
@@ -101,49 +102,7 @@ async function validatorOf(kind: string): Promise<Validator> {
   };
 }
 
-// Kinds no npm model covers: the AWS controllers' published CRDs, in ../shared/crds.
-const crdDir = join(repo, '..', 'shared', 'crds');
 const noCrds = skipWithout("the controllers' CRD checks", existsSync(crdDir) ? [] : [`the upstream CRDs in ${crdDir}`]);
-type OpenApi = {
-  type?: string;
-  properties?: Record<string, OpenApi>;
-  items?: OpenApi;
-  additionalProperties?: OpenApi | boolean;
-  'x-kubernetes-preserve-unknown-fields'?: boolean;
-};
-function crdSchemas(): Map<string, OpenApi> {
-  const out = new Map<string, OpenApi>();
-  if (!existsSync(crdDir)) return out;
-  for (const folder of readdirSync(crdDir).filter((f) => !f.includes('.'))) {
-    for (const file of readdirSync(join(crdDir, folder))) {
-      const crd = parseYaml(readFileSync(join(crdDir, folder, file), 'utf8')) as {
-        spec: { names: { kind: string }; versions: { name: string; schema: { openAPIV3Schema: OpenApi } }[] };
-      };
-      for (const v of crd.spec.versions) out.set(`${crd.spec.names.kind}/${v.name}`, v.schema.openAPIV3Schema);
-    }
-  }
-  return out;
-}
-
-function crdUnknownFields(schema: OpenApi, value: unknown, path: string, errors: string[]): void {
-  if (value === null || typeof value !== 'object' || schema['x-kubernetes-preserve-unknown-fields']) return;
-  if (Array.isArray(value)) {
-    const items = schema.items;
-    if (items)
-      value.forEach((v: unknown, i) => {
-        crdUnknownFields(items, v, `${path}[${i}]`, errors);
-      });
-    return;
-  }
-  for (const [k, v] of Object.entries(value)) {
-    if (path === '' && k === 'metadata') continue; // ObjectMeta: the API server's, not the CRD's
-    const next =
-      schema.properties?.[k] ??
-      (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
-    if (!next) errors.push(`${path}.${k}`);
-    else crdUnknownFields(next, v, `${path}.${k}`, errors);
-  }
-}
 
 type Obj = { kind: string; metadata: { name: string } };
 

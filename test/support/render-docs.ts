@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { catalog, diagnosticCodes, templateForDocs } from '../../compiler/diagnostics/catalog.js';
-import { diagnosticLines, runFiles } from './estate.js';
+import { diagnosticLines } from './estate.js';
 import { examples } from './examples.js';
 
 const style = `Every diagnostic follows the same rules, so that a reader can act on it without
@@ -69,8 +69,7 @@ export function renderDiagnosticsDoc(): string {
     ];
     const example = byCode.get(code);
     if (example) {
-      const bad = example.read('bad');
-      const messages = diagnosticLines(runFiles(bad).diagnostics.filter((d) => d.code === code));
+      const messages = diagnosticLines(example.run('bad').diagnostics.filter((d) => d.code === code));
       const badText = readFileSync(join(example.dir, 'bad.yaml'));
       const goodText = readFileSync(join(example.dir, 'good.yaml'), 'utf8');
       const utf8 = !badText.includes(0xff);
