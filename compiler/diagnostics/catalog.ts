@@ -959,6 +959,36 @@ export const catalog = {
     },
     fix: "nothing to do; keep `mtls: strict` so that Istio sees every caller's identity",
   },
+  'enforcement-audit': {
+    severity: 'info',
+    summary:
+      'a service is in `audit`: each layer says what that means for it, since only Istio has a real audit mode, so that nobody mistakes audit for enforcement',
+    messages: {
+      default:
+        '`{name}` is in audit{inherited}: its Istio AuthorizationPolicy runs as a dry run (`istio.io/dry-run`), so its sidecars log what it would deny and deny nothing; {fix}',
+      ambient:
+        "`{name}` is in audit{inherited}: its ztunnel{waypoint} AuthorizationPolicies run as dry runs (`istio.io/dry-run`, which cluster `{cluster}`'s `ambientDryRun` says its ztunnel evaluates), so they log what they would deny and deny nothing; {fix}",
+      waypointOnly:
+        "`{name}` is in audit{inherited}: its waypoint's AuthorizationPolicy runs as a dry run (`istio.io/dry-run`), logging what it would deny and denying nothing; {fix}",
+      networkPolicy:
+        'NetworkPolicy has no audit mode: while `{name}` is in audit{inherited}, its policy admits every source on its ports, and every workload that could call it on the mesh path may reach it; {fix}',
+      securityGroups:
+        'security groups have no audit mode: while `{name}` is in audit{inherited}, its group keeps admitting only the declared callers (VPC Flow Logs record what it rejects); {fix}',
+      lattice:
+        'VPC Lattice auth policies have no audit mode: while `{name}` is in audit{inherited}, its auth policy keeps admitting only the declared principals (its access logs record each denial, which `callgate observe` reads); {fix}',
+    },
+    fix: 'leave audit (`enforcement: enforce`) once `callgate observe` reports no call the contract would deny',
+  },
+  'audit-ztunnel-unsupported': {
+    severity: 'warning',
+    summary:
+      "a service in audit runs in an ambient cluster whose ztunnel is not known to evaluate dry-run policies (Istio 1.29 with `AMBIENT_ENABLE_DRY_RUN_AUTHORIZATION_POLICY`, the Platform's `ambientDryRun`): it gets no ztunnel policy, so ztunnel neither enforces nor reports who calls it",
+    messages: {
+      default:
+        '`{name}` is in audit{inherited}, but cluster `{cluster}` does not say its ztunnel evaluates dry-run policies: before Istio 1.29 istiod sends ztunnel none, and an older ztunnel would enforce them, so `{name}` gets no ztunnel policy and nothing at layer 4 reports or denies its callers{waypoint}; {fix}',
+    },
+    fix: "set the cluster's `ambientDryRun: true` once istiod runs with `AMBIENT_ENABLE_DRY_RUN_AUTHORIZATION_POLICY=true` and every ztunnel is 1.29 or later",
+  },
 
   // Importing from App Mesh (`callgate import appmesh`)
   'appmesh-not-a-resource': {

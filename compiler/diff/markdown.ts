@@ -67,7 +67,7 @@ export function markdownReport(r: DiffReport): string {
     out.push('', '| service | owner | changes | from | to |', '|---|---|---|---|---|');
     for (const c of r.serviceChanges)
       out.push(
-        `| ${code(c.service)} | ${code(c.owner)} | ${c.field}${c.widens ? ' :warning: widens' : ''} | ${code(c.before)} | ${code(c.after)} |`,
+        `| ${code(c.service)} | ${code(c.owner)} | ${c.field}${c.widens ? ' :warning: widens' : c.narrows ? ' :lock: narrows: calls outside the contract are now denied' : ''} | ${code(c.before)} | ${code(c.after)} |`,
       );
   }
   if (s.headErrors > 0)

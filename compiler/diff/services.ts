@@ -7,7 +7,8 @@ import { compareStrings } from '../util/compare.js';
 // mode, a new plaintext port or a new exposure lets more in. Each is reported, and each that
 // admits more counts as widening for `--fail-on-widen`.
 
-export type ServiceField = 'serviceAccount' | 'podSelector' | 'iamRole' | 'mtls' | 'plaintextPorts' | 'exposure';
+export type ServiceField =
+  'serviceAccount' | 'podSelector' | 'iamRole' | 'mtls' | 'plaintextPorts' | 'exposure' | 'enforcement';
 
 export interface ServiceChange {
   service: string;
@@ -16,6 +17,8 @@ export interface ServiceChange {
   before: string;
   after: string;
   widens: boolean;
+  /** Admits less: a service leaving audit, whose layers now deny what they only reported. */
+  narrows: boolean;
 }
 
 /** Ports that accept plaintext: the Lattice target port, and the ports of address-range callers. */
@@ -43,8 +46,8 @@ export function diffServices(base: Model | undefined, head: Model | undefined): 
   for (const h of head.services) {
     const b = before.get(h.id);
     if (!b) continue;
-    const push = (field: ServiceField, was: string, now: string, widens: boolean) => {
-      if (was !== now) changes.push({ service: h.id, owner: h.owner, field, before: was, after: now, widens });
+    const push = (field: ServiceField, was: string, now: string, widens: boolean, narrows = false) => {
+      if (was !== now) changes.push({ service: h.id, owner: h.owner, field, before: was, after: now, widens, narrows });
     };
     // Another identity is another set of workloads: whoever runs under it now gets the grants.
     push('serviceAccount', b.serviceAccount ?? '', h.serviceAccount ?? '', true);
@@ -53,6 +56,14 @@ export function diffServices(base: Model | undefined, head: Model | undefined): 
     const hs = h.podSelector ?? {};
     push('podSelector', JSON.stringify(bs), JSON.stringify(hs), !selectsWithin(bs, hs));
     push('mtls', b.mtls, h.mtls, b.mtls === 'strict' && h.mtls === 'permissive');
+    // Into audit, every layer that can stops denying; out of it, they start: a pull request says which.
+    push(
+      'enforcement',
+      b.enforcement,
+      h.enforcement,
+      h.enforcement === 'audit' && b.enforcement === 'enforce',
+      h.enforcement === 'enforce' && b.enforcement === 'audit',
+    );
     const bp = plaintextPorts(base, b);
     const hp = plaintextPorts(head, h);
     push(

@@ -35,7 +35,7 @@ interface Rule {
 
 export interface AuthorizationPolicyObject {
   kind: 'AuthorizationPolicy';
-  metadata: { name: string; namespace?: string };
+  metadata: { name: string; namespace?: string; annotations?: Record<string, string> };
   spec: {
     selector?: LabelSelector;
     targetRefs?: { group?: string; kind: string; name: string }[];
@@ -128,10 +128,30 @@ export interface EnforcementDecision {
   policies: AuthorizationPolicyObject[];
   /** The ALLOW rules that admitted the request, or the DENY rules that refused it. */
   matches: { policy: AuthorizationPolicyObject; rule: number }[];
+  /** The verdict of the dry-run policies there (`istio.io/dry-run`), which is logged and not enforced. */
+  dryRun?: { allowed: boolean; policies: AuthorizationPolicyObject[] };
 }
 
-/** The decision of one enforcement point over the policies that apply there. */
+/** Istio evaluates a dry-run policy apart from the others, logs its verdict and enforces nothing. */
+export const isDryRun = (p: AuthorizationPolicyObject) => p.metadata.annotations?.['istio.io/dry-run'] === 'true';
+
+/** The decision of one enforcement point: its enforced policies decide, its dry-run ones only report. */
 function decideWith(
+  policies: readonly AuthorizationPolicyObject[],
+  r: Request,
+  layer4Only: boolean,
+): EnforcementDecision {
+  const enforced = decideOver(
+    policies.filter((p) => !isDryRun(p)),
+    r,
+    layer4Only,
+  );
+  const dry = policies.filter(isDryRun);
+  if (dry.length === 0) return enforced;
+  return { ...enforced, dryRun: { allowed: decideOver(dry, r, layer4Only).allowed, policies: dry } };
+}
+
+function decideOver(
   policies: readonly AuthorizationPolicyObject[],
   r: Request,
   layer4Only: boolean,

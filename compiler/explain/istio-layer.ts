@@ -69,10 +69,18 @@ export function istioLayer(call: Call): LayerFinding | undefined {
         if (o) where.push(cite(o));
       }
     const who = point.at === 'ztunnel' && waypoint && d.points.length > 1 ? ' (seeing the waypoint)' : '';
+    // A dry-run policy (the service is in audit) decides nothing; what it would decide is logged.
+    const dry = point.dryRun
+      ? `, and its dry-run policy (audit) ${point.dryRun.allowed ? 'would admit it' : 'would deny it: the proxy logs that'}`
+      : '';
+    for (const p of point.dryRun?.policies ?? []) {
+      const o = byObject.get(p);
+      if (o) where.push(cite(o));
+    }
     notes.push(
       point.allowed
-        ? `${point.at}${who}: ${point.policies.length === 0 ? 'no ALLOW policy applies' : 'an ALLOW rule admits it'}`
-        : `${point.at}${who}: no ALLOW rule admits it`,
+        ? `${point.at}${who}: ${point.policies.length === 0 ? (point.dryRun ? 'no enforced ALLOW policy applies' : 'no ALLOW policy applies') : 'an ALLOW rule admits it'}${dry}`
+        : `${point.at}${who}: no ALLOW rule admits it${dry}`,
     );
   }
   return { layer: 'Istio', admits: d.allowed, where, note: `${mode}: ${notes.join('; ')}` };

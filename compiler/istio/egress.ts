@@ -7,6 +7,7 @@ import type { ServiceModel } from '../model/types.js';
 import type { KubernetesObject, Manifest } from '../targets/target.js';
 import { compareStrings } from '../util/compare.js';
 import { serviceHost } from './traffic.js';
+import { auditedReachable } from '../model/routing.js';
 
 // Egress by name. Every declared egress host becomes a ServiceEntry in its workload's namespace,
 // so the mesh knows it by name. In sidecar mode each workload also gets a Sidecar that lets its
@@ -155,11 +156,14 @@ export function serviceEntries(analysis: Analysis, inMesh: (s: ServiceModel) => 
 /** Sidecar mode: the hosts a workload's proxy may reach, and nothing else (REGISTRY_ONLY). */
 export function sidecarEgress(analysis: Analysis, s: ServiceModel, name: string): KubernetesObject {
   const needs = needsOf(analysis, s, true);
-  const callees = analysis.index
-    .from(s.id)
-    .filter((e) => e.path === 'mesh')
-    .map((e) => analysis.index.service(e.callee))
-    .map((callee) => `${callee.namespace}/${serviceHost(callee)}`);
+  // Declared mesh callees, and the services in audit it could call, which admit every caller.
+  const callees = [
+    ...analysis.index
+      .from(s.id)
+      .filter((e) => e.path === 'mesh')
+      .map((e) => analysis.index.service(e.callee)),
+    ...auditedReachable(analysis.model, s),
+  ].map((callee) => `${callee.namespace}/${serviceHost(callee)}`);
   const local = [
     ...needs.egress.map((e) => e.host),
     ...needs.lattice.map((l) => l.host),

@@ -13,21 +13,36 @@ import { serviceEntries, sidecarEgress } from './egress.js';
 import { waypointGateway } from './waypoint.js';
 import { workloadGroup } from './workload-group.js';
 import { meshHome } from '../model/meshes.js';
+import { enforcementSource } from '../model/query.js';
 
 /** The `maxItems` of `spec.rules` in the AuthorizationPolicy schema. */
 const maxRules = 512;
 
-/** The AuthorizationPolicies of a service in a mesh cluster: name suffix, attachment, rules. */
+/**
+ * The AuthorizationPolicies of a service in a mesh cluster: name, attachment, rules, and whether
+ * it is a dry run. In `audit`, sidecars and waypoints (Envoy) run the policy dry; ztunnel does only
+ * where its cluster says it can (`ambientDryRun`), and otherwise gets no policy, which is what
+ * admits everything there.
+ */
 function policiesOf(analysis: Analysis, s: ServiceModel) {
   const names = analysis.names(s);
+  const dryRun = s.enforcement === 'audit';
   const selector = { selector: s.podSelector ?? {} };
   if (analysis.mesh(s) === 'istio-sidecar')
-    return [{ name: names.policy, attach: selector, rules: sidecarRules(analysis, s) }];
-  const ztunnel = { name: names.policy, attach: selector, rules: ztunnelRules(analysis, s) };
-  if (!analysis.usesWaypoint(s)) return [ztunnel];
+    return [{ name: names.policy, attach: selector, rules: sidecarRules(analysis, s), dryRun }];
+  const ztunnelDry = dryRun && ztunnelDryRun(analysis, s);
+  const ztunnel =
+    dryRun && !ztunnelDry ? [] : [{ name: names.policy, attach: selector, rules: ztunnelRules(analysis, s), dryRun }];
+  if (!analysis.usesWaypoint(s)) return ztunnel;
   // An ECS service is known to the mesh by the ServiceEntry of its tasks, named after it.
   const attach = s.platform === 'ecs' ? { serviceEntry: s.name } : { service: s.name };
-  return [ztunnel, { name: names.waypointPolicy, attach, rules: waypointRules(analysis, s) }];
+  return [...ztunnel, { name: names.waypointPolicy, attach, rules: waypointRules(analysis, s), dryRun }];
+}
+
+/** Whether the ztunnel that serves the service evaluates dry-run policies (its control plane's cluster says). */
+function ztunnelDryRun(analysis: Analysis, s: ServiceModel): boolean {
+  const home = meshHome(analysis.model.platform, s.cluster);
+  return analysis.model.platform.clusters.find((c) => c.name === home)?.ambientDryRun === true;
 }
 
 /** EKS services of a mesh cluster, and tasks of an ECS cluster that joined an ambient mesh. */
@@ -42,13 +57,14 @@ export const istioTarget = {
     for (const s of analysis.model.services) {
       findings.push(...(s.platform === 'eks' ? fidelity(analysis, s) : ecsFidelity(analysis, s)));
       if (!inMesh(analysis, s)) continue;
+      if (s.enforcement === 'audit') findings.push(auditFinding(analysis, s));
       // An oversized policy is reported; the run then fails, so nothing partial ships.
       const policies = policiesOf(analysis, s);
       const meta = (name: string) => ({ name, namespace: s.namespace, labels: labelsFor(s) });
       findings.push(
         ...objectSizeFindings(
           s,
-          policies.map((p) => allowPolicy(meta(p.name), p.attach, p.rules)),
+          policies.map((p) => allowPolicy(meta(p.name), p.attach, p.rules, p.dryRun)),
         ),
       );
       for (const p of policies) {
@@ -76,7 +92,7 @@ export const istioTarget = {
       add(peerAuthentication(meta(names.policy), analysis.index, s));
       for (const p of policiesOf(analysis, s)) {
         if (p.name === names.waypointPolicy) add(waypointGateway(names.waypoint, s.namespace, labelsFor(s)));
-        add(allowPolicy(meta(p.name), p.attach, p.rules));
+        add(allowPolicy(meta(p.name), p.attach, p.rules, p.dryRun));
       }
       if (s.platform === 'ecs') {
         add(workloadGroup(meta(s.name), s));
@@ -90,6 +106,35 @@ export const istioTarget = {
     return { files: [], manifests };
   },
 } as const satisfies Target;
+
+/** What audit means for the service's Istio policies, said where its enforcement is decided. */
+function auditFinding(analysis: Analysis, s: ServiceModel): TargetFinding {
+  const source = enforcementSource(s);
+  const inherited = s.enforcementFrom === 'platform' ? " (the Platform's default)" : '';
+  if (analysis.mesh(s) === 'istio-sidecar')
+    return { code: 'enforcement-audit', severity: 'info', source, data: { name: s.name, inherited } };
+  const cluster = meshHome(analysis.model.platform, s.cluster);
+  const waypoint = analysis.usesWaypoint(s);
+  if (ztunnelDryRun(analysis, s))
+    return {
+      code: 'enforcement-audit',
+      severity: 'info',
+      messageId: 'ambient',
+      source,
+      data: { name: s.name, inherited, cluster, waypoint: waypoint ? ' and waypoint' : '' },
+    };
+  return {
+    code: 'audit-ztunnel-unsupported',
+    severity: 'warning',
+    source,
+    data: {
+      name: s.name,
+      inherited,
+      cluster,
+      waypoint: waypoint ? " (its waypoint's policy does run as a dry run)" : '',
+    },
+  };
+}
 
 /** What the mesh cannot do for an ECS service's tasks, and what their waypoint needs; nothing outside a mesh. */
 function ecsFidelity(analysis: Analysis, s: ServiceModel): TargetFinding[] {

@@ -11,6 +11,9 @@ interface Meta {
   labels: Record<string, string>;
 }
 
+/** Istio's dry-run annotation: the proxy evaluates the policy and logs its verdict, but enforces nothing. */
+export const dryRunAnnotation = 'istio.io/dry-run';
+
 /**
  * An ALLOW policy. With no rules it denies everything, which is what a contract with no callers
  * means; it is emitted all the same, since without any ALLOW policy Istio allows everything.
@@ -19,6 +22,7 @@ export function allowPolicy(
   meta: Meta,
   attach: { selector: Record<string, string> } | { service: string } | { serviceEntry: string },
   rules: AuthorizationRule[],
+  dryRun = false,
 ): KubernetesObject {
   const target =
     'selector' in attach
@@ -27,7 +31,8 @@ export function allowPolicy(
         ? { targetRefs: [{ group: '', kind: 'Service', name: attach.service }] }
         : { targetRefs: [{ group: 'networking.istio.io', kind: 'ServiceEntry', name: attach.serviceEntry }] };
   const spec: AuthorizationPolicySpec = { ...target, action: 'ALLOW', ...(rules.length > 0 ? { rules } : {}) };
-  return kubernetesObject('security.istio.io/v1', 'AuthorizationPolicy', meta, spec);
+  const metadata = dryRun ? { ...meta, annotations: { [dryRunAnnotation]: 'true' } } : meta;
+  return kubernetesObject('security.istio.io/v1', 'AuthorizationPolicy', metadata, spec);
 }
 
 /**

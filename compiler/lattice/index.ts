@@ -2,7 +2,8 @@ import { patternPolicyText, type Analysis } from '../analysis/analysis.js';
 import { gatewayNamespace, namespaceFile, networkPolicyFile } from '../analysis/names.js';
 import { policyText } from '../analysis/policy-document.js';
 import type { LatticeModel } from '../model/types.js';
-import type { Artifact, Emitted, Manifest, Target } from '../targets/target.js';
+import type { Artifact, Emitted, Manifest, Target, TargetFinding } from '../targets/target.js';
+import { enforcementSource } from '../model/query.js';
 import { compareStrings } from '../util/compare.js';
 import {
   gatewayObject,
@@ -22,7 +23,17 @@ import {
 export const latticeTarget = {
   name: 'lattice',
   summary: 'VPC Lattice auth policies as JSON, and the AWS Gateway API Controller manifests of EKS exports',
-  check: () => [],
+  // Auth policies have no audit mode: a service in audit keeps its own, and says so.
+  check: (analysis: Analysis): TargetFinding[] =>
+    analysis.model.services
+      .filter((s) => s.enforcement === 'audit' && s.exposure.lattice !== undefined)
+      .map((s) => ({
+        code: 'enforcement-audit',
+        severity: 'info',
+        messageId: 'lattice',
+        source: enforcementSource(s),
+        data: { name: s.name, inherited: s.enforcementFrom === 'platform' ? " (the Platform's default)" : '' },
+      })),
   emit(analysis: Analysis): Emitted {
     const { model, index } = analysis;
     const files: Artifact[] = [];

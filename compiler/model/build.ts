@@ -31,7 +31,13 @@ export function buildModel(input: ModelInput): { model: Model; findings: Finding
   for (const typed of input.contracts) {
     const cluster = clusters.get(typed.value.spec.workload.cluster);
     if (!cluster) continue;
-    const service = buildService(typed.value, cluster, platform.trustDomain, sourceOf(docOf(typed.doc)));
+    const service = buildService(
+      typed.value,
+      cluster,
+      platform.trustDomain,
+      sourceOf(docOf(typed.doc)),
+      input.platform.value.spec.enforcement,
+    );
     services.set(service.id, service);
     contractOf.set(service.id, typed);
   }

@@ -62,6 +62,7 @@ export function buildPlatform(p: Platform, source: SourceRef): PlatformModel {
           }
         : {}),
       podIdentity: c.platform === 'eks' && c.podIdentity === true,
+      ambientDryRun: c.platform === 'eks' && c.mesh === 'istio-ambient' && c.ambientDryRun === true,
       ...(c.platform === 'eks' && c.migration
         ? {
             migration: {

@@ -1,4 +1,4 @@
-import type { CallerModel, ClusterModel, EdgeModel, Model, ServiceModel } from './types.js';
+import type { CallerModel, ClusterModel, EdgeModel, Model, ServiceModel, SourceRef } from './types.js';
 import { defined } from '../util/defined.js';
 
 /** The VPC Lattice source ranges in a region, IPv4 then IPv6. */
@@ -49,3 +49,8 @@ export function callerName(c: CallerModel): string {
 /** The VPC a caller's requests come from, where the contract says (services and principals). */
 export const callerVpc = (c: CallerModel): string | undefined =>
   c.kind === 'service' || c.kind === 'principal' ? c.sourceVpc : undefined;
+
+/** Where a service's enforcement is decided: its contract's `spec.enforcement`, else its name (the Platform's default applies). */
+export function enforcementSource(s: ServiceModel): SourceRef {
+  return { ...s.source, path: s.enforcementFrom === 'contract' ? ['spec', 'enforcement'] : ['metadata', 'name'] };
+}

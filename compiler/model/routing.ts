@@ -1,6 +1,6 @@
 import type { CodedMessage } from '../diagnostics/catalog.js';
 import { crossingOf } from './meshes.js';
-import type { PathKind, PlatformModel, ServiceModel } from './types.js';
+import type { Model, PathKind, PlatformModel, ServiceModel } from './types.js';
 
 export type Route = { path: PathKind } | { path: null; missing: CodedMessage };
 
@@ -31,4 +31,19 @@ export function routeServiceCall(platform: PlatformModel, caller: ServiceModel, 
 export function routePrincipalCall(callee: ServiceModel): Route {
   if (callee.exposure.lattice) return { path: 'lattice' };
   return { path: null, missing: { code: 'no-path', messageId: 'principal', data: { callee: callee.name } } };
+}
+
+/**
+ * The services in `audit` that this one could call on the mesh path, but itself: they admit every
+ * caller, so every layer that narrows the caller's way out (NetworkPolicy egress, a sidecar's
+ * registry) lets it reach them.
+ */
+export function auditedReachable(model: Model, s: ServiceModel): ServiceModel[] {
+  return model.services.filter(
+    (t) =>
+      t.enforcement === 'audit' &&
+      t.id !== s.id &&
+      t.ports.length > 0 &&
+      routeServiceCall(model.platform, s, t).path === 'mesh',
+  );
 }

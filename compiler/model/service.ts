@@ -20,6 +20,7 @@ export function buildService(
   cluster: ClusterModel,
   trustDomain: string,
   source: SourceRef,
+  defaultEnforcement: 'enforce' | 'audit' = 'enforce',
 ): ServiceModel {
   const { metadata: m, spec } = c;
   const w = spec.workload;
@@ -80,6 +81,8 @@ export function buildService(
       ...(r.outlierDetection ? { outlierDetection: { ...r.outlierDetection } } : {}),
     },
     mtls: spec.mtls ?? 'strict',
+    enforcement: spec.enforcement ?? defaultEnforcement,
+    enforcementFrom: spec.enforcement ? 'contract' : 'platform',
     callers: [],
     calls: [],
     source,

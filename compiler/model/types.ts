@@ -27,6 +27,8 @@ export interface ClusterModel {
   awsApi?: AwsApiModel;
   /** EKS only: the Pod Identity agent runs on the nodes. */
   podIdentity: boolean;
+  /** EKS ambient only: istiod sends dry-run policies to ztunnel, which evaluates them (Istio 1.29+). */
+  ambientDryRun: boolean;
   /** EKS clusters with a mesh only: Platform `migration`; `namespaces` absent means the whole cluster. */
   migration?: { phase: 'permissive'; namespaces?: string[] };
   /** EKS only: Platform `ingressGateways`, sorted by name. */
@@ -222,6 +224,10 @@ export interface ServiceModel {
   egress: EgressModel[];
   resilience: ResilienceModel;
   mtls: 'strict' | 'permissive';
+  /** `audit`: policies report rather than deny (Istio dry-run; NetworkPolicy open on the service's ports). */
+  enforcement: 'enforce' | 'audit';
+  /** Whether the contract says so (`spec.enforcement`) or takes the Platform's default. */
+  enforcementFrom: 'contract' | 'platform';
   /** Ids of the edges that reach this service. */
   callers: string[];
   /** Ids of the edges this service is the caller of. */

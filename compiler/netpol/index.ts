@@ -4,6 +4,7 @@ import { labelsFor, managedBy, waypointPodLabels } from '../kubernetes/names.js'
 import { objectSizeFindings } from '../kubernetes/object-size.js';
 import { crossingOf, meshHome } from '../model/meshes.js';
 import type { ServiceModel } from '../model/types.js';
+import { enforcementSource } from '../model/query.js';
 import type { Emitted, KubernetesObject, Manifest, Target, TargetFinding } from '../targets/target.js';
 import { defaultDeny, networkPolicy } from './policies.js';
 import { egressRules, ingressRules, waypointRules } from './rules.js';
@@ -48,6 +49,14 @@ export const netpolTarget = {
         });
       });
       findings.push(...crossClusterFindings(analysis, s));
+      if (s.enforcement === 'audit' && s.ports.length > 0)
+        findings.push({
+          code: 'enforcement-audit',
+          severity: 'info',
+          messageId: 'networkPolicy',
+          source: enforcementSource(s),
+          data: { name: s.name, inherited: s.enforcementFrom === 'platform' ? " (the Platform's default)" : '' },
+        });
       findings.push(...objectSizeFindings(s, policiesOf(analysis, s)));
     }
     return findings;

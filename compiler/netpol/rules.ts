@@ -2,7 +2,8 @@ import type { Analysis } from '../analysis/analysis.js';
 import { ambientProbeSource, hbonePort, istiodPort, waypointPodLabels } from '../kubernetes/names.js';
 import { crossingOf, meshHome } from '../model/meshes.js';
 import { latticeRanges } from '../model/query.js';
-import type { ClusterModel, EdgeModel, ServiceModel } from '../model/types.js';
+import type { ClusterModel, EdgeModel, Protocol, ServiceModel } from '../model/types.js';
+import { auditedReachable } from '../model/routing.js';
 import { cidrs, podsIn, podsOf, tcp, transport, type NetworkPolicyPeer, type NetworkPolicyRule } from './peers.js';
 import { latticeArrivalPorts, meshPorts, outsideMesh, probePorts } from '../model/protocols.js';
 
@@ -45,6 +46,15 @@ export function ingressRules(analysis: Analysis, s: ServiceModel): NetworkPolicy
   for (const e of index.into(s.id)) {
     if (e.caller.kind === 'cidr') rules.push({ peers: cidrs([e.caller.cidr]), ports: transport(e.ports) });
   }
+  // In audit, every source on the service's ports (and, in ambient mode, tunnelled to it).
+  if (s.enforcement === 'audit' && s.ports.length > 0)
+    rules.push({
+      peers: [],
+      ports: [
+        ...transport(s.ports),
+        ...(mode === 'istio-ambient' && meshPorts(s.ports).length > 0 ? tcp([hbonePort]) : []),
+      ],
+    });
   // Probes are TCP or HTTP, so never to a UDP port.
   if (mode === 'istio-ambient' && probePorts(s).length > 0)
     rules.push({ peers: cidrs([ambientProbeSource]), ports: tcp(probePorts(s)) });
@@ -96,33 +106,8 @@ export function egressRules(analysis: Analysis, s: ServiceModel): NetworkPolicyR
   const rules = platformEgress(cluster, cluster.mesh === 'istio-sidecar');
   for (const e of index.from(s.id)) {
     const callee = index.service(e.callee);
-    if (e.path === 'mesh') {
-      if (analysis.usesWaypoint(callee)) {
-        if (meshPorts(e.ports).length > 0)
-          rules.push({
-            peers: [podsIn(callee.namespace, waypointPodLabels(analysis.names(callee).waypoint))],
-            ports: tcp([hbonePort]),
-          });
-        const udp = outsideMesh(e.ports);
-        const direct = crossingOf(index.model.platform, s.cluster, callee.cluster)?.kind === 'flat';
-        if (udp.length > 0)
-          rules.push({
-            peers: direct ? cidrs(index.cluster(callee.cluster).podCidrs) : [podsOf(callee)],
-            ports: transport(udp),
-          });
-      } else {
-        const crossing = crossingOf(index.model.platform, s.cluster, callee.cluster);
-        const tunnelled = cluster.mesh === 'istio-ambient' && meshPorts(e.ports).length > 0;
-        if (crossing?.kind === 'gateway')
-          // To the callee network's east-west gateway, which forwards the mTLS connection.
-          rules.push({ peers: cidrs(crossing.gateway.cidrs), ports: tcp([crossing.gateway.port]) });
-        else
-          rules.push({
-            peers: crossing?.kind === 'flat' ? cidrs(index.cluster(callee.cluster).podCidrs) : [podsOf(callee)],
-            ports: [...transport(e.ports), ...(tunnelled ? tcp([hbonePort]) : [])],
-          });
-      }
-    } else if (e.path === 'lattice' && callee.exposure.lattice) {
+    if (e.path === 'mesh') rules.push(...meshEgress(analysis, s, callee, e.ports));
+    else if (e.path === 'lattice' && callee.exposure.lattice) {
       rules.push({
         peers: cidrs(latticeRanges(index.model, s.region)),
         ports: tcp([callee.exposure.lattice.listener.port]),
@@ -132,10 +117,49 @@ export function egressRules(analysis: Analysis, s: ServiceModel): NetworkPolicyR
   for (const egress of s.egress) {
     if (egress.cidrs.length > 0) rules.push({ peers: cidrs(egress.cidrs), ports: tcp([egress.port]) });
   }
+  // A service in audit admits every caller: every workload that could reach it on the mesh path may.
+  for (const audited of auditedReachable(analysis.model, s))
+    rules.push(...meshEgress(analysis, s, audited, audited.ports));
   // The AWS APIs the workload needs (analysis/aws-api.ts): NetworkPolicy names only ranges.
   for (const p of analysis.awsApi(s).networkPolicy)
     if (p.kind === 'cidrs') rules.push({ peers: cidrs(p.cidrs), ports: tcp([p.port]) });
   return dedupe(rules);
+}
+
+/** How the service's pods reach a mesh callee on these ports: its pods, its waypoint, or a gateway. */
+function meshEgress(
+  analysis: Analysis,
+  s: ServiceModel,
+  callee: ServiceModel,
+  ports: readonly { port: number; protocol: Protocol }[],
+): NetworkPolicyRule[] {
+  const index = analysis.index;
+  const crossing = crossingOf(index.model.platform, s.cluster, callee.cluster);
+  if (analysis.usesWaypoint(callee)) {
+    const rules: NetworkPolicyRule[] = [];
+    if (meshPorts(ports).length > 0)
+      rules.push({
+        peers: [podsIn(callee.namespace, waypointPodLabels(analysis.names(callee).waypoint))],
+        ports: tcp([hbonePort]),
+      });
+    const udp = outsideMesh(ports);
+    if (udp.length > 0)
+      rules.push({
+        peers: crossing?.kind === 'flat' ? cidrs(index.cluster(callee.cluster).podCidrs) : [podsOf(callee)],
+        ports: transport(udp),
+      });
+    return rules;
+  }
+  const tunnelled = index.cluster(s.cluster).mesh === 'istio-ambient' && meshPorts(ports).length > 0;
+  // To the callee network's east-west gateway, which forwards the mTLS connection.
+  if (crossing?.kind === 'gateway')
+    return [{ peers: cidrs(crossing.gateway.cidrs), ports: tcp([crossing.gateway.port]) }];
+  return [
+    {
+      peers: crossing?.kind === 'flat' ? cidrs(index.cluster(callee.cluster).podCidrs) : [podsOf(callee)],
+      ports: [...transport(ports), ...(tunnelled ? tcp([hbonePort]) : [])],
+    },
+  ];
 }
 
 function dedupe(rules: NetworkPolicyRule[]): NetworkPolicyRule[] {
@@ -158,14 +182,16 @@ export function waypointRules(
   const home = meshHome(analysis.model.platform, s.cluster);
   const cluster = index.cluster(home);
   const callers = index.into(s.id).filter((e) => e.path === 'mesh' && meshPorts(e.ports).length > 0);
-  const ingress = dedupe(
-    callers.flatMap((e) => {
+  const ingress = dedupe([
+    ...callers.flatMap((e) => {
       const peers = callerPods(analysis, e, home);
       return peers ? [{ peers, ports: tcp([hbonePort]) }] : [];
     }),
-  );
+    // In audit, whoever calls the service through its waypoint.
+    ...(s.enforcement === 'audit' ? [{ peers: [], ports: tcp([hbonePort]) }] : []),
+  ]);
   const egress = platformEgress(cluster, true);
   const tasks = home === s.cluster ? [podsOf(s)] : cidrs(index.cluster(s.cluster).podCidrs);
-  if (callers.length > 0) egress.push({ peers: tasks, ports: tcp([hbonePort]) });
+  if (callers.length > 0 || s.enforcement === 'audit') egress.push({ peers: tasks, ports: tcp([hbonePort]) });
   return { ingress, egress };
 }

@@ -1,6 +1,7 @@
 import type { Analysis } from '../analysis/analysis.js';
 import { labelsFor } from '../kubernetes/names.js';
 import type { ServiceModel } from '../model/types.js';
+import { enforcementSource } from '../model/query.js';
 import type { Emitted, Manifest, Target, TargetFinding } from '../targets/target.js';
 
 /** The group an EKS service's pods get: an existing id, or a managed group's id once Terraform created it. */
@@ -19,7 +20,7 @@ export const securityGroupsTarget = {
   name: 'security-groups',
   summary: 'SecurityGroupPolicy manifests that give EKS pods their security group',
   check(analysis: Analysis): TargetFinding[] {
-    return analysis.model.services
+    const unknown = analysis.model.services
       .filter((s) => placed(s) && groupIdOf(analysis, s) === undefined)
       .map((s): TargetFinding => ({
         code: 'security-group-id-unknown',
@@ -27,6 +28,17 @@ export const securityGroupsTarget = {
         source: { ...s.source, path: ['spec', 'workload', 'securityGroup'] },
         data: { name: s.name, output: analysis.names(s).groupOutput },
       }));
+    // Security groups have no audit mode: a service in audit keeps its group's rules, and says so.
+    const audited = analysis.model.services
+      .filter((s) => s.enforcement === 'audit' && s.securityGroup !== undefined)
+      .map((s): TargetFinding => ({
+        code: 'enforcement-audit',
+        severity: 'info',
+        messageId: 'securityGroups',
+        source: enforcementSource(s),
+        data: { name: s.name, inherited: s.enforcementFrom === 'platform' ? " (the Platform's default)" : '' },
+      }));
+    return [...unknown, ...audited];
   },
   emit(analysis: Analysis): Emitted {
     const manifests: Manifest[] = [];

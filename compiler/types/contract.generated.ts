@@ -77,6 +77,10 @@ export interface ContractSpec {
   egress?: Egress[];
   resilience?: Resilience;
   /**
+   * `enforce` denies every call the contract does not admit; `audit` only reports them, for turning deny-by-default on without an outage: Istio AuthorizationPolicies are written in dry-run (`istio.io/dry-run`; in ambient mode the ztunnel policy only where the cluster has `ambientDryRun`, otherwise none), NetworkPolicy admits every source on the declared ports (and every workload's egress to them), and security groups and VPC Lattice auth policies, which have no audit mode, keep enforcing (`enforcement-audit` says so). `callgate observe` reports what enforcement would deny. Default: the Platform's `enforcement`, else `enforce`.
+   */
+  enforcement?: 'enforce' | 'audit';
+  /**
    * Mutual TLS on mesh paths: `strict` admits only mTLS; `permissive` also admits plaintext (for migration: plaintext callers carry no identity). Default: `strict`.
    */
   mtls?: 'strict' | 'permissive';
@@ -505,6 +509,10 @@ export interface PlatformMetadata {
  */
 export interface PlatformSpec {
   /**
+   * The default `enforcement` of every contract: `enforce`, or `audit` while deny-by-default is rolled out. Default: `enforce`.
+   */
+  enforcement?: 'enforce' | 'audit';
+  /**
    * The Istio trust domain of every mesh cluster. Default: `cluster.local`.
    */
   trustDomain?: string;
@@ -629,6 +637,10 @@ export interface Cluster {
    * Items: An IPv4 or IPv6 address range in CIDR notation with no host bits set.
    */
   podCidrs?: string[];
+  /**
+   * EKS ambient clusters only. istiod runs with `AMBIENT_ENABLE_DRY_RUN_AUTHORIZATION_POLICY=true` and every ztunnel it serves is Istio 1.29 or later, the first to evaluate dry-run AuthorizationPolicies (earlier istiod sends ztunnel none, and an earlier ztunnel would enforce them). Then the ztunnel policies of contracts in `audit` are written in dry-run; without it they are not written. Default: `false`.
+   */
+  ambientDryRun?: boolean;
   /**
    * EKS only. The EKS Pod Identity agent runs on the nodes, so pods of contracts with an `iamRole` get their credentials from it at `169.254.170.23:80` and `[fd00:ec2::23]:80` rather than from STS (IRSA). Default: `false`.
    */
