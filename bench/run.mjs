@@ -253,6 +253,45 @@ if (process.env.BENCH_DIFF !== '0') {
   );
 }
 
+// observe: 1,000,000 VPC Lattice access-log lines (gzip, as S3 delivers them) against a 1,000-
+// contract estate, streamed. Reported as lines per second and peak memory; `observe` exits 1 here,
+// since a tenth of the calls are undeclared on purpose.
+if (process.env.BENCH_OBSERVE !== '0') {
+  const size = 1000;
+  const lineCount = Number(process.env.BENCH_OBSERVE_LINES ?? 1_000_000);
+  const dir = join(work, `estate-${size}`);
+  await writeEstate(dir, size);
+  const root = join(work, 'observe');
+  await rm(root, { recursive: true, force: true });
+  await mkdir(root, { recursive: true });
+  const { writeLatticeLog } = await import('./observe-log.mjs');
+  const services = await writeLatticeLog(dir, join(root, 'lattice.log.gz'), lineCount);
+  await writeFile(join(root, 'services.json'), JSON.stringify({ items: services }));
+  const base = measure('parse', [dir]);
+  const o = measure('observe', [
+    join(root, 'lattice.log.gz'),
+    '--contracts',
+    dir,
+    '--lattice-services',
+    join(root, 'services.json'),
+    '--policies',
+    join(work, 'no-rails'),
+    '--format',
+    'json',
+  ]);
+  lines.push(
+    '',
+    `| observe, ${lineCount.toLocaleString('en-US')} Lattice lines, ${size} contracts |  wall ms |  peak MB | vs parse  |`,
+    '|---|---:|---:|---:|',
+    row(`parse baseline, ${size}`, base),
+    row('observe (gzip, streamed)', o, base),
+    `|   ${Math.round(lineCount / (o.ms / 1000)).toLocaleString('en-US')} lines per second | | | |`,
+  );
+  verdicts.push(
+    `observe: ${lineCount.toLocaleString('en-US')} Lattice lines in ${(o.ms / 1000).toFixed(1)} s (${Math.round(lineCount / (o.ms / 1000)).toLocaleString('en-US')} lines/s), peak ${o.maxRssMb.toFixed(0)} MB`,
+  );
+}
+
 // Heavy bad inputs: each must finish within 2 s and 300 MB.
 const bad = {
   'a 10 MB file': { 'huge.yaml': `owner: ${'x'.repeat(10 * 1024 * 1024)}\n` },

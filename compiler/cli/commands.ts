@@ -4,6 +4,7 @@ import { diff } from './diff.js';
 import { explainCommand } from './explain.js';
 import { graph } from './graph.js';
 import { importCommand } from './import.js';
+import { observeCommand } from './observe.js';
 import { init } from './init.js';
 import type { CliIO } from './io.js';
 
@@ -23,4 +24,5 @@ export const commands = [
   explainCommand,
   graph,
   importCommand,
+  observeCommand,
 ] as const satisfies readonly Command[];

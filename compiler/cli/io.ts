@@ -4,6 +4,8 @@ export interface CliIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   stdoutIsTTY: boolean;
+  /** A terminal shows progress lines; a file or a pipe gets none. */
+  stderrIsTTY?: boolean;
   env: Readonly<Record<string, string | undefined>>;
 }
 

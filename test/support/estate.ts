@@ -87,7 +87,12 @@ export interface CliRun {
 }
 
 /** The CLI in-process, as a user would call it from `cwd`. */
-export async function cli(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliRun> {
+export async function cli(
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+  terminal: { stderrIsTTY?: boolean } = {},
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const code = await main(args, {
@@ -95,6 +100,7 @@ export async function cli(args: string[], cwd: string, env: Record<string, strin
     stdout: (t) => (stdout += t),
     stderr: (t) => (stderr += t),
     stdoutIsTTY: false,
+    ...terminal,
     env,
   });
   return { code, stdout, stderr };
