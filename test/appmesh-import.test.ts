@@ -166,6 +166,70 @@ describe('import appmesh: files and errors', () => {
   });
 });
 
+describe('import appmesh: versions whose shared labels select other pods', () => {
+  it('keeps the nodes apart, exact for who may call each, and says that the weights go', async () => {
+    const node = (name: string, version: string) => `apiVersion: appmesh.k8s.aws/v1beta2
+kind: VirtualNode
+metadata: {name: ${name}, namespace: colors}
+spec:
+  podSelector: {matchLabels: {app: color, version: ${version}}}
+  listeners: [{portMapping: {port: 8080, protocol: http}}]
+  serviceDiscovery: {dns: {hostname: ${name}.colors.svc.cluster.local}}
+`;
+    const dir = await tempDir();
+    await writeTree(dir, {
+      'in/mesh.yaml': [
+        node('blue', 'blue'),
+        node('red', 'red'),
+        node('green', 'green'),
+        `apiVersion: appmesh.k8s.aws/v1beta2
+kind: VirtualRouter
+metadata: {name: paths, namespace: colors}
+spec:
+  listeners: [{portMapping: {port: 8080, protocol: http}}]
+  routes:
+    - name: split
+      httpRoute:
+        match: {prefix: /}
+        action: {weightedTargets: [{virtualNodeRef: {name: blue}, weight: 50}, {virtualNodeRef: {name: red}, weight: 50}]}
+`,
+        `apiVersion: appmesh.k8s.aws/v1beta2
+kind: VirtualService
+metadata: {name: color, namespace: colors}
+spec:
+  provider: {virtualRouter: {virtualRouterRef: {name: paths}}}
+`,
+        `apiVersion: appmesh.k8s.aws/v1beta2
+kind: VirtualNode
+metadata: {name: front, namespace: colors}
+spec:
+  podSelector: {matchLabels: {app: front}}
+  listeners: [{portMapping: {port: 8080, protocol: http}}]
+  serviceDiscovery: {dns: {hostname: front.colors.svc.cluster.local}}
+  backends: [{virtualService: {virtualServiceRef: {name: color}}}]
+`,
+      ].join('---\n'),
+    });
+    const run = await cli(['import', 'appmesh', 'in', '--out', 'out', '--format', 'json'], dir);
+    expect(run.code).toBe(0);
+    const said = JSON.parse(run.stdout) as JsonDiagnostic[];
+    expect(said.some((d) => d.code === 'appmesh-setting-dropped' && d.message.includes('router `paths`'))).toBe(true);
+    const tree = await readTree(join(dir, 'out'));
+    expect(Object.keys(tree).sort()).toEqual([
+      'colors/blue.yaml',
+      'colors/front.yaml',
+      'colors/green.yaml',
+      'colors/red.yaml',
+      'platform.yaml',
+    ]);
+    expect(tree['colors/blue.yaml']).toContain('podSelector: {app: color, version: blue}');
+    expect(tree['colors/blue.yaml']).toContain('- service: front');
+    expect(tree['colors/green.yaml']).not.toContain('- service: front');
+    const checked = runFiles({ ...tree, 'platform.yaml': fillPlatform(tree['platform.yaml'] as string) });
+    expect(checked.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+});
+
 const noCrds = skipWithout('the App Mesh CRD checks', existsSync(crdDir) ? [] : [`the upstream CRDs in ${crdDir}`]);
 
 describe('App Mesh fixtures', () => {

@@ -1056,6 +1056,8 @@ export const catalog = {
         "router `{setting}` also splits traffic to this service, but a contract holds one set of routes: the other router's are imported; {fix}",
       noHttpPort:
         "router `{setting}`'s routes are not imported: the nodes it sends to have no HTTP, HTTP/2 or gRPC listener, and contract routes split HTTP requests; {fix}",
+      versionsOverlap:
+        "router `{setting}` splits traffic between nodes that a contract could select together only by labels other nodes' pods carry too: each node becomes a contract of its own, exact for who may call it, and the router's weights, routes and retries are not imported; {fix}",
       ecsRoutes:
         "router `{setting}`'s routes are not imported: they lead to ECS tasks, which no waypoint serves in the ambient mesh, so a contract's mesh routes are for EKS only; {fix}",
       ecsResilience:

@@ -2,6 +2,7 @@ import type { JsonPath } from '../../diagnostics/diagnostic.js';
 import { Findings, isObj, listAt, objAt, strAt, type Obj } from './fields.js';
 import { listeners, opt, routeOf } from './kubernetes-form.js';
 import { apiKey } from './refs.js';
+import { reportUnread } from './coverage.js';
 import type { Ref, Resource } from './resources.js';
 
 // The App Mesh API's JSON: what `aws appmesh describe-virtual-node` and friends print (one
@@ -64,6 +65,7 @@ export function readApiObject(
   const spec = objAt(o, 'spec') ?? {};
   const specPath = [...path, 'spec'];
   const at = { doc, path };
+  reportUnread(kind.charAt(0).toUpperCase() + kind.slice(1), spec, doc, specPath, findings);
   switch (kind) {
     case 'mesh':
       return { kind: 'Mesh', name: mesh, at, ...opt('egress', strAt(objAt(spec, 'egressFilter'), 'type')) };

@@ -2,6 +2,7 @@ import type { JsonPath } from '../../diagnostics/diagnostic.js';
 import { Findings, isObj, labelsAt, listAt, numAt, objAt, strAt, type Obj } from './fields.js';
 import type { Listener, Ref, Resource, Route, WeightedTarget } from './resources.js';
 import { refFromArn } from './refs.js';
+import { reportUnread } from './coverage.js';
 
 // The App Mesh controller's objects (appmesh.k8s.aws/v1beta2), as `kubectl get -o yaml` prints
 // them. References name other objects by namespace and name, the namespace defaulting to the
@@ -115,6 +116,7 @@ export function readKubernetesObject(o: Obj, doc: number, path: JsonPath, findin
   // Meshes are cluster-scoped; everything else lives in a namespace.
   const namespace = strAt(metadata, 'namespace') ?? 'default';
   const mesh = strAt(objAt(spec, 'meshRef'), 'name') ?? '';
+  reportUnread(kind, spec, doc, specPath, findings);
   switch (kind) {
     case 'Mesh':
       return { kind: 'Mesh', name, at, ...opt('egress', strAt(objAt(spec, 'egressFilter'), 'type')) };

@@ -43,9 +43,12 @@ function visit(value: unknown, doc: number, path: JsonPath, out: Resource[], fin
   }
   if (apiVersion !== undefined) {
     if (apiVersion !== 'appmesh.k8s.aws/v1beta2' || !isKubernetesKind(kind)) {
+      const appMesh = apiVersion.startsWith('appmesh.k8s.aws/');
+      // Deployments and Services beside the mesh's objects are expected in a manifest: a note, not a warning.
       findings.add({
         code: 'appmesh-not-a-resource',
-        messageId: apiVersion.startsWith('appmesh.k8s.aws/') ? 'version' : 'kubernetes',
+        messageId: appMesh ? 'version' : 'kubernetes',
+        ...(appMesh ? {} : { severity: 'info' as const }),
         doc,
         path,
         data: { kind: kind.slice(0, 40), apiVersion: apiVersion.slice(0, 60) },

@@ -156,4 +156,5 @@ export type DropReason =
   | 'otherRouter'
   | 'ecsResilience'
   | 'noHttpPort'
-  | 'ecsRoutes';
+  | 'ecsRoutes'
+  | 'versionsOverlap';

@@ -224,9 +224,25 @@ function groupNodes(
     const root = find(n.key);
     members.set(root, [...(members.get(root) ?? []), n]);
   }
+  // Versions are told apart by a `version` label, and the service's pods by the labels its versions
+  // share. Where those shared labels also select another node's pods, one contract would admit
+  // for pods that are not its own: the nodes stay contracts of their own, and the weights go.
+  const split: VirtualNode[][] = [];
+  for (const nodes of members.values()) {
+    if (nodes.length < 2 || !overlapsOthers(nodes, index.nodes)) {
+      split.push(nodes);
+      continue;
+    }
+    for (const r of [...new Set(nodes.flatMap((n) => routersOf.get(n.key) ?? []))])
+      dropped(findings, r.at.doc, r.at.path, 'versionsOverlap', r.name);
+    for (const n of nodes) {
+      split.push([n]);
+      routersOf.delete(n.key);
+    }
+  }
   const taken = new Set<string>();
   const groups: Group[] = [];
-  for (const nodes of [...members.values()].sort((a, b) => compareStrings(a[0]?.key ?? '', b[0]?.key ?? ''))) {
+  for (const nodes of split.sort((a, b) => compareStrings(a[0]?.key ?? '', b[0]?.key ?? ''))) {
     const first = defined(nodes[0], 'a group of nodes');
     const routers = [...new Set(nodes.flatMap((n) => routersOf.get(n.key) ?? []))].sort((a, b) =>
       compareStrings(a.key, b.key),
@@ -273,6 +289,27 @@ function groupNodes(
   return groups;
 }
 
+/** The labels every node of a group shares (but `version`), in a fixed order. */
+function sharedLabels(nodes: readonly VirtualNode[]): [string, string][] {
+  const selectors = nodes.map((n) => n.podSelector ?? {});
+  return Object.entries(selectors[0] ?? {})
+    .filter(([k, v]) => k !== 'version' && selectors.every((s) => s[k] === v))
+    .sort(([a], [b]) => compareStrings(a, b));
+}
+
+/** Do the labels a group's nodes share also select pods of a node outside it (in its namespace)? */
+function overlapsOthers(nodes: readonly VirtualNode[], all: readonly VirtualNode[]): boolean {
+  const shared = sharedLabels(nodes);
+  const namespace = nodes[0]?.namespace;
+  return all.some(
+    (o) =>
+      !nodes.includes(o) &&
+      o.namespace === namespace &&
+      o.podSelector !== undefined &&
+      shared.every(([k, v]) => o.podSelector?.[k] === v),
+  );
+}
+
 function contractOf(
   g: Group,
   callers: Map<string, CallerEntry> | undefined,
@@ -299,10 +336,10 @@ function contractOf(
         : 'found by a DNS name outside Kubernetes: ECS tasks',
     ]);
   // Labels every version's selector shares, but `version`, which tells the versions apart.
-  const selectors = g.nodes.map((n) => n.podSelector ?? {});
-  const shared = Object.entries(selectors[0] ?? {})
-    .filter(([k, v]) => k !== 'version' && selectors.every((s) => s[k] === v))
-    .sort(([a], [b]) => compareStrings(a, b));
+  const shared =
+    g.nodes.length > 1
+      ? sharedLabels(g.nodes)
+      : Object.entries(first.podSelector ?? {}).sort(([a], [b]) => compareStrings(a, b));
   if (g.platform === 'eks' && shared.length > 0) workload.podSelector = Object.fromEntries(shared);
   for (const n of g.nodes) {
     const sel = objAt(n.spec, 'podSelector');
