@@ -264,6 +264,7 @@ if (process.env.BENCH_OBSERVE !== '0') {
   const root = join(work, 'observe');
   await rm(root, { recursive: true, force: true });
   await mkdir(root, { recursive: true });
+  await mkdir(join(work, 'no-rails'), { recursive: true });
   const { writeLatticeLog } = await import('./observe-log.mjs');
   const services = await writeLatticeLog(dir, join(root, 'lattice.log.gz'), lineCount);
   await writeFile(join(root, 'services.json'), JSON.stringify({ items: services }));
