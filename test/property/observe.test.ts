@@ -42,15 +42,17 @@ interface Call {
   lattice: boolean;
 }
 
+/** The IAM role a Lattice edge's caller signs with: its contract's, or the principal's own. */
+function roleOf(e: EdgeModel, model: Model): string | undefined {
+  const c = e.caller;
+  if (c.kind === 'principal') return c.iamRole;
+  return c.kind === 'service' ? model.services.find((s) => s.id === c.service)?.iamRole : undefined;
+}
+
 function exercise(e: EdgeModel, model: Model): Call | undefined {
   const callee = model.services.find((s) => s.id === e.callee) as ServiceModel;
   if (e.path === 'lattice') {
-    const role =
-      e.caller.kind === 'service'
-        ? model.services.find((s) => s.id === (e.caller as { service: string }).service)?.iamRole
-        : e.caller.kind === 'principal'
-          ? e.caller.iamRole
-          : undefined;
+    const role = roleOf(e, model);
     if (!role) return undefined;
     const vpc =
       e.caller.kind === 'service' ? e.caller.sourceVpc : e.caller.kind === 'principal' ? e.caller.sourceVpc : undefined;
@@ -87,12 +89,7 @@ function exercise(e: EdgeModel, model: Model): Call | undefined {
 function admits(e: EdgeModel, c: Call, model: Model): boolean {
   if (e.callee !== c.callee || (e.path === 'lattice') !== c.lattice) return false;
   if (c.lattice) {
-    const role =
-      e.caller.kind === 'service'
-        ? model.services.find((s) => s.id === (e.caller as { service: string }).service)?.iamRole
-        : e.caller.kind === 'principal'
-          ? e.caller.iamRole
-          : undefined;
+    const role = roleOf(e, model);
     const name = (r?: string) => r?.replace(/^arn:aws:iam::(\d+):role\/(?:.*\/)?([^/]+)$/, '$1/$2');
     const vpc = e.caller.kind === 'service' || e.caller.kind === 'principal' ? e.caller.sourceVpc : undefined;
     return (

@@ -1,5 +1,5 @@
 import type { JsonPath } from '../../diagnostics/diagnostic.js';
-import { Findings, isObj, listAt, objAt, strAt, type Obj } from './fields.js';
+import { discoveryAt, Findings, isObj, listAt, objAt, strAt, type Obj } from './fields.js';
 import { listeners, opt, routeOf } from './kubernetes-form.js';
 import { apiKey } from './refs.js';
 import { reportUnread } from './coverage.js';
@@ -86,12 +86,9 @@ export function readApiObject(
         else
           findings.malformed(doc, [...specPath, 'backends', i], 'a backend with `virtualService.virtualServiceName`');
       });
-      const sd = objAt(spec, 'serviceDiscovery');
-      const dns = strAt(objAt(sd ?? {}, 'dns'), 'hostname');
-      const cm = objAt(sd ?? {}, 'awsCloudMap');
-      const cmNs = strAt(cm, 'namespaceName');
-      const cmSvc = strAt(cm, 'serviceName');
-      const namespace = dns !== undefined ? namespaceOfHost(dns) : cmNs?.split('.')[0];
+      const discovery = discoveryAt(spec);
+      const namespace =
+        discovery.dns !== undefined ? namespaceOfHost(discovery.dns) : discovery.cloudMap?.namespace.split('.')[0];
       return {
         kind: 'VirtualNode',
         form: 'api',
@@ -102,10 +99,7 @@ export function readApiObject(
         listeners: listeners(spec, doc, specPath, findings),
         backends,
         backendGroups: [],
-        discovery: {
-          ...opt('dns', dns),
-          ...(cmNs !== undefined && cmSvc !== undefined ? { cloudMap: { namespace: cmNs, service: cmSvc } } : {}),
-        },
+        discovery,
         at,
         spec,
         specPath,

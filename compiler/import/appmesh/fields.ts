@@ -38,3 +38,16 @@ export function labelsAt(o: Obj | undefined): Record<string, string> | undefined
   for (const [k, v] of Object.entries(m)) if (typeof v === 'string') out[k] = v;
   return Object.keys(out).length > 0 ? out : undefined;
 }
+
+/** `serviceDiscovery`: a DNS host name or a Cloud Map service, the same in both forms. */
+export function discoveryAt(spec: Obj): { dns?: string; cloudMap?: { namespace: string; service: string } } {
+  const sd = objAt(spec, 'serviceDiscovery') ?? {};
+  const dns = strAt(objAt(sd, 'dns'), 'hostname');
+  const cm = objAt(sd, 'awsCloudMap');
+  const namespace = strAt(cm, 'namespaceName');
+  const service = strAt(cm, 'serviceName');
+  return {
+    ...(dns !== undefined ? { dns } : {}),
+    ...(namespace !== undefined && service !== undefined ? { cloudMap: { namespace, service } } : {}),
+  };
+}

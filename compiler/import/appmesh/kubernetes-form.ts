@@ -1,5 +1,5 @@
 import type { JsonPath } from '../../diagnostics/diagnostic.js';
-import { Findings, isObj, labelsAt, listAt, numAt, objAt, strAt, type Obj } from './fields.js';
+import { discoveryAt, Findings, isObj, labelsAt, listAt, numAt, objAt, strAt, type Obj } from './fields.js';
 import type { Listener, Ref, Resource, Route, WeightedTarget } from './resources.js';
 import { refFromArn } from './refs.js';
 import { reportUnread } from './coverage.js';
@@ -151,11 +151,7 @@ export function readKubernetesObject(o: Obj, doc: number, path: JsonPath, findin
         if (ref) backendGroups.push(ref);
         else findings.malformed(doc, [...specPath, 'backendGroups', i], 'a backend group with `name`');
       });
-      const sd = objAt(spec, 'serviceDiscovery');
-      const dns = strAt(objAt(sd ?? {}, 'dns'), 'hostname');
-      const cm = objAt(sd ?? {}, 'awsCloudMap');
-      const cmNs = strAt(cm, 'namespaceName');
-      const cmSvc = strAt(cm, 'serviceName');
+      const discovery = discoveryAt(spec);
       return {
         kind: 'VirtualNode',
         form: 'kubernetes',
@@ -167,10 +163,7 @@ export function readKubernetesObject(o: Obj, doc: number, path: JsonPath, findin
         backends,
         backendGroups,
         ...opt('podSelector', labelsAt(objAt(spec, 'podSelector'))),
-        discovery: {
-          ...opt('dns', dns),
-          ...(cmNs !== undefined && cmSvc !== undefined ? { cloudMap: { namespace: cmNs, service: cmSvc } } : {}),
-        },
+        discovery,
         at,
         spec,
         specPath,
