@@ -39,11 +39,13 @@ export function routePrincipalCall(callee: ServiceModel): Route {
  * registry) lets it reach them.
  */
 export function auditedReachable(model: Model, s: ServiceModel): ServiceModel[] {
-  return model.services.filter(
-    (t) =>
-      t.enforcement === 'audit' &&
-      t.id !== s.id &&
-      t.ports.length > 0 &&
-      routeServiceCall(model.platform, s, t).path === 'mesh',
-  );
+  let audited = auditedOf.get(model);
+  if (!audited) {
+    audited = model.services.filter((t) => t.enforcement === 'audit' && t.ports.length > 0);
+    auditedOf.set(model, audited);
+  }
+  return audited.filter((t) => t.id !== s.id && routeServiceCall(model.platform, s, t).path === 'mesh');
 }
+
+/** The services in audit, once per model: most estates have none, and every service asks. */
+const auditedOf = new WeakMap<Model, ServiceModel[]>();

@@ -1,6 +1,7 @@
 import type { Analysis } from '../../analysis/analysis.js';
 import type { ServiceModel } from '../../model/types.js';
 import type { TargetFinding } from '../../targets/target.js';
+import { defined } from '../../util/defined.js';
 
 // A workload's identity is owned by one contract. Two contracts under one identity (the same
 // service account in a namespace, pod selectors some pod could satisfy both of, the same IAM
@@ -27,27 +28,54 @@ function shared(a: ServiceModel, b: ServiceModel): { what: string; identity: str
   return undefined;
 }
 
+/**
+ * Pairs that could share an identity: the same IAM role, or EKS services of one namespace in one
+ * cluster. Only those are compared, so an estate of thousands of contracts is not compared pair
+ * by pair; the pairs come in the order the full comparison would take them.
+ */
+function candidatePairs(services: readonly ServiceModel[]): [number, number][] {
+  const buckets = new Map<string, number[]>();
+  const add = (key: string, i: number) => buckets.set(key, [...(buckets.get(key) ?? []), i]);
+  services.forEach((s, i) => {
+    if (s.iamRole !== undefined) add(`role\u0000${s.iamRole}`, i);
+    if (s.platform === 'eks') add(`pods\u0000${s.cluster}\u0000${s.namespace}`, i);
+  });
+  const seen = new Set<number>();
+  const pairs: [number, number][] = [];
+  for (const members of buckets.values())
+    for (let y = 1; y < members.length; y++)
+      for (let x = 0; x < y; x++) {
+        const i = members[x] ?? 0;
+        const j = members[y] ?? 0;
+        const key = j * services.length + i;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        pairs.push([i, j]);
+      }
+  return pairs.sort((p, q) => p[1] - q[1] || p[0] - q[0]);
+}
+
 export function checkIdentities(analysis: Analysis): TargetFinding[] {
   const findings: TargetFinding[] = [];
   const services = analysis.model.services;
-  services.forEach((b, j) => {
-    for (const a of services.slice(0, j)) {
-      const s = shared(a, b);
-      if (!s || consents(a, b)) continue;
-      const field =
-        s.what === 'the IAM role' ? 'iamRole' : s.what === 'the service account' ? 'serviceAccount' : 'podSelector';
-      // At both contracts: the pull request that adds either one is shown where it claims the identity.
-      for (const [self, other] of [
-        [a, b],
-        [b, a],
-      ] as const)
-        findings.push({
-          code: 'identity-shared',
-          data: { service: self.id, other: other.id, what: s.what, identity: s.identity },
-          source: { ...self.source, path: ['spec', 'workload', field] },
-          at: 'key',
-        });
-    }
-  });
+  for (const [i, j] of candidatePairs(services)) {
+    const a = defined(services[i], `service ${i}`);
+    const b = defined(services[j], `service ${j}`);
+    const s = shared(a, b);
+    if (!s || consents(a, b)) continue;
+    const field =
+      s.what === 'the IAM role' ? 'iamRole' : s.what === 'the service account' ? 'serviceAccount' : 'podSelector';
+    // At both contracts: the pull request that adds either one is shown where it claims the identity.
+    for (const [self, other] of [
+      [a, b],
+      [b, a],
+    ] as const)
+      findings.push({
+        code: 'identity-shared',
+        data: { service: self.id, other: other.id, what: s.what, identity: s.identity },
+        source: { ...self.source, path: ['spec', 'workload', field] },
+        at: 'key',
+      });
+  }
   return findings;
 }
