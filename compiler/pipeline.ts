@@ -135,10 +135,24 @@ export function runPipeline(sources: readonly Source[], options: PipelineOptions
 function emitAll(analysis: Analysis, options: PipelineOptions): Artifact[] {
   const out: Artifact[] = [];
   const manifests: TargetManifest[] = [];
+  const cache = options.cacheDir ? { cacheDir: options.cacheDir } : {};
+  // Targets that can work on another thread start first; the others emit meanwhile, and the
+  // manifests are laid out, before this thread waits for them.
+  const started = (targets as readonly Target[]).flatMap((t) => {
+    const pending = t.start?.(analysis, cache);
+    return pending ? [{ target: t, pending }] : [];
+  });
   for (const target of targets as readonly Target[]) {
-    const result = target.emit(analysis, options.cacheDir ? { cacheDir: options.cacheDir } : {});
+    if (started.some((s) => s.target === target)) continue;
+    const result = target.emit(analysis, cache);
     out.push(...result.files);
     manifests.push(...result.manifests.map((m) => ({ ...m, target: target.name })));
   }
-  return [...out, ...layoutManifests(manifests)].sort((a, b) => compareStrings(a.path, b.path));
+  const laidOut = layoutManifests(manifests);
+  for (const { target, pending } of started) {
+    const result = pending.wait();
+    if (result.manifests.length > 0) throw new Error(`internal: ${target.name} started early but has manifests`);
+    out.push(...result.files);
+  }
+  return [...out, ...laidOut].sort((a, b) => compareStrings(a.path, b.path));
 }

@@ -3,6 +3,7 @@ import type { Artifact, ArtifactAddress, EmitOptions, Emitted, OutputFile, Targe
 import { terraformInput } from './input.js';
 import { parseJson, recordAt, type JsonRecord } from '../util/json.js';
 import { synthesize } from './synth.js';
+import { startStacks } from './background.js';
 
 /** The resources of a synthesized stack, by their Terraform address (`type.name`, `data.type.name`). */
 function addressesOf(file: OutputFile): ArtifactAddress[] {
@@ -19,16 +20,22 @@ function addressesOf(file: OutputFile): ArtifactAddress[] {
   }));
 }
 
+const emitted = (stacks: OutputFile[]): Emitted => ({
+  files: stacks.map((f): Artifact => ({ ...f, addresses: addressesOf(f) })),
+  manifests: [],
+});
+
 /** CDK-for-Terraform stacks: service networks, ECS Lattice services and security groups. */
 export const cdktfTarget = {
   name: 'cdktf',
   summary: 'CDKTF stacks (cdk.tf.json per stack) for the service networks, ECS Lattice services and security groups',
   check: () => [],
   emit(analysis: Analysis, options: EmitOptions): Emitted {
-    const files: Artifact[] = synthesize(terraformInput(analysis), options.cacheDir).map((f) => ({
-      ...f,
-      addresses: addressesOf(f),
-    }));
-    return { files, manifests: [] };
+    return emitted(synthesize(terraformInput(analysis), options.cacheDir));
+  },
+  // The stacks need nothing the other targets make: they are synthesized on the second core.
+  start(analysis: Analysis, options: EmitOptions) {
+    const pending = startStacks(terraformInput(analysis), options.cacheDir);
+    return pending && { wait: () => emitted(pending.wait()) };
   },
 } as const satisfies Target;

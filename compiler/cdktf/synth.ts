@@ -13,17 +13,18 @@ import { stackFile } from '../analysis/names.js';
  * Synthesize through cdktf itself, into a scratch directory, and read the stacks back: what lands
  * in out/cdktf/ is byte for byte what `cdktf synth` writes for the same model.
  */
-export function synthesize(input: TerraformInput, cacheDir?: string): OutputFile[] {
+export function synthesize(input: TerraformInput, cacheDir?: string, scratch?: string): OutputFile[] {
   const key = cacheDir === undefined ? undefined : cacheKey(input);
   const cached = key === undefined || cacheDir === undefined ? undefined : readCached(cacheDir, key);
   if (cached) return cached;
-  const files = synthesizeFresh(input);
+  const files = synthesizeFresh(input, scratch);
   if (key !== undefined && cacheDir !== undefined) writeCached(cacheDir, key, files);
   return files;
 }
 
-function synthesizeFresh(input: TerraformInput): OutputFile[] {
-  const dir = mkdtempSync(join(tmpdir(), 'callgate-cdktf-'));
+function synthesizeFresh(input: TerraformInput, scratch?: string): OutputFile[] {
+  // A scratch directory given by the caller (a worker thread's) is the caller's to remove on interrupt.
+  const dir = scratch ?? mkdtempSync(join(tmpdir(), 'callgate-cdktf-'));
   const done = untilDone(() => {
     rmSync(dir, { recursive: true, force: true });
   });

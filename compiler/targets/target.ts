@@ -90,4 +90,9 @@ export interface Target {
   summary: string;
   check(analysis: Analysis): TargetFinding[];
   emit(analysis: Analysis, options: EmitOptions): Emitted;
+  /**
+   * Optional: start emitting on another thread, and return what waits for the result (files only,
+   * the same bytes as `emit`); undefined to be emitted in this thread after all.
+   */
+  start?(analysis: Analysis, options: EmitOptions): { wait(): Emitted } | undefined;
 }

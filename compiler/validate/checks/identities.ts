@@ -29,30 +29,28 @@ function shared(a: ServiceModel, b: ServiceModel): { what: string; identity: str
 }
 
 /**
- * Pairs that could share an identity: the same IAM role, or EKS services of one namespace in one
- * cluster. Only those are compared, so an estate of thousands of contracts is not compared pair
- * by pair; the pairs come in the order the full comparison would take them.
+ * For each service, the earlier services that could share an identity with it: the same IAM
+ * role, or EKS services of one namespace in one cluster. Only those are compared, so an estate of
+ * thousands of namespaces is not compared pair by pair, and the pairs come in the order the full
+ * comparison would take them (by the later service, then the earlier). Nothing is stored per
+ * pair: one namespace of thousands of services costs time, not memory.
  */
-function candidatePairs(services: readonly ServiceModel[]): [number, number][] {
+function* candidatePairs(services: readonly ServiceModel[]): Generator<[number, number]> {
   const buckets = new Map<string, number[]>();
-  const add = (key: string, i: number) => buckets.set(key, [...(buckets.get(key) ?? []), i]);
-  services.forEach((s, i) => {
-    if (s.iamRole !== undefined) add(`role\u0000${s.iamRole}`, i);
-    if (s.platform === 'eks') add(`pods\u0000${s.cluster}\u0000${s.namespace}`, i);
-  });
-  const seen = new Set<number>();
-  const pairs: [number, number][] = [];
-  for (const members of buckets.values())
-    for (let y = 1; y < members.length; y++)
-      for (let x = 0; x < y; x++) {
-        const i = members[x] ?? 0;
-        const j = members[y] ?? 0;
-        const key = j * services.length + i;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        pairs.push([i, j]);
-      }
-  return pairs.sort((p, q) => p[1] - q[1] || p[0] - q[0]);
+  const keys = services.map((s) => [
+    ...(s.iamRole !== undefined ? [`role\u0000${s.iamRole}`] : []),
+    ...(s.platform === 'eks' ? [`pods\u0000${s.cluster}\u0000${s.namespace}`] : []),
+  ]);
+  for (let j = 0; j < services.length; j++) {
+    const earlier = new Set<number>();
+    for (const key of keys[j] ?? []) {
+      const members = buckets.get(key) ?? [];
+      for (const i of members) earlier.add(i);
+      members.push(j);
+      buckets.set(key, members);
+    }
+    for (const i of [...earlier].sort((a, b) => a - b)) yield [i, j];
+  }
 }
 
 export function checkIdentities(analysis: Analysis): TargetFinding[] {

@@ -1,0 +1,53 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import type { OutputFile } from '../targets/target.js';
+import { untilDone } from '../util/interrupt.js';
+import type { TerraformInput } from './input.js';
+
+/** Stacks being synthesized on another thread; `wait` blocks until they are there. */
+export interface PendingStacks {
+  wait(): OutputFile[];
+}
+
+const workerFile = fileURLToPath(new URL('./synth-worker.js', import.meta.url));
+
+/**
+ * Start synthesizing the stacks on a worker thread, so that the second core works on them while
+ * this one emits the other targets. The pipeline stays synchronous: `wait` sleeps on a shared flag
+ * the worker raises, then takes its message. Undefined where there is no built worker (the
+ * sources run directly, as in the tests): the caller synthesizes in this thread, to the same bytes.
+ */
+export function startStacks(input: TerraformInput, cacheDir: string | undefined): PendingStacks | undefined {
+  if (!workerFile.endsWith('.js') || !existsSync(workerFile)) return undefined;
+  // The scratch directory is made here, so that an interrupt of this process removes it.
+  const scratch = mkdtempSync(join(tmpdir(), 'callgate-cdktf-'));
+  const cleanup = untilDone(() => {
+    rmSync(scratch, { recursive: true, force: true });
+  });
+  const { port1, port2 } = new MessageChannel();
+  const done = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(workerFile, {
+    workerData: { input, ...(cacheDir !== undefined ? { cacheDir } : {}), scratch, port: port2, done },
+    transferList: [port2],
+  });
+  return {
+    wait() {
+      try {
+        Atomics.wait(done, 0, 0);
+        // What synth-worker.ts posts, from this same program: a thread boundary, not untrusted input.
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- see above
+        const message = receiveMessageOnPort(port1)?.message as { files?: OutputFile[]; error?: string } | undefined;
+        if (!message?.files) throw new Error(message?.error ?? 'the stacks worker ended without a result');
+        return message.files;
+      } finally {
+        port1.close();
+        void worker.terminate();
+        rmSync(scratch, { recursive: true, force: true });
+        cleanup();
+      }
+    },
+  };
+}

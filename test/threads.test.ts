@@ -1,0 +1,45 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readTree, tempDir } from './support/estate.js';
+
+// The built CLI synthesizes the CDKTF stacks on a worker thread (cdktf/background.ts) while the
+// tests, which run the sources, synthesize them in their own thread. Both must give the same bytes:
+// the built compile of each golden case and of the bundled contracts equals its expected output.
+
+const repo = join(import.meta.dirname, '..');
+const bin = join(repo, 'bin', 'callgate.js');
+const built = existsSync(join(repo, 'dist', 'cdktf', 'synth-worker.js'));
+
+describe('stacks on a worker thread', () => {
+  it.skipIf(!built)(
+    'give the bytes the single-threaded compile gives',
+    async () => {
+      const cases = readdirSync(join(repo, 'test', 'cases'))
+        .map((name) => ({
+          name,
+          dir: join(repo, 'test', 'cases', name),
+          expected: join(repo, 'test', 'cases', name, 'expected', 'out'),
+        }))
+        .filter((c) => existsSync(c.expected));
+      const all = [...cases, { name: 'bundled', dir: repo, expected: join(repo, 'out') }];
+      expect(all.length).toBeGreaterThan(2);
+      for (const c of all) {
+        const out = join(await tempDir(), 'out');
+        const run = spawnSync(process.execPath, [bin, 'compile', 'contracts', '--out', out], {
+          cwd: c.dir,
+          encoding: 'utf8',
+        });
+        expect(run.status, `${c.name}: ${run.stderr}`).toBe(0);
+        const produced = await readTree(out);
+        expect(
+          Object.keys(produced).some((f) => f.startsWith('cdktf/')),
+          c.name,
+        ).toBe(true);
+        expect(produced, c.name).toEqual(await readTree(c.expected));
+      }
+    },
+    120_000,
+  );
+});
