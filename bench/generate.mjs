@@ -68,13 +68,40 @@ const platform = {
   },
 };
 
+const ecsPerCluster = 900;
+
+/** The Platform, with as many ECS clusters as the estate's tasks need (one up to 900 services). */
+function platformFor(docs) {
+  const clusters = new Set(docs.map((d) => d.spec.workload.cluster).filter((c) => c.startsWith('ecs-jobs-')));
+  const extra = [...clusters].sort().map((name) => {
+    const n = Number(name.slice('ecs-jobs-'.length));
+    return {
+      ...platform.spec.clusters.find((c) => c.name === 'ecs-jobs'),
+      name,
+      awsApi: {
+        securityGroup: `sg-0ccc5555cccc5${String(n).padStart(3, '0')}c`,
+        cidrs: ['10.3.200.0/24'],
+        s3PrefixList: true,
+      },
+    };
+  });
+  return { ...platform, spec: { ...platform.spec, clusters: [...platform.spec.clusters, ...extra] } };
+}
+
 /** Services and their callers; returns the contract documents. */
 export function generateEstate(count, seed = 42) {
   const random = rng(seed);
+  let ecsCount = 0;
   const services = Array.from({ length: count }, (_, i) => {
     const r = random();
     // The most-called services (platform hubs) live in the main cluster, as they do in practice.
-    const cluster = i < 20 || r < 0.66 ? 'eks-main' : r < 0.88 ? 'eks-data' : 'ecs-jobs';
+    let cluster = i < 20 || r < 0.66 ? 'eks-main' : r < 0.88 ? 'eks-data' : 'ecs-jobs';
+    // An interface endpoints' group holds at most 1,000 rules, one per task group: past 900 tasks'
+    // services, an estate this size runs more ECS clusters, each with its own endpoints' group.
+    if (cluster === 'ecs-jobs') {
+      const n = ecsCount++;
+      if (n >= ecsPerCluster) cluster = `ecs-jobs-${Math.floor(n / ecsPerCluster) + 1}`;
+    }
     return {
       name: `svc-${String(i).padStart(5, '0')}`,
       namespace: `ns-${i % 40}`,
@@ -107,7 +134,7 @@ export function generateEstate(count, seed = 42) {
       if (seen.has(callee.name)) continue;
       // A Lattice auth policy lists each calling role in 10,000 characters: about 60 distinct roles
       // fit beside their conditions, so no estate that can exist has more per service.
-      const crosses = caller.cluster !== callee.cluster || callee.cluster === 'ecs-jobs';
+      const crosses = caller.cluster !== callee.cluster || callee.cluster.startsWith('ecs-jobs');
       if (crosses && (callee.latticeCallers ?? 0) >= 60) continue;
       if (crosses) callee.latticeCallers = (callee.latticeCallers ?? 0) + 1;
       seen.add(callee.name);
@@ -116,7 +143,7 @@ export function generateEstate(count, seed = 42) {
         methods: ['GET', 'POST'].slice(0, 1 + (c % 2)),
         paths: [`/api/${c}/*`],
       });
-      if (caller.cluster !== callee.cluster || callee.cluster === 'ecs-jobs') callee.lattice = true;
+      if (caller.cluster !== callee.cluster || callee.cluster.startsWith('ecs-jobs')) callee.lattice = true;
     }
     if (random() < 0.05) caller.callers.push({ cidr: '10.50.0.0/16', ports: ['http'] });
   }
@@ -125,7 +152,7 @@ export function generateEstate(count, seed = 42) {
   // mesh calls), and the cluster's group can hold at most 1,000 per direction.
   const managedPerCluster = new Map();
   const managed = (s, i) => {
-    if (s.cluster === 'ecs-jobs') return true;
+    if (s.cluster.startsWith('ecs-jobs')) return true;
     if (i < 20 || i % 25 !== 7 || (managedPerCluster.get(s.cluster) ?? 0) >= 150) return false;
     managedPerCluster.set(s.cluster, (managedPerCluster.get(s.cluster) ?? 0) + 1);
     return true;
@@ -141,7 +168,7 @@ export function generateEstate(count, seed = 42) {
     },
     spec: {
       workload: {
-        platform: s.cluster === 'ecs-jobs' ? 'ecs' : 'eks',
+        platform: s.cluster.startsWith('ecs-jobs') ? 'ecs' : 'eks',
         cluster: s.cluster,
         iamRole: `arn:aws:iam::111111111111:role/${s.name}`,
         ...(managed(s, i) ? { securityGroup: 'managed' } : {}),
@@ -164,8 +191,12 @@ export function generateEstate(count, seed = 42) {
 export async function writeEstate(dir, count) {
   await rm(dir, { recursive: true, force: true });
   await mkdir(join(dir, 'teams'), { recursive: true });
-  await writeFile(join(dir, 'platform.yaml'), stringify(platform));
   const docs = generateEstate(count);
-  await Promise.all(docs.map((d) => writeFile(join(dir, 'teams', `${d.metadata.name}.yaml`), stringify(d))));
+  await writeFile(join(dir, 'platform.yaml'), stringify(platformFor(docs)));
+  // In batches: 20,000 files at once would exceed the open-file limit.
+  for (let i = 0; i < docs.length; i += 500)
+    await Promise.all(
+      docs.slice(i, i + 500).map((d) => writeFile(join(dir, 'teams', `${d.metadata.name}.yaml`), stringify(d))),
+    );
   return docs;
 }
