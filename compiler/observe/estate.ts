@@ -1,5 +1,6 @@
 import type { EdgeModel, Model, ServiceModel } from '../model/types.js';
 import type { Observation } from './records.js';
+import { selects } from '../evaluators/netpol.js';
 
 // The estate as the logs name it: mesh identities, IAM roles, Kubernetes host names, Lattice
 // service ARNs and pod labels, each to the contracts they stand for.
@@ -122,15 +123,25 @@ export class EstateIndex {
     return c.latticeService ?? c.host ?? (c.pod ? `a pod in ${c.pod.namespace}` : 'an unknown destination');
   }
 
-  /** Contracts whose pods these labels select. */
+  /**
+   * Contracts whose pods these labels select, by the NetworkPolicy evaluator's own selector match.
+   * Asked once per Envoy line that names its pod: remembered per label set, which a log repeats.
+   */
   private selecting(pod: { namespace: string; labels: Record<string, string> }): string[] {
-    return this.model.services
+    const key = `${pod.namespace}\u0000${JSON.stringify(pod.labels)}`;
+    const known = this.selected.get(key);
+    if (known) return known;
+    const ids = this.model.services
       .filter(
         (s) =>
           s.platform === 'eks' &&
           s.namespace === pod.namespace &&
-          Object.entries(s.podSelector ?? {}).every(([k, v]) => pod.labels[k] === v),
+          selects({ matchLabels: s.podSelector ?? {} }, pod.labels),
       )
       .map((s) => s.id);
+    // Bounded: label sets are per workload, but a log could carry any number of them.
+    if (this.selected.size < 10_000) this.selected.set(key, ids);
+    return ids;
   }
+  private readonly selected = new Map<string, string[]>();
 }
