@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readTree, tempDir } from './support/estate.js';
@@ -42,4 +42,19 @@ describe('stacks on a worker thread', () => {
     },
     120_000,
   );
+
+  // cdktf checks `terraform version` before it writes a stack with `moved` blocks; a job that
+  // only compiles has no terraform, and compile must not need one (it did: an internal error).
+  it.skipIf(!built)('need no terraform on the PATH', async () => {
+    const path = await tempDir();
+    symlinkSync(process.execPath, join(path, 'node'));
+    const out = join(await tempDir(), 'out');
+    const run = spawnSync(process.execPath, [bin, 'compile', 'contracts', '--out', out], {
+      cwd: repo,
+      encoding: 'utf8',
+      env: { PATH: path },
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(await readTree(out)).toEqual(await readTree(join(repo, 'out')));
+  });
 });

@@ -26,10 +26,14 @@ import { managedGroup, ruleResources } from './security-groups.js';
  * from the deploying environment (AWS_* variables), so the same stacks deploy to AWS or to an
  * emulator.
  */
-export function buildApp(input: TerraformInput, outdir: string): App {
+export function buildApp(input: TerraformInput, outdir: string, { validate = true } = {}): App {
   const model = inputModel(input);
   const index = indexModel(model);
-  const app = new App({ outdir, stackTraces: false });
+  // cdktf's validations are a provider in every stack (always so here) and, for a stack with
+  // `moved` blocks, a terraform new enough, found by running `terraform version` once per such
+  // stack: compile must not need terraform (a job that only compiles has none), and terraform
+  // itself refuses `moved` blocks it does not know. `cdktf deploy` keeps them.
+  const app = new App({ outdir, stackTraces: false, skipValidation: !validate });
   const networkPolicies = new Map(input.networkPolicies);
   const servicePolicies = new Map(input.servicePolicies);
   const networks = new Map<string, NetworkStack>();

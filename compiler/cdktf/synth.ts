@@ -30,7 +30,7 @@ function synthesizeFresh(input: TerraformInput, scratch?: string): OutputFile[] 
   });
   try {
     withoutCreationStacks(() => {
-      buildApp(input, dir).synth();
+      buildApp(input, dir, { validate: false }).synth();
     });
     const stacksDir = join(dir, 'stacks');
     return readdirSync(stacksDir)

@@ -1,4 +1,4 @@
-import { stringify } from 'yaml';
+import { yamlText } from '../emit/yaml-text.js';
 import { manifestFile } from '../analysis/names.js';
 import type { Artifact, ArtifactAddress, Manifest } from '../targets/target.js';
 import { compareStrings } from '../util/compare.js';
@@ -40,11 +40,12 @@ const header = (source: string | undefined) =>
 
 /** Group manifests into one multi-document file per service, and a kustomization per cluster. */
 export function layoutManifests(manifests: readonly TargetManifest[]): Artifact[] {
-  const render = (object: object) => stringify(object, { lineWidth: 0, aliasDuplicateObjects: false });
   const files = new Map<string, TargetManifest[]>();
   for (const m of manifests) {
     const path = manifestFile(m.cluster, m.namespace, m.file);
-    files.set(path, [...(files.get(path) ?? []), m]);
+    const group = files.get(path);
+    if (group) group.push(m);
+    else files.set(path, [m]);
   }
   const out: Artifact[] = [];
   const byCluster = new Map<string, string[]>();
@@ -53,14 +54,17 @@ export function layoutManifests(manifests: readonly TargetManifest[]): Artifact[
       (a, b) =>
         rank(a.object.kind) - rank(b.object.kind) || compareStrings(a.object.metadata.name, b.object.metadata.name),
     );
-    const body = sorted.map((m) => render(m.object)).join('---\n');
+    const body = sorted.map((m) => yamlText(m.object)).join('---\n');
     out.push({
       path,
       content: header(sorted.find((m) => m.source)?.source) + body,
       addresses: sorted.map((m) => addressOf(path, m)),
     });
     const [, cluster = ''] = path.split('/');
-    byCluster.set(cluster, [...(byCluster.get(cluster) ?? []), path.slice(`kubernetes/${cluster}/`.length)]);
+    const listed = byCluster.get(cluster);
+    const resource = path.slice(`kubernetes/${cluster}/`.length);
+    if (listed) listed.push(resource);
+    else byCluster.set(cluster, [resource]);
   }
   for (const [cluster, resources] of byCluster) {
     const kustomization = {
@@ -71,7 +75,7 @@ export function layoutManifests(manifests: readonly TargetManifest[]): Artifact[
     const path = `kubernetes/${cluster}/kustomization.yaml`;
     out.push({
       path,
-      content: header(undefined) + stringify(kustomization, { lineWidth: 0 }),
+      content: header(undefined) + yamlText(kustomization),
       addresses: [{ type: 'file', target: 'kubernetes', file: path }],
     });
   }
