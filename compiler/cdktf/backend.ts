@@ -1,10 +1,19 @@
-import { LocalBackend, S3Backend, type S3BackendConfig, type TerraformStack } from 'cdktf';
-import type { PlatformModel } from '../model/types.js';
+import {
+  DataTerraformRemoteStateLocal,
+  DataTerraformRemoteStateS3,
+  LocalBackend,
+  S3Backend,
+  type S3BackendConfig,
+  type TerraformRemoteState,
+  type TerraformStack,
+} from 'cdktf';
+import type { Construct } from 'constructs';
+import type { S3BackendModel } from '../model/types.js';
 import { literal } from './literal.js';
 
 /**
- * Where a stack keeps its state. Cross-stack references read the other stack's state through the
- * same backend, so every stack of the estate uses one kind.
+ * Where a stack keeps its state. Stacks read each other's outputs through the same backend, so
+ * every stack of the estate uses one kind.
  *
  * Local (the default, for trying callgate out): beside the stack folders, by a relative path, so
  * the synthesized files do not depend on the machine.
@@ -12,20 +21,30 @@ import { literal } from './literal.js';
  * S3 (Platform `terraform.backend.s3`): one object per stack, encrypted, locked. Endpoints and
  * credentials are not written: they come from the deploying environment, as for the provider.
  */
-export function stateBackend(stack: TerraformStack, name: string, platform: PlatformModel): void {
-  const s3 = platform.backend?.s3;
-  if (!s3) {
-    new LocalBackend(stack, { path: `../terraform.${name}.tfstate` });
-    return;
-  }
-  // cdktf 0.21 predates `use_lockfile`; it writes every given key in snake case all the same.
-  const config: S3BackendConfig & { useLockfile?: boolean } = {
-    bucket: literal(s3.bucket),
-    key: literal(`${s3.keyPrefix}${name}.tfstate`),
-    region: s3.region,
-    encrypt: true,
-    ...(s3.useLockfile ? { useLockfile: true } : {}),
-    ...(s3.dynamodbTable ? { dynamodbTable: literal(s3.dynamodbTable) } : {}),
-  };
-  new S3Backend(stack, config);
+export function stateBackend(stack: TerraformStack, name: string, s3: S3BackendModel | undefined): void {
+  if (!s3) new LocalBackend(stack, { path: localStatePath(name) });
+  else new S3Backend(stack, s3Config(name, s3));
+}
+
+const localStatePath = (name: string) => `../terraform.${name}.tfstate`;
+
+// cdktf 0.21 predates `use_lockfile`; it writes every given key in snake case all the same.
+const s3Config = (name: string, s3: S3BackendModel): S3BackendConfig & { useLockfile?: boolean } => ({
+  bucket: literal(s3.bucket),
+  key: literal(`${s3.keyPrefix}${name}.tfstate`),
+  region: s3.region,
+  encrypt: true,
+  ...(s3.useLockfile ? { useLockfile: true } : {}),
+  ...(s3.dynamodbTable ? { dynamodbTable: literal(s3.dynamodbTable) } : {}),
+});
+
+/**
+ * The state of another stack of the estate, for its outputs: read where that stack writes it, in
+ * the workspace being deployed, as cdktf's own cross-stack references read it.
+ */
+export function remoteState(scope: Construct, producer: string, s3: S3BackendModel | undefined): TerraformRemoteState {
+  const workspace = '${terraform.workspace}';
+  return s3
+    ? new DataTerraformRemoteStateS3(scope, producer, { ...s3Config(producer, s3), workspace })
+    : new DataTerraformRemoteStateLocal(scope, producer, { path: localStatePath(producer), workspace });
 }

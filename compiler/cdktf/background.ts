@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { OutputFile } from '../targets/target.js';
 import { untilDone } from '../util/interrupt.js';
-import type { TerraformInput } from './input.js';
+import type { StackInput } from './stack-plan.js';
 
 /** Stacks being synthesized on another thread; `wait` blocks until they are there. */
 export interface PendingStacks {
@@ -20,7 +20,7 @@ const workerFile = fileURLToPath(new URL('./synth-worker.js', import.meta.url));
  * the worker raises, then takes its message. Undefined where there is no built worker (the
  * sources run directly, as in the tests): the caller synthesizes in this thread, to the same bytes.
  */
-export function startStacks(input: TerraformInput, cacheDir: string | undefined): PendingStacks | undefined {
+export function startStacks(units: readonly StackInput[], cacheDir: string | undefined): PendingStacks | undefined {
   if (!workerFile.endsWith('.js') || !existsSync(workerFile)) return undefined;
   // The scratch directory is made here, so that an interrupt of this process removes it.
   const scratch = mkdtempSync(join(tmpdir(), 'callgate-cdktf-'));
@@ -30,7 +30,7 @@ export function startStacks(input: TerraformInput, cacheDir: string | undefined)
   const { port1, port2 } = new MessageChannel();
   const done = new Int32Array(new SharedArrayBuffer(4));
   const worker = new Worker(workerFile, {
-    workerData: { input, ...(cacheDir !== undefined ? { cacheDir } : {}), scratch, port: port2, done },
+    workerData: { units, ...(cacheDir !== undefined ? { cacheDir } : {}), scratch, port: port2, done },
     transferList: [port2],
   });
   return {

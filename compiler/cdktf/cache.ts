@@ -3,50 +3,57 @@ import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { version } from '../cli/version.js';
-import type { OutputFile } from '../targets/target.js';
 import { parseJson, stringAt } from '../util/json.js';
-import type { TerraformInput } from './input.js';
+import type { StackInput } from './stack-plan.js';
 
 const require = createRequire(import.meta.url);
 const packageVersion = (name: string) =>
   stringAt(parseJson(readFileSync(require.resolve(`${name}/package.json`), 'utf8')), 'version') ?? 'unknown';
 
+let tools: string | undefined;
+
 /**
- * The synthesized stacks are a pure function of the TerraformInput and of the code that builds
- * them, so both are in the key: a cache written by another callgate, cdktf or provider version
- * is never read. One entry is kept: the cache serves "the last compile, plus one change".
+ * A synthesized stack is a pure function of its unit and of the code that builds it, so both are
+ * in the key: an entry written by another callgate, cdktf or provider version is never read.
  */
-export function cacheKey(input: TerraformInput): string {
-  const tools = `callgate ${version} cdktf ${packageVersion('cdktf')} provider-aws ${packageVersion('@cdktf/provider-aws')}`;
-  return createHash('sha256').update(tools).update('\u0000').update(JSON.stringify(input)).digest('hex');
+export function stackKey(unit: StackInput): string {
+  tools ??= `callgate ${version} cdktf ${packageVersion('cdktf')} provider-aws ${packageVersion('@cdktf/provider-aws')}`;
+  return createHash('sha256').update(tools).update('\u0000').update(JSON.stringify(unit)).digest('hex');
 }
 
-export function readCached(dir: string, key: string): OutputFile[] | undefined {
+/** One file per stack, named by its key, in `<cache>/cdktf/`. */
+const entries = (dir: string) => join(dir, 'cdktf');
+
+export function readCachedStack(dir: string, key: string): string | undefined {
   try {
-    const files = parseJson(readFileSync(join(dir, `cdktf-${key}.json`), 'utf8'));
-    if (!Array.isArray(files)) return undefined;
-    const read: OutputFile[] = [];
-    for (const f of files) {
-      const path = stringAt(f, 'path');
-      const content = stringAt(f, 'content');
-      if (path === undefined || content === undefined) return undefined;
-      read.push({ path, content });
-    }
-    return read;
+    const content = stringAt(parseJson(readFileSync(join(entries(dir), `${key}.json`), 'utf8')), 'content');
+    return content;
   } catch {
     return undefined;
   }
 }
 
-export function writeCached(dir: string, key: string, files: readonly OutputFile[]): void {
+export function writeCachedStack(dir: string, key: string, content: string): void {
   try {
-    mkdirSync(dir, { recursive: true });
-    const tmp = join(dir, `.cdktf-${key}.${process.pid}.tmp`);
-    writeFileSync(tmp, JSON.stringify(files));
-    renameSync(tmp, join(dir, `cdktf-${key}.json`));
-    for (const f of readdirSync(dir))
-      if (f.startsWith('cdktf-') && f !== `cdktf-${key}.json`) rmSync(join(dir, f), { force: true });
+    mkdirSync(entries(dir), { recursive: true });
+    const tmp = join(entries(dir), `.${key}.${process.pid}.tmp`);
+    writeFileSync(tmp, JSON.stringify({ content }));
+    renameSync(tmp, join(entries(dir), `${key}.json`));
   } catch {
     // A cache that cannot be written costs time on the next run, never correctness.
+  }
+}
+
+/**
+ * Keep only the entries of this compile: the cache serves "the last compile, plus a change", and
+ * an estate's stacks come and go. The single entry an earlier version kept is removed too.
+ */
+export function pruneCache(dir: string, keep: ReadonlySet<string>): void {
+  try {
+    for (const f of readdirSync(entries(dir)))
+      if (!keep.has(f.replace(/\.json$/, ''))) rmSync(join(entries(dir), f), { force: true });
+    for (const f of readdirSync(dir)) if (f.startsWith('cdktf-')) rmSync(join(dir, f), { force: true });
+  } catch {
+    // As above: only time is at stake.
   }
 }

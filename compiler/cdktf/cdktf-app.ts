@@ -6,6 +6,7 @@ import { estateSources } from '../cli/run-estate.js';
 import { runPipeline } from '../pipeline.js';
 import { buildApp } from './app.js';
 import { terraformInput } from './input.js';
+import { planStacks } from './stack-plan.js';
 
 /**
  * The app `cdktf.json` runs: the same stacks `callgate compile` writes, from the contracts and
@@ -29,7 +30,7 @@ export async function runCdktfApp(cwd: string, env: NodeJS.ProcessEnv): Promise<
     const roles = env.CALLGATE_ROLE ?? 'deploy';
     if (roles !== 'deploy' && roles !== 'plan')
       throw new UsageError(`CALLGATE_ROLE is \`deploy\` or \`plan\`, not ${JSON.stringify(roles)}`);
-    buildApp(terraformInput(result.analysis, roles), env.CDKTF_OUTDIR ?? resolve(cwd, 'cdktf.out')).synth();
+    buildApp(planStacks(terraformInput(result.analysis, roles)), env.CDKTF_OUTDIR ?? resolve(cwd, 'cdktf.out')).synth();
     return 0;
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;

@@ -4,6 +4,7 @@ import { terraformInput } from './input.js';
 import { parseJson, recordAt, type JsonRecord } from '../util/json.js';
 import { synthesize } from './synth.js';
 import { startStacks } from './background.js';
+import { planStacks } from './stack-plan.js';
 
 /** The resources of a synthesized stack, by their Terraform address (`type.name`, `data.type.name`). */
 function addressesOf(file: OutputFile): ArtifactAddress[] {
@@ -31,11 +32,11 @@ export const cdktfTarget = {
   summary: 'CDKTF stacks (cdk.tf.json per stack) for the service networks, ECS Lattice services and security groups',
   check: () => [],
   emit(analysis: Analysis, options: EmitOptions): Emitted {
-    return emitted(synthesize(terraformInput(analysis), options.cacheDir));
+    return emitted(synthesize(planStacks(terraformInput(analysis)), options.cacheDir));
   },
   // The stacks need nothing the other targets make: they are synthesized on the second core.
   start(analysis: Analysis, options: EmitOptions) {
-    const pending = startStacks(terraformInput(analysis), options.cacheDir);
+    const pending = startStacks(planStacks(terraformInput(analysis)), options.cacheDir);
     return pending && { wait: () => emitted(pending.wait()) };
   },
 } as const satisfies Target;

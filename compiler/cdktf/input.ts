@@ -1,7 +1,7 @@
 import type { Analysis } from '../analysis/analysis.js';
 import type { PolicyDocument } from '../analysis/policy-document.js';
 import type { SecurityGroupRule } from '../analysis/security-group-plan.js';
-import type { EdgeModel, Model, PlatformModel, ServiceModel } from '../model/types.js';
+import type { EdgeModel, PlatformModel, ServiceModel } from '../model/types.js';
 import { compareStrings } from '../util/compare.js';
 import { vpcOwner, type RoleUse } from '../model/accounts.js';
 
@@ -77,15 +77,5 @@ export function terraformInput(analysis: Analysis, roles: RoleUse = 'deploy'): T
     serviceRules: [...plan.services].sort(([a], [b]) => compareStrings(a, b)),
     clusterRules: [...plan.clusters].sort(([a], [b]) => compareStrings(a, b)),
     endpointRules: [...plan.endpoints].sort(([a], [b]) => compareStrings(a, b)),
-  };
-}
-
-/** The input as a model of its own, for the lookups the stack builders need. */
-export function inputModel(input: TerraformInput): Model {
-  const edgeIds = new Set(input.edges.map((e) => e.id));
-  return {
-    platform: input.platform,
-    services: input.services.map((s) => ({ ...s, callers: s.callers.filter((id) => edgeIds.has(id)), calls: [] })),
-    edges: input.edges,
   };
 }

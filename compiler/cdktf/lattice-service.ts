@@ -9,8 +9,9 @@ import { VpclatticeServiceNetworkServiceAssociation } from '@cdktf/provider-aws/
 import { VpclatticeTargetGroup } from '@cdktf/provider-aws/lib/vpclattice-target-group/index.js';
 import { serviceArnPlaceholder, servicePolicyText } from '../analysis/analysis.js';
 import type { PolicyDocument } from '../analysis/policy-document.js';
-import { routedVersions, serviceNames, targetGroupName, terraformId } from '../analysis/names.js';
-import type { LatticeModel, ServiceModel } from '../model/types.js';
+import { routedVersions, targetGroupName, terraformId } from '../analysis/names.js';
+import type { LatticeModel } from '../model/types.js';
+import type { StackService } from './stack-plan.js';
 import { pathMatch } from '../model/http-paths.js';
 import { legacyPrefix } from './legacy-ids.js';
 import { literal } from './literal.js';
@@ -20,12 +21,12 @@ import type { Moves } from './moves.js';
 export function latticeService(
   scope: Construct,
   policy: PolicyDocument,
-  s: ServiceModel,
+  s: StackService,
   l: LatticeModel,
   networkArn: string,
   moves: Moves,
 ): void {
-  const names = serviceNames(s);
+  const { names } = s;
   const id = (...suffix: (string | number)[]) => terraformId(names.terraformPrefix, ...suffix);
   const legacy = (suffix: string) => `${legacyPrefix(s.namespace, s.name)}-${suffix}`;
   const passthrough = l.listener.protocol === 'tls-passthrough';

@@ -1,8 +1,7 @@
 import type { TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
-import { deployRoleOf, type RoleUse } from '../model/accounts.js';
-import type { PlatformModel } from '../model/types.js';
 import { stateBackend } from './backend.js';
+import type { StackInput } from './stack-plan.js';
 import { managedTags } from './tags.js';
 
 /**
@@ -11,20 +10,12 @@ import { managedTags } from './tags.js';
  * there), through the account's `deployRole` (its `planRole` for a plan) where the Platform names one. Endpoints and base
  * credentials come from the deploying environment, so the same stacks deploy to AWS or to moto.
  */
-export function deployTarget(
-  stack: TerraformStack,
-  name: string,
-  platform: PlatformModel,
-  at: { account: string; region: string },
-  tags: Record<string, string>,
-  use: RoleUse,
-): void {
-  stateBackend(stack, name, platform);
-  const role = deployRoleOf(platform, at.account, use);
+export function deployTarget(stack: TerraformStack, unit: StackInput): void {
+  stateBackend(stack, unit.name, unit.backend);
   new AwsProvider(stack, 'aws', {
-    region: at.region,
-    allowedAccountIds: [at.account],
-    ...(role ? { assumeRole: [{ roleArn: role, sessionName: 'callgate' }] } : {}),
-    defaultTags: [{ tags: { ...managedTags, ...tags } }],
+    region: unit.at.region,
+    allowedAccountIds: [unit.at.account],
+    ...(unit.role ? { assumeRole: [{ roleArn: unit.role, sessionName: 'callgate' }] } : {}),
+    defaultTags: [{ tags: { ...managedTags, ...unit.tags } }],
   });
 }

@@ -4,16 +4,16 @@ import { DataAwsEc2ManagedPrefixList } from '@cdktf/provider-aws/lib/data-aws-ec
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group/index.js';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule/index.js';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule/index.js';
-import type { ServiceModel } from '../model/types.js';
-import { serviceNames, terraformId } from '../analysis/names.js';
+import type { StackService } from './stack-plan.js';
+import { terraformId } from '../analysis/names.js';
 import type { GroupRef, SecurityGroupRule } from '../analysis/security-group-plan.js';
 import { legacyPrefix, legacyRuleKey } from './legacy-ids.js';
 import { literal } from './literal.js';
 import type { Moves } from './moves.js';
 
 /** A managed group: no inline rules, so Terraform's removal of the default egress is all there is. */
-export function managedGroup(scope: Construct, s: ServiceModel, moves: Moves): SecurityGroup {
-  const names = serviceNames(s);
+export function managedGroup(scope: Construct, s: StackService, moves: Moves): SecurityGroup {
+  const { names } = s;
   const group = new SecurityGroup(scope, names.managedGroupId, {
     name: literal(names.managedGroupName),
     description: literal(`callgate: who may call ${s.id}`),

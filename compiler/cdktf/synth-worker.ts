@@ -1,12 +1,12 @@
 import { workerData, type MessagePort } from 'node:worker_threads';
-import type { TerraformInput } from './input.js';
+import type { StackInput } from './stack-plan.js';
 import { synthesize } from './synth.js';
 
 // The stacks' synthesis on a thread of its own (see background.ts): the same function, so the
 // same bytes. Whatever happens, the result or the error is posted and the waiting thread woken.
 
 interface Job {
-  input: TerraformInput;
+  units: StackInput[];
   cacheDir?: string;
   scratch: string;
   port: MessagePort;
@@ -17,7 +17,7 @@ interface Job {
 // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- see above
 const job = workerData as Job;
 try {
-  job.port.postMessage({ files: synthesize(job.input, job.cacheDir, job.scratch) });
+  job.port.postMessage({ files: synthesize(job.units, job.cacheDir, job.scratch) });
 } catch (err) {
   job.port.postMessage({ error: err instanceof Error ? err.message : String(err) });
 } finally {

@@ -1,46 +1,66 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cacheKey, readCached, writeCached } from './cache.js';
-import type { TerraformInput } from './input.js';
+import { App } from 'cdktf';
+import { pruneCache, readCachedStack, stackKey, writeCachedStack } from './cache.js';
 import type { OutputFile } from '../targets/target.js';
 import { compareStrings } from '../util/compare.js';
-import { buildApp } from './app.js';
+import { buildStack } from './app.js';
 import { untilDone } from '../util/interrupt.js';
 import { stackFile } from '../analysis/names.js';
+import type { StackInput } from './stack-plan.js';
 
 /**
  * Synthesize through cdktf itself, into a scratch directory, and read the stacks back: what lands
- * in out/cdktf/ is byte for byte what `cdktf synth` writes for the same model.
+ * in out/cdktf/ is byte for byte what `cdktf synth` writes for the same model. Each stack is built
+ * in an App of its own from its own unit (stack-plan.ts), so with a cache only the stacks whose
+ * unit changed are built again.
  */
-export function synthesize(input: TerraformInput, cacheDir?: string, scratch?: string): OutputFile[] {
-  const key = cacheDir === undefined ? undefined : cacheKey(input);
-  const cached = key === undefined || cacheDir === undefined ? undefined : readCached(cacheDir, key);
-  if (cached) return cached;
-  const files = synthesizeFresh(input, scratch);
-  if (key !== undefined && cacheDir !== undefined) writeCached(cacheDir, key, files);
-  return files;
+export function synthesize(units: readonly StackInput[], cacheDir?: string, scratch?: string): OutputFile[] {
+  const files: OutputFile[] = [];
+  const keys = new Set<string>();
+  const missing: { unit: StackInput; key: string | undefined }[] = [];
+  for (const unit of units) {
+    const key = cacheDir === undefined ? undefined : stackKey(unit);
+    const cached = key === undefined || cacheDir === undefined ? undefined : readCachedStack(cacheDir, key);
+    if (key !== undefined) keys.add(key);
+    if (cached === undefined) missing.push({ unit, key });
+    else files.push({ path: stackFile(unit.name), content: cached });
+  }
+  if (missing.length > 0)
+    withScratch(scratch, (dir) => {
+      for (const { unit, key } of missing) {
+        const content = synthesizeOne(unit, dir);
+        if (key !== undefined && cacheDir !== undefined) writeCachedStack(cacheDir, key, content);
+        files.push({ path: stackFile(unit.name), content });
+      }
+    });
+  if (cacheDir !== undefined) pruneCache(cacheDir, keys);
+  return files.sort((a, b) => compareStrings(a.path, b.path));
 }
 
-function synthesizeFresh(input: TerraformInput, scratch?: string): OutputFile[] {
+function synthesizeOne(unit: StackInput, dir: string): string {
+  return withoutCreationStacks(() => {
+    const app = new App({ outdir: dir, stackTraces: false, skipValidation: true });
+    buildStack(app, unit);
+    app.synth();
+    const path = join(dir, 'stacks', unit.name, 'cdk.tf.json');
+    const content = readFileSync(path, 'utf8');
+    rmSync(join(dir, 'stacks', unit.name), { recursive: true, force: true });
+    return content;
+  });
+}
+
+function withScratch(scratch: string | undefined, run: (dir: string) => void): void {
   // A scratch directory given by the caller (a worker thread's) is the caller's to remove on interrupt.
   const dir = scratch ?? mkdtempSync(join(tmpdir(), 'callgate-cdktf-'));
   const done = untilDone(() => {
     rmSync(dir, { recursive: true, force: true });
   });
   try {
-    withoutCreationStacks(() => {
-      buildApp(input, dir, { validate: false }).synth();
-    });
-    const stacksDir = join(dir, 'stacks');
-    return readdirSync(stacksDir)
-      .sort(compareStrings)
-      .map((stack) => ({
-        path: stackFile(stack),
-        content: readFileSync(join(stacksDir, stack, 'cdk.tf.json'), 'utf8'),
-      }));
+    run(dir);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (scratch === undefined) rmSync(dir, { recursive: true, force: true });
     done();
   }
 }
