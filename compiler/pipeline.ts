@@ -2,7 +2,8 @@ import { codeInfo, renderMessage } from './diagnostics/catalog.js';
 import { compareDiagnostics, type Diagnostic, type Finding } from './diagnostics/diagnostic.js';
 import { resolveFinding } from './diagnostics/resolve.js';
 import type { LoadedDocument } from './load/document.js';
-import { parseSources } from './load/parse.js';
+import { parseSources, saveParseCache } from './load/parse.js';
+import { ParseCache } from './load/parse-cache.js';
 import type { Source } from './load/source.js';
 import { buildModel } from './model/build.js';
 import { compileGuardRails } from './guardrails/compile.js';
@@ -67,7 +68,11 @@ export function runPipeline(sources: readonly Source[], options: PipelineOptions
     };
   }
   // Sorted here, not only in discovery: output must never depend on the order files arrive in.
-  const parsed = parseSources([...sources].sort((a, b) => compareStrings(a.relPath, b.relPath)));
+  const parseCache = options.cacheDir === undefined ? undefined : ParseCache.open(options.cacheDir);
+  const parsed = parseSources(
+    [...sources].sort((a, b) => compareStrings(a.relPath, b.relPath)),
+    parseCache,
+  );
   const documents = parsed.documents;
   const docs = classifyDocuments(documents);
   const findings: Finding[] = [...docs.findings];
@@ -121,6 +126,8 @@ export function runPipeline(sources: readonly Source[], options: PipelineOptions
       emitted = emitAll(analysis, options);
   }
   diagnostics.sort(compareDiagnostics);
+  // Every position this run needed is known by now: the cache keeps them with the values.
+  if (parseCache) saveParseCache(parseCache, documents);
   return {
     diagnostics,
     documents,

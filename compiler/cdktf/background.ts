@@ -6,6 +6,8 @@ import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_thread
 import type { OutputFile } from '../targets/target.js';
 import { untilDone } from '../util/interrupt.js';
 import type { StackInput } from './stack-plan.js';
+import { lookUpStacks } from './synth.js';
+import { compareStrings } from '../util/compare.js';
 
 /** Stacks being synthesized on another thread; `wait` blocks until they are there. */
 export interface PendingStacks {
@@ -22,6 +24,10 @@ const workerFile = fileURLToPath(new URL('./synth-worker.js', import.meta.url));
  */
 export function startStacks(units: readonly StackInput[], cacheDir: string | undefined): PendingStacks | undefined {
   if (!workerFile.endsWith('.js') || !existsSync(workerFile)) return undefined;
+  // The cache is read here: where it holds every stack, no thread is started at all.
+  const { found, missing } = lookUpStacks(units, cacheDir);
+  const sorted = (files: OutputFile[]) => files.sort((a, b) => compareStrings(a.path, b.path));
+  if (missing.length === 0) return { wait: () => sorted(found) };
   // The scratch directory is made here, so that an interrupt of this process removes it.
   const scratch = mkdtempSync(join(tmpdir(), 'callgate-cdktf-'));
   const cleanup = untilDone(() => {
@@ -30,7 +36,7 @@ export function startStacks(units: readonly StackInput[], cacheDir: string | und
   const { port1, port2 } = new MessageChannel();
   const done = new Int32Array(new SharedArrayBuffer(4));
   const worker = new Worker(workerFile, {
-    workerData: { units, ...(cacheDir !== undefined ? { cacheDir } : {}), scratch, port: port2, done },
+    workerData: { missing, ...(cacheDir !== undefined ? { cacheDir } : {}), scratch, port: port2, done },
     transferList: [port2],
   });
   return {
@@ -41,7 +47,7 @@ export function startStacks(units: readonly StackInput[], cacheDir: string | und
         // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- see above
         const message = receiveMessageOnPort(port1)?.message as { files?: OutputFile[]; error?: string } | undefined;
         if (!message?.files) throw new Error(message?.error ?? 'the stacks worker ended without a result');
-        return message.files;
+        return sorted([...found, ...message.files]);
       } finally {
         port1.close();
         void worker.terminate();

@@ -17,16 +17,39 @@ import type { StackInput } from './stack-plan.js';
  * unit changed are built again.
  */
 export function synthesize(units: readonly StackInput[], cacheDir?: string, scratch?: string): OutputFile[] {
-  const files: OutputFile[] = [];
+  const { found, missing } = lookUpStacks(units, cacheDir);
+  return [...found, ...synthesizeMissing(missing, cacheDir, scratch)].sort((a, b) => compareStrings(a.path, b.path));
+}
+
+export interface MissingStack {
+  unit: StackInput;
+  /** Its cache key, with a cache. */
+  key?: string;
+}
+
+/** The stacks the cache holds, and the units of the others; the cache keeps only this run's stacks. */
+export function lookUpStacks(
+  units: readonly StackInput[],
+  cacheDir: string | undefined,
+): { found: OutputFile[]; missing: MissingStack[] } {
+  if (cacheDir === undefined) return { found: [], missing: units.map((unit) => ({ unit })) };
+  const found: OutputFile[] = [];
+  const missing: MissingStack[] = [];
   const keys = new Set<string>();
-  const missing: { unit: StackInput; key: string | undefined }[] = [];
   for (const unit of units) {
-    const key = cacheDir === undefined ? undefined : stackKey(unit);
-    const cached = key === undefined || cacheDir === undefined ? undefined : readCachedStack(cacheDir, key);
-    if (key !== undefined) keys.add(key);
+    const key = stackKey(unit);
+    keys.add(key);
+    const cached = readCachedStack(cacheDir, key);
     if (cached === undefined) missing.push({ unit, key });
-    else files.push({ path: stackFile(unit.name), content: cached });
+    else found.push({ path: stackFile(unit.name), content: cached });
   }
+  pruneCache(cacheDir, keys);
+  return { found, missing };
+}
+
+/** Builds each missing stack alone, and keeps it in the cache. */
+export function synthesizeMissing(missing: readonly MissingStack[], cacheDir?: string, scratch?: string): OutputFile[] {
+  const files: OutputFile[] = [];
   if (missing.length > 0)
     withScratch(scratch, (dir) => {
       for (const { unit, key } of missing) {
@@ -35,8 +58,7 @@ export function synthesize(units: readonly StackInput[], cacheDir?: string, scra
         files.push({ path: stackFile(unit.name), content });
       }
     });
-  if (cacheDir !== undefined) pruneCache(cacheDir, keys);
-  return files.sort((a, b) => compareStrings(a.path, b.path));
+  return files;
 }
 
 function synthesizeOne(unit: StackInput, dir: string): string {

@@ -1,4 +1,5 @@
-import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { readdir, realpath } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { compareStrings } from '../util/compare.js';
 import { isInputPath, skippedSegment } from './discovery-rule.js';
@@ -14,13 +15,7 @@ export async function discoverSources(root: string, cwd: string): Promise<Source
   await walk(root, root, found);
   found.sort(compareStrings);
   const realRoot = await realpath(root);
-  const sources: Source[] = [];
-  const batch = 64;
-  for (let i = 0; i < found.length; i += batch) {
-    const next = found.slice(i, i + batch).map((abs) => readSource(abs, root, realRoot, cwd));
-    sources.push(...(await Promise.all(next)));
-  }
-  return sources;
+  return found.map((abs) => readSource(abs, root, realRoot, cwd));
 }
 
 async function walk(root: string, dir: string, found: string[]): Promise<void> {
@@ -35,20 +30,21 @@ async function walk(root: string, dir: string, found: string[]): Promise<void> {
 }
 
 /** Is the file a link whose target, all links resolved, is outside the contracts directory? */
-async function leavesRoot(abs: string, realRoot: string): Promise<boolean> {
-  if (!(await lstat(abs)).isSymbolicLink()) return false;
-  const target = await realpath(abs);
+function leavesRoot(abs: string, realRoot: string): boolean {
+  if (!lstatSync(abs).isSymbolicLink()) return false;
+  const target = realpathSync(abs);
   return target !== realRoot && !target.startsWith(`${realRoot}${sep}`);
 }
 
-async function readSource(abs: string, root: string, realRoot: string, cwd: string): Promise<Source> {
+// Read synchronously: thousands of small files read faster so than through the thread pool, one
+// round trip per call.
+function readSource(abs: string, root: string, realRoot: string, cwd: string): Source {
   const file = toPosix(relative(cwd, abs)) || abs;
   const relPath = toPosix(relative(root, abs));
   try {
     // Checked before anything of the target is read: a link may point at secrets.
-    if (await leavesRoot(abs, realRoot))
-      return { file, relPath, problem: { code: 'link-outside-contracts', data: {} } };
-    const info = await stat(abs);
+    if (leavesRoot(abs, realRoot)) return { file, relPath, problem: { code: 'link-outside-contracts', data: {} } };
+    const info = statSync(abs);
     if (!info.isFile())
       return {
         file,
@@ -62,7 +58,7 @@ async function readSource(abs: string, root: string, realRoot: string, cwd: stri
         problem: { code: 'file-too-large', data: { bytes: info.size } },
       };
     }
-    return { file, relPath, bytes: await readFile(abs) };
+    return { file, relPath, bytes: readFileSync(abs) };
   } catch (err) {
     const reason = err instanceof Error && 'code' in err ? String(err.code) : 'unknown error';
     return {

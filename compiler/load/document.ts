@@ -1,4 +1,6 @@
 import type { Document, LineCounter } from 'yaml';
+import type { Span } from './locate.js';
+import type { DocumentCache } from './parse-cache.js';
 
 /** One parsed YAML document with what is needed to point back into its file. */
 export interface LoadedDocument {
@@ -14,4 +16,8 @@ export interface LoadedDocument {
   text: string;
   /** The document as plain data. */
   value: unknown;
+  /** Positions found in it, by locate key (load/locate.ts): kept by the parse cache. */
+  spans?: Map<string, Span>;
+  /** Where the parse cache keeps it (`compile --cache`). */
+  cache?: DocumentCache;
 }

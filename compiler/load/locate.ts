@@ -13,6 +13,19 @@ export interface Span {
  * useful place to underline. A path that leaves the document stops at the deepest node found.
  */
 export function locate(loaded: LoadedDocument, path: JsonPath, at: 'key' | 'value' = 'value'): Span {
+  return remembered(loaded, `${at}\u0000${JSON.stringify(path)}`, () => locateNow(loaded, path, at));
+}
+
+/** A span found once per document and key, and kept with the document for the parse cache. */
+function remembered(loaded: LoadedDocument, key: string, find: () => Span): Span {
+  const known = loaded.spans?.get(key);
+  if (known) return known;
+  const found = find();
+  loaded.spans?.set(key, found);
+  return found;
+}
+
+function locateNow(loaded: LoadedDocument, path: JsonPath, at: 'key' | 'value'): Span {
   let node: unknown = loaded.doc.contents;
   let keyNode: Node | undefined;
   for (const seg of path) {
@@ -60,6 +73,12 @@ function firstKey(loaded: LoadedDocument): Node | undefined {
  * folding and escapes leave no one-to-one map from the value back to the source.
  */
 export function locateInScalar(loaded: LoadedDocument, path: JsonPath, offset: number, length = 1): Span {
+  return remembered(loaded, `scalar\u0000${offset}\u0000${length}\u0000${JSON.stringify(path)}`, () =>
+    locateInScalarNow(loaded, path, offset, length),
+  );
+}
+
+function locateInScalarNow(loaded: LoadedDocument, path: JsonPath, offset: number, length: number): Span {
   const whole = locate(loaded, path);
   let node: unknown = loaded.doc.contents;
   for (const seg of path) {

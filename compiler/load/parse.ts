@@ -4,6 +4,8 @@ import { renderMessage, type CodedMessage } from '../diagnostics/catalog.js';
 import { decode, tooDeepAt } from './decode.js';
 import type { LoadedDocument } from './document.js';
 import type { Source } from './source.js';
+import { jsonExact, textHash, type CachedFile, type ParseCache } from './parse-cache.js';
+import { defined } from '../util/defined.js';
 
 export interface ParseResult {
   documents: LoadedDocument[];
@@ -56,8 +58,12 @@ function duplicateKeyText(text: string, at: number): string {
   return (colon < 0 ? line : line.slice(0, colon)).trim().replace(/`/g, "'").slice(0, 60);
 }
 
-/** Parse every source into documents, turning every problem into a positioned diagnostic. */
-export function parseSources(sources: readonly Source[]): ParseResult {
+/**
+ * Parse every source into documents, turning every problem into a positioned diagnostic. With a
+ * cache, a file whose text it holds is not parsed: its values are read back, and its syntax tree
+ * is built only if something asks for it (a position no earlier run recorded).
+ */
+export function parseSources(sources: readonly Source[], cache?: ParseCache): ParseResult {
   const documents: LoadedDocument[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const source of sources) {
@@ -71,14 +77,96 @@ export function parseSources(sources: readonly Source[]): ParseResult {
       diagnostics.push(fileDiagnostic(source.file, decoded.message, textPosition(decoded.prefix)));
       continue;
     }
-    parseText(source, decoded.text, documents, diagnostics);
+    // A byte-order mark is accepted; positions are counted after it, as editors show them.
+    const text = decoded.text.charCodeAt(0) === 0xfeff ? decoded.text.slice(1) : decoded.text;
+    const hash = cache && textHash(text);
+    const cached = hash === undefined ? undefined : cache?.get(hash);
+    if (hash !== undefined && cached) documents.push(...cachedDocuments(source, text, hash, cached, documents.length));
+    else {
+      const before = { documents: documents.length, diagnostics: diagnostics.length };
+      parseText(source, text, documents, diagnostics);
+      if (hash !== undefined)
+        offerToCache(documents.slice(before.documents), diagnostics.length > before.diagnostics, hash);
+    }
   }
   return { documents, diagnostics };
 }
 
-function parseText(source: Source, rawText: string, documents: LoadedDocument[], diagnostics: Diagnostic[]): void {
-  // A byte-order mark is accepted; positions are counted after it, as editors show them.
-  const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
+/** Documents of a file the cache holds: values as read; the tree, the line counter, only on demand. */
+function cachedDocuments(
+  source: Source,
+  text: string,
+  hash: string,
+  entry: CachedFile,
+  first: number,
+): LoadedDocument[] {
+  let parsed: { docs: Document.Parsed[]; lineCounter: LineCounter } | undefined;
+  const tree = () => {
+    if (!parsed) {
+      const lineCounter = new LineCounter();
+      const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+      parsed = { docs: Array.isArray(docs) ? docs : [], lineCounter };
+    }
+    return parsed;
+  };
+  return entry.docs.map((d, i) => {
+    const spans = new Map(Object.entries(entry.spans[String(d.indexInFile)] ?? {}));
+    return {
+      index: first + i,
+      file: source.file,
+      relPath: source.relPath,
+      indexInFile: d.indexInFile,
+      get doc() {
+        return defined(tree().docs[d.indexInFile], `document ${d.indexInFile} of ${source.relPath}`);
+      },
+      get lineCounter() {
+        return tree().lineCounter;
+      },
+      text,
+      value: d.value,
+      spans,
+      cache: { hash, spansRead: spans.size },
+    };
+  });
+}
+
+/** A file parsed without any problem, into values JSON keeps exactly, goes into the cache. */
+function offerToCache(docs: LoadedDocument[], problems: boolean, hash: string): void {
+  if (problems || docs.length === 0 || !docs.every((d) => jsonExact(d.value))) return;
+  // Written now, before anything downstream could touch the values.
+  const parsed = JSON.stringify(docs.map((d) => ({ indexInFile: d.indexInFile, value: d.value })));
+  for (const d of docs) d.cache = { hash, parsed, spansRead: 0 };
+}
+
+/** After a run: the cache gets the files parsed in it, and those whose recorded positions grew. */
+export function saveParseCache(cache: ParseCache, documents: readonly LoadedDocument[]): void {
+  const byFile = new Map<string, LoadedDocument[]>();
+  for (const d of documents) {
+    if (!d.cache) continue;
+    const docs = byFile.get(d.relPath);
+    if (docs) docs.push(d);
+    else byFile.set(d.relPath, [d]);
+  }
+  const hashes = new Set<string>();
+  for (const docs of byFile.values()) {
+    const c = defined(docs[0]?.cache, 'cache');
+    // Two files with one text are one entry.
+    if (hashes.has(c.hash)) continue;
+    hashes.add(c.hash);
+    const grew = docs.some((d) => (d.spans?.size ?? 0) > (d.cache?.spansRead ?? 0));
+    if (c.parsed === undefined && !grew) continue;
+    const json = c.parsed ?? cache.docsOf(c.hash);
+    if (json === undefined) continue;
+    cache.put(
+      c.hash,
+      json,
+      Object.fromEntries(docs.map((d) => [String(d.indexInFile), Object.fromEntries(d.spans ?? [])])),
+    );
+  }
+  cache.save();
+}
+
+function parseText(source: Source, text: string, documents: LoadedDocument[], diagnostics: Diagnostic[]): void {
   const deep = tooDeepAt(text);
   if (deep >= 0) {
     diagnostics.push(
@@ -131,6 +219,7 @@ function parseText(source: Source, rawText: string, documents: LoadedDocument[],
       lineCounter,
       text,
       value,
+      spans: new Map(),
     };
     documents.push(loaded);
   });

@@ -1,0 +1,144 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { version } from '../cli/version.js';
+import type { Span } from './locate.js';
+import { isRecord, parseJson } from '../util/json.js';
+
+/**
+ * What parsing a file gave, by the hash of its text, kept between compiles (`compile --cache`):
+ * each document's value and the positions diagnostics were given in it. A file whose text is
+ * unchanged is not parsed again; its syntax tree is built only if a diagnostic asks for a position
+ * no earlier run recorded. Values and positions are functions of the text alone, so an entry can
+ * only be stale if its hash collides. Only files that parsed without any problem, into values JSON
+ * keeps exactly, are kept: anything else is parsed every time, as without a cache.
+ */
+export interface CachedFile {
+  docs: { indexInFile: number; value: unknown }[];
+  /** Per document (by index in the file), span by locate key. */
+  spans: Record<string, Record<string, Span>>;
+}
+
+/** A document's part in the cache: its file's hash, and whether it was parsed or read this run. */
+export interface DocumentCache {
+  hash: string;
+  /** The JSON of its file's documents, where the file was parsed this run. */
+  parsed?: string;
+  /** How many spans the document had when read from the cache. */
+  spansRead: number;
+}
+
+const format = `callgate ${version} parse 1`;
+
+export const textHash = (text: string) => createHash('sha256').update(text).digest('hex');
+
+export class ParseCache {
+  /** Entries as read: one line each, parsed only when used. */
+  private readonly lines = new Map<string, string>();
+  /** Entries this run made or changed, and the lines of those it used unchanged. */
+  private readonly kept = new Map<string, { line: string }>();
+  private changed = false;
+
+  private constructor(private readonly file: string) {}
+
+  /** The cache in `dir`; empty where there is none, or one another version wrote, or a damaged one. */
+  static open(dir: string): ParseCache {
+    const cache = new ParseCache(join(dir, 'parse.jsonl'));
+    try {
+      const text = readFileSync(cache.file, 'utf8');
+      const lines = text.split('\n');
+      if (lines[0] !== format) return cache;
+      for (const line of lines.slice(1)) {
+        const tab = line.indexOf('\t');
+        if (tab > 0) cache.lines.set(line.slice(0, tab), line.slice(tab + 1));
+      }
+    } catch {
+      // No cache yet: every file is parsed.
+    }
+    return cache;
+  }
+
+  get(hash: string): CachedFile | undefined {
+    const line = this.lines.get(hash);
+    if (line === undefined) return undefined;
+    const entry = readEntry(line);
+    if (entry) this.kept.set(hash, { line });
+    return entry;
+  }
+
+  /** A file parsed in this run, or one whose recorded positions grew: its docs' JSON and its spans. */
+  put(hash: string, docs: string, spans: CachedFile['spans']): void {
+    this.kept.set(hash, { line: `{"docs":${docs},"spans":${JSON.stringify(spans)}}` });
+    this.changed = true;
+  }
+
+  /** The JSON of a read entry's documents, as read. */
+  docsOf(hash: string): string | undefined {
+    const line = this.lines.get(hash);
+    const docs = line === undefined ? undefined : parseJson(line);
+    return isRecord(docs) ? JSON.stringify(docs.docs) : undefined;
+  }
+
+  /** Writes the entries of this run (and only those) when any changed or any went unused. */
+  save(): void {
+    if (!this.changed && this.kept.size === this.lines.size) return;
+    try {
+      const out = [format];
+      for (const [hash, { line }] of this.kept) out.push(`${hash}\t${line}`);
+      mkdirSync(join(this.file, '..'), { recursive: true });
+      const tmp = `${this.file}.${process.pid}.tmp`;
+      writeFileSync(tmp, `${out.join('\n')}\n`);
+      renameSync(tmp, this.file);
+    } catch {
+      // A cache that cannot be written costs time on the next run, never correctness.
+    }
+  }
+}
+
+/**
+ * True where JSON gives back exactly this value: finite numbers other than -0, strings, booleans,
+ * null, arrays without holes and plain objects (no `__proto__` key), all the way down.
+ */
+export function jsonExact(v: unknown): boolean {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isFinite(v) && !Object.is(v, -0);
+  if (typeof v !== 'object') return false;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (!(i in v) || !jsonExact(v[i])) return false;
+    return true;
+  }
+  if (Object.getPrototypeOf(v) !== Object.prototype) return false;
+  for (const [key, value] of Object.entries(v)) if (key === '__proto__' || !jsonExact(value)) return false;
+  return true;
+}
+
+/** An entry as written by `put`, checked: a damaged one is no entry. */
+function readEntry(line: string): CachedFile | undefined {
+  let v: unknown;
+  try {
+    v = parseJson(line);
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(v) || !Array.isArray(v.docs) || !isRecord(v.spans)) return undefined;
+  const docs: CachedFile['docs'] = [];
+  for (const d of v.docs as unknown[]) {
+    if (!isRecord(d) || typeof d.indexInFile !== 'number' || !('value' in d)) return undefined;
+    docs.push({ indexInFile: d.indexInFile, value: d.value });
+  }
+  const spans: CachedFile['spans'] = {};
+  for (const [doc, byKey] of Object.entries(v.spans)) {
+    if (!isRecord(byKey)) return undefined;
+    const out: Record<string, Span> = {};
+    for (const [key, span] of Object.entries(byKey)) {
+      if (!isSpan(span)) return undefined;
+      out[key] = span;
+    }
+    spans[doc] = out;
+  }
+  return { docs, spans };
+}
+
+const isPosition = (v: unknown): v is Span['start'] =>
+  isRecord(v) && typeof v.line === 'number' && typeof v.column === 'number';
+const isSpan = (v: unknown): v is Span => isRecord(v) && isPosition(v.start) && isPosition(v.end);
