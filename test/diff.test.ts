@@ -1,5 +1,5 @@
 import { cp, readFile, rm, writeFile } from 'node:fs/promises';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DiffReport } from '../compiler/diff/report.js';
@@ -108,6 +108,30 @@ describe.each(cases)('diff of a pull request: $name', ({ name, edit, kinds }) =>
     const golden = join(repo, 'test', 'diff', `${name}.md`);
     if (updateGolden || !existsSync(golden)) writeFileSync(golden, md.stdout);
     expect(md.stdout).toBe(readFileSync(golden, 'utf8'));
+  });
+
+  // With --cache the base is not compiled again once summarized, and the head reuses parsed
+  // contracts and stacks: the report must be the one a diff without any cache gives, cold, warm,
+  // and after the pull request changes again.
+  it('reports the same with --cache, cold, warm, and after another change', async () => {
+    const dir = await pullRequest(edit);
+    const diff = async (...more: string[]) => {
+      const run = await cli(['diff', '--base-dir', 'base', '--format', 'json', ...more], dir);
+      expect(run.code, run.stderr).toBe(0);
+      return run.stdout;
+    };
+    const fresh = await diff();
+    expect(await diff('--cache')).toBe(fresh);
+    const summaries = () => readdirSync(join(dir, '.callgate-cache')).filter((f) => f.startsWith('diff-'));
+    expect(summaries()).toHaveLength(2);
+    expect(await diff('--cache')).toBe(fresh);
+    // A new service, with its own identity, called by the frontend.
+    const a = await readFile(join(dir, 'contracts', 'chain', 'service-a.yaml'), 'utf8');
+    await writeFile(join(dir, 'contracts', 'chain', 'service-z.yaml'), a.replaceAll('service-a', 'service-z'));
+    const again = await diff();
+    expect(again).not.toBe(fresh);
+    expect(await diff('--cache')).toBe(again);
+    expect(summaries()).toHaveLength(2);
   });
 });
 

@@ -21,6 +21,9 @@ function addressesOf(file: OutputFile): ArtifactAddress[] {
   }));
 }
 
+const stackCache = (o: EmitOptions) =>
+  o.cacheDir === undefined ? undefined : { dir: o.cacheDir, readOnly: o.readOnlyCache === true };
+
 const emitted = (stacks: OutputFile[]): Emitted => ({
   files: stacks.map((f): Artifact => ({ ...f, addresses: addressesOf(f) })),
   manifests: [],
@@ -32,11 +35,11 @@ export const cdktfTarget = {
   summary: 'CDKTF stacks (cdk.tf.json per stack) for the service networks, ECS Lattice services and security groups',
   check: () => [],
   emit(analysis: Analysis, options: EmitOptions): Emitted {
-    return emitted(synthesize(planStacks(terraformInput(analysis)), options.cacheDir));
+    return emitted(synthesize(planStacks(terraformInput(analysis)), stackCache(options)));
   },
   // The stacks need nothing the other targets make: they are synthesized on the second core.
   start(analysis: Analysis, options: EmitOptions) {
-    const pending = startStacks(planStacks(terraformInput(analysis)), options.cacheDir);
+    const pending = startStacks(planStacks(terraformInput(analysis)), stackCache(options));
     return pending && { wait: () => emitted(pending.wait()) };
   },
 } as const satisfies Target;

@@ -1,12 +1,12 @@
 import { workerData, type MessagePort } from 'node:worker_threads';
-import { synthesizeMissing, type MissingStack } from './synth.js';
+import { synthesizeMissing, type MissingStack, type StackCache } from './synth.js';
 
 // The stacks' synthesis on a thread of its own (see background.ts): the same function, so the
 // same bytes. Whatever happens, the result or the error is posted and the waiting thread woken.
 
 interface Job {
   missing: MissingStack[];
-  cacheDir?: string;
+  cache?: StackCache;
   scratch: string;
   port: MessagePort;
   done: Int32Array;
@@ -16,7 +16,7 @@ interface Job {
 // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- see above
 const job = workerData as Job;
 try {
-  job.port.postMessage({ files: synthesizeMissing(job.missing, job.cacheDir, job.scratch) });
+  job.port.postMessage({ files: synthesizeMissing(job.missing, job.cache, job.scratch) });
 } catch (err) {
   job.port.postMessage({ error: err instanceof Error ? err.message : String(err) });
 } finally {

@@ -16,9 +16,15 @@ import type { StackInput } from './stack-plan.js';
  * in an App of its own from its own unit (stack-plan.ts), so with a cache only the stacks whose
  * unit changed are built again.
  */
-export function synthesize(units: readonly StackInput[], cacheDir?: string, scratch?: string): OutputFile[] {
-  const { found, missing } = lookUpStacks(units, cacheDir);
-  return [...found, ...synthesizeMissing(missing, cacheDir, scratch)].sort((a, b) => compareStrings(a.path, b.path));
+export function synthesize(units: readonly StackInput[], cache?: StackCache, scratch?: string): OutputFile[] {
+  const { found, missing } = lookUpStacks(units, cache);
+  return [...found, ...synthesizeMissing(missing, cache, scratch)].sort((a, b) => compareStrings(a.path, b.path));
+}
+
+/** Where stacks are cached; a read-only cache is never written or pruned (see PipelineOptions). */
+export interface StackCache {
+  dir: string;
+  readOnly: boolean;
 }
 
 export interface MissingStack {
@@ -30,9 +36,10 @@ export interface MissingStack {
 /** The stacks the cache holds, and the units of the others; the cache keeps only this run's stacks. */
 export function lookUpStacks(
   units: readonly StackInput[],
-  cacheDir: string | undefined,
+  cache: StackCache | undefined,
 ): { found: OutputFile[]; missing: MissingStack[] } {
-  if (cacheDir === undefined) return { found: [], missing: units.map((unit) => ({ unit })) };
+  if (cache === undefined) return { found: [], missing: units.map((unit) => ({ unit })) };
+  const cacheDir = cache.dir;
   const found: OutputFile[] = [];
   const missing: MissingStack[] = [];
   const keys = new Set<string>();
@@ -43,18 +50,22 @@ export function lookUpStacks(
     if (cached === undefined) missing.push({ unit, key });
     else found.push({ path: stackFile(unit.name), content: cached });
   }
-  pruneCache(cacheDir, keys);
+  if (!cache.readOnly) pruneCache(cacheDir, keys);
   return { found, missing };
 }
 
 /** Builds each missing stack alone, and keeps it in the cache. */
-export function synthesizeMissing(missing: readonly MissingStack[], cacheDir?: string, scratch?: string): OutputFile[] {
+export function synthesizeMissing(
+  missing: readonly MissingStack[],
+  cache?: StackCache,
+  scratch?: string,
+): OutputFile[] {
   const files: OutputFile[] = [];
   if (missing.length > 0)
     withScratch(scratch, (dir) => {
       for (const { unit, key } of missing) {
         const content = synthesizeOne(unit, dir);
-        if (key !== undefined && cacheDir !== undefined) writeCachedStack(cacheDir, key, content);
+        if (key !== undefined && cache && !cache.readOnly) writeCachedStack(cache.dir, key, content);
         files.push({ path: stackFile(unit.name), content });
       }
     });

@@ -22,9 +22,10 @@ Options:
   --out <dir>           output directory (default: out)
   --check               write nothing; fail when the output directory differs
                         from what compile would write (for CI)
-  --cache               reuse the synthesized Terraform stacks of the last compile
-                        when their input is unchanged (the output is the same)
-  --cache-location <d>  where --cache keeps them (default: .callgate-cache)
+  --cache               reuse what the last compile parsed and synthesized where its
+                        input is unchanged: contracts by their text, each Terraform
+                        stack by its own input (the output is the same)
+  --cache-location <d>  where --cache keeps it (default: .callgate-cache)
   --format <name>       ${formatNames.join(' | ')} (default: stylish)
   --max-warnings <n>    fail when there are more than n warnings
   --policies <dir>      the guard-rails (default: policies, when it exists)

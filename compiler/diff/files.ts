@@ -56,14 +56,32 @@ function partsOf(f: Artifact): { address: ArtifactAddress; text: string }[] {
   return f.addresses.map((address) => ({ address, text: f.content }));
 }
 
-export function digest(files: readonly Artifact[]): OutputDigest {
+/**
+ * Files already digested, by path, with their text: the two versions a diff compares share most
+ * files, and a file's parts (its addresses included) follow from its path and text. A file of the
+ * head that equals the base's is compared as text, not hashed again.
+ */
+export type DigestMemo = Map<string, { content: string; hash: string; parts: [string, DigestEntry][] }>;
+
+export function digest(files: readonly Artifact[], memo: DigestMemo = new Map()): OutputDigest {
   const objects = new Map<string, DigestEntry>();
-  for (const f of files)
-    for (const { address, text } of partsOf(f)) {
-      const { key, label } = keyOf(address);
-      objects.set(key, { target: address.target, label, hash: sha(text) });
+  const hashes = new Map<string, string>();
+  for (const f of files) {
+    let known = memo.get(f.path);
+    if (known?.content !== f.content) {
+      const hash = sha(f.content);
+      const parts = partsOf(f).map(({ address, text }): [string, DigestEntry] => {
+        const { key, label } = keyOf(address);
+        // A part that is the whole file has the file's hash.
+        return [key, { target: address.target, label, hash: text === f.content ? hash : sha(text) }];
+      });
+      known = { content: f.content, hash, parts };
+      memo.set(f.path, known);
     }
-  return { files: new Map(files.map((f) => [f.path, sha(f.content)])), objects };
+    hashes.set(f.path, known.hash);
+    for (const [key, entry] of known.parts) objects.set(key, entry);
+  }
+  return { files: hashes, objects };
 }
 
 export interface Changes {

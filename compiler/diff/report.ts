@@ -4,7 +4,7 @@ import type { Model } from '../model/types.js';
 import type { PipelineResult } from '../pipeline.js';
 import { diffEdges, widens, type EdgeChange } from './edges.js';
 import { diffServices, type ServiceChange } from './services.js';
-import { diffOutput, digest, type Changes, type OutputDigest } from './files.js';
+import { diffOutput, digest, type Changes, type DigestMemo, type OutputDigest } from './files.js';
 
 /** What the diff keeps of one compiled version: the model, the diagnostics, file hashes. */
 export interface CompiledVersion {
@@ -15,13 +15,13 @@ export interface CompiledVersion {
   output: OutputDigest;
 }
 
-export function summarize(label: string, r: PipelineResult): CompiledVersion {
+export function summarize(label: string, r: PipelineResult, memo?: DigestMemo): CompiledVersion {
   return {
     label,
     model: r.model,
     diagnostics: r.diagnostics,
     guardRails: r.guardRails,
-    output: digest(r.files ?? []),
+    output: digest(r.files ?? [], memo),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Model, ServiceModel } from '../model/types.js';
+import type { EdgeModel, Model, ServiceModel } from '../model/types.js';
 import { latticeArrivalPorts } from '../model/protocols.js';
 import { compareStrings } from '../util/compare.js';
 
@@ -22,12 +22,23 @@ export interface ServiceChange {
 }
 
 /** Ports that accept plaintext: the Lattice target port, and the ports of address-range callers. */
-function plaintextPorts(m: Model, s: ServiceModel): number[] {
+function plaintextPorts(cidrEdges: ReadonlyMap<string, EdgeModel[]>, s: ServiceModel): number[] {
   const ports = new Set<number>();
   if (s.exposure.lattice) for (const p of latticeArrivalPorts(s.exposure.lattice)) ports.add(p);
-  for (const e of m.edges)
-    if (e.callee === s.id && e.caller.kind === 'cidr') for (const p of e.ports) ports.add(p.port);
+  for (const e of cidrEdges.get(s.id) ?? []) for (const p of e.ports) ports.add(p.port);
   return [...ports].sort((a, b) => a - b);
+}
+
+/** The address-range edges into each service, found once per model rather than once per service. */
+function cidrEdgesOf(m: Model): Map<string, EdgeModel[]> {
+  const into = new Map<string, EdgeModel[]>();
+  for (const e of m.edges) {
+    if (e.caller.kind !== 'cidr') continue;
+    const list = into.get(e.callee);
+    if (list) list.push(e);
+    else into.set(e.callee, [e]);
+  }
+  return into;
 }
 
 const exposureText = (s: ServiceModel) =>
@@ -42,6 +53,8 @@ const selectsWithin = (before: Record<string, string>, after: Record<string, str
 export function diffServices(base: Model | undefined, head: Model | undefined): ServiceChange[] {
   if (!base || !head) return [];
   const before = new Map(base.services.map((s) => [s.id, s]));
+  const baseCidr = cidrEdgesOf(base);
+  const headCidr = cidrEdgesOf(head);
   const changes: ServiceChange[] = [];
   for (const h of head.services) {
     const b = before.get(h.id);
@@ -64,8 +77,8 @@ export function diffServices(base: Model | undefined, head: Model | undefined): 
       h.enforcement === 'audit' && b.enforcement === 'enforce',
       h.enforcement === 'enforce' && b.enforcement === 'audit',
     );
-    const bp = plaintextPorts(base, b);
-    const hp = plaintextPorts(head, h);
+    const bp = plaintextPorts(baseCidr, b);
+    const hp = plaintextPorts(headCidr, h);
     push(
       'plaintextPorts',
       bp.join(', ') || 'none',

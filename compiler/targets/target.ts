@@ -79,6 +79,8 @@ export interface Emitted {
 export interface EmitOptions {
   /** Where a target may keep what it can reuse on the next run (`compile --cache`). */
   cacheDir?: string;
+  /** Read the cache, never write it (see PipelineOptions). */
+  readOnlyCache?: boolean;
 }
 
 /**

@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { version } from '../cli/version.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Source } from '../load/source.js';
+import type { Model } from '../model/types.js';
+import { isRecord, parseJson } from '../util/json.js';
+import type { DigestEntry } from './files.js';
+import type { CompiledVersion } from './report.js';
+
+// What `diff` keeps of a compiled version (its model, diagnostics, guard-rails and output hashes)
+// is a function of the files it read and how they are shown, so it is cached by a hash of exactly
+// those: a pull request's later runs, and a diff whose head becomes the next base, compile nothing
+// for a version the cache already summarized.
+
+/** The version's key: callgate's version, the root as shown, and every source's paths and bytes. */
+export function versionKey(sources: readonly Source[], root: string): string {
+  const h = createHash('sha256').update(`callgate ${version} diff 1\u0000${root}\u0000`);
+  for (const s of [...sources].sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0))) {
+    h.update(`${s.relPath}\u0000${s.file}\u0000${s.problem ? JSON.stringify(s.problem) : ''}\u0000`);
+    h.update(
+      createHash('sha256')
+        .update(s.bytes ?? new Uint8Array())
+        .digest('hex'),
+    );
+  }
+  return h.digest('hex');
+}
+
+const fileOf = (dir: string, key: string) => join(dir, `diff-${key}.json`);
+
+interface Stored {
+  model?: Model;
+  diagnostics: Diagnostic[];
+  guardRails: string[];
+  files: [string, string][];
+  objects: [string, DigestEntry][];
+}
+
+export function readSummary(dir: string, key: string, label: string): CompiledVersion | undefined {
+  try {
+    const v = parseJson(readFileSync(fileOf(dir, key), 'utf8'));
+    if (!isRecord(v) || !Array.isArray(v.diagnostics) || !Array.isArray(v.files) || !Array.isArray(v.objects))
+      return undefined;
+    // Written by writeSummaries below from this same program, under a key that names its input.
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- see above
+    const s = v as unknown as Stored;
+    return {
+      label,
+      model: s.model,
+      diagnostics: s.diagnostics,
+      guardRails: s.guardRails,
+      output: { files: new Map(s.files), objects: new Map(s.objects) },
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Keeps exactly these summaries: the cache serves "the same base again", not every version. */
+export function writeSummaries(dir: string, versions: readonly [string, CompiledVersion][]): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    for (const [key, c] of versions) {
+      // One already there was read, or written by another run from the same input.
+      if (existsSync(fileOf(dir, key))) continue;
+      const stored: Stored = {
+        ...(c.model ? { model: c.model } : {}),
+        diagnostics: c.diagnostics,
+        guardRails: c.guardRails,
+        files: [...c.output.files],
+        objects: [...c.output.objects],
+      };
+      const tmp = `${fileOf(dir, key)}.${process.pid}.tmp`;
+      writeFileSync(tmp, JSON.stringify(stored));
+      renameSync(tmp, fileOf(dir, key));
+    }
+    const keep = new Set(versions.map(([key]) => `diff-${key}.json`));
+    for (const f of readdirSync(dir)) if (f.startsWith('diff-') && !keep.has(f)) rmSync(join(dir, f), { force: true });
+  } catch {
+    // A cache that cannot be written costs time on the next run, never correctness.
+  }
+}
