@@ -6,7 +6,7 @@ import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_thread
 import type { OutputFile } from '../targets/target.js';
 import { untilDone } from '../util/interrupt.js';
 import type { StackInput } from './stack-plan.js';
-import { lookUpStacks, type StackCache } from './synth.js';
+import { lookUpStacks, type StackCache } from './cache.js';
 import { compareStrings } from '../util/compare.js';
 
 /** Stacks being synthesized on another thread; `wait` blocks until they are there. */
@@ -15,6 +15,8 @@ export interface PendingStacks {
 }
 
 const workerFile = fileURLToPath(new URL('./synth-worker.js', import.meta.url));
+/** A built worker exists (it does not where the sources run directly, as in the tests). */
+export const workerAvailable = workerFile.endsWith('.js') && existsSync(workerFile);
 
 /**
  * Start synthesizing the stacks on a worker thread, so that the second core works on them while
@@ -23,7 +25,7 @@ const workerFile = fileURLToPath(new URL('./synth-worker.js', import.meta.url));
  * sources run directly, as in the tests): the caller synthesizes in this thread, to the same bytes.
  */
 export function startStacks(units: readonly StackInput[], cache: StackCache | undefined): PendingStacks | undefined {
-  if (!workerFile.endsWith('.js') || !existsSync(workerFile)) return undefined;
+  if (!workerAvailable) return undefined;
   // The cache is read here: where it holds every stack, no thread is started at all.
   const { found, missing } = lookUpStacks(units, cache);
   const sorted = (files: OutputFile[]) => files.sort((a, b) => compareStrings(a.path, b.path));

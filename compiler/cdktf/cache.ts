@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { version } from '../cli/version.js';
 import { parseJson, stringAt } from '../util/json.js';
 import type { StackInput } from './stack-plan.js';
+import type { OutputFile } from '../targets/target.js';
+import { stackFile } from '../analysis/names.js';
 
 const require = createRequire(import.meta.url);
 const packageVersion = (name: string) =>
@@ -56,4 +58,37 @@ export function pruneCache(dir: string, keep: ReadonlySet<string>): void {
   } catch {
     // As above: only time is at stake.
   }
+}
+
+/** Where stacks are cached; a read-only cache is never written or pruned (see PipelineOptions). */
+export interface StackCache {
+  dir: string;
+  readOnly: boolean;
+}
+
+export interface MissingStack {
+  unit: StackInput;
+  /** Its cache key, with a cache. */
+  key?: string;
+}
+
+/** The stacks the cache holds, and the units of the others; the cache keeps only this run's stacks. */
+export function lookUpStacks(
+  units: readonly StackInput[],
+  cache: StackCache | undefined,
+): { found: OutputFile[]; missing: MissingStack[] } {
+  if (cache === undefined) return { found: [], missing: units.map((unit) => ({ unit })) };
+  const cacheDir = cache.dir;
+  const found: OutputFile[] = [];
+  const missing: MissingStack[] = [];
+  const keys = new Set<string>();
+  for (const unit of units) {
+    const key = stackKey(unit);
+    keys.add(key);
+    const cached = readCachedStack(cacheDir, key);
+    if (cached === undefined) missing.push({ unit, key });
+    else found.push({ path: stackFile(unit.name), content: cached });
+  }
+  if (!cache.readOnly) pruneCache(cacheDir, keys);
+  return { found, missing };
 }

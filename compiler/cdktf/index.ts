@@ -2,8 +2,8 @@ import type { Analysis } from '../analysis/analysis.js';
 import type { Artifact, ArtifactAddress, EmitOptions, Emitted, OutputFile, Target } from '../targets/target.js';
 import { terraformInput } from './input.js';
 import { parseJson, recordAt, type JsonRecord } from '../util/json.js';
-import { synthesize } from './synth.js';
-import { startStacks } from './background.js';
+import { startStacks, workerAvailable } from './background.js';
+import { defined } from '../util/defined.js';
 import { planStacks } from './stack-plan.js';
 
 /** The resources of a synthesized stack, by their Terraform address (`type.name`, `data.type.name`). */
@@ -21,6 +21,11 @@ function addressesOf(file: OutputFile): ArtifactAddress[] {
   }));
 }
 
+// cdktf and the provider's classes are most of what the CLI loads at start: they are loaded only by
+// the thread that synthesizes, and so here only where there is no built worker (the sources run
+// directly, as in the tests). A compile whose stacks are all cached never loads them.
+const inThread = workerAvailable ? undefined : await import('./synth.js');
+
 const stackCache = (o: EmitOptions) =>
   o.cacheDir === undefined ? undefined : { dir: o.cacheDir, readOnly: o.readOnlyCache === true };
 
@@ -35,7 +40,11 @@ export const cdktfTarget = {
   summary: 'CDKTF stacks (cdk.tf.json per stack) for the service networks, ECS Lattice services and security groups',
   check: () => [],
   emit(analysis: Analysis, options: EmitOptions): Emitted {
-    return emitted(synthesize(planStacks(terraformInput(analysis)), stackCache(options)));
+    const units = planStacks(terraformInput(analysis));
+    const pending = startStacks(units, stackCache(options));
+    return emitted(
+      pending ? pending.wait() : defined(inThread, 'cdktf in this thread').synthesize(units, stackCache(options)),
+    );
   },
   // The stacks need nothing the other targets make: they are synthesized on the second core.
   start(analysis: Analysis, options: EmitOptions) {

@@ -1,5 +1,6 @@
 import { workerData, type MessagePort } from 'node:worker_threads';
-import { synthesizeMissing, type MissingStack, type StackCache } from './synth.js';
+import type { MissingStack, StackCache } from './cache.js';
+import { synthesizeMissing } from './synth.js';
 
 // The stacks' synthesis on a thread of its own (see background.ts): the same function, so the
 // same bytes. Whatever happens, the result or the error is posted and the waiting thread woken.

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'cdktf';
-import { pruneCache, readCachedStack, stackKey, writeCachedStack } from './cache.js';
+import { lookUpStacks, writeCachedStack, type MissingStack, type StackCache } from './cache.js';
 import type { OutputFile } from '../targets/target.js';
 import { compareStrings } from '../util/compare.js';
 import { buildStack } from './app.js';
@@ -19,39 +19,6 @@ import type { StackInput } from './stack-plan.js';
 export function synthesize(units: readonly StackInput[], cache?: StackCache, scratch?: string): OutputFile[] {
   const { found, missing } = lookUpStacks(units, cache);
   return [...found, ...synthesizeMissing(missing, cache, scratch)].sort((a, b) => compareStrings(a.path, b.path));
-}
-
-/** Where stacks are cached; a read-only cache is never written or pruned (see PipelineOptions). */
-export interface StackCache {
-  dir: string;
-  readOnly: boolean;
-}
-
-export interface MissingStack {
-  unit: StackInput;
-  /** Its cache key, with a cache. */
-  key?: string;
-}
-
-/** The stacks the cache holds, and the units of the others; the cache keeps only this run's stacks. */
-export function lookUpStacks(
-  units: readonly StackInput[],
-  cache: StackCache | undefined,
-): { found: OutputFile[]; missing: MissingStack[] } {
-  if (cache === undefined) return { found: [], missing: units.map((unit) => ({ unit })) };
-  const cacheDir = cache.dir;
-  const found: OutputFile[] = [];
-  const missing: MissingStack[] = [];
-  const keys = new Set<string>();
-  for (const unit of units) {
-    const key = stackKey(unit);
-    keys.add(key);
-    const cached = readCachedStack(cacheDir, key);
-    if (cached === undefined) missing.push({ unit, key });
-    else found.push({ path: stackFile(unit.name), content: cached });
-  }
-  if (!cache.readOnly) pruneCache(cacheDir, keys);
-  return { found, missing };
 }
 
 /** Builds each missing stack alone, and keeps it in the cache. */
