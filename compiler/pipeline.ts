@@ -45,8 +45,6 @@ export interface PipelineOptions {
   stackOutputs?: ReadonlyMap<string, string>;
   /** A directory targets may reuse work from (`compile --cache`). */
   cacheDir?: string;
-  /** Read the cache, never write it: another run keeps it (the base version of a diff). */
-  readOnlyCache?: boolean;
 }
 
 /** Load, validate, model and emit. Collects every problem; never throws on bad input. */
@@ -129,7 +127,7 @@ export function runPipeline(sources: readonly Source[], options: PipelineOptions
   }
   diagnostics.sort(compareDiagnostics);
   // Every position this run needed is known by now: the cache keeps them with the values.
-  if (parseCache && !options.readOnlyCache) saveParseCache(parseCache, documents);
+  if (parseCache) saveParseCache(parseCache, documents);
   return {
     diagnostics,
     documents,
@@ -144,7 +142,7 @@ export function runPipeline(sources: readonly Source[], options: PipelineOptions
 function emitAll(analysis: Analysis, options: PipelineOptions): Artifact[] {
   const out: Artifact[] = [];
   const manifests: TargetManifest[] = [];
-  const cache = options.cacheDir ? { cacheDir: options.cacheDir, readOnlyCache: options.readOnlyCache === true } : {};
+  const cache = options.cacheDir ? { cacheDir: options.cacheDir } : {};
   // Targets that can work on another thread start first; the others emit meanwhile, and the
   // manifests are laid out, before this thread waits for them.
   const started = (targets as readonly Target[]).flatMap((t) => {

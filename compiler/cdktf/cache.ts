@@ -60,11 +60,8 @@ export function pruneCache(dir: string, keep: ReadonlySet<string>): void {
   }
 }
 
-/** Where stacks are cached; a read-only cache is never written or pruned (see PipelineOptions). */
-export interface StackCache {
-  dir: string;
-  readOnly: boolean;
-}
+/** The directory stacks are cached in (`compile --cache`). */
+export type StackCache = string;
 
 export interface MissingStack {
   unit: StackInput;
@@ -78,7 +75,7 @@ export function lookUpStacks(
   cache: StackCache | undefined,
 ): { found: OutputFile[]; missing: MissingStack[] } {
   if (cache === undefined) return { found: [], missing: units.map((unit) => ({ unit })) };
-  const cacheDir = cache.dir;
+  const cacheDir = cache;
   const found: OutputFile[] = [];
   const missing: MissingStack[] = [];
   const keys = new Set<string>();
@@ -89,6 +86,6 @@ export function lookUpStacks(
     if (cached === undefined) missing.push({ unit, key });
     else found.push({ path: stackFile(unit.name), content: cached });
   }
-  if (!cache.readOnly) pruneCache(cacheDir, keys);
+  pruneCache(cacheDir, keys);
   return { found, missing };
 }

@@ -26,8 +26,7 @@ function addressesOf(file: OutputFile): ArtifactAddress[] {
 // directly, as in the tests). A compile whose stacks are all cached never loads them.
 const inThread = workerAvailable ? undefined : await import('./synth.js');
 
-const stackCache = (o: EmitOptions) =>
-  o.cacheDir === undefined ? undefined : { dir: o.cacheDir, readOnly: o.readOnlyCache === true };
+const stackCache = (o: EmitOptions) => o.cacheDir;
 
 const emitted = (stacks: OutputFile[]): Emitted => ({
   files: stacks.map((f): Artifact => ({ ...f, addresses: addressesOf(f) })),

@@ -32,7 +32,7 @@ export function synthesizeMissing(
     withScratch(scratch, (dir) => {
       for (const { unit, key } of missing) {
         const content = synthesizeOne(unit, dir);
-        if (key !== undefined && cache && !cache.readOnly) writeCachedStack(cache.dir, key, content);
+        if (key !== undefined && cache !== undefined) writeCachedStack(cache, key, content);
         files.push({ path: stackFile(unit.name), content });
       }
     });

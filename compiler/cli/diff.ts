@@ -95,8 +95,8 @@ Exit codes: 0 reported, 1 the new contracts have errors (or access widens with
     // One version at a time, each summarized (its model, diagnostics, and hashes of its files) as
     // soon as it is compiled, so two estates' output never share memory. Each reuses what the cache
     // holds where its input is unchanged (contracts by their text, stacks by their own input, files
-    // already digested); only the head writes the cache, so it is left holding the head's work, for
-    // the next compile. (Compiling the base on the second core meanwhile was no faster: the two
+    // already digested); the head goes second, so the cache is left holding the head's work, for the
+    // next compile. (Compiling the base on the second core meanwhile was no faster: the two
     // threads' collectors contend for the same two cores.)
     const kept =
       values.cache || values['cache-location'] !== undefined
@@ -109,7 +109,7 @@ Exit codes: 0 reported, 1 the new contracts have errors (or access widens with
       const headKey = versionKey(headSources, dir);
       const base =
         readSummary(cacheDir, baseKey, baseLabel) ??
-        summarize(baseLabel, runPipeline(baseSources, { root: baseLabel, cacheDir, readOnlyCache: true }), memo);
+        summarize(baseLabel, runPipeline(baseSources, { root: baseLabel, cacheDir }), memo);
       const head =
         readSummary(cacheDir, headKey, dir) ?? summarize(dir, runPipeline(headSources, { root: dir, cacheDir }), memo);
       if (kept !== undefined)

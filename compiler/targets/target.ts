@@ -79,8 +79,6 @@ export interface Emitted {
 export interface EmitOptions {
   /** Where a target may keep what it can reuse on the next run (`compile --cache`). */
   cacheDir?: string;
-  /** Read the cache, never write it (see PipelineOptions). */
-  readOnlyCache?: boolean;
 }
 
 /**
