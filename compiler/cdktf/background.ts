@@ -6,7 +6,7 @@ import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_thread
 import type { OutputFile } from '../targets/target.js';
 import { untilDone } from '../util/interrupt.js';
 import type { StackInput } from './stack-plan.js';
-import { lookUpStacks, type StackCache } from './cache.js';
+import { lookUpStacks } from './cache.js';
 import { compareStrings } from '../util/compare.js';
 
 /** Stacks being synthesized on another thread; `wait` blocks until they are there. */
@@ -24,10 +24,10 @@ export const workerAvailable = workerFile.endsWith('.js') && existsSync(workerFi
  * the worker raises, then takes its message. Undefined where there is no built worker (the
  * sources run directly, as in the tests): the caller synthesizes in this thread, to the same bytes.
  */
-export function startStacks(units: readonly StackInput[], cache: StackCache | undefined): PendingStacks | undefined {
+export function startStacks(units: readonly StackInput[], cacheDir: string | undefined): PendingStacks | undefined {
   if (!workerAvailable) return undefined;
   // The cache is read here: where it holds every stack, no thread is started at all.
-  const { found, missing } = lookUpStacks(units, cache);
+  const { found, missing } = lookUpStacks(units, cacheDir);
   const sorted = (files: OutputFile[]) => files.sort((a, b) => compareStrings(a.path, b.path));
   if (missing.length === 0) return { wait: () => sorted(found) };
   // The scratch directory is made here, so that an interrupt of this process removes it.
@@ -38,7 +38,7 @@ export function startStacks(units: readonly StackInput[], cache: StackCache | un
   const { port1, port2 } = new MessageChannel();
   const done = new Int32Array(new SharedArrayBuffer(4));
   const worker = new Worker(workerFile, {
-    workerData: { missing, ...(cache ? { cache } : {}), scratch, port: port2, done },
+    workerData: { missing, ...(cacheDir !== undefined ? { cacheDir } : {}), scratch, port: port2, done },
     transferList: [port2],
   });
   return {

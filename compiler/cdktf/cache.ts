@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { version } from '../cli/version.js';
 import { parseJson, stringAt } from '../util/json.js';
+import { writeCacheFile } from '../util/cache-file.js';
 import type { StackInput } from './stack-plan.js';
 import type { OutputFile } from '../targets/target.js';
 import { stackFile } from '../analysis/names.js';
@@ -28,22 +29,14 @@ const entries = (dir: string) => join(dir, 'cdktf');
 
 export function readCachedStack(dir: string, key: string): string | undefined {
   try {
-    const content = stringAt(parseJson(readFileSync(join(entries(dir), `${key}.json`), 'utf8')), 'content');
-    return content;
+    return stringAt(parseJson(readFileSync(join(entries(dir), `${key}.json`), 'utf8')), 'content');
   } catch {
     return undefined;
   }
 }
 
 export function writeCachedStack(dir: string, key: string, content: string): void {
-  try {
-    mkdirSync(entries(dir), { recursive: true });
-    const tmp = join(entries(dir), `.${key}.${process.pid}.tmp`);
-    writeFileSync(tmp, JSON.stringify({ content }));
-    renameSync(tmp, join(entries(dir), `${key}.json`));
-  } catch {
-    // A cache that cannot be written costs time on the next run, never correctness.
-  }
+  writeCacheFile(join(entries(dir), `${key}.json`), JSON.stringify({ content }));
 }
 
 /**
@@ -60,9 +53,6 @@ export function pruneCache(dir: string, keep: ReadonlySet<string>): void {
   }
 }
 
-/** The directory stacks are cached in (`compile --cache`). */
-export type StackCache = string;
-
 export interface MissingStack {
   unit: StackInput;
   /** Its cache key, with a cache. */
@@ -72,10 +62,9 @@ export interface MissingStack {
 /** The stacks the cache holds, and the units of the others; the cache keeps only this run's stacks. */
 export function lookUpStacks(
   units: readonly StackInput[],
-  cache: StackCache | undefined,
+  cacheDir: string | undefined,
 ): { found: OutputFile[]; missing: MissingStack[] } {
-  if (cache === undefined) return { found: [], missing: units.map((unit) => ({ unit })) };
-  const cacheDir = cache;
+  if (cacheDir === undefined) return { found: [], missing: units.map((unit) => ({ unit })) };
   const found: OutputFile[] = [];
   const missing: MissingStack[] = [];
   const keys = new Set<string>();

@@ -26,8 +26,6 @@ function addressesOf(file: OutputFile): ArtifactAddress[] {
 // directly, as in the tests). A compile whose stacks are all cached never loads them.
 const inThread = workerAvailable ? undefined : await import('./synth.js');
 
-const stackCache = (o: EmitOptions) => o.cacheDir;
-
 const emitted = (stacks: OutputFile[]): Emitted => ({
   files: stacks.map((f): Artifact => ({ ...f, addresses: addressesOf(f) })),
   manifests: [],
@@ -40,14 +38,14 @@ export const cdktfTarget = {
   check: () => [],
   emit(analysis: Analysis, options: EmitOptions): Emitted {
     const units = planStacks(terraformInput(analysis));
-    const pending = startStacks(units, stackCache(options));
+    const pending = startStacks(units, options.cacheDir);
     return emitted(
-      pending ? pending.wait() : defined(inThread, 'cdktf in this thread').synthesize(units, stackCache(options)),
+      pending ? pending.wait() : defined(inThread, 'cdktf in this thread').synthesize(units, options.cacheDir),
     );
   },
   // The stacks need nothing the other targets make: they are synthesized on the second core.
   start(analysis: Analysis, options: EmitOptions) {
-    const pending = startStacks(planStacks(terraformInput(analysis)), stackCache(options));
+    const pending = startStacks(planStacks(terraformInput(analysis)), options.cacheDir);
     return pending && { wait: () => emitted(pending.wait()) };
   },
 } as const satisfies Target;

@@ -1,5 +1,5 @@
 import { workerData, type MessagePort } from 'node:worker_threads';
-import type { MissingStack, StackCache } from './cache.js';
+import type { MissingStack } from './cache.js';
 import { synthesizeMissing } from './synth.js';
 
 // The stacks' synthesis on a thread of its own (see background.ts): the same function, so the
@@ -7,7 +7,7 @@ import { synthesizeMissing } from './synth.js';
 
 interface Job {
   missing: MissingStack[];
-  cache?: StackCache;
+  cacheDir?: string;
   scratch: string;
   port: MessagePort;
   done: Int32Array;
@@ -17,7 +17,7 @@ interface Job {
 // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- see above
 const job = workerData as Job;
 try {
-  job.port.postMessage({ files: synthesizeMissing(job.missing, job.cache, job.scratch) });
+  job.port.postMessage({ files: synthesizeMissing(job.missing, job.cacheDir, job.scratch) });
 } catch (err) {
   job.port.postMessage({ error: err instanceof Error ? err.message : String(err) });
 } finally {

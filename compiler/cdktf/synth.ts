@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'cdktf';
-import { lookUpStacks, writeCachedStack, type MissingStack, type StackCache } from './cache.js';
+import { lookUpStacks, writeCachedStack, type MissingStack } from './cache.js';
 import type { OutputFile } from '../targets/target.js';
 import { compareStrings } from '../util/compare.js';
 import { buildStack } from './app.js';
@@ -16,23 +16,19 @@ import type { StackInput } from './stack-plan.js';
  * in an App of its own from its own unit (stack-plan.ts), so with a cache only the stacks whose
  * unit changed are built again.
  */
-export function synthesize(units: readonly StackInput[], cache?: StackCache, scratch?: string): OutputFile[] {
-  const { found, missing } = lookUpStacks(units, cache);
-  return [...found, ...synthesizeMissing(missing, cache, scratch)].sort((a, b) => compareStrings(a.path, b.path));
+export function synthesize(units: readonly StackInput[], cacheDir?: string, scratch?: string): OutputFile[] {
+  const { found, missing } = lookUpStacks(units, cacheDir);
+  return [...found, ...synthesizeMissing(missing, cacheDir, scratch)].sort((a, b) => compareStrings(a.path, b.path));
 }
 
 /** Builds each missing stack alone, and keeps it in the cache. */
-export function synthesizeMissing(
-  missing: readonly MissingStack[],
-  cache?: StackCache,
-  scratch?: string,
-): OutputFile[] {
+export function synthesizeMissing(missing: readonly MissingStack[], cacheDir?: string, scratch?: string): OutputFile[] {
   const files: OutputFile[] = [];
   if (missing.length > 0)
     withScratch(scratch, (dir) => {
       for (const { unit, key } of missing) {
         const content = synthesizeOne(unit, dir);
-        if (key !== undefined && cache !== undefined) writeCachedStack(cache, key, content);
+        if (key !== undefined && cacheDir !== undefined) writeCachedStack(cacheDir, key, content);
         files.push({ path: stackFile(unit.name), content });
       }
     });

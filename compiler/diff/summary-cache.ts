@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { writeCacheFile } from '../util/cache-file.js';
+import { compareStrings } from '../util/compare.js';
 import { join } from 'node:path';
 import { version } from '../cli/version.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -17,7 +19,7 @@ import type { CompiledVersion } from './report.js';
 /** The version's key: callgate's version, the root as shown, and every source's paths and bytes. */
 export function versionKey(sources: readonly Source[], root: string): string {
   const h = createHash('sha256').update(`callgate ${version} diff 1\u0000${root}\u0000`);
-  for (const s of [...sources].sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0))) {
+  for (const s of [...sources].sort((a, b) => compareStrings(a.relPath, b.relPath))) {
     h.update(`${s.relPath}\u0000${s.file}\u0000${s.problem ? JSON.stringify(s.problem) : ''}\u0000`);
     h.update(
       createHash('sha256')
@@ -60,25 +62,22 @@ export function readSummary(dir: string, key: string, label: string): CompiledVe
 
 /** Keeps exactly these summaries: the cache serves "the same base again", not every version. */
 export function writeSummaries(dir: string, versions: readonly [string, CompiledVersion][]): void {
+  for (const [key, c] of versions) {
+    // One already there was read, or written by another run from the same input.
+    if (existsSync(fileOf(dir, key))) continue;
+    const stored: Stored = {
+      ...(c.model ? { model: c.model } : {}),
+      diagnostics: c.diagnostics,
+      guardRails: c.guardRails,
+      files: [...c.output.files],
+      objects: [...c.output.objects],
+    };
+    writeCacheFile(fileOf(dir, key), JSON.stringify(stored));
+  }
   try {
-    mkdirSync(dir, { recursive: true });
-    for (const [key, c] of versions) {
-      // One already there was read, or written by another run from the same input.
-      if (existsSync(fileOf(dir, key))) continue;
-      const stored: Stored = {
-        ...(c.model ? { model: c.model } : {}),
-        diagnostics: c.diagnostics,
-        guardRails: c.guardRails,
-        files: [...c.output.files],
-        objects: [...c.output.objects],
-      };
-      const tmp = `${fileOf(dir, key)}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify(stored));
-      renameSync(tmp, fileOf(dir, key));
-    }
     const keep = new Set(versions.map(([key]) => `diff-${key}.json`));
     for (const f of readdirSync(dir)) if (f.startsWith('diff-') && !keep.has(f)) rmSync(join(dir, f), { force: true });
   } catch {
-    // A cache that cannot be written costs time on the next run, never correctness.
+    // As in writeCacheFile: only time is at stake.
   }
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeCacheFile } from '../util/cache-file.js';
 import { join } from 'node:path';
 import { version } from '../cli/version.js';
 import type { Span } from './locate.js';
@@ -82,16 +83,9 @@ export class ParseCache {
   /** Writes the entries of this run (and only those) when any changed or any went unused. */
   save(): void {
     if (!this.changed && this.kept.size === this.lines.size) return;
-    try {
-      const out = [format];
-      for (const [hash, { line }] of this.kept) out.push(`${hash}\t${line}`);
-      mkdirSync(join(this.file, '..'), { recursive: true });
-      const tmp = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(tmp, `${out.join('\n')}\n`);
-      renameSync(tmp, this.file);
-    } catch {
-      // A cache that cannot be written costs time on the next run, never correctness.
-    }
+    const out = [format];
+    for (const [hash, { line }] of this.kept) out.push(`${hash}\t${line}`);
+    writeCacheFile(this.file, `${out.join('\n')}\n`);
   }
 }
 
