@@ -1,3 +1,4 @@
+import { pushTo } from '../util/multimap.js';
 import type { EdgeModel, Model, ServiceModel } from '../model/types.js';
 import { latticeArrivalPorts } from '../model/protocols.js';
 import { compareStrings } from '../util/compare.js';
@@ -32,12 +33,7 @@ function plaintextPorts(cidrEdges: ReadonlyMap<string, EdgeModel[]>, s: ServiceM
 /** The address-range edges into each service, found once per model rather than once per service. */
 function cidrEdgesOf(m: Model): Map<string, EdgeModel[]> {
   const into = new Map<string, EdgeModel[]>();
-  for (const e of m.edges) {
-    if (e.caller.kind !== 'cidr') continue;
-    const list = into.get(e.callee);
-    if (list) list.push(e);
-    else into.set(e.callee, [e]);
-  }
+  for (const e of m.edges) if (e.caller.kind === 'cidr') pushTo(into, e.callee, e);
   return into;
 }
 

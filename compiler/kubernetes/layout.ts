@@ -1,3 +1,4 @@
+import { pushTo } from '../util/multimap.js';
 import { yamlText } from '../emit/yaml-text.js';
 import { manifestFile } from '../analysis/names.js';
 import type { Artifact, ArtifactAddress, Manifest } from '../targets/target.js';
@@ -43,9 +44,7 @@ export function layoutManifests(manifests: readonly TargetManifest[]): Artifact[
   const files = new Map<string, TargetManifest[]>();
   for (const m of manifests) {
     const path = manifestFile(m.cluster, m.namespace, m.file);
-    const group = files.get(path);
-    if (group) group.push(m);
-    else files.set(path, [m]);
+    pushTo(files, path, m);
   }
   const out: Artifact[] = [];
   const byCluster = new Map<string, string[]>();
@@ -61,10 +60,7 @@ export function layoutManifests(manifests: readonly TargetManifest[]): Artifact[
       addresses: sorted.map((m) => addressOf(path, m)),
     });
     const [, cluster = ''] = path.split('/');
-    const listed = byCluster.get(cluster);
-    const resource = path.slice(`kubernetes/${cluster}/`.length);
-    if (listed) listed.push(resource);
-    else byCluster.set(cluster, [resource]);
+    pushTo(byCluster, cluster, path.slice(`kubernetes/${cluster}/`.length));
   }
   for (const [cluster, resources] of byCluster) {
     const kustomization = {

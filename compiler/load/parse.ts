@@ -1,3 +1,4 @@
+import { pushTo } from '../util/multimap.js';
 import { LineCounter, parseAllDocuments, visit, isScalar, type Document, type YAMLError } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { renderMessage, type CodedMessage } from '../diagnostics/catalog.js';
@@ -141,12 +142,7 @@ function offerToCache(docs: LoadedDocument[], problems: boolean, hash: string): 
 /** After a run: the cache gets the files parsed in it, and those whose recorded positions grew. */
 export function saveParseCache(cache: ParseCache, documents: readonly LoadedDocument[]): void {
   const byFile = new Map<string, LoadedDocument[]>();
-  for (const d of documents) {
-    if (!d.cache) continue;
-    const docs = byFile.get(d.relPath);
-    if (docs) docs.push(d);
-    else byFile.set(d.relPath, [d]);
-  }
+  for (const d of documents) if (d.cache) pushTo(byFile, d.relPath, d);
   const hashes = new Set<string>();
   for (const docs of byFile.values()) {
     const c = defined(docs[0]?.cache, 'cache');
