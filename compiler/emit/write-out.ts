@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { lstat, mkdir, readdir, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { OutputFile } from '../targets/target.js';
 import { compareStrings } from '../util/compare.js';
+import { applyUpdate, planUpdate, stageUpdate } from './update-out.js';
 import { untilDone } from '../util/interrupt.js';
 
 /** The file every callgate output directory holds; its presence marks a directory callgate may replace. */
@@ -25,9 +26,10 @@ async function outputTarget(outDir: string): Promise<string> {
 }
 
 /**
- * Replace `outDir` with exactly `files`, or leave it untouched. Files are written to a sibling
- * directory first and swapped in by rename, so a failure midway never leaves a partial `out/`;
- * interrupted (SIGINT, SIGTERM), the sibling is removed and the old directory put back.
+ * Make `outDir` hold exactly `files`, or leave it untouched. An existing directory is updated in
+ * place (only files that differ move, see update-out.ts); otherwise files are written to a sibling
+ * directory first and swapped in by rename. Either way a failure midway never leaves a partial
+ * `out/`; interrupted (SIGINT, SIGTERM), the sibling is removed and the old output stays.
  */
 export async function writeOutput(outDir: string, files: readonly OutputFile[]): Promise<void> {
   const target = await outputTarget(outDir);
@@ -35,6 +37,23 @@ export async function writeOutput(outDir: string, files: readonly OutputFile[]):
   const staging = `${target}.callgate-${process.pid}-new`;
   const previous = `${target}.callgate-${process.pid}-old`;
   await rm(staging, { recursive: true, force: true });
+  for (const file of files) safeJoin(target, file.path);
+  const update = existsSync(target) ? planUpdate(target, files) : undefined;
+  if (update) {
+    if (update.write.length + update.remove.length + update.removeDirs.length === 0) return;
+    const done = untilDone(() => {
+      rmSync(staging, { recursive: true, force: true });
+    });
+    try {
+      await stageUpdate(staging, update);
+      applyUpdate(target, staging, previous, update);
+    } finally {
+      rmSync(staging, { recursive: true, force: true });
+      rmSync(previous, { recursive: true, force: true });
+      done();
+    }
+    return;
+  }
   const done = untilDone(() => {
     rmSync(staging, { recursive: true, force: true });
     // Between the two renames the old output is only at `previous`: put it back.
@@ -81,6 +100,14 @@ export interface OutputDrift {
 /** How `outDir` differs from `files`: what `compile --check` reports when the committed output is stale. */
 export async function compareOutput(outDir: string, files: readonly OutputFile[]): Promise<OutputDrift> {
   const target = resolve(outDir);
+  // The same comparison as an update, when out/ is plain files and directories: bytes, read once.
+  const update = existsSync(target) && statSync(target).isDirectory() ? planUpdate(target, files) : undefined;
+  if (update)
+    return {
+      added: update.write.filter((f) => !update.replaced.has(f.path)).map((f) => f.path),
+      changed: update.write.filter((f) => update.replaced.has(f.path)).map((f) => f.path),
+      removed: [...update.remove].sort(compareStrings),
+    };
   const present = new Set(await listFiles(target));
   const drift: OutputDrift = { added: [], changed: [], removed: [] };
   for (const file of files) {

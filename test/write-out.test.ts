@@ -1,0 +1,142 @@
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { writeOutput } from '../compiler/emit/write-out.js';
+import { applyUpdate, planUpdate, stageUpdate } from '../compiler/emit/update-out.js';
+import type { OutputFile } from '../compiler/targets/target.js';
+import { tempDir, writeTree } from './support/estate.js';
+
+// An existing out/ is brought to the new files in place. Whatever it held before, afterwards it
+// holds exactly the new files (no other file, no empty directory), as a fresh directory would,
+// and nothing is left beside it; a failed swap leaves the old output as it was.
+
+/** Every entry under `root`: files with their bytes (as latin1), directories with a trailing `/`. */
+function entries(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, e.name);
+      const rel = relative(root, path).split('\\').join('/');
+      if (e.isDirectory()) {
+        out[`${rel}/`] = '';
+        walk(path);
+      } else if (e.isSymbolicLink()) out[rel] = `-> ${readFileSync(path, 'latin1')}`;
+      else out[rel] = readFileSync(path, 'latin1');
+    }
+  };
+  walk(root);
+  return out;
+}
+
+/** What a directory holding exactly `files` looks like to `entries`. */
+function expected(files: readonly OutputFile[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of files) {
+    const parts = f.path.split('/');
+    for (let i = 1; i < parts.length; i++) out[`${parts.slice(0, i).join('/')}/`] = '';
+    out[f.path] = Buffer.from(f.content, 'utf8').toString('latin1');
+  }
+  return out;
+}
+
+// Few names, so that trees overlap: the same file kept, changed or dropped, a directory that
+// becomes a file and a file that becomes a directory, names differing only in case.
+const name = fc.constantFrom('a', 'b', 'A', 'x.yaml', 'k8s');
+const path = fc.array(name, { minLength: 1, maxLength: 3 }).map((p) => p.join('/'));
+const content = fc.oneof(fc.constantFrom('', 'same', 'same\n', 'ü', '\uFFFD'), fc.string({ maxLength: 8 }));
+const tree = fc.uniqueArray(fc.record({ path, content }), { selector: (f) => f.path, maxLength: 8 }).map((files) =>
+  // A path that is also another's directory cannot be both: keep the first.
+  files.filter((f) => !files.some((g) => g.path.startsWith(`${f.path}/`))),
+);
+
+describe('writing out/ over an existing output', () => {
+  it('holds exactly the new files afterwards, whatever was there', async () => {
+    const root = await tempDir('callgate-update-');
+    await fc.assert(
+      fc.asyncProperty(tree, tree, async (before, after) => {
+        await rm(root, { recursive: true, force: true });
+        await mkdir(join(root, 'out'), { recursive: true });
+        await writeTree(join(root, 'out'), Object.fromEntries(before.map((f) => [f.path, f.content])));
+        // The marker that makes out/ callgate's to replace, kept or changed.
+        await writeFile(join(root, 'out', 'graph.json'), 'same');
+        const files = [...after, { path: 'graph.json', content: after.length % 2 ? 'same' : 'new' }];
+        await writeOutput(join(root, 'out'), files);
+        expect(entries(join(root, 'out'))).toEqual(expected(files));
+        expect(readdirSync(root)).toEqual(['out']);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('writes only the files whose bytes changed', async () => {
+    const root = await tempDir('callgate-update-');
+    const files = [
+      { path: 'graph.json', content: '{}' },
+      { path: 'k8s/a.yaml', content: 'a: 1\n' },
+      { path: 'k8s/b.yaml', content: 'b: 1\n' },
+    ];
+    await writeOutput(join(root, 'out'), files);
+    const inode = (p: string) => statSync(join(root, 'out', p)).ino;
+    const before = { a: inode('k8s/a.yaml'), b: inode('k8s/b.yaml') };
+    await writeOutput(join(root, 'out'), [
+      files[0] as OutputFile,
+      files[1] as OutputFile,
+      { path: 'k8s/b.yaml', content: 'b: 2\n' },
+    ]);
+    expect(inode('k8s/a.yaml')).toBe(before.a);
+    expect(inode('k8s/b.yaml')).not.toBe(before.b);
+    expect(readFileSync(join(root, 'out', 'k8s/b.yaml'), 'utf8')).toBe('b: 2\n');
+  });
+
+  it('compares bytes: a file that does not decode as UTF-8 is rewritten even where its text would look equal', async () => {
+    const root = await tempDir('callgate-update-');
+    await mkdir(join(root, 'out'));
+    await writeFile(join(root, 'out', 'graph.json'), Buffer.from([0xff]));
+    await writeOutput(join(root, 'out'), [{ path: 'graph.json', content: '\uFFFD' }]);
+    expect(readFileSync(join(root, 'out', 'graph.json'))).toEqual(Buffer.from('\uFFFD', 'utf8'));
+  });
+
+  it('never writes through a symbolic link inside out/: the whole directory is replaced instead', async () => {
+    const root = await tempDir('callgate-update-');
+    await mkdir(join(root, 'out'));
+    await mkdir(join(root, 'elsewhere'));
+    await writeFile(join(root, 'elsewhere', 'a.yaml'), 'outside');
+    await writeFile(join(root, 'out', 'graph.json'), '{}');
+    symlinkSync(join(root, 'elsewhere'), join(root, 'out', 'k8s'));
+    await writeOutput(join(root, 'out'), [
+      { path: 'graph.json', content: '{}' },
+      { path: 'k8s/a.yaml', content: 'generated' },
+    ]);
+    expect(readFileSync(join(root, 'elsewhere', 'a.yaml'), 'utf8')).toBe('outside');
+    expect(lstatSync(join(root, 'out', 'k8s')).isDirectory()).toBe(true);
+    expect(readFileSync(join(root, 'out', 'k8s', 'a.yaml'), 'utf8')).toBe('generated');
+    expect(readdirSync(root).sort()).toEqual(['elsewhere', 'out']);
+  });
+
+  it('undoes every step of a swap that fails halfway', async () => {
+    const root = await tempDir('callgate-update-');
+    const out = join(root, 'out');
+    const before = { 'graph.json': '{}', 'k8s/a.yaml': 'a', 'k8s/old/gone.yaml': 'gone', 'z.yaml': 'z' };
+    await writeTree(out, before);
+    const snapshot = entries(out);
+    const update = planUpdate(out, [
+      { path: 'graph.json', content: '{"new": true}' },
+      { path: 'k8s/a.yaml', content: 'a2' },
+      { path: 'new/dir/b.yaml', content: 'b' },
+      { path: 'z.yaml', content: 'z2' },
+    ]);
+    if (!update) throw new Error('expected an in-place update');
+    expect(update.remove).toEqual(['k8s/old/gone.yaml']);
+    const staging = join(root, 'staging');
+    await stageUpdate(staging, update);
+    // The last staged file vanishes, so the swap fails on its last step.
+    await rm(join(staging, 'z.yaml'));
+    expect(() => {
+      applyUpdate(out, staging, join(root, 'previous'), update);
+    }).toThrow();
+    expect(entries(out)).toEqual(snapshot);
+    expect(existsSync(join(staging, 'new', 'dir', 'b.yaml'))).toBe(true);
+  });
+});
