@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { writeOutput } from '../compiler/emit/write-out.js';
 import { applyUpdate, planUpdate, stageUpdate } from '../compiler/emit/update-out.js';
+import { digest, identity } from '../compiler/emit/known-files.js';
 import type { OutputFile } from '../compiler/targets/target.js';
 import { tempDir, writeTree } from './support/estate.js';
 
@@ -52,22 +53,64 @@ const tree = fc.uniqueArray(fc.record({ path, content }), { selector: (f) => f.p
 );
 
 describe('writing out/ over an existing output', () => {
-  it('holds exactly the new files afterwards, whatever was there', async () => {
+  it('holds exactly the new files afterwards, whatever was there, with and without --cache', async () => {
     const root = await tempDir('callgate-update-');
+    const out = join(root, 'out');
+    const cacheDir = join(root, 'cache');
     await fc.assert(
-      fc.asyncProperty(tree, tree, async (before, after) => {
-        await rm(root, { recursive: true, force: true });
-        await mkdir(join(root, 'out'), { recursive: true });
-        await writeTree(join(root, 'out'), Object.fromEntries(before.map((f) => [f.path, f.content])));
+      fc.asyncProperty(tree, tree, tree, fc.boolean(), async (before, after, next, cached) => {
+        await rm(out, { recursive: true, force: true });
+        await mkdir(out, { recursive: true });
+        await writeTree(out, Object.fromEntries(before.map((f) => [f.path, f.content])));
         // The marker that makes out/ callgate's to replace, kept or changed.
-        await writeFile(join(root, 'out', 'graph.json'), 'same');
-        const files = [...after, { path: 'graph.json', content: after.length % 2 ? 'same' : 'new' }];
-        await writeOutput(join(root, 'out'), files);
-        expect(entries(join(root, 'out'))).toEqual(expected(files));
-        expect(readdirSync(root)).toEqual(['out']);
+        await writeFile(join(out, 'graph.json'), 'same');
+        const options = cached ? { cacheDir } : {};
+        // Twice: the second run finds what the first one wrote (and, cached, remembered).
+        for (const version of [after, next]) {
+          const files = [...version, { path: 'graph.json', content: version.length % 2 ? 'same' : 'new' }];
+          await writeOutput(out, files, options);
+          expect(entries(out)).toEqual(expected(files));
+          expect(readdirSync(root).filter((f) => f !== 'cache')).toEqual(['out']);
+        }
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('with --cache, puts back a file changed by hand since the last compile, even at the same size', async () => {
+    const root = await tempDir('callgate-update-');
+    const cacheDir = join(root, 'cache');
+    const files = [
+      { path: 'graph.json', content: '{}' },
+      { path: 'k8s/a.yaml', content: 'a: 1\n' },
+    ];
+    await writeOutput(join(root, 'out'), files, { cacheDir });
+    expect(existsSync(join(cacheDir, 'out-files.json'))).toBe(true);
+    await writeFile(join(root, 'out', 'k8s', 'a.yaml'), 'a: 2\n');
+    await writeOutput(join(root, 'out'), files, { cacheDir });
+    expect(readFileSync(join(root, 'out', 'k8s', 'a.yaml'), 'utf8')).toBe('a: 1\n');
+    // What another output directory left is not used for this one.
+    await writeOutput(join(root, 'other'), [{ path: 'graph.json', content: '{}' }], { cacheDir });
+    await writeFile(join(root, 'out', 'k8s', 'a.yaml'), 'a: 3\n');
+    await writeOutput(join(root, 'out'), files, { cacheDir });
+    expect(readFileSync(join(root, 'out', 'k8s', 'a.yaml'), 'utf8')).toBe('a: 1\n');
+  });
+
+  it('compares a file known unchanged since the last compile by its digest, and any other by its bytes', async () => {
+    const root = await tempDir('callgate-update-');
+    await writeTree(root, { 'graph.json': '{}', 'a.yaml': 'on disk' });
+    const id = identity(join(root, 'a.yaml')) ?? '';
+    const files = [
+      { path: 'graph.json', content: '{}' },
+      { path: 'a.yaml', content: 'generated' },
+    ];
+    // Trusted as recorded: the file system says the file is the one whose digest was kept.
+    const trusted = planUpdate(root, files, new Map([['a.yaml', { identity: id, sha256: digest('generated') }]]));
+    expect(trusted?.write).toEqual([]);
+    expect([...(trusted?.kept.keys() ?? [])]).toEqual(['a.yaml']);
+    // Any other identity, and the bytes decide.
+    const stale = planUpdate(root, files, new Map([['a.yaml', { identity: `${id}x`, sha256: digest('generated') }]]));
+    expect(stale?.write.map((f) => f.path)).toEqual(['a.yaml']);
   });
 
   it('writes only the files whose bytes changed', async () => {

@@ -61,13 +61,14 @@ Exit codes: 0 written (or current), 1 errors or stale output, 2 usage or interna
     const outDir = resolve(io.cwd, values.out ?? 'out');
     const shownOut = values.out ?? 'out';
     const config = await readConfig(io.cwd);
+    const cacheDir =
+      values.cache || values['cache-location'] !== undefined
+        ? (values['cache-location'] ?? '.callgate-cache')
+        : undefined;
     const result = await runEstate(singleDir(positionals, 'compile', config), io, 'compile', {
       policiesDir: values.policies ?? config.policies,
       stackOutputsFile: values['stack-outputs'],
-      cacheDir:
-        values.cache || values['cache-location'] !== undefined
-          ? (values['cache-location'] ?? '.callgate-cache')
-          : undefined,
+      cacheDir,
     });
     const code = report(result.diagnostics, format, maxWarnings, io);
     if (code !== 0 || !result.files || !result.model) {
@@ -90,7 +91,9 @@ Exit codes: 0 written (or current), 1 errors or stale output, 2 usage or interna
       io.stderr(`callgate: ${shownOut}/ is current (${result.files.length} files)\n`);
       return 0;
     }
-    await writeOutput(outDir, result.files);
+    await writeOutput(outDir, result.files, {
+      cacheDir: cacheDir === undefined ? undefined : resolve(io.cwd, cacheDir),
+    });
     io.stderr(
       `callgate: compiled ${result.model.services.length} services and ${result.model.edges.length} edges into ${shownOut}/ (${result.files.length} files)\n`,
     );

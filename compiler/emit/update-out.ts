@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { OutputFile } from '../targets/target.js';
+import { digest, identity, type KnownFile, type KnownFiles } from './known-files.js';
 
 // Replacing a whole output directory costs a delete and a write of every file (seconds at 5,000
 // contracts, mostly in the file system), although a change to one contract changes a few files.
@@ -14,6 +15,8 @@ export interface OutputUpdate {
   write: OutputFile[];
   /** Of those, the ones that replace a file (the rest are added). */
   replaced: Set<string>;
+  /** Files left as they are whose identity and digest were known (`known-files.ts`), still true. */
+  kept: Map<string, KnownFile>;
   /** Files no longer generated. */
   remove: string[];
   /** Directories the new files need, parents first. */
@@ -60,22 +63,44 @@ const depth = (path: string) => path.split('/').length;
  * How to bring the directory `root` (which exists) to exactly `files`; undefined when only a whole
  * replacement can (something other than files and directories in it, or a file where a directory
  * must go, or the other way round). Bytes are compared, not text, so that a file that does not
- * decode as UTF-8 is never taken for an equal one.
+ * decode as UTF-8 is never taken for an equal one; a file `known` to be unchanged since the last
+ * compile is compared by digest.
  */
-export function planUpdate(root: string, files: readonly OutputFile[]): OutputUpdate | undefined {
+export function planUpdate(
+  root: string,
+  files: readonly OutputFile[],
+  known: KnownFiles = new Map(),
+): OutputUpdate | undefined {
   const tree = readTree(root);
   if (!tree) return undefined;
   const wantedFiles = new Set<string>();
   const wantedDirs = new Set<string>();
-  const update: OutputUpdate = { write: [], replaced: new Set(), remove: [], makeDirs: [], removeDirs: [] };
+  const update: OutputUpdate = {
+    write: [],
+    replaced: new Set(),
+    kept: new Map(),
+    remove: [],
+    makeDirs: [],
+    removeDirs: [],
+  };
   for (const file of files) {
     // The tree is matched by name: a name spelled two ways (`a//b`, `a/./b`) is left to a whole replacement.
     if (file.path.split('/').some((part) => part === '' || part === '.' || part === '..')) return undefined;
     wantedFiles.add(file.path);
     for (const dir of parents(file.path)) wantedDirs.add(dir);
     if (tree.dirs.has(file.path)) return undefined;
-    if (!tree.files.has(file.path)) update.write.push(file);
-    else if (!readFileSync(join(root, file.path)).equals(Buffer.from(file.content, 'utf8'))) {
+    if (!tree.files.has(file.path)) {
+      update.write.push(file);
+      continue;
+    }
+    const full = join(root, file.path);
+    const was = known.get(file.path);
+    let same: boolean;
+    if (was !== undefined && identity(full) === was.identity) {
+      same = digest(file.content) === was.sha256;
+      if (same) update.kept.set(file.path, was);
+    } else same = readFileSync(full).equals(Buffer.from(file.content, 'utf8'));
+    if (!same) {
       update.write.push(file);
       update.replaced.add(file.path);
     }

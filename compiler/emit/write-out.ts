@@ -3,6 +3,7 @@ import { lstat, mkdir, readdir, readFile, realpath, rename, rm, stat } from 'nod
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { OutputFile } from '../targets/target.js';
 import { compareStrings } from '../util/compare.js';
+import { digest, identity, readKnownFiles, writeKnownFiles, type KnownFile } from './known-files.js';
 import { applyUpdate, planUpdate, stageUpdate } from './update-out.js';
 import { untilDone } from '../util/interrupt.js';
 
@@ -31,27 +32,45 @@ async function outputTarget(outDir: string): Promise<string> {
  * directory first and swapped in by rename. Either way a failure midway never leaves a partial
  * `out/`; interrupted (SIGINT, SIGTERM), the sibling is removed and the old output stays.
  */
-export async function writeOutput(outDir: string, files: readonly OutputFile[]): Promise<void> {
+export async function writeOutput(
+  outDir: string,
+  files: readonly OutputFile[],
+  options: { cacheDir?: string | undefined } = {},
+): Promise<void> {
   const target = await outputTarget(outDir);
   await refuseForeignDirectory(target);
   const staging = `${target}.callgate-${process.pid}-new`;
   const previous = `${target}.callgate-${process.pid}-old`;
   await rm(staging, { recursive: true, force: true });
   for (const file of files) safeJoin(target, file.path);
-  const update = existsSync(target) ? planUpdate(target, files) : undefined;
-  if (update) {
-    if (update.write.length + update.remove.length + update.removeDirs.length === 0) return;
-    const done = untilDone(() => {
-      rmSync(staging, { recursive: true, force: true });
-    });
-    try {
-      await stageUpdate(staging, update);
-      applyUpdate(target, staging, previous, update);
-    } finally {
-      rmSync(staging, { recursive: true, force: true });
-      rmSync(previous, { recursive: true, force: true });
-      done();
+  const cacheDir = options.cacheDir;
+  const known = cacheDir === undefined ? new Map<string, KnownFile>() : readKnownFiles(cacheDir, target);
+  const update = existsSync(target) ? planUpdate(target, files, known) : undefined;
+  const remember = () => {
+    if (cacheDir === undefined) return;
+    const now = new Map(update?.kept);
+    for (const file of files) {
+      if (now.has(file.path)) continue;
+      const id = identity(join(target, file.path));
+      if (id !== undefined) now.set(file.path, { identity: id, sha256: digest(file.content) });
     }
+    writeKnownFiles(cacheDir, target, now);
+  };
+  if (update) {
+    if (update.write.length + update.remove.length + update.removeDirs.length > 0) {
+      const done = untilDone(() => {
+        rmSync(staging, { recursive: true, force: true });
+      });
+      try {
+        await stageUpdate(staging, update);
+        applyUpdate(target, staging, previous, update);
+      } finally {
+        rmSync(staging, { recursive: true, force: true });
+        rmSync(previous, { recursive: true, force: true });
+        done();
+      }
+    }
+    remember();
     return;
   }
   const done = untilDone(() => {
@@ -85,6 +104,7 @@ export async function writeOutput(outDir: string, files: readonly OutputFile[]):
       throw err;
     }
     if (existed) rmSync(previous, { recursive: true, force: true });
+    remember();
   } finally {
     await rm(staging, { recursive: true, force: true });
     done();

@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeCacheFile } from '../util/cache-file.js';
+import { parseJson } from '../util/json.js';
+
+// With `compile --cache`, what the last compile wrote to out/ is remembered: for each file, the
+// digest of its bytes and the file's identity as the file system reports it (inode, size, times
+// to the nanosecond, including the change time, which nothing but a change to the file sets). A
+// file whose identity is unchanged still holds those bytes, so the next compile compares digests
+// instead of reading every file back. Anything that does not match is read and compared byte by
+// byte. `compile --check` never relies on this: it always reads what is committed.
+
+export interface KnownFile {
+  /** `ino:size:mtimeNs:ctimeNs`, as `identity` below spells it. */
+  identity: string;
+  sha256: string;
+}
+
+export type KnownFiles = ReadonlyMap<string, KnownFile>;
+
+/** The file's identity now, or undefined when it is not there. */
+export function identity(path: string): string | undefined {
+  const s = statSync(path, { bigint: true, throwIfNoEntry: false });
+  return s ? `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}` : undefined;
+}
+
+export const digest = (content: string) => createHash('sha256').update(content, 'utf8').digest('hex');
+
+const fileOf = (cacheDir: string) => join(cacheDir, 'out-files.json');
+
+/** What the last compile into `outDir` left there; empty for another directory or no record. */
+export function readKnownFiles(cacheDir: string, outDir: string): KnownFiles {
+  try {
+    const stored = parseJson(readFileSync(fileOf(cacheDir), 'utf8'));
+    if (!Array.isArray(stored) || stored[0] !== outDir) return new Map();
+    const known = new Map<string, KnownFile>();
+    for (const entry of stored.slice(1)) {
+      if (!Array.isArray(entry)) continue;
+      const [path, id, sha256] = entry as unknown[];
+      if (typeof path === 'string' && typeof id === 'string' && typeof sha256 === 'string')
+        known.set(path, { identity: id, sha256 });
+    }
+    return known;
+  } catch {
+    return new Map();
+  }
+}
+
+export function writeKnownFiles(cacheDir: string, outDir: string, known: KnownFiles): void {
+  const entries = [...known].map(([path, k]) => [path, k.identity, k.sha256]);
+  writeCacheFile(fileOf(cacheDir), JSON.stringify([outDir, ...entries]));
+}
