@@ -11,6 +11,7 @@ export default tseslint.config(
       'cdktf.out/',
       'bench/.estates/',
       'compiler/types/contract.generated.ts',
+      'compiler/validate/validators.generated.ts',
     ],
   },
   js.configs.recommended,
