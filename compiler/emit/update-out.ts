@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { OutputFile } from '../targets/target.js';
+import { OutputDirError } from './output-error.js';
 import { digest, identity, type KnownFile, type KnownFiles } from './known-files.js';
 
 // Replacing a whole output directory costs a delete and a write of every file (seconds at 5,000
@@ -171,13 +172,32 @@ export function applyUpdate(root: string, staging: string, previous: string, upd
     for (const dir of update.makeDirs) makeDir(join(root, dir));
     for (const file of update.write) move(join(staging, file.path), join(root, file.path));
   } catch (err) {
+    let undone = true;
     for (const back of undo.reverse()) {
       try {
         back();
       } catch {
-        // Best effort: the remaining steps are still undone.
+        // The remaining steps are still undone; what could not be is reported below.
+        undone = false;
       }
     }
+    if (!undone) throw new UpdateNotUndone(previous, err);
     throw err;
+  }
+}
+
+/**
+ * A failed update that could not be fully undone: some old files are still in `previous`, which
+ * is therefore kept (removing it would lose the only copy), and the message says where.
+ */
+export class UpdateNotUndone extends OutputDirError {
+  constructor(
+    readonly previous: string,
+    cause: unknown,
+  ) {
+    super(
+      `writing the output failed (${cause instanceof Error ? cause.message : String(cause)}) and could not be fully undone: the old files not put back are in ${previous}`,
+      { cause },
+    );
   }
 }

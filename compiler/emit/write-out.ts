@@ -4,13 +4,14 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { OutputFile } from '../targets/target.js';
 import { compareStrings } from '../util/compare.js';
 import { digest, identity, readKnownFiles, writeKnownFiles, type KnownFile } from './known-files.js';
-import { applyUpdate, planUpdate, stageUpdate } from './update-out.js';
+import { OutputDirError } from './output-error.js';
+import { applyUpdate, planUpdate, stageUpdate, UpdateNotUndone } from './update-out.js';
 import { untilDone } from '../util/interrupt.js';
 
 /** The file every callgate output directory holds; its presence marks a directory callgate may replace. */
 export const outputMarker = 'graph.json';
 
-export class OutputDirError extends Error {}
+export { OutputDirError } from './output-error.js';
 
 /**
  * The directory to replace: `outDir`, or where it leads when it is a symbolic link (the link
@@ -61,12 +62,16 @@ export async function writeOutput(
       const done = untilDone(() => {
         rmSync(staging, { recursive: true, force: true });
       });
+      let keepPrevious = false;
       try {
         await stageUpdate(staging, update);
         applyUpdate(target, staging, previous, update);
+      } catch (err) {
+        keepPrevious = err instanceof UpdateNotUndone;
+        throw err;
       } finally {
         rmSync(staging, { recursive: true, force: true });
-        rmSync(previous, { recursive: true, force: true });
+        if (!keepPrevious) rmSync(previous, { recursive: true, force: true });
         done();
       }
     }
