@@ -400,7 +400,7 @@ for (const [label, files] of Object.entries(bad)) {
 }
 
 console.log(
-  `callgate benchmark: median of ${runs} fresh processes per figure; wall time excludes Node start-up and module loading, includes schema compilation\n`,
+  `callgate benchmark: median of ${runs} fresh processes per figure; wall time excludes Node start-up and module loading (the validators, compiled ahead of time, are a module)\n`,
 );
 console.log(lines.join('\n'));
 console.log(`\n${verdicts.join('\n')}`);

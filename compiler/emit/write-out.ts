@@ -38,6 +38,22 @@ export async function writeOutput(
   files: readonly OutputFile[],
   options: { cacheDir?: string | undefined } = {},
 ): Promise<void> {
+  try {
+    await replaceOutput(outDir, files, options);
+  } catch (err) {
+    // The file system refused (no space left, no permission, a read-only mount): something the
+    // user can act on, not a bug. Both ways of writing leave the old output when they fail.
+    if (err instanceof Error && !(err instanceof OutputDirError) && 'code' in err && typeof err.code === 'string')
+      throw new OutputDirError(`cannot write \`${outDir}\`: ${err.message}; it is unchanged`, { cause: err });
+    throw err;
+  }
+}
+
+async function replaceOutput(
+  outDir: string,
+  files: readonly OutputFile[],
+  options: { cacheDir?: string | undefined },
+): Promise<void> {
   const target = await outputTarget(outDir);
   await refuseForeignDirectory(target);
   const staging = `${target}.callgate-${process.pid}-new`;
