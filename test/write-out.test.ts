@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -181,5 +182,24 @@ describe('writing out/ over an existing output', () => {
     }).toThrow();
     expect(entries(out)).toEqual(snapshot);
     expect(existsSync(join(staging, 'new', 'dir', 'b.yaml'))).toBe(true);
+  });
+
+  it('refuses to write while another callgate writes the same out/, and takes over a lock left by one that ended', async () => {
+    const root = await tempDir('callgate-lock-');
+    const out = join(root, 'out');
+    await writeTree(out, { 'graph.json': 'old' });
+    const lock = `${out}.callgate-lock`;
+    // A running process holds it (this test's parent).
+    await writeFile(lock, String(process.ppid));
+    await expect(writeOutput(out, [{ path: 'graph.json', content: 'new' }])).rejects.toThrow(
+      /another callgate \(process \d+\) is writing/,
+    );
+    expect(readFileSync(join(out, 'graph.json'), 'utf8')).toBe('old');
+    // A process that has ended held it.
+    const ended = spawnSync(process.execPath, ['-e', '']).pid;
+    await writeFile(lock, String(ended));
+    await writeOutput(out, [{ path: 'graph.json', content: 'new' }]);
+    expect(readFileSync(join(out, 'graph.json'), 'utf8')).toBe('new');
+    expect(readdirSync(root)).toEqual(['out']);
   });
 });

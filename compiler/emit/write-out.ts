@@ -5,6 +5,7 @@ import type { OutputFile } from '../targets/target.js';
 import { compareStrings } from '../util/compare.js';
 import { digest, identity, readKnownFiles, writeKnownFiles, type KnownFile } from './known-files.js';
 import { OutputDirError } from './output-error.js';
+import { lockOutput } from './output-lock.js';
 import { applyUpdate, planUpdate, stageUpdate, UpdateNotUndone } from './update-out.js';
 import { untilDone } from '../util/interrupt.js';
 
@@ -56,6 +57,19 @@ async function replaceOutput(
 ): Promise<void> {
   const target = await outputTarget(outDir);
   await refuseForeignDirectory(target);
+  const unlock = lockOutput(target, outDir);
+  try {
+    await replaceLocked(target, files, options);
+  } finally {
+    unlock();
+  }
+}
+
+async function replaceLocked(
+  target: string,
+  files: readonly OutputFile[],
+  options: { cacheDir?: string | undefined },
+): Promise<void> {
   const staging = `${target}.callgate-${process.pid}-new`;
   const previous = `${target}.callgate-${process.pid}-old`;
   await rm(staging, { recursive: true, force: true });
