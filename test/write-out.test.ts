@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { writeOutput } from '../compiler/emit/write-out.js';
-import { applyUpdate, planUpdate, stageUpdate } from '../compiler/emit/update-out.js';
+import { applyUpdate, planUpdate, writeFiles } from '../compiler/emit/update-out.js';
 import { digest, identity } from '../compiler/emit/known-files.js';
 import type { OutputFile } from '../compiler/targets/target.js';
 import { tempDir, writeTree } from './support/estate.js';
@@ -174,7 +174,7 @@ describe('writing out/ over an existing output', () => {
     if (!update) throw new Error('expected an in-place update');
     expect(update.remove).toEqual(['k8s/old/gone.yaml']);
     const staging = join(root, 'staging');
-    await stageUpdate(staging, update);
+    await writeFiles(staging, update.write);
     // The last staged file vanishes, so the swap fails on its last step.
     await rm(join(staging, 'z.yaml'));
     expect(() => {

@@ -116,20 +116,23 @@ export function planUpdate(
   return update;
 }
 
-/** Write the update's new files under `staging` (nothing in the output directory changes yet). */
-export async function stageUpdate(staging: string, update: OutputUpdate): Promise<void> {
-  mkdirSync(staging, { recursive: true });
+/**
+ * Write `files` under `dir` (made if missing): the staging of an update or of a whole new output.
+ * Synchronously, since awaiting each of thousands of small writes cost more than the writes (a
+ * second at 5,000 contracts); the loop yields now and then, so that an interrupt is handled.
+ */
+export async function writeFiles(dir: string, files: readonly OutputFile[]): Promise<void> {
+  mkdirSync(dir, { recursive: true });
   const made = new Set<string>();
   let written = 0;
-  for (const file of update.write) {
-    const path = join(staging, file.path);
-    const dir = dirname(path);
-    if (!made.has(dir)) {
-      mkdirSync(dir, { recursive: true });
-      made.add(dir);
+  for (const file of files) {
+    const path = join(dir, file.path);
+    const parent = dirname(path);
+    if (!made.has(parent)) {
+      mkdirSync(parent, { recursive: true });
+      made.add(parent);
     }
     writeFileSync(path, file.content);
-    // Yield now and then, so that an interrupt is handled while the files are staged.
     if (++written % 256 === 0) await new Promise(setImmediate);
   }
 }

@@ -1,12 +1,12 @@
-import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { lstat, mkdir, readdir, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { lstat, readdir, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
 import type { OutputFile } from '../targets/target.js';
 import { compareStrings } from '../util/compare.js';
 import { digest, identity, readKnownFiles, writeKnownFiles, type KnownFile } from './known-files.js';
 import { OutputDirError } from './output-error.js';
 import { lockOutput } from './output-lock.js';
-import { applyUpdate, planUpdate, stageUpdate, UpdateNotUndone } from './update-out.js';
+import { applyUpdate, planUpdate, UpdateNotUndone, writeFiles } from './update-out.js';
 import { untilDone } from '../util/interrupt.js';
 
 /** The file every callgate output directory holds; its presence marks a directory callgate may replace. */
@@ -94,7 +94,7 @@ async function replaceLocked(
       });
       let keepPrevious = false;
       try {
-        await stageUpdate(staging, update);
+        await writeFiles(staging, update.write);
         applyUpdate(target, staging, previous, update);
       } catch (err) {
         keepPrevious = err instanceof UpdateNotUndone;
@@ -114,22 +114,7 @@ async function replaceLocked(
     if (!existsSync(target) && existsSync(previous)) renameSync(previous, target);
   });
   try {
-    // Written synchronously: awaiting each of thousands of small writes cost more than the
-    // writes (a second at 5,000 contracts). The loop yields now and then, so that an interrupt is
-    // handled while it runs.
-    const made = new Set<string>();
-    let written = 0;
-    for (const file of files) {
-      const path = safeJoin(staging, file.path);
-      const dir = dirname(path);
-      if (!made.has(dir)) {
-        mkdirSync(dir, { recursive: true });
-        made.add(dir);
-      }
-      writeFileSync(path, file.content);
-      if (++written % 256 === 0) await new Promise(setImmediate);
-    }
-    if (files.length === 0) await mkdir(staging, { recursive: true });
+    await writeFiles(staging, files);
     const existed = await exists(target);
     if (existed) await rename(target, previous);
     try {
