@@ -77,15 +77,20 @@ async function replaceLocked(
   const cacheDir = options.cacheDir;
   const known = cacheDir === undefined ? new Map<string, KnownFile>() : readKnownFiles(cacheDir, target);
   const update = existsSync(target) ? planUpdate(target, files, known) : undefined;
+  // After out/ holds the new files: a record that cannot be made costs the next compile time only.
   const remember = () => {
     if (cacheDir === undefined) return;
-    const now = new Map(update?.kept);
-    for (const file of files) {
-      if (now.has(file.path)) continue;
-      const id = identity(join(target, file.path));
-      if (id !== undefined) now.set(file.path, { identity: id, sha256: digest(file.content) });
+    try {
+      const now = new Map(update?.kept);
+      for (const file of files) {
+        if (now.has(file.path)) continue;
+        const id = identity(join(target, file.path));
+        if (id !== undefined) now.set(file.path, { identity: id, sha256: digest(file.content) });
+      }
+      writeKnownFiles(cacheDir, target, now);
+    } catch {
+      // See above.
     }
-    writeKnownFiles(cacheDir, target, now);
   };
   if (update) {
     if (update.write.length + update.remove.length + update.removeDirs.length > 0) {
