@@ -1,7 +1,6 @@
 import { Ajv2020, type CodeOptions } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { isCidr, isIpv4Cidr, isIpv6Cidr } from './cidr.js';
-import { documentKinds, readSchema, schemaFiles } from './schema-files.js';
+import { addressFormats, documentKinds, readSchema, schemaFiles } from './schema-files.js';
 
 // How the schemas are compiled, in one place: by `npm run gen:types` into the validators the
 // program loads (validators.generated.ts), and by the test that compares those with a fresh
@@ -21,9 +20,7 @@ export function schemaAjv(code?: CodeOptions): Ajv2020 {
   // `default` is the plugin; at run time the module is the plugin and its `default` is too.
   addFormatsModule.default(ajv);
   ajv.addVocabulary(['x-hint']);
-  ajv.addFormat('ipv4-cidr', isIpv4Cidr);
-  ajv.addFormat('ipv6-cidr', isIpv6Cidr);
-  ajv.addFormat('cidr', isCidr);
+  for (const [name, check] of Object.entries(addressFormats)) ajv.addFormat(name, check);
   ajv.addSchema(readSchema('common.schema.json'));
   for (const kind of documentKinds) ajv.addSchema(readSchema(schemaFiles[kind]), kind);
   return ajv;

@@ -22,10 +22,12 @@ export const schemaFiles: Record<DocumentKind, string> = {
   GuardRail: 'guardrail.schema.json',
 };
 
-/** Every format a schema may name, by name: ajv-formats' and the address formats of cidr.ts. */
-export const formats: Record<string, unknown> = {
-  ...fullFormats,
+/** callgate's own formats: the address formats of cidr.ts. */
+export const addressFormats: Record<string, (value: string) => boolean> = {
   'ipv4-cidr': isIpv4Cidr,
   'ipv6-cidr': isIpv6Cidr,
   cidr: isCidr,
 };
+
+/** Every format a schema may name, by name: ajv-formats' and callgate's own. */
+export const formats: Record<string, unknown> = { ...fullFormats, ...addressFormats };
