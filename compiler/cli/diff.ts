@@ -106,15 +106,13 @@ Exit codes: 0 reported, 1 the new contracts have errors (or access widens with
     try {
       const memo: DigestMemo = new Map();
       const baseKey = versionKey(baseSources, baseLabel);
-      const headKey = versionKey(headSources, dir);
       const base =
         readSummary(cacheDir, baseKey, baseLabel) ??
         summarize(baseLabel, runPipeline(baseSources, { root: baseLabel, cacheDir }), memo);
-      const head =
-        readSummary(cacheDir, headKey, dir) ?? summarize(dir, runPipeline(headSources, { root: dir, cacheDir }), memo);
-      // Only the base is kept: it is what a pull request's next push compares with again, while
-      // each push brings a new head (writing its 20 MB summary at 5,000 contracts cost more than
-      // the rare run of the same head again would save).
+      // Only the base's summary is kept, and so read: it is what a pull request's next push
+      // compares with again, while each push brings a new head (writing its 20 MB summary at 5,000
+      // contracts cost more than the rare run of the same head again would save).
+      const head = summarize(dir, runPipeline(headSources, { root: dir, cacheDir }), memo);
       if (kept !== undefined) writeSummaries(cacheDir, [[baseKey, base]]);
       report = buildReport(base, head);
     } finally {

@@ -13,8 +13,8 @@ import type { CompiledVersion } from './report.js';
 
 // What `diff` keeps of a compiled version (its model, diagnostics, guard-rails and output hashes)
 // is a function of the files it read and how they are shown, so it is cached by a hash of exactly
-// those: a pull request's later runs, and a diff whose head becomes the next base, compile nothing
-// for a version the cache already summarized.
+// those: a pull request's later runs compile nothing for a base the cache already summarized
+// (only bases are kept: see cli/diff.ts).
 
 /** The version's key: callgate's version, the root as shown, and every source's paths and bytes. */
 export function versionKey(sources: readonly Source[], root: string): string {
