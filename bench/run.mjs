@@ -275,10 +275,12 @@ if (process.env.BENCH_DIFF !== '0') {
   await mkdir(noRails, { recursive: true });
   const diffArgs = [join(root, 'head'), '--base-dir', join(root, 'base'), '--format', 'json', '--policies', noRails];
   const d = measure('diff', diffArgs);
-  // A pull request's pipeline: main's `compile --cache` left the cache (`compiled`); the first
-  // `diff --cache` of the pull request compiles both versions from it and keeps their summaries
-  // (`summarized`); a later run, after another push, compiles only the head. Each is compared with
-  // what the head's own `compile --cache` costs from main's cache.
+  // A pull request's pipeline, as the README's workflow runs it: on main, `diff --base HEAD
+  // --cache` left main's cache with its summary (`main`); a pull request's first `diff --cache`
+  // reads that summary and compiles only the head (`first`), and keeps the summary for its later
+  // runs (`summarized`), each after another push. Each is compared with what the head's own
+  // `compile --cache` costs from main's cache. Also shown: a first run with no summary of the base
+  // (main's job has not run yet; `compiled`: only a compile left the cache), which compiles both.
   const cache = join(root, 'cache');
   const cli = (...args) => {
     const r = spawnSync(process.execPath, [join(here, '..', 'bin', 'callgate.js'), ...args], {
@@ -293,6 +295,10 @@ if (process.env.BENCH_DIFF !== '0') {
   };
   cli('compile', join(root, 'base'), '--out', join(root, 'out'), '--policies', noRails, '--cache-location', cache);
   await cp(cache, `${cache}-compiled`, { recursive: true });
+  rmSync(cache, { recursive: true, force: true });
+  // main's job: the base against itself (its report is empty), for the summary it keeps.
+  cli('diff', join(root, 'base'), '--base-dir', join(root, 'base'), '--policies', noRails, '--cache-location', cache);
+  await cp(cache, `${cache}-main`, { recursive: true });
   cli('diff', ...diffArgs, '--cache-location', cache);
   await cp(cache, `${cache}-summarized`, { recursive: true });
   // The later push: one more contract changed in the head, so the head is compiled again.
@@ -302,10 +308,11 @@ if (process.env.BENCH_DIFF !== '0') {
   const headCompile = measure(
     'compile',
     [join(root, 'head'), '--out', join(root, 'out'), '--policies', noRails, '--cache-location', cache],
-    restore(`${cache}-compiled`),
+    restore(`${cache}-main`),
   );
-  const firstRun = measure('diff', [...diffArgs, '--cache-location', cache], restore(`${cache}-compiled`));
+  const firstRun = measure('diff', [...diffArgs, '--cache-location', cache], restore(`${cache}-main`));
   const laterRun = measure('diff', [...diffArgs, '--cache-location', cache], restore(`${cache}-summarized`));
+  const unsummarized = measure('diff', [...diffArgs, '--cache-location', cache], restore(`${cache}-compiled`));
   const vsHead = (m) => `${(m.ms / headCompile.ms).toFixed(2)}x`;
   lines.push(
     '',
@@ -316,10 +323,12 @@ if (process.env.BENCH_DIFF !== '0') {
     row('compile --cache of the head', headCompile, base),
     row('diff --cache, first run', firstRun, base),
     row('diff --cache, later run', laterRun, base),
-    `|   vs the head's compile --cache: first run ${vsHead(firstRun)}, later run ${vsHead(laterRun)} | | | |`,
+    row('diff --cache, base unsummarized', unsummarized, base),
+    `|   vs the head's compile --cache: first run ${vsHead(firstRun)}, later run ${vsHead(laterRun)}, base unsummarized ${vsHead(unsummarized)} | | | |`,
   );
+  const worst = Math.max(firstRun.ms, laterRun.ms) / headCompile.ms;
   verdicts.push(
-    `diff --cache at ${size}: ${vsHead(laterRun)} of the head's compile --cache once the base is summarized, ${vsHead(firstRun)} on a pull request's first run (target ≤ 1.5x): ${laterRun.ms / headCompile.ms <= 1.5 ? 'met' : 'MISSED'}${firstRun.ms / headCompile.ms <= 1.5 ? '' : ' (first run missed)'}`,
+    `diff --cache at ${size}: ${vsHead(firstRun)} of the head's compile --cache on a pull request's first run, ${vsHead(laterRun)} on later runs (target ≤ 1.5x): ${worst <= 1.5 ? 'met' : 'MISSED'}; ${vsHead(unsummarized)} before main's job has summarized the base`,
   );
 }
 

@@ -3,6 +3,10 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DiffReport } from '../compiler/diff/report.js';
+import { versionKey } from '../compiler/diff/summary-cache.js';
+import { gitSources } from '../compiler/diff/git-sources.js';
+import { discoverSources } from '../compiler/load/discover.js';
+import type { Source } from '../compiler/load/source.js';
 import { cli, tempDir, updateGolden, gitIn } from './support/estate.js';
 
 // Representative pull requests against the bundled estate, each a change to a copy of it; the
@@ -233,5 +237,64 @@ describe('diff', () => {
     const bad = await cli(['diff', '--base', 'no-such-ref'], dir);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('`no-such-ref` is not a commit');
+  });
+
+  // The workflow's job on main runs `diff --base HEAD --cache`; a pull request's first run names
+  // the same files `origin/main` (here a branch and a commit): it must find main's summary, and
+  // report exactly what a diff without any cache reports.
+  it("reads main's summary of the base under another name, and reports the same", async () => {
+    const dir = await tempDir('callgate-diff-main-');
+    await cp(join(repo, 'contracts'), join(dir, 'contracts'), { recursive: true });
+    await cp(join(repo, 'policies'), join(dir, 'policies'), { recursive: true });
+    const git = (...args: string[]) => gitIn(dir, ...args);
+    git('init', '-q', '-b', 'main');
+    git('add', '.');
+    git('commit', '-q', '-m', 'main');
+    const sha = git('rev-parse', 'HEAD').stdout.trim();
+    // main's job: nothing changed, so nothing is reported; exit 0.
+    const onMain = await cli(['diff', '--base', 'HEAD', '--cache', '--format', 'json'], dir);
+    expect(onMain.code, onMain.stderr).toBe(0);
+    expect((JSON.parse(onMain.stdout) as DiffReport).changes).toEqual([]);
+    const summaries = () => readdirSync(join(dir, '.callgate-cache')).filter((f) => f.startsWith('diff-'));
+    expect(summaries()).toHaveLength(1);
+    const [summary = ''] = summaries();
+    // The pull request: a narrower method on the working tree.
+    await replace('chain/service-c.yaml', 'methods: [GET, PUT]', 'methods: [GET]')(dir);
+    for (const base of ['main', sha]) {
+      const fresh = await cli(['diff', '--base', base, '--format', 'json'], dir);
+      expect(fresh.code, fresh.stderr).toBe(0);
+      const cached = await cli(['diff', '--base', base, '--cache', '--format', 'json'], dir);
+      expect(cached.stdout).toBe(fresh.stdout);
+      expect(summaries()).toEqual([summary]);
+    }
+    // Read, not compiled again: a count planted in main's summary shows in the report.
+    const path = join(dir, '.callgate-cache', summary);
+    const stored = JSON.parse(readFileSync(path, 'utf8')) as { errors: number };
+    writeFileSync(path, JSON.stringify({ ...stored, errors: 7 }));
+    const planted = await cli(['diff', '--base', 'main', '--cache', '--format', 'json'], dir);
+    expect((JSON.parse(planted.stdout) as DiffReport).summary.baseErrors).toBe(7);
+  });
+
+  it('keys a base by its files alone: their paths in the estate, problems and bytes', async () => {
+    const dir = await tempDir('callgate-diff-key-');
+    await cp(join(repo, 'contracts'), join(dir, 'contracts'), { recursive: true });
+    gitIn(dir, 'init', '-q');
+    gitIn(dir, 'add', '.');
+    gitIn(dir, 'commit', '-q', '-m', 'base');
+    const fromGit = gitSources('HEAD', 'contracts', dir);
+    const fromDir = await discoverSources(join(dir, 'contracts'), dir);
+    expect(fromGit.map((s) => s.file)).not.toEqual(fromDir.map((s) => s.file));
+    const key = versionKey(fromGit);
+    expect(versionKey(fromDir)).toBe(key);
+    expect(versionKey([...fromDir].reverse())).toBe(key);
+    const [first, ...rest] = fromDir;
+    if (!first?.bytes) throw new Error('no source');
+    const changed = [
+      [{ ...first, bytes: new Uint8Array([...first.bytes, 0x20]) }, ...rest],
+      [{ ...first, relPath: `x/${first.relPath}` }, ...rest],
+      [{ file: first.file, relPath: first.relPath, problem: { code: 'file-too-large', data: { bytes: 1 } } }, ...rest],
+      rest,
+    ] as Source[][];
+    for (const sources of changed) expect(versionKey(sources)).not.toBe(key);
   });
 });

@@ -38,7 +38,10 @@ Options:
   --cache               read and keep work in compile's cache: what an earlier compile
                         or diff parsed and synthesized is not done again (the report
                         is the same); it then holds the new version's, for the next
-                        compile. Without it the two versions share a cache of their own
+                        compile, and a summary of the base: a base with the same
+                        files (however named: \`--base HEAD\` on main, \`--base
+                        origin/main\` in a pull request) is not compiled again.
+                        Without it the two versions share a cache of their own
   --cache-location <d>  where --cache keeps it (default: .callgate-cache)
   -h, --help            show this help
 
@@ -105,7 +108,7 @@ Exit codes: 0 reported, 1 the new contracts have errors (or access widens with
     const cacheDir = kept ?? (await mkdtemp(join(tmpdir(), 'callgate-diff-')));
     try {
       const memo: DigestMemo = new Map();
-      const baseKey = versionKey(baseSources, baseLabel);
+      const baseKey = versionKey(baseSources);
       const base =
         readSummary(cacheDir, baseKey, baseLabel) ??
         summarize(baseLabel, runPipeline(baseSources, { root: baseLabel, cacheDir }), memo);

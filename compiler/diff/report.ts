@@ -6,19 +6,30 @@ import { diffEdges, widens, type EdgeChange } from './edges.js';
 import { diffServices, type ServiceChange } from './services.js';
 import { diffOutput, digest, type Changes, type DigestMemo, type OutputDigest } from './files.js';
 
-/** What the diff keeps of one compiled version: the model, the diagnostics, file hashes. */
-export interface CompiledVersion {
+/**
+ * What the diff reads of the version it compares with: the model, how many errors, file hashes.
+ * Nothing here names a file the way the run showed it (the model keeps paths relative to the
+ * contracts), so a base summarized under one name (main's `--base HEAD`) serves another (a pull
+ * request's `--base origin/main`) when the files are the same.
+ */
+export interface BaseVersion {
   label: string;
   model: Model | undefined;
+  errors: number;
+  output: OutputDigest;
+}
+
+/** A version as compiled in this run: the new one's diagnostics and guard-rails are reported. */
+export interface CompiledVersion extends BaseVersion {
   diagnostics: Diagnostic[];
   guardRails: string[];
-  output: OutputDigest;
 }
 
 export function summarize(label: string, r: PipelineResult, memo?: DigestMemo): CompiledVersion {
   return {
     label,
     model: r.model,
+    errors: r.diagnostics.filter((d) => d.severity === 'error').length,
     diagnostics: r.diagnostics,
     guardRails: r.guardRails,
     output: digest(r.files ?? [], memo),
@@ -42,11 +53,10 @@ export interface DiffReport {
 
 const isGuardRail = (d: Diagnostic) => !(d.code in catalog) || d.code.startsWith('guardrail-');
 
-export function buildReport(base: CompiledVersion, head: CompiledVersion): DiffReport {
+export function buildReport(base: BaseVersion, head: CompiledVersion): DiffReport {
   const changes = diffEdges(base.model, head.model);
   const serviceChanges = diffServices(base.model, head.model);
   const count = (k: EdgeChange['kind']) => changes.filter((c) => c.kind === k).length;
-  const errors = (r: CompiledVersion) => r.diagnostics.filter((d) => d.severity === 'error').length;
   return {
     base: base.label,
     head: head.label,
@@ -57,8 +67,8 @@ export function buildReport(base: CompiledVersion, head: CompiledVersion): DiffR
       narrowed: count('narrowed'),
       changed: count('changed'),
       widens: changes.some(widens) || serviceChanges.some((c) => c.widens),
-      baseErrors: errors(base),
-      headErrors: errors(head),
+      baseErrors: base.errors,
+      headErrors: head.errors,
     },
     changes,
     serviceChanges,

@@ -4,23 +4,24 @@ import { writeCacheFile } from '../util/cache-file.js';
 import { compareStrings } from '../util/compare.js';
 import { join } from 'node:path';
 import { version } from '../cli/version.js';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Source } from '../load/source.js';
 import type { Model } from '../model/types.js';
 import { isRecord, parseJson } from '../util/json.js';
 import type { DigestEntry } from './files.js';
-import type { CompiledVersion } from './report.js';
+import type { BaseVersion } from './report.js';
 
-// What `diff` keeps of a compiled version (its model, diagnostics, guard-rails and output hashes)
-// is a function of the files it read and how they are shown, so it is cached by a hash of exactly
-// those: a pull request's later runs compile nothing for a base the cache already summarized
-// (only bases are kept: see cli/diff.ts).
+// What `diff` keeps of a base (its model, error count and output hashes: see BaseVersion) is a
+// function of the files it read, by their paths in the contracts directory and their bytes, and
+// not of how they were named (`HEAD:contracts/a.yaml`, `origin/main:…`, a directory), so it is
+// cached by a hash of exactly those. The job on main that runs `diff --base HEAD --cache` leaves
+// main's summary for the pull requests' first runs; their later runs find it again (only bases are
+// kept: see cli/diff.ts).
 
-/** The version's key: callgate's version, the root as shown, and every source's paths and bytes. */
-export function versionKey(sources: readonly Source[], root: string): string {
-  const h = createHash('sha256').update(`callgate ${version} diff 1\u0000${root}\u0000`);
+/** The version's key: callgate's version and every source's path in the estate, problem and bytes. */
+export function versionKey(sources: readonly Source[]): string {
+  const h = createHash('sha256').update(`callgate ${version} diff 2\u0000`);
   for (const s of [...sources].sort((a, b) => compareStrings(a.relPath, b.relPath))) {
-    h.update(`${s.relPath}\u0000${s.file}\u0000${s.problem ? JSON.stringify(s.problem) : ''}\u0000`);
+    h.update(`${s.relPath}\u0000${s.problem ? JSON.stringify(s.problem) : ''}\u0000`);
     h.update(
       createHash('sha256')
         .update(s.bytes ?? new Uint8Array())
@@ -34,16 +35,15 @@ const fileOf = (dir: string, key: string) => join(dir, `diff-${key}.json`);
 
 interface Stored {
   model?: Model;
-  diagnostics: Diagnostic[];
-  guardRails: string[];
+  errors: number;
   files: [string, string][];
   objects: [string, DigestEntry][];
 }
 
-export function readSummary(dir: string, key: string, label: string): CompiledVersion | undefined {
+export function readSummary(dir: string, key: string, label: string): BaseVersion | undefined {
   try {
     const v = parseJson(readFileSync(fileOf(dir, key), 'utf8'));
-    if (!isRecord(v) || !Array.isArray(v.diagnostics) || !Array.isArray(v.files) || !Array.isArray(v.objects))
+    if (!isRecord(v) || typeof v.errors !== 'number' || !Array.isArray(v.files) || !Array.isArray(v.objects))
       return undefined;
     // Written by writeSummaries below from this same program, under a key that names its input.
     // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- see above
@@ -51,8 +51,7 @@ export function readSummary(dir: string, key: string, label: string): CompiledVe
     return {
       label,
       model: s.model,
-      diagnostics: s.diagnostics,
-      guardRails: s.guardRails,
+      errors: s.errors,
       output: { files: new Map(s.files), objects: new Map(s.objects) },
     };
   } catch {
@@ -61,14 +60,13 @@ export function readSummary(dir: string, key: string, label: string): CompiledVe
 }
 
 /** Keeps exactly these summaries: the cache serves "the same base again", not every version. */
-export function writeSummaries(dir: string, versions: readonly [string, CompiledVersion][]): void {
+export function writeSummaries(dir: string, versions: readonly [string, BaseVersion][]): void {
   for (const [key, c] of versions) {
     // One already there was read, or written by another run from the same input.
     if (existsSync(fileOf(dir, key))) continue;
     const stored: Stored = {
       ...(c.model ? { model: c.model } : {}),
-      diagnostics: c.diagnostics,
-      guardRails: c.guardRails,
+      errors: c.errors,
       files: [...c.output.files],
       objects: [...c.output.objects],
     };
