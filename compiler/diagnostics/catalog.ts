@@ -674,6 +674,16 @@ export const catalog = {
     },
     fix: "list the host's address ranges in `cidrs`",
   },
+  'egress-protocol-conflict': {
+    severity: 'error',
+    summary:
+      'one host and port is declared as egress with two protocols in one namespace, and the mesh knows one protocol per host and port',
+    messages: {
+      default:
+        'egress to `{host}:{port}` is `{protocol}` here but `{otherProtocol}` in {other}, in namespace `{namespace}`: the mesh knows one protocol per host and port, so one of the two would be cut off; {fix}',
+    },
+    fix: 'declare the same `protocol` for both',
+  },
   'l7-needs-mesh': {
     severity: 'error',
     summary:

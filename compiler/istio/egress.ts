@@ -4,7 +4,7 @@ import { namespaceFile } from '../analysis/names.js';
 import { kubernetesObject, type ServiceEntrySpec, type SidecarSpec } from '../kubernetes/kinds.js';
 import { labelsFor, managedBy } from '../kubernetes/names.js';
 import type { ServiceModel } from '../model/types.js';
-import type { KubernetesObject, Manifest } from '../targets/target.js';
+import type { KubernetesObject, Manifest, TargetFinding } from '../targets/target.js';
 import { compareStrings } from '../util/compare.js';
 import { serviceHost } from './traffic.js';
 import { auditedReachable } from '../model/routing.js';
@@ -77,11 +77,50 @@ function entry(name: string, namespace: string, spec: ServiceEntrySpec): Kuberne
   );
 }
 
-/** Merge ports by number; the first protocol declared for a number wins, in service order. */
+/**
+ * Merge ports by number. Egress with two protocols for one host and port is refused
+ * (egressProtocolConflicts), so the ports merged here agree on the protocol.
+ */
 function mergePorts(ports: readonly Port[]): Port[] {
   const byNumber = new Map<number, Port>();
   for (const p of ports) if (!byNumber.has(p.number)) byNumber.set(p.number, p);
   return [...byNumber.values()].sort((a, b) => a.number - b.number);
+}
+
+/**
+ * Egress that a namespace's ServiceEntries cannot hold: a host and port declared with two
+ * protocols (by two services, or twice by one). An entry has one protocol per port, and the mesh
+ * one entry per host, so the first declared would silently win and the other's calls be cut off.
+ */
+export function egressProtocolConflicts(analysis: Analysis, inMesh: (s: ServiceModel) => boolean): TargetFinding[] {
+  const first = new Map<string, { s: ServiceModel; protocol: string }>();
+  const findings: TargetFinding[] = [];
+  for (const s of analysis.model.services) {
+    if (!inMesh(s)) continue;
+    s.egress.forEach((e, i) => {
+      // Grouped as serviceEntries groups them, in the same order.
+      const key = [s.cluster, s.namespace, e.host, e.port].join('\u0000');
+      const seen = first.get(key);
+      if (!seen) {
+        first.set(key, { s, protocol: e.protocol });
+        return;
+      }
+      if (seen.protocol === e.protocol) return;
+      findings.push({
+        code: 'egress-protocol-conflict',
+        source: { ...s.source, path: ['spec', 'egress', i, 'port'] },
+        data: {
+          host: e.host,
+          port: e.port,
+          protocol: e.protocol,
+          otherProtocol: seen.protocol,
+          other: seen.s === s ? 'this contract' : `\`${seen.s.id}\``,
+          namespace: s.namespace,
+        },
+      });
+    });
+  }
+  return findings;
 }
 
 /** The ServiceEntries of every namespace with a mesh workload: one per egress host, and what sidecars need. */
