@@ -131,6 +131,21 @@ describe('ECS tasks in the ambient mesh', () => {
     expect(l7.diagnostics.find((d) => d.code === 'waypoint-binding')?.message).toContain('ServiceEntry');
   });
 
+  // A task's principal and a pod's are one identity when they name one namespace and account.
+  it("refuse a task under the mesh identity of a pod of the control plane's cluster", () => {
+    const web = contract('web', 'eks', 'eks-b');
+    const twin = { ...web, spec: { ...web.spec, workload: { ...web.spec.workload, serviceAccount: 'orders-sa' } } };
+    const codes = (docs: object[]) =>
+      runDocs(withEcsMesh('task'), docs)
+        .diagnostics.filter((d) => d.severity === 'error')
+        .map((d) => `${d.code} ${d.message.split(' share ')[0] ?? ''}`);
+    expect(codes([contract('orders', 'ecs', 'ecs-c'), twin])).toEqual([
+      'identity-shared `shop/orders` and `shop/web`',
+      'identity-shared `shop/web` and `shop/orders`',
+    ]);
+    expect(codes([contract('orders', 'ecs', 'ecs-c'), web])).toEqual([]);
+  });
+
   it('refuse what the Platform leaves out', () => {
     const p = withEcsMesh('task');
     const bad = {

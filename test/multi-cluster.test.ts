@@ -122,6 +122,69 @@ describe('two clusters in one mesh', () => {
     expect(runDocs(alone, estate).diagnostics.map((d) => d.code)).toContain('no-path');
   });
 
+  // A principal names no cluster: in one mesh, one namespace and service account is one identity
+  // wherever it runs, and would receive the other's grants.
+  it('refuse one mesh identity for two services, unless both consent, and not across meshes', () => {
+    const sa = (c: ReturnType<typeof contract>, serviceAccount: string, consent?: string) => ({
+      ...c,
+      spec: {
+        ...c.spec,
+        workload: { ...c.spec.workload, serviceAccount, ...(consent ? { sharesIdentityWith: [consent] } : {}) },
+      },
+    });
+    const shared = (p: object, docs: object[]) =>
+      runDocs(p, docs)
+        .diagnostics.filter((d) => d.code === 'identity-shared')
+        .map((d) => `${d.file}:${d.start.line} ${d.message.split(';')[0] ?? ''}`);
+    const both = [sa(contract('web', 'east'), 'front'), sa(contract('api', 'west'), 'front')];
+    expect(shared(platform(false), both)).toEqual([
+      'c0000.yaml:11 `shop/web` and `shop/api` share the mesh identity `cluster.local/ns/shop/sa/front`, so each would be admitted wherever the other is',
+      'c0001.yaml:11 `shop/api` and `shop/web` share the mesh identity `cluster.local/ns/shop/sa/front`, so each would be admitted wherever the other is',
+    ]);
+    expect(shared(platform(true), both)).toHaveLength(2);
+    const alone = { ...platform(false), spec: { ...platform(false).spec, meshes: [] } };
+    expect(shared(alone, both)).toEqual([]);
+    expect(
+      shared(platform(false), [
+        sa(contract('web', 'east'), 'front', 'api'),
+        sa(contract('api', 'west'), 'front', 'web'),
+      ]),
+    ).toEqual([]);
+  });
+
+  it("refuse a service under an ingress gateway's identity, and two gateways of one mesh under one", () => {
+    const gateway = { name: 'public', namespace: 'shop', serviceAccount: 'edge', podSelector: { app: 'edge' } };
+    const withGateways = (west: typeof gateway) => {
+      const p = platform(false);
+      const [east, other] = p.spec.clusters;
+      return {
+        ...p,
+        spec: {
+          ...p.spec,
+          clusters: [
+            { ...east, ingressGateways: [gateway] },
+            { ...other, ingressGateways: [west] },
+          ],
+        },
+      };
+    };
+    const own = withGateways({ ...gateway, serviceAccount: 'edge-west' });
+    const impostor = { ...contract('web', 'west'), spec: { ...contract('web', 'west').spec } };
+    impostor.spec.workload = { ...impostor.spec.workload, serviceAccount: 'edge' } as typeof impostor.spec.workload;
+    const found = runDocs(own, [impostor]).diagnostics.filter((d) => d.severity === 'error');
+    expect(found.map((d) => [d.code, d.message.split(';')[0]])).toEqual([
+      [
+        'identity-shared',
+        '`shop/web` would run as `cluster.local/ns/shop/sa/edge`, the identity of ingress gateway `public` of cluster `east` in the same mesh, so it would be admitted wherever that gateway is',
+      ],
+    ]);
+    expect(runDocs(own, estate).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const twice = runDocs(withGateways(gateway), estate).diagnostics.filter((d) => d.severity === 'error');
+    expect(twice.map((d) => d.code)).toEqual(['gateway-identity-shared']);
+    const apart = { ...withGateways(gateway), spec: { ...withGateways(gateway).spec, meshes: [] } };
+    expect(runDocs(apart, [contract('web', 'east')]).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+
   it('explain judges the call across clusters on every layer', async () => {
     const dir = await tempDir();
     await writeTree(dir, {

@@ -855,8 +855,20 @@ export const catalog = {
     messages: {
       default:
         '`{service}` and `{other}` share {what} `{identity}`, so each would be admitted wherever the other is; {fix}',
+      gateway:
+        '`{service}` would run as `{identity}`, the identity of ingress gateway `{gateway}` of cluster `{cluster}` in the same mesh, so it would be admitted wherever that gateway is; give the service its own service account',
     },
     fix: "give each its own identity, or, if they are one workload on purpose, list each in the other's `spec.workload.sharesIdentityWith`",
+  },
+  'gateway-identity-shared': {
+    severity: 'error',
+    summary:
+      'two ingress gateways of one mesh run under one service account in one namespace, so a callee that admits one would admit the other',
+    messages: {
+      default:
+        'ingress gateway `{gateway}` of cluster `{cluster}` runs as `{identity}`, as gateway `{other}` of cluster `{otherCluster}` does in the same mesh; Istio knows a gateway by that identity alone, so a callee that names one would admit both; {fix}',
+    },
+    fix: 'give each gateway its own service account (or namespace)',
   },
   'name-collision': {
     severity: 'error',

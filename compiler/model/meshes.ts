@@ -41,6 +41,16 @@ export function meshHome(platform: PlatformModel, cluster: string): string {
   return platform.clusters.find((c) => c.name === cluster)?.meshControlPlane ?? cluster;
 }
 
+/**
+ * The mesh a cluster's workloads belong to, as a key: its `meshes` entry, or its mesh home alone.
+ * A principal names no cluster, so two equal principals are one identity within one such mesh.
+ */
+export function meshScope(platform: PlatformModel, cluster: string): string {
+  const home = meshHome(platform, cluster);
+  const place = meshPlaceOf(platform, home);
+  return place ? `mesh\u0000${place.mesh.name}` : `cluster\u0000${home}`;
+}
+
 /** How a mesh call crosses from `from` to `to`; undefined when the two clusters share no mesh. */
 export function crossingOf(platform: PlatformModel, from: string, to: string): Crossing | undefined {
   if (from === to) return { kind: 'local' };

@@ -156,7 +156,7 @@ function platformFor(shape: PlatformShape): object {
         return {
           ...c,
           ...ecsMesh,
-          ...(c.platform === 'eks' ? { ingressGateways: [GATEWAY] } : {}),
+          ...(c.platform === 'eks' ? { ingressGateways: [gatewayFor(c.name)] } : {}),
           ...(awsApi ? { awsApi } : {}),
           ...(pod ? { podIdentity: true } : {}),
           ...(phase ? { migration: { phase: 'permissive', ...(phase === 'all' ? {} : { namespaces: phase }) } } : {}),
@@ -181,6 +181,12 @@ export const GATEWAY = {
   serviceAccount: 'ingress',
   podSelector: { istio: 'ingressgateway' },
 };
+/**
+ * Each EKS cluster's gateway: eks-m's runs under a service account of its own, since eks-a and
+ * eks-m may share a mesh, where one identity for both would be refused (gateway-identity-shared).
+ */
+export const gatewayFor = (cluster: string) =>
+  cluster === 'eks-m' ? { ...GATEWAY, serviceAccount: 'ingress-m' } : GATEWAY;
 /** The egress host of each protocol the generator writes. */
 export const EGRESS_HOSTS = {
   tls: { host: 'api.example.com', port: 443 },

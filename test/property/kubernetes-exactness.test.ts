@@ -14,7 +14,7 @@ import {
 import { networkAllows, type Endpoint, type Flow, type NetworkPolicyObject } from '../../compiler/evaluators/netpol.js';
 import { runFiles } from '../support/estate.js';
 import { AGENT, networkPolicyTargets } from './aws-api-expectations.js';
-import { endpointsCidr, estateArbitrary, GATEWAY, s3Cidr } from './estate-arbitrary.js';
+import { endpointsCidr, estateArbitrary, GATEWAY, gatewayFor, s3Cidr } from './estate-arbitrary.js';
 
 // For random estates and random connections and requests, the verdict of the oracles over every
 // emitted object must equal the contract's verdict: nothing wider, nothing narrower.
@@ -439,10 +439,11 @@ function istioCases(m: Model): { y: ServiceModel; request: Request; expected: bo
           ]
         : [{}]) {
         const { method, path } = shape as { method?: string; path?: string };
+        const own = gatewayFor(y.cluster);
         cases.push({
           y,
           request: {
-            principal: `${m.platform.trustDomain}/ns/${GATEWAY.namespace}/sa/${GATEWAY.serviceAccount}`,
+            principal: `${m.platform.trustDomain}/ns/${own.namespace}/sa/${own.serviceAccount}`,
             sourceIp: POD_IP,
             port: p.port,
             mtls: true,
@@ -451,6 +452,26 @@ function istioCases(m: Model): { y: ServiceModel; request: Request; expected: bo
           expected: contractAdmits(gatewayEdges, p.port, method, path),
           label: `gateway → ${y.id}:${p.port} ${method ?? ''} ${path ?? ''}`,
         });
+        // Another cluster's gateway in the same mesh (eks-a and eks-m may be one): its calls
+        // arrive with its principal, and naming this cluster's gateway admits no other.
+        const meshOf = (c: string) =>
+          m.platform.meshes.find((ms) => ms.networks.some((n) => n.clusters.includes(c)))?.name;
+        const sameMesh = (c: string) => meshOf(c) !== undefined && meshOf(c) === meshOf(y.cluster);
+        for (const other of m.platform.clusters.filter((c) => c.name !== y.cluster && sameMesh(c.name))) {
+          const g = gatewayFor(other.name);
+          cases.push({
+            y,
+            request: {
+              principal: `${m.platform.trustDomain}/ns/${g.namespace}/sa/${g.serviceAccount}`,
+              sourceIp: POD_IP,
+              port: p.port,
+              mtls: true,
+              ...shape,
+            },
+            expected: false,
+            label: `gateway of ${other.name} → ${y.id}:${p.port} ${method ?? ''} ${path ?? ''}`,
+          });
+        }
       }
     }
     const cidrEdges = edgesInto(m, y).filter((e) => e.caller.kind === 'cidr');

@@ -1,5 +1,6 @@
 import type { Analysis } from '../../analysis/analysis.js';
-import type { ServiceModel } from '../../model/types.js';
+import { meshScope } from '../../model/meshes.js';
+import type { PlatformModel, ServiceModel } from '../../model/types.js';
 import type { TargetFinding } from '../../targets/target.js';
 import { defined } from '../../util/defined.js';
 
@@ -17,14 +18,26 @@ const consents = (a: ServiceModel, b: ServiceModel) =>
   (a.sharesIdentityWith ?? []).includes(b.id) && (b.sharesIdentityWith ?? []).includes(a.id);
 
 /** The identity two services share, in words, or undefined. */
-function shared(a: ServiceModel, b: ServiceModel): { what: string; identity: string } | undefined {
+function shared(
+  platform: PlatformModel,
+  a: ServiceModel,
+  b: ServiceModel,
+): { what: string; identity: string } | undefined {
   if (a.iamRole !== undefined && a.iamRole === b.iamRole) return { what: 'the IAM role', identity: a.iamRole };
-  if (a.platform !== 'eks' || b.platform !== 'eks' || a.cluster !== b.cluster || a.namespace !== b.namespace)
-    return undefined;
-  if (a.serviceAccount !== undefined && a.serviceAccount === b.serviceAccount)
-    return { what: 'the service account', identity: a.serviceAccount };
-  if (a.podSelector && b.podSelector && selectorsOverlap(a.podSelector, b.podSelector))
-    return { what: 'pods selected by both', identity: JSON.stringify(a.podSelector) };
+  if (a.platform === 'eks' && b.platform === 'eks' && a.cluster === b.cluster && a.namespace === b.namespace) {
+    if (a.serviceAccount !== undefined && a.serviceAccount === b.serviceAccount)
+      return { what: 'the service account', identity: a.serviceAccount };
+    if (a.podSelector && b.podSelector && selectorsOverlap(a.podSelector, b.podSelector))
+      return { what: 'pods selected by both', identity: JSON.stringify(a.podSelector) };
+  }
+  // Across the clusters of one mesh (and between an ECS task in the ambient mesh and the pods of
+  // its control plane's cluster) a principal names no cluster: equal principals are one identity.
+  if (
+    a.meshPrincipal !== undefined &&
+    a.meshPrincipal === b.meshPrincipal &&
+    meshScope(platform, a.cluster) === meshScope(platform, b.cluster)
+  )
+    return { what: 'the mesh identity', identity: a.meshPrincipal };
   return undefined;
 }
 
@@ -35,11 +48,14 @@ function shared(a: ServiceModel, b: ServiceModel): { what: string; identity: str
  * comparison would take them (by the later service, then the earlier). Nothing is stored per
  * pair: one namespace of thousands of services costs time, not memory.
  */
-function* candidatePairs(services: readonly ServiceModel[]): Generator<[number, number]> {
+function* candidatePairs(platform: PlatformModel, services: readonly ServiceModel[]): Generator<[number, number]> {
   const buckets = new Map<string, number[]>();
   const keys = services.map((s) => [
     ...(s.iamRole !== undefined ? [`role\u0000${s.iamRole}`] : []),
     ...(s.platform === 'eks' ? [`pods\u0000${s.cluster}\u0000${s.namespace}`] : []),
+    ...(s.meshPrincipal !== undefined
+      ? [`principal\u0000${meshScope(platform, s.cluster)}\u0000${s.meshPrincipal}`]
+      : []),
   ]);
   for (let j = 0; j < services.length; j++) {
     const earlier = new Set<number>();
@@ -55,14 +71,14 @@ function* candidatePairs(services: readonly ServiceModel[]): Generator<[number, 
 
 export function checkIdentities(analysis: Analysis): TargetFinding[] {
   const findings: TargetFinding[] = [];
-  const services = analysis.model.services;
-  for (const [i, j] of candidatePairs(services)) {
+  const { services, platform } = analysis.model;
+  for (const [i, j] of candidatePairs(platform, services)) {
     const a = defined(services[i], `service ${i}`);
     const b = defined(services[j], `service ${j}`);
-    const s = shared(a, b);
+    const s = shared(platform, a, b);
     if (!s || consents(a, b)) continue;
     const field =
-      s.what === 'the IAM role' ? 'iamRole' : s.what === 'the service account' ? 'serviceAccount' : 'podSelector';
+      s.what === 'the IAM role' ? 'iamRole' : s.what === 'pods selected by both' ? 'podSelector' : 'serviceAccount';
     // At both contracts: the pull request that adds either one is shown where it claims the identity.
     for (const [self, other] of [
       [a, b],
@@ -74,6 +90,38 @@ export function checkIdentities(analysis: Analysis): TargetFinding[] {
         source: { ...self.source, path: ['spec', 'workload', field] },
         at: 'key',
       });
+  }
+  findings.push(...gatewayIdentities(analysis));
+  return findings;
+}
+
+/**
+ * A service under the mesh identity of an ingress gateway of its mesh would be admitted wherever
+ * the gateway is (and a contract cannot consent for a gateway: the Platform owns those).
+ */
+function gatewayIdentities(analysis: Analysis): TargetFinding[] {
+  const { services, platform } = analysis.model;
+  const gateways = new Map<string, { gateway: string; cluster: string }>();
+  for (const c of platform.clusters) {
+    if (c.platform !== 'eks' || c.mesh === 'none') continue;
+    for (const g of c.ingressGateways) {
+      const key = `${meshScope(platform, c.name)}\u0000${platform.trustDomain}/ns/${g.namespace}/sa/${g.serviceAccount}`;
+      if (!gateways.has(key)) gateways.set(key, { gateway: g.name, cluster: c.name });
+    }
+  }
+  const findings: TargetFinding[] = [];
+  if (gateways.size === 0) return findings;
+  for (const s of services) {
+    if (s.meshPrincipal === undefined) continue;
+    const g = gateways.get(`${meshScope(platform, s.cluster)}\u0000${s.meshPrincipal}`);
+    if (!g) continue;
+    findings.push({
+      code: 'identity-shared',
+      messageId: 'gateway',
+      data: { service: s.id, identity: s.meshPrincipal, gateway: g.gateway, cluster: g.cluster },
+      source: { ...s.source, path: ['spec', 'workload', 'serviceAccount'] },
+      at: 'key',
+    });
   }
   return findings;
 }

@@ -2,6 +2,7 @@ import type { Finding, JsonPath } from '../../diagnostics/diagnostic.js';
 import type { Platform } from '../../types/contract.generated.js';
 import type { ClassifiedDocuments, Typed } from '../documents.js';
 import { checkAccounts } from './accounts.js';
+import { checkGatewayIdentities } from './gateway-identities.js';
 import { checkMeshes } from './meshes.js';
 
 export interface PlatformCheck {
@@ -115,6 +116,7 @@ export function checkPlatform(docs: ClassifiedDocuments, anyDocument: number | u
   });
   findings.push(...checkAccounts(first));
   findings.push(...checkMeshes(first));
+  findings.push(...checkGatewayIdentities(first));
   return { platform: first, findings };
 }
 
