@@ -14,8 +14,16 @@ export const yamlOptions = { lineWidth: 0, aliasDuplicateObjects: false } as con
  * and the whole apply fail.
  */
 function misreadByYaml11(s: string): boolean {
-  return readsBack(s, '1.2') && !readsBack(s, '1.1');
+  return mayResolveIn11(s) && readsBack(s, '1.2') && !readsBack(s, '1.1');
 }
+
+/**
+ * A necessary condition, cheap to test, for YAML 1.1 to read a plain scalar as anything but a
+ * string: each of its types (booleans, nulls, numbers in every base, sexagesimals, times) starts
+ * with a sign, a digit, a dot, `~` or one of the letters of its words, and is written with letters,
+ * digits and `_.:+-~`, spaces or tabs only. Addresses, paths and hosts (`/`, `*`) never parse.
+ */
+const mayResolveIn11 = (s: string) => /^[-+0-9.yYnNoOtTfFeE~]/.test(s) && /^[-+0-9A-Za-z_.:~ \t]*$/.test(s);
 
 /**
  * How callgate models a YAML 1.1 reader: the yaml library's 1.1 schema, except that a float needs
