@@ -78,8 +78,9 @@ function entry(name: string, namespace: string, spec: ServiceEntrySpec): Kuberne
 }
 
 /**
- * Merge ports by number. Egress with two protocols for one host and port is refused
- * (egressProtocolConflicts), so the ports merged here agree on the protocol.
+ * Merge ports by number. The ports merged agree on the protocol: Lattice entries are split by
+ * protocol, and egress with two protocols for one host and port is refused
+ * (egressProtocolConflicts).
  */
 function mergePorts(ports: readonly Port[]): Port[] {
   const byNumber = new Map<number, Port>();
