@@ -439,16 +439,17 @@ function istioCases(m: Model): { y: ServiceModel; request: Request; expected: bo
           ]
         : [{}]) {
         const { method, path } = shape as { method?: string; path?: string };
-        const own = gatewayFor(y.cluster);
+        // A gateway's call, by its mesh identity.
+        const fromGateway = (g: ReturnType<typeof gatewayFor>) => ({
+          principal: `${m.platform.trustDomain}/ns/${g.namespace}/sa/${g.serviceAccount}`,
+          sourceIp: POD_IP,
+          port: p.port,
+          mtls: true,
+          ...shape,
+        });
         cases.push({
           y,
-          request: {
-            principal: `${m.platform.trustDomain}/ns/${own.namespace}/sa/${own.serviceAccount}`,
-            sourceIp: POD_IP,
-            port: p.port,
-            mtls: true,
-            ...shape,
-          },
+          request: fromGateway(gatewayFor(y.cluster)),
           expected: contractAdmits(gatewayEdges, p.port, method, path),
           label: `gateway → ${y.id}:${p.port} ${method ?? ''} ${path ?? ''}`,
         });
@@ -457,21 +458,13 @@ function istioCases(m: Model): { y: ServiceModel; request: Request; expected: bo
         const meshOf = (c: string) =>
           m.platform.meshes.find((ms) => ms.networks.some((n) => n.clusters.includes(c)))?.name;
         const sameMesh = (c: string) => meshOf(c) !== undefined && meshOf(c) === meshOf(y.cluster);
-        for (const other of m.platform.clusters.filter((c) => c.name !== y.cluster && sameMesh(c.name))) {
-          const g = gatewayFor(other.name);
+        for (const other of m.platform.clusters.filter((c) => c.name !== y.cluster && sameMesh(c.name)))
           cases.push({
             y,
-            request: {
-              principal: `${m.platform.trustDomain}/ns/${g.namespace}/sa/${g.serviceAccount}`,
-              sourceIp: POD_IP,
-              port: p.port,
-              mtls: true,
-              ...shape,
-            },
+            request: fromGateway(gatewayFor(other.name)),
             expected: false,
             label: `gateway of ${other.name} → ${y.id}:${p.port} ${method ?? ''} ${path ?? ''}`,
           });
-        }
       }
     }
     const cidrEdges = edgesInto(m, y).filter((e) => e.caller.kind === 'cidr');
