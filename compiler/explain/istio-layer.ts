@@ -6,7 +6,7 @@ import {
   type PeerAuthenticationObject,
   type Request,
 } from '../evaluators/istio.js';
-import { meshHome } from '../model/meshes.js';
+import { meshHome, meshPrincipal } from '../model/meshes.js';
 import type { LocatedObject } from './artifact-index.js';
 import { cite } from './cite.js';
 import type { Call, LayerFinding } from './explain.js';
@@ -43,7 +43,7 @@ export function istioLayer(call: Call): LayerFinding | undefined {
     ? {
         service: callee.name,
         gateway: names.waypoint,
-        principal: `${analysis.model.platform.trustDomain}/ns/${callee.namespace}/sa/${names.waypoint}`,
+        principal: meshPrincipal(analysis.model.platform.trustDomain, callee.namespace, names.waypoint),
       }
     : undefined;
   const d: MeshDecision =

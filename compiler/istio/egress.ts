@@ -77,6 +77,9 @@ function entry(name: string, namespace: string, spec: ServiceEntrySpec): Kuberne
   );
 }
 
+/** The namespace (of a cluster) whose ServiceEntries hold a workload's needs. */
+const namespaceKey = (s: ServiceModel) => `${s.cluster}\u0000${s.namespace}`;
+
 /**
  * Merge ports by number. The ports merged agree on the protocol: Lattice entries are split by
  * protocol, and egress with two protocols for one host and port is refused
@@ -100,7 +103,7 @@ export function egressProtocolConflicts(analysis: Analysis, inMesh: (s: ServiceM
     if (!inMesh(s)) continue;
     s.egress.forEach((e, i) => {
       // Grouped as serviceEntries groups them, in the same order.
-      const key = [s.cluster, s.namespace, e.host, e.port].join('\u0000');
+      const key = [namespaceKey(s), e.host, e.port].join('\u0000');
       const seen = first.get(key);
       if (!seen) {
         first.set(key, { s, protocol: e.protocol });
@@ -129,7 +132,7 @@ export function serviceEntries(analysis: Analysis, inMesh: (s: ServiceModel) => 
   const byNamespace = new Map<string, { cluster: string; namespace: string; needs: Needs[] }>();
   for (const s of analysis.model.services) {
     if (!inMesh(s)) continue;
-    const key = `${s.cluster}\u0000${s.namespace}`;
+    const key = namespaceKey(s);
     const group = byNamespace.get(key) ?? { cluster: s.cluster, namespace: s.namespace, needs: [] };
     group.needs.push(needsOf(analysis, s, analysis.mesh(s) === 'istio-sidecar'));
     byNamespace.set(key, group);

@@ -1,3 +1,4 @@
+import { meshPrincipal } from '../model/meshes.js';
 import type { Analysis } from '../analysis/analysis.js';
 import { latticeRanges, type ModelIndex } from '../model/query.js';
 import type { EdgeModel, ServiceModel } from '../model/types.js';
@@ -120,7 +121,7 @@ export function ztunnelRules(analysis: Analysis, s: ServiceModel): Authorization
   const mesh = index
     .into(s.id)
     .filter((e) => e.path === 'mesh' && callerPrincipal(index, e) && meshPorts(e.ports).length > 0);
-  const waypoint = `${index.model.platform.trustDomain}/ns/${s.namespace}/sa/${analysis.names(s).waypoint}`;
+  const waypoint = meshPrincipal(index.model.platform.trustDomain, s.namespace, analysis.names(s).waypoint);
   const viaWaypoint: AuthorizationRule[] =
     mesh.length === 0
       ? []

@@ -2,7 +2,7 @@ import type { Finding, JsonPath } from '../diagnostics/diagnostic.js';
 import { declaredList, didYouMean } from '../diagnostics/suggest.js';
 import type { CodedMessage } from '../diagnostics/catalog.js';
 import type { Caller } from '../types/contract.generated.js';
-import { crossingOf } from './meshes.js';
+import { crossingOf, meshPrincipal } from './meshes.js';
 import { isLayer7 } from './protocols.js';
 import { routePrincipalCall, routeServiceCall, type Route } from './routing.js';
 import type {
@@ -279,7 +279,7 @@ function resolveGateway(
       namespace: gateway.namespace,
       podSelector: { ...gateway.podSelector },
       ...(meshed
-        ? { meshPrincipal: `${ctx.platform.trustDomain}/ns/${gateway.namespace}/sa/${gateway.serviceAccount}` }
+        ? { meshPrincipal: meshPrincipal(ctx.platform.trustDomain, gateway.namespace, gateway.serviceAccount) }
         : {}),
     },
     route: { path: 'mesh' },

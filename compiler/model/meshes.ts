@@ -41,6 +41,10 @@ export function meshHome(platform: PlatformModel, cluster: string): string {
   return platform.clusters.find((c) => c.name === cluster)?.meshControlPlane ?? cluster;
 }
 
+/** An Istio identity: the SPIFFE path of a service account, `<trustDomain>/ns/<namespace>/sa/<account>`. */
+export const meshPrincipal = (trustDomain: string, namespace: string, serviceAccount: string) =>
+  `${trustDomain}/ns/${namespace}/sa/${serviceAccount}`;
+
 /**
  * The mesh a cluster's workloads belong to, as a key: its `meshes` entry, or its mesh home alone.
  * A principal names no cluster, so two equal principals are one identity within one such mesh.

@@ -1,3 +1,4 @@
+import { meshPrincipal } from './meshes.js';
 import type { HealthCheck, Retries, ServiceContract } from '../types/contract.generated.js';
 import { durationMs } from '../util/duration.js';
 import { sortedRecord } from '../util/records.js';
@@ -45,7 +46,7 @@ export function buildService(
       ? {
           serviceAccount,
           podSelector: sortedRecord((eks ? w.podSelector : undefined) ?? { app: m.name }),
-          meshPrincipal: `${trustDomain}/ns/${m.namespace}/sa/${serviceAccount}`,
+          meshPrincipal: meshPrincipal(trustDomain, m.namespace, serviceAccount),
         }
       : {}),
     ...(w.iamRole ? { iamRole: w.iamRole } : {}),

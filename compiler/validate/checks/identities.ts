@@ -1,5 +1,5 @@
 import type { Analysis } from '../../analysis/analysis.js';
-import { meshScope } from '../../model/meshes.js';
+import { meshPrincipal, meshScope } from '../../model/meshes.js';
 import type { PlatformModel, ServiceModel } from '../../model/types.js';
 import type { TargetFinding } from '../../targets/target.js';
 import { defined } from '../../util/defined.js';
@@ -105,7 +105,7 @@ function gatewayIdentities(analysis: Analysis): TargetFinding[] {
   for (const c of platform.clusters) {
     if (c.platform !== 'eks' || c.mesh === 'none') continue;
     for (const g of c.ingressGateways) {
-      const key = `${meshScope(platform, c.name)}\u0000${platform.trustDomain}/ns/${g.namespace}/sa/${g.serviceAccount}`;
+      const key = `${meshScope(platform, c.name)}\u0000${meshPrincipal(platform.trustDomain, g.namespace, g.serviceAccount)}`;
       if (!gateways.has(key)) gateways.set(key, { gateway: g.name, cluster: c.name });
     }
   }
