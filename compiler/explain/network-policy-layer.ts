@@ -1,7 +1,7 @@
 import { addressIn } from '../evaluators/cidr.js';
 import { decideAt, type Endpoint, type NetworkPolicyObject } from '../evaluators/netpol.js';
 import { hbonePort, waypointPodLabels } from '../kubernetes/names.js';
-import { crossingOf } from '../model/meshes.js';
+import { crossingOf, meshHome } from '../model/meshes.js';
 import { latticeRanges } from '../model/query.js';
 import type { ServiceModel } from '../model/types.js';
 import type { LocatedObject } from './artifact-index.js';
@@ -37,43 +37,29 @@ function hopsOf(call: Call): Hop[] {
   const caller = who.kind === 'service' ? who.service : undefined;
   const eks = (s: ServiceModel | undefined) => s?.platform === 'eks';
   const at = (s: ServiceModel | undefined) => (eks(s) ? s?.cluster : undefined);
+  const home = (cluster: string) => meshHome(analysis.model.platform, cluster);
+  // UDP is not in the mesh, so it never goes through the waypoint.
+  if (
+    route === 'mesh' &&
+    caller &&
+    analysis.usesWaypoint(callee) &&
+    call.transport !== 'udp' &&
+    home(caller.cluster) === home(callee.cluster)
+  )
+    return waypointHops(call, caller);
   if (route === 'mesh' && caller && caller.cluster !== callee.cluster) return crossingHops(call, caller);
-  if (route === 'mesh' && caller) {
-    // UDP is not in the mesh, so it never goes through the waypoint.
-    if (!analysis.usesWaypoint(callee) || call.transport === 'udp')
-      return [
-        {
-          from: podOf(caller),
-          fromCluster: at(caller),
-          to: podOf(callee),
-          toCluster: at(callee),
-          port,
-          protocol: call.transport === 'udp' ? 'UDP' : 'TCP',
-          what: 'the call',
-        },
-      ];
-    const waypoint: Endpoint = {
-      pod: { namespace: callee.namespace, labels: waypointPodLabels(analysis.names(callee).waypoint) },
-    };
+  if (route === 'mesh' && caller)
     return [
       {
         from: podOf(caller),
         fromCluster: at(caller),
-        to: waypoint,
-        toCluster: callee.cluster,
-        port: hbonePort,
-        what: 'to the waypoint',
-      },
-      {
-        from: waypoint,
-        fromCluster: callee.cluster,
         to: podOf(callee),
-        toCluster: callee.cluster,
-        port: hbonePort,
-        what: 'from the waypoint',
+        toCluster: at(callee),
+        port,
+        protocol: call.transport === 'udp' ? 'UDP' : 'TCP',
+        what: 'the call',
       },
     ];
-  }
   if (route === 'lattice') {
     const hops: Hop[] = [];
     const listener = callee.exposure.lattice?.listener.port ?? port;
@@ -107,6 +93,53 @@ function hopsOf(call: Call): Hop[] {
       },
     ];
   return [];
+}
+
+/**
+ * A mesh call through the callee's waypoint, from the callee's mesh home: the waypoint runs in
+ * that EKS cluster (an ECS task's in its control-plane cluster), where pods reach it by its
+ * labels; ECS tasks reach it, and it reaches them, by their clusters' ranges. ECS ends have no
+ * NetworkPolicy.
+ */
+function waypointHops(call: Call, caller: ServiceModel): Hop[] {
+  const { analysis, callee } = call;
+  const home = meshHome(analysis.model.platform, callee.cluster);
+  const waypoint: Endpoint = {
+    pod: { namespace: callee.namespace, labels: waypointPodLabels(analysis.names(callee).waypoint) },
+  };
+  const fromCluster = caller.platform === 'eks' ? caller.cluster : undefined;
+  const toWaypoint: Hop[] =
+    fromCluster === home
+      ? [{ from: podOf(caller), fromCluster, to: waypoint, toCluster: home, port: hbonePort, what: 'to the waypoint' }]
+      : [
+          // From another cluster the two ends know each other by their clusters' ranges.
+          {
+            from: podOf(caller),
+            fromCluster,
+            to: { ip: workloadAddress(call, home) },
+            port: hbonePort,
+            what: 'to the waypoint',
+          },
+          {
+            from: { ip: workloadAddress(call, caller.cluster) },
+            to: waypoint,
+            toCluster: home,
+            port: hbonePort,
+            what: 'to the waypoint',
+          },
+        ];
+  return [
+    ...toWaypoint,
+    {
+      from: waypoint,
+      fromCluster: home,
+      ...(callee.platform === 'eks'
+        ? { to: podOf(callee), toCluster: callee.cluster }
+        : { to: { ip: workloadAddress(call, callee.cluster) } }),
+      port: hbonePort,
+      what: 'from the waypoint',
+    },
+  ];
 }
 
 /**
