@@ -677,12 +677,24 @@ export const catalog = {
   'egress-protocol-conflict': {
     severity: 'error',
     summary:
-      'one host and port is declared as egress with two protocols in one namespace, and the mesh knows one protocol per host and port',
+      "one host and port is needed with two protocols in one namespace (declared egress, Lattice listeners, AWS APIs), and the mesh's entry for a host knows one protocol per port",
     messages: {
       default:
-        'egress to `{host}:{port}` is `{protocol}` here but `{otherProtocol}` in {other}, in namespace `{namespace}`: the mesh knows one protocol per host and port, so one of the two would be cut off; {fix}',
+        'egress to `{host}:{port}` is `{protocol}` here but `{otherProtocol}` {other}, in namespace `{namespace}`: the mesh knows one protocol per host and port, so one of the two would be cut off; {fix}',
+      lattice:
+        "`{caller}` calls Lattice service `{callee}` at `{host}:{port}` with `{protocol}`, but that host and port is `{otherProtocol}` {other}, in namespace `{namespace}`: the mesh knows one protocol per host and port, and every Lattice service of a region shares one name there, so one of the two would be cut off; give the two services' listeners different ports",
+      aws: '`{service}` reaches the AWS API `{api}` at `{host}:{port}` with `tls`, but that host and port is `{otherProtocol}` {other}, in namespace `{namespace}`: the mesh knows one protocol per host and port, so one of the two would be cut off; declare the egress as `protocol: tls`',
     },
     fix: 'declare the same `protocol` for both',
+  },
+  'egress-host-reserved': {
+    severity: 'error',
+    summary: "an egress host is the name callgate gives the Pod Identity agent in the mesh's registry",
+    messages: {
+      default:
+        '`{host}` is the name callgate gives the Pod Identity agent in the mesh (its ServiceEntry `callgate-pod-identity-agent`); {fix}',
+    },
+    fix: 'remove this egress: the agent is admitted where the workload needs it, and no other host has this name',
   },
   'l7-needs-mesh': {
     severity: 'error',

@@ -7,7 +7,10 @@ import { selects, type LabelSelector } from './netpol.js';
 // none; a `*.` wildcard on the left of the name); a ServiceEntry is visible where its `exportTo`
 // says; the proxy matches HTTP by the Host header, TLS by the server name, TCP by the address when
 // the entry lists addresses and otherwise by the port alone. Whatever matches nothing goes where
-// the outbound traffic policy says. It imports nothing from the targets.
+// the outbound traffic policy says. The mesh keeps one service per host and namespace, and how it
+// merges two entries of one host has changed between Istio versions (ports merged, or the younger
+// entry dropped): the evaluator refuses to judge such a registry rather than pick a version. It
+// imports nothing from the targets.
 
 export interface SidecarObject {
   kind: 'Sidecar';
@@ -80,6 +83,18 @@ export function sidecarEgressAllows(
   );
   // No Sidecar: the mesh's defaults, which import everything and let unknown traffic out.
   if (!sidecar) return true;
+  const named = new Map<string, string>();
+  for (const se of entries) {
+    for (const host of se.spec.hosts) {
+      const key = `${se.metadata.namespace ?? ''}/${host}`;
+      const other = named.get(key);
+      if (other !== undefined && other !== se.metadata.name)
+        throw new Error(
+          `ServiceEntries ${other} and ${se.metadata.name} of namespace ${se.metadata.namespace ?? ''} both name ${host}: what the mesh makes of them depends on its version`,
+        );
+      named.set(key, se.metadata.name);
+    }
+  }
   const hosts = (sidecar.spec.egress ?? [{ hosts: ['*/*'] }]).flatMap((e) => e.hosts);
   const imported = (namespace: string, host: string) =>
     hosts.some((h) => imports(h, workload.namespace, namespace, host));

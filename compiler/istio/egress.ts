@@ -1,11 +1,13 @@
 import type { Analysis } from '../analysis/analysis.js';
-import { podIdentityAgent } from '../analysis/aws-api.js';
+import { createHash } from 'node:crypto';
+import { awsApiPort, podIdentityAgent } from '../analysis/aws-api.js';
 import { namespaceFile } from '../analysis/names.js';
 import { kubernetesObject, type ServiceEntrySpec, type SidecarSpec } from '../kubernetes/kinds.js';
 import { labelsFor, managedBy } from '../kubernetes/names.js';
-import type { ServiceModel } from '../model/types.js';
+import type { ServiceModel, SourceRef } from '../model/types.js';
 import type { KubernetesObject, Manifest, TargetFinding } from '../targets/target.js';
 import { compareStrings } from '../util/compare.js';
+import { pushTo } from '../util/multimap.js';
 import { serviceHost } from './traffic.js';
 import { auditedReachable } from '../model/routing.js';
 
@@ -34,36 +36,80 @@ function awsHosts(api: string, region: string): string[] {
   return [`${api}.${region}.amazonaws.com`];
 }
 
-/** The ServiceEntry names, one per host or kind of destination; a host name is a valid subdomain. */
-const entryName = (host: string) => `callgate-egress.${host}`;
-const latticeEntry = (protocol: 'HTTP' | 'TLS') => `callgate-lattice-${protocol.toLowerCase()}`;
-const awsEntry = 'callgate-aws-apis';
+/**
+ * The ServiceEntry of a host, one per host and namespace, named after it (a host is a valid
+ * subdomain): `callgate-egress.<host>`, `callgate-egress-any.<rest>` for `*.<rest>`. The prefixes
+ * differ, so no two hosts share a name. A name past Kubernetes' 253 characters is the host's
+ * digest instead (128 bits, so two hosts never meet), still apart from both.
+ */
+export function entryName(host: string): string {
+  const name = host.startsWith('*.') ? `callgate-egress-any.${host.slice(2)}` : `callgate-egress.${host}`;
+  if (name.length <= 253) return name;
+  return `callgate-egress-${createHash('sha256').update(host).digest('hex').slice(0, 32)}`;
+}
 const agentEntry = 'callgate-pod-identity-agent';
-const agentHost = 'pod-identity-agent.eks.callgate.internal';
+/** The Pod Identity agent's name for the proxy; `.internal` with `callgate` under it, reserved (egress-host-reserved). */
+export const agentHost = 'pod-identity-agent.eks.callgate.internal';
+
+/** Why a workload's proxy must know a host on a port, for the entry and for a conflict's message. */
+type Reason = { kind: 'egress' } | { kind: 'lattice'; callee: string } | { kind: 'aws'; api: string };
+
+/** A host a workload's proxy must know, on one port, and where that comes from. */
+interface HostNeed {
+  host: string;
+  port: Port;
+  /**
+   * Declared egress resolves by DNS: the proxy connects where the name leads. Lattice and AWS
+   * names are reached at the address the workload resolved (NONE), which NetworkPolicy and
+   * security groups already narrow; their wildcards could not be resolved anyway.
+   */
+  resolution: 'DNS' | 'NONE';
+  reason: Reason;
+  source: SourceRef;
+}
 
 /** What one workload's proxy may reach outside the Kubernetes Services of the mesh. */
 interface Needs {
-  egress: { host: string; port: Port }[];
-  lattice: { host: string; port: Port }[];
-  aws: string[];
+  hosts: HostNeed[];
   agent: boolean;
 }
 
 function needsOf(analysis: Analysis, s: ServiceModel, sidecar: boolean): Needs {
-  const egress = s.egress.map((e) => ({ host: e.host, port: portOf(e.port, egressProtocol[e.protocol]) }));
-  if (!sidecar) return { egress, lattice: [], aws: [], agent: false };
-  const lattice: Needs['lattice'] = [];
+  const hosts: HostNeed[] = s.egress.map((e, i) => ({
+    host: e.host,
+    port: portOf(e.port, egressProtocol[e.protocol]),
+    resolution: 'DNS',
+    reason: { kind: 'egress' },
+    source: { ...s.source, path: ['spec', 'egress', i] },
+  }));
+  if (!sidecar) return { hosts, agent: false };
   for (const e of analysis.index.from(s.id)) {
-    const l = e.path === 'lattice' ? analysis.index.service(e.callee).exposure.lattice : undefined;
-    if (!l) continue;
+    const callee = e.path === 'lattice' ? analysis.index.service(e.callee) : undefined;
+    const l = callee?.exposure.lattice;
+    if (!callee || !l) continue;
     const port = portOf(l.listener.port, l.listener.protocol === 'http' ? 'HTTP' : 'TLS');
-    const region = analysis.index.service(e.callee).region;
-    lattice.push({ host: latticeHosts(region), port });
-    if (l.customDomain) lattice.push({ host: l.customDomain, port });
+    const need = {
+      port,
+      resolution: 'NONE',
+      reason: { kind: 'lattice', callee: callee.id },
+      source: { ...callee.source, path: ['spec', 'exposure', 'lattice', 'listener'] },
+    } as const;
+    hosts.push({ ...need, host: latticeHosts(callee.region) });
+    if (l.customDomain) hosts.push({ ...need, host: l.customDomain });
   }
   const needs = analysis.awsApi(s).needs;
-  const aws = needs.filter((n) => n.route !== 'pod-identity').flatMap((n) => awsHosts(n.api, s.region));
-  return { egress, lattice, aws, agent: needs.some((n) => n.route === 'pod-identity') };
+  for (const n of needs) {
+    if (n.route === 'pod-identity') continue;
+    for (const host of awsHosts(n.api, s.region))
+      hosts.push({
+        host,
+        port: portOf(awsApiPort, 'TLS'),
+        resolution: 'NONE',
+        reason: { kind: 'aws', api: n.api },
+        source: { ...s.source, path: ['spec', 'workload'] },
+      });
+  }
+  return { hosts, agent: needs.some((n) => n.route === 'pod-identity') };
 }
 
 const sorted = (list: Iterable<string>) => [...new Set(list)].sort(compareStrings);
@@ -77,13 +123,9 @@ function entry(name: string, namespace: string, spec: ServiceEntrySpec): Kuberne
   );
 }
 
-/** The namespace (of a cluster) whose ServiceEntries hold a workload's needs. */
-const namespaceKey = (s: ServiceModel) => `${s.cluster}\u0000${s.namespace}`;
-
 /**
- * Merge ports by number. The ports merged agree on the protocol: Lattice entries are split by
- * protocol, and egress with two protocols for one host and port is refused
- * (egressProtocolConflicts).
+ * Merge ports by number. The ports merged agree on the protocol: one host and port needed with
+ * two protocols in a namespace is refused (hostConflicts).
  */
 function mergePorts(ports: readonly Port[]): Port[] {
   const byNumber = new Map<number, Port>();
@@ -91,96 +133,142 @@ function mergePorts(ports: readonly Port[]): Port[] {
   return [...byNumber.values()].sort((a, b) => a.number - b.number);
 }
 
+/** A namespace of a cluster and what its mesh workloads need, host by host, in model order. */
+interface NamespaceNeeds {
+  cluster: string;
+  namespace: string;
+  hosts: Map<string, { need: HostNeed; service: ServiceModel }[]>;
+  agent: boolean;
+}
+
 /**
- * Egress that a namespace's ServiceEntries cannot hold: a host and port declared with two
- * protocols (by two services, or twice by one). An entry has one protocol per port, and the mesh
- * one entry per host, so the first declared would silently win and the other's calls be cut off.
+ * Every namespace with a mesh workload, sorted, and its workloads' needs by host. Both the entries
+ * and their conflict check read this, so they group alike.
  */
-export function egressProtocolConflicts(analysis: Analysis, inMesh: (s: ServiceModel) => boolean): TargetFinding[] {
-  const first = new Map<string, { s: ServiceModel; protocol: string }>();
-  const findings: TargetFinding[] = [];
+function namespaceNeeds(analysis: Analysis, inMesh: (s: ServiceModel) => boolean): NamespaceNeeds[] {
+  const byNamespace = new Map<string, NamespaceNeeds>();
   for (const s of analysis.model.services) {
     if (!inMesh(s)) continue;
-    s.egress.forEach((e, i) => {
-      // Grouped as serviceEntries groups them, in the same order.
-      const key = [namespaceKey(s), e.host, e.port].join('\u0000');
-      const seen = first.get(key);
-      if (!seen) {
-        first.set(key, { s, protocol: e.protocol });
-        return;
+    const key = `${s.cluster}\u0000${s.namespace}`;
+    const group = byNamespace.get(key) ?? {
+      cluster: s.cluster,
+      namespace: s.namespace,
+      hosts: new Map(),
+      agent: false,
+    };
+    byNamespace.set(key, group);
+    const needs = needsOf(analysis, s, analysis.mesh(s) === 'istio-sidecar');
+    for (const need of needs.hosts) pushTo(group.hosts, need.host, { need, service: s });
+    if (needs.agent) group.agent = true;
+  }
+  return [...byNamespace.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([, g]) => g);
+}
+
+/** A field of a declared egress entry. */
+const at = (entry: SourceRef, field: 'host' | 'port'): SourceRef => ({ ...entry, path: [...entry.path, field] });
+
+const protocolWord = { HTTP: 'http', TLS: 'tls', TCP: 'tcp' } as const;
+
+/** How a conflict's message names the first need of a host and port. */
+function described(first: { need: HostNeed; service: ServiceModel }, later: ServiceModel): string {
+  const r = first.need.reason;
+  if (r.kind === 'lattice') return `for Lattice service \`${r.callee}\` called by \`${first.service.id}\``;
+  if (r.kind === 'aws') return `for the AWS API \`${r.api}\` of \`${first.service.id}\``;
+  return first.service === later ? 'in this contract' : `in \`${first.service.id}\``;
+}
+
+/**
+ * What a namespace's ServiceEntries cannot hold. One entry per host has one protocol per port, so
+ * a host and port needed with two protocols (egress declared twice, two Lattice listeners on one
+ * port behind the region's one name, egress to an AWS API's or a custom domain's host) would cut
+ * one of them off; and callgate's name for the Pod Identity agent is not anyone's egress.
+ */
+export function hostConflicts(analysis: Analysis, inMesh: (s: ServiceModel) => boolean): TargetFinding[] {
+  const findings: TargetFinding[] = [];
+  for (const { namespace, hosts } of namespaceNeeds(analysis, inMesh)) {
+    for (const [host, needs] of hosts) {
+      const first = new Map<number, { need: HostNeed; service: ServiceModel }>();
+      const reported = new Set<string>();
+      for (const n of needs) {
+        const { need, service } = n;
+        if (host === agentHost && need.reason.kind === 'egress') {
+          findings.push({ code: 'egress-host-reserved', source: at(need.source, 'host'), data: { host } });
+          continue;
+        }
+        const seen = first.get(need.port.number);
+        if (!seen) {
+          first.set(need.port.number, n);
+          continue;
+        }
+        if (seen.need.port.protocol === need.port.protocol) continue;
+        // A Lattice service called by several workloads of the namespace is reported once.
+        const once =
+          need.reason.kind === 'lattice'
+            ? `lattice ${need.reason.callee} ${need.port.number}`
+            : `${service.id} ${need.source.path.join('/')} ${need.reason.kind === 'aws' ? need.reason.api : ''}`;
+        if (reported.has(once)) continue;
+        reported.add(once);
+        const common = {
+          host,
+          port: need.port.number,
+          otherProtocol: protocolWord[seen.need.port.protocol],
+          other: described(seen, service),
+          namespace,
+        };
+        const r = need.reason;
+        if (r.kind === 'lattice')
+          findings.push({
+            code: 'egress-protocol-conflict',
+            messageId: 'lattice',
+            source: need.source,
+            data: { ...common, protocol: protocolWord[need.port.protocol], callee: r.callee, caller: service.id },
+          });
+        else if (r.kind === 'aws')
+          findings.push({
+            code: 'egress-protocol-conflict',
+            messageId: 'aws',
+            source: need.source,
+            data: { ...common, api: r.api, service: service.id },
+          });
+        else
+          findings.push({
+            code: 'egress-protocol-conflict',
+            source: at(need.source, 'port'),
+            data: { ...common, protocol: protocolWord[need.port.protocol] },
+          });
       }
-      if (seen.protocol === e.protocol) return;
-      findings.push({
-        code: 'egress-protocol-conflict',
-        source: { ...s.source, path: ['spec', 'egress', i, 'port'] },
-        data: {
-          host: e.host,
-          port: e.port,
-          protocol: e.protocol,
-          otherProtocol: seen.protocol,
-          other: seen.s === s ? 'this contract' : `\`${seen.s.id}\``,
-          namespace: s.namespace,
-        },
-      });
-    });
+    }
   }
   return findings;
 }
 
-/** The ServiceEntries of every namespace with a mesh workload: one per egress host, and what sidecars need. */
+/**
+ * The ServiceEntries of every namespace with a mesh workload: one per host any of its workloads
+ * needs (declared egress, and what sidecars need: Lattice names, AWS APIs), with exactly the
+ * ports needed of that host. One entry per host, because the mesh keeps one service per host and
+ * namespace: how it merges two entries of one host has changed between Istio versions (ports
+ * merged, or the younger entry dropped), so callgate never leaves that to the mesh.
+ */
 export function serviceEntries(analysis: Analysis, inMesh: (s: ServiceModel) => boolean): Manifest[] {
-  const byNamespace = new Map<string, { cluster: string; namespace: string; needs: Needs[] }>();
-  for (const s of analysis.model.services) {
-    if (!inMesh(s)) continue;
-    const key = namespaceKey(s);
-    const group = byNamespace.get(key) ?? { cluster: s.cluster, namespace: s.namespace, needs: [] };
-    group.needs.push(needsOf(analysis, s, analysis.mesh(s) === 'istio-sidecar'));
-    byNamespace.set(key, group);
-  }
   const manifests: Manifest[] = [];
-  const groups = [...byNamespace.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([, g]) => g);
-  for (const { cluster, namespace, needs } of groups) {
+  for (const { cluster, namespace, hosts, agent } of namespaceNeeds(analysis, inMesh)) {
     const objects: KubernetesObject[] = [];
-    const hosts = new Map<string, Port[]>();
-    for (const e of needs.flatMap((n) => n.egress)) hosts.set(e.host, [...(hosts.get(e.host) ?? []), e.port]);
-    for (const host of sorted(hosts.keys()))
+    for (const host of sorted(hosts.keys())) {
+      const needs = (hosts.get(host) ?? []).map((n) => n.need);
       objects.push(
         entry(entryName(host), namespace, {
           hosts: [host],
           exportTo: ['.'],
           location: 'MESH_EXTERNAL',
-          resolution: 'DNS',
-          ports: mergePorts(hosts.get(host) ?? []),
+          // Declared egress wins: DNS connects only where the name leads, NONE wherever the
+          // workload was going; a host that is anyone's egress is never a wildcard.
+          resolution: needs.some((n) => n.resolution === 'DNS') ? 'DNS' : 'NONE',
+          ports: mergePorts(needs.map((n) => n.port)),
         }),
       );
-    // Lattice names and AWS APIs are reached at addresses that NetworkPolicy and security groups
-    // already narrow: the proxy forwards to the address the workload resolved (resolution NONE).
-    for (const protocol of ['HTTP', 'TLS'] as const) {
-      const lattice = needs.flatMap((n) => n.lattice).filter((l) => l.port.protocol === protocol);
-      if (lattice.length > 0)
-        objects.push(
-          entry(latticeEntry(protocol), namespace, {
-            hosts: sorted(lattice.map((l) => l.host)),
-            exportTo: ['.'],
-            location: 'MESH_EXTERNAL',
-            resolution: 'NONE',
-            ports: mergePorts(lattice.map((l) => l.port)),
-          }),
-        );
     }
-    const aws = sorted(needs.flatMap((n) => n.aws));
-    if (aws.length > 0)
-      objects.push(
-        entry(awsEntry, namespace, {
-          hosts: aws,
-          exportTo: ['.'],
-          location: 'MESH_EXTERNAL',
-          resolution: 'NONE',
-          ports: [portOf(443, 'TLS')],
-        }),
-      );
     // The agent is asked by address over plain HTTP: known to the proxy by its addresses.
-    if (needs.some((n) => n.agent))
+    if (agent)
       objects.push(
         entry(agentEntry, namespace, {
           hosts: [agentHost],
@@ -207,12 +295,7 @@ export function sidecarEgress(analysis: Analysis, s: ServiceModel, name: string)
       .map((e) => analysis.index.service(e.callee)),
     ...auditedReachable(analysis.model, s),
   ].map((callee) => `${callee.namespace}/${serviceHost(callee)}`);
-  const local = [
-    ...needs.egress.map((e) => e.host),
-    ...needs.lattice.map((l) => l.host),
-    ...needs.aws,
-    ...(needs.agent ? [agentHost] : []),
-  ].map((host) => `./${host}`);
+  const local = [...needs.hosts.map((h) => h.host), ...(needs.agent ? [agentHost] : [])].map((host) => `./${host}`);
   const hosts = sorted([...callees, ...local]);
   const spec: SidecarSpec = {
     workloadSelector: { labels: { ...(s.podSelector ?? {}) } },

@@ -9,7 +9,7 @@ import type { Emitted, KubernetesObject, Manifest, Target, TargetFinding } from 
 import { sidecarRules, waypointRules, ztunnelRules } from './rules.js';
 import { allowPolicy, peerAuthentication } from './security.js';
 import { destinationRule, virtualService } from './traffic.js';
-import { egressProtocolConflicts, serviceEntries, sidecarEgress } from './egress.js';
+import { hostConflicts, serviceEntries, sidecarEgress } from './egress.js';
 import { waypointGateway } from './waypoint.js';
 import { workloadGroup } from './workload-group.js';
 import { meshHome } from '../model/meshes.js';
@@ -77,7 +77,7 @@ export const istioTarget = {
         });
       }
     }
-    findings.push(...egressProtocolConflicts(analysis, (s) => inMesh(analysis, s)));
+    findings.push(...hostConflicts(analysis, (s) => inMesh(analysis, s)));
     return findings;
   },
   emit(analysis: Analysis): Emitted {

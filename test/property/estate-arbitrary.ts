@@ -193,6 +193,19 @@ export const EGRESS_HOSTS = {
   http: { host: 'files.example.org', port: 80 },
   tcp: { host: 'db.example.net', port: 5432 },
 } as const;
+/** The Lattice listener of each kind the generator writes (`listener` of a service's shape). */
+export const LATTICE_LISTENERS = {
+  http: { protocol: 'http' },
+  https: { protocol: 'https' },
+  // The custom domains are the tls and http egress hosts, on their own protocols.
+  'https-domain': {
+    protocol: 'https',
+    customDomain: 'api.example.com',
+    certificateArn: 'arn:aws:acm:us-west-2:111111111111:certificate/0b1c2d3e-1111-2222-3333-444455556666',
+  },
+  'http-domain': { protocol: 'http', customDomain: 'files.example.org' },
+} as const;
+export const STS_EGRESS = { host: 'sts.us-west-2.amazonaws.com', port: 443 } as const;
 /** The security group of the load balancers among the address-range callers. */
 export const LOAD_BALANCER_GROUP = 'sg-0fedcba9876543210';
 
@@ -242,6 +255,10 @@ const serviceShape = fc.record({
     selector: (p) => p.protocol,
   }),
   exportAnyway: fc.boolean(),
+  // The Lattice listener when exported: names shared with egress hosts (a custom domain, STS)
+  // meet in one ServiceEntry of the caller's namespace.
+  listener: fc.constantFrom('http', 'http', 'https', 'https-domain', 'http-domain'),
+  egressToSts: fc.constantFrom(false, false, true),
   group: fc.constantFrom('none', 'managed', 'existing'),
   awsApi: fc.option(
     fc.record({
@@ -331,6 +348,8 @@ function build(
       meshRoutes: s.meshRoutes,
       healthPort: s.healthPort && cluster.platform === 'eks',
       lattice: s.exportAnyway,
+      listener: s.listener,
+      egressToSts: s.egressToSts,
       timeout: s.timeout && !noMesh.has(cluster.name),
       egress: s.egress,
       egressProtocol: s.egressProtocol,
@@ -461,7 +480,23 @@ function build(
                     : callee.mesh,
               }),
           ...(callee.lattice
-            ? { lattice: { serviceNetwork: 'net', targetPort: 'http', listener: { protocol: 'http' } } }
+            ? (() => {
+                const { customDomain, certificateArn, ...listener } = LATTICE_LISTENERS[callee.listener] as {
+                  protocol: string;
+                  port?: number;
+                  customDomain?: string;
+                  certificateArn?: string;
+                };
+                return {
+                  lattice: {
+                    serviceNetwork: 'net',
+                    targetPort: 'http',
+                    listener,
+                    ...(customDomain ? { customDomain } : {}),
+                    ...(certificateArn ? { certificateArn } : {}),
+                  },
+                };
+              })()
             : {}),
         },
         callers: entries,
@@ -470,6 +505,7 @@ function build(
           ? {
               egress: [
                 { ...EGRESS_HOSTS[callee.egressProtocol], protocol: callee.egressProtocol, cidrs: [callee.egress] },
+                ...(callee.egressToSts ? [{ ...STS_EGRESS, protocol: 'tls', cidrs: [callee.egress] }] : []),
               ],
             }
           : {}),
