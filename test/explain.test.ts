@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Explanation } from '../compiler/explain/explain.js';
-import { cli } from './support/estate.js';
+import { stringify } from 'yaml';
+import { cli, tempDir, writeTree } from './support/estate.js';
+import { GATEWAY, platformDoc } from './property/estate-arbitrary.js';
 
 // `explain` on the bundled estate: the verdict for each kind of caller and path, and every
 // generated object it cites exists where it says, with the kind it names.
@@ -106,5 +108,55 @@ describe('explain', () => {
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/^callgate: /);
     }
+  });
+
+  it('an ingress gateway as the caller, by gateway:<cluster>/<name> or a unique name', async () => {
+    const dir = await tempDir();
+    const platform = {
+      ...platformDoc,
+      spec: {
+        ...platformDoc.spec,
+        clusters: platformDoc.spec.clusters.map((c) => (c.name === 'eks-a' ? { ...c, ingressGateways: [GATEWAY] } : c)),
+      },
+    };
+    const contract = (name: string, callers: object[]) => ({
+      apiVersion: 'callgate.dev/v1alpha1',
+      kind: 'ServiceContract',
+      metadata: { name, namespace: 'apps', owner: 'team' },
+      spec: {
+        workload: { platform: 'eks', cluster: 'eks-a' },
+        ports: [{ name: 'http', port: 8080, protocol: 'http' }],
+        callers,
+      },
+    });
+    await writeTree(dir, {
+      'contracts/platform.yaml': stringify(platform),
+      'contracts/web.yaml': stringify(contract('web', [{ gateway: 'public', paths: ['/public/*'] }])),
+      'contracts/api.yaml': stringify(contract('api', [])),
+    });
+    const ask = async (...args: string[]) => {
+      const r = await cli(['explain', ...args, '--format', 'json'], dir);
+      return { code: r.code, x: JSON.parse(r.stdout || 'null') as Explanation | null, stderr: r.stderr };
+    };
+    const web = await ask('gateway:public', 'apps/web', '--path', '/public/x');
+    expect(web.code).toBe(0);
+    expect(web.x?.caller).toBe('gateway:eks-a/public');
+    expect(web.x && layers(web.x)).toEqual({
+      contract: true,
+      NetworkPolicy: true,
+      Istio: true,
+      'security group': true,
+    });
+    const outside = await ask('gateway:eks-a/public', 'apps/web', '--path', '/private');
+    expect(outside.code).toBe(1);
+    expect(outside.x?.agreesWithContract).toBe(true);
+    expect(outside.x && layers(outside.x)).toMatchObject({ contract: false, Istio: false });
+    const api = await ask('gateway:eks-a/public', 'apps/api');
+    expect(api.code).toBe(1);
+    expect(api.x?.agreesWithContract).toBe(true);
+    expect(api.x && layers(api.x)).toMatchObject({ contract: false, NetworkPolicy: false, Istio: false });
+    const unknown = await ask('gateway:eks-b/public', 'apps/web');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^callgate: caller `gateway:eks-b\/public` is no ingress gateway/);
   });
 });

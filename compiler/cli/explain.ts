@@ -22,7 +22,26 @@ function findService(model: Model, name: string, role: string): ServiceModel {
       `${role} \`${name}\` is ambiguous: ${named.map((s) => `\`${s.id}\``).join(', ')}; write namespace/name`,
     );
   throw new UsageError(
-    `${role} \`${name}\` is no service in the contracts; name a service (\`namespace/name\`), an IAM role ARN or an IP address`,
+    `${role} \`${name}\` is no service in the contracts; name a service (\`namespace/name\`), an IAM role ARN, an IP address or \`gateway:<cluster>/<name>\``,
+  );
+}
+
+/** `gateway:<cluster>/<name>`, or `gateway:<name>` when one cluster has a gateway of that name. */
+function findGateway(model: Model, spec: string): Extract<Who, { kind: 'gateway' }> {
+  const [cluster, name] = spec.includes('/') ? spec.split('/', 2) : [undefined, spec];
+  const found = model.platform.clusters.flatMap((c) =>
+    c.ingressGateways
+      .filter((g) => g.name === name && (cluster === undefined || c.name === cluster))
+      .map((g) => ({ kind: 'gateway' as const, cluster: c.name, ...g })),
+  );
+  const [only, ...others] = found;
+  if (only && others.length === 0) return only;
+  if (only)
+    throw new UsageError(
+      `caller \`gateway:${spec}\` is ambiguous: ${found.map((g) => `\`gateway:${g.cluster}/${g.name}\``).join(', ')}`,
+    );
+  throw new UsageError(
+    `caller \`gateway:${spec}\` is no ingress gateway of the Platform; write gateway:<cluster>/<name>, as listed in a cluster's \`ingressGateways\``,
   );
 }
 
@@ -56,7 +75,8 @@ export const explainCommand = {
   help: `Usage: callgate explain <caller> <callee> [options]
 
 <caller> is a service (namespace/name, or a name that is unique), an IAM role ARN,
-or an IP address; <callee> is a service. Prints the verdict, then for each layer
+an IP address, or an ingress gateway (gateway:<cluster>/<name>, or gateway:<name>
+when the name is unique); <callee> is a service. Prints the verdict, then for each layer
 that enforces the call (the contract, security groups, NetworkPolicy, Istio, VPC
 Lattice) whether it admits it and the contract lines and generated objects that do.
 
@@ -111,11 +131,17 @@ Exit codes: 0 allowed, 1 denied (or the contracts have errors), 2 usage or inter
     }
     const model = result.model;
     const [callerArg = '', calleeArg = ''] = positionals;
-    const who: Who = callerArg.startsWith('arn:')
-      ? { kind: 'principal', iamRole: callerArg, ...(values['source-vpc'] ? { sourceVpc: values['source-vpc'] } : {}) }
-      : isIP(callerArg)
-        ? { kind: 'address', ip: callerArg }
-        : { kind: 'service', service: findService(model, callerArg, 'caller') };
+    const who: Who = callerArg.startsWith('gateway:')
+      ? findGateway(model, callerArg.slice('gateway:'.length))
+      : callerArg.startsWith('arn:')
+        ? {
+            kind: 'principal',
+            iamRole: callerArg,
+            ...(values['source-vpc'] ? { sourceVpc: values['source-vpc'] } : {}),
+          }
+        : isIP(callerArg)
+          ? { kind: 'address', ip: callerArg }
+          : { kind: 'service', service: findService(model, callerArg, 'caller') };
     const callee = findService(model, calleeArg, 'callee');
     const docs = new Map(result.documents.map((d) => [`${d.relPath}\u0000${d.indexInFile}`, d]));
     const where = (e: { source: { file: string; doc: number; path: readonly (string | number)[] } }) => {

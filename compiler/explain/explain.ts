@@ -13,7 +13,26 @@ import { securityGroupLayer } from './security-group-layer.js';
 export type Who =
   | { kind: 'service'; service: ServiceModel }
   | { kind: 'principal'; iamRole: string; sourceVpc?: string }
-  | { kind: 'address'; ip: string };
+  | { kind: 'address'; ip: string }
+  /** An ingress gateway of an EKS cluster (Platform `ingressGateways`), by its pods and mesh identity. */
+  | {
+      kind: 'gateway';
+      cluster: string;
+      name: string;
+      namespace: string;
+      serviceAccount: string;
+      podSelector: Record<string, string>;
+    };
+
+/** How a caller is named in what explain prints. */
+export const callerName = (who: Who) =>
+  who.kind === 'service'
+    ? who.service.id
+    : who.kind === 'principal'
+      ? who.iamRole
+      : who.kind === 'address'
+        ? who.ip
+        : `gateway:${who.cluster}/${who.name}`;
 
 export interface Request {
   port?: number;
@@ -68,6 +87,8 @@ function edgesFor(analysis: Analysis, who: Who, callee: ServiceModel): EdgeModel
   return analysis.index.into(callee.id).filter((e) => {
     if (who.kind === 'service') return e.caller.kind === 'service' && e.caller.service === who.service.id;
     if (who.kind === 'address') return e.caller.kind === 'cidr' && ipInCidr(who.ip, e.caller.cidr);
+    if (who.kind === 'gateway')
+      return e.caller.kind === 'gateway' && e.caller.gateway === who.name && e.caller.cluster === who.cluster;
     if (e.caller.kind === 'principal')
       return (
         e.caller.iamRole === who.iamRole && (e.caller.sourceVpc === undefined || e.caller.sourceVpc === who.sourceVpc)
@@ -120,6 +141,8 @@ function routeOf(
 ): PathKind | undefined {
   if (edge) return edge.path;
   if (who.kind === 'address') return 'network';
+  // An ingress gateway reaches the pods of its own cluster, straight or through their waypoint.
+  if (who.kind === 'gateway') return callee.platform === 'eks' && callee.cluster === who.cluster ? 'mesh' : undefined;
   const route =
     who.kind === 'principal'
       ? routePrincipalCall(callee)
@@ -138,7 +161,7 @@ export function explain(
   asked: Request,
   where: (e: Pick<EdgeModel, 'source'>) => string,
 ): Explanation {
-  const callerName = who.kind === 'service' ? who.service.id : who.kind === 'principal' ? who.iamRole : who.ip;
+  const caller = callerName(who);
   const entries = edgesFor(analysis, who, callee);
   // The entry that stands for the caller: the first that admits what was asked, else the first.
   const edge = entries.find((e) => refusal(e, asked) === undefined) ?? entries[0];
@@ -156,7 +179,7 @@ export function explain(
     ? `\`${callee.id}\` declares the caller${edge && limits(edge) ? ` (${limits(edge)})` : ''}`
     : entries.length > 0
       ? entries.map((e) => refusal(e, request)).join('; ')
-      : (roleElsewhere(analysis, who, callee) ?? `\`${callee.id}\` has no caller entry for \`${callerName}\``);
+      : (roleElsewhere(analysis, who, callee) ?? `\`${callee.id}\` has no caller entry for \`${caller}\``);
   const contract: LayerFinding = {
     layer: 'contract',
     admits: declared,
@@ -176,7 +199,7 @@ export function explain(
   // What the deployed artifacts do; with no layer on the path, only the contract speaks.
   const allowed = enforcing.length > 0 ? enforcing.every((l) => l.admits) : declared && route !== undefined;
   return {
-    caller: callerName,
+    caller,
     callee: callee.id,
     request,
     verdict: allowed ? 'allowed' : 'denied',

@@ -26,9 +26,16 @@ export function istioLayer(call: Call): LayerFinding | undefined {
   const policies = call.artifacts.objects<AuthorizationPolicyObject>(cluster, 'AuthorizationPolicy');
   const pas = call.artifacts.objects<PeerAuthenticationObject>(cluster, 'PeerAuthentication');
   const byObject = new Map<object, LocatedObject<object>>([...policies, ...pas].map((o) => [o.object, o]));
-  const mesh = route === 'mesh' && who.kind === 'service';
+  const mesh = route === 'mesh' && (who.kind === 'service' || who.kind === 'gateway');
+  // The caller's mesh identity: a service's, or an ingress gateway's service account.
+  const principal =
+    who.kind === 'service'
+      ? who.service.meshPrincipal
+      : who.kind === 'gateway'
+        ? meshPrincipal(analysis.model.platform.trustDomain, who.namespace, who.serviceAccount)
+        : undefined;
   const request: Request = {
-    ...(mesh && who.service.meshPrincipal ? { principal: who.service.meshPrincipal } : {}),
+    ...(mesh && principal ? { principal } : {}),
     sourceIp: route === 'lattice' ? latticeAddress(call, callee.region) : who.kind === 'address' ? who.ip : podAddress,
     port: call.port,
     ...(call.method ? { method: call.method } : {}),

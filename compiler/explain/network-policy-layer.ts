@@ -39,14 +39,25 @@ function hopsOf(call: Call): Hop[] {
   const at = (s: ServiceModel | undefined) => (eks(s) ? s?.cluster : undefined);
   const home = (cluster: string) => meshHome(analysis.model.platform, cluster);
   // UDP is not in the mesh, so it never goes through the waypoint.
-  if (
-    route === 'mesh' &&
-    caller &&
-    analysis.usesWaypoint(callee) &&
-    call.transport !== 'udp' &&
-    home(caller.cluster) === home(callee.cluster)
-  )
-    return waypointHops(call, caller);
+  const throughWaypoint = analysis.usesWaypoint(callee) && call.transport !== 'udp';
+  if (route === 'mesh' && who.kind === 'gateway') {
+    // An ingress gateway's pods, in its own cluster: the callee's cluster.
+    const gateway = { pod: { namespace: who.namespace, labels: who.podSelector } };
+    if (throughWaypoint) return waypointHops(call, { endpoint: gateway, cluster: who.cluster, eks: true });
+    return [
+      {
+        from: gateway,
+        fromCluster: who.cluster,
+        to: podOf(callee),
+        toCluster: at(callee),
+        port,
+        protocol: call.transport === 'udp' ? 'UDP' : 'TCP',
+        what: 'the call',
+      },
+    ];
+  }
+  if (route === 'mesh' && caller && throughWaypoint && home(caller.cluster) === home(callee.cluster))
+    return waypointHops(call, { endpoint: podOf(caller), cluster: caller.cluster, eks: eks(caller) });
   if (route === 'mesh' && caller && caller.cluster !== callee.cluster) return crossingHops(call, caller);
   if (route === 'mesh' && caller)
     return [
@@ -96,25 +107,26 @@ function hopsOf(call: Call): Hop[] {
 }
 
 /**
- * A mesh call through the callee's waypoint, from the callee's mesh home: the waypoint runs in
- * that EKS cluster (an ECS task's in its control-plane cluster), where pods reach it by its
- * labels; ECS tasks reach it, and it reaches them, by their clusters' ranges. ECS ends have no
+ * A mesh call through the callee's waypoint, from the callee's mesh home (a service's pods or
+ * tasks, or an ingress gateway's pods): the waypoint runs in that EKS cluster (an ECS task's in
+ * its control-plane cluster), where pods reach it by its labels; ECS tasks reach it, and it reaches them, by their clusters' ranges. ECS ends have no
  * NetworkPolicy.
  */
-function waypointHops(call: Call, caller: ServiceModel): Hop[] {
+function waypointHops(call: Call, caller: { endpoint: Endpoint; cluster: string; eks: boolean }): Hop[] {
   const { analysis, callee } = call;
   const home = meshHome(analysis.model.platform, callee.cluster);
   const waypoint: Endpoint = {
     pod: { namespace: callee.namespace, labels: waypointPodLabels(analysis.names(callee).waypoint) },
   };
-  const fromCluster = caller.platform === 'eks' ? caller.cluster : undefined;
+  const fromCluster = caller.eks ? caller.cluster : undefined;
+  const from = caller.endpoint;
   const toWaypoint: Hop[] =
     fromCluster === home
-      ? [{ from: podOf(caller), fromCluster, to: waypoint, toCluster: home, port: hbonePort, what: 'to the waypoint' }]
+      ? [{ from, fromCluster, to: waypoint, toCluster: home, port: hbonePort, what: 'to the waypoint' }]
       : [
           // From another cluster the two ends know each other by their clusters' ranges.
           {
-            from: podOf(caller),
+            from,
             fromCluster,
             to: { ip: workloadAddress(call, home) },
             port: hbonePort,

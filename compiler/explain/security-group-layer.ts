@@ -98,8 +98,12 @@ export function securityGroupLayer(call: Call): LayerFinding | undefined {
       },
       { from: { groups: member ? [member] : [] }, to, port, what: 'from the east-west gateway' },
     );
-  } else if (route === 'mesh' && who.kind === 'service') {
-    const from: SgEndpoint = { groups: groupsOf(who.service) };
+  } else if (route === 'mesh' && (who.kind === 'service' || who.kind === 'gateway')) {
+    // An ingress gateway's pods run under their cluster's group, like a waypoint's.
+    const gatewayGroup = who.kind === 'gateway' ? clusterGroups.get(who.cluster) : undefined;
+    const from: SgEndpoint = {
+      groups: who.kind === 'service' ? groupsOf(who.service) : gatewayGroup ? [gatewayGroup] : [],
+    };
     const member = clusterGroups.get(callee.cluster);
     if (analysis.usesWaypoint(callee) && call.transport !== 'udp') {
       // The waypoint's pods run under the cluster's group.

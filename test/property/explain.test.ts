@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { ArtifactIndex } from '../../compiler/explain/artifact-index.js';
-import { explain, type Explanation, type Request, type Who } from '../../compiler/explain/explain.js';
+import { callerName, explain, type Explanation, type Request, type Who } from '../../compiler/explain/explain.js';
 import { addressIn, inCidr } from '../../compiler/evaluators/cidr.js';
 import type { Analysis } from '../../compiler/analysis/analysis.js';
 import type { EdgeModel, Model, ServiceModel } from '../../compiler/model/types.js';
@@ -11,7 +11,7 @@ import { runFiles } from '../support/estate.js';
 import { estateArbitrary } from './estate-arbitrary.js';
 
 // explain judges a call by evaluating the generated artifacts. Over random estates and every
-// caller form (service, IAM role with and without its source VPC, address), port, method and
+// caller form (service, IAM role with and without its source VPC, address, ingress gateway), port, method and
 // path: its verdict must be the contract's, as stated here from the model's edges, its layers
 // must agree with it, and every object it cites must be where it says, with the kind and name.
 
@@ -31,13 +31,15 @@ function declared(m: Model, who: Who, callee: ServiceModel, r: Request): boolean
         ? e.caller.kind === 'service' && e.caller.service === who.service.id
         : who.kind === 'address'
           ? e.caller.kind === 'cidr' && inCidr(who.ip, e.caller.cidr)
-          : e.caller.kind === 'principal'
-            ? e.caller.iamRole === who.iamRole &&
-              (e.caller.sourceVpc === undefined || e.caller.sourceVpc === who.sourceVpc)
-            : e.caller.kind === 'service' &&
-              e.path === 'lattice' &&
-              e.caller.iamRole === who.iamRole &&
-              e.caller.sourceVpc === who.sourceVpc;
+          : who.kind === 'gateway'
+            ? e.caller.kind === 'gateway' && e.caller.gateway === who.name && e.caller.cluster === who.cluster
+            : e.caller.kind === 'principal'
+              ? e.caller.iamRole === who.iamRole &&
+                (e.caller.sourceVpc === undefined || e.caller.sourceVpc === who.sourceVpc)
+              : e.caller.kind === 'service' &&
+                e.path === 'lattice' &&
+                e.caller.iamRole === who.iamRole &&
+                e.caller.sourceVpc === who.sourceVpc;
     return (
       callerOk &&
       e.ports.some((p) => p.port === r.port) &&
@@ -59,6 +61,9 @@ function callers(m: Model): Who[] {
       out.push({ kind: 'principal', iamRole, ...(sourceVpc ? { sourceVpc } : {}) });
   const ranges = new Set(m.edges.flatMap((e) => (e.caller.kind === 'cidr' ? [e.caller.cidr] : [])));
   for (const ip of [...[...ranges].map(addressIn), STRANGER_IP]) out.push({ kind: 'address', ip });
+  // Every ingress gateway, whether or not a contract names it.
+  for (const c of m.platform.clusters)
+    for (const g of c.ingressGateways) out.push({ kind: 'gateway', cluster: c.name, ...g });
   return out;
 }
 
@@ -78,10 +83,7 @@ function requests(m: Model, callee: ServiceModel): Request[] {
 
 /** A few requests per caller and callee, chosen deterministically: the cross product is too large to run whole. */
 const seedOf = (id: string, who: Who) =>
-  Array.from(`${id}${who.kind === 'service' ? who.service.id : who.kind === 'address' ? who.ip : who.iamRole}`).reduce(
-    (a, c) => (a * 31 + c.charCodeAt(0)) % 1_000_003,
-    7,
-  );
+  Array.from(`${id}${callerName(who)}`).reduce((a, c) => (a * 31 + c.charCodeAt(0)) % 1_000_003, 7);
 function sample<T>(xs: readonly T[], seed: number): T[] {
   const picked = new Set([0, 1, xs.length - 1]);
   for (let i = 0, s = seed; i < 6; i++, s = (s * 1103515245 + 12345) % 2147483648) picked.add(s % xs.length);
