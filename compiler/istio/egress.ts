@@ -42,14 +42,14 @@ function awsHosts(api: string, region: string): string[] {
  * differ, so no two hosts share a name. A name past Kubernetes' 253 characters is the host's
  * digest instead (128 bits, so two hosts never meet), still apart from both.
  */
-export function entryName(host: string): string {
+function entryName(host: string): string {
   const name = host.startsWith('*.') ? `callgate-egress-any.${host.slice(2)}` : `callgate-egress.${host}`;
   if (name.length <= 253) return name;
   return `callgate-egress-${createHash('sha256').update(host).digest('hex').slice(0, 32)}`;
 }
 const agentEntry = 'callgate-pod-identity-agent';
-/** The Pod Identity agent's name for the proxy; `.internal` with `callgate` under it, reserved (egress-host-reserved). */
-export const agentHost = 'pod-identity-agent.eks.callgate.internal';
+/** callgate's name for the Pod Identity agent in the mesh's registry: no one's egress (egress-host-reserved). */
+const agentHost = 'pod-identity-agent.eks.callgate.internal';
 
 /** Why a workload's proxy must know a host on a port, for the entry and for a conflict's message. */
 type Reason = { kind: 'egress' } | { kind: 'lattice'; callee: string } | { kind: 'aws'; api: string };
