@@ -109,8 +109,8 @@ function hopsOf(call: Call): Hop[] {
 /**
  * A mesh call through the callee's waypoint, from the callee's mesh home (a service's pods or
  * tasks, or an ingress gateway's pods): the waypoint runs in that EKS cluster (an ECS task's in
- * its control-plane cluster), where pods reach it by its labels; ECS tasks reach it, and it reaches them, by their clusters' ranges. ECS ends have no
- * NetworkPolicy.
+ * its control-plane cluster), where pods reach it by its labels; ECS tasks reach it, and it
+ * reaches them, by their clusters' ranges. ECS ends have no NetworkPolicy.
  */
 function waypointHops(call: Call, caller: { endpoint: Endpoint; cluster: string; eks: boolean }): Hop[] {
   const { analysis, callee } = call;
