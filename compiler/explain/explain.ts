@@ -2,7 +2,7 @@ import type { Analysis } from '../analysis/analysis.js';
 import { pathPatternAdmits } from '../model/http-paths.js';
 import { isLayer7, transportOf } from '../model/protocols.js';
 import { routePrincipalCall, routeServiceCall } from '../model/routing.js';
-import type { EdgeModel, PathKind, ServiceModel } from '../model/types.js';
+import type { ClusterModel, EdgeModel, PathKind, ServiceModel } from '../model/types.js';
 import { ipInCidr } from '../validate/cidr.js';
 import type { ArtifactIndex } from './artifact-index.js';
 import { istioLayer } from './istio-layer.js';
@@ -15,14 +15,7 @@ export type Who =
   | { kind: 'principal'; iamRole: string; sourceVpc?: string }
   | { kind: 'address'; ip: string }
   /** An ingress gateway of an EKS cluster (Platform `ingressGateways`), by its pods and mesh identity. */
-  | {
-      kind: 'gateway';
-      cluster: string;
-      name: string;
-      namespace: string;
-      serviceAccount: string;
-      podSelector: Record<string, string>;
-    };
+  | ({ kind: 'gateway'; cluster: string } & ClusterModel['ingressGateways'][number]);
 
 /** How a caller is named in what explain prints. */
 export const callerName = (who: Who) =>

@@ -32,6 +32,13 @@ export function latticeAddress(call: Call, region: string): string {
   return addressIn(latticeRanges(call.analysis.model, region)[0] ?? '169.254.171.0/24');
 }
 
+/** Where a mesh call starts: its pods or tasks, their cluster, and whether that is EKS (has NetworkPolicy). */
+interface Origin {
+  endpoint: Endpoint;
+  cluster: string;
+  eks: boolean;
+}
+
 function hopsOf(call: Call): Hop[] {
   const { analysis, callee, who, route, port } = call;
   const caller = who.kind === 'service' ? who.service : undefined;
@@ -40,30 +47,20 @@ function hopsOf(call: Call): Hop[] {
   const home = (cluster: string) => meshHome(analysis.model.platform, cluster);
   // UDP is not in the mesh, so it never goes through the waypoint.
   const throughWaypoint = analysis.usesWaypoint(callee) && call.transport !== 'udp';
-  if (route === 'mesh' && who.kind === 'gateway') {
-    // An ingress gateway's pods, in its own cluster: the callee's cluster.
-    const gateway = { pod: { namespace: who.namespace, labels: who.podSelector } };
-    if (throughWaypoint) return waypointHops(call, { endpoint: gateway, cluster: who.cluster, eks: true });
-    return [
-      {
-        from: gateway,
-        fromCluster: who.cluster,
-        to: podOf(callee),
-        toCluster: at(callee),
-        port,
-        protocol: call.transport === 'udp' ? 'UDP' : 'TCP',
-        what: 'the call',
-      },
-    ];
-  }
-  if (route === 'mesh' && caller && throughWaypoint && home(caller.cluster) === home(callee.cluster))
-    return waypointHops(call, { endpoint: podOf(caller), cluster: caller.cluster, eks: eks(caller) });
+  // Where a mesh call starts: a service's pods or tasks, or an ingress gateway's pods (in the
+  // callee's cluster, the only one a gateway reaches).
+  const origin: Origin | undefined =
+    who.kind === 'gateway'
+      ? { endpoint: { pod: { namespace: who.namespace, labels: who.podSelector } }, cluster: who.cluster, eks: true }
+      : caller && { endpoint: podOf(caller), cluster: caller.cluster, eks: eks(caller) };
+  if (route === 'mesh' && origin && throughWaypoint && home(origin.cluster) === home(callee.cluster))
+    return waypointHops(call, origin);
   if (route === 'mesh' && caller && caller.cluster !== callee.cluster) return crossingHops(call, caller);
-  if (route === 'mesh' && caller)
+  if (route === 'mesh' && origin)
     return [
       {
-        from: podOf(caller),
-        fromCluster: at(caller),
+        from: origin.endpoint,
+        fromCluster: origin.eks ? origin.cluster : undefined,
         to: podOf(callee),
         toCluster: at(callee),
         port,
@@ -112,7 +109,7 @@ function hopsOf(call: Call): Hop[] {
  * its control-plane cluster), where pods reach it by its labels; ECS tasks reach it, and it
  * reaches them, by their clusters' ranges. ECS ends have no NetworkPolicy.
  */
-function waypointHops(call: Call, caller: { endpoint: Endpoint; cluster: string; eks: boolean }): Hop[] {
+function waypointHops(call: Call, caller: Origin): Hop[] {
   const { analysis, callee } = call;
   const home = meshHome(analysis.model.platform, callee.cluster);
   const waypoint: Endpoint = {
