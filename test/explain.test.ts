@@ -158,5 +158,8 @@ describe('explain', () => {
     const unknown = await ask('gateway:eks-b/public', 'apps/web');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/^callgate: caller `gateway:eks-b\/public` is no ingress gateway/);
+    const longer = await ask('gateway:eks-a/public/x', 'apps/web');
+    expect(longer.code).toBe(2);
+    expect(longer.stderr).toMatch(/^callgate: caller `gateway:eks-a\/public\/x` is no ingress gateway/);
   });
 });

@@ -28,7 +28,9 @@ function findService(model: Model, name: string, role: string): ServiceModel {
 
 /** `gateway:<cluster>/<name>`, or `gateway:<name>` when one cluster has a gateway of that name. */
 function findGateway(model: Model, spec: string): Extract<Who, { kind: 'gateway' }> {
-  const [cluster, name] = spec.includes('/') ? spec.split('/', 2) : [undefined, spec];
+  // Split at the first `/` only: `a/b/c` names gateway `b/c`, which no Platform has, never `b`.
+  const slash = spec.indexOf('/');
+  const [cluster, name] = slash < 0 ? [undefined, spec] : [spec.slice(0, slash), spec.slice(slash + 1)];
   const found = model.platform.clusters.flatMap((c) =>
     c.ingressGateways
       .filter((g) => g.name === name && (cluster === undefined || c.name === cluster))
