@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { parseAllDocuments, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import type { Model, ServiceModel } from '../../compiler/model/types.js';
+import type { LatticeModel, Model, ServiceModel } from '../../compiler/model/types.js';
 import type { OutputFile } from '../../compiler/targets/target.js';
 import {
   sidecarEgressAllows,
@@ -40,6 +40,10 @@ function compile(documents: object[]) {
   return { model: result.model as Model, objects };
 }
 
+/** Whether a Lattice listener is on this port, with this protocol as the proxy sees it (HTTP, else TLS). */
+const listensOn = (l: LatticeModel, port: number, kind: string) =>
+  l.listener.port === port && (l.listener.protocol === 'http') === (kind === 'HTTP');
+
 interface Case {
   request: OutboundRequest;
   expected: boolean;
@@ -65,10 +69,7 @@ function casesFor(m: Model, x: ServiceModel): Case[] {
     return l ? [l] : [];
   });
   const byDomain = (host: string, port: number, kind: string) =>
-    latticeCallees.some(
-      (l) =>
-        l.customDomain === host && l.listener.port === port && (l.listener.protocol === 'http') === (kind === 'HTTP'),
-    );
+    latticeCallees.some((l) => l.customDomain === host && listensOn(l, port, kind));
   for (const l of latticeCallees)
     if (l.customDomain)
       cases.push({
@@ -111,7 +112,7 @@ function casesFor(m: Model, x: ServiceModel): Case[] {
     m.edges.some((e) => {
       if (e.caller.kind !== 'service' || e.caller.service !== s.id || e.path !== 'lattice') return false;
       const l = m.services.find((c) => c.id === e.callee)?.exposure.lattice;
-      return l !== undefined && l.listener.port === port && (l.listener.protocol === 'http') === (protocol === 'HTTP');
+      return l !== undefined && listensOn(l, port, protocol);
     });
   const neighbours = m.services.filter(
     (s) => s.platform === 'eks' && s.cluster === x.cluster && s.namespace === x.namespace,

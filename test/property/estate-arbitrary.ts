@@ -195,15 +195,15 @@ export const EGRESS_HOSTS = {
 } as const;
 /** The Lattice listener of each kind the generator writes (`listener` of a service's shape). */
 export const LATTICE_LISTENERS = {
-  http: { protocol: 'http' },
-  https: { protocol: 'https' },
+  http: { listener: { protocol: 'http' } },
+  https: { listener: { protocol: 'https' } },
   // The custom domains are the tls and http egress hosts, on their own protocols.
   'https-domain': {
-    protocol: 'https',
+    listener: { protocol: 'https' },
     customDomain: 'api.example.com',
     certificateArn: 'arn:aws:acm:us-west-2:111111111111:certificate/0b1c2d3e-1111-2222-3333-444455556666',
   },
-  'http-domain': { protocol: 'http', customDomain: 'files.example.org' },
+  'http-domain': { listener: { protocol: 'http' }, customDomain: 'files.example.org' },
 } as const;
 export const STS_EGRESS = { host: 'sts.us-west-2.amazonaws.com', port: 443 } as const;
 /** The security group of the load balancers among the address-range callers. */
@@ -480,23 +480,7 @@ function build(
                     : callee.mesh,
               }),
           ...(callee.lattice
-            ? (() => {
-                const { customDomain, certificateArn, ...listener } = LATTICE_LISTENERS[callee.listener] as {
-                  protocol: string;
-                  port?: number;
-                  customDomain?: string;
-                  certificateArn?: string;
-                };
-                return {
-                  lattice: {
-                    serviceNetwork: 'net',
-                    targetPort: 'http',
-                    listener,
-                    ...(customDomain ? { customDomain } : {}),
-                    ...(certificateArn ? { certificateArn } : {}),
-                  },
-                };
-              })()
+            ? { lattice: { serviceNetwork: 'net', targetPort: 'http', ...LATTICE_LISTENERS[callee.listener] } }
             : {}),
         },
         callers: entries,
