@@ -146,6 +146,37 @@ describe('ECS tasks in the ambient mesh', () => {
     expect(codes([contract('orders', 'ecs', 'ecs-c'), web])).toEqual([]);
   });
 
+  // Istio admits a caller that has not joined the mesh yet without an identity; an ECS task has
+  // no NetworkPolicy, so its own group is all that tells that caller from other sources.
+  it('say what a caller not in the mesh yet gets: by their group, or by nothing without one', () => {
+    const plaintext = (securityGroup: boolean, methods: boolean) => {
+      const orders = contract('orders', 'ecs', 'ecs-c', [
+        { service: 'web', inMesh: false, ...(methods ? { methods: ['GET'] } : {}) },
+      ]);
+      const workload = { platform: 'ecs', cluster: 'ecs-c', serviceAccount: 'orders-sa' };
+      const doc = securityGroup ? orders : { ...orders, spec: { ...orders.spec, workload } };
+      return runDocs(withEcsMesh('task'), [doc, contract('web', 'eks', 'eks-b')])
+        .diagnostics.filter((d) => d.code === 'migration-plaintext')
+        .map((d) => `${d.severity} ${d.message}`);
+    };
+    expect(plaintext(true, false)).toEqual([
+      expect.stringMatching(
+        /^info caller `shop\/web` may call `orders` in plaintext .* on port 8080 \(ztunnel sees no more\)/,
+      ),
+    ]);
+    expect(plaintext(true, true)).toEqual([
+      expect.stringMatching(/^warning .* its `methods` and `paths` are not enforced/),
+    ]);
+    expect(plaintext(false, false)).toEqual([
+      expect.stringMatching(/^warning .* on port 8080, and `orders` runs on ECS with no security group of its own/),
+    ]);
+    expect(plaintext(false, true)).toEqual([
+      expect.stringMatching(
+        /on port 8080, and its `methods` and `paths` are not enforced \(ztunnel is layer 4\), and `orders` runs on ECS/,
+      ),
+    ]);
+  });
+
   it('refuse what the Platform leaves out', () => {
     const p = withEcsMesh('task');
     const bad = {

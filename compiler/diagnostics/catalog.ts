@@ -968,6 +968,8 @@ export const catalog = {
         'caller `{caller}` may call `{name}` in plaintext during the migration: Istio admits requests without an identity on {ports} ({l7}), and only NetworkPolicy and security groups tell `{caller}` from other workloads; {fix}',
       l7Lost:
         'caller `{caller}` may call `{name}` in plaintext during the migration: Istio admits requests without an identity on {ports}, and its `methods` and `paths` are not enforced, since ztunnel is layer 4 and plaintext from outside the mesh passes no waypoint; only NetworkPolicy and security groups tell `{caller}` from other workloads; {fix}',
+      unguarded:
+        'caller `{caller}` may call `{name}` in plaintext during the migration: Istio admits requests without an identity on {ports}{l7}, and `{name}` runs on ECS with no security group of its own, where no NetworkPolicy applies either: nothing tells `{caller}` from any other source that reaches its tasks; give `{name}` a `securityGroup`, or {fix}',
       shadowed:
         "caller `{caller}` may call `{name}` in plaintext during the migration, but its cluster's pod ranges overlap the address-range caller `{cidr}`, whose plaintext `{name}` judges by that caller's entry alone: from there it gets only what `{cidr}` may do; {fix}",
     },

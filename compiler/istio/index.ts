@@ -162,6 +162,7 @@ function ecsFidelity(analysis: Analysis, s: ServiceModel): TargetFinding[] {
           data: { port: p.name, name: s.name },
         });
     });
+  findings.push(...plaintextFindings(analysis, s));
   if (analysis.usesWaypoint(s))
     findings.push({
       code: 'waypoint-binding',
@@ -171,6 +172,61 @@ function ecsFidelity(analysis: Analysis, s: ServiceModel): TargetFinding[] {
       source: { ...s.source, path: ['metadata', 'name'] },
       data: { name: s.name, waypoint: analysis.names(s).waypoint },
     });
+  return findings;
+}
+
+/**
+ * What a caller that may not have joined the mesh yet gets: admitted without an identity on its
+ * ports, told from other workloads by NetworkPolicy and security groups alone. An ECS task has no
+ * NetworkPolicy, so without a group of its own nothing tells the caller apart.
+ */
+function plaintextFindings(analysis: Analysis, s: ServiceModel): TargetFinding[] {
+  const findings: TargetFinding[] = [];
+  const mode = analysis.mesh(s);
+  const into = analysis.index.into(s.id);
+  for (const e of into) {
+    if (!e.plaintext || e.caller.kind !== 'service') continue;
+    // A migrating caller whose pods' addresses fall in an address-range caller's range is judged
+    // by that range's rule (rules.ts): said, since it could lose what it may do.
+    const pods = analysis.index.cluster(analysis.index.service(e.caller.service).cluster).podCidrs;
+    const shadow = into.find(
+      (c) =>
+        c.caller.kind === 'cidr' && pods.some((p) => cidrsOverlap(p, c.caller.kind === 'cidr' ? c.caller.cidr : '')),
+    );
+    if (shadow?.caller.kind === 'cidr')
+      findings.push({
+        code: 'migration-plaintext',
+        severity: 'warning',
+        messageId: 'shadowed',
+        source: { ...e.source, path: [...e.source.path, 'service'] },
+        data: { caller: e.caller.service, name: s.name, cidr: shadow.caller.cidr },
+      });
+    const l7Lost = mode === 'istio-ambient' && (e.methods !== null || e.paths !== null);
+    const list = meshPorts(e.ports);
+    const source = { ...e.source, path: [...e.source.path, 'service'] };
+    const data = {
+      caller: e.caller.service,
+      name: s.name,
+      ports: `port${list.length === 1 ? '' : 's'} ${list.join(', ')}`,
+    };
+    if (s.platform === 'ecs' && !s.securityGroup)
+      findings.push({
+        code: 'migration-plaintext',
+        severity: 'warning',
+        messageId: 'unguarded',
+        source,
+        data: { ...data, l7: l7Lost ? ', and its `methods` and `paths` are not enforced (ztunnel is layer 4)' : '' },
+      });
+    else if (l7Lost)
+      findings.push({ code: 'migration-plaintext', severity: 'warning', messageId: 'l7Lost', source, data });
+    else
+      findings.push({
+        code: 'migration-plaintext',
+        severity: 'info',
+        source,
+        data: { ...data, l7: mode === 'istio-sidecar' ? 'with its methods and paths' : 'ztunnel sees no more' },
+      });
+  }
   return findings;
 }
 
@@ -237,40 +293,7 @@ function fidelity(analysis: Analysis, s: ServiceModel): TargetFinding[] {
       data: { name: s.name },
     });
   }
-  for (const e of into) {
-    if (!e.plaintext || e.caller.kind !== 'service') continue;
-    // A migrating caller whose pods' addresses fall in an address-range caller's range is judged
-    // by that range's rule (rules.ts): said, since it could lose what it may do.
-    const pods = analysis.index.cluster(analysis.index.service(e.caller.service).cluster).podCidrs;
-    const shadow = into.find(
-      (c) =>
-        c.caller.kind === 'cidr' && pods.some((p) => cidrsOverlap(p, c.caller.kind === 'cidr' ? c.caller.cidr : '')),
-    );
-    if (shadow?.caller.kind === 'cidr')
-      findings.push({
-        code: 'migration-plaintext',
-        severity: 'warning',
-        messageId: 'shadowed',
-        source: { ...e.source, path: [...e.source.path, 'service'] },
-        data: { caller: e.caller.service, name: s.name, cidr: shadow.caller.cidr },
-      });
-    const l7Lost = mode === 'istio-ambient' && (e.methods !== null || e.paths !== null);
-    const list = meshPorts(e.ports);
-    const source = { ...e.source, path: [...e.source.path, 'service'] };
-    const data = {
-      caller: e.caller.service,
-      name: s.name,
-      ports: `port${list.length === 1 ? '' : 's'} ${list.join(', ')}`,
-    };
-    if (l7Lost) findings.push({ code: 'migration-plaintext', severity: 'warning', messageId: 'l7Lost', source, data });
-    else
-      findings.push({
-        code: 'migration-plaintext',
-        severity: 'info',
-        source,
-        data: { ...data, l7: mode === 'istio-sidecar' ? 'with its methods and paths' : 'ztunnel sees no more' },
-      });
-  }
+  findings.push(...plaintextFindings(analysis, s));
   if (analysis.usesWaypoint(s)) {
     const source = { ...s.source, path: ['metadata', 'name'] };
     const data = { name: s.name, waypoint: analysis.names(s).waypoint };
