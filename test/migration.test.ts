@@ -74,6 +74,28 @@ describe('a permissive migration phase', () => {
     expect(lost.map((d) => d.severity)).toEqual(['warning', 'warning']);
   });
 
+  // A workload outside the mesh knows no waypoint: it connects to the callee's pods, so those are
+  // admitted from its pods, on its ports; its mesh calls, once it has joined, take the waypoint.
+  it('in ambient mode: a caller not in the mesh yet reaches the pods straight, past the waypoint', () => {
+    const r = runDocs(withPhase('eks-b', ['legacy']), estate('eks-b'));
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    type Policy = Obj & { metadata: { name: string }; spec: { ingress?: unknown[]; egress?: unknown[] } };
+    const api = objectsOf(r, 'kubernetes/eks-b/shop/api.yaml') as Policy[];
+    const ingress = api.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'callgate-api')?.spec.ingress;
+    const fromPods = (namespace: string, app: string) => ({
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
+      podSelector: { matchLabels: { app } },
+    });
+    expect(ingress).toContainEqual({ from: [fromPods('legacy', 'web')], ports: [{ protocol: 'TCP', port: 8080 }] });
+    // cart is not in the phase: through the waypoint only.
+    expect(JSON.stringify(ingress)).not.toContain('"app":"cart"');
+    const web = objectsOf(r, 'kubernetes/eks-b/legacy/web.yaml') as Policy[];
+    expect(web.find((o) => o.kind === 'NetworkPolicy')?.spec.egress).toContainEqual({
+      to: [fromPods('shop', 'api')],
+      ports: [{ protocol: 'TCP', port: 8080 }],
+    });
+  });
+
   it('is a widening in diff, and leaving it a narrowing', () => {
     const base = runDocs(platformDoc, estate('eks-a')).model as Model;
     const head = runDocs(withPhase('eks-a', ['legacy']), estate('eks-a')).model as Model;

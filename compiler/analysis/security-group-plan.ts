@@ -242,12 +242,14 @@ export function planSecurityGroups(
           const hboneIn = cluster.ztunnel === 'daemon' ? { cluster: s.cluster } : mine;
           if (hboneIn) ranges('ingress', hboneIn, home.podCidrs, 'tcp', hbonePort);
         }
-        // UDP is not in the mesh: straight from the caller, by ranges across clusters.
-        for (const p of outsideMesh(e.ports)) {
-          if (caller.cluster === s.cluster) hop(side(caller), me, 'udp', p.port, what);
+        // Straight from the caller, by ranges across clusters: UDP, which is not in the mesh, and
+        // every port of a caller that may not have joined it yet (its plaintext knows no waypoint).
+        for (const p of e.plaintext ? e.ports : outsideMesh(e.ports)) {
+          const transport = transportOf(p.protocol);
+          if (caller.cluster === s.cluster) hop(side(caller), me, transport, p.port, what);
           else {
-            if (mine) ranges('ingress', mine, callerCluster.podCidrs, 'udp', p.port);
-            if (callerOwn) ranges('egress', callerOwn, cluster.podCidrs, 'udp', p.port);
+            if (mine) ranges('ingress', mine, callerCluster.podCidrs, transport, p.port);
+            if (callerOwn) ranges('egress', callerOwn, cluster.podCidrs, transport, p.port);
           }
         }
         continue;
@@ -288,8 +290,10 @@ export function planSecurityGroups(
           hop(side(caller), waypoint, 'tcp', hbonePort, what);
           hop(waypoint, me, 'tcp', hbonePort, what);
         }
-        // UDP is not in the mesh: straight from the caller.
-        for (const p of outsideMesh(e.ports)) hop(side(caller), me, 'udp', p.port, what);
+        // Straight from the caller: UDP, which is not in the mesh, and every port of a caller
+        // that may not have joined it yet (its plaintext knows no waypoint).
+        for (const p of e.plaintext ? e.ports : outsideMesh(e.ports))
+          hop(side(caller), me, transportOf(p.protocol), p.port, what);
       } else {
         for (const p of e.ports) hop(side(caller), me, transportOf(p.protocol), p.port, what);
         if (cluster.mesh === 'istio-ambient' && meshPorts(e.ports).length > 0)

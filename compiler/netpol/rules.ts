@@ -20,11 +20,12 @@ export function ingressRules(analysis: Analysis, s: ServiceModel): NetworkPolicy
         peers: [podsIn(s.namespace, waypointPodLabels(analysis.names(s).waypoint))],
         ports: tcp([hbonePort]),
       });
-    // UDP does not go through the mesh, so not through the waypoint either: straight from the callers.
+    // Straight from the callers, past the waypoint: UDP, which the mesh does not carry, and every
+    // port of a caller that may not have joined the mesh yet, whose plaintext knows no waypoint.
     for (const e of meshEdges) {
-      const udp = outsideMesh(e.ports);
+      const direct = directPorts(e.ports, e.plaintext === true);
       const from = callerPods(analysis, e, s.cluster);
-      if (from && udp.length > 0) rules.push({ peers: from, ports: transport(udp) });
+      if (from && direct.length > 0) rules.push({ peers: from, ports: transport(direct) });
     }
   } else {
     for (const e of meshEdges) {
@@ -106,7 +107,7 @@ export function egressRules(analysis: Analysis, s: ServiceModel): NetworkPolicyR
   const rules = platformEgress(cluster, cluster.mesh === 'istio-sidecar');
   for (const e of index.from(s.id)) {
     const callee = index.service(e.callee);
-    if (e.path === 'mesh') rules.push(...meshEgress(analysis, s, callee, e.ports));
+    if (e.path === 'mesh') rules.push(...meshEgress(analysis, s, callee, e.ports, e.plaintext === true));
     else if (e.path === 'lattice' && callee.exposure.lattice) {
       rules.push({
         peers: cidrs(latticeRanges(index.model, s.region)),
@@ -119,19 +120,31 @@ export function egressRules(analysis: Analysis, s: ServiceModel): NetworkPolicyR
   }
   // A service in audit admits every caller: every workload that could reach it on the mesh path may.
   for (const audited of auditedReachable(analysis.model, s))
-    rules.push(...meshEgress(analysis, s, audited, audited.ports));
+    rules.push(...meshEgress(analysis, s, audited, audited.ports, false));
   // The AWS APIs the workload needs (analysis/aws-api.ts): NetworkPolicy names only ranges.
   for (const p of analysis.awsApi(s).networkPolicy)
     if (p.kind === 'cidrs') rules.push({ peers: cidrs(p.cidrs), ports: tcp([p.port]) });
   return dedupe(rules);
 }
 
-/** How the service's pods reach a mesh callee on these ports: its pods, its waypoint, or a gateway. */
+/**
+ * The ports a mesh call to a service with a waypoint reaches its pods on directly: UDP, which the
+ * mesh does not carry, and, from a caller that may not have joined the mesh yet (`plaintext`),
+ * every port, since a workload outside the mesh knows no waypoint and connects to the pods.
+ */
+const directPorts = <P extends { protocol: Protocol }>(ports: readonly P[], plaintext: boolean): P[] =>
+  plaintext ? [...ports] : outsideMesh(ports);
+
+/**
+ * How the service's pods reach a mesh callee on these ports: its pods, its waypoint, or a gateway;
+ * `plaintext` when the service may not have joined the mesh yet.
+ */
 function meshEgress(
   analysis: Analysis,
   s: ServiceModel,
   callee: ServiceModel,
   ports: readonly { port: number; protocol: Protocol }[],
+  plaintext: boolean,
 ): NetworkPolicyRule[] {
   const index = analysis.index;
   const crossing = crossingOf(index.model.platform, s.cluster, callee.cluster);
@@ -142,11 +155,11 @@ function meshEgress(
         peers: [podsIn(callee.namespace, waypointPodLabels(analysis.names(callee).waypoint))],
         ports: tcp([hbonePort]),
       });
-    const udp = outsideMesh(ports);
-    if (udp.length > 0)
+    const direct = directPorts(ports, plaintext);
+    if (direct.length > 0)
       rules.push({
         peers: crossing?.kind === 'flat' ? cidrs(index.cluster(callee.cluster).podCidrs) : [podsOf(callee)],
-        ports: transport(udp),
+        ports: transport(direct),
       });
     return rules;
   }

@@ -131,6 +131,14 @@ function plaintextAdmits(m: Model, y: ServiceModel, ip: string, port: number, me
   );
 }
 
+/**
+ * Whether a mesh caller reaches a callee's pods on this port straight past its waypoint, over TCP:
+ * only one that may not have joined the mesh yet (README, "moving to strict mTLS"), since a
+ * workload outside the mesh knows no waypoint and connects to the pods.
+ */
+const plaintextOn = (edges: EdgeModel[], port: number) =>
+  edges.some((e) => e.plaintext === true && e.ports.some((q) => q.port === port && q.protocol !== 'udp'));
+
 function networkCases(m: Model): { flow: Flow; expected: boolean; label: string }[] {
   const cases: { flow: Flow; expected: boolean; label: string }[] = [];
   const eks = m.services.filter((s) => s.platform === 'eks');
@@ -144,7 +152,8 @@ function networkCases(m: Model): { flow: Flow; expected: boolean; label: string 
         // NetworkPolicy sees ports, never methods or paths; UDP skips the waypoint.
         const portAllowed = edges.some((e) => e.ports.some((q) => q.port === p.port));
         const tunnel = mode === 'istio-ambient' && p.port === HBONE && edges.some(overMesh);
-        const expected = p.protocol === 'udp' ? portAllowed : !waypoint && (portAllowed || tunnel);
+        const expected =
+          p.protocol === 'udp' ? portAllowed : waypoint ? plaintextOn(edges, p.port) : portAllowed || tunnel;
         const flow = on(pod(x), pod(y), p);
         cases.push({ flow, expected, label: `${x.id} → ${y.id}:${p.port}/${flow.protocol}` });
         if (p.port !== HBONE)
@@ -209,7 +218,8 @@ function networkCases(m: Model): { flow: Flow; expected: boolean; label: string 
         const flow = on(from, pod(y), p);
         const portAllowed = edges.some((e) => e.ports.some((q) => q.port === p.port));
         const tunnel = mode === 'istio-ambient' && p.port === HBONE && edges.some(overMesh);
-        const expected = p.protocol === 'udp' ? portAllowed : !waypoint && (portAllowed || tunnel);
+        const expected =
+          p.protocol === 'udp' ? portAllowed : waypoint ? plaintextOn(edges, p.port) : portAllowed || tunnel;
         cases.push({ flow, expected, label: `cluster ${other} → ${y.id}:${p.port}/${flow.protocol}` });
         if (p.port !== HBONE)
           cases.push({
@@ -353,7 +363,8 @@ function networkCases(m: Model): { flow: Flow; expected: boolean; label: string 
       const to: Endpoint = { ip: addressIn(clusterOf(m, other)?.podCidrs[0] ?? '') };
       const ports = [...new Set([...m.services.flatMap((s) => s.ports.map((p) => p.port)), UNDECLARED, HBONE])];
       // In ambient mode the call is tunnelled: HBONE too, as to the cluster's own pods. A callee
-      // with a waypoint (an ECS task's, in this cluster) is reached through it, but for UDP.
+      // with a waypoint (an ECS task's, in this cluster) is reached through it, but for UDP and
+      // for a caller not in the mesh yet, whose plaintext knows no waypoint.
       const direct = out.filter((e) => !expectWaypoint(m, serviceOf(m, e.callee)));
       const viaWaypoint = out.filter((e) => expectWaypoint(m, serviceOf(m, e.callee)));
       const tunnel = meshOf(m, x) === 'istio-ambient' && direct.some(overMesh);
@@ -373,6 +384,11 @@ function networkCases(m: Model): { flow: Flow; expected: boolean; label: string 
             expected:
               covers(direct, port, protocol) ||
               covers(viaWaypoint, port, protocol, true) ||
+              covers(
+                viaWaypoint.filter((e) => e.plaintext === true),
+                port,
+                protocol,
+              ) ||
               (port === HBONE && protocol === 'TCP' && tunnel),
             label: `${x.id} → pods of ${other}:${port}/${protocol}`,
           });

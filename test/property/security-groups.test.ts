@@ -146,13 +146,15 @@ function declaredHops(m: Model): Hop[] {
         for (const cidr of homeCidrs)
           hops.push({ from: { range: cidr }, to: svc(callee.id), protocol: 'tcp', port: HBONE, only: 'ingress' });
       }
-      for (const p of e.ports.filter((q) => q.protocol === 'udp')) {
+      // Straight to the tasks: UDP, and every port of a caller not in the mesh yet, whose plaintext knows no waypoint.
+      for (const p of e.plaintext ? e.ports : e.ports.filter((q) => q.protocol === 'udp')) {
+        const protocol = p.protocol === 'udp' ? 'udp' : 'tcp';
         if (from.cluster === callee.cluster) on(svc(caller), svc(callee.id), p);
         else {
           for (const cidr of clusterOf(m, callee.cluster)?.podCidrs ?? [])
-            hops.push({ from: svc(caller), to: { range: cidr }, protocol: 'udp', port: p.port, only: 'egress' });
+            hops.push({ from: svc(caller), to: { range: cidr }, protocol, port: p.port, only: 'egress' });
           for (const cidr of callerCidrs)
-            hops.push({ from: { range: cidr }, to: svc(callee.id), protocol: 'udp', port: p.port, only: 'ingress' });
+            hops.push({ from: { range: cidr }, to: svc(callee.id), protocol, port: p.port, only: 'ingress' });
         }
       }
       continue;
@@ -195,6 +197,8 @@ function declaredHops(m: Model): Hop[] {
     if (expectWaypoint(m, callee)) {
       tcp(svc(caller), { endpoint: memberKey(callee.cluster) }, HBONE);
       tcp({ endpoint: memberKey(callee.cluster) }, svc(callee.id), HBONE);
+      // A caller not in the mesh yet knows no waypoint: its plaintext goes straight to the pods.
+      if (e.plaintext) for (const p of streamed) on(svc(caller), svc(callee.id), p);
     } else {
       const ambient = clusterOf(m, callee.cluster)?.mesh === 'istio-ambient';
       for (const p of streamed) on(svc(caller), svc(callee.id), p);
