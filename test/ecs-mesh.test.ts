@@ -131,6 +131,24 @@ describe('ECS tasks in the ambient mesh', () => {
     expect(l7.diagnostics.find((d) => d.code === 'waypoint-binding')?.message).toContain('ServiceEntry');
   });
 
+  // The task's ztunnel sends the call to the callee's waypoint, whose pods run under eks-b's group,
+  // and the waypoint on to the pods: never from the tasks' range straight to them.
+  it('call an EKS service with a waypoint through it, as security groups see it', () => {
+    const r = runDocs(withEcsMesh('task'), [
+      contract('stock', 'eks', 'eks-b', [{ service: 'orders', methods: ['GET'] }]),
+      contract('orders', 'ecs', 'ecs-c'),
+    ]);
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const rule = (x: Record<string, unknown>) =>
+      `${String(x.security_group_id)} ${String(x.cidr_ipv4 ?? x.referenced_security_group_id)} ${String(x.from_port)}`;
+    const stockGroup = '${data.terraform_remote_state.security-groups-222222222222-us-west-2.outputs.shop_stock_sg-id}';
+    const ingress = ingressRules(r.files ?? []).map(rule);
+    expect(ingress).toEqual(
+      expect.arrayContaining(['sg-0bbbbbbbbbbbbbbbb 100.74.0.0/16 15008', `${stockGroup} sg-0bbbbbbbbbbbbbbbb 15008`]),
+    );
+    expect(ingress.filter((x) => x.includes('100.74.0.0/16'))).toEqual(['sg-0bbbbbbbbbbbbbbbb 100.74.0.0/16 15008']);
+  });
+
   // A task's principal and a pod's are one identity when they name one namespace and account.
   it("refuse a task under the mesh identity of a pod of the control plane's cluster", () => {
     const web = contract('web', 'eks', 'eks-b');

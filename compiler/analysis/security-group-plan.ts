@@ -259,6 +259,24 @@ export function planSecurityGroups(
         // Whatever group the callee's traffic carries (the cluster's too) needs the rule, since
         // no group here admits them already; the caller's own group lets them leave.
         const callerOwn = hasGroup(caller) ? { service: caller.id } : undefined;
+        if (waypoints.has(s.id)) {
+          // An ECS task calling a service with a waypoint: its ztunnel tunnels the call to the
+          // waypoint, whose pods run under this cluster's group, and the waypoint on to the pods.
+          const callerCluster = index.cluster(caller.cluster);
+          if (meshPorts(e.ports).length > 0) {
+            if (callerOwn && callerCluster.ztunnel !== 'daemon')
+              ranges('egress', callerOwn, cluster.podCidrs, 'tcp', hbonePort);
+            if (cluster.securityGroup)
+              ranges('ingress', { cluster: s.cluster }, callerCluster.podCidrs, 'tcp', hbonePort);
+            hop(clusterSide(`the waypoint of \`${s.id}\``), me, 'tcp', hbonePort, what);
+          }
+          // Straight to the pods: UDP, and every port of a caller not in the mesh yet.
+          for (const p of e.plaintext ? e.ports : outsideMesh(e.ports)) {
+            if (mine) ranges('ingress', mine, callerCluster.podCidrs, transportOf(p.protocol), p.port);
+            if (callerOwn) ranges('egress', callerOwn, cluster.podCidrs, transportOf(p.protocol), p.port);
+          }
+          continue;
+        }
         for (const p of e.ports) {
           if (mine) ranges('ingress', mine, index.cluster(caller.cluster).podCidrs, transportOf(p.protocol), p.port);
           if (callerOwn) ranges('egress', callerOwn, cluster.podCidrs, transportOf(p.protocol), p.port);

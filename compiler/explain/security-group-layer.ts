@@ -55,11 +55,12 @@ export function securityGroupLayer(call: Call): LayerFinding | undefined {
   if (
     route === 'mesh' &&
     who.kind === 'service' &&
-    callee.platform === 'ecs' &&
+    (callee.platform === 'ecs' || crossing?.kind === 'flat') &&
     analysis.usesWaypoint(callee) &&
     call.transport !== 'udp'
   ) {
-    // An ECS task's waypoint runs in its control-plane cluster, under that cluster's group.
+    // A waypoint runs in the callee's mesh home (an ECS task's: its control-plane cluster), under
+    // that cluster's group; a caller of another cluster (an ECS task) reaches it by its ranges.
     const home = meshHome(analysis.model.platform, callee.cluster);
     const member = clusterGroups.get(home);
     const waypoint: SgEndpoint = { groups: member ? [member] : [], address: podAddress(home) };

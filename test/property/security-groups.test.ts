@@ -159,6 +159,34 @@ function declaredHops(m: Model): Hop[] {
       }
       continue;
     }
+    if (e.path === 'mesh' && from.cluster !== callee.cluster && expectWaypoint(m, callee)) {
+      // A task calling a service with a waypoint (README, "ECS tasks in the ambient mesh"): its
+      // ztunnel tunnels the call to the waypoint, whose pods run under the callee cluster's group,
+      // and the waypoint on to the pods; UDP, and a caller not in the mesh yet, go straight.
+      const calleeCidrs = clusterOf(m, callee.cluster)?.podCidrs ?? [];
+      const callerCidrs = clusterOf(m, from.cluster)?.podCidrs ?? [];
+      if (e.ports.some((p) => p.protocol !== 'udp')) {
+        for (const cidr of calleeCidrs)
+          hops.push({ from: svc(caller), to: { range: cidr }, protocol: 'tcp', port: HBONE, only: 'egress' });
+        for (const cidr of callerCidrs)
+          hops.push({
+            from: { range: cidr },
+            to: { endpoint: memberKey(callee.cluster) },
+            protocol: 'tcp',
+            port: HBONE,
+            only: 'ingress',
+          });
+        tcp({ endpoint: memberKey(callee.cluster) }, svc(callee.id), HBONE);
+      }
+      for (const p of e.plaintext ? e.ports : e.ports.filter((q) => q.protocol === 'udp')) {
+        const protocol = p.protocol === 'udp' ? 'udp' : 'tcp';
+        for (const cidr of calleeCidrs)
+          hops.push({ from: svc(caller), to: { range: cidr }, protocol, port: p.port, only: 'egress' });
+        for (const cidr of callerCidrs)
+          hops.push({ from: { range: cidr }, to: svc(callee.id), protocol, port: p.port, only: 'ingress' });
+      }
+      continue;
+    }
     if (e.path === 'mesh' && from.cluster !== callee.cluster) {
       // Another cluster of the mesh (README, "Several clusters in one mesh"). On one network: the
       // caller's group lets it out to the callee's pod ranges, the callee's admits the caller's.
