@@ -109,6 +109,47 @@ describe('names two contracts could share', () => {
     ]);
   });
 
+  // Lattice takes a custom domain once per service network, whichever way a service is exported.
+  it('a custom domain is claimed once per service network', () => {
+    const withDomain = (doc: ReturnType<typeof ecsLatticeContract>, domain: string, network = 'net') => ({
+      ...doc,
+      spec: {
+        ...doc.spec,
+        exposure: { lattice: { ...doc.spec.exposure.lattice, serviceNetwork: network, customDomain: domain } },
+      },
+    });
+    const eks = ecsLatticeContract('web');
+    const eksExport = {
+      ...eks,
+      spec: { ...eks.spec, workload: { ...eks.spec.workload, platform: 'eks', cluster: 'eks-b' } },
+    };
+    const two = {
+      ...platformDoc,
+      spec: {
+        ...platformDoc.spec,
+        serviceNetworks: [
+          ...platformDoc.spec.serviceNetworks,
+          { ...platformDoc.spec.serviceNetworks[0], name: 'net-2' },
+        ],
+      },
+    };
+    const run = (...docs: object[]) =>
+      runDocs(two, docs)
+        .diagnostics.filter((d) => d.code === 'lattice-domain-collision')
+        .map((d) => `${d.file}:${d.start.line} ${d.message.split(':')[0] ?? ''}`);
+    expect(
+      run(withDomain(ecsLatticeContract('api'), 'api.example.com'), withDomain(eksExport, 'api.example.com')),
+    ).toEqual([
+      'c0001.yaml:21 `apps/web` and `apps/api` both claim the custom domain `api.example.com` in service network `net`',
+    ]);
+    expect(
+      run(withDomain(ecsLatticeContract('api'), 'api.example.com'), withDomain(eksExport, 'api.example.com', 'net-2')),
+    ).toEqual([]);
+    expect(
+      run(withDomain(ecsLatticeContract('api'), 'api.example.com'), withDomain(eksExport, 'web.example.com')),
+    ).toEqual([]);
+  });
+
   it("a version's Service named like another contract's is refused: it would receive that share of the traffic", () => {
     const eks = (name: string, versions: string[]) => ({
       apiVersion: 'callgate.dev/v1alpha1',

@@ -903,6 +903,16 @@ export const catalog = {
     },
     fix: 'rename one of them',
   },
+  'lattice-domain-collision': {
+    severity: 'error',
+    summary:
+      'two services exported into one VPC Lattice service network claim the same custom domain, which Lattice takes once per network',
+    messages: {
+      default:
+        '`{service}` and `{other}` both claim the custom domain `{domain}` in service network `{network}`: Lattice takes a domain once per network, so the second would fail to deploy, and callers of either would reach whichever service DNS points the name at; {fix}',
+    },
+    fix: 'give each service a domain of its own',
+  },
   'lattice-plaintext': {
     severity: 'info',
     summary:

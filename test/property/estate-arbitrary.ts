@@ -376,6 +376,16 @@ function build(
     }),
   );
   const documents: object[] = [platform];
+  // Lattice takes a custom domain once per service network (lattice-domain-collision): the first
+  // service to pick a domain listener gets the egress host's name itself, later ones a subdomain.
+  const claimed = new Set<string>();
+  const latticeOf = (kind: keyof typeof LATTICE_LISTENERS, index: number) => {
+    const listener = LATTICE_LISTENERS[kind];
+    if (!('customDomain' in listener)) return listener;
+    const domain = claimed.has(listener.customDomain) ? `svc-${index}.${listener.customDomain}` : listener.customDomain;
+    claimed.add(domain);
+    return { ...listener, customDomain: domain };
+  };
   const expected: ExpectedEdge[] = [];
   svcs.forEach((callee, i) => {
     const entries = plans[i]!.map(({ c, caller, kind }) => {
@@ -480,7 +490,7 @@ function build(
                     : callee.mesh,
               }),
           ...(callee.lattice
-            ? { lattice: { serviceNetwork: 'net', targetPort: 'http', ...LATTICE_LISTENERS[callee.listener] } }
+            ? { lattice: { serviceNetwork: 'net', targetPort: 'http', ...latticeOf(callee.listener, callee.index) } }
             : {}),
         },
         callers: entries,

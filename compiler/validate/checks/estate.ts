@@ -29,6 +29,30 @@ function latticeNameCollisions(analysis: Analysis): TargetFinding[] {
   return findings;
 }
 
+/**
+ * VPC Lattice takes a custom domain once per service network: a second service claiming it fails
+ * to deploy, and callers' proxies, which admit the name for both, would reach whichever one DNS
+ * points it at. EKS exports (the controller's route hostnames) and ECS services alike.
+ */
+function latticeDomainCollisions(analysis: Analysis): TargetFinding[] {
+  const first = new Map<string, string>();
+  const findings: TargetFinding[] = [];
+  for (const s of analysis.model.services) {
+    const l = s.exposure.lattice;
+    if (!l?.customDomain) continue;
+    const key = `${l.serviceNetwork}\u0000${l.customDomain}`;
+    const earlier = first.get(key);
+    if (earlier === undefined) first.set(key, s.id);
+    else
+      findings.push({
+        code: 'lattice-domain-collision',
+        source: { ...s.source, path: ['spec', 'exposure', 'lattice', 'customDomain'] },
+        data: { service: s.id, other: earlier, domain: l.customDomain, network: l.serviceNetwork },
+      });
+  }
+  return findings;
+}
+
 /** Two services naming one existing group share each other's rules: wider than either contract. */
 function sharedGroups(analysis: Analysis): TargetFinding[] {
   const findings: TargetFinding[] = [];
@@ -83,6 +107,7 @@ export function checkEstate(analysis: Analysis): TargetFinding[] {
     ...checkQuotas(analysis),
     ...checkLatticeQuotas(analysis),
     ...latticeNameCollisions(analysis),
+    ...latticeDomainCollisions(analysis),
     ...sharedGroups(analysis),
     ...unknownPeers(analysis),
     ...checkAwsApi(analysis),
