@@ -796,6 +796,18 @@ export const catalog = {
     },
     fix: 'give each service its own group',
   },
+  'caller-group-shared': {
+    severity: 'error',
+    summary:
+      "two address-range callers of one service name the same load balancer's security group with different ports: security groups know them by that group alone, so each gets the other's ports there",
+    messages: {
+      default:
+        '`{cidr}` and `{other}` call `{name}` through one security group `{group}`, which is all security groups know them by: there `{cidr}` also reaches {ports}, which only `{other}` declares (NetworkPolicy or Istio still tell them apart by range); {fix}',
+      unguarded:
+        '`{cidr}` and `{other}` call `{name}` through one security group `{group}`, which is all security groups know them by, and `{name}` runs on ECS outside the mesh, where nothing else tells them apart: `{cidr}` would reach {ports}, which only `{other}` declares; {fix}',
+    },
+    fix: 'declare the same ports on both entries, or give each load balancer its own group',
+  },
   'security-group-peer-unknown': {
     severity: 'error',
     summary:

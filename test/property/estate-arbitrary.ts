@@ -206,8 +206,16 @@ export const LATTICE_LISTENERS = {
   'http-domain': { listener: { protocol: 'http' }, customDomain: 'files.example.org' },
 } as const;
 export const STS_EGRESS = { host: 'sts.us-west-2.amazonaws.com', port: 443 } as const;
-/** The security group of the load balancers among the address-range callers. */
-export const LOAD_BALANCER_GROUP = 'sg-0fedcba9876543210';
+/**
+ * The security group of the load balancer of each address range among the callers: one load
+ * balancer per range, since two ranges behind one group with different ports would be the error
+ * (or warning) `caller-group-shared`, which `test/caller-groups.test.ts` covers.
+ */
+export const LOAD_BALANCER_GROUPS: Readonly<Record<string, string>> = {
+  '10.0.0.0/8': 'sg-0fedcba9876543210',
+  '192.168.4.0/24': 'sg-0fedcba9876543211',
+  '2001:db8::/32': 'sg-0fedcba9876543212',
+};
 
 type Protocol = 'http' | 'http2' | 'grpc' | 'tcp' | 'tls' | 'udp';
 interface PortSpec {
@@ -424,7 +432,7 @@ function build(
       const kept = kind !== 'cidr' || callee.cluster.name === 'eks-a' || callee.cluster.name === 'eks-m';
       const entry: Record<string, unknown> =
         kind === 'cidr'
-          ? { cidr: c.cidr, ...(c.loadBalancer ? { securityGroup: LOAD_BALANCER_GROUP } : {}) }
+          ? { cidr: c.cidr, ...(c.loadBalancer ? { securityGroup: LOAD_BALANCER_GROUPS[c.cidr] } : {}) }
           : kind === 'principal'
             ? {
                 principal: {

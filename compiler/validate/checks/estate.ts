@@ -1,6 +1,8 @@
 import { patternPolicyText, type Analysis } from '../../analysis/analysis.js';
 import { maxPolicyChars } from '../../analysis/policy-document.js';
-import type { ServiceModel } from '../../model/types.js';
+import type { EdgeModel, ServiceModel } from '../../model/types.js';
+import { pushTo } from '../../util/multimap.js';
+import { cidrContains, parseCidr } from '../cidr.js';
 import type { TargetFinding } from '../../targets/target.js';
 import { checkAwsApi } from './aws-api.js';
 import { checkIdentities } from './identities.js';
@@ -71,6 +73,62 @@ function sharedGroups(analysis: Analysis): TargetFinding[] {
   return findings;
 }
 
+const rangeHolds = (outer: string, inner: string) => {
+  const o = parseCidr(outer)?.cidr;
+  const i = parseCidr(inner)?.cidr;
+  return o !== undefined && i !== undefined && cidrContains(o, i);
+};
+
+/**
+ * Address-range callers given by a load balancer's group are known to security groups by that
+ * group alone: two of one service's callers naming one group each get the other's ports there.
+ * NetworkPolicy (EKS) and Istio (`ipBlocks`, in a mesh) still tell them apart by range; an ECS
+ * service outside the mesh has nothing else, so there the union would be the whole admission.
+ */
+function sharedCallerGroups(analysis: Analysis): TargetFinding[] {
+  const findings: TargetFinding[] = [];
+  const key = (p: { port: number; protocol: string }) => `${p.port}/${p.protocol === 'udp' ? 'udp' : 'tcp'}`;
+  for (const s of analysis.model.services) {
+    const byGroup = new Map<string, EdgeModel[]>();
+    const ranges = analysis.index.into(s.id).filter((e) => e.caller.kind === 'cidr');
+    for (const e of ranges)
+      if (e.caller.kind === 'cidr' && e.caller.securityGroup) pushTo(byGroup, e.caller.securityGroup, e);
+    // A port some entry whose range holds all of `cidr` declares is the contract's already.
+    const declared = (cidr: string, port: string) =>
+      ranges.some(
+        (x) => x.caller.kind === 'cidr' && x.ports.some((q) => key(q) === port) && rangeHolds(x.caller.cidr, cidr),
+      );
+    const unguarded = s.platform === 'ecs' && analysis.mesh(s) === 'none';
+    for (const [group, edges] of byGroup) {
+      if (edges.length < 2) continue;
+      for (const e of edges) {
+        const own = new Set(e.ports.map(key));
+        for (const other of edges) {
+          if (other === e || other.caller.kind !== 'cidr' || e.caller.kind !== 'cidr') continue;
+          const cidr = e.caller.cidr;
+          const gained = other.ports.filter((p) => !own.has(key(p)) && !declared(cidr, key(p)));
+          if (gained.length === 0) continue;
+          const data = {
+            cidr: e.caller.cidr,
+            other: other.caller.cidr,
+            name: s.name,
+            group,
+            ports: `port${gained.length === 1 ? '' : 's'} ${[...new Set(gained.map((p) => p.port))].join(', ')}`,
+          };
+          const source = { ...e.source, path: [...e.source.path, 'securityGroup'] };
+          findings.push(
+            unguarded
+              ? { code: 'caller-group-shared', messageId: 'unguarded', source, data }
+              : { code: 'caller-group-shared', severity: 'warning', source, data },
+          );
+          break;
+        }
+      }
+    }
+  }
+  return findings;
+}
+
 /** A hop whose other side runs under no group callgate knows would be an outage, not a rule. */
 function unknownPeers(analysis: Analysis): TargetFinding[] {
   return analysis.securityGroups.gaps.map((gap): TargetFinding => {
@@ -109,6 +167,7 @@ export function checkEstate(analysis: Analysis): TargetFinding[] {
     ...latticeNameCollisions(analysis),
     ...latticeDomainCollisions(analysis),
     ...sharedGroups(analysis),
+    ...sharedCallerGroups(analysis),
     ...unknownPeers(analysis),
     ...checkAwsApi(analysis),
     ...oversizePolicies(analysis),
