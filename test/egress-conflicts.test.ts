@@ -187,6 +187,18 @@ describe('hosts needed by egress, Lattice and AWS APIs in one namespace', () => 
     ]);
   });
 
+  it("a Kubernetes Service's name as egress is said: the callee's contract is where the call belongs", () => {
+    const warned = (host: string) =>
+      runFiles({ 'platform.yaml': platform, 'a.yaml': contract('apps', 'api', 'cluster-a', [{ host, port: 5432 }]) })
+        .diagnostics.filter((d) => d.code === 'egress-host-in-cluster')
+        .map((d) => d.severity);
+    expect(warned('db.data.svc.cluster.local')).toEqual(['warning']);
+    expect(warned('db.data.svc')).toEqual(['warning']);
+    expect(warned('cluster.local')).toEqual(['warning']);
+    expect(warned('db.mycluster.local')).toEqual([]);
+    expect(warned('svc.example.com')).toEqual([]);
+  });
+
   it('a host too long to name its entry after gets a name from its digest, still a valid name', () => {
     const label = 'a'.repeat(60);
     const long = `${label}.${label}.${label}.${label.slice(0, 50)}.example.com`;

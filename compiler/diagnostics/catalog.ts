@@ -687,6 +687,16 @@ export const catalog = {
     },
     fix: 'declare the same `protocol` for both',
   },
+  'egress-host-in-cluster': {
+    severity: 'warning',
+    summary:
+      'an egress host is a name inside the cluster: egress makes it a host outside the mesh, and the service behind it admits only the callers its own contract declares',
+    messages: {
+      default:
+        "`{host}` is a name inside the cluster: as egress it becomes a host outside the mesh (in sidecar mode this workload's proxy uses it instead of the Service, without mTLS), and the service behind it still admits only the callers its contract declares; {fix}",
+    },
+    fix: "declare the call in the callee's contract instead (a `callers` entry naming this service), and remove this egress",
+  },
   'egress-host-reserved': {
     severity: 'error',
     summary: "an egress host is the name callgate gives the Pod Identity agent in the mesh's registry",

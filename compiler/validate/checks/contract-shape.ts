@@ -3,6 +3,10 @@ import type { ServiceContract } from '../../types/contract.generated.js';
 import { durationMs } from '../../util/duration.js';
 import type { Typed } from '../documents.js';
 
+/** The cluster's own DNS names: Services (`<name>.<namespace>.svc[.cluster.local]`) and pods. */
+const inClusterName = (host: string) =>
+  host === 'cluster.local' || host.endsWith('.cluster.local') || host.endsWith('.svc');
+
 /** Facts about one contract that need no other document: unique ports, sane retry timing. */
 export function checkContractShape({ doc, value: c }: Typed<ServiceContract>): Finding[] {
   const findings: Finding[] = [];
@@ -30,6 +34,13 @@ export function checkContractShape({ doc, value: c }: Typed<ServiceContract>): F
         related: { doc, path: ['spec', 'ports', byNumber, 'port'] },
       });
     } else numbers.set(p.port, i);
+  });
+  // A Kubernetes Service's name as egress: the mesh gets an outside host of that name (in sidecar
+  // mode the workload's proxy then uses it instead of the Service, without mTLS), and the callee's
+  // own contract still admits only its declared callers. Said, since it looks like a call.
+  (c.spec.egress ?? []).forEach((e, i) => {
+    if (!inClusterName(e.host)) return;
+    findings.push({ code: 'egress-host-in-cluster', doc, path: ['spec', 'egress', i, 'host'], data: { host: e.host } });
   });
   const r = c.spec.resilience;
   if (r?.timeout && r.retries?.perTryTimeout && durationMs(r.retries.perTryTimeout) > durationMs(r.timeout)) {
