@@ -3,7 +3,14 @@ import { crossingOf, meshHome } from '../model/meshes.js';
 import type { ModelIndex } from '../model/query.js';
 import { terraformId } from './names.js';
 import type { ServiceModel } from '../model/types.js';
-import { latticeArrivalPorts, meshPorts, outsideMesh, probePorts, transportOf } from '../model/protocols.js';
+import {
+  directPorts,
+  latticeArrivalPorts,
+  meshPorts,
+  outsideMesh,
+  probePorts,
+  transportOf,
+} from '../model/protocols.js';
 import { awsApiPort, type AwsApiAccess } from './aws-api.js';
 
 /**
@@ -244,7 +251,7 @@ export function planSecurityGroups(
         }
         // Straight from the caller, by ranges across clusters: UDP, which is not in the mesh, and
         // every port of a caller that may not have joined it yet (its plaintext knows no waypoint).
-        for (const p of e.plaintext ? e.ports : outsideMesh(e.ports)) {
+        for (const p of directPorts(e.ports, e.plaintext === true)) {
           const transport = transportOf(p.protocol);
           if (caller.cluster === s.cluster) hop(side(caller), me, transport, p.port, what);
           else {
@@ -271,7 +278,7 @@ export function planSecurityGroups(
             hop(clusterSide(`the waypoint of \`${s.id}\``), me, 'tcp', hbonePort, what);
           }
           // Straight to the pods: UDP, and every port of a caller not in the mesh yet.
-          for (const p of e.plaintext ? e.ports : outsideMesh(e.ports)) {
+          for (const p of directPorts(e.ports, e.plaintext === true)) {
             if (mine) ranges('ingress', mine, callerCluster.podCidrs, transportOf(p.protocol), p.port);
             if (callerOwn) ranges('egress', callerOwn, cluster.podCidrs, transportOf(p.protocol), p.port);
           }
@@ -310,7 +317,7 @@ export function planSecurityGroups(
         }
         // Straight from the caller: UDP, which is not in the mesh, and every port of a caller
         // that may not have joined it yet (its plaintext knows no waypoint).
-        for (const p of e.plaintext ? e.ports : outsideMesh(e.ports))
+        for (const p of directPorts(e.ports, e.plaintext === true))
           hop(side(caller), me, transportOf(p.protocol), p.port, what);
       } else {
         for (const p of e.ports) hop(side(caller), me, transportOf(p.protocol), p.port, what);

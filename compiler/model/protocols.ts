@@ -16,6 +16,14 @@ export const transportOf = (protocol: Protocol): 'tcp' | 'udp' => (protocol === 
 export const outsideMesh = <P extends { protocol: Protocol }>(ports: readonly P[]): P[] =>
   ports.filter((p) => !inMesh(p.protocol));
 
+/**
+ * The ports a mesh call to a service with a waypoint reaches the service on directly, past the
+ * waypoint: UDP, which the mesh does not carry, and, from a caller that may not have joined the
+ * mesh yet (`plaintext`), every port, since a workload outside the mesh knows no waypoint.
+ */
+export const directPorts = <P extends { protocol: Protocol }>(ports: readonly P[], plaintext: boolean): P[] =>
+  plaintext ? [...ports] : outsideMesh(ports);
+
 /** The port numbers of those ports Istio carries. */
 export const meshPorts = (ports: readonly { port: number; protocol: Protocol }[]): number[] =>
   ports.filter((p) => inMesh(p.protocol)).map((p) => p.port);

@@ -5,7 +5,7 @@ import { latticeRanges } from '../model/query.js';
 import type { ClusterModel, EdgeModel, Protocol, ServiceModel } from '../model/types.js';
 import { auditedReachable } from '../model/routing.js';
 import { cidrs, podsIn, podsOf, tcp, transport, type NetworkPolicyPeer, type NetworkPolicyRule } from './peers.js';
-import { latticeArrivalPorts, meshPorts, outsideMesh, probePorts } from '../model/protocols.js';
+import { directPorts, latticeArrivalPorts, meshPorts, probePorts } from '../model/protocols.js';
 
 /** Who may open connections to the service's pods, and on which ports, as NetworkPolicy can say it. */
 export function ingressRules(analysis: Analysis, s: ServiceModel): NetworkPolicyRule[] {
@@ -126,14 +126,6 @@ export function egressRules(analysis: Analysis, s: ServiceModel): NetworkPolicyR
     if (p.kind === 'cidrs') rules.push({ peers: cidrs(p.cidrs), ports: tcp([p.port]) });
   return dedupe(rules);
 }
-
-/**
- * The ports a mesh call to a service with a waypoint reaches its pods on directly: UDP, which the
- * mesh does not carry, and, from a caller that may not have joined the mesh yet (`plaintext`),
- * every port, since a workload outside the mesh knows no waypoint and connects to the pods.
- */
-const directPorts = <P extends { protocol: Protocol }>(ports: readonly P[], plaintext: boolean): P[] =>
-  plaintext ? [...ports] : outsideMesh(ports);
 
 /**
  * How the service's pods reach a mesh callee on these ports: its pods, its waypoint, or a gateway;
