@@ -134,6 +134,13 @@ export function cidrContains(outer: Cidr, inner: Cidr): boolean {
   return inner.network >> hostBits === outer.network >> hostBits;
 }
 
+/** Does range `outer`, as written, hold every address of range `inner`? Text that is no range holds none. */
+export function cidrHolds(outer: string, inner: string): boolean {
+  const o = parseCidr(outer)?.cidr;
+  const i = parseCidr(inner)?.cidr;
+  return o !== undefined && i !== undefined && cidrContains(o, i);
+}
+
 /** Do two ranges, as written, share an address? Text that is no range shares none. */
 export function cidrsOverlap(a: string, b: string): boolean {
   const x = parseCidr(a)?.cidr;

@@ -1,8 +1,9 @@
 import { patternPolicyText, type Analysis } from '../../analysis/analysis.js';
 import { maxPolicyChars } from '../../analysis/policy-document.js';
-import type { EdgeModel, ServiceModel } from '../../model/types.js';
+import type { EdgeModel, Protocol, ServiceModel } from '../../model/types.js';
 import { pushTo } from '../../util/multimap.js';
-import { cidrContains, parseCidr } from '../cidr.js';
+import { cidrHolds } from '../cidr.js';
+import { transportOf } from '../../model/protocols.js';
 import type { TargetFinding } from '../../targets/target.js';
 import { checkAwsApi } from './aws-api.js';
 import { checkIdentities } from './identities.js';
@@ -73,12 +74,6 @@ function sharedGroups(analysis: Analysis): TargetFinding[] {
   return findings;
 }
 
-const rangeHolds = (outer: string, inner: string) => {
-  const o = parseCidr(outer)?.cidr;
-  const i = parseCidr(inner)?.cidr;
-  return o !== undefined && i !== undefined && cidrContains(o, i);
-};
-
 /**
  * Address-range callers given by a load balancer's group are known to security groups by that
  * group alone: two of one service's callers naming one group each get the other's ports there.
@@ -87,7 +82,7 @@ const rangeHolds = (outer: string, inner: string) => {
  */
 function sharedCallerGroups(analysis: Analysis): TargetFinding[] {
   const findings: TargetFinding[] = [];
-  const key = (p: { port: number; protocol: string }) => `${p.port}/${p.protocol === 'udp' ? 'udp' : 'tcp'}`;
+  const key = (p: { port: number; protocol: Protocol }) => `${p.port}/${transportOf(p.protocol)}`;
   for (const s of analysis.model.services) {
     const byGroup = new Map<string, EdgeModel[]>();
     const ranges = analysis.index.into(s.id).filter((e) => e.caller.kind === 'cidr');
@@ -96,7 +91,7 @@ function sharedCallerGroups(analysis: Analysis): TargetFinding[] {
     // A port some entry whose range holds all of `cidr` declares is the contract's already.
     const declared = (cidr: string, port: string) =>
       ranges.some(
-        (x) => x.caller.kind === 'cidr' && x.ports.some((q) => key(q) === port) && rangeHolds(x.caller.cidr, cidr),
+        (x) => x.caller.kind === 'cidr' && x.ports.some((q) => key(q) === port) && cidrHolds(x.caller.cidr, cidr),
       );
     const unguarded = s.platform === 'ecs' && analysis.mesh(s) === 'none';
     for (const [group, edges] of byGroup) {
