@@ -114,6 +114,45 @@ describe('writing out/ over an existing output', () => {
     expect(stale?.write.map((f) => f.path)).toEqual(['a.yaml']);
   });
 
+  it('with --cache, leaves a file whose fingerprint is the recorded one unspelled, unless it changed on disk', async () => {
+    const root = await tempDir('callgate-update-');
+    const cacheDir = join(root, 'cache');
+    const out = join(root, 'out');
+    let spelled = 0;
+    const file = (text: string, print: string | undefined): OutputFile => ({
+      path: 'k8s/a.yaml',
+      get content() {
+        spelled++;
+        return text;
+      },
+      ...(print === undefined ? {} : { fingerprint: print }),
+    });
+    const write = (f: OutputFile) => writeOutput(out, [{ path: 'graph.json', content: '{}' }, f], { cacheDir });
+    await write(file('a: 1\n', 'p1'));
+    spelled = 0;
+    await write(file('a: 1\n', 'p1'));
+    expect(spelled).toBe(0);
+    // Changed by hand: the fingerprint says nothing about those bytes.
+    await writeFile(join(out, 'k8s', 'a.yaml'), 'a: 9\n');
+    await write(file('a: 1\n', 'p1'));
+    expect(readFileSync(join(out, 'k8s', 'a.yaml'), 'utf8')).toBe('a: 1\n');
+    // Another fingerprint, the same bytes: compared by digest, kept, and the new fingerprint recorded.
+    const inode = statSync(join(out, 'k8s', 'a.yaml')).ino;
+    await write(file('a: 1\n', 'p2'));
+    expect(statSync(join(out, 'k8s', 'a.yaml')).ino).toBe(inode);
+    spelled = 0;
+    await write(file('a: 1\n', 'p2'));
+    expect(spelled).toBe(0);
+    // Another fingerprint and other bytes: written.
+    await write(file('a: 2\n', 'p3'));
+    expect(readFileSync(join(out, 'k8s', 'a.yaml'), 'utf8')).toBe('a: 2\n');
+    // No fingerprint: the digest decides, every time.
+    spelled = 0;
+    await write(file('a: 2\n', undefined));
+    expect(spelled).toBeGreaterThan(0);
+    expect(readFileSync(join(out, 'k8s', 'a.yaml'), 'utf8')).toBe('a: 2\n');
+  });
+
   it('writes only the files whose bytes changed', async () => {
     const root = await tempDir('callgate-update-');
     const files = [

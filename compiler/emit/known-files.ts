@@ -9,12 +9,15 @@ import { parseJson } from '../util/json.js';
 // to the nanosecond, including the change time, which nothing but a change to the file sets). A
 // file whose identity is unchanged still holds those bytes, so the next compile compares digests
 // instead of reading every file back. Anything that does not match is read and compared byte by
-// byte. `compile --check` never relies on this: it always reads what is committed.
+// byte. A file made from a fingerprint (`fingerprint.ts`) that is the one recorded is not even
+// spelled. `compile --check` never relies on this: it always reads what is committed.
 
 export interface KnownFile {
   /** `ino:size:mtimeNs:ctimeNs`, as `identity` below spells it. */
   identity: string;
   sha256: string;
+  /** The fingerprint of what the bytes were made from (`fingerprint.ts`), when the file had one. */
+  fingerprint?: string;
 }
 
 export type KnownFiles = ReadonlyMap<string, KnownFile>;
@@ -37,9 +40,9 @@ export function readKnownFiles(cacheDir: string, outDir: string): KnownFiles {
     const known = new Map<string, KnownFile>();
     for (const entry of stored.slice(1)) {
       if (!Array.isArray(entry)) continue;
-      const [path, id, sha256] = entry as unknown[];
+      const [path, id, sha256, print] = entry as unknown[];
       if (typeof path === 'string' && typeof id === 'string' && typeof sha256 === 'string')
-        known.set(path, { identity: id, sha256 });
+        known.set(path, { identity: id, sha256, ...(typeof print === 'string' ? { fingerprint: print } : {}) });
     }
     return known;
   } catch {
@@ -48,6 +51,8 @@ export function readKnownFiles(cacheDir: string, outDir: string): KnownFiles {
 }
 
 export function writeKnownFiles(cacheDir: string, outDir: string, known: KnownFiles): void {
-  const entries = [...known].map(([path, k]) => [path, k.identity, k.sha256]);
+  const entries = [...known].map(([path, k]) =>
+    k.fingerprint === undefined ? [path, k.identity, k.sha256] : [path, k.identity, k.sha256, k.fingerprint],
+  );
   writeCacheFile(fileOf(cacheDir), JSON.stringify([outDir, ...entries]));
 }

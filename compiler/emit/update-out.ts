@@ -98,8 +98,20 @@ export function planUpdate(
     const was = known.get(file.path);
     let same: boolean;
     if (was !== undefined && identity(full) === was.identity) {
-      same = digest(file.content) === was.sha256;
-      if (same) update.kept.set(file.path, was);
+      // Same fingerprint, same bytes: the file need not even be spelled.
+      same =
+        (file.fingerprint !== undefined && file.fingerprint === was.fingerprint) || digest(file.content) === was.sha256;
+      if (same) {
+        const { fingerprint, ...rest } = was;
+        update.kept.set(
+          file.path,
+          file.fingerprint === undefined
+            ? rest
+            : fingerprint === file.fingerprint
+              ? was
+              : { ...rest, fingerprint: file.fingerprint },
+        );
+      }
     } else same = readFileSync(full).equals(Buffer.from(file.content, 'utf8'));
     if (!same) {
       update.write.push(file);

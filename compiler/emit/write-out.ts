@@ -85,7 +85,12 @@ async function replaceLocked(
       for (const file of files) {
         if (now.has(file.path)) continue;
         const id = identity(join(target, file.path));
-        if (id !== undefined) now.set(file.path, { identity: id, sha256: digest(file.content) });
+        if (id !== undefined)
+          now.set(file.path, {
+            identity: id,
+            sha256: digest(file.content),
+            ...(file.fingerprint === undefined ? {} : { fingerprint: file.fingerprint }),
+          });
       }
       writeKnownFiles(cacheDir, target, now);
     } catch {

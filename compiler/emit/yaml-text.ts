@@ -1,4 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { Document, isScalar, parseDocument, visit, type ScalarTag, type Tags } from 'yaml';
+
+/** This module, and the version of the library it defers to: what the spelling depends on. */
+export const yamlTextModule = import.meta.url;
+const manifest: unknown = JSON.parse(readFileSync(createRequire(import.meta.url).resolve('yaml/package.json'), 'utf8'));
+export const yamlVersion =
+  typeof manifest === 'object' && manifest !== null && 'version' in manifest ? String(manifest.version) : 'unknown';
 
 /**
  * The options every generated manifest is written with: no line folding (a principal or a path

@@ -7,6 +7,11 @@ import type { SourceRef } from '../model/types.js';
 export interface OutputFile {
   path: string;
   content: string;
+  /**
+   * The digest of everything the bytes are a pure function of, code included (see
+   * `emit/fingerprint.ts`): two files with one fingerprint have the same bytes. Optional.
+   */
+  fingerprint?: string;
 }
 
 /**
