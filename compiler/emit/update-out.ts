@@ -18,6 +18,8 @@ export interface OutputUpdate {
   replaced: Set<string>;
   /** Files left as they are whose identity and digest were known (`known-files.ts`), still true. */
   kept: Map<string, KnownFile>;
+  /** The digests of new files taken while planning (a file that differs from its record), for the next record. */
+  digests: Map<string, string>;
   /** Files no longer generated. */
   remove: string[];
   /** Directories the new files need, parents first. */
@@ -80,6 +82,7 @@ export function planUpdate(
     write: [],
     replaced: new Set(),
     kept: new Map(),
+    digests: new Map(),
     remove: [],
     makeDirs: [],
     removeDirs: [],
@@ -99,19 +102,17 @@ export function planUpdate(
     let same: boolean;
     if (was !== undefined && identity(full) === was.identity) {
       // Same fingerprint, same bytes: the file need not even be spelled.
-      same =
-        (file.fingerprint !== undefined && file.fingerprint === was.fingerprint) || digest(file.content) === was.sha256;
-      if (same) {
-        const { fingerprint, ...rest } = was;
-        update.kept.set(
-          file.path,
-          file.fingerprint === undefined
-            ? rest
-            : fingerprint === file.fingerprint
-              ? was
-              : { ...rest, fingerprint: file.fingerprint },
-        );
-      }
+      const sha256 =
+        file.fingerprint !== undefined && file.fingerprint === was.fingerprint ? was.sha256 : digest(file.content);
+      same = sha256 === was.sha256;
+      if (!same) update.digests.set(file.path, sha256);
+      // Recorded with this run's fingerprint: the bytes are the ones it spells.
+      else
+        update.kept.set(file.path, {
+          identity: was.identity,
+          sha256,
+          ...(file.fingerprint === undefined ? {} : { fingerprint: file.fingerprint }),
+        });
     } else same = readFileSync(full).equals(Buffer.from(file.content, 'utf8'));
     if (!same) {
       update.write.push(file);

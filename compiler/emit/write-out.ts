@@ -88,7 +88,7 @@ async function replaceLocked(
         if (id !== undefined)
           now.set(file.path, {
             identity: id,
-            sha256: digest(file.content),
+            sha256: update?.digests.get(file.path) ?? digest(file.content),
             ...(file.fingerprint === undefined ? {} : { fingerprint: file.fingerprint }),
           });
       }
