@@ -155,7 +155,7 @@ function emitAll(analysis: Analysis, options: PipelineOptions): Artifact[] {
     out.push(...result.files);
     manifests.push(...result.manifests.map((m) => ({ ...m, target: target.name })));
   }
-  const laidOut = layoutManifests(manifests);
+  const laidOut = layoutManifests(manifests, { fingerprints: options.cacheDir !== undefined });
   for (const { target, pending } of started) {
     const result = pending.wait();
     if (result.manifests.length > 0) throw new Error(`internal: ${target.name} started early but has manifests`);

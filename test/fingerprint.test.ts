@@ -60,14 +60,24 @@ describe('fingerprints of laid-out data', () => {
       target: 'netpol',
       object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 's', namespace: 'n', labels } },
     });
-    const one = layoutManifests([manifest({ a: 'b' }, 'x.yaml')]).find((f) => f.path.endsWith('/s.yaml'));
-    const same = layoutManifests([manifest({ a: 'b' }, 'x.yaml')]).find((f) => f.path.endsWith('/s.yaml'));
-    const label = layoutManifests([manifest({ a: 'c' }, 'x.yaml')]).find((f) => f.path.endsWith('/s.yaml'));
-    const source = layoutManifests([manifest({ a: 'b' }, 'y.yaml')]).find((f) => f.path.endsWith('/s.yaml'));
+    const one = layoutManifests([manifest({ a: 'b' }, 'x.yaml')], { fingerprints: true }).find((f) =>
+      f.path.endsWith('/s.yaml'),
+    );
+    const same = layoutManifests([manifest({ a: 'b' }, 'x.yaml')], { fingerprints: true }).find((f) =>
+      f.path.endsWith('/s.yaml'),
+    );
+    const label = layoutManifests([manifest({ a: 'c' }, 'x.yaml')], { fingerprints: true }).find((f) =>
+      f.path.endsWith('/s.yaml'),
+    );
+    const source = layoutManifests([manifest({ a: 'b' }, 'y.yaml')], { fingerprints: true }).find((f) =>
+      f.path.endsWith('/s.yaml'),
+    );
     expect(one?.fingerprint).toMatch(/^[0-9a-f]{64}$/);
     expect(same?.fingerprint).toBe(one?.fingerprint);
     expect(label?.fingerprint).not.toBe(one?.fingerprint);
     expect(source?.fingerprint).not.toBe(one?.fingerprint);
     expect(one?.content).toContain('from x.yaml');
+    // Without a cache to match it against, no fingerprint is taken.
+    expect(layoutManifests([manifest({ a: 'b' })]).every((f) => f.fingerprint === undefined)).toBe(true);
   });
 });

@@ -1,10 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { Source } from '../compiler/load/source.js';
 import { runPipeline } from '../compiler/pipeline.js';
+import { writeOutput } from '../compiler/emit/write-out.js';
 import { examples, examplesDir } from './support/examples.js';
 import { estateArbitrary } from './property/estate-arbitrary.js';
 import { tempDir } from './support/estate.js';
@@ -26,6 +27,16 @@ const run = (files: Record<string, string | Uint8Array>, cacheDir?: string) => {
   const r = runPipeline(sourcesOf(files), { root: '.', ...(cacheDir ? { cacheDir } : {}) });
   return { diagnostics: r.diagnostics, files: r.files?.map((f) => [f.path, f.content]) };
 };
+/** Every file under `root` and its text. */
+function tree(root: string, dir = root): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) Object.assign(out, tree(root, path));
+    else out[relative(root, path)] = readFileSync(path, 'utf8');
+  }
+  return out;
+}
 const entries = (dir: string) => readFileSync(join(dir, 'parse.jsonl'), 'utf8').trim().split('\n').length - 1;
 
 describe('the parse cache', () => {
@@ -66,6 +77,42 @@ describe('the parse cache', () => {
         expect(run(edited, dir)).toEqual(run(edited));
       }),
       { numRuns: 25 },
+    );
+  }, 300_000);
+
+  it('brings out/ to what a fresh compile writes after a change, its unchanged files matched by fingerprint', async () => {
+    const root = await tempDir('callgate-cached-out-');
+    const cacheDir = join(root, 'cache');
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(estateArbitrary, fc.nat(), async (estate, pick) => {
+        const out = join(root, `out-${run}`);
+        const fresh = join(root, `fresh-${run++}`);
+        const files = Object.fromEntries(
+          estate.documents.map((d, i): [string, string] => [`c${String(i).padStart(3, '0')}.yaml`, stringify(d)]),
+        );
+        const first = runPipeline(sourcesOf(files), { root: '.', cacheDir });
+        if (!first.files) return;
+        await writeOutput(out, first.files, { cacheDir });
+        // A generated file changed by hand: its fingerprint says nothing about its bytes now.
+        const touched = first.files.find((f) => f.path.startsWith('kubernetes/') && f.fingerprint !== undefined);
+        if (touched && pick % 3 === 0) writeFileSync(join(out, touched.path), 'edited: by hand\n');
+        // Another document's text changed: a different port where it has one, else a comment.
+        const names = Object.keys(files).sort();
+        const name = names[pick % names.length] as string;
+        const text = files[name] as string;
+        const edited = {
+          ...files,
+          [name]: /port: \d+/.test(text) ? text.replace(/port: \d+/, 'port: 4321') : `# e\n${text}`,
+        };
+        const second = runPipeline(sourcesOf(edited), { root: '.', cacheDir });
+        const plain = runPipeline(sourcesOf(edited), { root: '.' });
+        if (!second.files || !plain.files) return;
+        await writeOutput(out, second.files, { cacheDir });
+        await writeOutput(fresh, plain.files);
+        expect(tree(out)).toEqual(tree(fresh));
+      }),
+      { numRuns: 20 },
     );
   }, 300_000);
 

@@ -83,7 +83,13 @@ function lazyFile(
 }
 
 /** Group manifests into one multi-document file per service, and a kustomization per cluster. */
-export function layoutManifests(manifests: readonly TargetManifest[]): Artifact[] {
+export function layoutManifests(
+  manifests: readonly TargetManifest[],
+  options: {
+    /** Fingerprint each file (for `compile --cache`, where a matching record spares spelling it). */
+    fingerprints?: boolean;
+  } = {},
+): Artifact[] {
   const files = new Map<string, TargetManifest[]>();
   for (const m of manifests) {
     const path = manifestFile(m.cluster, m.namespace, m.file);
@@ -98,7 +104,7 @@ export function layoutManifests(manifests: readonly TargetManifest[]): Artifact[
     );
     const source = sorted.find((m) => m.source)?.source;
     const objects = sorted.map((m) => m.object);
-    const print = fingerprint(layoutCode(), [source ?? null, objects]);
+    const print = options.fingerprints ? fingerprint(layoutCode(), [source ?? null, objects]) : undefined;
     out.push(
       lazyFile(
         path,
