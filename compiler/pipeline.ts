@@ -67,6 +67,9 @@ export function runPipeline(sources: readonly Source[], options: PipelineOptions
       ],
     };
   }
+  if (options.emit !== false)
+    for (const target of targets as readonly Target[])
+      target.prepare?.(options.cacheDir ? { cacheDir: options.cacheDir } : {});
   // Sorted here, not only in discovery: output must never depend on the order files arrive in.
   const parseCache = options.cacheDir === undefined ? undefined : ParseCache.open(options.cacheDir);
   const parsed = parseSources(

@@ -2,7 +2,7 @@ import type { Analysis } from '../analysis/analysis.js';
 import type { Artifact, ArtifactAddress, EmitOptions, Emitted, OutputFile, Target } from '../targets/target.js';
 import { terraformInput } from './input.js';
 import { parseJson, recordAt, type JsonRecord } from '../util/json.js';
-import { startStacks, workerAvailable } from './background.js';
+import { prepareStacks, startStacks, workerAvailable } from './background.js';
 import { defined } from '../util/defined.js';
 import { planStacks } from './stack-plan.js';
 
@@ -42,6 +42,10 @@ export const cdktfTarget = {
     return emitted(
       pending ? pending.wait() : defined(inThread, 'cdktf in this thread').synthesize(units, options.cacheDir),
     );
+  },
+  // The thread that synthesizes them loads cdktf while the contracts are read.
+  prepare(options: EmitOptions) {
+    prepareStacks(options.cacheDir);
   },
   // The stacks need nothing the other targets make: they are synthesized on the second core.
   start(analysis: Analysis, options: EmitOptions) {

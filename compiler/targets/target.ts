@@ -100,4 +100,9 @@ export interface Target {
    * the same bytes as `emit`); undefined to be emitted in this thread after all.
    */
   start?(analysis: Analysis, options: EmitOptions): { wait(): Emitted } | undefined;
+  /**
+   * Optional: called as a run that will emit begins, before the contracts are read, to start
+   * slow work that needs no input (loading code on another thread). It changes no output.
+   */
+  prepare?(options: EmitOptions): void;
 }
