@@ -1,4 +1,14 @@
-import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readFileSync,
+  readSync,
+  realpathSync,
+  statSync,
+} from 'node:fs';
 import { readdir, realpath } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { compareStrings } from '../util/compare.js';
@@ -11,21 +21,66 @@ function toPosix(p: string): string {
 
 /** Every `*.yaml`/`*.yml` below `root`, in byte order of their paths, so order never depends on the file system. */
 export async function discoverSources(root: string, cwd: string): Promise<Source[]> {
-  const found: string[] = [];
+  const found: Found[] = [];
   await walk(root, root, found);
-  found.sort(compareStrings);
+  found.sort((a, b) => compareStrings(a.path, b.path));
   const realRoot = await realpath(root);
-  return found.map((abs) => readSource(abs, root, realRoot, cwd));
+  return found.map((f) =>
+    f.link ? readSource(f.path, root, realRoot, cwd) : readPlainFile(f.path, root, realRoot, cwd),
+  );
 }
 
-async function walk(root: string, dir: string, found: string[]): Promise<void> {
+/** A file found, and whether the directory listed it as a symbolic link. */
+interface Found {
+  path: string;
+  link: boolean;
+}
+
+async function walk(root: string, dir: string, found: Found[]): Promise<void> {
   const entries = await readdir(dir, { withFileTypes: true });
   for (const entry of entries) {
     if (skippedSegment(entry.name)) continue;
     const path = join(dir, entry.name);
     // Linked folders are not walked: what a link leads to is decided per file, below.
     if (entry.isDirectory()) await walk(root, path, found);
-    else if ((entry.isFile() || entry.isSymbolicLink()) && isInputPath(toPosix(relative(root, path)))) found.push(path);
+    else if ((entry.isFile() || entry.isSymbolicLink()) && isInputPath(toPosix(relative(root, path))))
+      found.push({ path, link: entry.isSymbolicLink() });
+  }
+}
+
+// Not defined on Windows, whose links the careful way handles as before.
+const optional: Partial<typeof constants> = constants;
+const noFollow = optional.O_NOFOLLOW ?? 0;
+
+/**
+ * A file the directory listed as a regular file: opened without following a link (so one put in
+ * its place since cannot lead outside the contracts), then checked and read through that one
+ * descriptor: four calls per file instead of seven, for thousands of files. Anything unexpected
+ * (it is a link now, or no regular file) takes the careful way below.
+ */
+function readPlainFile(abs: string, root: string, realRoot: string, cwd: string): Source {
+  let fd: number;
+  try {
+    fd = openSync(abs, constants.O_RDONLY | noFollow);
+  } catch {
+    return readSource(abs, root, realRoot, cwd);
+  }
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile() || info.size > maxFileBytes) return readSource(abs, root, realRoot, cwd);
+    // One read of a byte more than the size: all of it, unless the file grew meanwhile.
+    const buffer = Buffer.allocUnsafe(info.size + 1);
+    const length = readSync(fd, buffer, 0, buffer.length, 0);
+    if (length > info.size) return readSource(abs, root, realRoot, cwd);
+    return {
+      file: toPosix(relative(cwd, abs)) || abs,
+      relPath: toPosix(relative(root, abs)),
+      bytes: buffer.subarray(0, length),
+    };
+  } catch {
+    return readSource(abs, root, realRoot, cwd);
+  } finally {
+    closeSync(fd);
   }
 }
 
