@@ -3,6 +3,7 @@ import { meshPrincipal, meshScope } from '../../model/meshes.js';
 import type { PlatformModel, ServiceModel } from '../../model/types.js';
 import type { TargetFinding } from '../../targets/target.js';
 import { defined } from '../../util/defined.js';
+import { pushTo } from '../../util/multimap.js';
 
 // A workload's identity is owned by one contract. Two contracts under one identity (the same
 // service account in a namespace, pod selectors some pod could satisfy both of, the same IAM
@@ -42,23 +43,71 @@ function shared(
 }
 
 /**
+ * The label key that splits the pod selectors of one namespace best: the one most of them name.
+ * Two selectors that both name it with different values never select one pod.
+ */
+function splittingKey(selectors: readonly Record<string, string>[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const sel of selectors) for (const k of Object.keys(sel)) counts.set(k, (counts.get(k) ?? 0) + 1);
+  let best: string | undefined;
+  for (const [k, n] of counts)
+    if (best === undefined || n > (counts.get(best) ?? 0) || (n === counts.get(best) && k < best)) best = k;
+  return best;
+}
+
+/**
  * For each service, the earlier services that could share an identity with it: the same IAM
- * role, or EKS services of one namespace in one cluster. Only those are compared, so an estate of
- * thousands of namespaces is not compared pair by pair, and the pairs come in the order the full
- * comparison would take them (by the later service, then the earlier). Nothing is stored per
- * pair: one namespace of thousands of services costs time, not memory.
+ * role, the same mesh principal, the same service account of one namespace and cluster, or pod
+ * selectors there that could select one pod. Selectors are bucketed by the value they give the
+ * namespace's most common label key (`app`, as a rule), and one without that key is compared with
+ * every selector of its namespace: so one namespace of thousands of services is not compared pair
+ * by pair, and every pair that could share an identity is still a candidate. The pairs come in the
+ * order the full comparison would take them (by the later service, then the earlier). Nothing is
+ * stored per pair: only time grows with the candidates, never memory.
  */
 function* candidatePairs(platform: PlatformModel, services: readonly ServiceModel[]): Generator<[number, number]> {
+  const namespaceOf = (s: ServiceModel) => `${s.cluster}\u0000${s.namespace}`;
+  const pods = (s: ServiceModel) => (s.platform === 'eks' ? s.podSelector : undefined);
+  const selectors = new Map<string, Record<string, string>[]>();
+  for (const s of services) {
+    const sel = pods(s);
+    if (sel) pushTo(selectors, namespaceOf(s), sel);
+  }
+  const split = new Map([...selectors].map(([ns, list]) => [ns, splittingKey(list)]));
+  // A selector without the key is compared with every selector of its namespace, earlier or later.
+  const isWild = services.map((s) => {
+    const sel = pods(s);
+    const key = split.get(namespaceOf(s));
+    return sel !== undefined && (key === undefined || sel[key] === undefined);
+  });
+  const keys = services.map((s, j) => {
+    const sel = pods(s);
+    const key = split.get(namespaceOf(s));
+    const value = sel && key !== undefined ? sel[key] : undefined;
+    return [
+      ...(s.iamRole !== undefined ? [`role\u0000${s.iamRole}`] : []),
+      ...(s.platform === 'eks' && s.serviceAccount !== undefined
+        ? [`account\u0000${namespaceOf(s)}\u0000${s.serviceAccount}`]
+        : []),
+      ...(sel && !isWild[j] ? [`pods\u0000${namespaceOf(s)}\u0000${key ?? ''}\u0000${value ?? ''}`] : []),
+      ...(s.meshPrincipal !== undefined
+        ? [`principal\u0000${meshScope(platform, s.cluster)}\u0000${s.meshPrincipal}`]
+        : []),
+    ];
+  });
   const buckets = new Map<string, number[]>();
-  const keys = services.map((s) => [
-    ...(s.iamRole !== undefined ? [`role\u0000${s.iamRole}`] : []),
-    ...(s.platform === 'eks' ? [`pods\u0000${s.cluster}\u0000${s.namespace}`] : []),
-    ...(s.meshPrincipal !== undefined
-      ? [`principal\u0000${meshScope(platform, s.cluster)}\u0000${s.meshPrincipal}`]
-      : []),
-  ]);
+  const withSelector = new Map<string, number[]>();
+  const wild = new Map<string, number[]>();
   for (let j = 0; j < services.length; j++) {
     const earlier = new Set<number>();
+    const s = defined(services[j], `service ${j}`);
+    if (pods(s)) {
+      // A wild selector meets every earlier selector of its namespace; any other, the earlier wild ones.
+      const ns = namespaceOf(s);
+      for (const i of (isWild[j] ? withSelector : wild).get(ns) ?? []) earlier.add(i);
+      pushTo(withSelector, ns, j);
+      if (isWild[j]) pushTo(wild, ns, j);
+    }
     for (const key of keys[j] ?? []) {
       const members = buckets.get(key) ?? [];
       for (const i of members) earlier.add(i);
