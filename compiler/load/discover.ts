@@ -25,9 +25,10 @@ export async function discoverSources(root: string, cwd: string): Promise<Source
   await walk(root, root, found);
   found.sort((a, b) => compareStrings(a.path, b.path));
   const realRoot = await realpath(root);
-  return found.map((f) =>
-    f.link ? readSource(f.path, root, realRoot, cwd) : readPlainFile(f.path, root, realRoot, cwd),
-  );
+  return found.map((f) => {
+    const bytes = f.link ? undefined : readPlainFile(f.path);
+    return bytes ? { ...named(f.path, root, cwd), bytes } : readSource(f.path, root, realRoot, cwd);
+  });
 }
 
 /** A file found, and whether the directory listed it as a symbolic link. */
@@ -53,35 +54,36 @@ const optional: Partial<typeof constants> = constants;
 const noFollow = optional.O_NOFOLLOW ?? 0;
 
 /**
- * A file the directory listed as a regular file: opened without following a link (so one put in
- * its place since cannot lead outside the contracts), then checked and read through that one
- * descriptor: four calls per file instead of seven, for thousands of files. Anything unexpected
- * (it is a link now, or no regular file) takes the careful way below.
+ * The bytes of a file the directory listed as a regular file, opened without following a link
+ * (so one put in its place since cannot lead outside the contracts), then checked and read through
+ * that one descriptor: four calls per file instead of seven, for thousands of files. Undefined
+ * for anything unexpected (a link now, no regular file, too large, growing, unreadable): such a
+ * file takes the careful way, `readSource`, which also says what is wrong with it.
  */
-function readPlainFile(abs: string, root: string, realRoot: string, cwd: string): Source {
+function readPlainFile(abs: string): Uint8Array | undefined {
   let fd: number;
   try {
     fd = openSync(abs, constants.O_RDONLY | noFollow);
   } catch {
-    return readSource(abs, root, realRoot, cwd);
+    return undefined;
   }
   try {
     const info = fstatSync(fd);
-    if (!info.isFile() || info.size > maxFileBytes) return readSource(abs, root, realRoot, cwd);
+    if (!info.isFile() || info.size > maxFileBytes) return undefined;
     // One read of a byte more than the size: all of it, unless the file grew meanwhile.
     const buffer = Buffer.allocUnsafe(info.size + 1);
     const length = readSync(fd, buffer, 0, buffer.length, 0);
-    if (length > info.size) return readSource(abs, root, realRoot, cwd);
-    return {
-      file: toPosix(relative(cwd, abs)) || abs,
-      relPath: toPosix(relative(root, abs)),
-      bytes: buffer.subarray(0, length),
-    };
+    return length > info.size ? undefined : buffer.subarray(0, length);
   } catch {
-    return readSource(abs, root, realRoot, cwd);
+    return undefined;
   } finally {
     closeSync(fd);
   }
+}
+
+/** How a file is named in diagnostics, and in the contracts tree. */
+function named(abs: string, root: string, cwd: string): { file: string; relPath: string } {
+  return { file: toPosix(relative(cwd, abs)) || abs, relPath: toPosix(relative(root, abs)) };
 }
 
 /** Is the file a link whose target, all links resolved, is outside the contracts directory? */
@@ -94,8 +96,7 @@ function leavesRoot(abs: string, realRoot: string): boolean {
 // Read synchronously: thousands of small files read faster so than through the thread pool, one
 // round trip per call.
 function readSource(abs: string, root: string, realRoot: string, cwd: string): Source {
-  const file = toPosix(relative(cwd, abs)) || abs;
-  const relPath = toPosix(relative(root, abs));
+  const { file, relPath } = named(abs, root, cwd);
   try {
     // Checked before anything of the target is read: a link may point at secrets.
     if (leavesRoot(abs, realRoot)) return { file, relPath, problem: { code: 'link-outside-contracts', data: {} } };
