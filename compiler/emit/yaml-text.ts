@@ -1,12 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { Document, isScalar, parseDocument, visit, type ScalarTag, type Tags } from 'yaml';
 
-/** This module, and the version of the library it defers to: what the spelling depends on. */
-export const yamlTextModule = import.meta.url;
-const manifest: unknown = JSON.parse(readFileSync(createRequire(import.meta.url).resolve('yaml/package.json'), 'utf8'));
-export const yamlVersion =
-  typeof manifest === 'object' && manifest !== null && 'version' in manifest ? String(manifest.version) : 'unknown';
+/**
+ * What the spelling depends on, for a fingerprint of what it spells (`layout.ts`): this module's
+ * own code and the version of the library it defers to. Read when first asked, not at start-up.
+ */
+export function yamlWriterCode(): Buffer[] {
+  const library = createRequire(import.meta.url).resolve('yaml/package.json');
+  return [readFileSync(fileURLToPath(import.meta.url)), readFileSync(library)];
+}
 
 /**
  * The options every generated manifest is written with: no line folding (a principal or a path

@@ -2,7 +2,7 @@ import { pushTo } from '../util/multimap.js';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { yamlText, yamlTextModule, yamlVersion } from '../emit/yaml-text.js';
+import { yamlText, yamlWriterCode } from '../emit/yaml-text.js';
 import { fingerprint } from '../emit/fingerprint.js';
 import { version } from '../cli/version.js';
 import { manifestFile } from '../analysis/names.js';
@@ -48,13 +48,14 @@ let code: string | undefined;
 
 /**
  * What the spelling of a laid-out file depends on besides its objects: this module, the YAML
- * writer and the library it defers to. Read from the modules themselves, so that a changed
- * writer never matches a fingerprint of the old one, whatever the version says.
+ * writer and the library it defers to (its package.json, which names its version). Read from the
+ * modules themselves, so that a changed writer never matches a fingerprint of the old one,
+ * whatever the version says.
  */
 function layoutCode(): string {
   if (code === undefined) {
-    const hash = createHash('sha256').update(`callgate ${version} yaml ${yamlVersion}\u0000`);
-    for (const url of [import.meta.url, yamlTextModule]) hash.update(readFileSync(fileURLToPath(url)));
+    const hash = createHash('sha256').update(`callgate ${version}\u0000`);
+    for (const part of [readFileSync(fileURLToPath(import.meta.url)), ...yamlWriterCode()]) hash.update(part);
     code = hash.digest('hex');
   }
   return code;
