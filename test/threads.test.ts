@@ -82,4 +82,27 @@ describe('stacks on a worker thread', () => {
     expect(failed.error).toBeUndefined();
     expect(existsSync(join(dir, 'out-2'))).toBe(false);
   });
+
+  // The waiting thread sleeps until the stacks' thread says it is done, and handles nothing
+  // meanwhile, not even SIGTERM: a thread that cannot load cdktf must say so, or compile hangs.
+  it.skipIf(!built)('fail at once, writing nothing, where the stacks thread cannot load cdktf', async () => {
+    const dir = await tempDir();
+    cpSync(join(repo, 'contracts'), join(dir, 'contracts'), { recursive: true });
+    const hook = join(dir, 'no-cdktf.mjs');
+    const resolver = `export async function resolve(s, c, next) { if (s === 'cdktf' || s.startsWith('@cdktf/')) throw new Error('cdktf is missing here'); return next(s, c); }`;
+    writeFileSync(
+      hook,
+      `import { register } from 'node:module';\nregister('data:text/javascript,' + encodeURIComponent(${JSON.stringify(resolver)}));\n`,
+    );
+    const run = spawnSync(process.execPath, ['--import', hook, bin, 'compile', 'contracts', '--out', 'out'], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 60_000,
+      killSignal: 'SIGKILL',
+    });
+    expect(run.error).toBeUndefined();
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('cannot load cdktf to synthesize the stacks: cdktf is missing here');
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
 });

@@ -1,11 +1,12 @@
 import { workerData, type MessagePort } from 'node:worker_threads';
 import type { MissingStack } from './cache.js';
-import { synthesizeMissing } from './synth.js';
 
 // The stacks' synthesis on a thread of its own (see background.ts): the same function, so the
 // same bytes. The thread may start before its stacks are known, so that loading cdktf and the
 // provider (about a second) overlaps the reading of the contracts: the job comes as a message.
-// Whatever happens, the result or the error is posted and the waiting thread woken.
+// Whatever happens, the result or the error is posted and the waiting thread woken: that thread
+// sleeps until then and handles nothing else, not even a signal, so a failure that went unsaid
+// (cdktf missing from the installation, say) would hang the compile for good.
 
 interface Job {
   missing: MissingStack[];
@@ -16,16 +17,29 @@ interface Job {
 // What background.ts passes and posts, built in this same program: a thread boundary, not untrusted input.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- see above
 const { port, done } = workerData as { port: MessagePort; done: Int32Array };
+
+const finish = (message: { files: unknown } | { error: string }) => {
+  port.postMessage(message);
+  Atomics.store(done, 0, 1);
+  Atomics.notify(done, 0);
+  port.close();
+};
+
+// Loaded at once, and a failure to load kept for the job rather than thrown where no one waits.
+const loading = import('./synth.js').catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+
 port.once('message', (message: unknown) => {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- see above
-    const job = message as Job;
-    port.postMessage({ files: synthesizeMissing(job.missing, job.cacheDir, job.scratch) });
-  } catch (err) {
-    port.postMessage({ error: err instanceof Error ? err.message : String(err) });
-  } finally {
-    Atomics.store(done, 0, 1);
-    Atomics.notify(done, 0);
-    port.close();
-  }
+  void loading.then((loaded) => {
+    if (loaded instanceof Error) {
+      finish({ error: `cannot load cdktf to synthesize the stacks: ${loaded.message}` });
+      return;
+    }
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- see above
+      const job = message as Job;
+      finish({ files: loaded.synthesizeMissing(job.missing, job.cacheDir, job.scratch) });
+    } catch (err) {
+      finish({ error: err instanceof Error ? err.message : String(err) });
+    }
+  });
 });
