@@ -49,9 +49,10 @@ async function walk(root: string, dir: string, found: Found[]): Promise<void> {
   }
 }
 
-// Not defined on Windows, whose links the careful way handles as before.
+// Not defined on Windows, whose links the careful way handles as before. Non-blocking too: a
+// pipe put in the file's place would otherwise hold the open until something writes to it.
 const optional: Partial<typeof constants> = constants;
-const noFollow = optional.O_NOFOLLOW ?? 0;
+const openFlags = constants.O_RDONLY | (optional.O_NOFOLLOW ?? 0) | (optional.O_NONBLOCK ?? 0);
 
 /**
  * The bytes of a file the directory listed as a regular file, opened without following a link
@@ -63,7 +64,7 @@ const noFollow = optional.O_NOFOLLOW ?? 0;
 function readPlainFile(abs: string): Uint8Array | undefined {
   let fd: number;
   try {
-    fd = openSync(abs, constants.O_RDONLY | noFollow);
+    fd = openSync(abs, openFlags);
   } catch {
     return undefined;
   }
