@@ -41,8 +41,8 @@ let ready: StacksThread | undefined;
 /**
  * Start the stacks' thread now, before the contracts are read, so that it loads cdktf and the
  * provider meanwhile: in a full compile the stacks are the second core's work and finish last,
- * and this second of loading was on that path. Not where a cache probably holds the stacks
- * (`compile --cache` after a first run): then no thread may be needed at all.
+ * and their loading (about half a second) was on that path. Not where a cache probably holds
+ * the stacks (`compile --cache` after a first run): then no thread may be needed at all.
  */
 export function prepareStacks(cacheDir: string | undefined): void {
   if (!workerAvailable || ready) return;

@@ -3,7 +3,7 @@ import type { MissingStack } from './cache.js';
 
 // The stacks' synthesis on a thread of its own (see background.ts): the same function, so the
 // same bytes. The thread may start before its stacks are known, so that loading cdktf and the
-// provider (about a second) overlaps the reading of the contracts: the job comes as a message.
+// provider (about half a second) overlaps the reading of the contracts: the job comes as a message.
 // Whatever happens, the result or the error is posted and the waiting thread woken: that thread
 // sleeps until then and handles nothing else, not even a signal, so a failure that went unsaid
 // (cdktf missing from the installation, say) would hang the compile for good.
