@@ -89,23 +89,6 @@ export class ParseCache {
   }
 }
 
-/**
- * True where JSON gives back exactly this value: finite numbers other than -0, strings, booleans,
- * null, arrays without holes and plain objects (no `__proto__` key), all the way down.
- */
-export function jsonExact(v: unknown): boolean {
-  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
-  if (typeof v === 'number') return Number.isFinite(v) && !Object.is(v, -0);
-  if (typeof v !== 'object') return false;
-  if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) if (!(i in v) || !jsonExact(v[i])) return false;
-    return true;
-  }
-  if (Object.getPrototypeOf(v) !== Object.prototype) return false;
-  for (const [key, value] of Object.entries(v)) if (key === '__proto__' || !jsonExact(value)) return false;
-  return true;
-}
-
 /** An entry as written by `put`, checked: a damaged one is no entry. */
 function readEntry(line: string): CachedFile | undefined {
   let v: unknown;

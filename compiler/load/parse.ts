@@ -5,7 +5,8 @@ import { renderMessage, type CodedMessage } from '../diagnostics/catalog.js';
 import { decode, tooDeepAt } from './decode.js';
 import type { LoadedDocument } from './document.js';
 import type { Source } from './source.js';
-import { jsonExact, textHash, type CachedFile, type ParseCache } from './parse-cache.js';
+import { textHash, type CachedFile, type ParseCache } from './parse-cache.js';
+import { jsonExact } from '../util/json.js';
 import { defined } from '../util/defined.js';
 
 export interface ParseResult {

@@ -36,3 +36,20 @@ export const recordsAt = (v: unknown, key: string): JsonRecord[] | undefined => 
 /** The entries of a record field whose values are records (a JSON Schema's `properties`). */
 export const recordEntriesAt = (v: unknown, key: string): [string, JsonRecord][] =>
   Object.entries(recordAt(v, key)).flatMap(([k, x]) => (isRecord(x) ? [[k, x] as [string, JsonRecord]] : []));
+
+/**
+ * True where JSON gives back exactly this value: finite numbers other than -0, strings, booleans,
+ * null, arrays without holes and plain objects (no `__proto__` key), all the way down.
+ */
+export function jsonExact(v: unknown): boolean {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isFinite(v) && !Object.is(v, -0);
+  if (typeof v !== 'object') return false;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (!(i in v) || !jsonExact(v[i])) return false;
+    return true;
+  }
+  if (Object.getPrototypeOf(v) !== Object.prototype) return false;
+  for (const [key, value] of Object.entries(v)) if (key === '__proto__' || !jsonExact(value)) return false;
+  return true;
+}
