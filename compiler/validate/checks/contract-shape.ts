@@ -1,11 +1,12 @@
 import type { Finding } from '../../diagnostics/diagnostic.js';
 import type { ServiceContract } from '../../types/contract.generated.js';
 import { durationMs } from '../../util/duration.js';
+import { clusterDomain } from '../../model/defaults.js';
 import type { Typed } from '../documents.js';
 
 /** The cluster's own DNS names: Services (`<name>.<namespace>.svc[.cluster.local]`) and pods. */
 const inClusterName = (host: string) =>
-  host === 'cluster.local' || host.endsWith('.cluster.local') || host.endsWith('.svc');
+  host === clusterDomain || host.endsWith(`.${clusterDomain}`) || host.endsWith('.svc');
 
 /** Facts about one contract that need no other document: unique ports, sane retry timing. */
 export function checkContractShape({ doc, value: c }: Typed<ServiceContract>): Finding[] {

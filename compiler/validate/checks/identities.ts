@@ -49,10 +49,10 @@ function shared(
 function splittingKey(selectors: readonly Record<string, string>[]): string | undefined {
   const counts = new Map<string, number>();
   for (const sel of selectors) for (const k of Object.keys(sel)) counts.set(k, (counts.get(k) ?? 0) + 1);
-  let best: string | undefined;
-  for (const [k, n] of counts)
-    if (best === undefined || n > (counts.get(best) ?? 0) || (n === counts.get(best) && k < best)) best = k;
-  return best;
+  // Most named first, then the first by name, so that the choice never depends on order.
+  let best: { key: string; n: number } | undefined;
+  for (const [key, n] of counts) if (!best || n > best.n || (n === best.n && key < best.key)) best = { key, n };
+  return best?.key;
 }
 
 /**
@@ -74,41 +74,39 @@ function* candidatePairs(platform: PlatformModel, services: readonly ServiceMode
     if (sel) pushTo(selectors, namespaceOf(s), sel);
   }
   const split = new Map([...selectors].map(([ns, list]) => [ns, splittingKey(list)]));
-  // A selector without the key is compared with every selector of its namespace, earlier or later.
-  const isWild = services.map((s) => {
+  // Where each service stands: a selector without its namespace's key is "wild", compared with
+  // every selector of the namespace, earlier or later; any other is bucketed by the key's value.
+  const placed = services.map((s) => {
+    const ns = namespaceOf(s);
     const sel = pods(s);
-    const key = split.get(namespaceOf(s));
-    return sel !== undefined && (key === undefined || sel[key] === undefined);
-  });
-  const keys = services.map((s, j) => {
-    const sel = pods(s);
-    const key = split.get(namespaceOf(s));
+    const key = split.get(ns);
     const value = sel && key !== undefined ? sel[key] : undefined;
-    return [
+    const wild = sel !== undefined && value === undefined;
+    const keys = [
       ...(s.iamRole !== undefined ? [`role\u0000${s.iamRole}`] : []),
       ...(s.platform === 'eks' && s.serviceAccount !== undefined
-        ? [`account\u0000${namespaceOf(s)}\u0000${s.serviceAccount}`]
+        ? [`account\u0000${ns}\u0000${s.serviceAccount}`]
         : []),
-      ...(sel && !isWild[j] ? [`pods\u0000${namespaceOf(s)}\u0000${key ?? ''}\u0000${value ?? ''}`] : []),
+      ...(value !== undefined ? [`pods\u0000${ns}\u0000${value}`] : []),
       ...(s.meshPrincipal !== undefined
         ? [`principal\u0000${meshScope(platform, s.cluster)}\u0000${s.meshPrincipal}`]
         : []),
     ];
+    return { ns, selector: sel !== undefined, wild, keys };
   });
   const buckets = new Map<string, number[]>();
   const withSelector = new Map<string, number[]>();
   const wild = new Map<string, number[]>();
   for (let j = 0; j < services.length; j++) {
     const earlier = new Set<number>();
-    const s = defined(services[j], `service ${j}`);
-    if (pods(s)) {
+    const { ns, selector, wild: isWild, keys } = defined(placed[j], `service ${j}`);
+    if (selector) {
       // A wild selector meets every earlier selector of its namespace; any other, the earlier wild ones.
-      const ns = namespaceOf(s);
-      for (const i of (isWild[j] ? withSelector : wild).get(ns) ?? []) earlier.add(i);
+      for (const i of (isWild ? withSelector : wild).get(ns) ?? []) earlier.add(i);
       pushTo(withSelector, ns, j);
-      if (isWild[j]) pushTo(wild, ns, j);
+      if (isWild) pushTo(wild, ns, j);
     }
-    for (const key of keys[j] ?? []) {
+    for (const key of keys) {
       const members = buckets.get(key) ?? [];
       for (const i of members) earlier.add(i);
       members.push(j);
