@@ -10,7 +10,7 @@ import { compileGuardRails } from './guardrails/compile.js';
 import { evaluateGuardRails } from './guardrails/evaluate.js';
 import type { Model } from './model/types.js';
 import { targets } from './targets/registry.js';
-import type { Artifact, Target, TargetFinding } from './targets/target.js';
+import type { Artifact, Emitted, PendingEmit, Target, TargetFinding } from './targets/target.js';
 import { layoutManifests, type TargetManifest } from './kubernetes/layout.js';
 import { analyze, type Analysis } from './analysis/analysis.js';
 import { checkEstate } from './validate/checks/estate.js';
@@ -47,11 +47,44 @@ export interface PipelineOptions {
   cacheDir?: string;
 }
 
-/** Load, validate, model and emit. Collects every problem; never throws on bad input. */
+/**
+ * Load, validate, model and emit. Collects every problem; never throws on bad input. Where a
+ * target emits on another thread, this thread blocks until it is done (see `PendingEmit`): the
+ * CLI uses `runPipelineAsync`, which also learns of a thread that died.
+ */
 export function runPipeline(sources: readonly Source[], options: PipelineOptions): PipelineResult {
+  const run = beginPipeline(sources, options);
+  return run.finish(run.pending.map((p) => p.wait()));
+}
+
+/** `runPipeline`, awaiting what other threads emit, so that their failure or end is heard, and signals too. */
+export async function runPipelineAsync(sources: readonly Source[], options: PipelineOptions): Promise<PipelineResult> {
+  const run = beginPipeline(sources, options);
+  const results: Emitted[] = [];
+  // In order, each awaited whatever became of the others: one that fails must not leave another unfinished.
+  let failure: Error | undefined;
+  for (const p of run.pending)
+    try {
+      results.push(await p.settled());
+    } catch (err) {
+      failure ??= err instanceof Error ? err : new Error(String(err));
+    }
+  if (failure) throw failure;
+  return run.finish(results);
+}
+
+/** A run up to what other threads still emit; `finish` takes their results, in `pending`'s order. */
+interface BegunRun {
+  pending: PendingEmit[];
+  finish(results: readonly Emitted[]): PipelineResult;
+}
+
+const finished = (result: PipelineResult): BegunRun => ({ pending: [], finish: () => result });
+
+function beginPipeline(sources: readonly Source[], options: PipelineOptions): BegunRun {
   if (sources.length === 0) {
     const at = { line: 1, column: 1 };
-    return {
+    return finished({
       documents: [],
       guardRails: [],
       diagnostics: [
@@ -65,7 +98,7 @@ export function runPipeline(sources: readonly Source[], options: PipelineOptions
           end: at,
         },
       ],
-    };
+    });
   }
   if (options.emit !== false)
     for (const target of targets as readonly Target[])
@@ -113,7 +146,7 @@ export function runPipeline(sources: readonly Source[], options: PipelineOptions
   );
   const diagnostics = [...parsed.diagnostics, ...findings.map((f) => resolveFinding(f, documents))];
   const analysis = model ? analyze(model, { stackOutputs: options.stackOutputs }) : undefined;
-  let emitted: Artifact[] | undefined;
+  let emitting: BegunEmit | undefined;
   if (analysis) {
     const byDoc = new Map(documents.map((d) => [`${d.relPath}\u0000${d.indexInFile}`, d.index]));
     const report = (f: TargetFinding) => {
@@ -126,23 +159,37 @@ export function runPipeline(sources: readonly Source[], options: PipelineOptions
     for (const target of targets as readonly Target[]) target.check(analysis).forEach(report);
     // With errors nothing is written, so nothing is built.
     if (options.emit !== false && !diagnostics.some((d) => d.severity === 'error'))
-      emitted = emitAll(analysis, options);
+      emitting = beginEmit(analysis, options);
   }
   diagnostics.sort(compareDiagnostics);
   // Every position this run needed is known by now: the cache keeps them with the values.
   if (parseCache) saveParseCache(parseCache, documents);
   return {
-    diagnostics,
-    documents,
-    guardRails: rails.rails.map((r) => r.name),
-    ...(model ? { model } : {}),
-    ...(analysis ? { analysis } : {}),
-    ...(emitted ? { files: emitted } : {}),
+    pending: emitting?.started.map((s) => s.pending) ?? [],
+    finish(results) {
+      const emitted = emitting?.finish(results);
+      return {
+        diagnostics,
+        documents,
+        guardRails: rails.rails.map((r) => r.name),
+        ...(model ? { model } : {}),
+        ...(analysis ? { analysis } : {}),
+        ...(emitted ? { files: emitted } : {}),
+      };
+    },
   };
 }
 
-/** Every target's artifacts, the Kubernetes objects laid out into one file per service. */
-function emitAll(analysis: Analysis, options: PipelineOptions): Artifact[] {
+interface BegunEmit {
+  started: { target: Target; pending: PendingEmit }[];
+  finish(results: readonly Emitted[]): Artifact[];
+}
+
+/**
+ * Every target's artifacts, the Kubernetes objects laid out into one file per service; `finish`
+ * takes the results of the targets `started` on other threads.
+ */
+function beginEmit(analysis: Analysis, options: PipelineOptions): BegunEmit {
   const out: Artifact[] = [];
   const manifests: TargetManifest[] = [];
   const cache = options.cacheDir ? { cacheDir: options.cacheDir } : {};
@@ -159,10 +206,16 @@ function emitAll(analysis: Analysis, options: PipelineOptions): Artifact[] {
     manifests.push(...result.manifests.map((m) => ({ ...m, target: target.name })));
   }
   const laidOut = layoutManifests(manifests, { fingerprints: options.cacheDir !== undefined });
-  for (const { target, pending } of started) {
-    const result = pending.wait();
-    if (result.manifests.length > 0) throw new Error(`internal: ${target.name} started early but has manifests`);
-    out.push(...result.files);
-  }
-  return [...out, ...laidOut].sort((a, b) => compareStrings(a.path, b.path));
+  return {
+    started,
+    finish(results) {
+      started.forEach(({ target }, i) => {
+        const result = results[i];
+        if (!result) throw new Error(`internal: no result from ${target.name}`);
+        if (result.manifests.length > 0) throw new Error(`internal: ${target.name} started early but has manifests`);
+        out.push(...result.files);
+      });
+      return [...out, ...laidOut].sort((a, b) => compareStrings(a.path, b.path));
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -83,16 +83,14 @@ describe('stacks on a worker thread', () => {
     expect(existsSync(join(dir, 'out-2'))).toBe(false);
   });
 
-  // The waiting thread sleeps until the stacks' thread says it is done, and handles nothing
-  // meanwhile, not even SIGTERM: a thread that cannot load cdktf must say so, or compile hangs.
+  // A thread that cannot load cdktf must say so: a compile that awaited a silent thread would end
+  // with nothing said, and a caller blocked on it would hang.
   it.skipIf(!built)('fail at once, writing nothing, where the stacks thread cannot load cdktf', async () => {
     const dir = await tempDir();
     cpSync(join(repo, 'contracts'), join(dir, 'contracts'), { recursive: true });
-    const hook = join(dir, 'no-cdktf.mjs');
-    const resolver = `export async function resolve(s, c, next) { if (s === 'cdktf' || s.startsWith('@cdktf/')) throw new Error('cdktf is missing here'); return next(s, c); }`;
-    writeFileSync(
-      hook,
-      `import { register } from 'node:module';\nregister('data:text/javascript,' + encodeURIComponent(${JSON.stringify(resolver)}));\n`,
+    const hook = withResolver(
+      dir,
+      `export async function resolve(s, c, next) { if (s === 'cdktf' || s.startsWith('@cdktf/')) throw new Error('cdktf is missing here'); return next(s, c); }`,
     );
     const run = spawnSync(process.execPath, ['--import', hook, bin, 'compile', 'contracts', '--out', 'out'], {
       cwd: dir,
@@ -102,7 +100,104 @@ describe('stacks on a worker thread', () => {
     });
     expect(run.error).toBeUndefined();
     expect(run.status).toBe(2);
-    expect(run.stderr).toContain('cannot load cdktf to synthesize the stacks: cdktf is missing here');
+    // A broken installation, not a bug in callgate.
+    expect(run.stderr).toBe('callgate: cannot load cdktf to synthesize the stacks: cdktf is missing here\n');
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
+
+  // A thread ended by Node posts nothing: out of memory (Node ends a worker at its heap limit, not
+  // the process), or a `process.exit` in code it runs. The compile used to sleep on it for good,
+  // deaf even to SIGTERM; now it says so, writes nothing and leaves no scratch directory.
+  it.skipIf(!built).each([
+    // The machine's limit, said as such, with what to do.
+    [
+      'runs out of memory',
+      'const a = []; for (;;) a.push(new Array(1e5).fill(a.length));',
+      "callgate: the thread synthesizing the stacks ended without a result: it ran out of memory (Node's heap limit: raise it with NODE_OPTIONS=--max-old-space-size=<megabytes>)\n",
+    ],
+    // Nothing but a bug ends it so.
+    [
+      'exits',
+      'process.exit(7);',
+      'callgate: internal error: the thread synthesizing the stacks ended without a result: it exited with code 7; this is a bug',
+    ],
+  ])(
+    'fail, writing nothing, where the stacks thread %s',
+    async (_, body, said) => {
+      const dir = await tempDir();
+      cpSync(join(repo, 'contracts'), join(dir, 'contracts'), { recursive: true });
+      const run = spawnSync(
+        process.execPath,
+        [
+          '--max-old-space-size=256',
+          '--import',
+          synthReplacedBy(dir, body),
+          bin,
+          'compile',
+          'contracts',
+          '--out',
+          'out',
+        ],
+        { cwd: dir, encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL', env: { ...process.env, TMPDIR: dir } },
+      );
+      expect(run.error).toBeUndefined();
+      expect(run.status, run.stderr).toBe(2);
+      expect(run.stderr).toContain(said);
+      expect(existsSync(join(dir, 'out'))).toBe(false);
+      expect(readdirSync(dir).filter((f) => f.startsWith('callgate-'))).toEqual([]);
+    },
+    90_000,
+  );
+
+  // While the stacks are synthesized the compile awaits them, so a signal is handled: the scratch
+  // directory is removed and the process ends by that signal (it used to sleep through SIGTERM).
+  it.skipIf(!built)(
+    'end on SIGTERM while the stacks are synthesized, leaving nothing behind',
+    async () => {
+      const dir = await tempDir();
+      cpSync(join(repo, 'contracts'), join(dir, 'contracts'), { recursive: true });
+      const hook = synthReplacedBy(dir, 'Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);');
+      const child = spawn(process.execPath, ['--import', hook, bin, 'compile', 'contracts', '--out', 'out'], {
+        cwd: dir,
+        env: { ...process.env, TMPDIR: dir },
+        stdio: 'ignore',
+      });
+      const ended = new Promise<NodeJS.Signals | null>((resolve) =>
+        child.once('exit', (_code, signal) => {
+          resolve(signal);
+        }),
+      );
+      const scratch = () => readdirSync(dir).filter((f) => f.startsWith('callgate-cdktf-'));
+      const deadline = Date.now() + 60_000;
+      while (scratch().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(scratch()).toHaveLength(1);
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      expect(await ended).toBe('SIGTERM');
+      clearTimeout(timer);
+      expect(scratch()).toEqual([]);
+      expect(existsSync(join(dir, 'out'))).toBe(false);
+    },
+    90_000,
+  );
 });
+
+/** A `--import` module that registers `resolve` as a module resolution hook. */
+function withResolver(dir: string, resolver: string): string {
+  const hook = join(dir, 'hook.mjs');
+  writeFileSync(
+    hook,
+    `import { register } from 'node:module';\nregister('data:text/javascript,' + encodeURIComponent(${JSON.stringify(resolver)}));\n`,
+  );
+  return hook;
+}
+
+/** A hook under which the stacks' thread, asked to synthesize, runs `body` instead. */
+function synthReplacedBy(dir: string, body: string): string {
+  const fake = `export function synthesizeMissing() { ${body} }`;
+  const url = `data:text/javascript,${encodeURIComponent(fake)}`;
+  return withResolver(
+    dir,
+    `export async function resolve(s, c, next) { if (s === './synth.js' && c.parentURL?.endsWith('/synth-worker.js')) return { url: ${JSON.stringify(url)}, shortCircuit: true }; return next(s, c); }`,
+  );
+}

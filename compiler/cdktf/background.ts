@@ -6,12 +6,16 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import type { OutputFile } from '../targets/target.js';
 import { untilDone } from '../util/interrupt.js';
 import type { StackInput } from './stack-plan.js';
+import { StacksThreadError } from './stacks-error.js';
 import { lookUpStacks } from './cache.js';
 import { compareStrings } from '../util/compare.js';
 
-/** Stacks being synthesized on another thread; `wait` blocks until they are there. */
+/** Stacks being synthesized on another thread (see `PendingEmit` in targets/target.ts). */
 export interface PendingStacks {
+  /** Blocks until they are there; never learns of a thread that died without a word. */
   wait(): OutputFile[];
+  /** Awaits them; fails when the thread ends without a result. */
+  settled(): Promise<OutputFile[]>;
 }
 
 const workerFile = fileURLToPath(new URL('./synth-worker.js', import.meta.url));
@@ -23,6 +27,8 @@ interface StacksThread {
   worker: Worker;
   port: MessagePort;
   done: Int32Array;
+  /** How the thread ended, once it has: it may end before anyone awaits it. */
+  ended?: string;
 }
 
 function spawn(): StacksThread {
@@ -32,7 +38,75 @@ function spawn(): StacksThread {
   // A thread that is never sent its stacks (the run failed, or found them all cached) must not
   // keep the process alive.
   worker.unref();
-  return { worker, port: port1, done };
+  const thread: StacksThread = { worker, port: port1, done };
+  // Out of memory, the thread is ended by Node with an error event: unheard, that event would end
+  // the process with a trace; it is kept for whoever awaits the stacks.
+  worker.on('error', (err: unknown) => {
+    thread.ended ??=
+      err instanceof Error && 'code' in err && err.code === 'ERR_WORKER_OUT_OF_MEMORY'
+        ? outOfMemory
+        : err instanceof Error
+          ? err.message
+          : String(err);
+  });
+  worker.once('exit', (code: number) => {
+    thread.ended ??= `it exited with code ${code}`;
+  });
+  return thread;
+}
+
+const outOfMemory =
+  "it ran out of memory (Node's heap limit: raise it with NODE_OPTIONS=--max-old-space-size=<megabytes>)";
+
+type StacksMessage = { files?: OutputFile[]; error?: string; cannotLoad?: true } | undefined;
+
+// What synth-worker.ts posts, from this same program: a thread boundary, not untrusted input.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- see above
+const asStacksMessage = (message: unknown) => message as StacksMessage;
+
+function filesOf(message: StacksMessage): OutputFile[] {
+  if (message?.cannotLoad) throw new StacksThreadError(message.error ?? 'cannot load cdktf');
+  if (!message?.files) throw new Error(message?.error ?? 'the stacks worker ended without a result');
+  return message.files;
+}
+
+/**
+ * The thread's result as it comes, or its end without one. The thread is referenced meanwhile:
+ * unreferenced, its end would not keep the process alive to hear of it, and the process would
+ * exit mid-compile with nothing said.
+ */
+function settle(thread: StacksThread): Promise<OutputFile[]> {
+  return new Promise<OutputFile[]>((resolve, reject) => {
+    const take = (message: StacksMessage) => {
+      thread.port.off('message', onMessage);
+      thread.worker.off('exit', ended);
+      try {
+        resolve(filesOf(message));
+      } catch (err) {
+        reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    };
+    const onMessage = (message: unknown) => {
+      take(asStacksMessage(message));
+    };
+    function ended() {
+      // A result posted just before the end is still in the port.
+      const left = receiveMessageOnPort(thread.port);
+      if (left) take(asStacksMessage(left.message));
+      else {
+        thread.port.off('message', onMessage);
+        const said = `the thread synthesizing the stacks ended without a result: ${thread.ended ?? 'unknown'}`;
+        // Out of memory is the machine's limit, not a bug; any other silent end is one.
+        reject(thread.ended === outOfMemory ? new StacksThreadError(said) : new Error(said));
+      }
+    }
+    thread.port.on('message', onMessage);
+    if (thread.ended !== undefined) ended();
+    else {
+      thread.worker.once('exit', ended);
+      thread.worker.ref();
+    }
+  });
 }
 
 /** The thread started ahead (`prepareStacks`), taken by the first run that needs one. */
@@ -68,8 +142,8 @@ function release(): void {
 
 /**
  * Synthesize the stacks on a worker thread, so that the second core works on them while this one
- * emits the other targets. The pipeline stays synchronous: `wait` sleeps on a shared flag the
- * worker raises, then takes its message. Undefined where there is no built worker (the sources
+ * emits the other targets. `settled` awaits the worker's message or its end; `wait`, for callers
+ * that cannot await, sleeps on a shared flag the worker raises, then takes its message. Undefined where there is no built worker (the sources
  * run directly, as in the tests): the caller synthesizes in this thread, to the same bytes.
  */
 export function startStacks(units: readonly StackInput[], cacheDir: string | undefined): PendingStacks | undefined {
@@ -79,7 +153,7 @@ export function startStacks(units: readonly StackInput[], cacheDir: string | und
   const sorted = (files: OutputFile[]) => files.sort((a, b) => compareStrings(a.path, b.path));
   if (missing.length === 0) {
     release();
-    return { wait: () => sorted(found) };
+    return { wait: () => sorted(found), settled: () => Promise.resolve(sorted(found)) };
   }
   // The scratch directory is made here, so that an interrupt of this process removes it.
   const scratch = mkdtempSync(join(tmpdir(), 'callgate-cdktf-'));
@@ -89,21 +163,26 @@ export function startStacks(units: readonly StackInput[], cacheDir: string | und
   const thread = ready ?? spawn();
   ready = undefined;
   thread.port.postMessage({ missing, ...(cacheDir !== undefined ? { cacheDir } : {}), scratch });
+  const finish = () => {
+    thread.port.close();
+    void thread.worker.terminate();
+    rmSync(scratch, { recursive: true, force: true });
+    cleanup();
+  };
   return {
     wait() {
       try {
         Atomics.wait(thread.done, 0, 0);
-        // What synth-worker.ts posts, from this same program: a thread boundary, not untrusted input.
-        // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- see above
-        const message = receiveMessageOnPort(thread.port)?.message as
-          { files?: OutputFile[]; error?: string } | undefined;
-        if (!message?.files) throw new Error(message?.error ?? 'the stacks worker ended without a result');
-        return sorted([...found, ...message.files]);
+        return sorted([...found, ...filesOf(asStacksMessage(receiveMessageOnPort(thread.port)?.message))]);
       } finally {
-        thread.port.close();
-        void thread.worker.terminate();
-        rmSync(scratch, { recursive: true, force: true });
-        cleanup();
+        finish();
+      }
+    },
+    async settled() {
+      try {
+        return sorted([...found, ...(await settle(thread))]);
+      } finally {
+        finish();
       }
     },
   };

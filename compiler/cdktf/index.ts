@@ -50,6 +50,6 @@ export const cdktfTarget = {
   // The stacks need nothing the other targets make: they are synthesized on the second core.
   start(analysis: Analysis, options: EmitOptions) {
     const pending = startStacks(planStacks(terraformInput(analysis)), options.cacheDir);
-    return pending && { wait: () => emitted(pending.wait()) };
+    return pending && { wait: () => emitted(pending.wait()), settled: async () => emitted(await pending.settled()) };
   },
 } as const satisfies Target;

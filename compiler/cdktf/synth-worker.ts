@@ -4,9 +4,9 @@ import type { MissingStack } from './cache.js';
 // The stacks' synthesis on a thread of its own (see background.ts): the same function, so the
 // same bytes. The thread may start before its stacks are known, so that loading cdktf and the
 // provider (about half a second) overlaps the reading of the contracts: the job comes as a message.
-// Whatever happens, the result or the error is posted and the waiting thread woken: that thread
-// sleeps until then and handles nothing else, not even a signal, so a failure that went unsaid
-// (cdktf missing from the installation, say) would hang the compile for good.
+// Whatever happens, the result or the error is posted and the shared flag raised: a caller that
+// cannot await sleeps on that flag and handles nothing else, not even a signal. The CLI awaits
+// instead, and so also hears of an end that posts nothing (out of memory).
 
 interface Job {
   missing: MissingStack[];
@@ -18,7 +18,7 @@ interface Job {
 // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- see above
 const { port, done } = workerData as { port: MessagePort; done: Int32Array };
 
-const finish = (message: { files: unknown } | { error: string }) => {
+const finish = (message: { files: unknown } | { error: string; cannotLoad?: true }) => {
   port.postMessage(message);
   Atomics.store(done, 0, 1);
   Atomics.notify(done, 0);
@@ -31,7 +31,7 @@ const loading = import('./synth.js').catch((err: unknown) => (err instanceof Err
 port.once('message', (message: unknown) => {
   void loading.then((loaded) => {
     if (loaded instanceof Error) {
-      finish({ error: `cannot load cdktf to synthesize the stacks: ${loaded.message}` });
+      finish({ error: `cannot load cdktf to synthesize the stacks: ${loaded.message}`, cannotLoad: true });
       return;
     }
     try {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { buildReport, summarize, type DiffReport } from '../diff/report.js';
 import type { DigestMemo } from '../diff/files.js';
 import { readSummary, versionKey, writeSummaries } from '../diff/summary-cache.js';
-import { runPipeline } from '../pipeline.js';
+import { runPipelineAsync } from '../pipeline.js';
 import { gitSources, GitSourceError } from '../diff/git-sources.js';
 import { markdownReport } from '../diff/markdown.js';
 import { discoverSources } from '../load/discover.js';
@@ -111,11 +111,11 @@ Exit codes: 0 reported, 1 the new contracts have errors (or access widens with
       const baseKey = versionKey(baseSources);
       const base =
         readSummary(cacheDir, baseKey, baseLabel) ??
-        summarize(baseLabel, runPipeline(baseSources, { root: baseLabel, cacheDir }), memo);
+        summarize(baseLabel, await runPipelineAsync(baseSources, { root: baseLabel, cacheDir }), memo);
       // Only the base's summary is kept, and so read: it is what a pull request's next push
       // compares with again, while each push brings a new head (writing its 20 MB summary at 5,000
       // contracts cost more than the rare run of the same head again would save).
-      const head = summarize(dir, runPipeline(headSources, { root: dir, cacheDir }), memo);
+      const head = summarize(dir, await runPipelineAsync(headSources, { root: dir, cacheDir }), memo);
       if (kept !== undefined) writeSummaries(cacheDir, [[baseKey, base]]);
       report = buildReport(base, head);
     } finally {

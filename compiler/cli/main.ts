@@ -1,3 +1,4 @@
+import { StacksThreadError } from '../cdktf/stacks-error.js';
 import { OutputDirError } from '../emit/write-out.js';
 import { commands } from './commands.js';
 import { UsageError, type CliIO } from './io.js';
@@ -32,7 +33,12 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     if (!command) throw new UsageError(`unknown command \`${first}\`; run \`callgate --help\``);
     return await command.run(rest, io);
   } catch (err) {
-    if (err instanceof UsageError || err instanceof OutputDirError || isArgError(err)) {
+    if (
+      err instanceof UsageError ||
+      err instanceof OutputDirError ||
+      err instanceof StacksThreadError ||
+      isArgError(err)
+    ) {
       io.stderr(`callgate: ${err instanceof Error ? err.message : String(err)}\n`);
       return 2;
     }

@@ -3,7 +3,7 @@ import type { Source } from '../load/source.js';
 import { readFile, stat } from 'node:fs/promises';
 import { parseStackOutputs, type StackOutputs } from '../load/stack-outputs.js';
 import { discoverSources } from '../load/discover.js';
-import { runPipeline, type PipelineResult } from '../pipeline.js';
+import { runPipelineAsync, type PipelineResult } from '../pipeline.js';
 import { UsageError, type CliIO } from './io.js';
 
 export interface EstateOptions {
@@ -24,7 +24,7 @@ export async function runEstate(
   const stackOutputsFile = options.stackOutputsFile;
   const stackOutputs = stackOutputsFile === undefined ? undefined : await readStackOutputs(stackOutputsFile, io);
   const sources = await estateSources(dir, io, options.policiesDir);
-  return runPipeline(sources, {
+  return runPipelineAsync(sources, {
     root: dir,
     emit: mode === 'compile',
     ...(stackOutputs ? { stackOutputs } : {}),

@@ -86,6 +86,17 @@ export interface EmitOptions {
   cacheDir?: string;
 }
 
+/** What a target emitting on another thread (`start`) hands back. */
+export interface PendingEmit {
+  /**
+   * Block this thread until the result is there, for callers that cannot await. A thread that
+   * died without a word (out of memory) cannot wake it: the CLI awaits `settled` instead.
+   */
+  wait(): Emitted;
+  /** The result, awaited; fails when the other thread ends without one. */
+  settled(): Promise<Emitted>;
+}
+
 /**
  * Every target has this shape and reads only the analysis (and through it the model): `check`
  * returns what the target cannot express or would exceed, and builds nothing; `emit` builds.
@@ -99,7 +110,7 @@ export interface Target {
    * Optional: start emitting on another thread, and return what waits for the result (files only,
    * the same bytes as `emit`); undefined to be emitted in this thread after all.
    */
-  start?(analysis: Analysis, options: EmitOptions): { wait(): Emitted } | undefined;
+  start?(analysis: Analysis, options: EmitOptions): PendingEmit | undefined;
   /**
    * Optional: called as a run that will emit begins, before the contracts are read, to start
    * slow work that needs no input (loading code on another thread). It changes no output.
