@@ -143,8 +143,9 @@ function release(): void {
 /**
  * Synthesize the stacks on a worker thread, so that the second core works on them while this one
  * emits the other targets. `settled` awaits the worker's message or its end; `wait`, for callers
- * that cannot await, sleeps on a shared flag the worker raises, then takes its message. Undefined where there is no built worker (the sources
- * run directly, as in the tests): the caller synthesizes in this thread, to the same bytes.
+ * that cannot await, sleeps on a shared flag the worker raises, then takes its message. Undefined
+ * where there is no built worker (the sources run directly, as in the tests): the caller
+ * synthesizes in this thread, to the same bytes.
  */
 export function startStacks(units: readonly StackInput[], cacheDir: string | undefined): PendingStacks | undefined {
   if (!workerAvailable) return undefined;
