@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { cp, readFile, writeFile, mkdir } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import AjvDraft04 from 'ajv-draft-04';
@@ -160,6 +160,52 @@ describe('formats', () => {
       path: 'spec.ports[0].port',
       pathSegments: ['spec', 'ports', 0, 'port'],
     });
+  });
+});
+
+// Every command that reads the estate takes --cache (what parsing each contract gave, by its
+// text): whatever it holds, cold, warm, or after an edit, it must never change what a command
+// says, in any format.
+describe('--cache on the commands that read the estate', () => {
+  it('gives the report, graph and answer a run without it gives, cold, warm and after an edit', async () => {
+    for (const from of [bundled, broken, warnings]) {
+      const dir = await estate(from);
+      const runs = [
+        ...['stylish', 'json', 'sarif', 'github'].map((f) => ['check', '--format', f]),
+        ['graph', '--format', 'dot'],
+        ['explain', 'chain/service-c', 'payments/billing', '--format', 'json'],
+      ];
+      const same = async (when: string) => {
+        for (const args of runs) {
+          const plain = await cli(args, dir);
+          expect(plain.stderr + plain.stdout, args.join(' ')).not.toMatch(/\n\s+at /);
+          for (const cache of [['--cache'], ['--cache-location', 'elsewhere']]) {
+            const cached = await cli([...args, ...cache], dir);
+            expect(cached, `${from} ${args.join(' ')} ${cache.join(' ')}, ${when}`).toEqual(plain);
+          }
+        }
+      };
+      await same('cold');
+      expect(readdirSync(join(dir, '.callgate-cache'))).toContain('parse.jsonl');
+      expect(readdirSync(join(dir, 'elsewhere'))).toContain('parse.jsonl');
+      await same('warm');
+      // A contract moved down a line and given an error: its report moves with it.
+      const name = readdirSync(join(dir, 'contracts')).find((f) => f.endsWith('.yaml') && f !== 'platform.yaml');
+      const file = join(dir, 'contracts', name ?? 'shop/frontend.yaml');
+      const text = await readFile(file, 'utf8');
+      await writeFile(file, `# moved\n${text.replace(/namespace: \S+/, 'namespace: Not_A_Label')}`);
+      await same('edited');
+      await writeFile(file, text);
+      await same('restored');
+    }
+  }, 240_000);
+
+  it('lists --cache in the help of each of them', async () => {
+    for (const command of ['check', 'compile', 'diff', 'explain', 'graph', 'observe']) {
+      const help = (await cli([command, '--help'], repo)).stdout;
+      expect(help, command).toContain('--cache ');
+      expect(help, command).toContain('--cache-location <d>');
+    }
   });
 });
 

@@ -2,7 +2,7 @@ import { readConfig } from './config.js';
 import { parseArgs } from 'node:util';
 import { formatNames } from '../format/registry.js';
 import type { CliIO } from './io.js';
-import { parseFormat, parseMaxWarnings, singleDir } from './options.js';
+import { cacheHelp, cacheLocation, cacheOptions, parseFormat, parseMaxWarnings, singleDir } from './options.js';
 import { report } from './report.js';
 import { runEstate } from './run-estate.js';
 
@@ -20,7 +20,7 @@ Options:
   --policies <dir>      the guard-rails (default: policies, when it exists)
   --stack-outputs <f>   the file \`cdktf deploy --outputs-file\` wrote: SecurityGroupPolicies
                         then name the managed groups Terraform created
-  -h, --help            show this help
+${cacheHelp}  -h, --help            show this help
 
 Exit codes: 0 no errors, 1 errors (or too many warnings), 2 usage or internal error.
 `,
@@ -34,6 +34,7 @@ Exit codes: 0 no errors, 1 errors (or too many warnings), 2 usage or internal er
         'max-warnings': { type: 'string' },
         'stack-outputs': { type: 'string' },
         policies: { type: 'string' },
+        ...cacheOptions,
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -47,6 +48,7 @@ Exit codes: 0 no errors, 1 errors (or too many warnings), 2 usage or internal er
     const result = await runEstate(singleDir(positionals, 'check', config), io, 'check', {
       policiesDir: values.policies ?? config.policies,
       stackOutputsFile: values['stack-outputs'],
+      cacheDir: cacheLocation(values),
     });
     return report(result.diagnostics, format, maxWarnings, io);
   },

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { compareOutput, writeOutput } from '../emit/write-out.js';
 import { formatNames } from '../format/registry.js';
 import type { CliIO } from './io.js';
-import { parseFormat, parseMaxWarnings, singleDir } from './options.js';
+import { cacheLocation, cacheOptions, parseFormat, parseMaxWarnings, singleDir } from './options.js';
 import { report } from './report.js';
 import { runEstate } from './run-estate.js';
 import { resolve } from 'node:path';
@@ -47,8 +47,7 @@ Exit codes: 0 written (or current), 1 errors or stale output, 2 usage or interna
         'max-warnings': { type: 'string' },
         'stack-outputs': { type: 'string' },
         policies: { type: 'string' },
-        cache: { type: 'boolean' },
-        'cache-location': { type: 'string' },
+        ...cacheOptions,
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -61,10 +60,7 @@ Exit codes: 0 written (or current), 1 errors or stale output, 2 usage or interna
     const outDir = resolve(io.cwd, values.out ?? 'out');
     const shownOut = values.out ?? 'out';
     const config = await readConfig(io.cwd);
-    const cacheDir =
-      values.cache || values['cache-location'] !== undefined
-        ? (values['cache-location'] ?? '.callgate-cache')
-        : undefined;
+    const cacheDir = cacheLocation(values);
     const result = await runEstate(singleDir(positionals, 'compile', config), io, 'compile', {
       policiesDir: values.policies ?? config.policies,
       stackOutputsFile: values['stack-outputs'],

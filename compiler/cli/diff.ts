@@ -11,7 +11,7 @@ import { markdownReport } from '../diff/markdown.js';
 import { discoverSources } from '../load/discover.js';
 import { readConfig } from './config.js';
 import { UsageError, type CliIO } from './io.js';
-import { singleDir } from './options.js';
+import { cacheLocation, cacheOptions, singleDir } from './options.js';
 import { estateSources } from './run-estate.js';
 import { safeJson } from '../format/safe-text.js';
 
@@ -59,8 +59,7 @@ Exit codes: 0 reported, 1 the new contracts have errors (or access widens with
         format: { type: 'string' },
         'fail-on-widen': { type: 'boolean' },
         policies: { type: 'string' },
-        cache: { type: 'boolean' },
-        'cache-location': { type: 'string' },
+        ...cacheOptions,
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -101,10 +100,8 @@ Exit codes: 0 reported, 1 the new contracts have errors (or access widens with
     // already digested); the head goes second, so the cache is left holding the head's work, for the
     // next compile. (Compiling the base on the second core meanwhile was no faster: the two
     // threads' collectors contend for the same two cores.)
-    const kept =
-      values.cache || values['cache-location'] !== undefined
-        ? resolve(io.cwd, values['cache-location'] ?? '.callgate-cache')
-        : undefined;
+    const location = cacheLocation(values);
+    const kept = location === undefined ? undefined : resolve(io.cwd, location);
     const cacheDir = kept ?? (await mkdtemp(join(tmpdir(), 'callgate-diff-')));
     try {
       const memo: DigestMemo = new Map();

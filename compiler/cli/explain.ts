@@ -8,6 +8,7 @@ import type { Model, ServiceModel } from '../model/types.js';
 import { UsageError, type CliIO } from './io.js';
 import { report } from './report.js';
 import { runEstate } from './run-estate.js';
+import { cacheLocation, cacheOptions } from './options.js';
 import { printable } from '../format/safe-text.js';
 import { safeJson } from '../format/safe-text.js';
 
@@ -89,6 +90,9 @@ Options:
   --source-vpc <vpc>    for an IAM role: the VPC its request comes from
   --contracts <dir>     the contracts directory (default: contracts)
   --format <name>       text | json (default: text)
+  --cache               reuse what the last run parsed and synthesized where its input
+                        is unchanged, as \`compile --cache\` does (the answer is the same)
+  --cache-location <d>  where --cache keeps it (default: .callgate-cache)
   -h, --help            show this help
 
 Exit codes: 0 allowed, 1 denied (or the contracts have errors), 2 usage or internal error.
@@ -105,6 +109,7 @@ Exit codes: 0 allowed, 1 denied (or the contracts have errors), 2 usage or inter
         'source-vpc': { type: 'string' },
         contracts: { type: 'string' },
         format: { type: 'string' },
+        ...cacheOptions,
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -125,6 +130,7 @@ Exit codes: 0 allowed, 1 denied (or the contracts have errors), 2 usage or inter
     const config = await readConfig(io.cwd);
     const result = await runEstate(values.contracts ?? config.contracts ?? 'contracts', io, 'compile', {
       policiesDir: config.policies,
+      cacheDir: cacheLocation(values),
     });
     if (!result.model || !result.analysis || !result.files) {
       report(result.diagnostics, 'stylish', undefined, io);

@@ -3,7 +3,7 @@ import { dotGraph, mermaidGraph, selectEdges } from '../graph/render.js';
 import { readConfig } from './config.js';
 import { UsageError, type CliIO } from './io.js';
 import { report } from './report.js';
-import { singleDir } from './options.js';
+import { cacheHelp, cacheLocation, cacheOptions, singleDir } from './options.js';
 import { runEstate } from './run-estate.js';
 
 export const graph = {
@@ -19,7 +19,7 @@ Options:
   --format <name>       mermaid | dot (default: mermaid)
   --namespace <ns>      only edges from or to services in this namespace
   --owner <team>        only edges from or to services this team owns
-  -h, --help            show this help
+${cacheHelp}  -h, --help            show this help
 
 Exit codes: 0 printed, 1 the contracts have errors, 2 usage or internal error.
 `,
@@ -32,6 +32,7 @@ Exit codes: 0 printed, 1 the contracts have errors, 2 usage or internal error.
         format: { type: 'string' },
         namespace: { type: 'string' },
         owner: { type: 'string' },
+        ...cacheOptions,
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -43,7 +44,9 @@ Exit codes: 0 printed, 1 the contracts have errors, 2 usage or internal error.
     if (format !== 'mermaid' && format !== 'dot')
       throw new UsageError(`unknown --format \`${format}\`; use mermaid or dot`);
     const config = await readConfig(io.cwd);
-    const result = await runEstate(singleDir(positionals, 'graph', config), io, 'check');
+    const result = await runEstate(singleDir(positionals, 'graph', config), io, 'check', {
+      cacheDir: cacheLocation(values),
+    });
     if (!result.model || result.diagnostics.some((d) => d.severity === 'error')) {
       report(result.diagnostics, 'stylish', undefined, io);
       return 1;

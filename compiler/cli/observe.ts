@@ -12,6 +12,7 @@ import { readConfig } from './config.js';
 import { UsageError, type CliIO } from './io.js';
 import { report } from './report.js';
 import { runEstate } from './run-estate.js';
+import { cacheLocation, cacheOptions } from './options.js';
 
 const formats = ['text', 'json', 'markdown'] as const;
 type Format = (typeof formats)[number];
@@ -64,6 +65,8 @@ Options:
   --suggest                print the contract changes that admit the observed calls, as a patch
                            (\`git apply\` takes it); comments and layout stay
   --format <name>          text | json | markdown (default: text)
+  --cache                  reuse what the last run parsed where a contract's text is unchanged
+  --cache-location <d>     where --cache keeps it (default: .callgate-cache)
   -h, --help               show this help
 
 Exit codes: 0 every call is admitted, 1 some call is not (or the contracts have errors),
@@ -80,6 +83,7 @@ Exit codes: 0 every call is admitted, 1 some call is not (or the contracts have 
         suggest: { type: 'boolean' },
         format: { type: 'string' },
         policies: { type: 'string' },
+        ...cacheOptions,
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -99,6 +103,7 @@ Exit codes: 0 every call is admitted, 1 some call is not (or the contracts have 
     const config = await readConfig(io.cwd);
     const estate = await runEstate(values.contracts ?? config.contracts ?? 'contracts', io, 'check', {
       policiesDir: values.policies ?? config.policies,
+      cacheDir: cacheLocation(values),
     });
     if (!estate.model || estate.diagnostics.some((d) => d.severity === 'error')) {
       report(

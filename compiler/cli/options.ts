@@ -20,3 +20,22 @@ export function singleDir(positionals: string[], command: string, config: Callga
     throw new UsageError(`\`callgate ${command}\` takes one directory, got ${positionals.length}`);
   return positionals[0] ?? config.contracts ?? 'contracts';
 }
+
+/** `--cache` and `--cache-location`: every command that reads the estate takes them. */
+export const cacheOptions = {
+  cache: { type: 'boolean' },
+  'cache-location': { type: 'string' },
+} as const;
+
+/** Their help lines, for a command whose cache holds only what it parsed. */
+export const cacheHelp = `  --cache               reuse what the last run parsed where a contract's text is
+                        unchanged (the result is the same)
+  --cache-location <d>  where --cache keeps it (default: .callgate-cache)
+`;
+
+/** Where `--cache` keeps its work, as given (relative to the working directory); undefined without it. */
+export function cacheLocation(values: { cache?: boolean; 'cache-location'?: string }): string | undefined {
+  return values.cache || values['cache-location'] !== undefined
+    ? (values['cache-location'] ?? '.callgate-cache')
+    : undefined;
+}
