@@ -85,6 +85,8 @@ for (const size of sizes) {
     row(`compile --cache, 1 changed, stacks reused, ${size}`, inc.outside, base),
     row(`compile --cache, 1 changed, stacks redone, ${size}`, inc.inside, base),
     `|   one change vs the full compile: ${((inc.outside.ms / compile.ms) * 100).toFixed(0)}% (a method), ${((inc.inside.ms / compile.ms) * 100).toFixed(0)}% (a port) | | | |`,
+    row(`check --cache, 1 changed, ${size}`, inc.check, base),
+    `|   vs check without the cache: ${((inc.check.ms / check.ms) * 100).toFixed(0)}% | | | |`,
   );
   if (size === 5000) {
     verdicts.push(
@@ -166,6 +168,13 @@ async function oneChange(size, dir) {
       restore,
     );
     if (result[kind].code !== 0) throw new Error(`compile --cache failed (${kind})`);
+    // `check --cache` from the same cache (the review job's check steps): only parsing is reused.
+    if (kind === 'outside')
+      result.check = measure(
+        'check',
+        [join(root, 'contracts'), '--cache-location', cache, '--policies', join(work, 'no-rails')],
+        restore,
+      );
     const full = spawnSync(
       process.execPath,
       [join(here, '..', 'bin', 'callgate.js'), 'compile', 'contracts', '--out', 'out-full'],
