@@ -1,8 +1,10 @@
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { makeDirs } from '../util/make-dirs.js';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatNames } from '../format/registry.js';
-import { lineStart } from '../format/safe-text.js';
+import { lineStart, printable } from '../format/safe-text.js';
+import { OutputDirError } from '../emit/output-error.js';
 import { importAppMesh } from '../import/appmesh/import.js';
 import type { Source } from '../load/source.js';
 import { compareStrings } from '../util/compare.js';
@@ -125,13 +127,19 @@ Exit codes: 0 written, 1 the input has errors (nothing is written), 2 usage or i
     let written = 0;
     for (const f of result.files) {
       const path = join(outDir, f.path);
-      await mkdir(dirname(path), { recursive: true });
       try {
+        makeDirs(dirname(path));
         await writeFile(path, f.text, { flag: values.force ? 'w' : 'wx' });
         written++;
         say(`created  ${lineStart(`${near}/${f.path}`)}\n`);
       } catch (err) {
-        if (!(err instanceof Error && 'code' in err && err.code === 'EEXIST')) throw err;
+        if (!(err instanceof Error && 'code' in err && typeof err.code === 'string')) throw err;
+        if (err.code !== 'EEXIST')
+          // The file system refused (no permission, no space, no such place): the user's to act on.
+          throw new OutputDirError(
+            `cannot write \`${printable(path)}\`: ${printable(err.message)}${written > 0 ? `; the ${written} files written before it stay` : ''}`,
+            { cause: err },
+          );
         say(`skipped  ${lineStart(`${near}/${f.path}`)} (exists; --force replaces it)\n`);
       }
     }

@@ -1,4 +1,7 @@
-import { copyFile, mkdir, readdir, stat } from 'node:fs/promises';
+import { copyFile, readdir, stat } from 'node:fs/promises';
+import { makeDirs } from '../util/make-dirs.js';
+import { OutputDirError } from '../emit/output-error.js';
+import { printable } from '../format/safe-text.js';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -19,6 +22,13 @@ async function files(root: string): Promise<string[]> {
   };
   await walk(root);
   return out;
+}
+
+/** The file system refused (no permission, no space, no such place): the user's to act on, not a bug. */
+function writeError(err: unknown, path: string, before: number): unknown {
+  if (!(err instanceof Error && 'code' in err && typeof err.code === 'string')) return err;
+  const kept = before > 0 ? `; the ${before} files written before it stay` : '';
+  return new OutputDirError(`cannot write \`${printable(path)}\`: ${printable(err.message)}${kept}`, { cause: err });
 }
 
 const exists = (path: string) =>
@@ -77,9 +87,13 @@ Exit codes: 0 written (or everything already there), 2 usage or internal error.
         skipped.push(to);
         continue;
       }
-      await mkdir(dirname(path), { recursive: true });
-      // COPYFILE_EXCL: a file that appeared meanwhile is still never overwritten.
-      await copyFile(from, path, 1);
+      try {
+        makeDirs(dirname(path));
+        // COPYFILE_EXCL: a file that appeared meanwhile is still never overwritten.
+        await copyFile(from, path, 1);
+      } catch (err) {
+        throw writeError(err, path, created.length);
+      }
       created.push(to);
     }
     const near = relative(io.cwd, target);

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import type { OutputFile } from '../targets/target.js';
 import { OutputDirError } from './output-error.js';
 import { digest, identity, type KnownFile, type KnownFiles } from './known-files.js';
+import { makeDirs } from '../util/make-dirs.js';
 
 // Replacing a whole output directory costs a delete and a write of every file (seconds at 5,000
 // contracts, mostly in the file system), although a change to one contract changes a few files.
@@ -135,14 +136,14 @@ export function planUpdate(
  * second at 5,000 contracts); the loop yields now and then, so that an interrupt is handled.
  */
 export async function writeFiles(dir: string, files: readonly OutputFile[]): Promise<void> {
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
   const made = new Set<string>();
   let written = 0;
   for (const file of files) {
     const path = join(dir, file.path);
     const parent = dirname(path);
     if (!made.has(parent)) {
-      mkdirSync(parent, { recursive: true });
+      makeDirs(parent);
       made.add(parent);
     }
     writeFileSync(path, file.content);
@@ -176,7 +177,7 @@ export function applyUpdate(root: string, staging: string, previous: string, upd
     });
   };
   const moveAside = (path: string) => {
-    mkdirSync(dirname(join(previous, path)), { recursive: true });
+    makeDirs(dirname(join(previous, path)));
     move(join(root, path), join(previous, path));
   };
   try {
