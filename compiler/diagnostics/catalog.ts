@@ -34,6 +34,8 @@ export const catalog = {
     messages: {
       default: 'cannot read the file ({reason}); {fix}',
       notRegular: 'not a regular file; remove it or the link that points to it',
+      directory:
+        'cannot list the directory ({reason}), so whatever contracts it holds are unknown; make it readable, or move it out of the contracts directory',
     },
     fix: 'check that the file exists and is readable',
   },

@@ -26,19 +26,34 @@ export async function discoverSources(root: string, cwd: string): Promise<Source
   found.sort((a, b) => compareStrings(a.path, b.path));
   const realRoot = await realpath(root);
   return found.map((f) => {
+    if (f.unlisted !== undefined)
+      return {
+        ...named(f.path, root, cwd),
+        problem: { code: 'file-unreadable', messageId: 'directory', data: { reason: f.unlisted } },
+      };
     const bytes = f.link ? undefined : readPlainFile(f.path);
     return bytes ? { ...named(f.path, root, cwd), bytes } : readSource(f.path, root, realRoot, cwd);
   });
 }
 
-/** A file found, and whether the directory listed it as a symbolic link. */
+/** A file found, and whether the directory listed it as a symbolic link; or a directory that could not be listed. */
 interface Found {
   path: string;
   link: boolean;
+  /** Why the directory at `path` could not be listed: the contracts in it are unknown, an error. */
+  unlisted?: string;
 }
 
 async function walk(root: string, dir: string, found: Found[]): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true });
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    // Skipping it would drop its contracts, and with them access they grant, without a word.
+    const reason = err instanceof Error && 'code' in err ? String(err.code) : 'unknown error';
+    found.push({ path: dir, link: false, unlisted: reason });
+    return;
+  }
   for (const entry of entries) {
     if (skippedSegment(entry.name)) continue;
     const path = join(dir, entry.name);
