@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { cp, readFile, writeFile, mkdir } from 'node:fs/promises';
-import { readdirSync, readFileSync } from 'node:fs';
+import { cp, readFile, writeFile, mkdir, symlink } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import AjvDraft04 from 'ajv-draft-04';
@@ -210,6 +210,33 @@ describe('--cache on the commands that read the estate', () => {
 });
 
 describe('compile output', () => {
+  // Output inside the contracts is read back as contracts (53 errors on the next check); an
+  // output directory that holds the contracts would have them removed as files it does not
+  // generate, once it holds a graph.json. Both are refused before anything is read or written.
+  it('refuses an output directory inside the contracts or holding them, links resolved', async () => {
+    const dir = await estate(bundled);
+    await mkdir(join(dir, 'elsewhere'));
+    await symlink(join(dir, 'contracts'), join(dir, 'link'));
+    const before = await readTree(join(dir, 'contracts'));
+    for (const [out, says] of [
+      ['contracts/out', 'is inside the contracts directory'],
+      ['contracts', 'is inside the contracts directory'],
+      ['link/generated', 'is inside the contracts directory'],
+      ['.', 'holds the contracts directory'],
+      ['..', 'holds the contracts directory'],
+    ] as const) {
+      await writeFile(join(dir, 'graph.json'), '{}');
+      const run = await cli(['compile', '--out', out], dir);
+      expect(run.code, out).toBe(2);
+      expect(run.stderr, out).toContain(`callgate: --out \`${out}\` ${says}`);
+    }
+    expect(await readTree(join(dir, 'contracts'))).toEqual(before);
+    expect(existsSync(join(dir, 'contracts', 'out'))).toBe(false);
+    expect((await cli(['compile', '--out', 'elsewhere/out'], dir)).code).toBe(0);
+    // --check writes nothing, so it may compare any directory.
+    expect((await cli(['compile', '--check', '--out', 'contracts'], dir)).code).toBe(1);
+  });
+
   it('writes out/ and --check finds it current, then stale after a change', async () => {
     const dir = await estate(bundled);
     expect((await cli(['compile'], dir)).code).toBe(0);

@@ -2,7 +2,8 @@ import { readConfig } from './config.js';
 import { parseArgs } from 'node:util';
 import { compareOutput, writeOutput } from '../emit/write-out.js';
 import { formatNames } from '../format/registry.js';
-import type { CliIO } from './io.js';
+import { UsageError, type CliIO } from './io.js';
+import { within } from './paths.js';
 import { cacheLocation, cacheOptions, parseFormat, parseMaxWarnings, singleDir } from './options.js';
 import { report } from './report.js';
 import { runEstate } from './run-estate.js';
@@ -61,7 +62,18 @@ Exit codes: 0 written (or current), 1 errors or stale output, 2 usage or interna
     const shownOut = values.out ?? 'out';
     const config = await readConfig(io.cwd);
     const cacheDir = cacheLocation(values);
-    const result = await runEstate(singleDir(positionals, 'compile', config), io, 'compile', {
+    const contracts = singleDir(positionals, 'compile', config);
+    // Output in the contracts would be read as contracts by the next run; contracts in the output
+    // would be removed by this one, which makes the directory hold exactly what it generates.
+    if (!values.check && within(outDir, resolve(io.cwd, contracts)))
+      throw new UsageError(
+        `--out \`${printable(shownOut)}\` is inside the contracts directory \`${printable(contracts)}\`: what compile writes there would be read as contracts by the next run; choose a directory outside it`,
+      );
+    if (!values.check && within(resolve(io.cwd, contracts), outDir))
+      throw new UsageError(
+        `--out \`${printable(shownOut)}\` holds the contracts directory \`${printable(contracts)}\`, and compile removes from it every file it does not generate; choose another directory`,
+      );
+    const result = await runEstate(contracts, io, 'compile', {
       policiesDir: values.policies ?? config.policies,
       stackOutputsFile: values['stack-outputs'],
       cacheDir,
