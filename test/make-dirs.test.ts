@@ -66,6 +66,16 @@ describe('making directories', () => {
       expect(init.status).toBe(2);
       expect(init.stderr).toMatch(/^callgate: cannot write `\/proc\/callgate-nope\/[^`]+`: ENOENT/);
       expect(init.stderr).not.toContain('internal error');
+      const imported = run(
+        'import',
+        'appmesh',
+        join(repo, 'test', 'import', 'appmesh', 'api-chain', 'input'),
+        '--out',
+        '/proc/callgate-nope',
+      );
+      expect(imported.error).toBeUndefined();
+      expect(imported.status).toBe(2);
+      expect(imported.stderr).toContain('callgate: cannot write `/proc/callgate-nope/platform.yaml`: ENOENT');
     },
     120_000,
   );

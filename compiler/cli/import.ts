@@ -3,8 +3,8 @@ import { makeDirs } from '../util/make-dirs.js';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatNames } from '../format/registry.js';
-import { lineStart, printable } from '../format/safe-text.js';
-import { OutputDirError } from '../emit/output-error.js';
+import { lineStart } from '../format/safe-text.js';
+import { writeRefused } from '../emit/output-error.js';
 import { importAppMesh } from '../import/appmesh/import.js';
 import type { Source } from '../load/source.js';
 import { compareStrings } from '../util/compare.js';
@@ -129,17 +129,15 @@ Exit codes: 0 written, 1 the input has errors (nothing is written), 2 usage or i
       const path = join(outDir, f.path);
       try {
         makeDirs(dirname(path));
+      } catch (err) {
+        throw writeRefused(err, path, written);
+      }
+      try {
         await writeFile(path, f.text, { flag: values.force ? 'w' : 'wx' });
         written++;
         say(`created  ${lineStart(`${near}/${f.path}`)}\n`);
       } catch (err) {
-        if (!(err instanceof Error && 'code' in err && typeof err.code === 'string')) throw err;
-        if (err.code !== 'EEXIST')
-          // The file system refused (no permission, no space, no such place): the user's to act on.
-          throw new OutputDirError(
-            `cannot write \`${printable(path)}\`: ${printable(err.message)}${written > 0 ? `; the ${written} files written before it stay` : ''}`,
-            { cause: err },
-          );
+        if (!(err instanceof Error && 'code' in err && err.code === 'EEXIST')) throw writeRefused(err, path, written);
         say(`skipped  ${lineStart(`${near}/${f.path}`)} (exists; --force replaces it)\n`);
       }
     }

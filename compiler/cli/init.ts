@@ -1,7 +1,6 @@
 import { copyFile, readdir, stat } from 'node:fs/promises';
 import { makeDirs } from '../util/make-dirs.js';
-import { OutputDirError } from '../emit/output-error.js';
-import { printable } from '../format/safe-text.js';
+import { writeRefused } from '../emit/output-error.js';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -22,13 +21,6 @@ async function files(root: string): Promise<string[]> {
   };
   await walk(root);
   return out;
-}
-
-/** The file system refused (no permission, no space, no such place): the user's to act on, not a bug. */
-function writeError(err: unknown, path: string, before: number): unknown {
-  if (!(err instanceof Error && 'code' in err && typeof err.code === 'string')) return err;
-  const kept = before > 0 ? `; the ${before} files written before it stay` : '';
-  return new OutputDirError(`cannot write \`${printable(path)}\`: ${printable(err.message)}${kept}`, { cause: err });
 }
 
 const exists = (path: string) =>
@@ -92,7 +84,7 @@ Exit codes: 0 written (or everything already there), 2 usage or internal error.
         // COPYFILE_EXCL: a file that appeared meanwhile is still never overwritten.
         await copyFile(from, path, 1);
       } catch (err) {
-        throw writeError(err, path, created.length);
+        throw writeRefused(err, path, created.length);
       }
       created.push(to);
     }
