@@ -233,6 +233,16 @@ describe('compile output', () => {
     expect(await readTree(join(dir, 'contracts'))).toEqual(before);
     expect(existsSync(join(dir, 'contracts', 'out'))).toBe(false);
     expect((await cli(['compile', '--out', 'elsewhere/out'], dir)).code).toBe(0);
+    // A cache written into the output made the next compile refuse it as foreign, and --check stale.
+    for (const check of [[], ['--check']]) {
+      const run = await cli(
+        ['compile', ...check, '--out', 'elsewhere/out', '--cache-location', 'elsewhere/out/c'],
+        dir,
+      );
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('callgate: --cache-location `elsewhere/out/c` is inside --out `elsewhere/out`');
+    }
+    expect(existsSync(join(dir, 'elsewhere', 'out', 'c'))).toBe(false);
     // --check writes nothing, so it may compare any directory.
     expect((await cli(['compile', '--check', '--out', 'contracts'], dir)).code).toBe(1);
   });

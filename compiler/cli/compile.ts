@@ -73,6 +73,12 @@ Exit codes: 0 written (or current), 1 errors or stale output, 2 usage or interna
       throw new UsageError(
         `--out \`${printable(shownOut)}\` holds the contracts directory \`${printable(contracts)}\`, and compile removes from it every file it does not generate; choose another directory`,
       );
+    // The cache is written as the compile runs: inside the output it would be files compile does not
+    // generate, which make the directory foreign to it, or stale to --check.
+    if (cacheDir !== undefined && within(resolve(io.cwd, cacheDir), outDir))
+      throw new UsageError(
+        `--cache-location \`${printable(cacheDir)}\` is inside --out \`${printable(shownOut)}\`, which holds only what compile generates; keep the cache elsewhere`,
+      );
     const result = await runEstate(contracts, io, 'compile', {
       policiesDir: values.policies ?? config.policies,
       stackOutputsFile: values['stack-outputs'],
