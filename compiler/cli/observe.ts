@@ -127,7 +127,8 @@ Exit codes: 0 every call is admitted, 1 some call is not (or the contracts have 
       for await (const line of linesOf(abs)) {
         n++;
         tally.lines++;
-        const found = observationsOf(line);
+        // A line too long to be a log line (undefined) is unread, as any line that is none.
+        const found = line === undefined ? undefined : observationsOf(line);
         if (found === undefined) tally.unreadLine(shown, n);
         else for (const o of found) tally.add(o);
         if (progress && (tally.lines & 0xffff) === 0 && Date.now() - shownAt > 250) {
