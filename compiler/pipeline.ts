@@ -11,7 +11,10 @@ import { evaluateGuardRails } from './guardrails/evaluate.js';
 import type { Model } from './model/types.js';
 import { targets } from './targets/registry.js';
 import type { Artifact, Emitted, PendingEmit, Target, TargetFinding } from './targets/target.js';
-import { layoutManifests, type TargetManifest } from './kubernetes/layout.js';
+import { layoutManifests, placeManifest, type PlacedManifest } from './kubernetes/layout.js';
+import { compilerCode } from './incremental/code.js';
+import { runServiceUnits, type UnitResults } from './incremental/service-units.js';
+import { UnitStore } from './incremental/unit-store.js';
 import { analyze, type Analysis } from './analysis/analysis.js';
 import { checkEstate } from './validate/checks/estate.js';
 import { checkContractShape } from './validate/checks/contract-shape.js';
@@ -23,6 +26,10 @@ import { checkDuplicateServices } from './validate/checks/services.js';
 import { classifyDocuments } from './validate/documents.js';
 import { indexPlatform } from './validate/platform-index.js';
 import { compareStrings } from './util/compare.js';
+import { version } from './cli/version.js';
+
+/** What the unit store's file says it is: a store of another format is not read. */
+const unitFormat = `callgate ${version} units 1`;
 
 export interface PipelineResult {
   diagnostics: Diagnostic[];
@@ -156,10 +163,16 @@ function beginPipeline(sources: readonly Source[], options: PipelineOptions): Be
     };
     // The estate's own checks, then what each target cannot express: every finding before any output.
     checkEstate(analysis).forEach(report);
-    for (const target of targets as readonly Target[]) target.check(analysis).forEach(report);
+    const store = options.cacheDir ? UnitStore.open(options.cacheDir, unitFormat, compilerCode()) : undefined;
+    const units = runServiceUnits(analysis, targets, store);
+    store?.save();
+    for (const target of targets as readonly Target[]) {
+      units.get(target.name)?.findings.forEach(report);
+      target.check(analysis).forEach(report);
+    }
     // With errors nothing is written, so nothing is built.
     if (options.emit !== false && !diagnostics.some((d) => d.severity === 'error'))
-      emitting = beginEmit(analysis, options);
+      emitting = beginEmit(analysis, options, units);
   }
   diagnostics.sort(compareDiagnostics);
   // Every position this run needed is known by now: the cache keeps them with the values.
@@ -189,9 +202,9 @@ interface BegunEmit {
  * Every target's artifacts, the Kubernetes objects laid out into one file per service; `finish`
  * takes the results of the targets `started` on other threads.
  */
-function beginEmit(analysis: Analysis, options: PipelineOptions): BegunEmit {
+function beginEmit(analysis: Analysis, options: PipelineOptions, units: ReadonlyMap<string, UnitResults>): BegunEmit {
   const out: Artifact[] = [];
-  const manifests: TargetManifest[] = [];
+  const manifests: PlacedManifest[] = [];
   const cache = options.cacheDir ? { cacheDir: options.cacheDir } : {};
   // Targets that can work on another thread start first; the others emit meanwhile, and the
   // manifests are laid out, before this thread waits for them.
@@ -203,7 +216,10 @@ function beginEmit(analysis: Analysis, options: PipelineOptions): BegunEmit {
     if (started.some((s) => s.target === target)) continue;
     const result = target.emit(analysis, cache);
     out.push(...result.files);
-    manifests.push(...result.manifests.map((m) => ({ ...m, target: target.name })));
+    // Each service's manifests in model order, then the target's own: the layout keeps this
+    // order among objects of one kind and name in one file, so it must not depend on the cache.
+    manifests.push(...(units.get(target.name)?.manifests ?? []));
+    manifests.push(...result.manifests.map((m) => placeManifest(m, target.name)));
   }
   const laidOut = layoutManifests(manifests, { fingerprints: options.cacheDir !== undefined });
   return {
@@ -212,7 +228,8 @@ function beginEmit(analysis: Analysis, options: PipelineOptions): BegunEmit {
       started.forEach(({ target }, i) => {
         const result = results[i];
         if (!result) throw new Error(`internal: no result from ${target.name}`);
-        if (result.manifests.length > 0) throw new Error(`internal: ${target.name} started early but has manifests`);
+        if (result.manifests.length > 0 || units.has(target.name))
+          throw new Error(`internal: ${target.name} started early but has manifests`);
         out.push(...result.files);
       });
       return [...out, ...laidOut].sort((a, b) => compareStrings(a.path, b.path));

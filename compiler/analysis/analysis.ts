@@ -9,6 +9,7 @@ import { groupOutputId, legacyGroupOutputId, serviceNames, type ServiceNames } f
 import { policyText, type PolicyDocument } from './policy-document.js';
 import { hasGroup, planSecurityGroups, type SecurityGroupPlan } from './security-group-plan.js';
 import { waypointServices } from './waypoints.js';
+import { auditedServices } from '../model/routing.js';
 
 /**
  * Everything derived from the model that more than one part reads, computed once by `analyze`
@@ -32,6 +33,8 @@ export interface Analysis {
   latticeServicePolicy(service: ServiceModel): PolicyDocument | undefined;
   /** A service network's auth policy; undefined where its auth type is NONE. */
   latticeNetworkPolicy(network: string): PolicyDocument | undefined;
+  /** The services in `audit` that have ports, which admit every caller (`auditedServices`). */
+  audited: ServiceModel[];
   /** Services with something to deploy through Terraform: an ECS Lattice export, or a group of their own. */
   terraformServices: ServiceModel[];
   /** Outputs of deployed stacks (`--stack-outputs`): output id → value. */
@@ -95,6 +98,7 @@ export function analyze(model: Model, options: { stackOutputs?: StackOutputs | u
     securityGroups: planSecurityGroups(index, waypoints, awsApiOf),
     latticeServicePolicy: (s) => servicePolicies.get(s.id),
     latticeNetworkPolicy: (n) => networkPolicies.get(n),
+    audited: auditedServices(model),
     terraformServices: model.services.filter((s) => (s.platform === 'ecs' && s.exposure.lattice) || hasGroup(s)),
     stackOutputs: options.stackOutputs,
   };

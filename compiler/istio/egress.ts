@@ -293,7 +293,7 @@ export function sidecarEgress(analysis: Analysis, s: ServiceModel, name: string)
       .from(s.id)
       .filter((e) => e.path === 'mesh')
       .map((e) => analysis.index.service(e.callee)),
-    ...auditedReachable(analysis.model, s),
+    ...auditedReachable(analysis.model.platform, analysis.audited, s),
   ].map((callee) => `${callee.namespace}/${serviceHost(callee)}`);
   const local = [...needs.hosts.map((h) => h.host), ...(needs.agent ? [agentHost] : [])].map((host) => `./${host}`);
   const hosts = sorted([...callees, ...local]);

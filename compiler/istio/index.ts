@@ -5,7 +5,7 @@ import { cidrsOverlap } from '../validate/cidr.js';
 import { objectSizeFindings } from '../kubernetes/object-size.js';
 import { isLayer7, meshPorts } from '../model/protocols.js';
 import type { ServiceModel } from '../model/types.js';
-import type { Emitted, KubernetesObject, Manifest, Target, TargetFinding } from '../targets/target.js';
+import type { Emitted, KubernetesObject, Manifest, ServiceEmitted, Target, TargetFinding } from '../targets/target.js';
 import { sidecarRules, waypointRules, ztunnelRules } from './rules.js';
 import { allowPolicy, peerAuthentication } from './security.js';
 import { destinationRule, virtualService } from './traffic.js';
@@ -52,60 +52,57 @@ export const istioTarget = {
   name: 'istio',
   summary:
     'Istio AuthorizationPolicy (sidecar, or ztunnel and waypoint in ambient), PeerAuthentication, DestinationRule, VirtualService, ServiceEntry and Sidecar',
-  check(analysis: Analysis): TargetFinding[] {
-    const findings: TargetFinding[] = [];
-    for (const s of analysis.model.services) {
-      findings.push(...(s.platform === 'eks' ? fidelity(analysis, s) : ecsFidelity(analysis, s)));
-      if (!inMesh(analysis, s)) continue;
-      if (s.enforcement === 'audit') findings.push(auditFinding(analysis, s));
-      // An oversized policy is reported; the run then fails, so nothing partial ships.
-      const policies = policiesOf(analysis, s);
-      const meta = (name: string) => ({ name, namespace: s.namespace, labels: labelsFor(s) });
-      findings.push(
-        ...objectSizeFindings(
-          s,
-          policies.map((p) => allowPolicy(meta(p.name), p.attach, p.rules, p.dryRun)),
-        ),
-      );
-      for (const p of policies) {
-        if (p.rules.length <= maxRules) continue;
-        findings.push({
-          code: 'istio-policy-too-large',
-          source: { ...s.source, path: ['spec', 'callers'] },
-          at: 'key',
-          data: { name: s.name, rules: p.rules.length, max: maxRules },
-        });
-      }
+  service(analysis: Analysis, s: ServiceModel): ServiceEmitted {
+    const findings = s.platform === 'eks' ? fidelity(analysis, s) : ecsFidelity(analysis, s);
+    if (!inMesh(analysis, s)) return { findings, manifests: [] };
+    if (s.enforcement === 'audit') findings.push(auditFinding(analysis, s));
+    const names = analysis.names(s);
+    const meta = (name: string) => ({ name, namespace: s.namespace, labels: labelsFor(s) });
+    // Built once, for the checks and the output. An oversized policy is reported; the run then
+    // fails, so nothing partial ships.
+    const policies = policiesOf(analysis, s).map((p) => ({
+      ...p,
+      object: allowPolicy(meta(p.name), p.attach, p.rules, p.dryRun),
+    }));
+    findings.push(
+      ...objectSizeFindings(
+        s,
+        policies.map((p) => p.object),
+      ),
+    );
+    for (const p of policies) {
+      if (p.rules.length <= maxRules) continue;
+      findings.push({
+        code: 'istio-policy-too-large',
+        source: { ...s.source, path: ['spec', 'callers'] },
+        at: 'key',
+        data: { name: s.name, rules: p.rules.length, max: maxRules },
+      });
     }
-    findings.push(...hostConflicts(analysis, (s) => inMesh(analysis, s)));
-    return findings;
-  },
-  emit(analysis: Analysis): Emitted {
+    // An ECS task's policies live with its mesh's control plane, in its contract's namespace.
+    const cluster = meshHome(analysis.model.platform, s.cluster);
+    const at = { cluster, namespace: s.namespace, file: s.name, source: s.source.file };
     const manifests: Manifest[] = [];
-    for (const s of analysis.model.services) {
-      if (!inMesh(analysis, s)) continue;
-      const names = analysis.names(s);
-      // An ECS task's policies live with its mesh's control plane, in its contract's namespace.
-      const cluster = meshHome(analysis.model.platform, s.cluster);
-      const at = { cluster, namespace: s.namespace, file: s.name, source: s.source.file };
-      const meta = (name: string) => ({ name, namespace: s.namespace, labels: labelsFor(s) });
-      const add = (object: KubernetesObject | undefined) => object && manifests.push({ ...at, object });
-      add(peerAuthentication(meta(names.policy), analysis.index, s));
-      for (const p of policiesOf(analysis, s)) {
-        if (p.name === names.waypointPolicy) add(waypointGateway(names.waypoint, s.namespace, labelsFor(s)));
-        add(allowPolicy(meta(p.name), p.attach, p.rules, p.dryRun));
-      }
-      if (s.platform === 'ecs') {
-        add(workloadGroup(meta(s.name), s));
-        continue;
-      }
-      add(destinationRule(meta(names.policy), s));
-      add(virtualService(meta(names.policy), s));
-      if (analysis.mesh(s) === 'istio-sidecar') add(sidecarEgress(analysis, s, names.policy));
+    const add = (object: KubernetesObject | undefined) => object && manifests.push({ ...at, object });
+    add(peerAuthentication(meta(names.policy), analysis.index, s));
+    for (const p of policies) {
+      if (p.name === names.waypointPolicy) add(waypointGateway(names.waypoint, s.namespace, labelsFor(s)));
+      add(p.object);
     }
-    manifests.push(...serviceEntries(analysis, (s) => inMesh(analysis, s)));
-    return { files: [], manifests };
+    if (s.platform === 'ecs') {
+      add(workloadGroup(meta(s.name), s));
+      return { findings, manifests };
+    }
+    add(destinationRule(meta(names.policy), s));
+    add(virtualService(meta(names.policy), s));
+    if (analysis.mesh(s) === 'istio-sidecar') add(sidecarEgress(analysis, s, names.policy));
+    return { findings, manifests };
   },
+  check: (analysis: Analysis): TargetFinding[] => hostConflicts(analysis, (s) => inMesh(analysis, s)),
+  emit: (analysis: Analysis): Emitted => ({
+    files: [],
+    manifests: serviceEntries(analysis, (s) => inMesh(analysis, s)),
+  }),
 } as const satisfies Target;
 
 /** What audit means for the service's Istio policies, said where its enforcement is decided. */

@@ -33,19 +33,14 @@ export function routePrincipalCall(callee: ServiceModel): Route {
   return { path: null, missing: { code: 'no-path', messageId: 'principal', data: { callee: callee.name } } };
 }
 
+/** The services in `audit` that have ports: they admit every caller. */
+export const auditedServices = (model: Model): ServiceModel[] =>
+  model.services.filter((t) => t.enforcement === 'audit' && t.ports.length > 0);
+
 /**
- * The services in `audit` that this one could call on the mesh path, but itself: they admit every
- * caller, so every layer that narrows the caller's way out (NetworkPolicy egress, a sidecar's
+ * The services in `audit` (`auditedServices`) that this one could call on the mesh path, but
+ * itself: every layer that narrows the caller's way out (NetworkPolicy egress, a sidecar's
  * registry) lets it reach them.
  */
-export function auditedReachable(model: Model, s: ServiceModel): ServiceModel[] {
-  let audited = auditedOf.get(model);
-  if (!audited) {
-    audited = model.services.filter((t) => t.enforcement === 'audit' && t.ports.length > 0);
-    auditedOf.set(model, audited);
-  }
-  return audited.filter((t) => t.id !== s.id && routeServiceCall(model.platform, s, t).path === 'mesh');
-}
-
-/** The services in audit, once per model: most estates have none, and every service asks. */
-const auditedOf = new WeakMap<Model, ServiceModel[]>();
+export const auditedReachable = (platform: PlatformModel, audited: readonly ServiceModel[], s: ServiceModel) =>
+  audited.filter((t) => t.id !== s.id && routeServiceCall(platform, s, t).path === 'mesh');

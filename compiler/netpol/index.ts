@@ -5,7 +5,7 @@ import { objectSizeFindings } from '../kubernetes/object-size.js';
 import { crossingOf, meshHome } from '../model/meshes.js';
 import type { ServiceModel } from '../model/types.js';
 import { enforcementSource } from '../model/query.js';
-import type { Emitted, KubernetesObject, Manifest, Target, TargetFinding } from '../targets/target.js';
+import type { Emitted, KubernetesObject, Manifest, ServiceEmitted, Target, TargetFinding } from '../targets/target.js';
 import { defaultDeny, networkPolicy } from './policies.js';
 import { egressRules, ingressRules, waypointRules } from './rules.js';
 
@@ -35,48 +35,45 @@ function waypointPolicy(analysis: Analysis, s: ServiceModel): KubernetesObject {
 export const netpolTarget = {
   name: 'netpol',
   summary: 'Kubernetes NetworkPolicies: per EKS service ingress and egress, and a default deny per namespace',
-  check(analysis: Analysis): TargetFinding[] {
-    const findings: TargetFinding[] = [];
-    for (const s of analysis.model.services) {
-      if (s.platform !== 'eks') continue;
-      s.egress.forEach((e, i) => {
-        if (e.cidrs.length > 0) return;
-        findings.push({
-          code: 'egress-host-unenforceable',
-          severity: 'warning',
-          source: { ...s.source, path: ['spec', 'egress', i, 'host'] },
-          data: { host: e.host, port: e.port, name: s.name },
-        });
-      });
-      findings.push(...crossClusterFindings(analysis, s));
-      if (s.enforcement === 'audit' && s.ports.length > 0)
-        findings.push({
-          code: 'enforcement-audit',
-          severity: 'info',
-          messageId: 'networkPolicy',
-          source: enforcementSource(s),
-          data: { name: s.name, inherited: s.enforcementFrom === 'platform' ? " (the Platform's default)" : '' },
-        });
-      findings.push(...objectSizeFindings(s, policiesOf(analysis, s)));
+  service(analysis: Analysis, s: ServiceModel): ServiceEmitted {
+    if (s.platform !== 'eks') {
+      // ECS tasks have no NetworkPolicy; the waypoint of one, in its control-plane cluster, does.
+      if (!analysis.usesWaypoint(s)) return { findings: [], manifests: [] };
+      const cluster = meshHome(analysis.model.platform, s.cluster);
+      const at = { cluster, namespace: s.namespace, file: s.name, source: s.source.file };
+      return { findings: [], manifests: [{ ...at, object: waypointPolicy(analysis, s) }] };
     }
-    return findings;
+    const findings: TargetFinding[] = [];
+    s.egress.forEach((e, i) => {
+      if (e.cidrs.length > 0) return;
+      findings.push({
+        code: 'egress-host-unenforceable',
+        severity: 'warning',
+        source: { ...s.source, path: ['spec', 'egress', i, 'host'] },
+        data: { host: e.host, port: e.port, name: s.name },
+      });
+    });
+    findings.push(...crossClusterFindings(analysis, s));
+    if (s.enforcement === 'audit' && s.ports.length > 0)
+      findings.push({
+        code: 'enforcement-audit',
+        severity: 'info',
+        messageId: 'networkPolicy',
+        source: enforcementSource(s),
+        data: { name: s.name, inherited: s.enforcementFrom === 'platform' ? " (the Platform's default)" : '' },
+      });
+    // Built once, for the size check and the output.
+    const objects = policiesOf(analysis, s);
+    findings.push(...objectSizeFindings(s, objects));
+    const at = { cluster: s.cluster, namespace: s.namespace, file: s.name, source: s.source.file };
+    return { findings, manifests: objects.map((object) => ({ ...at, object })) };
   },
+  check: (): TargetFinding[] => [],
   emit(analysis: Analysis): Emitted {
     const manifests: Manifest[] = [];
     const namespaces = new Set<string>();
-    for (const s of analysis.model.services) {
-      if (s.platform !== 'eks') {
-        // ECS tasks have no NetworkPolicy; the waypoint of one, in its control-plane cluster, does.
-        if (!analysis.usesWaypoint(s)) continue;
-        const cluster = meshHome(analysis.model.platform, s.cluster);
-        const at = { cluster, namespace: s.namespace, file: s.name, source: s.source.file };
-        manifests.push({ ...at, object: waypointPolicy(analysis, s) });
-        continue;
-      }
-      const at = { cluster: s.cluster, namespace: s.namespace, file: s.name, source: s.source.file };
-      namespaces.add(`${s.cluster}\u0000${s.namespace}`);
-      for (const object of policiesOf(analysis, s)) manifests.push({ ...at, object });
-    }
+    for (const s of analysis.model.services)
+      if (s.platform === 'eks') namespaces.add(`${s.cluster}\u0000${s.namespace}`);
     for (const key of [...namespaces].sort()) {
       const [cluster = '', namespace = ''] = key.split('\u0000');
       const object = defaultDeny(defaultDenyName, namespace, { ...managedBy });

@@ -119,7 +119,7 @@ export function egressRules(analysis: Analysis, s: ServiceModel): NetworkPolicyR
     if (egress.cidrs.length > 0) rules.push({ peers: cidrs(egress.cidrs), ports: tcp([egress.port]) });
   }
   // A service in audit admits every caller: every workload that could reach it on the mesh path may.
-  for (const audited of auditedReachable(analysis.model, s))
+  for (const audited of auditedReachable(analysis.model.platform, analysis.audited, s))
     rules.push(...meshEgress(analysis, s, audited, audited.ports, false));
   // The AWS APIs the workload needs (analysis/aws-api.ts): NetworkPolicy names only ranges.
   for (const p of analysis.awsApi(s).networkPolicy)

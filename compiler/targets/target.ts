@@ -1,7 +1,7 @@
 import type { Analysis } from '../analysis/analysis.js';
 import type { CodedMessage } from '../diagnostics/catalog.js';
 import type { Severity } from '../diagnostics/diagnostic.js';
-import type { SourceRef } from '../model/types.js';
+import type { ServiceModel, SourceRef } from '../model/types.js';
 
 /** A generated file: a path under the output directory and its exact bytes as text. */
 export interface OutputFile {
@@ -81,6 +81,12 @@ export interface Emitted {
   manifests: Manifest[];
 }
 
+/** What a target reports and builds for one service (`Target.service`). */
+export interface ServiceEmitted {
+  findings: TargetFinding[];
+  manifests: Manifest[];
+}
+
 export interface EmitOptions {
   /** Where a target may keep what it can reuse on the next run (`compile --cache`). */
   cacheDir?: string;
@@ -100,10 +106,18 @@ export interface PendingEmit {
 /**
  * Every target has this shape and reads only the analysis (and through it the model): `check`
  * returns what the target cannot express or would exceed, and builds nothing; `emit` builds.
+ * A target with per-service work says it in `service`, and leaves `check` and `emit` the rest.
  */
 export interface Target {
   name: string;
   summary: string;
+  /**
+   * Optional: the findings and manifests of one service, called for every service of the model in
+   * its order, before `check`. It must be a function of `s` and of what it reads through
+   * `analysis` alone (no module state, no clock): `compile --cache` reuses its result where what it
+   * read is unchanged (compiler/incremental/service-units.ts).
+   */
+  service?(analysis: Analysis, s: ServiceModel): ServiceEmitted;
   check(analysis: Analysis): TargetFinding[];
   emit(analysis: Analysis, options: EmitOptions): Emitted;
   /**
