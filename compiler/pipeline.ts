@@ -10,11 +10,8 @@ import { compileGuardRails } from './guardrails/compile.js';
 import { evaluateGuardRails } from './guardrails/evaluate.js';
 import type { Model } from './model/types.js';
 import { targets } from './targets/registry.js';
-import type { Artifact, Emitted, PendingEmit, Target, TargetFinding } from './targets/target.js';
-import { layoutManifests, placeManifest, type PlacedManifest } from './kubernetes/layout.js';
-import { compilerCode } from './incremental/code.js';
-import { runServiceUnits, type UnitResults } from './incremental/service-units.js';
-import { UnitStore } from './incremental/unit-store.js';
+import type { Artifact, Emitted, PendingEmit, ServiceEmitted, Target, TargetFinding } from './targets/target.js';
+import { layoutManifests, type TargetManifest } from './kubernetes/layout.js';
 import { analyze, type Analysis } from './analysis/analysis.js';
 import { checkEstate } from './validate/checks/estate.js';
 import { checkContractShape } from './validate/checks/contract-shape.js';
@@ -26,10 +23,6 @@ import { checkDuplicateServices } from './validate/checks/services.js';
 import { classifyDocuments } from './validate/documents.js';
 import { indexPlatform } from './validate/platform-index.js';
 import { compareStrings } from './util/compare.js';
-import { version } from './cli/version.js';
-
-/** What the unit store's file says it is: a store of another format is not read. */
-const unitFormat = `callgate ${version} units 1`;
 
 export interface PipelineResult {
   diagnostics: Diagnostic[];
@@ -163,9 +156,7 @@ function beginPipeline(sources: readonly Source[], options: PipelineOptions): Be
     };
     // The estate's own checks, then what each target cannot express: every finding before any output.
     checkEstate(analysis).forEach(report);
-    const store = options.cacheDir ? UnitStore.open(options.cacheDir, unitFormat, compilerCode()) : undefined;
-    const units = runServiceUnits(analysis, targets, store);
-    store?.save();
+    const units = serviceWork(analysis);
     for (const target of targets as readonly Target[]) {
       units.get(target.name)?.findings.forEach(report);
       target.check(analysis).forEach(report);
@@ -193,6 +184,25 @@ function beginPipeline(sources: readonly Source[], options: PipelineOptions): Be
   };
 }
 
+/**
+ * Every target's per-service work (`Target.service`), each service in model order: its findings,
+ * and the manifests that are emitted if no finding is an error.
+ */
+function serviceWork(analysis: Analysis): Map<string, ServiceEmitted> {
+  const work = new Map<string, ServiceEmitted>();
+  for (const target of targets as readonly Target[]) {
+    if (!target.service) continue;
+    const all: ServiceEmitted = { findings: [], manifests: [] };
+    for (const s of analysis.model.services) {
+      const { findings, manifests } = target.service(analysis, s);
+      all.findings.push(...findings);
+      all.manifests.push(...manifests);
+    }
+    work.set(target.name, all);
+  }
+  return work;
+}
+
 interface BegunEmit {
   started: { target: Target; pending: PendingEmit }[];
   finish(results: readonly Emitted[]): Artifact[];
@@ -202,9 +212,13 @@ interface BegunEmit {
  * Every target's artifacts, the Kubernetes objects laid out into one file per service; `finish`
  * takes the results of the targets `started` on other threads.
  */
-function beginEmit(analysis: Analysis, options: PipelineOptions, units: ReadonlyMap<string, UnitResults>): BegunEmit {
+function beginEmit(
+  analysis: Analysis,
+  options: PipelineOptions,
+  units: ReadonlyMap<string, ServiceEmitted>,
+): BegunEmit {
   const out: Artifact[] = [];
-  const manifests: PlacedManifest[] = [];
+  const manifests: TargetManifest[] = [];
   const cache = options.cacheDir ? { cacheDir: options.cacheDir } : {};
   // Targets that can work on another thread start first; the others emit meanwhile, and the
   // manifests are laid out, before this thread waits for them.
@@ -216,10 +230,10 @@ function beginEmit(analysis: Analysis, options: PipelineOptions, units: Readonly
     if (started.some((s) => s.target === target)) continue;
     const result = target.emit(analysis, cache);
     out.push(...result.files);
-    // Each service's manifests in model order, then the target's own: the layout keeps this
-    // order among objects of one kind and name in one file, so it must not depend on the cache.
-    manifests.push(...(units.get(target.name)?.manifests ?? []));
-    manifests.push(...result.manifests.map((m) => placeManifest(m, target.name)));
+    // Each service's manifests in model order, then the target's own: the order the layout keeps
+    // among objects of one kind and name in one file.
+    for (const m of [...(units.get(target.name)?.manifests ?? []), ...result.manifests])
+      manifests.push({ ...m, target: target.name });
   }
   const laidOut = layoutManifests(manifests, { fingerprints: options.cacheDir !== undefined });
   return {

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../compiler/emit/fingerprint.js';
 import { yamlText } from '../compiler/emit/yaml-text.js';
-import { layoutManifests, placeManifest } from '../compiler/kubernetes/layout.js';
+import { layoutManifests } from '../compiler/kubernetes/layout.js';
+import type { Manifest } from '../compiler/targets/target.js';
 
 // A laid-out file is matched by the fingerprint of its objects instead of its text
 // (`compile --cache`). That is sound only if data with one fingerprint is spelled one way: the
@@ -51,17 +52,14 @@ describe('fingerprints of laid-out data', () => {
   });
 
   it('differs between laid-out files whose text differs, and is left unspelled until read', () => {
-    const manifest = (labels: Record<string, string>, source?: string) =>
-      placeManifest(
-        {
-          cluster: 'c',
-          namespace: 'n',
-          file: 's',
-          ...(source ? { source } : {}),
-          object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 's', namespace: 'n', labels } },
-        },
-        'netpol',
-      );
+    const manifest = (labels: Record<string, string>, source?: string): Manifest & { target: string } => ({
+      cluster: 'c',
+      namespace: 'n',
+      file: 's',
+      ...(source ? { source } : {}),
+      target: 'netpol',
+      object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 's', namespace: 'n', labels } },
+    });
     const one = layoutManifests([manifest({ a: 'b' }, 'x.yaml')], { fingerprints: true }).find((f) =>
       f.path.endsWith('/s.yaml'),
     );

@@ -18,12 +18,3 @@ export function fingerprint(codeId: string, data: readonly unknown[]): string | 
   if (!jsonExact(data)) return undefined;
   return createHash('sha256').update(codeId).update('\u0000').update(JSON.stringify(data)).digest('hex');
 }
-
-/**
- * The digest of one object, for the fingerprint of the file it is laid out in, or undefined when
- * JSON could spell another object the same way.
- */
-export function objectDigest(object: object): string | undefined {
-  if (!jsonExact(object)) return undefined;
-  return createHash('sha256').update(JSON.stringify(object)).digest('base64url');
-}

@@ -3,10 +3,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { yamlText, yamlWriterCode } from '../emit/yaml-text.js';
-import { fingerprint, objectDigest } from '../emit/fingerprint.js';
+import { fingerprint } from '../emit/fingerprint.js';
 import { version } from '../cli/version.js';
 import { manifestFile } from '../analysis/names.js';
-import type { Artifact, ArtifactAddress, KubernetesObject, Manifest } from '../targets/target.js';
+import type { Artifact, ArtifactAddress, Manifest } from '../targets/target.js';
 import { compareStrings } from '../util/compare.js';
 
 // Objects a reader expects first come first: isolation, then identity, then traffic.
@@ -27,59 +27,18 @@ const kindOrder = [
 ];
 const rank = (kind: string) => (kindOrder.includes(kind) ? kindOrder.indexOf(kind) : kindOrder.length);
 
-/**
- * A manifest as the layout needs it: where it goes and what it is, with its object and the
- * object's digest asked for only when needed. A manifest `compile --cache` reused is built again
- * only if its file must be spelled (compiler/incremental/service-units.ts).
- */
-export interface PlacedManifest {
-  /** The target that emitted it, for its address. */
-  target: string;
-  cluster: string;
-  namespace: string;
-  file: string;
-  source?: string;
-  apiVersion: string;
-  kind: string;
-  name: string;
-  /** The object's own `metadata.namespace`, where it has one. */
-  objectNamespace?: string;
-  /** `objectDigest` of the object (`emit/fingerprint.ts`). */
-  digest(): string | undefined;
-  object(): KubernetesObject;
-}
+/** A manifest and the target that emitted it, for its address. */
+export type TargetManifest = Manifest & { target: string };
 
-/** A manifest a target just built. */
-export function placeManifest(m: Manifest, target: string): PlacedManifest {
-  const { object } = m;
-  let digest: string | undefined | null = null;
-  return {
-    target,
-    cluster: m.cluster,
-    namespace: m.namespace,
-    file: m.file,
-    ...(m.source === undefined ? {} : { source: m.source }),
-    apiVersion: object.apiVersion,
-    kind: object.kind,
-    name: object.metadata.name,
-    ...(object.metadata.namespace === undefined ? {} : { objectNamespace: object.metadata.namespace }),
-    digest() {
-      if (digest === null) digest = objectDigest(object);
-      return digest;
-    },
-    object: () => object,
-  };
-}
-
-const addressOf = (file: string, m: PlacedManifest): ArtifactAddress => ({
+const addressOf = (file: string, m: TargetManifest): ArtifactAddress => ({
   type: 'kubernetes',
   target: m.target,
   file,
   cluster: m.cluster,
-  apiVersion: m.apiVersion,
-  kind: m.kind,
-  namespace: m.objectNamespace ?? m.namespace,
-  name: m.name,
+  apiVersion: m.object.apiVersion,
+  kind: m.object.kind,
+  namespace: m.object.metadata.namespace ?? m.namespace,
+  name: m.object.metadata.name,
 });
 
 const header = (source: string | undefined) =>
@@ -124,29 +83,15 @@ function lazyFile(
   };
 }
 
-/**
- * The fingerprint of a laid-out file: its text is a function of its source and of its objects in
- * order, and each object's digest stands for the object. None where an object has no digest.
- */
-function filePrint(source: string | undefined, sorted: readonly PlacedManifest[]): string | undefined {
-  const digests: string[] = [];
-  for (const m of sorted) {
-    const digest = m.digest();
-    if (digest === undefined) return undefined;
-    digests.push(digest);
-  }
-  return fingerprint(layoutCode(), [source ?? null, digests]);
-}
-
 /** Group manifests into one multi-document file per service, and a kustomization per cluster. */
 export function layoutManifests(
-  manifests: readonly PlacedManifest[],
+  manifests: readonly TargetManifest[],
   options: {
     /** Fingerprint each file (for `compile --cache`, where a matching record spares spelling it). */
     fingerprints?: boolean;
   } = {},
 ): Artifact[] {
-  const files = new Map<string, PlacedManifest[]>();
+  const files = new Map<string, TargetManifest[]>();
   for (const m of manifests) {
     const path = manifestFile(m.cluster, m.namespace, m.file);
     pushTo(files, path, m);
@@ -154,14 +99,19 @@ export function layoutManifests(
   const out: Artifact[] = [];
   const byCluster = new Map<string, string[]>();
   for (const [path, group] of files) {
-    const sorted = [...group].sort((a, b) => rank(a.kind) - rank(b.kind) || compareStrings(a.name, b.name));
+    const sorted = [...group].sort(
+      (a, b) =>
+        rank(a.object.kind) - rank(b.object.kind) || compareStrings(a.object.metadata.name, b.object.metadata.name),
+    );
     const source = sorted.find((m) => m.source)?.source;
+    const objects = sorted.map((m) => m.object);
+    const print = options.fingerprints ? fingerprint(layoutCode(), [source ?? null, objects]) : undefined;
     out.push(
       lazyFile(
         path,
-        () => header(source) + sorted.map((m) => yamlText(m.object())).join('---\n'),
+        () => header(source) + objects.map((o) => yamlText(o)).join('---\n'),
         sorted.map((m) => addressOf(path, m)),
-        options.fingerprints ? filePrint(source, sorted) : undefined,
+        print,
       ),
     );
     const [, cluster = ''] = path.split('/');

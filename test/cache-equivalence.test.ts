@@ -1,25 +1,19 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import type { Analysis } from '../compiler/analysis/analysis.js';
 import { writeOutput } from '../compiler/emit/write-out.js';
-import { Digests, NoDigest } from '../compiler/incremental/digest.js';
-import { readValue, trackedAnalysis, type Reads } from '../compiler/incremental/reads.js';
-import { runServiceUnits } from '../compiler/incremental/service-units.js';
-import { UnitStore } from '../compiler/incremental/unit-store.js';
 import type { Source } from '../compiler/load/source.js';
 import { runPipeline, type PipelineResult } from '../compiler/pipeline.js';
-import { targets } from '../compiler/targets/registry.js';
-import type { Target } from '../compiler/targets/target.js';
 import { estateArbitrary } from './property/estate-arbitrary.js';
 import { tempDir } from './support/estate.js';
 
-// With a cache, each target's per-service results are reused where what the unit read through
-// the analysis is unchanged (compiler/incremental/service-units.ts). A reuse that should not have
-// happened is a policy that says what the contracts no longer say, so the judge here is a compile
-// without any cache: after random edits, the cached run must report and write exactly what it does.
+// `compile --cache` reuses what an earlier run made: parsing by each file's text, stacks by their
+// input, laid-out files by the fingerprint of their objects. A reuse that should not have happened
+// is a policy that says what the contracts no longer say, so the judge here is a compile without
+// any cache: after each of a series of edits, with the cache the last edit left, the cached run
+// must report and write exactly what it does.
 
 const encode = (text: string) => new TextEncoder().encode(text);
 const sourcesOf = (files: Record<string, string>): Source[] =>
@@ -38,48 +32,8 @@ function tree(root: string, dir = root): Record<string, string> {
   }
   return out;
 }
-const filesOf = (documents: readonly object[]) =>
-  Object.fromEntries(documents.map((d, i): [string, string] => [`c${String(i).padStart(3, '0')}.yaml`, stringify(d)]));
 const prints = (r: PipelineResult) => r.files?.map((f) => [f.path, f.fingerprint ?? null]);
 const isPlatform = (text: string) => /^kind: Platform$/m.test(text);
-
-/** Every call a unit could make through the analysis, on every service, cluster and network of `a`. */
-function everyRead(a: Analysis): ((v: Analysis) => unknown)[] {
-  const calls: ((v: Analysis) => unknown)[] = [
-    (v) => v.model.platform,
-    (v) => v.model.services,
-    (v) => v.model.edges,
-    (v) => v.index.model.platform,
-    (v) => v.securityGroups,
-    (v) => v.terraformServices,
-    (v) => v.audited,
-    (v) => v.stackOutputs,
-  ];
-  for (const c of a.model.platform.clusters) calls.push((v) => v.index.cluster(c.name));
-  for (const n of a.model.platform.serviceNetworks) calls.push((v) => v.latticeNetworkPolicy(n.name));
-  for (const s of a.model.services)
-    calls.push(
-      (v) => v.index.service(s.id),
-      (v) => v.index.into(s.id),
-      (v) => v.index.from(s.id),
-      (v) => v.mesh(s),
-      (v) => v.usesWaypoint(s),
-      (v) => v.names(s),
-      (v) => v.awsApi(s),
-      (v) => v.latticeServicePolicy(s),
-      (v) => v.deployedGroupId(s),
-    );
-  return calls;
-}
-
-/** The bundled contracts. */
-const bundled = join(import.meta.dirname, '..', 'contracts');
-const exampleFiles = () =>
-  Object.fromEntries(
-    readdirSync(bundled, { recursive: true, encoding: 'utf8' })
-      .filter((f) => f.endsWith('.yaml'))
-      .map((f) => [f, readFileSync(join(bundled, f), 'utf8')]),
-  );
 
 type Doc = object | string;
 type Edit = { kind: string; pick: number; choice: number };
@@ -318,7 +272,7 @@ const kinds = [
   ...['replace', 'platform', 'remove', 'add', 'comment'],
 ];
 
-describe('per-service units with a cache', () => {
+describe('compile --cache', () => {
   it('report and write what a compile without a cache does, after each of a series of random edits', async () => {
     const root = await tempDir('callgate-units-');
     let n = 0;
@@ -366,156 +320,4 @@ describe('per-service units with a cache', () => {
       { numRuns: 100 },
     );
   }, 900_000);
-
-  it('reuse every unit of an unchanged estate, and run none of them until a file must be spelled', async () => {
-    const cacheDir = await tempDir('callgate-units-');
-    const files = exampleFiles();
-    const { analysis } = run(files);
-    if (!analysis) throw new Error('no analysis');
-    let calls = 0;
-    const counted = (targets as readonly Target[]).map((t) => {
-      const unit = t.service?.bind(t);
-      return unit
-        ? {
-            ...t,
-            service: (a: Analysis, s: Parameters<typeof unit>[1]) => {
-              calls++;
-              return unit(a, s);
-            },
-          }
-        : t;
-    });
-    const store = () => UnitStore.open(cacheDir, 'test', 'code');
-    const first = store();
-    const fresh = runServiceUnits(analysis, counted, first);
-    first.save();
-    const units = calls;
-    expect(units).toBeGreaterThan(analysis.model.services.length);
-    calls = 0;
-    const reused = runServiceUnits(analysis, counted, store());
-    expect(calls).toBe(0);
-    const view = (r: typeof fresh) =>
-      [...r].map(([t, u]) => [t, u.findings, u.manifests.map((m) => [m.file, m.kind, m.name, m.digest()])]);
-    expect(view(reused)).toEqual(view(fresh));
-    // Built again on demand, and the same objects.
-    for (const [t, u] of reused)
-      u.manifests.forEach((m, i) => {
-        expect(m.object()).toEqual(fresh.get(t)?.manifests[i]?.object());
-      });
-    expect(calls).toBeGreaterThan(0);
-    // Another code or format: nothing is reused.
-    calls = 0;
-    runServiceUnits(analysis, counted, UnitStore.open(cacheDir, 'test', 'other code'));
-    expect(calls).toBe(units);
-  });
-
-  it('answers every read of the tracked view with the value its key names, and notes it', () => {
-    fc.assert(
-      fc.property(estateArbitrary, (estate) => {
-        const { analysis } = run(filesOf(estate.documents));
-        if (!analysis) return;
-        for (const call of everyRead(analysis)) {
-          const reads: Reads = { keys: new Set(), untracked: false };
-          const value = call(trackedAnalysis(analysis, reads));
-          expect(value).toEqual(call(analysis));
-          expect(reads.untracked).toBe(false);
-          expect(reads.keys.size).toBe(1);
-          const [key = ''] = reads.keys;
-          expect(readValue(analysis, key)).toEqual(value);
-        }
-      }),
-      { numRuns: 20 },
-    );
-  });
-
-  it('marks a unit that hands the view a service not of its model as untracked', () => {
-    const files = exampleFiles();
-    const { analysis } = run(files);
-    const s = analysis?.model.services[0];
-    if (!analysis || !s) throw new Error('no analysis');
-    const reads: Reads = { keys: new Set(), untracked: false };
-    const view = trackedAnalysis(analysis, reads);
-    expect(view.names({ ...s, name: 'other' })).toEqual(analysis.names({ ...s, name: 'other' }));
-    expect(reads.untracked).toBe(true);
-    const own: Reads = { keys: new Set(), untracked: false };
-    trackedAnalysis(analysis, own).names(s);
-    expect(own).toEqual({ keys: new Set([`names\u0000${s.id}`]), untracked: false });
-  });
-
-  it('survives a damaged store', async () => {
-    const cacheDir = await tempDir('callgate-units-');
-    const files = exampleFiles();
-    const plain = run(files);
-    const same = (r: PipelineResult) => {
-      expect(r.diagnostics).toEqual(plain.diagnostics);
-      expect(r.files?.map((f) => [f.path, f.content])).toEqual(plain.files?.map((f) => [f.path, f.content]));
-    };
-    same(run(files, cacheDir));
-    const path = join(cacheDir, 'units.json');
-    const good = readFileSync(path, 'utf8');
-    const parsed = JSON.parse(good) as { keys: string[]; units: Record<string, unknown[]> };
-    const [unit = ''] = Object.keys(parsed.units);
-    const damaged = (change: (p: typeof parsed) => void) => {
-      const copy = JSON.parse(good) as typeof parsed;
-      change(copy);
-      return JSON.stringify(copy);
-    };
-    for (const text of [
-      good.slice(0, -40),
-      'not a store',
-      '{}',
-      damaged((p) => (p.keys = [1 as unknown as string])),
-      damaged((p) => (p.units[unit] = [[99999], 'x', [], []])),
-      damaged((p) => (p.units[unit] = [[0], 'x', [{ code: 1 }], []])),
-      damaged((p) => (p.units[unit] = [[0], 'x', [], [['c']]])),
-      damaged((p) => (p.units[unit] = 'x' as unknown as unknown[])),
-      damaged((p) => (p.keys = p.keys.map((k) => `not-a-reader\u0000${k}`))),
-    ]) {
-      writeFileSync(path, text);
-      same(run(files, cacheDir));
-      same(run(files, cacheDir));
-    }
-  });
-});
-
-describe('digests of read values', () => {
-  it('tell apart values JSON would spell alike, and refuse what they cannot spell', () => {
-    const d = new Digests();
-    const pairs: [unknown, unknown][] = [
-      [{ a: undefined }, {}],
-      [[undefined], [null]],
-      [{ n: Number.NaN }, { n: null }],
-      [{ n: -0 }, { n: 0 }],
-      [
-        { a: 1, b: 2 },
-        { b: 2, a: 1 },
-      ],
-      [Object.assign(Object.create(null) as object, { a: 1 }), { a: 1 }],
-      ['1', 1],
-      [{ s: 'a"b' }, { s: 'a\\"b' }],
-      [[1, 2], { 0: 1, 1: 2 }],
-    ];
-    for (const [a, b] of pairs) expect(d.of(a), JSON.stringify([a, b])).not.toBe(d.of(b));
-    class Port {
-      constructor(readonly port: number) {}
-    }
-    const holes: unknown[] = [];
-    holes[1] = 1;
-    for (const odd of [new Map(), { m: new Set([1]) }, { f: () => 1 }, new Port(1), holes, { s: Symbol('x') }])
-      expect(() => d.of(odd)).toThrow(NoDigest);
-    expect(d.tryOf(new Map())).toBeUndefined();
-    // The same value, spelled again, or as a copy: the same digest.
-    expect(new Digests().of({ a: [1, { b: 'c' }] })).toBe(d.of({ a: [1, { b: 'c' }] }));
-  });
-
-  it('are equal only for equal values (random values, JSON-exact or not)', () => {
-    fc.assert(
-      fc.property(fc.anything(), fc.anything(), (a, b) => {
-        const [x, y] = [new Digests().tryOf(a), new Digests().tryOf(b)];
-        if (x === undefined || y === undefined || x !== y) return;
-        expect(a).toStrictEqual(b);
-      }),
-      { numRuns: 2000 },
-    );
-  });
 });
