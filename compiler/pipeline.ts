@@ -156,14 +156,14 @@ function beginPipeline(sources: readonly Source[], options: PipelineOptions): Be
     };
     // The estate's own checks, then what each target cannot express: every finding before any output.
     checkEstate(analysis).forEach(report);
-    const units = serviceWork(analysis);
+    const perService = serviceWork(analysis);
     for (const target of targets as readonly Target[]) {
-      units.get(target.name)?.findings.forEach(report);
+      perService.get(target.name)?.findings.forEach(report);
       target.check(analysis).forEach(report);
     }
     // With errors nothing is written, so nothing is built.
     if (options.emit !== false && !diagnostics.some((d) => d.severity === 'error'))
-      emitting = beginEmit(analysis, options, units);
+      emitting = beginEmit(analysis, options, perService);
   }
   diagnostics.sort(compareDiagnostics);
   // Every position this run needed is known by now: the cache keeps them with the values.
@@ -215,7 +215,7 @@ interface BegunEmit {
 function beginEmit(
   analysis: Analysis,
   options: PipelineOptions,
-  units: ReadonlyMap<string, ServiceEmitted>,
+  perService: ReadonlyMap<string, ServiceEmitted>,
 ): BegunEmit {
   const out: Artifact[] = [];
   const manifests: TargetManifest[] = [];
@@ -232,7 +232,7 @@ function beginEmit(
     out.push(...result.files);
     // Each service's manifests in model order, then the target's own: the order the layout keeps
     // among objects of one kind and name in one file.
-    for (const m of [...(units.get(target.name)?.manifests ?? []), ...result.manifests])
+    for (const m of [...(perService.get(target.name)?.manifests ?? []), ...result.manifests])
       manifests.push({ ...m, target: target.name });
   }
   const laidOut = layoutManifests(manifests, { fingerprints: options.cacheDir !== undefined });
@@ -242,7 +242,7 @@ function beginEmit(
       started.forEach(({ target }, i) => {
         const result = results[i];
         if (!result) throw new Error(`internal: no result from ${target.name}`);
-        if (result.manifests.length > 0 || units.has(target.name))
+        if (result.manifests.length > 0 || perService.has(target.name))
           throw new Error(`internal: ${target.name} started early but has manifests`);
         out.push(...result.files);
       });
