@@ -1,5 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -7,7 +6,7 @@ import { writeOutput } from '../compiler/emit/write-out.js';
 import type { Source } from '../compiler/load/source.js';
 import { runPipeline, type PipelineResult } from '../compiler/pipeline.js';
 import { estateArbitrary } from './property/estate-arbitrary.js';
-import { tempDir } from './support/estate.js';
+import { readTree, tempDir } from './support/estate.js';
 
 // `compile --cache` reuses what an earlier run made: parsing by each file's text, stacks by their
 // input, laid-out files by the fingerprint of their objects. A reuse that should not have happened
@@ -22,16 +21,6 @@ const sourcesOf = (files: Record<string, string>): Source[] =>
     .map((name) => ({ file: name, relPath: name, bytes: encode(files[name] as string) }));
 const run = (files: Record<string, string>, cacheDir?: string) =>
   runPipeline(sourcesOf(files), { root: '.', ...(cacheDir ? { cacheDir } : {}) });
-/** Every file under `root` and its text. */
-function tree(root: string, dir = root): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, e.name);
-    if (e.isDirectory()) Object.assign(out, tree(root, path));
-    else out[relative(root, path)] = readFileSync(path, 'utf8');
-  }
-  return out;
-}
 const prints = (r: PipelineResult) => r.files?.map((f) => [f.path, f.fingerprint ?? null]);
 const isPlatform = (text: string) => /^kind: Platform$/m.test(text);
 
@@ -313,7 +302,7 @@ describe('compile --cache', () => {
             const fresh = join(root, `fresh-${n}`);
             await writeOutput(out, compile(files).files ?? [], { cacheDir });
             await writeOutput(fresh, plain.files);
-            expect(tree(out)).toEqual(tree(fresh));
+            expect(await readTree(out)).toEqual(await readTree(fresh));
           }
         },
       ),
