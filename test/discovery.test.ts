@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { cp, mkdir, symlink, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gitSources } from '../compiler/diff/git-sources.js';
@@ -102,5 +104,35 @@ describe('discovery', () => {
     const report = JSON.parse(run.stdout) as DiffReport;
     expect(report.changes.map((c) => `${c.callee} ${c.kind}`)).toEqual(['extra/hidden added']);
     expect(run.code).toBe(1);
+  });
+});
+
+describe('discovery of what is no regular file', () => {
+  it('reports a pipe or a socket with a contract name, rather than skipping it, and does not wait on the pipe', async () => {
+    const dir = await tempDir('callgate-special-');
+    await writeFile(join(dir, 'plain.yaml'), contract('plain'));
+    expect(spawnSync('mkfifo', [join(dir, 'pipe.yaml')]).status).toBe(0);
+    const server = createServer();
+    await new Promise<void>((done) => server.listen(join(dir, 'socket.yml'), done));
+    try {
+      const sources = await discoverSources(dir, dir);
+      expect(
+        sources.map((s) => [
+          s.relPath,
+          s.problem?.code,
+          s.problem && 'messageId' in s.problem ? s.problem.messageId : undefined,
+        ]),
+      ).toEqual([
+        ['pipe.yaml', 'file-unreadable', 'notRegular'],
+        ['plain.yaml', undefined, undefined],
+        ['socket.yml', 'file-unreadable', 'notRegular'],
+      ]);
+      const run = await cli(['check', dir], dir);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain('pipe.yaml');
+      expect(run.stdout).toContain('not a regular file');
+    } finally {
+      server.close();
+    }
   });
 });

@@ -57,10 +57,11 @@ async function walk(root: string, dir: string, found: Found[]): Promise<void> {
   for (const entry of entries) {
     if (skippedSegment(entry.name)) continue;
     const path = join(dir, entry.name);
-    // Linked folders are not walked: what a link leads to is decided per file, below.
+    // Linked folders are not walked: what a link leads to is decided per file, below. Anything
+    // else with a contract's name is taken too, a pipe or a socket as well: reading it says it is
+    // no regular file, as for a link to one, instead of leaving it out without a word.
     if (entry.isDirectory()) await walk(root, path, found);
-    else if ((entry.isFile() || entry.isSymbolicLink()) && isInputPath(toPosix(relative(root, path))))
-      found.push({ path, link: entry.isSymbolicLink() });
+    else if (isInputPath(toPosix(relative(root, path)))) found.push({ path, link: entry.isSymbolicLink() });
   }
 }
 
