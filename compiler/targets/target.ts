@@ -113,9 +113,8 @@ export interface Target {
   summary: string;
   /**
    * Optional: the findings and manifests of one service, called for every service of the model in
-   * its order, before `check`. It must be a function of `s` and of what it reads through
-   * `analysis` alone (no module state, no clock): `compile --cache` reuses its result where what it
-   * read is unchanged (compiler/incremental/service-units.ts).
+   * its order, before `check`, so that its objects are built once, for its own checks (their
+   * size, say) and for the output.
    */
   service?(analysis: Analysis, s: ServiceModel): ServiceEmitted;
   check(analysis: Analysis): TargetFinding[];
