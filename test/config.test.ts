@@ -5,7 +5,7 @@ import { runCdktfApp } from '../compiler/cdktf/cdktf-app.js';
 import { cli, readTree, tempDir, writeTree } from './support/estate.js';
 
 // The `callgate` key of a repository's package.json names its contracts and guard-rails once, for
-// check, compile, graph and the CDKTF app alike; an argument still wins over it.
+// every command and the CDKTF app alike; an argument still wins over it.
 
 const repo = join(import.meta.dirname, '..');
 const failing = `apiVersion: callgate.dev/v1alpha1
@@ -48,7 +48,13 @@ describe('package.json `callgate` settings', () => {
     const check = await cli(['check', '--format', 'json'], dir);
     expect(check.code).toBe(1);
     expect((JSON.parse(check.stdout) as { code: string }[]).map((d) => d.code)).toContain('no-billing');
-    expect((await cli(['graph'], dir)).code).toBe(0);
+    // graph, explain and observe stop where check does: each read the default policies/ only
+    // (graph and explain) or had no --policies in its help (observe).
+    for (const args of [['graph'], ['explain', 'apps/frontend', 'apps/datastore']]) {
+      const run = await cli(args, dir);
+      expect(run.code, args.join(' ')).toBe(1);
+      expect(run.stdout + run.stderr, args.join(' ')).toContain('no-billing');
+    }
     const app = await runApp(dir);
     expect(app.code).toBe(1);
     expect(app.stderr).toContain('no-billing');
@@ -69,6 +75,16 @@ describe('package.json `callgate` settings', () => {
     expect((await cli(['check', 'estate/contracts', '--policies', 'estate/empty'], dir)).code).toBe(2);
     await writeTree(dir, { 'estate/empty/.keep': '' });
     expect((await cli(['check', 'estate/contracts', '--policies', 'estate/empty'], dir)).code).toBe(0);
+    const graph = await cli(['graph', 'estate/contracts', '--policies', 'estate/empty'], dir);
+    expect(graph.code).toBe(0);
+    expect(graph.stdout).toContain('flowchart');
+    const args = ['apps/frontend', 'apps/datastore', '--contracts', 'estate/contracts', '--policies', 'estate/empty'];
+    expect((await cli(['explain', ...args], dir)).stdout).toContain('apps/frontend');
+  });
+
+  it('are named in the help of every command that reads the guard-rails', async () => {
+    for (const command of ['check', 'compile', 'diff', 'explain', 'graph', 'observe'])
+      expect((await cli([command, '--help'], repo)).stdout, command).toContain('--policies <dir>');
   });
 
   it('are refused, with the reason, when they are not settings callgate knows', async () => {

@@ -89,6 +89,7 @@ Options:
   --path <p>            the HTTP path (default: not checked)
   --source-vpc <vpc>    for an IAM role: the VPC its request comes from
   --contracts <dir>     the contracts directory (default: contracts)
+  --policies <dir>      the guard-rails (default: policies, when it exists)
   --format <name>       text | json (default: text)
   --cache               reuse what the last run parsed and synthesized where its input
                         is unchanged, as \`compile --cache\` does (the answer is the same)
@@ -108,6 +109,7 @@ Exit codes: 0 allowed, 1 denied (or the contracts have errors), 2 usage or inter
         path: { type: 'string' },
         'source-vpc': { type: 'string' },
         contracts: { type: 'string' },
+        policies: { type: 'string' },
         format: { type: 'string' },
         ...cacheOptions,
         help: { type: 'boolean', short: 'h' },
@@ -129,7 +131,7 @@ Exit codes: 0 allowed, 1 denied (or the contracts have errors), 2 usage or inter
       throw new UsageError(`--path takes a path starting with /, not \`${values.path}\``);
     const config = await readConfig(io.cwd);
     const result = await runEstate(values.contracts ?? config.contracts ?? 'contracts', io, 'compile', {
-      policiesDir: config.policies,
+      policiesDir: values.policies ?? config.policies,
       cacheDir: cacheLocation(values),
     });
     if (!result.model || !result.analysis || !result.files) {

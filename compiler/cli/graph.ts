@@ -19,6 +19,7 @@ Options:
   --format <name>       mermaid | dot (default: mermaid)
   --namespace <ns>      only edges from or to services in this namespace
   --owner <team>        only edges from or to services this team owns
+  --policies <dir>      the guard-rails (default: policies, when it exists)
 ${cacheHelp}  -h, --help            show this help
 
 Exit codes: 0 printed, 1 the contracts have errors, 2 usage or internal error.
@@ -32,6 +33,7 @@ Exit codes: 0 printed, 1 the contracts have errors, 2 usage or internal error.
         format: { type: 'string' },
         namespace: { type: 'string' },
         owner: { type: 'string' },
+        policies: { type: 'string' },
         ...cacheOptions,
         help: { type: 'boolean', short: 'h' },
       },
@@ -44,7 +46,9 @@ Exit codes: 0 printed, 1 the contracts have errors, 2 usage or internal error.
     if (format !== 'mermaid' && format !== 'dot')
       throw new UsageError(`unknown --format \`${format}\`; use mermaid or dot`);
     const config = await readConfig(io.cwd);
+    // The guard-rails `check` reads, read the same way: a graph is drawn only of an estate `check` passes.
     const result = await runEstate(singleDir(positionals, 'graph', config), io, 'check', {
+      policiesDir: values.policies ?? config.policies,
       cacheDir: cacheLocation(values),
     });
     if (!result.model || result.diagnostics.some((d) => d.severity === 'error')) {

@@ -65,6 +65,8 @@ Options:
   --suggest                print the contract changes that admit the observed calls, as a patch
                            (\`git apply\` takes it); comments and layout stay
   --format <name>          text | json | markdown (default: text)
+  --policies <dir>         the guard-rails (default: package.json's callgate.policies, else policies,
+                           when it exists)
   --cache                  reuse what the last run parsed where a contract's text is unchanged
   --cache-location <d>     where --cache keeps it (default: .callgate-cache)
   -h, --help               show this help
