@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cp, readFile, writeFile } from 'node:fs/promises';
+import { cp, readFile, symlink, writeFile } from 'node:fs/promises';
 import { cli, diagnosticLines, runFiles, tempDir, updateGolden } from './support/estate.js';
 
 // Every guard-rail shipped in policies/ has a case under test/guardrails/<name>/: bad.yaml makes
@@ -62,6 +62,27 @@ describe('the bundled estate', () => {
         .map((d) => `${d.file} ${d.code}`),
     ).toContain('contracts/payments/billing.yaml pci-stays-private');
     expect((await cli(['check', '--policies', 'nowhere'], dir)).code).toBe(2);
+  });
+
+  it('reads guard-rails inside the contracts once, however the two directories are named', async () => {
+    const dir = await tempDir();
+    await cp(join(repo, 'contracts'), join(dir, 'contracts'), { recursive: true });
+    await cp(join(repo, 'policies'), join(dir, 'contracts', 'rails'), { recursive: true });
+    await symlink(join('contracts', 'rails'), join(dir, 'rails-link'));
+    await symlink('contracts', join(dir, 'contracts-link'));
+    const codes = async (args: string[]) => {
+      const run = await cli([...args, '--format', 'json'], dir);
+      expect(run.code, run.stderr).toBe(0);
+      return (JSON.parse(run.stdout) as { code: string }[]).map((d) => d.code).sort();
+    };
+    const once = await codes(['check', 'contracts']);
+    expect(once).not.toContain('guardrail-duplicate-name');
+    expect(await codes(['check', 'contracts', '--policies', 'rails-link'])).toEqual(once);
+    expect(await codes(['check', 'contracts-link', '--policies', 'contracts/rails'])).toEqual(once);
+    // Guard-rails around the contracts would read every contract twice: said, not reported as duplicates.
+    const around = await cli(['check', 'contracts/payments', '--policies', 'contracts'], dir);
+    expect(around.code).toBe(2);
+    expect(around.stderr).toContain('holds the contracts directory');
   });
 });
 

@@ -5,6 +5,7 @@ import { parseStackOutputs, type StackOutputs } from '../load/stack-outputs.js';
 import { discoverSources } from '../load/discover.js';
 import { runPipelineAsync, type PipelineResult } from '../pipeline.js';
 import { UsageError, type CliIO } from './io.js';
+import { within } from './paths.js';
 
 export interface EstateOptions {
   stackOutputsFile?: string | undefined;
@@ -58,7 +59,13 @@ async function policySources(contractsRoot: string, io: CliIO, dir: string | und
     if (dir !== undefined) throw new UsageError(`--policies: \`${dir}\` is not a directory`);
     return [];
   }
-  if (root === contractsRoot || root.startsWith(`${contractsRoot}${sep}`)) return [];
+  // Links resolved: a --policies link into the contracts named each guard-rail twice, and the
+  // error said to rename one of the two (guardrail-duplicate-name).
+  if (within(root, contractsRoot)) return [];
+  if (within(contractsRoot, root))
+    throw new UsageError(
+      `the guard-rails directory \`${dir ?? 'policies'}\` holds the contracts directory, so every contract would be read twice; keep the two apart, or keep the guard-rails inside the contracts directory`,
+    );
   // Named relative to the contracts root, so that no policy file can share a name with a contract.
   return (await discoverSources(root, io.cwd)).map((s) => ({
     ...s,
