@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { runFiles, updateGolden } from './support/estate.js';
+import { cli, runFiles, updateGolden } from './support/estate.js';
 import { renderDiagnosticsDoc } from './support/render-docs.js';
 
 const docPath = join(import.meta.dirname, '..', 'docs', 'diagnostics.md');
@@ -56,4 +56,26 @@ spec:
   expect(result.diagnostics.map((d) => `${d.code} ${d.file}:${d.start.line}`)).toEqual([
     'pci-stays-private vault.yaml:7',
   ]);
+});
+
+it("the README's CLI reference names every option of every command, and no other", async () => {
+  const block = /## CLI reference\n\n```\n([\s\S]*?)```/.exec(readme)?.[1];
+  expect(block).toBeDefined();
+  // A command's line, and the indented lines that continue it.
+  const documented = new Map<string, Set<string>>();
+  let command = '';
+  for (const line of (block ?? '').split('\n')) {
+    const start = /^callgate ([a-z]+)/.exec(line);
+    if (start?.[1]) command = start[1];
+    else if (!line.startsWith(' ')) continue;
+    const flags = documented.get(command) ?? new Set<string>();
+    for (const [flag] of line.matchAll(/--[a-z][a-z-]*/g)) flags.add(flag);
+    documented.set(command, flags);
+  }
+  for (const name of ['init', 'check', 'compile', 'diff', 'explain', 'graph', 'import', 'observe']) {
+    const help = (await cli([name, '--help'], join(import.meta.dirname, '..'))).stdout;
+    const options = new Set([...help.matchAll(/^ {2}(?:-[a-z], )?(--[a-z][a-z-]*)/gm)].map((m) => m[1]));
+    options.delete('--help');
+    expect([...(documented.get(name) ?? [])].sort(), name).toEqual([...options].sort());
+  }
 });
