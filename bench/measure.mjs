@@ -9,6 +9,7 @@ import { discoverSources } from '../dist/load/discover.js';
 import { runPipeline } from '../dist/pipeline.js';
 import { targets } from '../dist/targets/registry.js';
 import { analyze } from '../dist/analysis/analysis.js';
+import { boundHeapGrowth } from '../dist/cli/heap.js';
 
 async function yamlFiles(dir) {
   const out = [];
@@ -21,6 +22,10 @@ async function yamlFiles(dir) {
 }
 
 const [mode, ...args] = process.argv.slice(2);
+// A command runs as the executable runs it (bin/callgate.js), with the heap's growth bounded; the
+// parse baseline, and the in-process measurements, run as plain Node.
+const cliMode = !['parse', 'targets', 'rails', 'aws'].includes(mode);
+if (cliMode) boundHeapGrowth();
 const start = performance.now();
 let code = 0;
 if (mode === 'parse') {

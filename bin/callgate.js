@@ -1,5 +1,8 @@
 #!/usr/bin/env node
 import { main } from '../dist/cli/main.js';
+import { boundHeapGrowth } from '../dist/cli/heap.js';
+
+boundHeapGrowth();
 
 // A reader that went away (`callgate check | head`) is not callgate's failure: stop quietly, as
 // git and coreutils do on SIGPIPE (exit 141), instead of printing Node's unhandled EPIPE stack.
