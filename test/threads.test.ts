@@ -83,6 +83,58 @@ describe('stacks on a worker thread', () => {
     expect(existsSync(join(dir, 'out-2'))).toBe(false);
   });
 
+  // The stacks start before the estate's checks, in the hope they find no error (they are a full
+  // compile's longest path). Where a check then finds one, the stacks are cancelled: the run ends
+  // at once, however long they would take, and leaves neither output nor scratch directory.
+  it.skipIf(!built)(
+    'cancel the stacks where a check after the model finds an error',
+    async () => {
+      const dir = await tempDir();
+      cpSync(join(repo, 'contracts'), join(dir, 'contracts'), { recursive: true });
+      // A second service claims the custom domain of `apps/datastore`: only the estate's checks see it.
+      const file = join(dir, 'contracts', 'payments', 'billing.yaml');
+      const domain = readFileSync(join(dir, 'contracts', 'data', 'datastore.yaml'), 'utf8').match(
+        /\n( +customDomain: .*\n +certificateArn: .*\n)/,
+      )?.[1];
+      expect(domain).toBeDefined();
+      writeFileSync(
+        file,
+        readFileSync(file, 'utf8').replace('listener: {protocol: https}\n', `listener: {protocol: https}\n${domain}`),
+      );
+      // Synthesis that never ends: only a cancelled thread lets the run end.
+      const hook = synthReplacedBy(dir, 'Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);');
+      // The stacks' scratch directories, as they are made: so the stacks are known to have started.
+      const began = join(dir, 'began');
+      const noting = join(dir, 'noting.mjs');
+      writeFileSync(
+        noting,
+        `import fs from 'node:fs'; import { syncBuiltinESMExports } from 'node:module';
+const made = fs.mkdtempSync;
+fs.mkdtempSync = (...args) => { const d = made(...args); fs.appendFileSync(${JSON.stringify(began)}, d + '\\n'); return d; };
+syncBuiltinESMExports();
+`,
+      );
+      const run = spawnSync(
+        process.execPath,
+        ['--import', noting, '--import', hook, bin, 'compile', 'contracts', '--out', 'out'],
+        {
+          cwd: dir,
+          encoding: 'utf8',
+          timeout: 60_000,
+          killSignal: 'SIGKILL',
+          env: { ...process.env, TMPDIR: dir },
+        },
+      );
+      expect(run.error).toBeUndefined();
+      expect(run.status, run.stderr).toBe(1);
+      expect(run.stdout).toContain('lattice-domain-collision');
+      expect(readFileSync(began, 'utf8')).toContain('callgate-cdktf-');
+      expect(existsSync(join(dir, 'out'))).toBe(false);
+      expect(readdirSync(dir).filter((f) => f.startsWith('callgate-'))).toEqual([]);
+    },
+    90_000,
+  );
+
   // A thread that cannot load cdktf must say so: a compile that awaited a silent thread would end
   // with nothing said, and a caller blocked on it would hang.
   it.skipIf(!built)('fail at once, writing nothing, where the stacks thread cannot load cdktf', async () => {

@@ -16,6 +16,8 @@ export interface PendingStacks {
   wait(): OutputFile[];
   /** Awaits them; fails when the thread ends without a result. */
   settled(): Promise<OutputFile[]>;
+  /** Stops the thread, not wanted after all; its scratch directory goes once it has stopped. */
+  cancel(): void;
 }
 
 const workerFile = fileURLToPath(new URL('./synth-worker.js', import.meta.url));
@@ -154,7 +156,7 @@ export function startStacks(units: readonly StackInput[], cacheDir: string | und
   const sorted = (files: OutputFile[]) => files.sort((a, b) => compareStrings(a.path, b.path));
   if (missing.length === 0) {
     release();
-    return { wait: () => sorted(found), settled: () => Promise.resolve(sorted(found)) };
+    return { wait: () => sorted(found), settled: () => Promise.resolve(sorted(found)), cancel: () => {} };
   }
   // The scratch directory is made here, so that an interrupt of this process removes it.
   const scratch = mkdtempSync(join(tmpdir(), 'callgate-cdktf-'));
@@ -169,6 +171,21 @@ export function startStacks(units: readonly StackInput[], cacheDir: string | und
     void thread.worker.terminate();
     rmSync(scratch, { recursive: true, force: true });
     cleanup();
+  };
+  // Stopped mid-synthesis, the thread may still be writing in its scratch directory: that goes
+  // once the thread has ended, which the process stays alive for (it is referenced meanwhile).
+  const stop = () => {
+    thread.port.close();
+    const gone = () => {
+      rmSync(scratch, { recursive: true, force: true });
+      cleanup();
+    };
+    if (thread.ended !== undefined) gone();
+    else {
+      thread.worker.ref();
+      thread.worker.once('exit', gone);
+      void thread.worker.terminate();
+    }
   };
   return {
     wait() {
@@ -186,5 +203,6 @@ export function startStacks(units: readonly StackInput[], cacheDir: string | und
         finish();
       }
     },
+    cancel: stop,
   };
 }

@@ -50,6 +50,14 @@ export const cdktfTarget = {
   // The stacks need nothing the other targets make: they are synthesized on the second core.
   start(analysis: Analysis, options: EmitOptions) {
     const pending = startStacks(planStacks(terraformInput(analysis)), options.cacheDir);
-    return pending && { wait: () => emitted(pending.wait()), settled: async () => emitted(await pending.settled()) };
+    return (
+      pending && {
+        wait: () => emitted(pending.wait()),
+        settled: async () => emitted(await pending.settled()),
+        cancel: () => {
+          pending.cancel();
+        },
+      }
+    );
   },
 } as const satisfies Target;

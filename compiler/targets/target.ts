@@ -101,6 +101,8 @@ export interface PendingEmit {
   wait(): Emitted;
   /** The result, awaited; fails when the other thread ends without one. */
   settled(): Promise<Emitted>;
+  /** Give up on the result (the run found an error): the other thread stops, and what it made goes. */
+  cancel(): void;
 }
 
 /**
@@ -121,7 +123,8 @@ export interface Target {
   emit(analysis: Analysis, options: EmitOptions): Emitted;
   /**
    * Optional: start emitting on another thread, and return what waits for the result (files only,
-   * the same bytes as `emit`); undefined to be emitted in this thread after all.
+   * the same bytes as `emit`); undefined to be emitted in this thread after all. Called before the
+   * checks, which may still find an error: then the result is cancelled, never taken.
    */
   start?(analysis: Analysis, options: EmitOptions): PendingEmit | undefined;
   /**
