@@ -2,7 +2,7 @@ import { codeInfo, renderMessage } from './diagnostics/catalog.js';
 import { compareDiagnostics, type Diagnostic, type Finding } from './diagnostics/diagnostic.js';
 import { resolveFinding } from './diagnostics/resolve.js';
 import type { LoadedDocument } from './load/document.js';
-import { parseSources, saveParseCache } from './load/parse.js';
+import { releaseTrees, parseSources, saveParseCache } from './load/parse.js';
 import { ParseCache } from './load/parse-cache.js';
 import type { Source } from './load/source.js';
 import { buildModel } from './model/build.js';
@@ -168,8 +168,10 @@ function beginPipeline(sources: readonly Source[], options: PipelineOptions): Be
         perService.get(target.name)?.findings.forEach(report);
         target.check(analysis).forEach(report);
       }
-      // With errors nothing is written, so nothing more is built.
+      // With errors nothing is written, so nothing more is built. Every diagnostic has its
+      // position by now: the syntax trees go before the output is built.
       if (wanted()) {
+        releaseTrees(documents);
         emitting = beginEmit(analysis, options, perService, started);
         handedOver = true;
       }

@@ -102,15 +102,7 @@ function cachedDocuments(
   entry: CachedFile,
   first: number,
 ): LoadedDocument[] {
-  let parsed: { docs: Document.Parsed[]; lineCounter: LineCounter } | undefined;
-  const tree = () => {
-    if (!parsed) {
-      const lineCounter = new LineCounter();
-      const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
-      parsed = { docs: Array.isArray(docs) ? docs : [], lineCounter };
-    }
-    return parsed;
-  };
+  const tree = treeOnDemand(text);
   return entry.docs.map((d, i) => {
     const spans = new Map(Object.entries(entry.spans[String(d.indexInFile)] ?? {}));
     return {
@@ -130,6 +122,42 @@ function cachedDocuments(
       cache: { hash, spansRead: spans.size },
     };
   });
+}
+
+/** A file's syntax trees, parsed from its text when first asked for (the same trees `parseText` makes). */
+function treeOnDemand(text: string): () => { docs: Document.Parsed[]; lineCounter: LineCounter } {
+  let parsed: { docs: Document.Parsed[]; lineCounter: LineCounter } | undefined;
+  return () => {
+    if (!parsed) {
+      const lineCounter = new LineCounter();
+      const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+      parsed = { docs: Array.isArray(docs) ? docs : [], lineCounter };
+    }
+    return parsed;
+  };
+}
+
+/**
+ * Let go of the syntax trees parsing made, once every diagnostic has its position: at 5,000
+ * contracts they are a fifth of what a compile keeps alive while it emits. Should a position be
+ * asked for later, its file is parsed again, as a file read from the parse cache is.
+ */
+export function releaseTrees(documents: readonly LoadedDocument[]): void {
+  const trees = new Map<string, ReturnType<typeof treeOnDemand>>();
+  for (const d of documents) {
+    // Documents read from the cache have no tree yet: theirs is already made on demand.
+    if (!('value' in (Object.getOwnPropertyDescriptor(d, 'doc') ?? {}))) continue;
+    const key = `${d.relPath}\u0000${d.file}`;
+    let tree = trees.get(key);
+    if (!tree) trees.set(key, (tree = treeOnDemand(d.text)));
+    const own = tree;
+    Object.defineProperty(d, 'doc', {
+      get: () => defined(own().docs[d.indexInFile], `document ${d.indexInFile} of ${d.relPath}`),
+      enumerable: true,
+      configurable: true,
+    });
+    Object.defineProperty(d, 'lineCounter', { get: () => own().lineCounter, enumerable: true, configurable: true });
+  }
 }
 
 /** A file parsed without any problem, into values JSON keeps exactly, goes into the cache. */

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { parseSources, releaseTrees } from '../compiler/load/parse.js';
+import { locate, locateInScalar } from '../compiler/load/locate.js';
+import type { LoadedDocument } from '../compiler/load/document.js';
+import type { JsonPath } from '../compiler/diagnostics/diagnostic.js';
+import { join } from 'node:path';
+import { discoverSources } from '../compiler/load/discover.js';
+import { runPipeline } from '../compiler/pipeline.js';
+
+// A compile lets go of the YAML syntax trees once every diagnostic has its position, before it
+// builds the output (they were a fifth of what it kept alive then). Anything that asks for a
+// position afterwards (explain, observe) gets the file parsed again: the same positions.
+
+const text = `# leading comment
+apiVersion: callgate.dev/v1alpha1
+kind: ServiceContract
+metadata: {name: a, namespace: n, owner: t}
+spec:
+  callers:
+    - service: n/b
+      paths: ["/x/*", /y]
+    - {service: n/c, methods: [GET]}
+---
+---
+apiVersion: callgate.dev/v1alpha1
+kind: Platform
+metadata:
+  name: p
+spec:
+  note: |
+    two lines
+    of text
+`;
+
+/** Every path to a value in `v`, the root included. */
+function pathsOf(v: unknown, at: JsonPath = []): JsonPath[] {
+  if (Array.isArray(v)) return [at, ...v.flatMap((x, i) => pathsOf(x, [...at, i]))];
+  if (typeof v === 'object' && v !== null)
+    return [at, ...Object.entries(v).flatMap(([k, x]) => pathsOf(x, [...at, k]))];
+  return [at];
+}
+
+/** True where the document's tree is no longer held, only made again on demand. */
+const isReleased = (d: LoadedDocument) => 'get' in (Object.getOwnPropertyDescriptor(d, 'doc') ?? {});
+
+const load = () => parseSources([{ file: 'f.yaml', relPath: 'f.yaml', bytes: new TextEncoder().encode(text) }]);
+
+const positions = (docs: readonly LoadedDocument[]) =>
+  docs.map((d) =>
+    pathsOf(d.value).map((p) => [
+      locate(d, p),
+      locate(d, p, 'key'),
+      locateInScalar(d, p, 1),
+      // A path that leaves the document stops at the deepest node found.
+      locate(d, [...p, 'missing', 3]),
+    ]),
+  );
+
+describe('syntax trees let go after the diagnostics', () => {
+  it('give the same positions and trees when asked for again', () => {
+    const kept = load();
+    const released = load();
+    expect(released.diagnostics).toEqual([]);
+    expect(released.documents).toHaveLength(2);
+    const trees = released.documents.map((d) => d.doc.toJS() as unknown);
+    releaseTrees(released.documents);
+    // Nothing asked yet: the trees are gone, not parsed again.
+    for (const d of released.documents) expect(isReleased(d)).toBe(true);
+    expect(positions(released.documents)).toEqual(positions(kept.documents));
+    expect(released.documents.map((d) => d.doc.toJS() as unknown)).toEqual(trees);
+    expect(released.documents.map((d) => d.lineCounter.linePos(40))).toEqual(
+      kept.documents.map((d) => d.lineCounter.linePos(40)),
+    );
+    // The documents of one file share one tree, parsed once.
+    expect(released.documents[0]?.lineCounter).toBe(released.documents[1]?.lineCounter);
+    // Twice is harmless.
+    releaseTrees(released.documents);
+    expect(positions(released.documents)).toEqual(positions(kept.documents));
+  });
+
+  it('are let go by a compile, which reports the same positions as a check', async () => {
+    const dir = join(import.meta.dirname, '..', 'contracts');
+    const sources = await discoverSources(dir, dir);
+    const compiled = runPipeline(sources, { root: dir });
+    const checked = runPipeline(sources, { root: dir, emit: false });
+    expect(compiled.files?.length).toBeGreaterThan(10);
+    expect(compiled.diagnostics.length).toBeGreaterThan(0);
+    expect(compiled.diagnostics).toEqual(checked.diagnostics);
+    for (const d of compiled.documents) expect(isReleased(d)).toBe(true);
+    expect(positions(compiled.documents)).toEqual(positions(checked.documents));
+  });
+});
