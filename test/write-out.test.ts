@@ -8,6 +8,7 @@ import { writeOutput } from '../compiler/emit/write-out.js';
 import { applyUpdate, planUpdate, writeFiles } from '../compiler/emit/update-out.js';
 import { digest, identity } from '../compiler/emit/known-files.js';
 import type { OutputFile } from '../compiler/targets/target.js';
+import { lazyFile } from '../compiler/emit/lazy-file.js';
 import { tempDir, writeTree } from './support/estate.js';
 
 // An existing out/ is brought to the new files in place. Whatever it held before, afterwards it
@@ -151,6 +152,40 @@ describe('writing out/ over an existing output', () => {
     await write(file('a: 2\n', undefined));
     expect(spelled).toBeGreaterThan(0);
     expect(readFileSync(join(out, 'k8s', 'a.yaml'), 'utf8')).toBe('a: 2\n');
+  });
+
+  // A file spelled on demand (a laid-out file, graph.json) is spelled once to be written, and
+  // its text is let go: kept, the text of every file would stay alive until the compile ends.
+  it('spells a file made on demand once to write it, and keeps none of its text', async () => {
+    const out = join(await tempDir('callgate-update-'), 'out');
+    let spelled = 0;
+    const file = (text: string) =>
+      lazyFile(
+        'k8s/a.yaml',
+        () => {
+          spelled++;
+          return text;
+        },
+        [],
+      );
+    const graph = { path: 'graph.json', content: '{}' };
+    // Into a new directory, over equal bytes, over other bytes: once each, and never kept.
+    for (const text of ['a: 1\n', 'a: 1\n', 'a: 2\n']) {
+      spelled = 0;
+      const f = file(text);
+      await writeOutput(out, [graph, f]);
+      expect(spelled).toBe(1);
+      expect(readFileSync(join(out, 'k8s', 'a.yaml'), 'utf8')).toBe(text);
+      expect(f.content).toBe(text);
+      expect(spelled).toBe(2);
+    }
+    // Read before, it is not spelled again to be written.
+    spelled = 0;
+    const read = file('a: 3\n');
+    expect(read.content).toBe('a: 3\n');
+    await writeOutput(out, [graph, read]);
+    expect(spelled).toBe(1);
+    expect(readFileSync(join(out, 'k8s', 'a.yaml'), 'utf8')).toBe('a: 3\n');
   });
 
   it('writes only the files whose bytes changed', async () => {

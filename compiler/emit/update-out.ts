@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { OutputFile } from '../targets/target.js';
+import { textOf, type OutputFile } from '../targets/target.js';
 import { OutputDirError } from './output-error.js';
 import { digest, identity, type KnownFile, type KnownFiles } from './known-files.js';
 import { makeDirs } from '../util/make-dirs.js';
@@ -88,7 +88,16 @@ export function planUpdate(
     makeDirs: [],
     removeDirs: [],
   };
-  for (const file of files) {
+  for (const listed of files) {
+    // The text, spelled at most once here; a file to write is kept with it, and no other is.
+    let spelled: string | undefined;
+    const text = () => (spelled ??= textOf(listed));
+    const file: OutputFile = {
+      path: listed.path,
+      get content() {
+        return text();
+      },
+    };
     // The tree is matched by name: a name spelled two ways (`a//b`, `a/./b`) is left to a whole replacement.
     if (file.path.split('/').some((part) => part === '' || part === '.' || part === '..')) return undefined;
     wantedFiles.add(file.path);
@@ -104,7 +113,7 @@ export function planUpdate(
     if (was !== undefined && identity(full) === was.identity) {
       // Same fingerprint, same bytes: the file need not even be spelled.
       const sha256 =
-        file.fingerprint !== undefined && file.fingerprint === was.fingerprint ? was.sha256 : digest(file.content);
+        listed.fingerprint !== undefined && listed.fingerprint === was.fingerprint ? was.sha256 : digest(text());
       same = sha256 === was.sha256;
       if (!same) update.digests.set(file.path, sha256);
       // Recorded with this run's fingerprint: the bytes are the ones it spells.
@@ -112,9 +121,9 @@ export function planUpdate(
         update.kept.set(file.path, {
           identity: was.identity,
           sha256,
-          ...(file.fingerprint === undefined ? {} : { fingerprint: file.fingerprint }),
+          ...(listed.fingerprint === undefined ? {} : { fingerprint: listed.fingerprint }),
         });
-    } else same = readFileSync(full).equals(Buffer.from(file.content, 'utf8'));
+    } else same = readFileSync(full).equals(Buffer.from(text(), 'utf8'));
     if (!same) {
       update.write.push(file);
       update.replaced.add(file.path);
@@ -146,7 +155,7 @@ export async function writeFiles(dir: string, files: readonly OutputFile[]): Pro
       makeDirs(parent);
       made.add(parent);
     }
-    writeFileSync(path, file.content);
+    writeFileSync(path, textOf(file));
     if (++written % 256 === 0) await new Promise(setImmediate);
   }
 }

@@ -1,7 +1,7 @@
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { lstat, readdir, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import type { OutputFile } from '../targets/target.js';
+import { textOf, type OutputFile } from '../targets/target.js';
 import { compareStrings } from '../util/compare.js';
 import { digest, identity, readKnownFiles, writeKnownFiles, type KnownFile } from './known-files.js';
 import { OutputDirError } from './output-error.js';
@@ -88,7 +88,7 @@ async function replaceLocked(
         if (id !== undefined)
           now.set(file.path, {
             identity: id,
-            sha256: update?.digests.get(file.path) ?? digest(file.content),
+            sha256: update?.digests.get(file.path) ?? digest(textOf(file)),
             ...(file.fingerprint === undefined ? {} : { fingerprint: file.fingerprint }),
           });
       }

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { yamlText, yamlWriterCode } from '../emit/yaml-text.js';
 import { fingerprint } from '../emit/fingerprint.js';
+import { lazyFile } from '../emit/lazy-file.js';
 import { version } from '../cli/version.js';
 import { manifestFile } from '../analysis/names.js';
 import type { Artifact, ArtifactAddress, Manifest } from '../targets/target.js';
@@ -59,28 +60,6 @@ function layoutCode(): string {
     code = hash.digest('hex');
   }
   return code;
-}
-
-/**
- * A file whose text is spelled only when something reads it: with `compile --cache` most files
- * are matched by fingerprint and never spelled. Spelled once, then kept.
- */
-function lazyFile(
-  path: string,
-  spell: () => string,
-  addresses: ArtifactAddress[],
-  print: string | undefined,
-): Artifact {
-  let text: string | undefined;
-  return {
-    path,
-    get content() {
-      text ??= spell();
-      return text;
-    },
-    addresses,
-    ...(print === undefined ? {} : { fingerprint: print }),
-  };
 }
 
 /** Group manifests into one multi-document file per service, and a kustomization per cluster. */
