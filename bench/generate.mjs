@@ -88,8 +88,19 @@ function platformFor(docs) {
   return { ...platform, spec: { ...platform.spec, clusters: [...platform.spec.clusters, ...extra] } };
 }
 
+/**
+ * Estates of other shapes than the default (`BENCH_SHAPES`): `small` contracts (one or two callers
+ * each, with neither methods nor paths, no labels, no resilience), and `dense` ones (six to
+ * thirteen callers each; fewer calling roles per Lattice service, so that its auth policy still
+ * fits). The default estate is the same whatever shapes exist.
+ */
+export const shapes = {
+  small: { calls: [1, 2], lean: true },
+  dense: { calls: [6, 8], latticeCallers: 40 },
+};
+
 /** Services and their callers; returns the contract documents. */
-export function generateEstate(count, seed = 42) {
+export function generateEstate(count, seed = 42, shape = {}) {
   const random = rng(seed);
   let ecsCount = 0;
   const services = Array.from({ length: count }, (_, i) => {
@@ -127,7 +138,7 @@ export function generateEstate(count, seed = 42) {
     return services[lo];
   };
   for (const caller of services) {
-    const calls = 1 + Math.floor(random() * 4);
+    const calls = (shape.calls?.[0] ?? 1) + Math.floor(random() * (shape.calls?.[1] ?? 4));
     const seen = new Set([caller.name]);
     for (let c = 0; c < calls; c++) {
       const callee = pick();
@@ -135,7 +146,7 @@ export function generateEstate(count, seed = 42) {
       // A Lattice auth policy lists each calling role in 10,000 characters: about 60 distinct roles
       // fit beside their conditions, so no estate that can exist has more per service.
       const crosses = caller.cluster !== callee.cluster || callee.cluster.startsWith('ecs-jobs');
-      if (crosses && (callee.latticeCallers ?? 0) >= 60) continue;
+      if (crosses && (callee.latticeCallers ?? 0) >= (shape.latticeCallers ?? 60)) continue;
       if (crosses) callee.latticeCallers = (callee.latticeCallers ?? 0) + 1;
       seen.add(callee.name);
       callee.callers.push({
@@ -164,7 +175,7 @@ export function generateEstate(count, seed = 42) {
       name: s.name,
       namespace: s.namespace,
       owner: `team-${i % 25}`,
-      labels: { tier: i % 3 ? 'backend' : 'edge' },
+      ...(shape.lean ? {} : { labels: { tier: i % 3 ? 'backend' : 'edge' } }),
     },
     spec: {
       workload: {
@@ -182,16 +193,20 @@ export function generateEstate(count, seed = 42) {
             exposure: { lattice: { serviceNetwork: 'bench-net', targetPort: 'http', listener: { protocol: 'https' } } },
           }
         : {}),
-      callers: s.callers.map((c) => (c.service ? { ...c, ports: ['http'] } : c)),
-      resilience: { timeout: '2s', retries: { attempts: 2, perTryTimeout: '500ms', on: ['5xx', 'reset'] } },
+      callers: s.callers.map((c) =>
+        c.service ? { ...(shape.lean ? { service: c.service } : c), ports: ['http'] } : c,
+      ),
+      ...(shape.lean
+        ? {}
+        : { resilience: { timeout: '2s', retries: { attempts: 2, perTryTimeout: '500ms', on: ['5xx', 'reset'] } } }),
     },
   }));
 }
 
-export async function writeEstate(dir, count) {
+export async function writeEstate(dir, count, shape = {}) {
   await rm(dir, { recursive: true, force: true });
   await mkdir(join(dir, 'teams'), { recursive: true });
-  const docs = generateEstate(count);
+  const docs = generateEstate(count, 42, shape);
   await writeFile(join(dir, 'platform.yaml'), stringify(platformFor(docs)));
   // In batches: 20,000 files at once would exceed the open-file limit.
   for (let i = 0; i < docs.length; i += 500)
