@@ -1,4 +1,10 @@
-import type { Artifact, ArtifactAddress } from '../targets/target.js';
+import type { Artifact, ArtifactAddress, OutputFile } from '../targets/target.js';
+
+/**
+ * A file's text for a use that needs it once: spelled anew where it is spelled on demand, so that
+ * writing thousands of files does not keep all their text alive until the run ends.
+ */
+export const textOf = (file: OutputFile): string => (file.spell ? file.spell() : file.content);
 
 /**
  * A file whose text is spelled only when something reads it: with `compile --cache` most laid-out

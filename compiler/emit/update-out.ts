@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { textOf, type OutputFile } from '../targets/target.js';
+import type { OutputFile } from '../targets/target.js';
+import { textOf } from './lazy-file.js';
 import { OutputDirError } from './output-error.js';
 import { digest, identity, type KnownFile, type KnownFiles } from './known-files.js';
 import { makeDirs } from '../util/make-dirs.js';

@@ -1,7 +1,8 @@
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { lstat, readdir, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import { textOf, type OutputFile } from '../targets/target.js';
+import type { OutputFile } from '../targets/target.js';
+import { textOf } from './lazy-file.js';
 import { compareStrings } from '../util/compare.js';
 import { digest, identity, readKnownFiles, writeKnownFiles, type KnownFile } from './known-files.js';
 import { OutputDirError } from './output-error.js';

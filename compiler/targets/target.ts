@@ -14,16 +14,10 @@ export interface OutputFile {
   fingerprint?: string;
   /**
    * The content spelled anew and not kept, where the file is spelled on demand (a laid-out file):
-   * for writing it, which needs the text once (see `textOf`). Optional.
+   * for writing it, which needs the text once (`emit/lazy-file.ts`). Optional.
    */
   spell?(): string;
 }
-
-/**
- * A file's text for a use that needs it once: spelled anew where it is spelled on demand, so that
- * writing thousands of files does not keep all their text alive until the run ends.
- */
-export const textOf = (file: OutputFile): string => (file.spell ? file.spell() : file.content);
 
 /**
  * Where a generated thing is, typed by what it is, so that `explain`, `diff` and the tests find
