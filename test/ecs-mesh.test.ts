@@ -53,6 +53,27 @@ const objectsAt = (r: ReturnType<typeof runDocs>, path: string): Obj[] =>
   parseAllDocuments(r.files?.find((f) => f.path === path)?.content ?? '').map((d) => d.toJS() as Obj);
 
 describe('ECS tasks in the ambient mesh', () => {
+  // Found by the cache-equivalence property (a Platform part taken from another estate): a control
+  // plane that is no cluster of the Platform was an internal error in the analysis. It is the
+  // validation's error, at its field, and every other check still runs.
+  it('whose control plane is no cluster of the Platform are an error at the field, not an internal error', () => {
+    const platform = withEcsMesh('task');
+    const gone = {
+      ...platform,
+      spec: { ...platform.spec, clusters: platform.spec.clusters.filter((c) => c.name !== 'eks-b') },
+    };
+    // A mesh caller with paths: the task gets a waypoint, which lives in the control plane's cluster.
+    const r = runDocs(gone, [contract('orders', 'ecs', 'ecs-c', [{ service: 'orders', paths: ['/a'] }])]);
+    const errors = r.diagnostics.filter((d) => d.severity === 'error');
+    expect(errors.map((d) => [d.code, d.file, d.path])).toContainEqual([
+      'ecs-mesh-invalid',
+      'p.yaml',
+      ['spec', 'clusters', platform.spec.clusters.findIndex((c) => c.name === 'ecs-c') - 1, 'meshControlPlane'],
+    ]);
+    expect(r.files).toBeUndefined();
+    expect(r.analysis).toBeDefined();
+  });
+
   it('are callees by identity and port: a WorkloadGroup and a ztunnel policy in the control plane cluster', () => {
     const r = runDocs(withEcsMesh('task'), estate);
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);

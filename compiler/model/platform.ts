@@ -13,6 +13,14 @@ import type { PlatformModel, SourceRef } from './types.js';
 
 export function buildPlatform(p: Platform, source: SourceRef): PlatformModel {
   const s = p.spec;
+  // A control plane that names no cluster of the Platform is an error (ecs-mesh-invalid), so
+  // nothing is written; the model leaves that ECS cluster out of the mesh rather than point at a
+  // cluster that is not there, so that the other checks still run (it was an internal error).
+  const names = new Set(s.clusters.map((c) => c.name));
+  const plane = (c: (typeof s.clusters)[number]) =>
+    c.platform === 'ecs' && c.mesh === 'istio-ambient' && c.meshControlPlane && names.has(c.meshControlPlane)
+      ? c.meshControlPlane
+      : undefined;
   return {
     name: p.metadata.name,
     trustDomain: s.trustDomain ?? defaultTrustDomain,
@@ -24,15 +32,8 @@ export function buildPlatform(p: Platform, source: SourceRef): PlatformModel {
       region: c.region,
       vpc: c.vpc,
       // An ECS cluster joins an ambient mesh through a control plane; anything else is no mesh (validation says so).
-      mesh:
-        c.platform === 'eks'
-          ? (c.mesh ?? 'none')
-          : c.mesh === 'istio-ambient' && c.meshControlPlane
-            ? 'istio-ambient'
-            : 'none',
-      ...(c.platform === 'ecs' && c.mesh === 'istio-ambient' && c.meshControlPlane
-        ? { meshControlPlane: c.meshControlPlane, ztunnel: c.ztunnel ?? 'task' }
-        : {}),
+      mesh: c.platform === 'eks' ? (c.mesh ?? 'none') : plane(c) ? 'istio-ambient' : 'none',
+      ...(plane(c) ? { meshControlPlane: plane(c), ztunnel: c.ztunnel ?? 'task' } : {}),
       ...(c.platform === 'eks'
         ? {
             dns: {
