@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { stringify } from 'yaml';
-import { mkdtemp, mkdir, writeFile, readdir, readFile, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile, readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
 import { runPipeline, type PipelineResult } from '../../compiler/pipeline.js';
@@ -55,9 +54,7 @@ export function jsonDiagnosticLines(diagnostics: readonly JsonDiagnostic[]): str
   );
 }
 
-export async function tempDir(prefix = 'callgate-test-'): Promise<string> {
-  return mkdtemp(join(tmpdir(), prefix));
-}
+export { tempDir } from './temp-dirs.js';
 
 export async function writeTree(root: string, files: Record<string, string | Uint8Array>): Promise<void> {
   for (const [name, content] of Object.entries(files)) {
