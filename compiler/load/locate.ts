@@ -1,6 +1,7 @@
-import { isMap, isNode, isScalar, isSeq, type Node, type Pair } from 'yaml';
+import { isMap, isScalar, isSeq, type Pair } from 'yaml';
 import type { JsonPath, Position } from '../diagnostics/diagnostic.js';
 import type { LoadedDocument } from './document.js';
+import { indexPositions, locateOffsets } from './position-index.js';
 
 export interface Span {
   start: Position;
@@ -26,25 +27,8 @@ function remembered(loaded: LoadedDocument, key: string, find: () => Span): Span
 }
 
 function locateNow(loaded: LoadedDocument, path: JsonPath, at: 'key' | 'value'): Span {
-  let node: unknown = loaded.doc.contents;
-  let keyNode: Node | undefined;
-  for (const seg of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((p: Pair) => keyText(p.key) === String(seg));
-      if (!pair) break;
-      keyNode = isScalar(pair.key) || isMap(pair.key) || isSeq(pair.key) ? pair.key : undefined;
-      node = pair.value;
-    } else if (isSeq(node) && typeof seg === 'number' && seg < node.items.length) {
-      keyNode = undefined;
-      node = node.items[seg];
-    } else break;
-  }
-  const valueNode = isNode(node) ? node : undefined;
-  const collection = isMap(valueNode) || isSeq(valueNode);
-  let target: Node | undefined = at === 'key' || collection || !valueNode?.range ? (keyNode ?? valueNode) : valueNode;
-  if (path.length === 0) target = firstKey(loaded) ?? valueNode;
-  const range = target?.range ?? [loaded.doc.range[0], loaded.doc.range[0], 0];
-  return span(loaded, range[0], Math.max(range[0], range[1]));
+  const [start, end] = locateOffsets((loaded.positions ??= indexPositions(loaded.doc)), path, at);
+  return span(loaded, start, end);
 }
 
 export function span(loaded: LoadedDocument, startOffset: number, endOffset: number): Span {
@@ -56,15 +40,6 @@ export function span(loaded: LoadedDocument, startOffset: number, endOffset: num
 function keyText(key: unknown): string | undefined {
   if (isScalar(key)) return String(key.value);
   return undefined;
-}
-
-function firstKey(loaded: LoadedDocument): Node | undefined {
-  const contents = loaded.doc.contents;
-  if (isMap(contents)) {
-    const k = contents.items[0]?.key;
-    if (isScalar(k)) return k;
-  }
-  return contents ?? undefined;
 }
 
 /**

@@ -8,6 +8,10 @@ import type { Source } from './source.js';
 import { textHash, type CachedFile, type ParseCache } from './parse-cache.js';
 import { jsonExact } from '../util/json.js';
 import { defined } from '../util/defined.js';
+import { indexPositions } from './position-index.js';
+
+/** How every contract file is parsed, the first time and when its tree is made again. */
+const parseOptions = { uniqueKeys: true, prettyErrors: false, strict: true } as const;
 
 export interface ParseResult {
   documents: LoadedDocument[];
@@ -130,7 +134,7 @@ function treeOnDemand(text: string): () => { docs: Document.Parsed[]; lineCounte
   return () => {
     if (!parsed) {
       const lineCounter = new LineCounter();
-      const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+      const docs = parseAllDocuments(text, { lineCounter, ...parseOptions });
       parsed = { docs: Array.isArray(docs) ? docs : [], lineCounter };
     }
     return parsed;
@@ -138,26 +142,32 @@ function treeOnDemand(text: string): () => { docs: Document.Parsed[]; lineCounte
 }
 
 /**
- * Let go of the syntax trees parsing made, once every diagnostic has its position: at 5,000
- * contracts they are a fifth of what a compile keeps alive while it emits. Should a position be
- * asked for later, its file is parsed again, as a file read from the parse cache is.
+ * Let go of the syntax trees made on demand (for a position a document's index could not give, or
+ * one the parse cache did not record), once every diagnostic has its position. Should one be
+ * asked for later, its file is parsed again.
  */
 export function releaseTrees(documents: readonly LoadedDocument[]): void {
   const trees = new Map<string, ReturnType<typeof treeOnDemand>>();
   for (const d of documents) {
-    // Documents read from the cache have no tree yet: theirs is already made on demand.
-    if (!('value' in (Object.getOwnPropertyDescriptor(d, 'doc') ?? {}))) continue;
     const key = `${d.relPath}\u0000${d.file}`;
     let tree = trees.get(key);
     if (!tree) trees.set(key, (tree = treeOnDemand(d.text)));
-    const own = tree;
-    Object.defineProperty(d, 'doc', {
-      get: () => defined(own().docs[d.indexInFile], `document ${d.indexInFile} of ${d.relPath}`),
-      enumerable: true,
-      configurable: true,
-    });
-    Object.defineProperty(d, 'lineCounter', { get: () => own().lineCounter, enumerable: true, configurable: true });
+    treeOf(d, tree);
+    // A line counter parsing made is kept (it is small); one read from a tree comes from the new one.
+    if ('get' in (Object.getOwnPropertyDescriptor(d, 'lineCounter') ?? {})) {
+      const own = tree;
+      Object.defineProperty(d, 'lineCounter', { get: () => own().lineCounter, enumerable: true, configurable: true });
+    }
   }
+}
+
+/** A document's `doc`, from its file's trees made on demand. */
+function treeOf(d: LoadedDocument, tree: ReturnType<typeof treeOnDemand>): void {
+  Object.defineProperty(d, 'doc', {
+    get: () => defined(tree().docs[d.indexInFile], `document ${d.indexInFile} of ${d.relPath}`),
+    enumerable: true,
+    configurable: true,
+  });
 }
 
 /** A file parsed without any problem, into values JSON keeps exactly, goes into the cache. */
@@ -204,8 +214,9 @@ function parseText(source: Source, text: string, documents: LoadedDocument[], di
     return;
   }
   const lineCounter = new LineCounter();
-  const parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const parsed = parseAllDocuments(text, { lineCounter, ...parseOptions });
   const docs: Document.Parsed[] = Array.isArray(parsed) ? parsed : [];
+  const again = treeOnDemand(text);
   let kept = 0;
   docs.forEach((doc, indexInFile) => {
     const problems = [...doc.errors, ...doc.warnings];
@@ -235,18 +246,22 @@ function parseText(source: Source, text: string, documents: LoadedDocument[], di
       diagnostics.push(aliasDiagnostic(source.file, doc, lineCounter, err));
       return;
     }
-    const loaded: LoadedDocument = {
+    // The tree is not kept: its index answers for positions (load/position-index.ts), and
+    // anything else that needs it (a position inside a scalar, observe) gets it parsed again.
+    documents.push({
       index: documents.length,
       file: source.file,
       relPath: source.relPath,
       indexInFile,
-      doc,
+      get doc() {
+        return defined(again().docs[indexInFile], `document ${indexInFile} of ${source.relPath}`);
+      },
       lineCounter,
+      positions: indexPositions(doc),
       text,
       value,
       spans: new Map(),
-    };
-    documents.push(loaded);
+    });
   });
   if (kept === 0) diagnostics.push(fileDiagnostic(source.file, { code: 'empty-file', data: {} }));
 }
