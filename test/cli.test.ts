@@ -58,6 +58,19 @@ describe('exit codes', () => {
     expect(run.status).toBe(141);
   });
 
+  it('prints its report, not the YAML parser warnings that quoted the file', async () => {
+    const dir = await estate(bundled);
+    // A mapping key that is a list: the parser warned on stderr, through Node, with the key's text.
+    await writeFile(join(dir, 'contracts', 'odd-key.yaml'), 'kind: ServiceContract\n? [a, "\\e[31mred"]\n: 1\n');
+    const run = spawnSync(process.execPath, [join(repo, 'bin', 'callgate.js'), 'check', '--format', 'json'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toContainEqual(expect.objectContaining({ file: 'contracts/odd-key.yaml' }));
+  });
+
   it('passes warnings unless --max-warnings is exceeded', async () => {
     const dir = await estate(warnings);
     expect((await cli(['check'], dir)).code).toBe(0);

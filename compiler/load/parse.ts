@@ -10,8 +10,12 @@ import { jsonExact } from '../util/json.js';
 import { defined } from '../util/defined.js';
 import { indexPositions } from './position-index.js';
 
-/** How every contract file is parsed, the first time and when its tree is made again. */
-const parseOptions = { uniqueKeys: true, prettyErrors: false, strict: true } as const;
+/**
+ * How every contract file is parsed, the first time and when its tree is made again. The parser's
+ * own log is off (`logLevel`): it printed a Node warning with the file's text in it to stderr (a
+ * mapping key that is itself a list or a mapping); its problems reach the user as diagnostics.
+ */
+const parseOptions = { uniqueKeys: true, prettyErrors: false, strict: true, logLevel: 'error' } as const;
 
 export interface ParseResult {
   documents: LoadedDocument[];
