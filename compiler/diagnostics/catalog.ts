@@ -78,7 +78,8 @@ export const catalog = {
   },
   'yaml-duplicate-key': {
     severity: 'error',
-    summary: 'a mapping has the same key twice; YAML parsers disagree on which wins',
+    summary:
+      'a mapping has the same key twice, or two keys that read as one name (`1` and `"1"`, `~` and `""`); YAML parsers disagree on which wins',
     messages: { default: 'duplicate key `{key}`; {fix}' },
     fix: 'keep one of the keys',
   },

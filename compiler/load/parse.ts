@@ -9,6 +9,7 @@ import { textHash, type CachedFile, type ParseCache } from './parse-cache.js';
 import { jsonExact } from '../util/json.js';
 import { defined } from '../util/defined.js';
 import { indexPositions } from './position-index.js';
+import { clashingKeys } from './key-clash.js';
 
 /**
  * How every contract file is parsed, the first time and when its tree is made again. The parser's
@@ -243,6 +244,21 @@ function parseText(source: Source, text: string, documents: LoadedDocument[], di
     // `---` with nothing after it is an empty document, not an error on its own.
     if (isEmpty(doc)) return;
     kept++;
+    const clashes = clashingKeys(doc);
+    for (const key of clashes) {
+      const at = key.range?.[0] ?? doc.range[0];
+      const message: CodedMessage = { code: 'yaml-duplicate-key', data: { key: duplicateKeyText(text, at) } };
+      diagnostics.push({
+        code: message.code,
+        severity: 'error',
+        message: renderMessage(message),
+        file: source.file,
+        path: [],
+        start: lineCol(lineCounter, at),
+        end: lineCol(lineCounter, key.range?.[1] ?? at),
+      });
+    }
+    if (clashes.length > 0) return;
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: 100 });

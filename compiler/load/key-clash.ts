@@ -1,0 +1,53 @@
+import { isAlias, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
+
+/**
+ * The keys that name, once the document is read as data, the same member as an earlier key of
+ * their mapping: `1` and `"1"`, `~` and `""`, `true` and `"true"`. YAML holds such keys apart, so
+ * the parser's duplicate-key check lets them pass, but reading the document keeps only the last
+ * one's value, where another reader (a reviewer's tool, a YAML 1.1 parser) keeps both or the first.
+ * They are duplicate keys, as the parser's own are.
+ */
+export function clashingKeys(doc: Document.Parsed): Node[] {
+  const clashes: Node[] = [];
+  const walk = (node: unknown): void => {
+    if (isMap(node)) {
+      if (node.items.length > 1 && node.items.some(({ key }) => !isStringScalar(key))) {
+        const seen = new Set<string>();
+        for (const { key } of node.items) {
+          const name = memberName(doc, key);
+          if (name === undefined) continue;
+          if (seen.has(name) && (isScalar(key) || isAlias(key)) && key.range) clashes.push(key);
+          seen.add(name);
+        }
+      }
+      for (const { key, value } of node.items) {
+        walk(key);
+        walk(value);
+      }
+    } else if (isSeq(node)) for (const item of node.items) walk(item);
+  };
+  walk(doc.contents);
+  return clashes;
+}
+
+// The parser already refuses two keys of one string value: only a mapping with another key (a
+// number, a boolean, null, an alias) can hold a clash, so the others are not looked at again.
+const isStringScalar = (key: unknown) => isScalar(key) && typeof key.value === 'string';
+
+/** The member a key names when read as data, as the parser reads it (scalars, and aliases to them). */
+function memberName(doc: Document.Parsed, key: unknown): string | undefined {
+  const node = isAlias(key) ? key.resolve(doc) : key;
+  if (!isScalar(node)) return undefined;
+  const value: unknown = node.value;
+  if (value === null) return '';
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return String(value);
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { parseSources } from '../compiler/load/parse.js';
+
+// Keys YAML holds apart but that name one member once the document is read as data: reading
+// keeps the last one's value, so a reviewer who reads the first (or a tool that keeps both) sees
+// another contract than callgate compiles. They are reported as the parser's duplicates are.
+
+const parse = (text: string) =>
+  parseSources([{ file: 'f.yaml', relPath: 'f.yaml', bytes: new TextEncoder().encode(text) }]);
+const where = (text: string) =>
+  parse(text).diagnostics.map((d) => `${d.start.line}:${d.start.column} ${d.code} ${d.message}`);
+
+describe('keys that name the same member', () => {
+  it('are duplicate keys, at the later key, and the document is not read', () => {
+    const cases: [string, string[]][] = [
+      ['a: 1\n1: x\n"1": y\n', ['3:1 yaml-duplicate-key duplicate key `"1"`; keep one of the keys']],
+      ['~: x\n"": y\n', ['2:1 yaml-duplicate-key duplicate key `""`; keep one of the keys']],
+      ['"true": x\ntrue: y\n', ['2:1 yaml-duplicate-key duplicate key `true`; keep one of the keys']],
+      ['labels: {1: a, b: c, "1": d}\n', ['1:22 yaml-duplicate-key duplicate key `"1"`; keep one of the keys']],
+      ['- x\n- k: 1\n  5: y\n  "5": z\n', ['4:3 yaml-duplicate-key duplicate key `"5"`; keep one of the keys']],
+      // A key that is an alias names what it stands for.
+      ['a: &k "7"\nm:\n  7: x\n  *k : y\n', ['4:3 yaml-duplicate-key duplicate key `*k`; keep one of the keys']],
+      // Every clash is reported.
+      [
+        '1: a\n"1": b\nnull: c\n"": d\n',
+        [
+          '2:1 yaml-duplicate-key duplicate key `"1"`; keep one of the keys',
+          '4:1 yaml-duplicate-key duplicate key `""`; keep one of the keys',
+        ],
+      ],
+    ];
+    for (const [text, expected] of cases) {
+      expect(where(text), text).toEqual(expected);
+      expect(parse(text).documents, text).toEqual([]);
+    }
+  });
+
+  it('are not confused with keys that only look alike', () => {
+    for (const text of [
+      'a: 1\nb: 2\n',
+      '1: a\n2: b\n"01": c\n',
+      'x: {1: a}\ny: {"1": b}\n',
+      '- {1: a}\n- {"1": b}\n',
+      'true: a\n"True": b\n',
+      '"a b": 1\na_b: 2\n',
+    ])
+      expect(where(text), text).toEqual([]);
+  });
+});
