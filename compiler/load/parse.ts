@@ -33,17 +33,13 @@ function textPosition(prefix: string) {
   return { line: lines.length, column: (lines[lines.length - 1] ?? '').length + 1 };
 }
 
-function fileDiagnostic(file: string, message: CodedMessage, pos = { line: 1, column: 1 }): Diagnostic {
-  return {
-    code: message.code,
-    severity: 'error',
-    message: renderMessage(message),
-    file,
-    path: [],
-    start: pos,
-    end: pos,
-  };
+function fileDiagnostic(file: string, message: CodedMessage, start = { line: 1, column: 1 }, end = start): Diagnostic {
+  return { code: message.code, severity: 'error', message: renderMessage(message), file, path: [], start, end };
 }
+
+/** An error at a span of the file's text. */
+const textDiagnostic = (file: string, message: CodedMessage, lc: LineCounter, start: number, end: number) =>
+  fileDiagnostic(file, message, lineCol(lc, start), lineCol(lc, end));
 
 /** The yaml library's problem as a message; its own text only for plain syntax errors. */
 function yamlMessage(err: YAMLError, text: string): CodedMessage {
@@ -226,18 +222,8 @@ function parseText(source: Source, text: string, documents: LoadedDocument[], di
   docs.forEach((doc, indexInFile) => {
     const problems = [...doc.errors, ...doc.warnings];
     if (problems.length > 0) {
-      for (const err of problems) {
-        const message = yamlMessage(err, text);
-        diagnostics.push({
-          code: message.code,
-          severity: 'error',
-          message: renderMessage(message),
-          file: source.file,
-          path: [],
-          start: lineCol(lineCounter, err.pos[0]),
-          end: lineCol(lineCounter, err.pos[1]),
-        });
-      }
+      for (const err of problems)
+        diagnostics.push(textDiagnostic(source.file, yamlMessage(err, text), lineCounter, err.pos[0], err.pos[1]));
       kept++;
       return;
     }
@@ -248,15 +234,7 @@ function parseText(source: Source, text: string, documents: LoadedDocument[], di
     for (const key of clashes) {
       const at = key.range?.[0] ?? doc.range[0];
       const message: CodedMessage = { code: 'yaml-duplicate-key', data: { key: duplicateKeyText(text, at) } };
-      diagnostics.push({
-        code: message.code,
-        severity: 'error',
-        message: renderMessage(message),
-        file: source.file,
-        path: [],
-        start: lineCol(lineCounter, at),
-        end: lineCol(lineCounter, key.range?.[1] ?? at),
-      });
+      diagnostics.push(textDiagnostic(source.file, message, lineCounter, at, key.range?.[1] ?? at));
     }
     if (clashes.length > 0) return;
     let value: unknown;

@@ -4,7 +4,8 @@ import { isMap, isNode, isScalar, isSeq, type Document, type Node } from 'yaml';
 // The trees are large (at 5,000 contracts with seven callers each, about 100 MB of scalars, pairs
 // and range arrays, a third of what a compile keeps alive while it checks), so each document keeps
 // only this index of them, made right after parsing: per node eight integers and, for a map's
-// entries, the key's text. The answers are the tree walk's of load/locate.ts, node for node.
+// entries, the key's text. It answers as the walk of the tree it replaced did, node for node
+// (test/support/locate-by-tree.ts, the judge of test/position-index.test.ts).
 
 const NONE = 0; // nothing there: a missing value, or a pair inside a sequence
 const MAP = 1;
