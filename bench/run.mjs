@@ -9,6 +9,9 @@ import { shapes, writeEstate } from './generate.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const work = join(here, '.estates');
+// An empty guard-rails directory: the runs that measure no guard-rails point --policies at it.
+const noRails = join(work, 'no-rails');
+await mkdir(noRails, { recursive: true });
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const sizes = (process.env.BENCH_SIZES ?? '1000,5000').split(',').filter(Boolean).map(Number);
 const shapeNames = (process.env.BENCH_SHAPES ?? '').split(',').filter(Boolean);
@@ -48,8 +51,6 @@ for (const size of sizes) {
   const docs = await writeEstate(dir, size);
   const base = measure('parse', [dir]);
   // Guard-rails are measured on their own below; here none run (the repo's policies/ would).
-  const noRails = join(work, 'no-rails');
-  await mkdir(noRails, { recursive: true });
   const check = measure('check', [dir, '--policies', noRails]);
   const compile = measure('compile', [dir, '--out', join(work, `out-${size}`), '--policies', noRails]);
   if (check.code !== 0 || compile.code !== 0)
@@ -137,8 +138,6 @@ if (growth.length > 1) {
 // Other shapes of 5,000 contracts (`BENCH_SHAPES=small,dense`): the 4x and 600 MB figures hold
 // for an estate however its contracts are written, not only for the default one.
 if (shapeNames.length > 0) {
-  const noRails = join(work, 'no-rails');
-  await mkdir(noRails, { recursive: true });
   lines.push('', '| other shapes, 5000 contracts |  wall ms |  peak MB | vs parse  |', '|---|---:|---:|---:|');
   for (const name of shapeNames) {
     const shape = shapes[name];
@@ -196,15 +195,7 @@ async function oneChange(size, dir) {
     };
     result[kind] = measure(
       'compile',
-      [
-        join(root, 'contracts'),
-        '--cache-location',
-        cache,
-        '--out',
-        join(root, 'out'),
-        '--policies',
-        join(work, 'no-rails'),
-      ],
+      [join(root, 'contracts'), '--cache-location', cache, '--out', join(root, 'out'), '--policies', noRails],
       restore,
     );
     if (result[kind].code !== 0) throw new Error(`compile --cache failed (${kind})`);
@@ -212,7 +203,7 @@ async function oneChange(size, dir) {
     if (kind === 'outside')
       result.check = measure(
         'check',
-        [join(root, 'contracts'), '--cache-location', cache, '--policies', join(work, 'no-rails')],
+        [join(root, 'contracts'), '--cache-location', cache, '--policies', noRails],
         restore,
       );
     const full = spawnSync(
@@ -235,10 +226,8 @@ if (process.env.BENCH_RAILS !== '0') {
   const dir = join(work, `estate-${size}`);
   await writeEstate(dir, size);
   const rails = join(work, 'rails');
-  const none = join(work, 'no-rails');
   await rm(rails, { recursive: true, force: true });
   await mkdir(rails, { recursive: true });
-  await mkdir(none, { recursive: true });
   await cp(join(here, '..', 'policies'), rails, { recursive: true });
   const extra = [
     ...[1, 2, 3, 4, 5, 6, 7].map((n) => ({
@@ -320,8 +309,6 @@ if (process.env.BENCH_DIFF !== '0') {
     }
   }
   const base = measure('parse', [join(root, 'head')]);
-  const noRails = join(work, 'no-rails');
-  await mkdir(noRails, { recursive: true });
   const diffArgs = [join(root, 'head'), '--base-dir', join(root, 'base'), '--format', 'json', '--policies', noRails];
   const d = measure('diff', diffArgs);
   // A pull request's pipeline, as the README's workflow runs it: on main, `diff --base HEAD
@@ -392,7 +379,6 @@ if (process.env.BENCH_OBSERVE !== '0') {
   const root = join(work, 'observe');
   await rm(root, { recursive: true, force: true });
   await mkdir(root, { recursive: true });
-  await mkdir(join(work, 'no-rails'), { recursive: true });
   const { writeLatticeLog } = await import('./observe-log.mjs');
   const services = await writeLatticeLog(dir, join(root, 'lattice.log.gz'), lineCount);
   await writeFile(join(root, 'services.json'), JSON.stringify({ items: services }));
@@ -404,7 +390,7 @@ if (process.env.BENCH_OBSERVE !== '0') {
     '--lattice-services',
     join(root, 'services.json'),
     '--policies',
-    join(work, 'no-rails'),
+    noRails,
     '--format',
     'json',
   ]);
