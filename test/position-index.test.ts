@@ -144,4 +144,12 @@ describe('the position index', () => {
     ];
     for (const text of texts) expectSamePositions(load(text));
   });
+
+  it('finds a null key by the member it is read as', () => {
+    const [d] = load('a: 1\nb:\n  ~: 2\n');
+    if (!d) throw new Error('no document');
+    expect(d.value).toEqual({ a: 1, b: { '': 2 } });
+    expect(locate(d, ['b', ''], 'key').start).toEqual({ line: 3, column: 3 });
+    expect(locate(d, ['b', 'null'], 'key').start).toEqual({ line: 2, column: 1 });
+  });
 });

@@ -37,8 +37,11 @@ const isStringScalar = (key: unknown) => isScalar(key) && typeof key.value === '
 /** The member a key names when read as data, as the parser reads it (scalars, and aliases to them). */
 function memberName(doc: Document.Parsed, key: unknown): string | undefined {
   const node = isAlias(key) ? key.resolve(doc) : key;
-  if (!isScalar(node)) return undefined;
-  const value: unknown = node.value;
+  return isScalar(node) ? memberOf(node.value) : undefined;
+}
+
+/** The member a scalar key's value is read as: its text, and `''` for null (`~:`). */
+export function memberOf(value: unknown): string | undefined {
   if (value === null) return '';
   switch (typeof value) {
     case 'string':

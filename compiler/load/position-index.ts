@@ -1,4 +1,5 @@
 import { isMap, isNode, isScalar, isSeq, type Document, type Node } from 'yaml';
+import { memberOf } from './key-clash.js';
 
 // What a document's syntax tree is needed for after parsing: the offsets a JSON path points at.
 // The trees are large (at 5,000 contracts with seven callers each, about 100 MB of scalars, pairs
@@ -29,7 +30,10 @@ const FIELDS = 8;
 
 export interface PositionIndex {
   nodes: Int32Array;
-  /** Key texts, each once, as a path segment names them (`String` of the key's value). */
+  /**
+   * Key texts, each once, as a path segment names them: the member the key is read as (its text,
+   * and `''` for a null key, `~:`), as reading the document makes it.
+   */
   keys: readonly string[];
   /** Where the document starts: where a path that finds no node points. */
   docStart: number;
@@ -58,8 +62,8 @@ export function indexPositions(doc: Document.Parsed): PositionIndex {
     nodes[length + START] = range ? range[0] : -1;
     nodes[length + END] = range ? range[1] : -1;
     let id = -1;
-    if (isScalar(key)) {
-      const text = String(key.value);
+    const text = isScalar(key) ? memberOf(key.value) : undefined;
+    if (text !== undefined) {
       id = keyIds.get(text) ?? -1;
       if (id < 0) keyIds.set(text, (id = keys.push(text) - 1));
     }

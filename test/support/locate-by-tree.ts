@@ -2,9 +2,18 @@ import { isMap, isNode, isScalar, isSeq, type Document, type Node, type Pair } f
 import type { JsonPath } from '../../compiler/diagnostics/diagnostic.js';
 
 // The judge of load/position-index.ts: the offsets a path points at, found by walking the syntax
-// tree itself, as callgate did before it kept an index instead of the tree.
+// tree itself, as callgate did before it kept an index instead of the tree; with one correction:
+// a null key (`~:`) is the member `''`, as reading the document makes it (it was `'null'`, which
+// no path names, so a diagnostic on such a key pointed at its mapping).
 
-const keyText = (key: unknown) => (isScalar(key) ? String(key.value) : undefined);
+function keyText(key: unknown): string | undefined {
+  if (!isScalar(key)) return undefined;
+  const value = key.value;
+  if (value === null) return '';
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+    ? String(value)
+    : undefined;
+}
 
 export function offsetsByTree(doc: Document.Parsed, path: JsonPath, at: 'key' | 'value'): [number, number] {
   let node: unknown = doc.contents;
