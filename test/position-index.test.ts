@@ -3,7 +3,7 @@ import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { JsonPath } from '../compiler/diagnostics/diagnostic.js';
 import type { LoadedDocument } from '../compiler/load/document.js';
-import { locate } from '../compiler/load/locate.js';
+import { locate, locateInScalar } from '../compiler/load/locate.js';
 import { parseSources } from '../compiler/load/parse.js';
 import { indexPositions, locateOffsets } from '../compiler/load/position-index.js';
 import { offsetsByTree } from './support/locate-by-tree.js';
@@ -151,5 +151,9 @@ describe('the position index', () => {
     expect(d.value).toEqual({ a: 1, b: { '': 2 } });
     expect(locate(d, ['b', ''], 'key').start).toEqual({ line: 3, column: 3 });
     expect(locate(d, ['b', 'null'], 'key').start).toEqual({ line: 2, column: 1 });
+    // A position inside the value names the key the same way.
+    const [e] = load('b:\n  ~: "abc"\n');
+    if (!e) throw new Error('no document');
+    expect(locateInScalar(e, ['b', ''], 1).start).toEqual({ line: 2, column: 8 });
   });
 });

@@ -1,6 +1,7 @@
 import { isMap, isScalar, isSeq, type Pair } from 'yaml';
 import type { JsonPath, Position } from '../diagnostics/diagnostic.js';
 import type { LoadedDocument } from './document.js';
+import { memberOf } from './key-clash.js';
 import { indexPositions, locateOffsets } from './position-index.js';
 
 export interface Span {
@@ -37,10 +38,8 @@ export function span(loaded: LoadedDocument, startOffset: number, endOffset: num
   return { start: { line: s.line, column: s.col }, end: { line: e.line, column: e.col } };
 }
 
-function keyText(key: unknown): string | undefined {
-  if (isScalar(key)) return String(key.value);
-  return undefined;
-}
+/** The member a key is read as, as the position index names it (a null key is `''`). */
+const keyText = (key: unknown) => (isScalar(key) ? memberOf(key.value) : undefined);
 
 /**
  * The position of a character inside a string scalar (a CEL expression, say). Exact for plain and
