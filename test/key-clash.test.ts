@@ -47,3 +47,39 @@ describe('keys that name the same member', () => {
       expect(where(text), text).toEqual([]);
   });
 });
+
+// A key that is a list or a mapping: the parser reads it as its YAML text, which a string key of
+// that text then replaces without a word. No contract names a field so: it is refused.
+describe('keys that are collections', () => {
+  it('are refused where they are, and the document is not read', () => {
+    const cases: [string, string[]][] = [
+      ['a: 1\n? [x]\n: 2\n', ['2:3 yaml-collection-key key `[x]` is a list, not a name; write the key as a name']],
+      // Read as data, the list key is the member `[ x ]`, which the string key after it replaced.
+      [
+        '? [ x ]\n: 2\n"[ x ]": 3\n',
+        ['1:3 yaml-collection-key key `[ x ]` is a list, not a name; write the key as a name'],
+      ],
+      ['{a: 1}: x\n', ['1:1 yaml-collection-key key `{a: 1}` is a mapping, not a name; write the key as a name']],
+      [
+        'labels:\n  ? - a\n    - b\n  : c\n',
+        ['2:5 yaml-collection-key key `- a - b` is a list, not a name; write the key as a name'],
+      ],
+      // An alias to a collection, deeper in a list.
+      [
+        'l: &k [1]\nm:\n  - *k : y\n',
+        ['3:5 yaml-collection-key key `*k` is a list, not a name; write the key as a name'],
+      ],
+      // A backquote cannot close the message's quote.
+      ['? ["`x`"]\n: 1\n', ['1:3 yaml-collection-key key `["\'x\'"]` is a list, not a name; write the key as a name']],
+    ];
+    for (const [text, expected] of cases) {
+      expect(where(text), text).toEqual(expected);
+      expect(parse(text).documents, text).toEqual([]);
+    }
+  });
+
+  it('are not confused with values that are collections, or keys spelled like one', () => {
+    for (const text of ['a: [x]\n', '"[x]": 1\n', '- {a: [1]}\n', 'a: &k [1]\nb: *k\n'])
+      expect(where(text), text).toEqual([]);
+  });
+});

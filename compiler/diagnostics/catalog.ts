@@ -83,6 +83,13 @@ export const catalog = {
     messages: { default: 'duplicate key `{key}`; {fix}' },
     fix: 'keep one of the keys',
   },
+  'yaml-collection-key': {
+    severity: 'error',
+    summary:
+      'a mapping key is a list or a mapping (`? [a, b]`): data read from YAML has names for keys, and YAML parsers disagree on what such a key becomes',
+    messages: { default: 'key `{key}` is a {shape}, not a name; {fix}' },
+    fix: 'write the key as a name',
+  },
   'yaml-tab-indent': {
     severity: 'error',
     summary: 'YAML does not allow tabs for indentation',

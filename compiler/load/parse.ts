@@ -1,5 +1,15 @@
 import { pushTo } from '../util/multimap.js';
-import { LineCounter, parseAllDocuments, visit, isScalar, type Document, type YAMLError } from 'yaml';
+import {
+  LineCounter,
+  parseAllDocuments,
+  visit,
+  isAlias,
+  isScalar,
+  isSeq,
+  type Document,
+  type Node,
+  type YAMLError,
+} from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { renderMessage, type CodedMessage } from '../diagnostics/catalog.js';
 import { decode, tooDeepAt } from './decode.js';
@@ -9,7 +19,7 @@ import { textHash, type CachedFile, type ParseCache } from './parse-cache.js';
 import { jsonExact } from '../util/json.js';
 import { defined } from '../util/defined.js';
 import { indexPositions } from './position-index.js';
-import { clashingKeys } from './key-clash.js';
+import { oddKeys } from './key-clash.js';
 
 /**
  * How every contract file is parsed, the first time and when its tree is made again. The parser's
@@ -57,6 +67,11 @@ function yamlMessage(err: YAMLError, text: string): CodedMessage {
         data: { problem: `${first.charAt(0).toLowerCase()}${first.slice(1)}`.replace(/\.$/, '') },
       };
   }
+}
+
+/** A key as written, on one line, for a message: at most 60 characters, no backquote. */
+function keyText(text: string, start: number, end: number): string {
+  return text.slice(start, end).replace(/\s+/g, ' ').trim().replace(/`/g, "'").slice(0, 60);
 }
 
 function duplicateKeyText(text: string, at: number): string {
@@ -230,13 +245,21 @@ function parseText(source: Source, text: string, documents: LoadedDocument[], di
     // `---` with nothing after it is an empty document, not an error on its own.
     if (isEmpty(doc)) return;
     kept++;
-    const clashes = clashingKeys(doc);
-    for (const key of clashes) {
+    const odd = oddKeys(doc);
+    const report = (key: Node, message: CodedMessage) => {
       const at = key.range?.[0] ?? doc.range[0];
-      const message: CodedMessage = { code: 'yaml-duplicate-key', data: { key: duplicateKeyText(text, at) } };
       diagnostics.push(textDiagnostic(source.file, message, lineCounter, at, key.range?.[1] ?? at));
+    };
+    for (const key of odd.clashes) {
+      const at = key.range?.[0] ?? doc.range[0];
+      report(key, { code: 'yaml-duplicate-key', data: { key: duplicateKeyText(text, at) } });
     }
-    if (clashes.length > 0) return;
+    for (const key of odd.collections) {
+      const [start, end] = key.range ?? doc.range;
+      const shape = isSeq(isAlias(key) ? key.resolve(doc) : key) ? 'list' : 'mapping';
+      report(key, { code: 'yaml-collection-key', data: { key: keyText(text, start, end), shape } });
+    }
+    if (odd.clashes.length + odd.collections.length > 0) return;
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: 100 });
