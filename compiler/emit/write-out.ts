@@ -83,13 +83,16 @@ async function replaceLocked(
     if (cacheDir === undefined) return;
     try {
       const now = new Map(update?.kept);
+      // A file the update wrote holds its text, spelled once while planning: digested from that,
+      // not spelled again (graph.json, spelled anew, was a tenth of a one-change compile).
+      const written = new Map(update?.write.map((f) => [f.path, f]));
       for (const file of files) {
         if (now.has(file.path)) continue;
         const id = identity(join(target, file.path));
         if (id !== undefined)
           now.set(file.path, {
             identity: id,
-            sha256: update?.digests.get(file.path) ?? digest(textOf(file)),
+            sha256: update?.digests.get(file.path) ?? digest(textOf(written.get(file.path) ?? file)),
             ...(file.fingerprint === undefined ? {} : { fingerprint: file.fingerprint }),
           });
       }

@@ -49,7 +49,9 @@ export function jsonExact(v: unknown): boolean {
     for (let i = 0; i < v.length; i++) if (!(i in v) || !jsonExact(v[i])) return false;
     return true;
   }
-  if (Object.getPrototypeOf(v) !== Object.prototype) return false;
-  for (const [key, value] of Object.entries(v)) if (key === '__proto__' || !jsonExact(value)) return false;
+  if (!isRecord(v) || Object.getPrototypeOf(v) !== Object.prototype) return false;
+  // The keys JSON.stringify spells (own, enumerable, strings), without the pairs `entries` makes:
+  // this runs over every laid-out object of a compile with the cache.
+  for (const key of Object.keys(v)) if (key === '__proto__' || !jsonExact(v[key])) return false;
   return true;
 }
