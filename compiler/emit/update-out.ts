@@ -20,7 +20,10 @@ export interface OutputUpdate {
   replaced: Set<string>;
   /** Files left as they are whose identity and digest were known (`known-files.ts`), still true. */
   kept: Map<string, KnownFile>;
-  /** The digests of new files taken while planning (a file that differs from its record), for the next record. */
+  /**
+   * The digests of new files taken while planning, for the next record: a file that differs from
+   * its record, and, where asked (`recordDigests`), every file compared byte by byte.
+   */
   digests: Map<string, string>;
   /** Files no longer generated. */
   remove: string[];
@@ -75,6 +78,7 @@ export function planUpdate(
   root: string,
   files: readonly OutputFile[],
   known: KnownFiles = new Map(),
+  recordDigests = false,
 ): OutputUpdate | undefined {
   const tree = readTree(root);
   if (!tree) return undefined;
@@ -124,7 +128,11 @@ export function planUpdate(
           sha256,
           ...(listed.fingerprint === undefined ? {} : { fingerprint: listed.fingerprint }),
         });
-    } else same = readFileSync(full).equals(Buffer.from(text(), 'utf8'));
+    } else {
+      same = readFileSync(full).equals(Buffer.from(text(), 'utf8'));
+      // The next record needs the digest: of the text spelled here, not of a second spelling.
+      if (recordDigests) update.digests.set(file.path, digest(text()));
+    }
     if (!same) {
       update.write.push(file);
       update.replaced.add(file.path);
@@ -142,10 +150,15 @@ export function planUpdate(
 
 /**
  * Write `files` under `dir` (made if missing): the staging of an update or of a whole new output.
+ * With `digests`, the digest of each file written goes there, unless it is there already.
  * Synchronously, since awaiting each of thousands of small writes cost more than the writes (a
  * second at 5,000 contracts); the loop yields now and then, so that an interrupt is handled.
  */
-export async function writeFiles(dir: string, files: readonly OutputFile[]): Promise<void> {
+export async function writeFiles(
+  dir: string,
+  files: readonly OutputFile[],
+  digests?: Map<string, string>,
+): Promise<void> {
   makeDirs(dir);
   const made = new Set<string>();
   let written = 0;
@@ -156,7 +169,9 @@ export async function writeFiles(dir: string, files: readonly OutputFile[]): Pro
       makeDirs(parent);
       made.add(parent);
     }
-    writeFileSync(path, textOf(file));
+    const text = textOf(file);
+    writeFileSync(path, text);
+    if (digests && !digests.has(file.path)) digests.set(file.path, digest(text));
     if (++written % 256 === 0) await new Promise(setImmediate);
   }
 }

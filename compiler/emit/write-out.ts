@@ -77,22 +77,23 @@ async function replaceLocked(
   for (const file of files) safeJoin(target, file.path);
   const cacheDir = options.cacheDir;
   const known = cacheDir === undefined ? new Map<string, KnownFile>() : readKnownFiles(cacheDir, target);
-  const update = existsSync(target) ? planUpdate(target, files, known) : undefined;
+  const update = existsSync(target) ? planUpdate(target, files, known, cacheDir !== undefined) : undefined;
+  // The digests the next record needs, taken from the text spelled to compare or write each file:
+  // a file made on demand is spelled once (graph.json, spelled again here, was a tenth of a
+  // one-change compile at 5,000 contracts).
+  const digests = cacheDir === undefined ? undefined : (update?.digests ?? new Map<string, string>());
   // After out/ holds the new files: a record that cannot be made costs the next compile time only.
   const remember = () => {
     if (cacheDir === undefined) return;
     try {
       const now = new Map(update?.kept);
-      // A file the update wrote holds its text, spelled once while planning: digested from that,
-      // not spelled again (graph.json, spelled anew, was a tenth of a one-change compile).
-      const written = new Map(update?.write.map((f) => [f.path, f]));
       for (const file of files) {
         if (now.has(file.path)) continue;
         const id = identity(join(target, file.path));
         if (id !== undefined)
           now.set(file.path, {
             identity: id,
-            sha256: update?.digests.get(file.path) ?? digest(textOf(written.get(file.path) ?? file)),
+            sha256: digests?.get(file.path) ?? digest(textOf(file)),
             ...(file.fingerprint === undefined ? {} : { fingerprint: file.fingerprint }),
           });
       }
@@ -108,7 +109,7 @@ async function replaceLocked(
       });
       let keepPrevious = false;
       try {
-        await writeFiles(staging, update.write);
+        await writeFiles(staging, update.write, digests);
         applyUpdate(target, staging, previous, update);
       } catch (err) {
         keepPrevious = err instanceof UpdateNotUndone;
@@ -128,7 +129,7 @@ async function replaceLocked(
     if (!existsSync(target) && existsSync(previous)) renameSync(previous, target);
   });
   try {
-    await writeFiles(staging, files);
+    await writeFiles(staging, files, digests);
     const existed = await exists(target);
     if (existed) await rename(target, previous);
     try {
