@@ -107,8 +107,12 @@ export const catalog = {
   },
   'yaml-alias-limit': {
     severity: 'error',
-    summary: 'aliases expand to too many nodes (an alias bomb)',
-    messages: { default: 'aliases expand to more than 100 nodes (an alias bomb); {fix}' },
+    summary:
+      'aliases expand to too many nodes (an alias bomb), or a document holds more than 1,000 anchors and aliases',
+    messages: {
+      default: 'aliases expand to more than 100 nodes (an alias bomb); {fix}',
+      count: 'document holds more than {limit} anchors and aliases; {fix}',
+    },
     fix: 'write the values out instead of through aliases',
   },
   'not-a-mapping': {

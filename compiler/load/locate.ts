@@ -1,7 +1,7 @@
 import { isMap, isScalar, isSeq, type Pair } from 'yaml';
 import type { JsonPath, Position } from '../diagnostics/diagnostic.js';
 import type { LoadedDocument } from './document.js';
-import { memberOf } from './key-clash.js';
+import { memberOf } from './odd-keys.js';
 import { indexPositions, locateOffsets } from './position-index.js';
 
 export interface Span {

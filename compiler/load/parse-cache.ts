@@ -29,7 +29,9 @@ export interface DocumentCache {
   spansRead: number;
 }
 
-const format = `callgate ${version} parse 1`;
+// The rules of parsing are part of the format: a file an earlier rule read must be checked by the
+// new ones (2: keys that are collections, and documents past the anchors and aliases limit, are errors).
+const format = `callgate ${version} parse 2`;
 
 export const textHash = (text: string) => createHash('sha256').update(text).digest('hex');
 

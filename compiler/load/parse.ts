@@ -3,9 +3,8 @@ import {
   LineCounter,
   parseAllDocuments,
   visit,
-  isAlias,
   isScalar,
-  isSeq,
+  type Alias,
   type Document,
   type Node,
   type YAMLError,
@@ -19,14 +18,15 @@ import { textHash, type CachedFile, type ParseCache } from './parse-cache.js';
 import { jsonExact } from '../util/json.js';
 import { defined } from '../util/defined.js';
 import { indexPositions } from './position-index.js';
-import { oddKeys } from './key-clash.js';
+import { oddKeys } from './odd-keys.js';
+import { aliasLimit, firstUnresolvedAlias } from './anchors.js';
 
 /**
  * How every contract file is parsed, the first time and when its tree is made again. The parser's
  * own log is off (`logLevel`): it printed a Node warning with the file's text in it to stderr (a
  * mapping key that is itself a list or a mapping); its problems reach the user as diagnostics.
  */
-const parseOptions = { uniqueKeys: true, prettyErrors: false, strict: true, logLevel: 'error' } as const;
+const parseOptions = { uniqueKeys: false, prettyErrors: false, strict: true, logLevel: 'error' } as const;
 
 export interface ParseResult {
   documents: LoadedDocument[];
@@ -239,13 +239,15 @@ function parseText(source: Source, text: string, documents: LoadedDocument[], di
     if (problems.length > 0) {
       for (const err of problems)
         diagnostics.push(textDiagnostic(source.file, yamlMessage(err, text), lineCounter, err.pos[0], err.pos[1]));
+      // Duplicate keys too, as the parser's own check reported them with its other problems.
+      diagnostics.push(...oddKeyDiagnostics(source.file, text, doc, lineCounter, 'duplicates'));
       kept++;
       return;
     }
     // `---` with nothing after it is an empty document, not an error on its own.
     if (isEmpty(doc)) return;
     kept++;
-    const odd = oddKeyDiagnostics(source.file, text, doc, lineCounter);
+    const odd = oddKeyDiagnostics(source.file, text, doc, lineCounter, 'all');
     if (odd.length > 0) {
       diagnostics.push(...odd);
       return;
@@ -278,23 +280,41 @@ function parseText(source: Source, text: string, documents: LoadedDocument[], di
 }
 
 /**
- * The keys no reader takes as written (`key-clash.ts`), as diagnostics. A function of its own, not
+ * The keys no reader takes as written (`odd-keys.ts`), as diagnostics. A function of its own, not
  * a closure in `parseText`: a closure there that named the tree would keep it alive as long as
  * the document (the getter of `doc` shares its scope), which was 100 MB at 5,000 contracts.
  */
-function oddKeyDiagnostics(file: string, text: string, doc: Document.Parsed, lineCounter: LineCounter): Diagnostic[] {
+function oddKeyDiagnostics(
+  file: string,
+  text: string,
+  doc: Document.Parsed,
+  lineCounter: LineCounter,
+  which: 'duplicates' | 'all',
+): Diagnostic[] {
   const odd = oddKeys(doc);
   const diagnostic = (key: Node, message: CodedMessage) => {
     const [start, end] = key.range ?? doc.range;
     return textDiagnostic(file, message, lineCounter, start, end);
   };
+  const duplicates = odd.clashes.map((key) =>
+    diagnostic(key, { code: 'yaml-duplicate-key', data: { key: duplicateKeyText(text, key.range?.[0] ?? 0) } }),
+  );
+  if (which === 'duplicates') return duplicates;
+  // Past the limit, the document is not read at all: its keys could not be either.
+  if (odd.overAliasLimit) {
+    const at = odd.overAliasLimit.range?.[0] ?? doc.range[0];
+    return [
+      fileDiagnostic(
+        file,
+        { code: 'yaml-alias-limit', messageId: 'count', data: { limit: aliasLimit.toLocaleString('en-US') } },
+        lineCol(lineCounter, at),
+      ),
+    ];
+  }
   return [
-    ...odd.clashes.map((key) =>
-      diagnostic(key, { code: 'yaml-duplicate-key', data: { key: duplicateKeyText(text, key.range?.[0] ?? 0) } }),
-    ),
-    ...odd.collections.map((key) => {
+    ...duplicates,
+    ...odd.collections.map(({ key, shape }) => {
       const [start, end] = key.range ?? doc.range;
-      const shape = isSeq(isAlias(key) ? key.resolve(doc) : key) ? 'list' : 'mapping';
       return diagnostic(key, { code: 'yaml-collection-key', data: { key: keyText(text, start, end), shape } });
     }),
   ];
@@ -306,14 +326,20 @@ function aliasDiagnostic(file: string, doc: Document.Parsed, lineCounter: LineCo
   const unresolved = /^Unresolved alias/.test(text);
   let at = doc.range[0];
   let name = '';
-  visit(doc, {
-    Alias(_, node) {
-      if (unresolved && node.resolve(doc) !== undefined) return undefined;
-      at = node.range?.[0] ?? at;
-      name = node.source;
-      return visit.BREAK;
-    },
-  });
+  // Unresolved, the first alias that names no anchor before it; past the limit, the first alias.
+  let alias: Alias | undefined;
+  if (unresolved) alias = firstUnresolvedAlias(doc);
+  else
+    visit(doc, {
+      Alias(_, node) {
+        alias = node;
+        return visit.BREAK;
+      },
+    });
+  if (alias) {
+    at = alias.range?.[0] ?? at;
+    name = alias.source;
+  }
   return unresolved
     ? fileDiagnostic(file, { code: 'yaml-syntax', messageId: 'alias', data: { name } }, lineCol(lineCounter, at))
     : fileDiagnostic(file, { code: 'yaml-alias-limit', data: {} }, lineCol(lineCounter, at));

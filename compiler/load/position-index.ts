@@ -1,5 +1,5 @@
 import { isMap, isNode, isScalar, isSeq, type Document, type Node } from 'yaml';
-import { memberOf } from './key-clash.js';
+import { memberOf } from './odd-keys.js';
 
 // What a document's syntax tree is needed for after parsing: the offsets a JSON path points at.
 // The trees are large (at 5,000 contracts with seven callers each, about 100 MB of scalars, pairs

@@ -1,62 +1,60 @@
 import { isAlias, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
+import { Anchors } from './anchors.js';
 
 /** Keys a document cannot be read by: see `oddKeys`. */
 export interface OddKeys {
   /** Keys naming, once read as data, the same member as an earlier key of their mapping. */
   clashes: Node[];
   /** Keys that are a list or a mapping (or an alias to one). */
-  collections: Node[];
+  collections: { key: Node; shape: 'list' | 'mapping' }[];
+  /** The first anchor or alias past `aliasLimit`, where the document has more (`anchors.ts`). */
+  overAliasLimit?: Node;
 }
 
 /**
  * The keys of a document that no reader can take as YAML wrote them.
  *
  * - Clashes: keys that name the same member as an earlier key of their mapping once the document
- *   is read as data: `1` and `"1"`, `~` and `""`, `true` and `"true"`. YAML holds such keys apart,
- *   so the parser's duplicate-key check lets them pass, but reading the document keeps only the
- *   last one's value, where another reader (a reviewer's tool, a YAML 1.1 parser) keeps both or
- *   the first. They are duplicate keys, as the parser's own are.
+ *   is read as data: the same key twice, and also `1` and `"1"`, `~` and `""`, `true` and
+ *   `"true"`, which YAML holds apart: reading the document keeps only the last one's value, where
+ *   another reader (a reviewer's tool, a YAML 1.1 parser) keeps both or the first. The parser's
+ *   own duplicate-key check is off: it compares each key with every earlier one, a minute for a
+ *   mapping of 80,000 keys; here each mapping's names go in a set.
  * - Collections: a key that is a list or a mapping (`? [a, b]`, `{a: 1}: x`). Data read from YAML
  *   has names for keys: the parser turns such a key into its YAML text (`[ a, b ]`), which a
  *   string key of that text then silently replaces, and other readers refuse it or make a tuple.
  *   No field of a contract or a Platform is named so.
+ *
+ * One walk in the parser's order, so that an alias key is resolved as the walk reaches it
+ * (`anchors.ts`).
  */
 export function oddKeys(doc: Document.Parsed): OddKeys {
   const found: OddKeys = { clashes: [], collections: [] };
+  const anchors = new Anchors();
   const walk = (node: unknown): void => {
+    anchors.enter(node);
     if (isMap(node)) {
-      for (const { key } of node.items) {
-        const named = isAlias(key) ? key.resolve(doc) : key;
-        if ((isMap(named) || isSeq(named)) && (isAlias(key) || isMap(key) || isSeq(key)) && key.range)
-          found.collections.push(key);
-      }
-      if (node.items.length > 1 && node.items.some(({ key }) => !isStringScalar(key))) {
-        const seen = new Set<string>();
-        for (const { key } of node.items) {
-          const name = memberName(doc, key);
-          if (name === undefined) continue;
-          if (seen.has(name) && (isScalar(key) || isAlias(key)) && key.range) found.clashes.push(key);
-          seen.add(name);
-        }
-      }
+      const names = node.items.length > 1;
+      const seen = new Set<string>();
       for (const { key, value } of node.items) {
         walk(key);
+        const named = anchors.resolve(key);
+        if (isScalar(key) || isAlias(key) || isMap(key) || isSeq(key)) {
+          if ((isMap(named) || isSeq(named)) && key.range)
+            found.collections.push({ key, shape: isSeq(named) ? 'list' : 'mapping' });
+          const name = names && isScalar(named) ? memberOf(named.value) : undefined;
+          if (name !== undefined) {
+            if (seen.has(name) && key.range) found.clashes.push(key);
+            seen.add(name);
+          }
+        }
         walk(value);
       }
     } else if (isSeq(node)) for (const item of node.items) walk(item);
   };
   walk(doc.contents);
+  if (anchors.overLimit) found.overAliasLimit = anchors.overLimit;
   return found;
-}
-
-// The parser already refuses two keys of one string value: only a mapping with another key (a
-// number, a boolean, null, an alias) can hold a clash, so the others are not looked at again.
-const isStringScalar = (key: unknown) => isScalar(key) && typeof key.value === 'string';
-
-/** The member a key names when read as data, as the parser reads it (scalars, and aliases to them). */
-function memberName(doc: Document.Parsed, key: unknown): string | undefined {
-  const node = isAlias(key) ? key.resolve(doc) : key;
-  return isScalar(node) ? memberOf(node.value) : undefined;
 }
 
 /** The member a scalar key's value is read as: its text, and `''` for null (`~:`). */
