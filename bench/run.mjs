@@ -422,6 +422,18 @@ const bad = {
             .join(',')}]\n`,
       ).join(''),
   },
+  // Files just under the 1 MiB limit that the YAML parser reads in quadratic time where it is left
+  // to: its duplicate-key check compares every pair of keys of a mapping, and it resolves each
+  // alias by a scan of every anchor and alias before it (a minute each, before callgate checked both).
+  'a mapping of 75,000 keys': {
+    'keys.yaml': Array.from({ length: 75000 }, (_, i) => `k${i}: ${i}\n`).join(''),
+  },
+  '20,000 alias keys': {
+    'aliases.yaml': `a:\n${Array.from({ length: 20000 }, (_, i) => `  - &a${i} k${i}\n`).join('')}m:\n${Array.from(
+      { length: 20000 },
+      (_, i) => `  *a${i} : ${i}\n`,
+    ).join('')}`,
+  },
   '3,000 files': Object.fromEntries(
     Array.from({ length: 3000 }, (_, i) => [
       `d${i % 30}/f${i}.yaml`,
