@@ -79,13 +79,25 @@ describe('workload identities', () => {
               .filter((b) => share(a, b))
               .map((b) => [a, b]),
           );
-          expect(reported.length).toBe(consent ? 0 : pairs.length * 2);
-          // Each service is reported once per other service it shares with.
-          if (!consent)
-            for (const s of svcs)
-              expect(reported.filter((d) => d.file === `c${svcs.indexOf(s)}.yaml`).length, s.name).toBe(
-                pairs.filter((p) => p.includes(s)).length,
+          if (consent) expect(reported).toEqual([]);
+          // Each service is reported at its own contract, once per kind of identity it shares,
+          // naming every other it shares one with, each once.
+          else
+            for (const s of svcs) {
+              const own = reported.filter((d) => d.file === `c${svcs.indexOf(s)}.yaml`);
+              const named = own.flatMap((d) => {
+                const [self, ...others] = [...(d.message.split(' share ')[0] ?? '').matchAll(/`apps\/([^`]+)`/g)].map(
+                  (m) => m[1],
+                );
+                expect(self).toBe(s.name);
+                return others;
+              });
+              const expected = pairs.flatMap((p) => (p.includes(s) ? p.filter((o) => o !== s).map((o) => o.name) : []));
+              expect(named.sort(), s.name).toEqual(expected.sort());
+              expect(new Set(own.map((d) => d.message.split(' share ')[1]?.split(' `')[0])).size, s.name).toBe(
+                own.length,
               );
+            }
           if (!consent && pairs.length > 0) expect(r.files).toBeUndefined();
         },
       ),
@@ -97,5 +109,32 @@ describe('workload identities', () => {
     expect(selectorsOverlap({ app: 'frontend' }, { tier: 'web' })).toBe(true);
     expect(selectorsOverlap({ app: 'frontend' }, { app: 'web' })).toBe(false);
     expect(selectorsOverlap({ app: 'a', tier: 'x' }, { app: 'a' })).toBe(true);
+  });
+});
+
+// Many estates run every workload of a namespace under its `default` service account: every pair
+// of them shares an identity. One finding per service names the others (the first ten, then how
+// many more), where one per pair was millions of findings for thousands of services, and a
+// check that ran out of memory.
+describe('one identity shared by many contracts', () => {
+  it('is one finding per contract, naming the first others and counting the rest', () => {
+    const count = 1500;
+    const name = (i: number) => `svc-${String(i).padStart(4, '0')}`;
+    const files = Object.fromEntries<string>([
+      ['p.yaml', stringify(platformDoc)],
+      ...Array.from({ length: count }, (_, i): [string, string] => [
+        `c${i}.yaml`,
+        stringify(doc({ name: name(i), sa: 'default', selector: undefined, role: undefined }, [])),
+      ]),
+    ]);
+    const reported = runFiles(files).diagnostics.filter((d) => d.code === 'identity-shared');
+    expect(reported).toHaveLength(count);
+    const first = reported.find((d) => d.file === 'c0.yaml');
+    const others = Array.from({ length: 10 }, (_, i) => `\`apps/${name(i + 1)}\``).join(', ');
+    expect(first?.message).toBe(
+      `\`apps/${name(0)}\` and ${others} and 1,489 more share the service account \`default\`, so each would be admitted wherever the other is; give each its own identity, or, if they are one workload on purpose, list each in the other's \`spec.workload.sharesIdentityWith\``,
+    );
+    const last = reported.find((d) => d.file === `c${count - 1}.yaml`);
+    expect(last?.message).toContain(`\`apps/${name(count - 1)}\` and \`apps/${name(0)}\`, \`apps/${name(1)}\``);
   });
 });

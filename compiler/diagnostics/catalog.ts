@@ -902,7 +902,7 @@ export const catalog = {
       'two contracts run under one identity (a service account, overlapping pod selectors, an IAM role), so each would receive every grant of the other',
     messages: {
       default:
-        '`{service}` and `{other}` share {what} `{identity}`, so each would be admitted wherever the other is; {fix}',
+        '`{service}` and {others} share {what} `{identity}`, so each would be admitted wherever the other is; {fix}',
       gateway:
         '`{service}` would run as `{identity}`, the identity of ingress gateway `{gateway}` of cluster `{cluster}` in the same mesh, so it would be admitted wherever that gateway is; give the service its own service account',
     },

@@ -55,17 +55,26 @@ function splittingKey(selectors: readonly Record<string, string>[]): string | un
   return best?.key;
 }
 
+/** Where each service stands among the others that could share an identity with it. */
+interface Placement {
+  /** Its namespace and cluster, for pod selectors. */
+  ns: string;
+  selector: boolean;
+  /** A selector without its namespace's splitting key: compared with every selector there. */
+  wild: boolean;
+  /** The buckets it is in: its IAM role, service account, selector's value of the key, principal. */
+  keys: string[];
+}
+
 /**
- * For each service, the earlier services that could share an identity with it: the same IAM
- * role, the same mesh principal, the same service account of one namespace and cluster, or pod
- * selectors there that could select one pod. Selectors are bucketed by the value they give the
- * namespace's most common label key (`app`, as a rule), and one without that key is compared with
- * every selector of its namespace: so one namespace of thousands of services is not compared pair
- * by pair, and every pair that could share an identity is still a candidate. The pairs come in the
- * order the full comparison would take them (by the later service, then the earlier). Nothing is
- * stored per pair: only time grows with the candidates, never memory.
+ * The services that could share an identity with each other: the same IAM role, the same mesh
+ * principal, the same service account of one namespace and cluster, or pod selectors there that
+ * could select one pod. Selectors are bucketed by the value they give the namespace's most common
+ * label key (`app`, as a rule), and one without that key is compared with every selector of its
+ * namespace: so one namespace of thousands of services is not compared pair by pair, and every
+ * pair that could share an identity is still a candidate.
  */
-function* candidatePairs(platform: PlatformModel, services: readonly ServiceModel[]): Generator<[number, number]> {
+function placeServices(platform: PlatformModel, services: readonly ServiceModel[]) {
   const namespaceOf = (s: ServiceModel) => `${s.cluster}\u0000${s.namespace}`;
   const pods = (s: ServiceModel) => (s.platform === 'eks' ? s.podSelector : undefined);
   const selectors = new Map<string, Record<string, string>[]>();
@@ -74,70 +83,114 @@ function* candidatePairs(platform: PlatformModel, services: readonly ServiceMode
     if (sel) pushTo(selectors, namespaceOf(s), sel);
   }
   const split = new Map([...selectors].map(([ns, list]) => [ns, splittingKey(list)]));
-  // Where each service stands: a selector without its namespace's key is "wild", compared with
-  // every selector of the namespace, earlier or later; any other is bucketed by the key's value.
-  const placed = services.map((s) => {
+  const placed = services.map((s): Placement => {
     const ns = namespaceOf(s);
     const sel = pods(s);
     const key = split.get(ns);
     const value = sel && key !== undefined ? sel[key] : undefined;
-    const wild = sel !== undefined && value === undefined;
-    const keys = [
-      ...(s.iamRole !== undefined ? [`role\u0000${s.iamRole}`] : []),
-      ...(s.platform === 'eks' && s.serviceAccount !== undefined
-        ? [`account\u0000${ns}\u0000${s.serviceAccount}`]
-        : []),
-      ...(value !== undefined ? [`pods\u0000${ns}\u0000${value}`] : []),
-      ...(s.meshPrincipal !== undefined
-        ? [`principal\u0000${meshScope(platform, s.cluster)}\u0000${s.meshPrincipal}`]
-        : []),
-    ];
-    return { ns, selector: sel !== undefined, wild, keys };
+    return {
+      ns,
+      selector: sel !== undefined,
+      wild: sel !== undefined && value === undefined,
+      keys: [
+        ...(s.iamRole !== undefined ? [`role\u0000${s.iamRole}`] : []),
+        ...(s.platform === 'eks' && s.serviceAccount !== undefined
+          ? [`account\u0000${ns}\u0000${s.serviceAccount}`]
+          : []),
+        ...(value !== undefined ? [`pods\u0000${ns}\u0000${value}`] : []),
+        ...(s.meshPrincipal !== undefined
+          ? [`principal\u0000${meshScope(platform, s.cluster)}\u0000${s.meshPrincipal}`]
+          : []),
+      ],
+    };
   });
+  // Members in model order.
   const buckets = new Map<string, number[]>();
   const withSelector = new Map<string, number[]>();
   const wild = new Map<string, number[]>();
-  for (let j = 0; j < services.length; j++) {
-    const earlier = new Set<number>();
-    const { ns, selector, wild: isWild, keys } = defined(placed[j], `service ${j}`);
-    if (selector) {
-      // A wild selector meets every earlier selector of its namespace; any other, the earlier wild ones.
-      for (const i of (isWild ? withSelector : wild).get(ns) ?? []) earlier.add(i);
-      pushTo(withSelector, ns, j);
-      if (isWild) pushTo(wild, ns, j);
-    }
-    for (const key of keys) {
-      const members = buckets.get(key) ?? [];
-      for (const i of members) earlier.add(i);
-      members.push(j);
-      buckets.set(key, members);
-    }
-    for (const i of [...earlier].sort((a, b) => a - b)) yield [i, j];
-  }
+  placed.forEach((p, i) => {
+    for (const key of p.keys) pushTo(buckets, key, i);
+    if (p.selector) pushTo(withSelector, p.ns, i);
+    if (p.wild) pushTo(wild, p.ns, i);
+  });
+  /** The lists whose members could share an identity with service `j` (itself among them). */
+  const candidates = (j: number): readonly (readonly number[])[] => {
+    const p = defined(placed[j], `service ${j}`);
+    const lists = p.keys.map((key) => buckets.get(key) ?? []);
+    // A wild selector meets every selector of its namespace; any other, the wild ones.
+    if (p.selector) lists.push((p.wild ? withSelector : wild).get(p.ns) ?? []);
+    return lists;
+  };
+  return candidates;
 }
 
+/** How many others a finding names before it only counts the rest. */
+const namedOthers = 10;
+
+/** `a`, `a` and `b`, `a`, `b` and `c`; past `namedOthers`, the first ones and how many more. */
+function othersText(names: readonly string[], count: number): string {
+  const quoted = names.map((n) => `\`${n}\``);
+  const more = count - names.length;
+  if (more > 0) return `${quoted.join(', ')} and ${more.toLocaleString('en-US')} more`;
+  return quoted.length < 2 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1) ?? ''}`;
+}
+
+/** The others one service shares one kind of identity with: how many, and the first in model order. */
+interface Sharing {
+  what: string;
+  identity: string;
+  count: number;
+  first: number[];
+}
+
+const whatOrder = ['the IAM role', 'the service account', 'pods selected by both', 'the mesh identity'];
+
+/**
+ * A finding per service and kind of identity it shares, at that contract (the pull request that
+ * adds either contract is shown where it claims the identity), naming the others: not one per
+ * pair, which for thousands of services under one service account (`default`, as many estates
+ * run) was millions of findings, and ran out of memory.
+ */
 export function checkIdentities(analysis: Analysis): TargetFinding[] {
   const findings: TargetFinding[] = [];
   const { services, platform } = analysis.model;
-  for (const [i, j] of candidatePairs(platform, services)) {
-    const a = defined(services[i], `service ${i}`);
-    const b = defined(services[j], `service ${j}`);
-    const s = shared(platform, a, b);
-    if (!s || consents(a, b)) continue;
-    const field =
-      s.what === 'the IAM role' ? 'iamRole' : s.what === 'pods selected by both' ? 'podSelector' : 'serviceAccount';
-    // At both contracts: the pull request that adds either one is shown where it claims the identity.
-    for (const [self, other] of [
-      [a, b],
-      [b, a],
-    ] as const)
+  const candidates = placeServices(platform, services);
+  // The service each other was last looked at for: each pair is looked at once per side.
+  const seenFor = new Int32Array(services.length).fill(-1);
+  services.forEach((self, j) => {
+    seenFor[j] = j;
+    const sharing = new Map<string, Sharing>();
+    for (const list of candidates(j))
+      for (const i of list) {
+        if (seenFor[i] === j) continue;
+        seenFor[i] = j;
+        const other = defined(services[i], `service ${i}`);
+        const s = shared(platform, self, other);
+        if (!s || consents(self, other)) continue;
+        let entry = sharing.get(s.what);
+        if (!entry) sharing.set(s.what, (entry = { ...s, count: 0, first: [] }));
+        entry.count++;
+        // The first ones in model order, whatever order the lists come in.
+        if (entry.first.length < namedOthers || i < (entry.first.at(-1) ?? 0)) {
+          entry.first.push(i);
+          entry.first.sort((a, b) => a - b);
+          if (entry.first.length > namedOthers) entry.first.pop();
+        }
+      }
+    for (const what of whatOrder) {
+      const entry = sharing.get(what);
+      if (!entry) continue;
+      const names = entry.first.map((i) => defined(services[i], `service ${i}`).id);
+      const field =
+        what === 'the IAM role' ? 'iamRole' : what === 'pods selected by both' ? 'podSelector' : 'serviceAccount';
       findings.push({
         code: 'identity-shared',
-        data: { service: self.id, other: other.id, what: s.what, identity: s.identity },
+        data: { service: self.id, others: othersText(names, entry.count), what, identity: entry.identity },
         source: { ...self.source, path: ['spec', 'workload', field] },
         at: 'key',
       });
-  }
+    }
+  });
   findings.push(...gatewayIdentities(analysis));
   return findings;
 }
