@@ -34,16 +34,16 @@ export function oddKeys(doc: Document.Parsed): OddKeys {
   const walk = (node: unknown): void => {
     anchors.enter(node);
     if (isMap(node)) {
-      const names = node.items.length > 1;
-      const seen = new Set<string>();
+      // Only a mapping of two keys or more can name one member twice.
+      const seen = node.items.length > 1 ? new Set<string>() : undefined;
       for (const { key, value } of node.items) {
         walk(key);
         const named = anchors.resolve(key);
         if (isScalar(key) || isAlias(key) || isMap(key) || isSeq(key)) {
           if ((isMap(named) || isSeq(named)) && key.range)
             found.collections.push({ key, shape: isSeq(named) ? 'list' : 'mapping' });
-          const name = names && isScalar(named) ? memberOf(named.value) : undefined;
-          if (name !== undefined) {
+          const name = seen && isScalar(named) ? memberOf(named.value) : undefined;
+          if (seen && name !== undefined) {
             if (seen.has(name) && key.range) found.clashes.push(key);
             seen.add(name);
           }
