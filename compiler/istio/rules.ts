@@ -29,7 +29,8 @@ function callerPrincipal(index: ModelIndex, e: EdgeModel): string | undefined {
  * hubs with hundreds of callers under the 512-rule limit of the AuthorizationPolicy schema.
  */
 function meshRules(index: ModelIndex, s: ServiceModel, withL7: boolean): AuthorizationRule[] {
-  const byOperation = new Map<string, { operation: Operation; principals: string[] }>();
+  // Principals in a set: a hub's thousands of callers were compared with each other one by one.
+  const byOperation = new Map<string, { operation: Operation; principals: Set<string> }>();
   for (const e of index.into(s.id)) {
     const principal = callerPrincipal(index, e);
     if (e.path !== 'mesh' || !principal) continue;
@@ -39,12 +40,12 @@ function meshRules(index: ModelIndex, s: ServiceModel, withL7: boolean): Authori
     if (withL7 && e.methods) operation.methods = [...e.methods];
     if (withL7 && e.paths) operation.paths = [...e.paths];
     const key = JSON.stringify(operation);
-    const group = byOperation.get(key) ?? { operation, principals: [] };
-    if (!group.principals.includes(principal)) group.principals.push(principal);
+    const group = byOperation.get(key) ?? { operation, principals: new Set<string>() };
+    group.principals.add(principal);
     byOperation.set(key, group);
   }
   return [...byOperation.values()].map((g) => ({
-    from: [{ source: { principals: g.principals.sort() } }],
+    from: [{ source: { principals: [...g.principals].sort() } }],
     to: [{ operation: g.operation }],
   }));
 }
@@ -87,19 +88,19 @@ function addressRules(index: ModelIndex, s: ServiceModel): AuthorizationRule[] {
   }
   // CIDR callers with the same operation share one rule: ipBlocks in a source are ORed. Their
   // methods and paths reach here only where a sidecar sees the requests.
-  const byOperation = new Map<string, { operation: Operation; blocks: string[] }>();
+  const byOperation = new Map<string, { operation: Operation; blocks: Set<string> }>();
   for (const e of index.into(s.id)) {
     if (e.caller.kind !== 'cidr' || meshPorts(e.ports).length === 0) continue;
     const operation: Operation = { ports: ports(meshPorts(e.ports)) };
     if (e.methods) operation.methods = [...e.methods];
     if (e.paths) operation.paths = [...e.paths];
     const key = JSON.stringify(operation);
-    const group = byOperation.get(key) ?? { operation, blocks: [] };
-    if (!group.blocks.includes(e.caller.cidr)) group.blocks.push(e.caller.cidr);
+    const group = byOperation.get(key) ?? { operation, blocks: new Set<string>() };
+    group.blocks.add(e.caller.cidr);
     byOperation.set(key, group);
   }
   for (const { operation, blocks } of byOperation.values())
-    rules.push({ from: [{ source: { ipBlocks: blocks.sort() } }], to: [{ operation }] });
+    rules.push({ from: [{ source: { ipBlocks: [...blocks].sort() } }], to: [{ operation }] });
   return rules;
 }
 
