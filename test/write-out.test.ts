@@ -15,6 +15,21 @@ import { tempDir, writeTree } from './support/estate.js';
 // holds exactly the new files (no other file, no empty directory), as a fresh directory would,
 // and nothing is left beside it; a failed swap leaves the old output as it was.
 
+/** Files spelled on demand (as laid-out files are) that count how often they are spelled. */
+function onDemand() {
+  const counter = { spelled: 0 };
+  const file = (text: string) =>
+    lazyFile(
+      'k8s/a.yaml',
+      () => {
+        counter.spelled++;
+        return text;
+      },
+      [],
+    );
+  return { counter, file };
+}
+
 /** Every entry under `root`: files with their bytes (as latin1), directories with a trailing `/`. */
 function entries(root: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -158,33 +173,24 @@ describe('writing out/ over an existing output', () => {
   // its text is let go: kept, the text of every file would stay alive until the compile ends.
   it('spells a file made on demand once to write it, and keeps none of its text', async () => {
     const out = join(await tempDir('callgate-update-'), 'out');
-    let spelled = 0;
-    const file = (text: string) =>
-      lazyFile(
-        'k8s/a.yaml',
-        () => {
-          spelled++;
-          return text;
-        },
-        [],
-      );
+    const { counter, file } = onDemand();
     const graph = { path: 'graph.json', content: '{}' };
     // Into a new directory, over equal bytes, over other bytes: once each, and never kept.
     for (const text of ['a: 1\n', 'a: 1\n', 'a: 2\n']) {
-      spelled = 0;
+      counter.spelled = 0;
       const f = file(text);
       await writeOutput(out, [graph, f]);
-      expect(spelled).toBe(1);
+      expect(counter.spelled).toBe(1);
       expect(readFileSync(join(out, 'k8s', 'a.yaml'), 'utf8')).toBe(text);
       expect(f.content).toBe(text);
-      expect(spelled).toBe(2);
+      expect(counter.spelled).toBe(2);
     }
     // Read before, it is not spelled again to be written.
-    spelled = 0;
+    counter.spelled = 0;
     const read = file('a: 3\n');
     expect(read.content).toBe('a: 3\n');
     await writeOutput(out, [graph, read]);
-    expect(spelled).toBe(1);
+    expect(counter.spelled).toBe(1);
     expect(readFileSync(join(out, 'k8s', 'a.yaml'), 'utf8')).toBe('a: 3\n');
   });
 
@@ -194,16 +200,7 @@ describe('writing out/ over an existing output', () => {
   it('with --cache, spells a file made on demand once, and records the digest of its bytes', async () => {
     const root = await tempDir('callgate-update-');
     const [out, cacheDir] = [join(root, 'out'), join(root, 'cache')];
-    let spelled = 0;
-    const file = (text: string) =>
-      lazyFile(
-        'k8s/a.yaml',
-        () => {
-          spelled++;
-          return text;
-        },
-        [],
-      );
+    const { counter, file } = onDemand();
     const recorded = () => {
       const stored = JSON.parse(readFileSync(join(cacheDir, 'out-files.json'), 'utf8')) as unknown[];
       return (stored.slice(1) as string[][]).find((e) => e[0] === 'k8s/a.yaml')?.[2];
@@ -219,9 +216,9 @@ describe('writing out/ over an existing output', () => {
         await writeFile(join(out, 'k8s', 'a.yaml'), 'by hand\n');
         await writeFile(join(out, 'k8s', 'a.yaml'), text);
       }
-      spelled = 0;
+      counter.spelled = 0;
       await writeOutput(out, [{ path: 'graph.json', content: '{}' }, file(text)], { cacheDir });
-      expect(spelled, text).toBe(1);
+      expect(counter.spelled, text).toBe(1);
       expect(readFileSync(join(out, 'k8s', 'a.yaml'), 'utf8')).toBe(text);
       expect(recorded()).toBe(digest(text));
     }
