@@ -37,15 +37,19 @@ export class ArtifactIndex {
 
   constructor(private readonly artifacts: readonly Artifact[]) {}
 
-  /** Kubernetes objects of one kind in a cluster, in file order, typed as that kind. */
-  objects<T>(cluster: string, kind: string): LocatedObject<T>[] {
-    const key = `${cluster}\u0000${kind}`;
+  /**
+   * Kubernetes objects of one kind in one namespace of a cluster, in file order, typed as that
+   * kind. One namespace, because the evaluators judge a pod by the policies of its own namespace
+   * only; parsing the whole cluster's took 6 of the 15 seconds of an explain at 5,000 contracts.
+   */
+  objects<T>(cluster: string, kind: string, namespace: string): LocatedObject<T>[] {
+    const key = `${cluster}\u0000${kind}\u0000${namespace}`;
     const known = this.byKinds.get(key);
     if (known) return asKind<T>(known);
-    const files = this.artifacts.filter((a) =>
-      a.addresses.some((x) => x.type === 'kubernetes' && x.cluster === cluster && x.kind === kind),
-    );
-    const found = files.flatMap((f) => this.objectsOf(f).filter((o) => o.address.kind === kind));
+    const wanted = (x: ArtifactAddress) =>
+      x.type === 'kubernetes' && x.cluster === cluster && x.kind === kind && x.namespace === namespace;
+    const files = this.artifacts.filter((a) => a.addresses.some(wanted));
+    const found = files.flatMap((f) => this.objectsOf(f).filter((o) => wanted(o.address)));
     this.byKinds.set(key, found);
     return asKind<T>(found);
   }

@@ -23,8 +23,8 @@ export function istioLayer(call: Call): LayerFinding | undefined {
   if (mode === 'none' || call.transport === 'udp') return undefined;
   // An ECS task's policies are written into its mesh's control-plane cluster.
   const cluster = meshHome(analysis.model.platform, callee.cluster);
-  const policies = call.artifacts.objects<AuthorizationPolicyObject>(cluster, 'AuthorizationPolicy');
-  const pas = call.artifacts.objects<PeerAuthenticationObject>(cluster, 'PeerAuthentication');
+  const policies = call.artifacts.objects<AuthorizationPolicyObject>(cluster, 'AuthorizationPolicy', callee.namespace);
+  const pas = call.artifacts.objects<PeerAuthenticationObject>(cluster, 'PeerAuthentication', callee.namespace);
   const byObject = new Map<object, LocatedObject<object>>([...policies, ...pas].map((o) => [o.object, o]));
   const mesh = route === 'mesh' && (who.kind === 'service' || who.kind === 'gateway');
   // The caller's mesh identity: a service's, or an ingress gateway's service account.

@@ -74,8 +74,8 @@ function delivery(call: Call): string[] {
   const names = analysis.names(callee);
   if (callee.platform === 'eks') {
     const found = call.artifacts
-      .objects(callee.cluster, 'IAMAuthPolicy')
-      .filter((o) => o.address.namespace === callee.namespace && o.address.name === names.policy);
+      .objects(callee.cluster, 'IAMAuthPolicy', callee.namespace)
+      .filter((o) => o.address.name === names.policy);
     return found.map((o) => cite(o));
   }
   const resource = `aws_vpclattice_auth_policy.${names.latticeAuthPolicyId}`;

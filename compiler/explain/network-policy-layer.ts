@@ -207,7 +207,8 @@ function crossingHops(call: Call, caller: ServiceModel): Hop[] {
 export function networkPolicyLayer(call: Call): LayerFinding | undefined {
   const hops = hopsOf(call);
   if (hops.length === 0) return undefined;
-  const policiesOf = (cluster: string) => call.artifacts.objects<NetworkPolicyObject>(cluster, 'NetworkPolicy');
+  const policiesOf = (cluster: string, namespace: string) =>
+    call.artifacts.objects<NetworkPolicyObject>(cluster, 'NetworkPolicy', namespace);
   const where: string[] = [];
   const notes: string[] = [];
   let admits = true;
@@ -218,7 +219,7 @@ export function networkPolicyLayer(call: Call): LayerFinding | undefined {
     ];
     for (const side of sides) {
       if (side.cluster === undefined || !('pod' in side.self)) continue;
-      const located = policiesOf(side.cluster);
+      const located = policiesOf(side.cluster, side.self.pod.namespace);
       const byObject = new Map<object, LocatedObject<NetworkPolicyObject>>(located.map((o) => [o.object, o]));
       const d = decideAt(
         located.map((o) => o.object),
