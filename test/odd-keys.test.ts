@@ -97,6 +97,8 @@ describe('keys written twice', () => {
       ['a: 1\nb: 2\na: 3\n', ['3:1 yaml-duplicate-key duplicate key `a`; keep one of the keys']],
       ['m: {x: 1, y: 2, x: 3}\n', ['1:17 yaml-duplicate-key duplicate key `x`; keep one of the keys']],
       ['- a: 1\n  "a": 2\n', ['2:3 yaml-duplicate-key duplicate key `"a"`; keep one of the keys']],
+      // The key as written, whole, even where it holds `: `.
+      ['"a: b": 1\n"a: b": 2\n', ['2:1 yaml-duplicate-key duplicate key `"a: b"`; keep one of the keys']],
       [
         'a: 1\na: 2\nb: [\n',
         [

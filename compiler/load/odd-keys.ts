@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
+import { isMap, isNode, isScalar, isSeq, type Document, type Node } from 'yaml';
 import { Anchors } from './anchors.js';
 
 /** Keys a document cannot be read by: see `oddKeys`. */
@@ -39,7 +39,7 @@ export function oddKeys(doc: Document.Parsed): OddKeys {
       for (const { key, value } of node.items) {
         walk(key);
         const named = anchors.resolve(key);
-        if (isScalar(key) || isAlias(key) || isMap(key) || isSeq(key)) {
+        if (isNode(key)) {
           if ((isMap(named) || isSeq(named)) && key.range)
             found.collections.push({ key, shape: isSeq(named) ? 'list' : 'mapping' });
           const name = seen && isScalar(named) ? memberOf(named.value) : undefined;

@@ -54,11 +54,9 @@ const textDiagnostic = (file: string, message: CodedMessage, lc: LineCounter, st
   fileDiagnostic(file, message, lineCol(lc, start), lineCol(lc, end));
 
 /** The yaml library's problem as a message; its own text only for plain syntax errors. */
-function yamlMessage(err: YAMLError, text: string): CodedMessage {
+function yamlMessage(err: YAMLError): CodedMessage {
   const first = (err.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
   switch (err.code) {
-    case 'DUPLICATE_KEY':
-      return { code: 'yaml-duplicate-key', data: { key: duplicateKeyText(text, err.pos[0]) } };
     case 'TAB_AS_INDENT':
       return { code: 'yaml-tab-indent', data: {} };
     case 'RESOURCE_EXHAUSTION':
@@ -74,12 +72,6 @@ function yamlMessage(err: YAMLError, text: string): CodedMessage {
 /** A key as written, on one line, for a message: at most 60 characters, no backquote. */
 function keyText(text: string, start: number, end: number): string {
   return text.slice(start, end).replace(/\s+/g, ' ').trim().replace(/`/g, "'").slice(0, 60);
-}
-
-function duplicateKeyText(text: string, at: number): string {
-  const line = text.slice(at, text.indexOf('\n', at) < 0 ? text.length : text.indexOf('\n', at));
-  const colon = line.search(/:(\s|$)/);
-  return (colon < 0 ? line : line.slice(0, colon)).trim().replace(/`/g, "'").slice(0, 60);
 }
 
 /**
@@ -240,7 +232,7 @@ function parseText(source: Source, text: string, documents: LoadedDocument[], di
     const problems = [...doc.errors, ...doc.warnings];
     if (problems.length > 0) {
       for (const err of problems)
-        diagnostics.push(textDiagnostic(source.file, yamlMessage(err, text), lineCounter, err.pos[0], err.pos[1]));
+        diagnostics.push(textDiagnostic(source.file, yamlMessage(err), lineCounter, err.pos[0], err.pos[1]));
       // Duplicate keys too, as the parser's own check reported them with its other problems.
       diagnostics.push(...oddKeyDiagnostics(source.file, text, doc, lineCounter, 'duplicates'));
       kept++;
@@ -294,12 +286,13 @@ function oddKeyDiagnostics(
   which: 'duplicates' | 'all',
 ): Diagnostic[] {
   const odd = oddKeys(doc);
-  const diagnostic = (key: Node, message: CodedMessage) => {
+  // At the key, which the message quotes as written.
+  const diagnostic = (key: Node, message: (written: string) => CodedMessage) => {
     const [start, end] = key.range ?? doc.range;
-    return textDiagnostic(file, message, lineCounter, start, end);
+    return textDiagnostic(file, message(keyText(text, start, end)), lineCounter, start, end);
   };
   const duplicates = odd.clashes.map((key) =>
-    diagnostic(key, { code: 'yaml-duplicate-key', data: { key: duplicateKeyText(text, key.range?.[0] ?? 0) } }),
+    diagnostic(key, (written) => ({ code: 'yaml-duplicate-key', data: { key: written } })),
   );
   if (which === 'duplicates') return duplicates;
   // Past the limit, the document is not read at all: its keys could not be either.
@@ -315,10 +308,9 @@ function oddKeyDiagnostics(
   }
   return [
     ...duplicates,
-    ...odd.collections.map(({ key, shape }) => {
-      const [start, end] = key.range ?? doc.range;
-      return diagnostic(key, { code: 'yaml-collection-key', data: { key: keyText(text, start, end), shape } });
-    }),
+    ...odd.collections.map(({ key, shape }) =>
+      diagnostic(key, (written) => ({ code: 'yaml-collection-key', data: { key: written, shape } })),
+    ),
   ];
 }
 
