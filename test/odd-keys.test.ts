@@ -97,6 +97,11 @@ describe('keys written twice', () => {
       ['a: 1\nb: 2\na: 3\n', ['3:1 yaml-duplicate-key duplicate key `a`; keep one of the keys']],
       ['m: {x: 1, y: 2, x: 3}\n', ['1:17 yaml-duplicate-key duplicate key `x`; keep one of the keys']],
       ['- a: 1\n  "a": 2\n', ['2:3 yaml-duplicate-key duplicate key `"a"`; keep one of the keys']],
+      // Spelled another way, the same name: an escape, an explicit key, in a flow mapping. With the
+      // parser's own check off, a duplicate missed here would let the last `callers` win unseen.
+      ['a: 1\n"\\x61": 2\n', ['2:1 yaml-duplicate-key duplicate key `"\\x61"`; keep one of the keys']],
+      ['callers: [x]\n? callers\n: [y]\n', ['2:3 yaml-duplicate-key duplicate key `callers`; keep one of the keys']],
+      ['m: {a: 1, "\\u0061": 2}\n', ['1:11 yaml-duplicate-key duplicate key `"\\u0061"`; keep one of the keys']],
       // The key as written, whole, even where it holds `: `.
       ['"a: b": 1\n"a: b": 2\n', ['2:1 yaml-duplicate-key duplicate key `"a: b"`; keep one of the keys']],
       [
