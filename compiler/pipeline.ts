@@ -22,6 +22,7 @@ import { checkPlatform } from './validate/checks/platform.js';
 import { checkDuplicateServices } from './validate/checks/services.js';
 import { classifyDocuments } from './validate/documents.js';
 import { indexPlatform } from './validate/platform-index.js';
+import { schemaCode } from './validate/schemas.js';
 import { compareStrings } from './util/compare.js';
 
 export interface PipelineResult {
@@ -104,7 +105,7 @@ function beginPipeline(sources: readonly Source[], options: PipelineOptions): Be
     for (const target of targets as readonly Target[])
       target.prepare?.(options.cacheDir ? { cacheDir: options.cacheDir } : {});
   // Sorted here, not only in discovery: output must never depend on the order files arrive in.
-  const parseCache = options.cacheDir === undefined ? undefined : ParseCache.open(options.cacheDir);
+  const parseCache = options.cacheDir === undefined ? undefined : ParseCache.open(options.cacheDir, schemaCode());
   const parsed = parseSources(
     [...sources].sort((a, b) => compareStrings(a.relPath, b.relPath)),
     parseCache,

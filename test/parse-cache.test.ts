@@ -116,6 +116,44 @@ describe('the parse cache', () => {
     );
   }, 300_000);
 
+  it('keeps which documents the schemas found valid, and trusts that only under the same validators', async () => {
+    const dir = await tempDir('callgate-parse-');
+    const platform = readFileSync(join(examplesDir, 'platform.yaml'), 'utf8');
+    const contract = (name: string, extra = '') =>
+      `apiVersion: callgate.dev/v1alpha1\nkind: ServiceContract\nmetadata: {name: ${name}, namespace: shop, owner: team}\n` +
+      `spec:\n  workload: {platform: eks, cluster: ${/name: (\S+)/.exec(platform.slice(platform.indexOf('clusters:')))?.[1] ?? 'x'}}\n${extra}`;
+    const files = {
+      'platform.yaml': platform,
+      'good.yaml': contract('good'),
+      // Two documents: the first valid, the second not (a port out of range).
+      'mixed.yaml': `${contract('other')}---\n${contract('bad', '  ports: [{name: http, port: 70000, protocol: http}]\n')}`,
+    };
+    const fresh = run(files);
+    expect(fresh.diagnostics.some((d) => d.code.startsWith('schema-'))).toBe(true);
+    expect(run(files, dir)).toEqual(fresh);
+    const read = () => readFileSync(join(dir, 'parse.jsonl'), 'utf8').trim().split('\n');
+    const marks = read()
+      .slice(1)
+      .map((line) => (JSON.parse(line.slice(line.indexOf('\t') + 1)) as { valid: number[] }).valid)
+      .sort((a, b) => a.length - b.length || (a[0] ?? 0) - (b[0] ?? 0));
+    expect(marks).toEqual([[0], [0], [0]]);
+    // Warm: the marks are read, and nothing changes.
+    expect(run(files, dir)).toEqual(fresh);
+    // Marks that say the invalid document is valid, under a header of other validators: not read.
+    const [header = '', ...lines] = read();
+    const forged = lines.map((l) => l.replace('"valid":[0]}', '"valid":[0,1]}'));
+    expect(forged.join('\n')).toContain('"valid":[0,1]}');
+    writeFileSync(
+      join(dir, 'parse.jsonl'),
+      `${header.replace(/ [0-9a-f]{64}$/, ` ${'0'.repeat(64)}`)}\n${forged.join('\n')}\n`,
+    );
+    expect(run(files, dir)).toEqual(fresh);
+    // Under this program's own header they would be trusted, as every value in the cache is
+    // (README: the cache is trusted as the code is): which is what the header's digest is for.
+    writeFileSync(join(dir, 'parse.jsonl'), `${header}\n${forged.join('\n')}\n`);
+    expect(run(files, dir).diagnostics).not.toEqual(fresh.diagnostics);
+  });
+
   it('keeps only files that parsed cleanly into values JSON keeps exactly, and survives damage', async () => {
     const dir = await tempDir('callgate-parse-');
     const platform = readFileSync(join(examplesDir, 'platform.yaml'), 'utf8');

@@ -18,6 +18,8 @@ export interface CachedFile {
   docs: { indexInFile: number; value: unknown }[];
   /** Per document (by index in the file), span by locate key. */
   spans: Record<string, Record<string, Span>>;
+  /** The documents (by index in the file) their kind's schema found valid (`validate/documents.ts`). */
+  valid: number[];
 }
 
 /** A document's part in the cache: its file's hash, and whether it was parsed or read this run. */
@@ -27,11 +29,17 @@ export interface DocumentCache {
   parsed?: string;
   /** How many spans the document had when read from the cache. */
   spansRead: number;
+  /** Its kind's schema found it valid: as the cache said, or as this run's validation found. */
+  valid?: boolean;
+  /** Whether `valid` was read from the cache (then it need not be written again). */
+  validRead?: boolean;
 }
 
 // The rules of parsing are part of the format: a file an earlier rule read must be checked by the
-// new ones (2: keys that are collections, and documents past the anchors and aliases limit, are errors).
-const format = `callgate ${version} parse 2`;
+// new ones (2: keys that are collections, and documents past the anchors and aliases limit, are
+// errors; 3: which documents the schemas found valid). So is the code that validates (`schemaCode`):
+// a document valid under one schema is not taken for valid under another.
+const formatOf = (schemaCode: string) => `callgate ${version} parse 3 ${schemaCode}`;
 
 export const textHash = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -42,15 +50,21 @@ export class ParseCache {
   private readonly kept = new Map<string, { line: string }>();
   private changed = false;
 
-  private constructor(private readonly file: string) {}
+  private constructor(
+    private readonly file: string,
+    private readonly format: string,
+  ) {}
 
-  /** The cache in `dir`; empty where there is none, or one another version wrote, or a damaged one. */
-  static open(dir: string): ParseCache {
-    const cache = new ParseCache(join(dir, 'parse.jsonl'));
+  /**
+   * The cache in `dir`; empty where there is none, or one another version wrote, or a damaged one,
+   * or one whose validity marks another validator (`schemaCode`, a digest of its code) made.
+   */
+  static open(dir: string, schemaCode: string): ParseCache {
+    const cache = new ParseCache(join(dir, 'parse.jsonl'), formatOf(schemaCode));
     try {
       const text = readFileSync(cache.file, 'utf8');
       const lines = text.split('\n');
-      if (lines[0] !== format) return cache;
+      if (lines[0] !== cache.format) return cache;
       for (const line of lines.slice(1)) {
         const tab = line.indexOf('\t');
         if (tab > 0) cache.lines.set(line.slice(0, tab), line.slice(tab + 1));
@@ -69,9 +83,12 @@ export class ParseCache {
     return entry;
   }
 
-  /** A file parsed in this run, or one whose recorded positions grew: its docs' JSON and its spans. */
-  put(hash: string, docs: string, spans: CachedFile['spans']): void {
-    this.kept.set(hash, { line: `{"docs":${docs},"spans":${JSON.stringify(spans)}}` });
+  /**
+   * A file parsed in this run, or one whose recorded positions grew or whose validity this run
+   * learned: its docs' JSON, its spans, and the documents found valid.
+   */
+  put(hash: string, docs: string, spans: CachedFile['spans'], valid: readonly number[]): void {
+    this.kept.set(hash, { line: `{"docs":${docs},"spans":${JSON.stringify(spans)},"valid":${JSON.stringify(valid)}}` });
     this.changed = true;
   }
 
@@ -85,7 +102,7 @@ export class ParseCache {
   /** Writes the entries of this run (and only those) when any changed or any went unused. */
   save(): void {
     if (!this.changed && this.kept.size === this.lines.size) return;
-    const out = [format];
+    const out = [this.format];
     for (const [hash, { line }] of this.kept) out.push(`${hash}\t${line}`);
     writeCacheFile(this.file, `${out.join('\n')}\n`);
   }
@@ -99,7 +116,12 @@ function readEntry(line: string): CachedFile | undefined {
   } catch {
     return undefined;
   }
-  if (!isRecord(v) || !Array.isArray(v.docs) || !isRecord(v.spans)) return undefined;
+  if (!isRecord(v) || !Array.isArray(v.docs) || !isRecord(v.spans) || !Array.isArray(v.valid)) return undefined;
+  const valid: number[] = [];
+  for (const i of v.valid as unknown[]) {
+    if (typeof i !== 'number') return undefined;
+    valid.push(i);
+  }
   const docs: CachedFile['docs'] = [];
   for (const d of v.docs as unknown[]) {
     if (!isRecord(d) || typeof d.indexInFile !== 'number' || !('value' in d)) return undefined;
@@ -115,7 +137,7 @@ function readEntry(line: string): CachedFile | undefined {
     }
     spans[doc] = out;
   }
-  return { docs, spans };
+  return { docs, spans, valid };
 }
 
 const isPosition = (v: unknown): v is Span['start'] =>

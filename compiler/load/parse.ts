@@ -117,6 +117,7 @@ function cachedDocuments(
   first: number,
 ): LoadedDocument[] {
   const tree = treeOnDemand(text);
+  const valid = new Set(entry.valid);
   return entry.docs.map((d, i) => {
     const spans = new Map(Object.entries(entry.spans[String(d.indexInFile)] ?? {}));
     return {
@@ -133,7 +134,9 @@ function cachedDocuments(
       text,
       value: d.value,
       spans,
-      cache: { hash, spansRead: spans.size },
+      cache: valid.has(d.indexInFile)
+        ? { hash, spansRead: spans.size, valid: true, validRead: true }
+        : { hash, spansRead: spans.size },
     };
   });
 }
@@ -199,13 +202,15 @@ export function saveParseCache(cache: ParseCache, documents: readonly LoadedDocu
     if (hashes.has(c.hash)) continue;
     hashes.add(c.hash);
     const grew = docs.some((d) => (d.spans?.size ?? 0) > (d.cache?.spansRead ?? 0));
-    if (c.parsed === undefined && !grew) continue;
+    const learned = docs.some((d) => d.cache?.valid === true && d.cache.validRead !== true);
+    if (c.parsed === undefined && !grew && !learned) continue;
     const json = c.parsed ?? cache.docsOf(c.hash);
     if (json === undefined) continue;
     cache.put(
       c.hash,
       json,
       Object.fromEntries(docs.map((d) => [String(d.indexInFile), Object.fromEntries(d.spans ?? [])])),
+      docs.flatMap((d) => (d.cache?.valid === true ? [d.indexInFile] : [])),
     );
   }
   cache.save();

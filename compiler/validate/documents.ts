@@ -99,9 +99,18 @@ export function classifyDocuments(documents: readonly LoadedDocument[]): Classif
     const v = validators();
     const current = value.apiVersion === apiVersion;
     const doc = d.index;
-    if (kind === 'ServiceContract' && v.ServiceContract(value) && current) out.contracts.push({ doc, value });
-    else if (kind === 'Platform' && v.Platform(value) && current) out.platforms.push({ doc, value });
-    else if (kind === 'GuardRail' && v.GuardRail(value) && current) out.guardRails.push({ doc, value });
+    // A document the parse cache holds as valid under these validators is not validated again.
+    // (Only a current one: otherwise the validator runs, so that its errors are this document's.)
+    const known = current && d.cache?.valid === true;
+    const valid = <T>(check: (x: unknown) => x is T, x: unknown): x is T => {
+      if (known) return true;
+      const ok = check(x);
+      if (ok && d.cache) d.cache.valid = true;
+      return ok;
+    };
+    if (kind === 'ServiceContract' && valid(v.ServiceContract, value) && current) out.contracts.push({ doc, value });
+    else if (kind === 'Platform' && valid(v.Platform, value) && current) out.platforms.push({ doc, value });
+    else if (kind === 'GuardRail' && valid(v.GuardRail, value) && current) out.guardRails.push({ doc, value });
     else {
       const errors = v[kind].errors ?? [];
       out.findings.push(...schemaFindings(errors, value, doc));
