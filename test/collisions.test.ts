@@ -27,37 +27,57 @@ function terraformAddresses(files: readonly { path: string; content: string }[])
 interface Svc {
   namespace: string;
   name: string;
-  cluster: 'eks-a' | 'eks-b';
+  /** `ecs-c`: ECS tasks in eks-b's ambient mesh, whose objects (and waypoints) are written into eks-b. */
+  cluster: 'eks-a' | 'eks-b' | 'ecs-c';
   group: 'managed' | undefined;
   l7Caller: boolean;
 }
+
+/** The cluster a service's Kubernetes objects and mesh identity live in. */
+const home = (cluster: string) => (cluster === 'ecs-c' ? 'eks-b' : cluster);
 
 const doc = (s: Svc, all: readonly Svc[]) => ({
   apiVersion: 'callgate.dev/v1alpha1',
   kind: 'ServiceContract',
   metadata: { name: s.name, namespace: s.namespace, owner: 'team' },
   spec: {
-    workload: { platform: 'eks', cluster: s.cluster, ...(s.group ? { securityGroup: s.group } : {}) },
+    workload: {
+      platform: s.cluster === 'ecs-c' ? 'ecs' : 'eks',
+      cluster: s.cluster,
+      ...(s.group ? { securityGroup: s.group } : {}),
+    },
     ports: [{ name: 'http', port: 8080, protocol: 'http' }],
     callers: all
-      .filter((o) => o !== s && o.cluster === s.cluster && s.l7Caller)
+      .filter((o) => o !== s && home(o.cluster) === home(s.cluster) && s.l7Caller)
       .slice(0, 1)
       .map((o) => ({ service: `${o.namespace}/${o.name}`, methods: ['GET'] })),
   },
 });
 
+const platform = {
+  ...platformDoc,
+  spec: {
+    ...platformDoc.spec,
+    clusters: platformDoc.spec.clusters.map((c) =>
+      c.name === 'ecs-c'
+        ? { ...c, mesh: 'istio-ambient', meshControlPlane: 'eks-b', ztunnel: 'task', taskCidrs: ['100.74.0.0/16'] }
+        : c,
+    ),
+  },
+};
+
 const compile = (svcs: readonly Svc[]) =>
   runFiles(
     Object.fromEntries<string>([
-      ['p.yaml', stringify(platformDoc)],
+      ['p.yaml', stringify(platform)],
       ...svcs.map((s, i): [string, string] => [`c${i}.yaml`, stringify(doc(s, svcs))]),
     ]),
   );
 
 const svc = fc.record({
   namespace: fc.constantFrom('x', 'x-y', 'apps', 'cluster'),
-  name: fc.constantFrom('y-ab-c', 'ab-c', 'foo', 'foo-waypoint', 'callgate-foo', 'eks-a'),
-  cluster: fc.constantFrom('eks-a' as const, 'eks-b' as const),
+  name: fc.constantFrom('y-ab-c', 'ab-c', 'foo', 'foo-waypoint', 'callgate-foo', 'eks-a', 'default-deny'),
+  cluster: fc.constantFrom('eks-a' as const, 'eks-b' as const, 'ecs-c' as const),
   group: fc.constantFrom('managed' as const, undefined),
   l7Caller: fc.boolean(),
 });
@@ -74,6 +94,26 @@ describe('names two contracts could share', () => {
     );
     expect(found.some((m) => m.includes('`callgate-foo-waypoint`'))).toBe(true);
     expect(waypoint.files).toBeUndefined();
+    // An ECS task's waypoint lives in its mesh's cluster (eks-b): its identity is claimed there too,
+    // else the pods of `foo-waypoint` would be admitted wherever the waypoint is, past its rules.
+    const ecs = compile([
+      { namespace: 'apps', name: 'foo', cluster: 'ecs-c', group: undefined, l7Caller: true },
+      { namespace: 'apps', name: 'bar', cluster: 'ecs-c', group: undefined, l7Caller: false },
+      { namespace: 'apps', name: 'foo-waypoint', cluster: 'eks-b', group: undefined, l7Caller: false },
+    ]);
+    const ecsFound = ecs.diagnostics.filter((d) => d.code === 'name-collision').map((d) => d.message.split(';')[0]);
+    expect(ecsFound).toEqual([
+      '`apps/foo-waypoint` and `apps/foo` would both claim the Kubernetes objects `callgate-foo-waypoint` in namespace `apps` of cluster `eks-b`',
+      '`apps/foo-waypoint` and `apps/foo` would both claim the service account `foo-waypoint` in namespace `apps` of cluster `eks-b`',
+    ]);
+    // A service named like the namespace's default deny would replace it, or be replaced by it.
+    const deny = compile([
+      { namespace: 'apps', name: 'default-deny', cluster: 'eks-a', group: undefined, l7Caller: false },
+    ]);
+    expect(deny.diagnostics.filter((d) => d.code === 'name-collision').map((d) => d.message)).toEqual([
+      '`apps/default-deny` would claim the Kubernetes objects `callgate-default-deny` in namespace `apps` of cluster `eks-a`, which callgate gives to an object of the namespace itself (its default deny, or the policy that leaves a Platform component open); rename the service',
+    ]);
+    expect(deny.files).toBeUndefined();
     const groups = compile([
       { namespace: 'x-y', name: 'ab-c', cluster: 'eks-a', group: 'managed', l7Caller: false },
       { namespace: 'x', name: 'y-ab-c', cluster: 'eks-a', group: 'managed', l7Caller: false },
@@ -210,19 +250,19 @@ describe('names two contracts could share', () => {
           const rules = terraformAddresses(r.files ?? []).filter((a) => a.includes('_security_group_'));
           expect(rules.length).toBe(planned);
           const m = r.model;
-          const identities = (m?.services ?? []).map((s) => `${s.cluster} ${s.meshPrincipal ?? s.id}`);
-          // No waypoint's identity is another service's in its namespace.
+          const identities = (m?.services ?? []).map((s) => `${home(s.cluster)} ${s.meshPrincipal ?? s.id}`);
+          // No waypoint's identity is another service's in its namespace (an ECS task's: in its mesh's cluster).
           for (const s of m?.services ?? []) {
             if (!r.analysis?.usesWaypoint(s)) continue;
             const waypoint = r.analysis.names(s).waypoint;
             const same = (o: NonNullable<typeof m>['services'][number]) =>
-              o.cluster === s.cluster && o.namespace === s.namespace && o.serviceAccount === waypoint;
+              home(o.cluster) === home(s.cluster) && o.namespace === s.namespace && o.serviceAccount === waypoint;
             expect(m?.services.some(same), `${s.id}'s waypoint`).toBe(false);
           }
           expect(new Set(identities).size).toBe(identities.length);
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 300 },
     );
   });
 });

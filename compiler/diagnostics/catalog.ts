@@ -456,6 +456,16 @@ export const catalog = {
     messages: { default: '`{name}` says `{platform}` but cluster `{cluster}` is `{clusterPlatform}`; {fix}' },
     fix: 'make the two agree',
   },
+  'namespace-reserved': {
+    severity: 'error',
+    summary: "a contract's namespace is Istio's root namespace (istiod's) or one of Kubernetes' own (`kube-`)",
+    messages: {
+      default:
+        "namespace `{namespace}` is reserved for Kubernetes' own components (the `kube-` prefix): callgate's default deny for it would cut them off; {fix}",
+      root: "namespace `{namespace}` is cluster `{cluster}`'s Istio root namespace (istiod's): a policy written there applies to the workloads its selector matches in every namespace, so `{name}`'s callers would be admitted to those too; {fix}",
+    },
+    fix: 'run `{name}` in a namespace of its own',
+  },
   'unknown-service-network': {
     severity: 'error',
     summary: 'a contract names a service network the Platform does not declare',
@@ -925,6 +935,8 @@ export const catalog = {
     messages: {
       default: '`{service}` and `{other}` would both claim {what} `{name}` in {where}; {fix}',
       platform: '`{service}` would claim {what} `{name}` in {where}, which the Platform already has; {fix}',
+      namespace:
+        '`{service}` would claim {what} `{name}` in {where}, which callgate gives to an object of the namespace itself (its default deny, or the policy that leaves a Platform component open); rename the service',
       self: '`{service}` would claim {what} `{name}` in {where} twice, for its default target group and for a version of that name; rename the version',
     },
     fix: 'rename one of them (a service, its namespace or its owner)',

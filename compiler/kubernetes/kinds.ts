@@ -21,8 +21,9 @@ export interface LabelSelector {
 export interface NetworkPolicySpec {
   podSelector: LabelSelector;
   policyTypes: ('Ingress' | 'Egress')[];
-  ingress?: { from: NetworkPolicyPeerSpec[]; ports: { protocol: 'TCP' | 'UDP'; port: number }[] }[];
-  egress?: { to: NetworkPolicyPeerSpec[]; ports: { protocol: 'TCP' | 'UDP'; port: number }[] }[];
+  /** A rule without `from` (`to`) or `ports` admits every source (destination) or port. */
+  ingress?: { from?: NetworkPolicyPeerSpec[]; ports?: { protocol: 'TCP' | 'UDP'; port: number }[] }[];
+  egress?: { to?: NetworkPolicyPeerSpec[]; ports?: { protocol: 'TCP' | 'UDP'; port: number }[] }[];
 }
 
 export interface NetworkPolicyPeerSpec {

@@ -6,7 +6,8 @@ import { crossingOf, meshHome } from '../model/meshes.js';
 import type { ServiceModel } from '../model/types.js';
 import { enforcementSource } from '../model/query.js';
 import type { Emitted, KubernetesObject, Manifest, ServiceEmitted, Target, TargetFinding } from '../targets/target.js';
-import { defaultDeny, networkPolicy } from './policies.js';
+import { allowAll, defaultDeny, networkPolicy } from './policies.js';
+import { platformPods } from '../analysis/platform-pods.js';
 import { egressRules, ingressRules, waypointRules } from './rules.js';
 
 /** A service's NetworkPolicy, and its waypoint's when it has one. */
@@ -78,6 +79,15 @@ export const netpolTarget = {
       const [cluster = '', namespace = ''] = key.split('\u0000');
       const object = defaultDeny(defaultDenyName, namespace, { ...managedBy });
       manifests.push({ cluster, namespace, file: namespaceFile, object });
+      // The Platform's own pods in the namespace (a gateway beside the services) stay as they were.
+      for (const p of platformPods(analysis.model.platform, analysis.index.cluster(cluster)))
+        if (p.namespace === namespace)
+          manifests.push({
+            cluster,
+            namespace,
+            file: namespaceFile,
+            object: allowAll(p.policy, namespace, { ...managedBy }, p.podSelector),
+          });
     }
     return { files: [], manifests };
   },

@@ -31,3 +31,22 @@ export function defaultDeny(name: string, namespace: string, labels: Record<stri
   const spec: NetworkPolicySpec = { podSelector: {}, policyTypes: ['Ingress', 'Egress'] };
   return kubernetesObject('networking.k8s.io/v1', 'NetworkPolicy', { name, namespace, labels }, spec);
 }
+
+/**
+ * Admits every flow to and from the pods it selects: a Platform component's, which callgate does
+ * not govern, left as it was where a namespace's default deny would reach it.
+ */
+export function allowAll(
+  name: string,
+  namespace: string,
+  labels: Record<string, string>,
+  podLabels: Record<string, string>,
+): KubernetesObject {
+  const spec: NetworkPolicySpec = {
+    podSelector: { matchLabels: podLabels },
+    policyTypes: ['Ingress', 'Egress'],
+    ingress: [{}],
+    egress: [{}],
+  };
+  return kubernetesObject('networking.k8s.io/v1', 'NetworkPolicy', { name, namespace, labels }, spec);
+}

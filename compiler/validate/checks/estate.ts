@@ -9,6 +9,7 @@ import { checkAwsApi } from './aws-api.js';
 import { checkIdentities } from './identities.js';
 import { checkLatticeQuotas, checkQuotas } from './quotas.js';
 import { checkNameCollisions } from './name-collisions.js';
+import { checkReservedNamespaces } from './reserved-namespaces.js';
 
 // Checks of the estate as a whole, over the analysis: what two contracts claim at once, and the
 // limits of the generated policies. They run once, before any target, in `check` and `compile`.
@@ -155,6 +156,7 @@ function oversizePolicies(analysis: Analysis): TargetFinding[] {
 
 export function checkEstate(analysis: Analysis): TargetFinding[] {
   return [
+    ...checkReservedNamespaces(analysis),
     ...checkNameCollisions(analysis),
     ...checkIdentities(analysis),
     ...checkQuotas(analysis),

@@ -1,11 +1,14 @@
 import type { Analysis } from '../../analysis/analysis.js';
 import {
+  defaultDenyName,
   groupsStackName,
   networkStackName,
   routedVersions,
   targetGroupName,
   versionServiceName,
 } from '../../analysis/names.js';
+import { meshHome } from '../../model/meshes.js';
+import { platformPods } from '../../analysis/platform-pods.js';
 import type { ServiceModel } from '../../model/types.js';
 import type { TargetFinding } from '../../targets/target.js';
 
@@ -28,12 +31,13 @@ interface Claim {
 function claimsOf(analysis: Analysis, s: ServiceModel): [string, Omit<Claim, 'service'>][] {
   const n = analysis.names(s);
   const out: [string, Omit<Claim, 'service'>][] = [];
-  const inNamespace = `namespace \`${s.namespace}\` of cluster \`${s.cluster}\``;
+  // The cluster the service's Kubernetes objects go to: its own, or for an ECS task in the mesh
+  // its control plane's, where its policies, WorkloadGroup and waypoint are written.
+  const cluster = kubernetesCluster(analysis, s);
+  const inNamespace = `namespace \`${s.namespace}\` of cluster \`${cluster ?? s.cluster}\``;
+  if (cluster !== undefined)
+    out.push([`object ${cluster} ${s.namespace} ${n.policy}`, { what: 'the Kubernetes objects', where: inNamespace }]);
   if (s.platform === 'eks') {
-    out.push([
-      `object ${s.cluster} ${s.namespace} ${n.policy}`,
-      { what: 'the Kubernetes objects', where: inNamespace },
-    ]);
     // The Kubernetes Service of the contract, and the versioned Services its routes send shares to:
     // a version's Service named like another contract's would send it that share of the traffic.
     out.push([`service ${s.cluster} ${s.namespace} ${s.name}`, { what: 'the Kubernetes Service', where: inNamespace }]);
@@ -47,17 +51,14 @@ function claimsOf(analysis: Analysis, s: ServiceModel): [string, Omit<Claim, 'se
         { what: 'the Kubernetes objects', where: inNamespace },
       ]);
     }
-    if (analysis.usesWaypoint(s)) {
-      out.push([
-        `object ${s.cluster} ${s.namespace} ${n.waypointPolicy}`,
-        { what: 'the Kubernetes objects', where: inNamespace },
-      ]);
-      // The waypoint's Gateway name is its service account, and so its mesh identity.
-      out.push([
-        `identity ${s.cluster} ${s.namespace} ${n.waypoint}`,
-        { what: 'the service account', where: inNamespace },
-      ]);
-    }
+  }
+  if (cluster !== undefined && analysis.usesWaypoint(s)) {
+    out.push([
+      `object ${cluster} ${s.namespace} ${n.waypointPolicy}`,
+      { what: 'the Kubernetes objects', where: inNamespace },
+    ]);
+    // The waypoint's Gateway name is its service account, and so its mesh identity.
+    out.push([`identity ${cluster} ${s.namespace} ${n.waypoint}`, { what: 'the service account', where: inNamespace }]);
   }
   // Terraform addresses are injective (names.ts); what AWS names per VPC or account is not, and
   // cannot change without replacing the resource, so two contracts sharing such a name are refused.
@@ -90,20 +91,39 @@ function versionNamedDefault(s: ServiceModel): (string | number)[] {
 
 const nameOf = (key: string) => key.slice(key.lastIndexOf(' ') + 1);
 
+/** Where a service's Kubernetes objects go: its EKS cluster, an ECS task's mesh control plane, or nowhere. */
+function kubernetesCluster(analysis: Analysis, s: ServiceModel): string | undefined {
+  if (s.platform === 'eks') return s.cluster;
+  // An ECS task has a mesh identity (a service account) only in the mesh.
+  return s.serviceAccount === undefined ? undefined : meshHome(analysis.model.platform, s.cluster);
+}
+
 export function checkNameCollisions(analysis: Analysis): TargetFinding[] {
   const findings: TargetFinding[] = [];
   const first = new Map<string, Claim>();
   // The platform's own stacks and prefixes are claimed first: an owner or namespace named like one is the contract's problem.
-  const reserved = new Set<string>();
-  for (const n of analysis.model.platform.serviceNetworks) reserved.add(`stack ${networkStackName(n.name)}`);
-  for (const c of analysis.model.platform.clusters) reserved.add(`stack ${groupsStackName(c)}`);
-  for (const s of analysis.terraformServices) reserved.add(`stack ${analysis.names(s).groupsStack}`);
-  // A waypoint's service account is claimed against every service's own. Services sharing one
-  // between them is identity-shared, which both may consent to; a waypoint cannot.
+  const reserved = new Map<string, 'platform' | 'namespace'>();
+  for (const n of analysis.model.platform.serviceNetworks)
+    reserved.set(`stack ${networkStackName(n.name)}`, 'platform');
+  for (const c of analysis.model.platform.clusters) reserved.set(`stack ${groupsStackName(c)}`, 'platform');
+  for (const s of analysis.terraformServices) reserved.set(`stack ${analysis.names(s).groupsStack}`, 'platform');
+  // Each EKS namespace's own objects (netpol): its default deny, and what leaves the Platform's
+  // pods there open. A service's objects of such a name would replace them, or they theirs.
+  for (const s of analysis.model.services) {
+    if (s.platform !== 'eks') continue;
+    reserved.set(`object ${s.cluster} ${s.namespace} ${defaultDenyName}`, 'namespace');
+    for (const p of platformPods(analysis.model.platform, analysis.index.cluster(s.cluster)))
+      if (p.namespace === s.namespace) reserved.set(`object ${s.cluster} ${s.namespace} ${p.policy}`, 'namespace');
+  }
+  // A waypoint's service account is claimed against every service's own (an ECS task's in the
+  // mesh, in its control plane's cluster). Services sharing one between them is identity-shared,
+  // which both may consent to; a waypoint cannot.
   const accounts = new Map<string, ServiceModel>();
-  for (const s of analysis.model.services)
-    if (s.platform === 'eks' && s.serviceAccount)
-      accounts.set(`identity ${s.cluster} ${s.namespace} ${s.serviceAccount}`, s);
+  for (const s of analysis.model.services) {
+    const cluster = kubernetesCluster(analysis, s);
+    if (cluster !== undefined && s.serviceAccount)
+      accounts.set(`identity ${cluster} ${s.namespace} ${s.serviceAccount}`, s);
+  }
   for (const s of analysis.model.services) {
     const mine = new Set<string>();
     for (const [key, claim] of claimsOf(analysis, s)) {
@@ -122,9 +142,10 @@ export function checkNameCollisions(analysis: Analysis): TargetFinding[] {
       const source = { ...s.source, path: ['metadata', 'name'] };
       // Many services of one owner share their owner stack: that is the sharding, not a collision.
       if (key.startsWith('stack ') && !reserved.has(key)) continue;
-      if (reserved.has(key)) {
-        const data = { service: s.id, other: 'the Platform', what: claim.what, name: nameOf(key), where: claim.where };
-        findings.push({ code: 'name-collision', messageId: 'platform', data, source });
+      const holder = reserved.get(key);
+      if (holder !== undefined) {
+        const data = { service: s.id, what: claim.what, name: nameOf(key), where: claim.where };
+        findings.push({ code: 'name-collision', messageId: holder, data, source });
         continue;
       }
       const owner = accounts.get(key);
