@@ -15,9 +15,10 @@ import type { TargetFinding } from '../../targets/target.js';
 /** Why the namespace of `s` is not a service's to take; undefined where it is. */
 function reservedFor(analysis: Analysis, s: ServiceModel): TargetFinding | undefined {
   const source = { ...s.source, path: ['metadata', 'namespace'] };
-  // An ECS task of a mesh has its policies written into its control plane's cluster, in its namespace.
+  // An ECS task of a mesh has its policies written into its control plane's cluster, in its
+  // namespace. Only a cluster with a mesh has an istiod (model/platform.ts).
   const home = analysis.index.cluster(meshHome(analysis.model.platform, s.cluster));
-  if (home.mesh !== 'none' && home.istiod?.namespace === s.namespace)
+  if (home.istiod?.namespace === s.namespace)
     return {
       code: 'namespace-reserved',
       messageId: 'root',
