@@ -137,6 +137,34 @@ describe('namespace-reserved', () => {
     expect(flow(stranger, api, 8080)).toBe(false);
   });
 
+  it("refuses a contract whose pod selector certainly selects a Platform component's pods beside it", () => {
+    const selecting = (podSelector: Record<string, string> | undefined, name = 'api') => {
+      const c = callee(name);
+      return { ...c, spec: { ...c.spec, workload: { ...c.spec.workload, ...(podSelector ? { podSelector } : {}) } } };
+    };
+    const found = (doc: object) =>
+      runDocs(withComponents, [doc])
+        .diagnostics.filter((d) => d.code === 'identity-shared')
+        .map((d) => `${d.start.line}:${d.start.column} ${d.message.split(',')[0] ?? ''}`);
+    expect(found(selecting({ istio: 'gw', app: 'api' }))).toEqual([
+      '11:5 `shop/api` selects every pod labelled `{"istio":"gw"}`',
+    ]);
+    expect(found(selecting({ 'k8s-app': 'coredns' }))).toEqual([
+      '11:5 `shop/api` selects every pod labelled `{"k8s-app":"coredns"}`',
+    ]);
+    // Labels that could sit on one pod with the gateway's, but need not: the pods' labels decide.
+    expect(found(selecting({ app: 'api', tier: 'web' }))).toEqual([]);
+    expect(found(selecting({ istio: 'other' }))).toEqual([]);
+    // The default selector (`app: <name>`) counts too.
+    const byApp = platform((c) =>
+      c.name === 'eks-a' ? { ...c, ingressGateways: [{ ...gateway, podSelector: { app: 'edge' } }] } : c,
+    );
+    const edge = runDocs(byApp, [selecting(undefined, 'edge')]).diagnostics.filter((d) => d.code === 'identity-shared');
+    expect(edge.map((d) => d.message.split(',')[0])).toEqual([
+      '`shop/edge` selects every pod labelled `{"app":"edge"}`',
+    ]);
+  });
+
   it('refuses a contract named like an object of the namespace itself', () => {
     for (const name of ['default-deny', 'platform-dns', 'platform-ingress-public', 'platform-east-west-gateway']) {
       const r = runDocs(withComponents, [callee(name)]);

@@ -11,6 +11,8 @@ import type { ClusterModel, PlatformModel } from '../model/types.js';
  * the contracts' own (validate/checks/name-collisions.ts).
  */
 export interface PlatformPods {
+  /** What they are, in words: `DNS`, `ingress gateway`, `east-west gateway`. */
+  component: string;
   /** The NetworkPolicy that keeps them open. */
   policy: string;
   namespace: string;
@@ -20,12 +22,18 @@ export interface PlatformPods {
 export function platformPods(platform: PlatformModel, cluster: ClusterModel): PlatformPods[] {
   if (cluster.platform !== 'eks') return [];
   const out: PlatformPods[] = [];
-  if (cluster.dns) out.push({ policy: 'callgate-platform-dns', ...cluster.dns });
+  if (cluster.dns) out.push({ component: 'DNS', policy: 'callgate-platform-dns', ...cluster.dns });
   for (const g of cluster.ingressGateways)
-    out.push({ policy: `callgate-platform-ingress-${g.name}`, namespace: g.namespace, podSelector: g.podSelector });
+    out.push({
+      component: 'ingress gateway',
+      policy: `callgate-platform-ingress-${g.name}`,
+      namespace: g.namespace,
+      podSelector: g.podSelector,
+    });
   const eastWest = gatewayOf(platform, cluster.name);
   if (eastWest)
     out.push({
+      component: 'east-west gateway',
       policy: 'callgate-platform-east-west-gateway',
       namespace: eastWest.namespace,
       podSelector: eastWest.podSelector,

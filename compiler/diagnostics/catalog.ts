@@ -915,6 +915,8 @@ export const catalog = {
         '`{service}` and {others} share {what} `{identity}`, so each would be admitted wherever the other is; {fix}',
       gateway:
         '`{service}` would run as `{identity}`, the identity of ingress gateway `{gateway}` of cluster `{cluster}` in the same mesh, so it would be admitted wherever that gateway is; give the service its own service account',
+      platformPods:
+        "`{service}` selects every pod labelled `{identity}`, the Platform's {component} pods in its namespace of cluster `{cluster}`, so NetworkPolicy would take them for one another: its pods left open as the {component}'s are, and admitted wherever the {component} is; give the service a pod selector of its own",
     },
     fix: "give each its own identity, or, if they are one workload on purpose, list each in the other's `spec.workload.sharesIdentityWith`",
   },

@@ -1,5 +1,6 @@
 import type { Analysis } from '../../analysis/analysis.js';
 import { meshPrincipal, meshScope } from '../../model/meshes.js';
+import { platformPods } from '../../analysis/platform-pods.js';
 import type { PlatformModel, ServiceModel } from '../../model/types.js';
 import type { TargetFinding } from '../../targets/target.js';
 import { defined } from '../../util/defined.js';
@@ -191,8 +192,33 @@ export function checkIdentities(analysis: Analysis): TargetFinding[] {
       });
     }
   });
-  findings.push(...gatewayIdentities(analysis));
+  findings.push(...gatewayIdentities(analysis), ...platformPodsSelected(analysis));
   return findings;
+}
+
+/**
+ * A service whose pod selector holds every label of a Platform component's in its namespace (a
+ * gateway beside it, say) selects pods NetworkPolicy takes for that component's: they would be
+ * left open as it is (netpol, analysis/platform-pods.ts) and admitted wherever it is. Only
+ * selectors that certainly select its pods are refused; two that merely could are not, since
+ * nothing else in a namespace that holds a gateway would be allowed (the labels on the pods decide).
+ */
+function platformPodsSelected(analysis: Analysis): TargetFinding[] {
+  const { platform } = analysis.model;
+  return analysis.model.services.flatMap((s): TargetFinding[] => {
+    if (s.platform !== 'eks' || !s.podSelector) return [];
+    const own = s.podSelector;
+    const cluster = analysis.index.cluster(s.cluster);
+    return platformPods(platform, cluster)
+      .filter((p) => p.namespace === s.namespace && Object.entries(p.podSelector).every(([k, v]) => own[k] === v))
+      .map((p) => ({
+        code: 'identity-shared',
+        messageId: 'platformPods',
+        data: { service: s.id, component: p.component, cluster: cluster.name, identity: JSON.stringify(p.podSelector) },
+        source: { ...s.source, path: ['spec', 'workload', 'podSelector'] },
+        at: 'key',
+      }));
+  });
 }
 
 /**
