@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { digest, type DigestMemo } from '../compiler/diff/files.js';
+import { digest, memoOf, type DigestMemo } from '../compiler/diff/files.js';
 import { lazyFile } from '../compiler/emit/lazy-file.js';
 import type { Artifact, ArtifactAddress } from '../compiler/targets/target.js';
 
@@ -18,10 +18,15 @@ const address = (target: string, name: string): ArtifactAddress => ({
   name,
 });
 
-function counted(text: string, print: string | undefined, addresses = [address('netpol', 'a')]) {
+function counted(
+  text: string,
+  print: string | undefined,
+  addresses = [address('netpol', 'a')],
+  path = 'kubernetes/c/apps/a.yaml',
+) {
   const spelled = { count: 0 };
   const file: Artifact = lazyFile(
-    'kubernetes/c/apps/a.yaml',
+    path,
     () => {
       spelled.count++;
       return text;
@@ -42,6 +47,24 @@ describe('digesting two versions of the output', () => {
     const head = counted('a: 1\n', 'p1');
     expect(digest([head.file], memo)).toEqual(first);
     expect(head.spelled.count).toBe(0);
+  });
+
+  it('takes a file as digested from a summary read back (its prints), as from one compiled in the run', () => {
+    const plain = counted('b: 1\n', undefined, [{ type: 'file', target: 'graph', file: 'graph.json' }], 'graph.json');
+    const base = digest([counted('a: 1\n', 'p1').file, plain.file]);
+    // Only the file made from a fingerprint has a print; what a summary stores goes through JSON.
+    expect([...base.prints.keys()]).toEqual(['kubernetes/c/apps/a.yaml']);
+    const stored = JSON.parse(JSON.stringify([...base.prints])) as [string, { fingerprint: string; keys: string[] }][];
+    const read = { ...base, prints: new Map(stored) };
+    const head = counted('a: 1\n', 'p1');
+    expect(digest([head.file], memoOf(read))).toEqual(digest([counted('a: 1\n', 'p1').file]));
+    expect(head.spelled.count).toBe(0);
+    // Another fingerprint, or a print whose parts the summary lacks: spelled.
+    const other = counted('a: 2\n', 'p2');
+    digest([other.file], memoOf(read));
+    expect(other.spelled.count).toBe(1);
+    const partless = { ...read, objects: new Map() };
+    expect(memoOf(partless).size).toBe(0);
   });
 
   it('digests the text again for another fingerprint, no fingerprint, or other addresses', () => {

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { buildReport, summarize, type DiffReport } from '../diff/report.js';
-import type { DigestMemo } from '../diff/files.js';
+import { memoOf, type DigestMemo } from '../diff/files.js';
 import { readSummary, versionKey, writeSummaries } from '../diff/summary-cache.js';
 import { runPipelineAsync } from '../pipeline.js';
 import { gitSources, GitSourceError } from '../diff/git-sources.js';
@@ -104,11 +104,13 @@ Exit codes: 0 reported, 1 the new contracts have errors (or access widens with
     const kept = location === undefined ? undefined : resolve(io.cwd, location);
     const cacheDir = kept ?? (await mkdtemp(join(tmpdir(), 'callgate-diff-')));
     try {
-      const memo: DigestMemo = new Map();
+      let memo: DigestMemo = new Map();
       const baseKey = versionKey(baseSources);
+      const summarized = readSummary(cacheDir, baseKey, baseLabel);
+      // A base read back still spares the head spelling the files made from the same objects.
+      if (summarized) memo = memoOf(summarized.output);
       const base =
-        readSummary(cacheDir, baseKey, baseLabel) ??
-        summarize(baseLabel, await runPipelineAsync(baseSources, { root: baseLabel, cacheDir }), memo);
+        summarized ?? summarize(baseLabel, await runPipelineAsync(baseSources, { root: baseLabel, cacheDir }), memo);
       // Only the base's summary is kept, and so read: it is what a pull request's next push
       // compares with again, while each push brings a new head (writing its 20 MB summary at 5,000
       // contracts cost more than the rare run of the same head again would save).

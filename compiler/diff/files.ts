@@ -15,6 +15,12 @@ export interface DigestEntry {
 export interface OutputDigest {
   files: ReadonlyMap<string, string>;
   objects: ReadonlyMap<string, DigestEntry>;
+  /**
+   * Of each file made from a fingerprint (`emit/fingerprint.ts`), the fingerprint and the keys of
+   * its parts in order: with `files` and `objects`, what a later digest needs to take a file of the
+   * same fingerprint as this one unspelled (`memoOf`), also when this digest was read from a cache.
+   */
+  prints: ReadonlyMap<string, { fingerprint: string; keys: string[] }>;
 }
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -77,6 +83,7 @@ const sameParts = (f: Artifact, known: { parts: readonly [string, DigestEntry][]
 export function digest(files: readonly Artifact[], memo: DigestMemo = new Map()): OutputDigest {
   const objects = new Map<string, DigestEntry>();
   const hashes = new Map<string, string>();
+  const prints = new Map<string, { fingerprint: string; keys: string[] }>();
   for (const f of files) {
     const was = memo.get(f.path);
     // The fingerprint vouches for the text; the addresses (the target's among them) are compared.
@@ -99,8 +106,28 @@ export function digest(files: readonly Artifact[], memo: DigestMemo = new Map())
     }
     hashes.set(f.path, known.hash);
     for (const [key, entry] of known.parts) objects.set(key, entry);
+    if (f.fingerprint !== undefined)
+      prints.set(f.path, { fingerprint: f.fingerprint, keys: known.parts.map(([k]) => k) });
   }
-  return { files: hashes, objects };
+  return { files: hashes, objects, prints };
+}
+
+/**
+ * What `digest` would have memoized of a version's files made from a fingerprint, rebuilt from
+ * its digest: a version summarized in an earlier run lets the next head skip spelling the files it
+ * shares with it, as one compiled in this run does. A file whose parts the digest lacks is left out.
+ */
+export function memoOf(output: OutputDigest): DigestMemo {
+  const memo: DigestMemo = new Map();
+  for (const [path, { fingerprint, keys }] of output.prints) {
+    const hash = output.files.get(path);
+    const parts = keys.flatMap((k): [string, DigestEntry][] => {
+      const entry = output.objects.get(k);
+      return entry ? [[k, entry]] : [];
+    });
+    if (hash !== undefined && parts.length === keys.length) memo.set(path, { fingerprint, hash, parts });
+  }
+  return memo;
 }
 
 export interface Changes {

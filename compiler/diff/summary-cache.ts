@@ -19,7 +19,8 @@ import type { BaseVersion } from './report.js';
 
 /** The version's key: callgate's version and every source's path in the estate, problem and bytes. */
 export function versionKey(sources: readonly Source[]): string {
-  const h = createHash('sha256').update(`callgate ${version} diff 2\u0000`);
+  // 3: the summary keeps the fingerprints of files (`prints`).
+  const h = createHash('sha256').update(`callgate ${version} diff 3\u0000`);
   for (const s of [...sources].sort((a, b) => compareStrings(a.relPath, b.relPath))) {
     h.update(`${s.relPath}\u0000${s.problem ? JSON.stringify(s.problem) : ''}\u0000`);
     h.update(
@@ -38,12 +39,19 @@ interface Stored {
   errors: number;
   files: [string, string][];
   objects: [string, DigestEntry][];
+  prints: [string, string, string[]][];
 }
 
 export function readSummary(dir: string, key: string, label: string): BaseVersion | undefined {
   try {
     const v = parseJson(readFileSync(fileOf(dir, key), 'utf8'));
-    if (!isRecord(v) || typeof v.errors !== 'number' || !Array.isArray(v.files) || !Array.isArray(v.objects))
+    if (
+      !isRecord(v) ||
+      typeof v.errors !== 'number' ||
+      !Array.isArray(v.files) ||
+      !Array.isArray(v.objects) ||
+      !Array.isArray(v.prints)
+    )
       return undefined;
     // Written by writeSummaries below from this same program, under a key that names its input.
     // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- see above
@@ -52,7 +60,11 @@ export function readSummary(dir: string, key: string, label: string): BaseVersio
       label,
       model: s.model,
       errors: s.errors,
-      output: { files: new Map(s.files), objects: new Map(s.objects) },
+      output: {
+        files: new Map(s.files),
+        objects: new Map(s.objects),
+        prints: new Map(s.prints.map(([path, fingerprint, keys]) => [path, { fingerprint, keys }])),
+      },
     };
   } catch {
     return undefined;
@@ -69,6 +81,7 @@ export function writeSummaries(dir: string, versions: readonly [string, BaseVers
       errors: c.errors,
       files: [...c.output.files],
       objects: [...c.output.objects],
+      prints: [...c.output.prints].map(([path, p]) => [path, p.fingerprint, p.keys]),
     };
     writeCacheFile(fileOf(dir, key), JSON.stringify(stored));
   }
