@@ -1,4 +1,4 @@
-import type { EastWestGatewayModel, MeshModel, MeshNetworkModel, PlatformModel } from './types.js';
+import type { EastWestGatewayModel, MeshModel, MeshNetworkModel, PlatformModel, ServiceModel } from './types.js';
 
 /** Where a cluster sits in a Platform `meshes` entry. */
 export interface MeshPlace {
@@ -39,6 +39,18 @@ export function meshPlaceOf(platform: PlatformModel, cluster: string): MeshPlace
  */
 export function meshHome(platform: PlatformModel, cluster: string): string {
   return platform.clusters.find((c) => c.name === cluster)?.meshControlPlane ?? cluster;
+}
+
+/**
+ * The cluster a service's Kubernetes objects go to: its own EKS cluster, or for an ECS task in the
+ * mesh (the only tasks with a service account) its control plane's; none for other ECS services.
+ */
+export function kubernetesHome(
+  platform: PlatformModel,
+  s: Pick<ServiceModel, 'platform' | 'cluster' | 'serviceAccount'>,
+): string | undefined {
+  if (s.platform === 'eks') return s.cluster;
+  return s.serviceAccount === undefined ? undefined : meshHome(platform, s.cluster);
 }
 
 /** An Istio identity: the SPIFFE path of a service account, `<trustDomain>/ns/<namespace>/sa/<account>`. */

@@ -205,16 +205,16 @@ export function checkIdentities(analysis: Analysis): TargetFinding[] {
  */
 function platformPodsSelected(analysis: Analysis): TargetFinding[] {
   const { platform } = analysis.model;
+  const pods = new Map(platform.clusters.map((c) => [c.name, platformPods(platform, c)]));
   return analysis.model.services.flatMap((s): TargetFinding[] => {
     if (s.platform !== 'eks' || !s.podSelector) return [];
     const own = s.podSelector;
-    const cluster = analysis.index.cluster(s.cluster);
-    return platformPods(platform, cluster)
+    return (pods.get(s.cluster) ?? [])
       .filter((p) => p.namespace === s.namespace && Object.entries(p.podSelector).every(([k, v]) => own[k] === v))
       .map((p) => ({
         code: 'identity-shared',
         messageId: 'platformPods',
-        data: { service: s.id, component: p.component, cluster: cluster.name, identity: JSON.stringify(p.podSelector) },
+        data: { service: s.id, component: p.component, cluster: s.cluster, identity: JSON.stringify(p.podSelector) },
         source: { ...s.source, path: ['spec', 'workload', 'podSelector'] },
         at: 'key',
       }));

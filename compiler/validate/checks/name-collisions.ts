@@ -7,7 +7,7 @@ import {
   targetGroupName,
   versionServiceName,
 } from '../../analysis/names.js';
-import { meshHome } from '../../model/meshes.js';
+import { kubernetesHome } from '../../model/meshes.js';
 import { platformPods } from '../../analysis/platform-pods.js';
 import type { ServiceModel } from '../../model/types.js';
 import type { TargetFinding } from '../../targets/target.js';
@@ -33,7 +33,7 @@ function claimsOf(analysis: Analysis, s: ServiceModel): [string, Omit<Claim, 'se
   const out: [string, Omit<Claim, 'service'>][] = [];
   // The cluster the service's Kubernetes objects go to: its own, or for an ECS task in the mesh
   // its control plane's, where its policies, WorkloadGroup and waypoint are written.
-  const cluster = kubernetesCluster(analysis, s);
+  const cluster = kubernetesHome(analysis.model.platform, s);
   const inNamespace = `namespace \`${s.namespace}\` of cluster \`${cluster ?? s.cluster}\``;
   if (cluster !== undefined)
     out.push([`object ${cluster} ${s.namespace} ${n.policy}`, { what: 'the Kubernetes objects', where: inNamespace }]);
@@ -91,13 +91,6 @@ function versionNamedDefault(s: ServiceModel): (string | number)[] {
 
 const nameOf = (key: string) => key.slice(key.lastIndexOf(' ') + 1);
 
-/** Where a service's Kubernetes objects go: its EKS cluster, an ECS task's mesh control plane, or nowhere. */
-function kubernetesCluster(analysis: Analysis, s: ServiceModel): string | undefined {
-  if (s.platform === 'eks') return s.cluster;
-  // An ECS task has a mesh identity (a service account) only in the mesh.
-  return s.serviceAccount === undefined ? undefined : meshHome(analysis.model.platform, s.cluster);
-}
-
 export function checkNameCollisions(analysis: Analysis): TargetFinding[] {
   const findings: TargetFinding[] = [];
   const first = new Map<string, Claim>();
@@ -109,10 +102,12 @@ export function checkNameCollisions(analysis: Analysis): TargetFinding[] {
   for (const s of analysis.terraformServices) reserved.set(`stack ${analysis.names(s).groupsStack}`, 'platform');
   // Each EKS namespace's own objects (netpol): its default deny, and what leaves the Platform's
   // pods there open. A service's objects of such a name would replace them, or they theirs.
+  const { platform } = analysis.model;
+  const pods = new Map(platform.clusters.map((c) => [c.name, platformPods(platform, c)]));
   for (const s of analysis.model.services) {
     if (s.platform !== 'eks') continue;
     reserved.set(`object ${s.cluster} ${s.namespace} ${defaultDenyName}`, 'namespace');
-    for (const p of platformPods(analysis.model.platform, analysis.index.cluster(s.cluster)))
+    for (const p of pods.get(s.cluster) ?? [])
       if (p.namespace === s.namespace) reserved.set(`object ${s.cluster} ${s.namespace} ${p.policy}`, 'namespace');
   }
   // A waypoint's service account is claimed against every service's own (an ECS task's in the
@@ -120,7 +115,7 @@ export function checkNameCollisions(analysis: Analysis): TargetFinding[] {
   // which both may consent to; a waypoint cannot.
   const accounts = new Map<string, ServiceModel>();
   for (const s of analysis.model.services) {
-    const cluster = kubernetesCluster(analysis, s);
+    const cluster = kubernetesHome(analysis.model.platform, s);
     if (cluster !== undefined && s.serviceAccount)
       accounts.set(`identity ${cluster} ${s.namespace} ${s.serviceAccount}`, s);
   }

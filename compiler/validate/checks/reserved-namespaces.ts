@@ -1,5 +1,5 @@
 import type { Analysis } from '../../analysis/analysis.js';
-import { meshHome } from '../../model/meshes.js';
+import { kubernetesHome } from '../../model/meshes.js';
 import type { ServiceModel } from '../../model/types.js';
 import type { TargetFinding } from '../../targets/target.js';
 
@@ -17,12 +17,12 @@ function reservedFor(analysis: Analysis, s: ServiceModel): TargetFinding | undef
   const source = { ...s.source, path: ['metadata', 'namespace'] };
   // An ECS task of a mesh has its policies written into its control plane's cluster, in its
   // namespace. Only a cluster with a mesh has an istiod (model/platform.ts).
-  const home = analysis.index.cluster(meshHome(analysis.model.platform, s.cluster));
-  if (home.istiod?.namespace === s.namespace)
+  const home = kubernetesHome(analysis.model.platform, s);
+  if (home !== undefined && analysis.index.cluster(home).istiod?.namespace === s.namespace)
     return {
       code: 'namespace-reserved',
       messageId: 'root',
-      data: { namespace: s.namespace, name: s.name, cluster: home.name },
+      data: { namespace: s.namespace, name: s.name, cluster: home },
       source,
     };
   if (s.platform === 'eks' && s.namespace.startsWith('kube-'))
