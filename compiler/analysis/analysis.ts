@@ -9,6 +9,7 @@ import { groupOutputId, legacyGroupOutputId, serviceNames, type ServiceNames } f
 import { policyText, type PolicyDocument } from './policy-document.js';
 import { hasGroup, planSecurityGroups, type SecurityGroupPlan } from './security-group-plan.js';
 import { waypointServices } from './waypoints.js';
+import { platformPods, type PlatformPods } from './platform-pods.js';
 import { auditedServices } from '../model/routing.js';
 
 /**
@@ -37,6 +38,8 @@ export interface Analysis {
   audited: ServiceModel[];
   /** Services with something to deploy through Terraform: an ECS Lattice export, or a group of their own. */
   terraformServices: ServiceModel[];
+  /** The Platform's own pods of an EKS cluster that may share a namespace with contracts (platform-pods.ts). */
+  platformPods(cluster: string): readonly PlatformPods[];
   /** Outputs of deployed stacks (`--stack-outputs`): output id → value. */
   stackOutputs: StackOutputs | undefined;
   /** The id Terraform gave a service's managed group, from the stack outputs; undefined before a deploy. */
@@ -71,6 +74,7 @@ export function analyze(model: Model, options: { stackOutputs?: StackOutputs | u
       s.exposure.lattice ? [[s.id, servicePolicy(index, s, serviceArnPlaceholder)] as const] : [],
     ),
   );
+  const pods = new Map(model.platform.clusters.map((c) => [c.name, platformPods(model.platform, c)]));
   const networkPolicies = new Map(
     model.platform.serviceNetworks.map((n) => [n.name, networkPolicy(n, model.platform.organizationId)]),
   );
@@ -99,6 +103,7 @@ export function analyze(model: Model, options: { stackOutputs?: StackOutputs | u
     latticeServicePolicy: (s) => servicePolicies.get(s.id),
     latticeNetworkPolicy: (n) => networkPolicies.get(n),
     audited: auditedServices(model),
+    platformPods: (cluster) => pods.get(cluster) ?? [],
     terraformServices: model.services.filter((s) => (s.platform === 'ecs' && s.exposure.lattice) || hasGroup(s)),
     stackOutputs: options.stackOutputs,
   };

@@ -7,7 +7,6 @@ import type { ServiceModel } from '../model/types.js';
 import { enforcementSource } from '../model/query.js';
 import type { Emitted, KubernetesObject, Manifest, ServiceEmitted, Target, TargetFinding } from '../targets/target.js';
 import { allowAll, defaultDeny, networkPolicy } from './policies.js';
-import { platformPods } from '../analysis/platform-pods.js';
 import { egressRules, ingressRules, waypointRules } from './rules.js';
 
 /** A service's NetworkPolicy, and its waypoint's when it has one. */
@@ -80,7 +79,7 @@ export const netpolTarget = {
       const object = defaultDeny(defaultDenyName, namespace, { ...managedBy });
       manifests.push({ cluster, namespace, file: namespaceFile, object });
       // The Platform's own pods in the namespace (a gateway beside the services) stay as they were.
-      for (const p of platformPods(analysis.model.platform, analysis.index.cluster(cluster)))
+      for (const p of analysis.platformPods(cluster))
         if (p.namespace === namespace)
           manifests.push({
             cluster,

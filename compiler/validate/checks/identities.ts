@@ -1,6 +1,5 @@
 import type { Analysis } from '../../analysis/analysis.js';
 import { meshPrincipal, meshScope } from '../../model/meshes.js';
-import { platformPods } from '../../analysis/platform-pods.js';
 import type { PlatformModel, ServiceModel } from '../../model/types.js';
 import type { TargetFinding } from '../../targets/target.js';
 import { defined } from '../../util/defined.js';
@@ -204,12 +203,11 @@ export function checkIdentities(analysis: Analysis): TargetFinding[] {
  * nothing else in a namespace that holds a gateway would be allowed (the labels on the pods decide).
  */
 function platformPodsSelected(analysis: Analysis): TargetFinding[] {
-  const { platform } = analysis.model;
-  const pods = new Map(platform.clusters.map((c) => [c.name, platformPods(platform, c)]));
   return analysis.model.services.flatMap((s): TargetFinding[] => {
     if (s.platform !== 'eks' || !s.podSelector) return [];
     const own = s.podSelector;
-    return (pods.get(s.cluster) ?? [])
+    return analysis
+      .platformPods(s.cluster)
       .filter((p) => p.namespace === s.namespace && Object.entries(p.podSelector).every(([k, v]) => own[k] === v))
       .map((p) => ({
         code: 'identity-shared',

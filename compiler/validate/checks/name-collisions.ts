@@ -8,7 +8,6 @@ import {
   versionServiceName,
 } from '../../analysis/names.js';
 import { kubernetesHome } from '../../model/meshes.js';
-import { platformPods } from '../../analysis/platform-pods.js';
 import type { ServiceModel } from '../../model/types.js';
 import type { TargetFinding } from '../../targets/target.js';
 
@@ -102,12 +101,10 @@ export function checkNameCollisions(analysis: Analysis): TargetFinding[] {
   for (const s of analysis.terraformServices) reserved.set(`stack ${analysis.names(s).groupsStack}`, 'platform');
   // Each EKS namespace's own objects (netpol): its default deny, and what leaves the Platform's
   // pods there open. A service's objects of such a name would replace them, or they theirs.
-  const { platform } = analysis.model;
-  const pods = new Map(platform.clusters.map((c) => [c.name, platformPods(platform, c)]));
   for (const s of analysis.model.services) {
     if (s.platform !== 'eks') continue;
     reserved.set(`object ${s.cluster} ${s.namespace} ${defaultDenyName}`, 'namespace');
-    for (const p of pods.get(s.cluster) ?? [])
+    for (const p of analysis.platformPods(s.cluster))
       if (p.namespace === s.namespace) reserved.set(`object ${s.cluster} ${s.namespace} ${p.policy}`, 'namespace');
   }
   // A waypoint's service account is claimed against every service's own (an ECS task's in the
