@@ -611,6 +611,26 @@ export const catalog = {
     messages: { default: 'gRPC requests to `{name}` always use `POST`; {fix}' },
     fix: 'remove `methods` or write `[POST]`',
   },
+  'grpc-path': {
+    severity: 'error',
+    summary: 'a path on a gRPC port that no gRPC call has: gRPC paths are `/package.Service/Method`',
+    messages: {
+      default:
+        'gRPC calls to `{name}` have paths of the form `/package.Service/Method`, so `{path}` matches none of them; {fix}',
+      route:
+        'gRPC calls to `{name}` have paths of the form `/package.Service/Method`, so the route `{path}` takes none of them; {fix}',
+    },
+    fix: 'write `/package.Service/Method`, `/package.Service/*` (every method of a service) or `/*`',
+  },
+  'path-not-normal': {
+    severity: 'error',
+    summary: 'a path the mesh and HTTP clients rewrite before they compare it, so that it matches no request',
+    messages: {
+      default:
+        'Istio normalizes every request path before it compares it (percent-encoded letters, digits and `-._~` decoded, `.` and `..` segments resolved), as HTTP clients do before they send, so `{path}` matches no request; write `{normal}`',
+    },
+    fix: 'write the path in its normal form',
+  },
   'duplicate-caller': {
     severity: 'warning',
     summary: 'the same caller is listed twice; both entries are admitted',

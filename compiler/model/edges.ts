@@ -3,6 +3,7 @@ import { declaredList, didYouMean } from '../diagnostics/suggest.js';
 import type { CodedMessage } from '../diagnostics/catalog.js';
 import type { Caller } from '../types/contract.generated.js';
 import { crossingOf, meshPrincipal } from './meshes.js';
+import { isGrpcPattern } from './http-paths.js';
 import { isLayer7 } from './protocols.js';
 import { routePrincipalCall, routeServiceCall, type Route } from './routing.js';
 import type {
@@ -327,6 +328,11 @@ function checkL7(callee: ServiceModel, entry: Caller, ports: readonly PortModel[
     push({ code: 'grpc-method', data: { name: callee.name } }, at('methods'), true);
     return false;
   }
+  // Each path no gRPC call has, where one of the edge's ports is gRPC (as `grpc-method`).
+  const notGrpc = ports.some((p) => p.protocol === 'grpc') ? (entry.paths ?? []).filter((p) => !isGrpcPattern(p)) : [];
+  for (const path of notGrpc)
+    push({ code: 'grpc-path', data: { name: callee.name, path } }, at('paths', (entry.paths ?? []).indexOf(path)));
+  if (notGrpc.length > 0) return false;
   return true;
 }
 

@@ -218,6 +218,14 @@ export const LOAD_BALANCER_GROUPS: Readonly<Record<string, string>> = {
 };
 
 type Protocol = 'http' | 'http2' | 'grpc' | 'tcp' | 'tls' | 'udp';
+
+/** The generated paths, each as a pattern a gRPC call's path can match. */
+const GRPC_PATHS: Record<string, string> = {
+  '/a': '/pkg.A/Get',
+  '/b/*': '/pkg.B/*',
+  '/c/d': '/c.C/d',
+  '/v1/*': '/v1.Api/*',
+};
 interface PortSpec {
   name: string;
   port: number;
@@ -426,7 +434,8 @@ function build(
         !(path === 'mesh' && !meshOn(callee.cluster.name));
       const grpc = effective.some((p) => p.protocol === 'grpc');
       const methods = l7 && c.methods ? (grpc ? ['POST'] : c.methods) : undefined;
-      const paths = l7 && c.paths ? c.paths : undefined;
+      // On a gRPC port a path is a gRPC call's (`grpc-path`): each pattern as one of that shape.
+      const paths = l7 && c.paths ? (grpc ? c.paths.map((p) => GRPC_PATHS[p] ?? p) : c.paths) : undefined;
       // An address range's methods and paths hold where a sidecar sees its requests (eks-a), and
       // are dropped, with a warning, everywhere else.
       const kept = kind !== 'cidr' || callee.cluster.name === 'eks-a' || callee.cluster.name === 'eks-m';

@@ -173,7 +173,13 @@ function verdicts(files: Map<string, string>, path: string, grpcPath: string): {
   };
 }
 
-const segment = fc.constantFrom('a', 'ab', 'A', 'v1', 'v1.2', 'x-y', 'summary');
+// Hostile segments too: dot segments, plain and escaped, and escapes of unreserved characters,
+// which the mesh and HTTP clients rewrite before comparing (such patterns must be refused), and
+// escapes they keep (`%2F`), which must keep one meaning on every layer.
+const segment = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom('a', 'ab', 'A', 'v1', 'v1.2', 'x-y', 'summary', '~u', '..a', 'a%2Fb') },
+  { weight: 1, arbitrary: fc.constantFrom('.', '..', '%2e', '%2E%2e', '.%2E', '%41', '%7e', '%5F', 'x%2D') },
+);
 const httpPattern = fc.oneof(
   fc.constant('/*'),
   fc.constant('/'),
@@ -184,10 +190,34 @@ const httpPattern = fc.oneof(
 const grpcService = fc.constantFrom('pkg.Svc', 'pkg.Sv', 'Pkg.Svc');
 const grpcMethod = fc.constantFrom('Get', 'GetX', 'get');
 const grpcPattern = fc.oneof(
-  fc.constant('/*'),
-  grpcService.map((s) => `/${s}/*`),
-  fc.tuple(grpcService, grpcMethod).map(([s, m]) => `/${s}/${m}`),
+  { weight: 3, arbitrary: fc.constant('/*') },
+  { weight: 3, arbitrary: grpcService.map((s) => `/${s}/*`) },
+  { weight: 3, arbitrary: fc.tuple(grpcService, grpcMethod).map(([s, m]) => `/${s}/${m}`) },
+  // Paths no gRPC call has: a service alone, a method and more.
+  { weight: 1, arbitrary: grpcService.map((s) => `/${s}`) },
+  { weight: 1, arbitrary: fc.tuple(grpcService, grpcMethod).map(([s, m]) => `/${s}/${m}/x`) },
+  { weight: 1, arbitrary: fc.tuple(grpcService, grpcMethod).map(([s, m]) => `/${s}/${m}/*`) },
 );
+
+// The test's own reading of RFC 3986 and of Istio's normalization, not the compiler's: escapes of
+// unreserved characters decoded, then the URL standard's resolution of dot segments (which takes
+// `%2e` for a dot too).
+const unreservedEscape = /%[0-9A-Fa-f]{2}/g;
+function normalized(pattern: string): string {
+  const prefix = pattern.endsWith('/*');
+  const value = prefix ? pattern.slice(0, -1) : pattern;
+  const decoded = value.replace(unreservedEscape, (e) => {
+    const c = String.fromCharCode(parseInt(e.slice(1), 16));
+    return /[A-Za-z0-9\-._~]/.test(c) ? c : e;
+  });
+  const path = new URL(decoded, 'http://host').pathname;
+  return prefix ? `${path.endsWith('/') ? path : `${path}/`}*` : path;
+}
+/** `/*`, `/<service>/*` or `/<service>/<method>`: the shapes a gRPC call's path can match. */
+const grpcShaped = (pattern: string) => {
+  const parts = pattern.split('/');
+  return pattern === '/*' || (parts.length === 3 && parts[1] !== '' && parts[1] !== '*' && parts[2] !== '');
+};
 
 /** Requests near the pattern's edges: itself, without its slash, longer, other case, elsewhere. */
 function near(pattern: string): string[] {
@@ -213,7 +243,18 @@ describe('one meaning of every path pattern', () => {
     fc.assert(
       fc.property(httpPattern, grpcPattern, (http, grpc) => {
         const result = estate(http, grpc);
-        expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+        const errors = result.diagnostics.filter((d) => d.severity === 'error');
+        // A pattern the mesh would rewrite, or that no gRPC call has, is refused, with nothing
+        // else, and nothing is written; every other one compiles.
+        const refused = [
+          ...(normalized(http) === http ? [] : ['path-not-normal']),
+          ...(grpcShaped(grpc) ? [] : ['grpc-path']),
+        ].sort();
+        expect([...new Set(errors.map((d) => d.code))].sort()).toEqual(refused);
+        if (refused.length > 0) {
+          expect(result.files).toBeUndefined();
+          return;
+        }
         const files = new Map((result.files ?? []).map((f) => [f.path, f.content]));
         const httpPaths = near(http);
         const grpcPaths = [...near(grpc), '/pkg.Svc/Get', '/pkg.Svc/GetX', '/pkg.Sv/Get', '/pkg.Svc'];

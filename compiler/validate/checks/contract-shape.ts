@@ -3,12 +3,13 @@ import type { ServiceContract } from '../../types/contract.generated.js';
 import { durationMs } from '../../util/duration.js';
 import { clusterDomain } from '../../model/defaults.js';
 import type { Typed } from '../documents.js';
+import { normalPath } from '../../model/http-paths.js';
 
 /** The cluster's own DNS names: Services (`<name>.<namespace>.svc[.cluster.local]`) and pods. */
 const inClusterName = (host: string) =>
   host === clusterDomain || host.endsWith(`.${clusterDomain}`) || host.endsWith('.svc');
 
-/** Facts about one contract that need no other document: unique ports, sane retry timing. */
+/** Facts about one contract that need no other document: unique ports, paths in normal form, sane retry timing. */
 export function checkContractShape({ doc, value: c }: Typed<ServiceContract>): Finding[] {
   const findings: Finding[] = [];
   const names = new Map<string, number>();
@@ -43,6 +44,21 @@ export function checkContractShape({ doc, value: c }: Typed<ServiceContract>): F
     if (!inClusterName(e.host)) return;
     findings.push({ code: 'egress-host-in-cluster', doc, path: ['spec', 'egress', i, 'host'], data: { host: e.host } });
   });
+  // Every path a request is matched against, in the form the mesh compares it in.
+  const paths: [string, (string | number)[]][] = [];
+  (c.spec.callers ?? []).forEach((caller, i) => {
+    (caller.paths ?? []).forEach((p, j) => paths.push([p, ['spec', 'callers', i, 'paths', j]]));
+  });
+  const mesh = c.spec.exposure?.mesh;
+  if (typeof mesh === 'object')
+    (mesh.routes ?? []).forEach((r, i) => paths.push([r.path, ['spec', 'exposure', 'mesh', 'routes', i, 'path']]));
+  (c.spec.exposure?.lattice?.routes ?? []).forEach((r, i) =>
+    paths.push([r.path, ['spec', 'exposure', 'lattice', 'routes', i, 'path']]),
+  );
+  for (const [path, at] of paths) {
+    const normal = normalPath(path);
+    if (normal !== path) findings.push({ code: 'path-not-normal', doc, path: at, data: { path, normal } });
+  }
   const r = c.spec.resilience;
   if (r?.timeout && r.retries?.perTryTimeout && durationMs(r.retries.perTryTimeout) > durationMs(r.timeout)) {
     findings.push({

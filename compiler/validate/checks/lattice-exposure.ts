@@ -3,6 +3,7 @@ import { declaredList, didYouMean } from '../../diagnostics/suggest.js';
 import type { ServiceContract } from '../../types/contract.generated.js';
 import type { Typed } from '../documents.js';
 import { isLayer7 } from '../../model/protocols.js';
+import { isGrpcPattern } from '../../model/http-paths.js';
 import { durationMs } from '../../util/duration.js';
 
 const base = ['spec', 'exposure', 'lattice'];
@@ -116,7 +117,23 @@ export function checkLatticeExposure({ doc, value: c }: Typed<ServiceContract>):
     });
   }
   findings.push(...routeListFindings(routes, [...base, 'routes'], doc));
+  if (target?.protocol === 'grpc')
+    findings.push(...grpcRouteFindings(routes, [...base, 'routes'], doc, c.metadata.name));
   return findings;
+}
+
+/** Routes of a gRPC service: each path one that gRPC calls have. */
+export function grpcRouteFindings(
+  routes: readonly { path: string }[],
+  at: (string | number)[],
+  doc: number,
+  name: string,
+): Finding[] {
+  return routes.flatMap((r, i) =>
+    isGrpcPattern(r.path)
+      ? []
+      : [{ code: 'grpc-path', messageId: 'route', doc, path: [...at, i, 'path'], data: { name, path: r.path } }],
+  );
 }
 
 /** Lattice takes whole seconds in fixed ranges, and checks a port the targets listen on over TCP. */

@@ -3,7 +3,7 @@ import { isLayer7 } from '../../model/protocols.js';
 import type { ServiceContract } from '../../types/contract.generated.js';
 import { durationMs } from '../../util/duration.js';
 import type { Typed } from '../documents.js';
-import { routeListFindings } from './lattice-exposure.js';
+import { grpcRouteFindings, routeListFindings } from './lattice-exposure.js';
 
 const base = ['spec', 'exposure', 'mesh'];
 
@@ -33,6 +33,11 @@ export function checkMeshRoutes({ doc, value: c }: Typed<ServiceContract>): Find
       data: { name: c.metadata.name },
     });
   findings.push(...routeListFindings(routes, [...base, 'routes'], doc));
+  // The mesh routes every HTTP and gRPC port of the service alike: where all of them are gRPC,
+  // every route's path must be one that gRPC calls have.
+  const l7 = (c.spec.ports ?? []).filter((p) => isLayer7(p.protocol));
+  if (l7.length > 0 && l7.every((p) => p.protocol === 'grpc'))
+    findings.push(...grpcRouteFindings(routes, [...base, 'routes'], doc, c.metadata.name));
   const service = c.spec.resilience;
   routes.forEach((r, i) => {
     const timeout = r.timeout ?? service?.timeout;
