@@ -27,9 +27,18 @@ const svc = fc.record({
     }),
     { nil: undefined },
   ),
-  role: fc.option(fc.constantFrom('arn:aws:iam::111111111111:role/frontend', 'arn:aws:iam::111111111111:role/x'), {
-    nil: undefined,
-  }),
+  // One role spelled several ways (IAM tells role names apart by neither case nor path), and a
+  // role of that name in another account, which is another role.
+  role: fc.option(
+    fc.constantFrom(
+      'arn:aws:iam::111111111111:role/frontend',
+      'arn:aws:iam::111111111111:role/Frontend',
+      'arn:aws:iam::111111111111:role/team/frontend',
+      'arn:aws:iam::222222222222:role/frontend',
+      'arn:aws:iam::111111111111:role/x',
+    ),
+    { nil: undefined },
+  ),
 });
 
 const doc = (s: Svc, consentTo: string[]) => ({
@@ -54,7 +63,9 @@ function share(a: Svc, b: Svc): boolean {
   const sa = (s: Svc) => s.sa ?? s.name;
   const sel = (s: Svc) => s.selector ?? { app: s.name };
   const overlap = Object.entries(sel(a)).every(([k, v]) => sel(b)[k] === undefined || sel(b)[k] === v);
-  return sa(a) === sa(b) || overlap || (a.role !== undefined && a.role === b.role);
+  // An account's role by its name, which IAM compares without case; its path is no part of it.
+  const role = (s: Svc) => s.role && `${s.role.split(':')[4]}:${(s.role.split('/').at(-1) ?? '').toLowerCase()}`;
+  return sa(a) === sa(b) || overlap || (role(a) !== undefined && role(a) === role(b));
 }
 
 describe('workload identities', () => {

@@ -933,6 +933,8 @@ export const catalog = {
     messages: {
       default:
         '`{service}` and {others} share {what} `{identity}`, so each would be admitted wherever the other is; {fix}',
+      roleName:
+        '`{service}` and {others} share the IAM role `{identity}`, spelled otherwise (IAM tells role names apart by neither case nor path within an account), so each would be admitted wherever the other is; {fix}',
       gateway:
         '`{service}` would run as `{identity}`, the identity of ingress gateway `{gateway}` of cluster `{cluster}` in the same mesh, so it would be admitted wherever that gateway is; give the service its own service account',
       platformPods:

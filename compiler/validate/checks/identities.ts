@@ -1,4 +1,5 @@
 import type { Analysis } from '../../analysis/analysis.js';
+import { roleKey } from '../../analysis/arn.js';
 import { meshPrincipal, meshScope } from '../../model/meshes.js';
 import type { PlatformModel, ServiceModel } from '../../model/types.js';
 import type { TargetFinding } from '../../targets/target.js';
@@ -23,8 +24,9 @@ function shared(
   platform: PlatformModel,
   a: ServiceModel,
   b: ServiceModel,
-): { what: string; identity: string } | undefined {
-  if (a.iamRole !== undefined && a.iamRole === b.iamRole) return { what: 'the IAM role', identity: a.iamRole };
+): { what: string; identity: string; respelled?: true } | undefined {
+  if (a.iamRole !== undefined && b.iamRole !== undefined && roleKey(a.iamRole) === roleKey(b.iamRole))
+    return { what: 'the IAM role', identity: a.iamRole, ...(a.iamRole === b.iamRole ? {} : { respelled: true }) };
   if (a.platform === 'eks' && b.platform === 'eks' && a.cluster === b.cluster && a.namespace === b.namespace) {
     if (a.serviceAccount !== undefined && a.serviceAccount === b.serviceAccount)
       return { what: 'the service account', identity: a.serviceAccount };
@@ -93,7 +95,7 @@ function placeServices(platform: PlatformModel, services: readonly ServiceModel[
       selector: sel !== undefined,
       wild: sel !== undefined && value === undefined,
       keys: [
-        ...(s.iamRole !== undefined ? [`role\u0000${s.iamRole}`] : []),
+        ...(s.iamRole !== undefined ? [`role\u0000${roleKey(s.iamRole)}`] : []),
         ...(s.platform === 'eks' && s.serviceAccount !== undefined
           ? [`account\u0000${ns}\u0000${s.serviceAccount}`]
           : []),
@@ -139,6 +141,8 @@ function othersText(names: readonly string[], count: number): string {
 interface Sharing {
   what: string;
   identity: string;
+  /** Some other names the IAM role by another ARN that IAM takes for the same role. */
+  respelled?: true;
   count: number;
   first: number[];
 }
@@ -169,6 +173,7 @@ export function checkIdentities(analysis: Analysis): TargetFinding[] {
         if (!s || consents(self, other)) continue;
         let entry = sharing.get(s.what);
         if (!entry) sharing.set(s.what, (entry = { ...s, count: 0, first: [] }));
+        if (s.respelled) entry.respelled = true;
         entry.count++;
         // The first ones in model order, whatever order the lists come in.
         if (entry.first.length < namedOthers || i < (entry.first.at(-1) ?? 0)) {
@@ -183,12 +188,24 @@ export function checkIdentities(analysis: Analysis): TargetFinding[] {
       const names = entry.first.map((i) => defined(services[i], `service ${i}`).id);
       const field =
         what === 'the IAM role' ? 'iamRole' : what === 'pods selected by both' ? 'podSelector' : 'serviceAccount';
-      findings.push({
-        code: 'identity-shared',
-        data: { service: self.id, others: othersText(names, entry.count), what, identity: entry.identity },
-        source: { ...self.source, path: ['spec', 'workload', field] },
-        at: 'key',
-      });
+      const others = othersText(names, entry.count);
+      const source = { ...self.source, path: ['spec', 'workload', field] };
+      findings.push(
+        entry.respelled
+          ? {
+              code: 'identity-shared',
+              messageId: 'roleName',
+              data: { service: self.id, others, identity: entry.identity },
+              source,
+              at: 'key',
+            }
+          : {
+              code: 'identity-shared',
+              data: { service: self.id, others, what, identity: entry.identity },
+              source,
+              at: 'key',
+            },
+      );
     }
   });
   findings.push(...gatewayIdentities(analysis), ...platformPodsSelected(analysis));
