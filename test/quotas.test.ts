@@ -128,4 +128,17 @@ describe('Kubernetes object size', () => {
     expect(finding).toMatchObject({ code: 'kubernetes-object-too-large', data: { limit: 1_572_864 } });
     expect(finding?.severity).toBeUndefined();
   });
+
+  it('measures bytes, not characters: an object short in characters but long in UTF-8', () => {
+    // 90,000 characters of three bytes each: under the annotation limit by length, over it in bytes.
+    const wide = (n: number) => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'wide' },
+      data: { text: '\u20ac'.repeat(n) },
+    });
+    const s = { source: { file: 'c.yaml', doc: 0, path: [] } } as unknown as Parameters<typeof objectSizeFindings>[0];
+    expect(objectSizeFindings(s, [wide(90_000)])).toMatchObject([{ messageId: 'apply', severity: 'warning' }]);
+    expect(objectSizeFindings(s, [wide(87_000)])).toEqual([]);
+  });
 });

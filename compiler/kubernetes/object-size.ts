@@ -16,7 +16,11 @@ export const maxClientApplyBytes = 262_144;
 export function objectSizeFindings(s: ServiceModel, objects: readonly KubernetesObject[]): TargetFinding[] {
   const findings: TargetFinding[] = [];
   for (const o of objects) {
-    const bytes = Buffer.byteLength(JSON.stringify(o), 'utf8');
+    const text = JSON.stringify(o);
+    // UTF-8 spells a UTF-16 code unit in at most three bytes: most objects are far below the
+    // limit by their length alone, and need not be measured byte by byte.
+    if (text.length * 3 <= maxClientApplyBytes) continue;
+    const bytes = Buffer.byteLength(text, 'utf8');
     if (bytes <= maxClientApplyBytes) continue;
     const tooLarge = bytes > maxObjectBytes;
     const data = { kind: o.kind, name: o.metadata.name, bytes, limit: tooLarge ? maxObjectBytes : maxClientApplyBytes };
