@@ -17,12 +17,15 @@ export function servicePatternArn(region: string, account: string): string {
 }
 
 /**
- * The one IAM role an ARN can name: IAM tells role names apart by neither case nor path within an
- * account (`role/Api`, `role/api` and `role/team/api` cannot all exist: they are one name), so two
- * ARNs with this key name one role, or one of them names none.
+ * The one IAM role an ARN names, as `<partition>:<account>:<name>`: a role's ARN, or a session's
+ * (`sts::<account>:assumed-role/<name>/<session>`, which drops the role's path). IAM tells role
+ * names apart by neither case nor path within an account (`role/Api`, `role/api` and
+ * `role/team/api` cannot all exist: they are one name), so ARNs with one key name one role, or all
+ * but one of them name none. Undefined for any other ARN.
  */
-export function roleKey(arn: string): string {
-  const [, partition = '', , , account = '', resource = ''] = arn.split(':');
-  const name = resource.slice(resource.lastIndexOf('/') + 1);
-  return `${partition}:${account}:${name.toLowerCase()}`;
+export function roleKey(arn: string): string | undefined {
+  const m =
+    /^arn:(aws[a-z-]*):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(arn) ??
+    /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/[^/]*$/.exec(arn);
+  return m ? `${m[1] ?? ''}:${m[2] ?? ''}:${(m[3] ?? '').toLowerCase()}` : undefined;
 }

@@ -99,6 +99,17 @@ export const targetGroupName = (s: Pick<ServiceModel, 'name'>, version: string |
   `${s.name}-${version ?? 'default'}`;
 
 /** The Service a route sends a version's share to: `<name>-<version>`, beside the service's own. */
+/** Go's `strings.Trim(cut, "-")` of a string cut to `n` characters, as the controller cuts names. */
+const cutAndTrim = (text: string, n: number) => text.slice(0, n).replace(/^-+|-+$/g, '');
+
+/**
+ * The name of the VPC Lattice service an export becomes, unique per account and region: Terraform
+ * names an ECS service's after the service; the AWS Gateway API Controller names an HTTP, gRPC or
+ * TLS route's `<name>-<namespace>`, from the first 20 characters of the route's name and the first
+ * 18 of its namespace, each trimmed of `-` (its `LatticeServiceName`).
+ */
+export const latticeServiceName = (s: Pick<ServiceModel, 'platform' | 'name' | 'namespace'>) =>
+  s.platform === 'ecs' ? s.name : `${cutAndTrim(s.name, 20)}-${cutAndTrim(s.namespace, 18)}`;
 export const versionServiceName = (s: Pick<ServiceModel, 'name'>, version: string) => `${s.name}-${version}`;
 
 /** The versions a service's routes send traffic to, each a Service of its own and so a target group. */

@@ -1,17 +1,11 @@
 import type { EdgeModel, Model, ServiceModel } from '../model/types.js';
 import type { Observation } from './records.js';
 import { selects } from '../evaluators/netpol.js';
+import { roleKey } from '../analysis/arn.js';
+import { latticeServiceName } from '../analysis/names.js';
 
 // The estate as the logs name it: mesh identities, IAM roles, Kubernetes host names, Lattice
 // service ARNs and pod labels, each to the contracts they stand for.
-
-/** `arn:aws:iam::<account>:role/<path>/<name>` or `arn:aws:sts::<account>:assumed-role/<name>/<session>`, as `<account>/<name>`. */
-export function roleKey(arn: string): string | undefined {
-  const role = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(arn);
-  if (role) return `${role[1]}/${role[2]}`;
-  const session = /^arn:aws[a-z-]*:sts::(\d{12}):assumed-role\/([^/]+)\/[^/]*$/.exec(arn);
-  return session ? `${session[1]}/${session[2]}` : undefined;
-}
 
 /** The IAM role ARN a session ARN came from (its path, which the session ARN drops, unknown). */
 export function roleArnOf(arn: string): string | undefined {
@@ -54,8 +48,7 @@ export class EstateIndex {
       if (s.meshPrincipal) push(this.byPrincipal, s.meshPrincipal, s.id);
       const role = s.iamRole ? roleKey(s.iamRole) : undefined;
       if (role) push(this.byRole, role, s.id);
-      // The Lattice service's name: the controller's `<route>-<namespace>` for EKS, Terraform's `<name>` for ECS.
-      if (s.exposure.lattice) this.byLatticeName.set(s.platform === 'eks' ? `${s.name}-${s.namespace}` : s.name, s.id);
+      if (s.exposure.lattice) this.byLatticeName.set(latticeServiceName(s), s.id);
     }
     for (const e of model.edges) {
       this.into.set(e.callee, [...(this.into.get(e.callee) ?? []), e]);

@@ -1,7 +1,8 @@
 import { inCidr } from '../evaluators/cidr.js';
 import { pathPatternAdmits } from '../model/http-paths.js';
 import type { EdgeModel } from '../model/types.js';
-import { EstateIndex, roleKey, type CallerIdentity } from './estate.js';
+import { roleKey } from '../analysis/arn.js';
+import { EstateIndex, type CallerIdentity } from './estate.js';
 import type { LogSource, Observation } from './records.js';
 
 // What the logs say, held in memory bounded by the estate, not by the logs: one entry per edge,

@@ -21,7 +21,10 @@ const ztunnelLine = (principal: string, callee: ServiceModel, port: number) =>
 // Lattice service ids are opaque: one per service, whatever its name (`x-y/svc` and `x/y-svc` must not meet).
 const arnOf = (s: ServiceModel) =>
   `arn:aws:vpc-lattice:${s.region}:${s.account}:service/svc-${Buffer.from(s.id).toString('hex')}`;
-const latticeName = (s: ServiceModel) => (s.platform === 'eks' ? `${s.name}-${s.namespace}` : s.name);
+// The controller's name for an EKS route's service: its name's first 20 characters and its
+// namespace's first 18, each trimmed of `-`; Terraform's for an ECS service: the service's name.
+const cut = (text: string, n: number) => text.slice(0, n).replace(/^-+|-+$/g, '');
+const latticeName = (s: ServiceModel) => (s.platform === 'eks' ? `${cut(s.name, 20)}-${cut(s.namespace, 18)}` : s.name);
 const session = (role: string) =>
   role.replace(/^arn:aws:iam::(\d+):role\/(?:.*\/)?([^/]+)$/, 'arn:aws:sts::$1:assumed-role/$2/session');
 

@@ -1,5 +1,6 @@
 import { patternPolicyText, type Analysis } from '../../analysis/analysis.js';
 import { maxPolicyChars } from '../../analysis/policy-document.js';
+import { latticeServiceName } from '../../analysis/names.js';
 import type { EdgeModel, Protocol, ServiceModel } from '../../model/types.js';
 import { pushTo } from '../../util/multimap.js';
 import { cidrHolds } from '../cidr.js';
@@ -14,20 +15,26 @@ import { checkReservedNamespaces } from './reserved-namespaces.js';
 // Checks of the estate as a whole, over the analysis: what two contracts claim at once, and the
 // limits of the generated policies. They run once, before any target, in `check` and `compile`.
 
-/** VPC Lattice names services (and their target groups) per account and region, not per namespace. */
+/**
+ * VPC Lattice names services (and their target groups) per account and region, not per namespace,
+ * and the controller cuts an EKS route's name: two exports of one name would be one service, each
+ * taking the other's listeners, rules and auth policy in turn.
+ */
 function latticeNameCollisions(analysis: Analysis): TargetFinding[] {
-  const first = new Map<string, string>();
+  const first = new Map<string, ServiceModel>();
   const findings: TargetFinding[] = [];
   for (const s of analysis.model.services) {
-    if (s.platform !== 'ecs' || !s.exposure.lattice) continue;
-    const key = `${s.account}/${s.region}/${s.name}`;
+    if (!s.exposure.lattice) continue;
+    const name = latticeServiceName(s);
+    const key = `${s.account}/${s.region}/${name}`;
     const earlier = first.get(key);
-    if (earlier === undefined) first.set(key, s.id);
+    if (earlier === undefined) first.set(key, s);
     else
       findings.push({
         code: 'lattice-name-collision',
+        ...(s.platform === 'eks' || earlier.platform === 'eks' ? { messageId: 'controller' } : {}),
         source: { ...s.source, path: ['metadata', 'name'] },
-        data: { service: s.id, other: earlier, name: s.name, account: s.account, region: s.region },
+        data: { service: s.id, other: earlier.id, name, account: s.account, region: s.region },
       });
   }
   return findings;

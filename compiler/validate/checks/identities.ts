@@ -16,6 +16,9 @@ export function selectorsOverlap(a: Record<string, string>, b: Record<string, st
   return Object.entries(a).every(([k, v]) => b[k] === undefined || b[k] === v);
 }
 
+/** A role's key (`roleKey`); the schema lets no other ARN be an `iamRole`. */
+const roleOf = (arn: string) => roleKey(arn) ?? arn;
+
 const consents = (a: ServiceModel, b: ServiceModel) =>
   (a.sharesIdentityWith ?? []).includes(b.id) && (b.sharesIdentityWith ?? []).includes(a.id);
 
@@ -25,7 +28,7 @@ function shared(
   a: ServiceModel,
   b: ServiceModel,
 ): { what: string; identity: string; respelled?: true } | undefined {
-  if (a.iamRole !== undefined && b.iamRole !== undefined && roleKey(a.iamRole) === roleKey(b.iamRole))
+  if (a.iamRole !== undefined && b.iamRole !== undefined && roleOf(a.iamRole) === roleOf(b.iamRole))
     return { what: 'the IAM role', identity: a.iamRole, ...(a.iamRole === b.iamRole ? {} : { respelled: true }) };
   if (a.platform === 'eks' && b.platform === 'eks' && a.cluster === b.cluster && a.namespace === b.namespace) {
     if (a.serviceAccount !== undefined && a.serviceAccount === b.serviceAccount)
@@ -95,7 +98,7 @@ function placeServices(platform: PlatformModel, services: readonly ServiceModel[
       selector: sel !== undefined,
       wild: sel !== undefined && value === undefined,
       keys: [
-        ...(s.iamRole !== undefined ? [`role\u0000${roleKey(s.iamRole)}`] : []),
+        ...(s.iamRole !== undefined ? [`role\u0000${roleOf(s.iamRole)}`] : []),
         ...(s.platform === 'eks' && s.serviceAccount !== undefined
           ? [`account\u0000${ns}\u0000${s.serviceAccount}`]
           : []),
