@@ -98,7 +98,6 @@ export function serviceNames(s: ServiceModel): ServiceNames {
 export const targetGroupName = (s: Pick<ServiceModel, 'name'>, version: string | undefined) =>
   `${s.name}-${version ?? 'default'}`;
 
-/** The Service a route sends a version's share to: `<name>-<version>`, beside the service's own. */
 /** Go's `strings.Trim(cut, "-")` of a string cut to `n` characters, as the controller cuts names. */
 const cutAndTrim = (text: string, n: number) => text.slice(0, n).replace(/^-+|-+$/g, '');
 
@@ -110,6 +109,7 @@ const cutAndTrim = (text: string, n: number) => text.slice(0, n).replace(/^-+|-+
  */
 export const latticeServiceName = (s: Pick<ServiceModel, 'platform' | 'name' | 'namespace'>) =>
   s.platform === 'ecs' ? s.name : `${cutAndTrim(s.name, 20)}-${cutAndTrim(s.namespace, 18)}`;
+/** The Service a route sends a version's share to: `<name>-<version>`, beside the service's own. */
 export const versionServiceName = (s: Pick<ServiceModel, 'name'>, version: string) => `${s.name}-${version}`;
 
 /** The versions a service's routes send traffic to, each a Service of its own and so a target group. */

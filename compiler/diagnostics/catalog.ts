@@ -968,12 +968,12 @@ export const catalog = {
   'lattice-name-collision': {
     severity: 'error',
     summary:
-      'two services exported over VPC Lattice in one account and region would have one Lattice service name (an ECS service its own name, an EKS route the controller\'s cut of its name and namespace), so one would take the other\'s listeners, rules and auth policy',
+      "two services exported over VPC Lattice in one account and region would have one Lattice service name (an ECS service its own name, an EKS route the controller's cut of its name and namespace), so one would take the other's listeners, rules and auth policy",
     messages: {
       default:
         '`{service}` and `{other}` would both be the VPC Lattice service `{name}` in account {account}, {region}; {fix}',
       controller:
-        '`{service}` and `{other}` would both be the VPC Lattice service `{name}` in account {account}, {region}: the AWS Gateway API Controller names an exported route from the first 20 characters of its name and the first 18 of its namespace, so each would take the other\'s listeners, rules and auth policy in turn; {fix}',
+        "`{service}` and `{other}` would both be the VPC Lattice service `{name}` in account {account}, {region}: the AWS Gateway API Controller names an exported route from the first 20 characters of its name and the first 18 of its namespace, so each would take the other's listeners, rules and auth policy in turn; {fix}",
     },
     fix: 'rename one of them',
   },
