@@ -417,6 +417,16 @@ export const catalog = {
     },
     fix: 'keep `useLockfile: true` (Terraform 1.10 or later), or name a `dynamodbTable`',
   },
+  'kubernetes-service-name': {
+    severity: 'error',
+    summary:
+      "an EKS service named with a leading digit: Kubernetes Service names start with a letter, and callgate names the service's Service after the contract",
+    messages: {
+      default:
+        "`{name}` runs on EKS, where callgate names its Kubernetes Service `{name}` (in Lattice routes, VirtualServices, DestinationRules and its callers' Sidecars), but a Service's name starts with a letter, so they would name no Service and every call to it would fail; {fix}",
+    },
+    fix: 'name the contract after its Kubernetes Service',
+  },
   'eks-only-field': {
     severity: 'error',
     summary: 'a field that only means something on EKS is set for ECS',

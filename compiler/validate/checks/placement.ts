@@ -40,6 +40,16 @@ export function checkPlacement({ doc, value: c }: Typed<ServiceContract>, platfo
       data: { name: c.metadata.name, platform: w.platform, cluster: cluster.name, clusterPlatform: cluster.platform },
     });
   }
+  // Every object that reaches an EKS service names its Kubernetes Service after the contract (a
+  // route's backend, a VirtualService's and a DestinationRule's host, callers' Sidecar hosts),
+  // and a Service's name is a DNS-1035 label: a contract named otherwise matches no Service.
+  if (w.platform === 'eks' && !/^[a-z]/.test(c.metadata.name))
+    findings.push({
+      code: 'kubernetes-service-name',
+      doc,
+      path: ['metadata', 'name'],
+      data: { name: c.metadata.name },
+    });
   const lattice = c.spec.exposure?.lattice;
   if (!lattice) return findings;
   const network = platform.networks.get(lattice.serviceNetwork);
