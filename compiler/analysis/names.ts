@@ -61,7 +61,15 @@ export const stackFile = (stack: string) => `cdktf/${stack}/cdk.tf.json`;
  * numbers and range keys), and each kind of id has a fixed number of components, so two inputs
  * never share an id: `x-y/ab-c` is `x-y_ab-c`, `x/y-ab-c` is `x_y-ab-c`. A `-` join could not tell them apart.
  */
-export const terraformId = (...components: (string | number)[]) => components.join('_');
+export const terraformId = (...components: (string | number)[]) => terraformName(components.join('_'));
+
+/**
+ * A Terraform name (of a resource, a data source, an output) starts with a letter or `_`, and a
+ * namespace or an owner may start with a digit (`3scale`): such a name gets a leading `_`. No
+ * other id starts with one (no component holds a `_`), so ids stay distinct; and since Terraform
+ * refused the digit-led ones, no state holds them to move from.
+ */
+export const terraformName = (id: string) => (/^[0-9]/.test(id) ? `_${id}` : id);
 /** The construct-id prefix of the rules callgate adds to a cluster's shared group. */
 export const clusterRulePrefix = (cluster: string) => terraformId('cluster', cluster);
 /** Rules on an interface endpoints' group, by its id (`sg-…` holds no `_`). */

@@ -10,6 +10,7 @@ import {
 import type { Construct } from 'constructs';
 import type { S3BackendModel } from '../model/types.js';
 import { literal } from './literal.js';
+import { terraformName } from '../analysis/names.js';
 
 /**
  * Where a stack keeps its state. Stacks read each other's outputs through the same backend, so
@@ -44,7 +45,9 @@ const s3Config = (name: string, s3: S3BackendModel): S3BackendConfig & { useLock
  */
 export function remoteState(scope: Construct, producer: string, s3: S3BackendModel | undefined): TerraformRemoteState {
   const workspace = '${terraform.workspace}';
+  // Named after the stack, as a Terraform name: an owner's stack may start with a digit.
+  const id = terraformName(producer);
   return s3
-    ? new DataTerraformRemoteStateS3(scope, producer, { ...s3Config(producer, s3), workspace })
-    : new DataTerraformRemoteStateLocal(scope, producer, { path: localStatePath(producer), workspace });
+    ? new DataTerraformRemoteStateS3(scope, id, { ...s3Config(producer, s3), workspace })
+    : new DataTerraformRemoteStateLocal(scope, id, { path: localStatePath(producer), workspace });
 }

@@ -10,7 +10,8 @@ export class Moves {
   private readonly byStack = new Map<TerraformStack, { resource: TerraformResource; from: string }[]>();
 
   record(resource: TerraformResource, legacyId: string): void {
-    if (legacyId === resource.node.id) return;
+    // An old id that was no Terraform name (a leading digit) was never deployed: nothing moves.
+    if (legacyId === resource.node.id || !/^[A-Za-z_]/.test(legacyId)) return;
     const stack = TerraformStack.of(resource);
     const list = this.byStack.get(stack) ?? [];
     list.push({ resource, from: `${resource.terraformResourceType}.${legacyId}` });
