@@ -65,10 +65,13 @@ describe('a load balancer (an address range with its security group)', () => {
     const r = runDocs(platformDoc, [lb()]);
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const ingress = ingressRules(r.files ?? []);
-    // The load balancer's group, and the nodes' for the kubelet's probes: no range.
+    // The load balancer's group, no range; the nodes' for the kubelet's probes, which the sidecar
+    // injector sends to the Istio agent's port.
     expect(ingress.filter((x) => x.from_port === 8080).map((x) => x.referenced_security_group_id)).toEqual([
-      'sg-0aaaaaaaaaaaaaaaa',
       'sg-0fedcba9876543210',
+    ]);
+    expect(ingress.filter((x) => x.from_port === 15020).map((x) => x.referenced_security_group_id)).toEqual([
+      'sg-0aaaaaaaaaaaaaaaa',
     ]);
     expect(ingress.some((x) => x.cidr_ipv4 === '10.50.0.0/16')).toBe(false);
     const manifest = r.files?.find((f) => f.path === 'kubernetes/eks-a/apps/api.yaml')?.content ?? '';

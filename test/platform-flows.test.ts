@@ -66,6 +66,19 @@ class Judge {
 
   service = (id: string) => this.m.services.find((s) => s.id === id) as ServiceModel;
   cluster = (name: string) => this.m.platform.clusters.find((c) => c.name === name);
+  /**
+   * Where the kubelet probes a service's pods: its probe ports (else its TCP-carried ones); with
+   * sidecars, the Istio agent's 15020, which the injector rewrites probes to, and the probe ports
+   * too while a migration phase may leave the pods without one.
+   */
+  probed(s: ServiceModel): number[] {
+    const own = s.probePorts ?? s.ports.filter((p) => p.protocol !== 'udp').map((p) => p.port);
+    const c = this.cluster(s.cluster);
+    if (c?.mesh !== 'istio-sidecar') return own;
+    const lacking =
+      c.migration !== undefined && (!c.migration.namespaces || c.migration.namespaces.includes(s.namespace));
+    return [15020, ...(lacking ? own : [])];
+  }
   meshPorts = (caller: string, callee: string) =>
     this.m.edges
       .filter(
@@ -369,14 +382,7 @@ class Judge {
       ...(port === 15008 ? ['hbone', 'hbone-waypoint'] : []),
     ];
     const theirs = carriers(r.peer.group);
-    if (
-      r.direction === 'ingress' &&
-      owner?.service &&
-      other?.cluster &&
-      (owner.service.probePorts ?? owner.service.ports.filter((p) => p.protocol !== 'udp').map((p) => p.port)).includes(
-        port,
-      )
-    )
+    if (r.direction === 'ingress' && owner?.service && other?.cluster && this.probed(owner.service).includes(port))
       flows.push('kubelet-probes');
     if (r.direction === 'ingress' && other?.cluster && mine.some((s) => this.gatewayFlow(s, 'ingress', port)))
       flows.push('east-west-gateway');

@@ -28,6 +28,31 @@ describe('probe ports', () => {
     expect(manifest).toContain('cidr: 169.254.7.127/32\n      ports:\n        - protocol: TCP\n          port: 8081\n');
   });
 
+  it("with sidecars, admit the nodes' group on the Istio agent's port the probes are rewritten to", () => {
+    const fromNodes = (platform: object) => {
+      const r = runDocs(platform, [api('eks-a')]);
+      expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      return ingressRules(r.files ?? [])
+        .filter((x) => x.referenced_security_group_id === 'sg-0aaaaaaaaaaaaaaaa')
+        .map((x) => x.from_port)
+        .sort((a, b) => Number(a) - Number(b));
+    };
+    expect(fromNodes(platformDoc)).toEqual([15020]);
+    // While a migration phase covers the namespace, its pods may not have a sidecar yet: both.
+    const migrating = (namespaces?: string[]) => ({
+      ...platformDoc,
+      spec: {
+        ...platformDoc.spec,
+        clusters: platformDoc.spec.clusters.map((c) =>
+          c.name === 'eks-a' ? { ...c, migration: { phase: 'permissive', ...(namespaces ? { namespaces } : {}) } } : c,
+        ),
+      },
+    });
+    expect(fromNodes(migrating())).toEqual([8081, 15020]);
+    expect(fromNodes(migrating(['apps']))).toEqual([8081, 15020]);
+    expect(fromNodes(migrating(['other']))).toEqual([15020]);
+  });
+
   it('are for EKS pods only', () => {
     const r = runDocs(platformDoc, [api('ecs-c', 'ecs')]);
     expect(r.diagnostics.map((d) => `${d.code} ${d.path.join('.')}`)).toContain(

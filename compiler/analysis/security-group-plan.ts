@@ -1,4 +1,4 @@
-import { hbonePort, istiodPort } from '../kubernetes/names.js';
+import { hbonePort, istioAgentProbePort, istiodPort } from '../kubernetes/names.js';
 import { crossingOf, meshHome } from '../model/meshes.js';
 import type { ModelIndex } from '../model/query.js';
 import { terraformId } from './names.js';
@@ -340,7 +340,15 @@ export function planSecurityGroups(
     if (s.platform === 'eks') {
       // The kubelet probes the pods from the node, whose traffic carries the cluster's group: on the
       // probed ports (probes are TCP or HTTP, so never a UDP one), and nothing else from the nodes.
-      for (const port of probePorts(s)) hop(clusterSide('the kubelet'), me, 'tcp', port, "the kubelet's probes");
+      // With sidecars, the probes are rewritten to the Istio agent's port; pods that may not have
+      // joined the mesh yet (a migration phase over their namespace) are probed on either.
+      const phase = cluster.migration;
+      const mayLackSidecar = !!phase && (!phase.namespaces || phase.namespaces.includes(s.namespace));
+      const probed =
+        cluster.mesh !== 'istio-sidecar'
+          ? probePorts(s)
+          : [istioAgentProbePort, ...(mayLackSidecar ? probePorts(s) : [])];
+      for (const port of [...new Set(probed)]) hop(clusterSide('the kubelet'), me, 'tcp', port, "the kubelet's probes");
       for (const protocol of ['udp', 'tcp'] as const)
         hop(me, clusterSide('CoreDNS'), protocol, 53, "its pods' DNS lookups");
       if (cluster.mesh === 'istio-sidecar')

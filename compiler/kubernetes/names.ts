@@ -14,6 +14,11 @@ export const waypointPodLabels = (waypoint: string) => ({ 'gateway.networking.k8
 
 /** Port of Istio's HBONE tunnel: ambient traffic between pods arrives on it. */
 export const hbonePort = 15008;
+/**
+ * Port of the Istio agent beside each sidecar: the injector rewrites the pod's HTTP, TCP and gRPC
+ * probes to it (by default, in every profile), and the agent probes the application itself.
+ */
+export const istioAgentProbePort = 15020;
 /** Port istiod serves configuration and certificates on. */
 export const istiodPort = 15012;
 /** In ambient mode kubelet health probes arrive from this address (SNAT by istio-cni). */

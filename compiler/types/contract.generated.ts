@@ -98,7 +98,7 @@ export interface Workload {
    */
   cluster: string;
   /**
-   * EKS only: the ports the kubelet probes (liveness, readiness, startup), where that is not every declared port: a health port of its own, say. The nodes' group (for pods with a group of their own) and, in ambient clusters, the probe address are admitted on exactly these, and nothing else from the nodes. Default: every declared TCP-carried port.
+   * EKS only: the ports the kubelet probes (liveness, readiness, startup), where that is not every declared port: a health port of its own, say. The nodes' group (for pods with a group of their own) and, in ambient clusters, the probe address are admitted on exactly these, and nothing else from the nodes; in sidecar clusters the injector rewrites the probes to the Istio agent's port 15020, which the nodes' group is admitted on instead (and on these too while the cluster's `migration` phase covers the namespace). Default: every declared TCP-carried port.
    *
    * @minItems 1
    * @maxItems 10

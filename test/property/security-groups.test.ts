@@ -70,10 +70,16 @@ function declaredHops(m: Model): Hop[] {
     const l = s.exposure.lattice;
     if (l) for (const f of ['ipv4', 'ipv6'] as const) tcp(lattice(f), svc(s.id), l.targetPort.port);
     if (s.platform === 'eks') {
-      // Pods with their own group are probed by the kubelet from the node, on their TCP-carried ports.
-      if (s.securityGroup)
-        for (const port of s.probePorts ?? s.ports.filter((p) => p.protocol !== 'udp').map((p) => p.port))
-          tcp({ endpoint: memberKey(s.cluster) }, svc(s.id), port);
+      // Pods with their own group are probed by the kubelet from the node, on their TCP-carried
+      // ports; with sidecars on the Istio agent's 15020 (the injector rewrites probes to it), and
+      // on both while a migration phase may leave the pods without a sidecar.
+      if (s.securityGroup) {
+        const own = s.probePorts ?? s.ports.filter((p) => p.protocol !== 'udp').map((p) => p.port);
+        const phase = cluster?.migration;
+        const lacking = phase !== undefined && (!phase.namespaces || phase.namespaces.includes(s.namespace));
+        const probed = cluster?.mesh === 'istio-sidecar' ? [15020, ...(lacking ? own : [])] : own;
+        for (const port of new Set(probed)) tcp({ endpoint: memberKey(s.cluster) }, svc(s.id), port);
+      }
       hops.push({ from: svc(s.id), to: { endpoint: memberKey(s.cluster) }, protocol: 'udp', port: DNS });
       tcp(svc(s.id), { endpoint: memberKey(s.cluster) }, DNS);
       if (cluster?.mesh === 'istio-sidecar') tcp(svc(s.id), { endpoint: memberKey(s.cluster) }, ISTIOD);
