@@ -417,6 +417,16 @@ export const catalog = {
     },
     fix: 'keep `useLockfile: true` (Terraform 1.10 or later), or name a `dynamodbTable`',
   },
+  'port-reserved-by-mesh': {
+    severity: 'error',
+    summary:
+      "a port Istio takes in every workload of the service's mesh (Envoy and its agent with sidecars, ztunnel in ambient mode), so callers admitted to it would reach Istio",
+    messages: {
+      default:
+        'port {port} of `{name}` is {what} in every workload of cluster `{cluster}`, which Istio takes, so callers admitted to it would reach Istio, not `{name}`; {fix}',
+    },
+    fix: 'serve the service on another port',
+  },
   'kubernetes-service-name': {
     severity: 'error',
     summary:
