@@ -152,6 +152,19 @@ describe('ECS tasks in the ambient mesh', () => {
     expect(l7.diagnostics.find((d) => d.code === 'waypoint-binding')?.message).toContain('ServiceEntry');
   });
 
+  // Istio runs a waypoint as a Deployment and a Service named after it: a Service's name starts
+  // with a letter, which an ECS service's need not.
+  it('whose name starts with a digit cannot have a waypoint, and need none without layer-7 callers', () => {
+    const named = (name: string, callers: object[]) =>
+      runDocs(withEcsMesh('task'), [contract(name, 'ecs', 'ecs-c', callers), contract('web', 'eks', 'eks-b')]);
+    const l7 = named('3d-orders', [{ service: 'web', methods: ['GET'] }]);
+    expect(l7.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.path.join('.')])).toEqual([
+      ['kubernetes-service-name', 'metadata.name'],
+    ]);
+    expect(l7.diagnostics.find((d) => d.code === 'kubernetes-service-name')?.message).toContain('`3d-orders-waypoint`');
+    expect(named('3d-orders', [{ service: 'web' }]).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+
   // The task's ztunnel sends the call to the callee's waypoint, whose pods run under eks-b's group,
   // and the waypoint on to the pods: never from the tasks' range straight to them.
   it('call an EKS service with a waypoint through it, as security groups see it', () => {

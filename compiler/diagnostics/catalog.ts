@@ -430,10 +430,12 @@ export const catalog = {
   'kubernetes-service-name': {
     severity: 'error',
     summary:
-      "an EKS service named with a leading digit: Kubernetes Service names start with a letter, and callgate names the service's Service after the contract",
+      "a service whose name starts with a digit where a Kubernetes Service must be named after it (an EKS service's own, an ECS service's waypoint): Service names start with a letter",
     messages: {
       default:
         "`{name}` runs on EKS, where callgate names its Kubernetes Service `{name}` (in Lattice routes, VirtualServices, DestinationRules and its callers' Sidecars), but a Service's name starts with a letter, so they would name no Service and every call to it would fail; {fix}",
+      waypoint:
+        "`{name}` needs a waypoint, `{waypoint}`, which Istio runs as a Deployment and a Kubernetes Service of that name, but a Service's name starts with a letter, so the waypoint would not run and every mesh call to `{name}` would be denied; rename the service so that its name starts with a letter",
     },
     fix: 'name the contract after its Kubernetes Service',
   },

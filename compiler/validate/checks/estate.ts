@@ -161,9 +161,26 @@ function oversizePolicies(analysis: Analysis): TargetFinding[] {
   });
 }
 
+/**
+ * Istio runs a waypoint as a Deployment and a Service named after its Gateway, and a Service's
+ * name starts with a letter: an ECS service's waypoint (`<name>-waypoint`) needs such a name too.
+ * (An EKS service's name already does: `kubernetes-service-name`.)
+ */
+function waypointServiceNames(analysis: Analysis): TargetFinding[] {
+  return analysis.model.services
+    .filter((s) => s.platform === 'ecs' && analysis.usesWaypoint(s) && !/^[a-z]/.test(s.name))
+    .map((s) => ({
+      code: 'kubernetes-service-name',
+      messageId: 'waypoint',
+      source: { ...s.source, path: ['metadata', 'name'] },
+      data: { name: s.name, waypoint: analysis.names(s).waypoint },
+    }));
+}
+
 export function checkEstate(analysis: Analysis): TargetFinding[] {
   return [
     ...checkReservedNamespaces(analysis),
+    ...waypointServiceNames(analysis),
     ...checkNameCollisions(analysis),
     ...checkIdentities(analysis),
     ...checkQuotas(analysis),
