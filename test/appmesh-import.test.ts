@@ -230,6 +230,58 @@ spec:
   });
 });
 
+describe('import appmesh: paths', () => {
+  // Istio matches a request's path after normalizing it: a route naming a path in another form
+  // would take nothing there, and the contract would be refused (`path-not-normal`). The import
+  // says so at the route, and what it writes passes check.
+  it('are refused where Istio would never match them, and the rest imported', async () => {
+    const dir = await tempDir();
+    const route = (name: string, match: string, node: string) => `    - name: ${name}
+      httpRoute:
+        match: ${match}
+        action: {weightedTargets: [{virtualNodeRef: {name: ${node}}, weight: 1}]}
+`;
+    const node = (name: string, labels: string, backends = '') => `apiVersion: appmesh.k8s.aws/v1beta2
+kind: VirtualNode
+metadata: {name: ${name}, namespace: shop}
+spec:
+  podSelector: {matchLabels: ${labels}}
+  listeners: [{portMapping: {port: 8080, protocol: http}}]
+  serviceDiscovery: {dns: {hostname: ${name}.shop.svc.cluster.local}}
+${backends}`;
+    await writeTree(dir, {
+      'in/mesh.yaml': [
+        node('api-v1', '{app: api, version: v1}'),
+        node('api-v2', '{app: api, version: v2}'),
+        `apiVersion: appmesh.k8s.aws/v1beta2
+kind: VirtualRouter
+metadata: {name: paths, namespace: shop}
+spec:
+  listeners: [{portMapping: {port: 8080, protocol: http}}]
+  routes:
+${route('dots', '{prefix: /public/../admin/}', 'api-v2')}${route('escaped', '{path: {exact: /%61dmin}}', 'api-v2')}${route('plain', '{prefix: /}', 'api-v1')}`,
+        `apiVersion: appmesh.k8s.aws/v1beta2
+kind: VirtualService
+metadata: {name: api, namespace: shop}
+spec:
+  provider: {virtualRouter: {virtualRouterRef: {name: paths}}}
+`,
+        node('front', '{app: front}', '  backends: [{virtualService: {virtualServiceRef: {name: api}}}]\n'),
+      ].join('---\n'),
+    });
+    const run = await cli(['import', 'appmesh', 'in', '--out', 'out', '--format', 'json'], dir);
+    expect(run.code).toBe(0);
+    const said = (JSON.parse(run.stdout) as JsonDiagnostic[]).filter((d) => d.code === 'appmesh-malformed');
+    expect(said.map((d) => d.message)).toEqual([
+      expect.stringContaining('no `.` or `..` segments, no escaped letters'),
+      expect.stringContaining('no `.` or `..` segments, no escaped letters'),
+    ]);
+    const tree = await readTree(join(dir, 'out'));
+    const checked = runFiles({ ...tree, 'platform.yaml': fillPlatform(tree['platform.yaml'] as string) });
+    expect(checked.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+});
+
 const noCrds = skipWithout('the App Mesh CRD checks', existsSync(crdDir) ? [] : [`the upstream CRDs in ${crdDir}`]);
 
 describe('App Mesh fixtures', () => {

@@ -1,6 +1,7 @@
 import { Findings, isObj, objAt, strAt } from './fields.js';
 import type { Ref, Route } from './resources.js';
 import { dropped, duration, retries, type Retries } from './settings.js';
+import { normalPath } from '../../model/http-paths.js';
 
 // App Mesh routes as contract mesh routes. App Mesh matches a prefix as a string (`/a` takes
 // `/a`, `/a/b` and `/ab`); a contract path is exact, or a prefix of whole segments (`/a/*`).
@@ -53,11 +54,16 @@ function matchPaths(route: Route, findings: Findings): string[] | undefined {
 }
 
 function checked(paths: string[], route: Route, findings: Findings): string[] | undefined {
-  if (paths.every((p) => httpPath.test(p) && p.length <= 200)) return paths;
+  const held = paths.every((p) => httpPath.test(p) && p.length <= 200);
+  // Istio matches paths after normalizing them (`path-not-normal`): a route that names a path in
+  // another form would take no request there.
+  if (held && paths.every((p) => normalPath(p) === p)) return paths;
   findings.malformed(
     route.at.doc,
     [...route.bodyPath, 'match'],
-    "a path a contract can hold (`/`, letters, digits and `-._~!&'()+,;=:@%`)",
+    held
+      ? 'a path in the form Istio matches requests in (no `.` or `..` segments, no escaped letters, digits or `-._~`)'
+      : "a path a contract can hold (`/`, letters, digits and `-._~!&'()+,;=:@%`)",
   );
   return undefined;
 }
