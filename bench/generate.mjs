@@ -114,7 +114,7 @@ export function generateEstate(count, seed = 42, shape = {}) {
       if (n >= ecsPerCluster) cluster = `ecs-jobs-${Math.floor(n / ecsPerCluster) + 1}`;
     }
     return {
-      name: `svc-${String(i).padStart(5, '0')}`,
+      name: `app-${String(i).padStart(5, '0')}`,
       namespace: `ns-${i % 40}`,
       cluster,
       callers: [],

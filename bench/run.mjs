@@ -294,7 +294,7 @@ if (process.env.BENCH_DIFF !== '0') {
   await writeEstate(join(root, 'base'), size);
   await cp(join(root, 'base'), join(root, 'head'), { recursive: true });
   const files = (await readdir(join(root, 'head'), { recursive: true }))
-    .filter((f) => f.endsWith('.yaml') && f.includes('svc-'))
+    .filter((f) => f.endsWith('.yaml') && f.includes('app-'))
     .sort();
   let changed = 0;
   for (const f of files) {
@@ -337,7 +337,7 @@ if (process.env.BENCH_DIFF !== '0') {
   cli('diff', ...diffArgs, '--cache-location', cache);
   await cp(cache, `${cache}-summarized`, { recursive: true });
   // The later push: one more contract changed in the head, so the head is compiled again.
-  const later = files.find((f) => !f.endsWith('svc-00000.yaml'));
+  const later = files.find((f) => !f.endsWith('app-00000.yaml'));
   const laterPath = join(root, 'head', later);
   await writeFile(laterPath, `# another push\n${await readFile(laterPath, 'utf8')}`);
   const headCompile = measure(
@@ -440,7 +440,7 @@ const bad = {
   '3,000 files': Object.fromEntries(
     Array.from({ length: 3000 }, (_, i) => [
       `d${i % 30}/f${i}.yaml`,
-      `apiVersion: callgate.dev/v1alpha1\nkind: ServiceContract\nmetadata: {name: svc-${i}, namespace: apps, owner: team}\nspec: {workload: {platform: eks, cluster: nowhere}}\n`,
+      `apiVersion: callgate.dev/v1alpha1\nkind: ServiceContract\nmetadata: {name: app-${i}, namespace: apps, owner: team}\nspec: {workload: {platform: eks, cluster: nowhere}}\n`,
     ]),
   ),
 };

@@ -999,6 +999,20 @@ export const catalog = {
     },
     fix: 'rename one of them',
   },
+  'lattice-name-refused': {
+    severity: 'warning',
+    summary:
+      'a VPC Lattice name Lattice refuses: a service name that starts with `svc-`, a target group name that starts with `tg-` (the beginnings of its own ids)',
+    messages: {
+      default:
+        '`{service}` would be the VPC Lattice service `{name}`, and Lattice refuses service names that start with `svc-`, so its deploy would fail; {fix}',
+      controller:
+        "`{service}` would be the VPC Lattice service `{name}` (the AWS Gateway API Controller names it from the route's name and namespace), and Lattice refuses service names that start with `svc-`, so the controller would never create it; {fix}",
+      targetGroup:
+        "`{service}`'s VPC Lattice target groups would be named `{name}-…`, and Lattice refuses target group names that start with `tg-`, so its deploy would fail; {fix}",
+    },
+    fix: 'rename the service',
+  },
   'lattice-domain-collision': {
     severity: 'error',
     summary:

@@ -41,6 +41,35 @@ function latticeNameCollisions(analysis: Analysis): TargetFinding[] {
 }
 
 /**
+ * VPC Lattice keeps names that start like its ids for them: a service named `svc-…` and a target
+ * group named `tg-…` are refused when created. Terraform names an ECS service's target groups
+ * `<name>-<version>`; the controller names its own `k8s-…`.
+ */
+function latticeNamesRefused(analysis: Analysis): TargetFinding[] {
+  const findings: TargetFinding[] = [];
+  for (const s of analysis.model.services) {
+    if (!s.exposure.lattice) continue;
+    const name = latticeServiceName(s);
+    const source = { ...s.source, path: ['metadata', 'name'] };
+    if (name.startsWith('svc-'))
+      findings.push({
+        code: 'lattice-name-refused',
+        ...(s.platform === 'eks' ? { messageId: 'controller' } : {}),
+        source,
+        data: { service: s.id, name },
+      });
+    else if (s.platform === 'ecs' && s.name.startsWith('tg-'))
+      findings.push({
+        code: 'lattice-name-refused',
+        messageId: 'targetGroup',
+        source,
+        data: { service: s.id, name: s.name },
+      });
+  }
+  return findings;
+}
+
+/**
  * VPC Lattice takes a custom domain once per service network: a second service claiming it fails
  * to deploy, and callers' proxies, which admit the name for both, would reach whichever one DNS
  * points it at. EKS exports (the controller's route hostnames) and ECS services alike.
@@ -186,6 +215,7 @@ export function checkEstate(analysis: Analysis): TargetFinding[] {
     ...checkQuotas(analysis),
     ...checkLatticeQuotas(analysis),
     ...latticeNameCollisions(analysis),
+    ...latticeNamesRefused(analysis),
     ...latticeDomainCollisions(analysis),
     ...sharedGroups(analysis),
     ...sharedCallerGroups(analysis),
