@@ -3,6 +3,7 @@ import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { version } from '../cli/version.js';
+import { codeDigest } from '../util/code-digest.js';
 import { parseJson, stringAt } from '../util/json.js';
 import { writeCacheFile } from '../util/cache-file.js';
 import type { StackInput } from './stack-plan.js';
@@ -17,10 +18,12 @@ let tools: string | undefined;
 
 /**
  * A synthesized stack is a pure function of its unit and of the code that builds it, so both are
- * in the key: an entry written by another callgate, cdktf or provider version is never read.
+ * in the key: an entry written by another callgate build (its modules, not only its version, so
+ * that a build from source between two releases is told apart), cdktf or provider version is
+ * never read.
  */
 export function stackKey(unit: StackInput): string {
-  tools ??= `callgate ${version} cdktf ${packageVersion('cdktf')} provider-aws ${packageVersion('@cdktf/provider-aws')}`;
+  tools ??= `callgate ${version} ${codeDigest(new URL('..', import.meta.url), import.meta.url)} cdktf ${packageVersion('cdktf')} provider-aws ${packageVersion('@cdktf/provider-aws')}`;
   return createHash('sha256').update(tools).update('\u0000').update(JSON.stringify(unit)).digest('hex');
 }
 
