@@ -1,5 +1,5 @@
 import { hbonePort, istioAgentProbePort, istiodPort } from '../kubernetes/names.js';
-import { crossingOf, meshHome } from '../model/meshes.js';
+import { crossingOf, inMigration, meshHome } from '../model/meshes.js';
 import type { ModelIndex } from '../model/query.js';
 import { terraformId } from './names.js';
 import type { ServiceModel } from '../model/types.js';
@@ -342,12 +342,10 @@ export function planSecurityGroups(
       // probed ports (probes are TCP or HTTP, so never a UDP one), and nothing else from the nodes.
       // With sidecars, the probes are rewritten to the Istio agent's port; pods that may not have
       // joined the mesh yet (a migration phase over their namespace) are probed on either.
-      const phase = cluster.migration;
-      const mayLackSidecar = !!phase && (!phase.namespaces || phase.namespaces.includes(s.namespace));
       const probed =
         cluster.mesh !== 'istio-sidecar'
           ? probePorts(s)
-          : [istioAgentProbePort, ...(mayLackSidecar ? probePorts(s) : [])];
+          : [istioAgentProbePort, ...(inMigration(cluster, s.namespace) ? probePorts(s) : [])];
       for (const port of [...new Set(probed)]) hop(clusterSide('the kubelet'), me, 'tcp', port, "the kubelet's probes");
       for (const protocol of ['udp', 'tcp'] as const)
         hop(me, clusterSide('CoreDNS'), protocol, 53, "its pods' DNS lookups");

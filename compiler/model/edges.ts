@@ -2,7 +2,7 @@ import type { Finding, JsonPath } from '../diagnostics/diagnostic.js';
 import { declaredList, didYouMean } from '../diagnostics/suggest.js';
 import type { CodedMessage } from '../diagnostics/catalog.js';
 import type { Caller } from '../types/contract.generated.js';
-import { crossingOf, meshPrincipal } from './meshes.js';
+import { crossingOf, inMigration, meshPrincipal } from './meshes.js';
 import { isGrpcPattern } from './http-paths.js';
 import { isLayer7 } from './protocols.js';
 import { routePrincipalCall, routeServiceCall, type Route } from './routing.js';
@@ -150,8 +150,7 @@ function mayBePlaintext(
   if (caller.kind !== 'service' || path !== 'mesh' || ctx.clusters.get(callee.cluster)?.mesh === 'none') return false;
   if (entry.inMesh === false) return true;
   const from = ctx.services.get(caller.service);
-  const phase = from && ctx.clusters.get(from.cluster)?.migration;
-  return !!phase && (!phase.namespaces || phase.namespaces.includes(from.namespace));
+  return from !== undefined && inMigration(ctx.clusters.get(from.cluster), from.namespace);
 }
 type At = (...rest: (string | number)[]) => JsonPath;
 

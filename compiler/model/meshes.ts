@@ -1,4 +1,11 @@
-import type { EastWestGatewayModel, MeshModel, MeshNetworkModel, PlatformModel, ServiceModel } from './types.js';
+import type {
+  ClusterModel,
+  EastWestGatewayModel,
+  MeshModel,
+  MeshNetworkModel,
+  PlatformModel,
+  ServiceModel,
+} from './types.js';
 
 /** Where a cluster sits in a Platform `meshes` entry. */
 export interface MeshPlace {
@@ -82,4 +89,13 @@ export function crossingOf(platform: PlatformModel, from: string, to: string): C
 /** The networks of other clusters whose calls arrive through this cluster's east-west gateway. */
 export function gatewayOf(platform: PlatformModel, cluster: string): EastWestGatewayModel | undefined {
   return meshPlaceOf(platform, cluster)?.network.eastWestGateway;
+}
+
+/**
+ * Whether a cluster's `migration` phase covers a namespace (every namespace where it names none):
+ * its pods may not have joined the mesh yet, so may have no sidecar and speak plaintext.
+ */
+export function inMigration(cluster: Pick<ClusterModel, 'migration'> | undefined, namespace: string): boolean {
+  const phase = cluster?.migration;
+  return phase !== undefined && (!phase.namespaces || phase.namespaces.includes(namespace));
 }
