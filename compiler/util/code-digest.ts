@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { compareStrings } from './compare.js';
 
 // What a cache entry was made by must be in its key, or a change to the code that spells it (a
 // new build from source, with the same package version) reads back what the old code spelled.
@@ -23,9 +24,7 @@ export function codeDigest(root: URL, like: string): string {
   if (digest === undefined) {
     const hash = createHash('sha256');
     const walk = (at: string) => {
-      const entries = readdirSync(at, { withFileTypes: true }).sort((a, b) =>
-        a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
-      );
+      const entries = readdirSync(at, { withFileTypes: true }).sort((a, b) => compareStrings(a.name, b.name));
       for (const e of entries) {
         const path = join(at, e.name);
         if (e.isDirectory()) walk(path);
