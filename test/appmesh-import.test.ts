@@ -166,48 +166,53 @@ describe('import appmesh: files and errors', () => {
   });
 });
 
-describe('import appmesh: versions whose shared labels select other pods', () => {
-  it('keeps the nodes apart, exact for who may call each, and says that the weights go', async () => {
-    const node = (name: string, version: string) => `apiVersion: appmesh.k8s.aws/v1beta2
+/** A VirtualNode with one HTTP listener on 8080, found by its DNS name: its pods' labels, and the virtual services it calls. */
+const virtualNode = (namespace: string, name: string, labels: string, backends: readonly string[] = []) =>
+  `apiVersion: appmesh.k8s.aws/v1beta2
 kind: VirtualNode
-metadata: {name: ${name}, namespace: colors}
+metadata: {name: ${name}, namespace: ${namespace}}
 spec:
-  podSelector: {matchLabels: {app: color, version: ${version}}}
+  podSelector: {matchLabels: ${labels}}
   listeners: [{portMapping: {port: 8080, protocol: http}}]
-  serviceDiscovery: {dns: {hostname: ${name}.colors.svc.cluster.local}}
-`;
-    const dir = await tempDir();
-    await writeTree(dir, {
-      'in/mesh.yaml': [
-        node('blue', 'blue'),
-        node('red', 'red'),
-        node('green', 'green'),
-        `apiVersion: appmesh.k8s.aws/v1beta2
+  serviceDiscovery: {dns: {hostname: ${name}.${namespace}.svc.cluster.local}}
+${backends.length > 0 ? `  backends: [${backends.map((b) => `{virtualService: {virtualServiceRef: {name: ${b}}}}`).join(', ')}]\n` : ''}`;
+
+/** A VirtualRouter `paths` with a listener on 8080 and these routes (YAML list items), and the VirtualService it provides. */
+const routedService = (namespace: string, service: string, routes: string) => [
+  `apiVersion: appmesh.k8s.aws/v1beta2
 kind: VirtualRouter
-metadata: {name: paths, namespace: colors}
+metadata: {name: paths, namespace: ${namespace}}
 spec:
   listeners: [{portMapping: {port: 8080, protocol: http}}]
   routes:
-    - name: split
+${routes}`,
+  `apiVersion: appmesh.k8s.aws/v1beta2
+kind: VirtualService
+metadata: {name: ${service}, namespace: ${namespace}}
+spec:
+  provider: {virtualRouter: {virtualRouterRef: {name: paths}}}
+`,
+];
+
+describe('import appmesh: versions whose shared labels select other pods', () => {
+  it('keeps the nodes apart, exact for who may call each, and says that the weights go', async () => {
+    const node = (name: string) => virtualNode('colors', name, `{app: color, version: ${name}}`);
+    const dir = await tempDir();
+    await writeTree(dir, {
+      'in/mesh.yaml': [
+        node('blue'),
+        node('red'),
+        node('green'),
+        ...routedService(
+          'colors',
+          'color',
+          `    - name: split
       httpRoute:
         match: {prefix: /}
         action: {weightedTargets: [{virtualNodeRef: {name: blue}, weight: 50}, {virtualNodeRef: {name: red}, weight: 50}]}
 `,
-        `apiVersion: appmesh.k8s.aws/v1beta2
-kind: VirtualService
-metadata: {name: color, namespace: colors}
-spec:
-  provider: {virtualRouter: {virtualRouterRef: {name: paths}}}
-`,
-        `apiVersion: appmesh.k8s.aws/v1beta2
-kind: VirtualNode
-metadata: {name: front, namespace: colors}
-spec:
-  podSelector: {matchLabels: {app: front}}
-  listeners: [{portMapping: {port: 8080, protocol: http}}]
-  serviceDiscovery: {dns: {hostname: front.colors.svc.cluster.local}}
-  backends: [{virtualService: {virtualServiceRef: {name: color}}}]
-`,
+        ),
+        virtualNode('colors', 'front', '{app: front}', ['color']),
       ].join('---\n'),
     });
     const run = await cli(['import', 'appmesh', 'in', '--out', 'out', '--format', 'json'], dir);
@@ -241,32 +246,18 @@ describe('import appmesh: paths', () => {
         match: ${match}
         action: {weightedTargets: [{virtualNodeRef: {name: ${node}}, weight: 1}]}
 `;
-    const node = (name: string, labels: string, backends = '') => `apiVersion: appmesh.k8s.aws/v1beta2
-kind: VirtualNode
-metadata: {name: ${name}, namespace: shop}
-spec:
-  podSelector: {matchLabels: ${labels}}
-  listeners: [{portMapping: {port: 8080, protocol: http}}]
-  serviceDiscovery: {dns: {hostname: ${name}.shop.svc.cluster.local}}
-${backends}`;
     await writeTree(dir, {
       'in/mesh.yaml': [
-        node('api-v1', '{app: api, version: v1}'),
-        node('api-v2', '{app: api, version: v2}'),
-        `apiVersion: appmesh.k8s.aws/v1beta2
-kind: VirtualRouter
-metadata: {name: paths, namespace: shop}
-spec:
-  listeners: [{portMapping: {port: 8080, protocol: http}}]
-  routes:
-${route('dots', '{prefix: /public/../admin/}', 'api-v2')}${route('escaped', '{path: {exact: /%61dmin}}', 'api-v2')}${route('plain', '{prefix: /}', 'api-v1')}`,
-        `apiVersion: appmesh.k8s.aws/v1beta2
-kind: VirtualService
-metadata: {name: api, namespace: shop}
-spec:
-  provider: {virtualRouter: {virtualRouterRef: {name: paths}}}
-`,
-        node('front', '{app: front}', '  backends: [{virtualService: {virtualServiceRef: {name: api}}}]\n'),
+        virtualNode('shop', 'api-v1', '{app: api, version: v1}'),
+        virtualNode('shop', 'api-v2', '{app: api, version: v2}'),
+        ...routedService(
+          'shop',
+          'api',
+          route('dots', '{prefix: /public/../admin/}', 'api-v2') +
+            route('escaped', '{path: {exact: /%61dmin}}', 'api-v2') +
+            route('plain', '{prefix: /}', 'api-v1'),
+        ),
+        virtualNode('shop', 'front', '{app: front}', ['api']),
       ].join('---\n'),
     });
     const run = await cli(['import', 'appmesh', 'in', '--out', 'out', '--format', 'json'], dir);
