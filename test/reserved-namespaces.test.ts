@@ -55,6 +55,41 @@ describe('namespace-reserved', () => {
     expect(reserved(platform(), contract('istio-system', 'eks-n'))).toEqual([]);
   });
 
+  // Istio's charts make istiod's namespace the root namespace, but `meshConfig.rootNamespace` may
+  // name another (a namespace for mesh-wide configuration): there a contract's policy would match
+  // every namespace's workloads, and istiod's own namespace still may not get a default deny.
+  it("refuses a root namespace the Platform declares apart from istiod's, and istiod's namespace too", () => {
+    const apart = platform((c) =>
+      c.name === 'eks-a'
+        ? { ...c, istiod: { namespace: 'istio-system', podSelector: { app: 'istiod' }, rootNamespace: 'mesh-config' } }
+        : c,
+    );
+    expect(one(apart, contract('mesh-config'))).toContain(
+      "cluster `eks-a`'s Istio root namespace (the Platform's `istiod.rootNamespace`)",
+    );
+    expect(one(apart, contract('istio-system'))).toContain("is where cluster `eks-a`'s istiod runs");
+    // Another cluster's mesh keeps its own root namespace.
+    expect(reserved(apart, contract('mesh-config', 'eks-b'))).toEqual([]);
+    expect(one(apart, contract('istio-system', 'eks-b'))).toContain(
+      "cluster `eks-b`'s Istio root namespace (istiod's)",
+    );
+    // An ECS task of a mesh is held to its control plane's.
+    const ecs = platform((c) =>
+      ecsInMesh(
+        c.name === 'eks-b'
+          ? {
+              ...c,
+              istiod: { namespace: 'istio-system', podSelector: { app: 'istiod' }, rootNamespace: 'mesh-config' },
+            }
+          : c,
+      ),
+    );
+    expect(one(ecs, contract('mesh-config', 'ecs-c', 'ecs'))).toContain(
+      "cluster `eks-b`'s Istio root namespace (the Platform's",
+    );
+    expect(one(ecs, contract('istio-system', 'ecs-c', 'ecs'))).toContain("is where cluster `eks-b`'s istiod runs");
+  });
+
   it("refuses the root namespace of an ECS task's control plane, where its policies are written", () => {
     expect(one(platform(ecsInMesh), contract('istio-system', 'ecs-c', 'ecs'))).toContain(
       "cluster `eks-b`'s Istio root namespace",

@@ -480,11 +480,15 @@ export const catalog = {
   },
   'namespace-reserved': {
     severity: 'error',
-    summary: "a contract's namespace is Istio's root namespace (istiod's) or one of Kubernetes' own (`kube-`)",
+    summary: "a contract's namespace is Istio's root namespace, istiod's, or one of Kubernetes' own (`kube-`)",
     messages: {
       default:
         "namespace `{namespace}` is reserved for Kubernetes' own components (the `kube-` prefix): callgate's default deny for it would cut them off; {fix}",
       root: "namespace `{namespace}` is cluster `{cluster}`'s Istio root namespace (istiod's): a policy written there applies to the workloads its selector matches in every namespace, so `{name}`'s callers would be admitted to those too; {fix}",
+      declaredRoot:
+        "namespace `{namespace}` is cluster `{cluster}`'s Istio root namespace (the Platform's `istiod.rootNamespace`): a policy written there applies to the workloads its selector matches in every namespace, so `{name}`'s callers would be admitted to those too; {fix}",
+      istiod:
+        "namespace `{namespace}` is where cluster `{cluster}`'s istiod runs: callgate's default deny for it would cut every sidecar, waypoint and ztunnel off istiod; {fix}",
     },
     fix: 'run `{name}` in a namespace of its own',
   },

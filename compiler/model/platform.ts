@@ -47,6 +47,8 @@ export function buildPlatform(p: Platform, source: SourceRef): PlatformModel {
             istiod: {
               namespace: c.istiod?.namespace ?? defaultIstiod.namespace,
               podSelector: sortedRecord(c.istiod?.podSelector ?? defaultIstiod.podSelector),
+              // Only where declared: the model, and graph.json with it, stays as it was for every other Platform.
+              ...(c.istiod?.rootNamespace ? { rootNamespace: c.istiod.rootNamespace } : {}),
             },
           }
         : {}),

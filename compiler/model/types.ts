@@ -21,7 +21,11 @@ export interface ClusterModel {
   /** EKS only. */
   dns?: { namespace: string; podSelector: Record<string, string> };
   /** EKS clusters with a mesh only. */
-  istiod?: { namespace: string; podSelector: Record<string, string> };
+  /**
+   * EKS clusters with a mesh only. `rootNamespace` is Istio's (`meshConfig.rootNamespace`) where the
+   * Platform names one; otherwise it is istiod's `namespace`.
+   */
+  istiod?: { namespace: string; podSelector: Record<string, string>; rootNamespace?: string };
   securityGroup?: string;
   /** How the cluster's workloads reach AWS APIs (Platform `awsApi`); absent when the Platform says nothing. */
   awsApi?: AwsApiModel;

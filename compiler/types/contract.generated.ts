@@ -660,7 +660,7 @@ export interface ClusterDns {
  * Labels of the DNS pods.
  */
 /**
- * EKS clusters with a mesh only. Where the Istio control plane runs, so that default-deny egress still lets sidecars and waypoints reach it on port 15012. Default: namespace `istio-system`, pods `{app: istiod}`.
+ * EKS clusters with a mesh only. Where the Istio control plane runs, so that default-deny egress still lets sidecars and waypoints reach it on port 15012, and its root namespace. Default: namespace `istio-system`, pods `{app: istiod}`, root namespace the same as istiod's.
  */
 export interface ClusterIstiod {
   /**
@@ -668,6 +668,10 @@ export interface ClusterIstiod {
    */
   namespace: string;
   podSelector: Selector1;
+  /**
+   * Istio's root namespace (`meshConfig.rootNamespace`), where a policy's selector matches the workloads of every namespace. Contracts may take neither it nor istiod's namespace. Default: `namespace`, as Istio's charts set it.
+   */
+  rootNamespace?: string;
 }
 /**
  * Labels of the istiod pods.

@@ -3,14 +3,15 @@ import { kubernetesHome } from '../../model/meshes.js';
 import type { ServiceModel } from '../../model/types.js';
 import type { TargetFinding } from '../../targets/target.js';
 
-// Two namespaces are not a service's to take. The one istiod runs in is Istio's root namespace,
-// where a policy's selector matches the workloads of every namespace: a contract there would
-// grant its callers every same-labelled workload of the mesh (and callgate's default deny would
-// cut the mesh off istiod, and the API server off its sidecar injector). And Kubernetes keeps the
-// `kube-` prefix for its own namespaces, whose components callgate cannot know, and which its
-// default deny would cut off (the DNS, by default, and the webhooks of add-ons). The Platform's
-// other pods that may share a namespace with services (a gateway, a DNS of its own) are named,
-// and left open there (netpol, analysis/platform-pods.ts).
+// Three namespaces are not a service's to take. Istio's root namespace (`meshConfig.rootNamespace`,
+// istiod's own unless the Platform says otherwise) is where a policy's selector matches the
+// workloads of every namespace: a contract there would grant its callers every same-labelled
+// workload of the mesh. The one istiod runs in, where callgate's default deny would cut the mesh
+// off istiod (and the API server off its sidecar injector). And Kubernetes keeps the `kube-` prefix
+// for its own namespaces, whose components callgate cannot know, and which its default deny would
+// cut off (the DNS, by default, and the webhooks of add-ons). The Platform's other pods that may
+// share a namespace with services (a gateway, a DNS of its own) are named, and left open there
+// (netpol, analysis/platform-pods.ts).
 
 /** Why the namespace of `s` is not a service's to take; undefined where it is. */
 function reservedFor(analysis: Analysis, s: ServiceModel): TargetFinding | undefined {
@@ -18,10 +19,18 @@ function reservedFor(analysis: Analysis, s: ServiceModel): TargetFinding | undef
   // An ECS task of a mesh has its policies written into its control plane's cluster, in its
   // namespace. Only a cluster with a mesh has an istiod (model/platform.ts).
   const home = kubernetesHome(analysis.model.platform, s);
-  if (home !== undefined && analysis.index.cluster(home).istiod?.namespace === s.namespace)
+  const istiod = home === undefined ? undefined : analysis.index.cluster(home).istiod;
+  if (home !== undefined && istiod && (istiod.rootNamespace ?? istiod.namespace) === s.namespace)
     return {
       code: 'namespace-reserved',
-      messageId: 'root',
+      messageId: istiod.namespace === s.namespace ? 'root' : 'declaredRoot',
+      data: { namespace: s.namespace, name: s.name, cluster: home },
+      source,
+    };
+  if (home !== undefined && istiod?.namespace === s.namespace)
+    return {
+      code: 'namespace-reserved',
+      messageId: 'istiod',
       data: { namespace: s.namespace, name: s.name, cluster: home },
       source,
     };
@@ -30,7 +39,7 @@ function reservedFor(analysis: Analysis, s: ServiceModel): TargetFinding | undef
   return undefined;
 }
 
-/** Every contract whose namespace is Istio's root namespace, or one of Kubernetes' own. */
+/** Every contract whose namespace is Istio's root namespace, istiod's, or one of Kubernetes' own. */
 export function checkReservedNamespaces(analysis: Analysis): TargetFinding[] {
   return analysis.model.services.flatMap((s) => reservedFor(analysis, s) ?? []);
 }
