@@ -4,7 +4,8 @@ import { awsApiPort, podIdentityAgent } from '../analysis/aws-api.js';
 import { namespaceFile } from '../analysis/names.js';
 import { kubernetesObject, type ServiceEntrySpec, type SidecarSpec } from '../kubernetes/kinds.js';
 import { labelsFor, managedBy } from '../kubernetes/names.js';
-import type { ServiceModel, SourceRef } from '../model/types.js';
+import type { ClusterModel, ServiceModel, SourceRef } from '../model/types.js';
+import { clusterDomain, defaultDnsService } from '../model/defaults.js';
 import type { KubernetesObject, Manifest, TargetFinding } from '../targets/target.js';
 import { compareStrings } from '../util/compare.js';
 import { pushTo } from '../util/multimap.js';
@@ -284,6 +285,17 @@ export function serviceEntries(analysis: Analysis, inMesh: (s: ServiceModel) => 
   return manifests;
 }
 
+/**
+ * The cluster DNS's Service, as a Sidecar names it. The proxy takes every outbound TCP connection,
+ * DNS over TCP too (the retry of an answer too long for UDP), and under REGISTRY_ONLY it drops one
+ * to a Service it does not import; UDP lookups never reach it.
+ */
+function dnsHost(cluster: ClusterModel): string[] {
+  if (!cluster.dns) return [];
+  const { namespace, service = defaultDnsService } = cluster.dns;
+  return [`${namespace}/${service}.${namespace}.svc.${clusterDomain}`];
+}
+
 /** Sidecar mode: the hosts a workload's proxy may reach, and nothing else (REGISTRY_ONLY). */
 export function sidecarEgress(analysis: Analysis, s: ServiceModel, name: string): KubernetesObject {
   const needs = needsOf(analysis, s, true);
@@ -296,10 +308,10 @@ export function sidecarEgress(analysis: Analysis, s: ServiceModel, name: string)
     ...auditedReachable(analysis.model.platform, analysis.audited, s),
   ].map((callee) => `${callee.namespace}/${serviceHost(callee)}`);
   const local = [...needs.hosts.map((h) => h.host), ...(needs.agent ? [agentHost] : [])].map((host) => `./${host}`);
-  const hosts = sorted([...callees, ...local]);
+  const hosts = sorted([...callees, ...local, ...dnsHost(analysis.index.cluster(s.cluster))]);
   const spec: SidecarSpec = {
     workloadSelector: { labels: { ...(s.podSelector ?? {}) } },
-    // `~/*` imports no service at all: a workload with nothing to call reaches nothing.
+    // A workload with nothing to call still imports its DNS; `~/*` (no service at all) stays for a cluster without one.
     egress: [{ hosts: hosts.length > 0 ? hosts : ['~/*'] }],
     outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' },
   };

@@ -39,6 +39,8 @@ export function buildPlatform(p: Platform, source: SourceRef): PlatformModel {
             dns: {
               namespace: c.dns?.namespace ?? defaultDns.namespace,
               podSelector: sortedRecord(c.dns?.podSelector ?? defaultDns.podSelector),
+              // Only where declared, as `istiod.rootNamespace`: graph.json stays as it was for every other Platform.
+              ...(c.dns?.service ? { service: c.dns.service } : {}),
             },
           }
         : {}),

@@ -19,7 +19,8 @@ export interface ClusterModel {
   vpc: string;
   mesh: MeshMode;
   /** EKS only. */
-  dns?: { namespace: string; podSelector: Record<string, string> };
+  /** EKS only. `service` where the Platform names the DNS Service; otherwise it is `defaultDnsService`. */
+  dns?: { namespace: string; podSelector: Record<string, string>; service?: string };
   /** EKS clusters with a mesh only. */
   /**
    * EKS clusters with a mesh only. `rootNamespace` is Istio's (`meshConfig.rootNamespace`) where the

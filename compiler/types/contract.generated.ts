@@ -647,7 +647,7 @@ export interface Cluster {
   podIdentity?: boolean;
 }
 /**
- * EKS only. Where the cluster DNS pods run, for egress policies. Default: namespace `kube-system`, pods `{k8s-app: kube-dns}`.
+ * EKS only. Where the cluster DNS pods run, and their Service, for egress policies and sidecars. Default: namespace `kube-system`, pods `{k8s-app: kube-dns}`, Service `kube-dns`.
  */
 export interface ClusterDns {
   /**
@@ -655,6 +655,10 @@ export interface ClusterDns {
    */
   namespace: string;
   podSelector: Selector;
+  /**
+   * The name of the DNS pods' Service, in their namespace. A sidecar proxy carries DNS over TCP (a truncated answer's retry) like any TCP connection, so each workload's `Sidecar` imports this Service, and only it, from that namespace. Default: `kube-dns`, the name EKS gives CoreDNS's Service.
+   */
+  service?: string;
 }
 /**
  * Labels of the DNS pods.

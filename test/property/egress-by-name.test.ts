@@ -24,6 +24,8 @@ import { EGRESS_HOSTS, estateArbitrary } from './estate-arbitrary.js';
 
 const LATTICE_NAME = 'svc-0123-abc.7d67968.vpc-lattice-svcs.us-west-2.on.aws';
 const SOMEWHERE = '203.0.113.50';
+/** A Service beside the cluster DNS's, on its port, where no contract has that name. */
+const DNS_NEIGHBOUR = 'svc';
 
 function compile(documents: object[]) {
   const result = runFiles(Object.fromEntries(documents.map((d, i) => [`c${i}.yaml`, stringify(d)])));
@@ -99,6 +101,33 @@ function casesFor(m: Model, x: ServiceModel): Case[] {
         label: `${x.id} → ${host}:8443`,
       });
   }
+  // The cluster DNS's Service, for DNS over TCP, which the proxy carries like any TCP connection;
+  // nothing else of its namespace.
+  const dns = m.platform.clusters.find((c) => c.name === x.cluster)?.dns;
+  if (dns) {
+    const service = dns.service ?? 'kube-dns';
+    cases.push({
+      request: {
+        host: `${service}.${dns.namespace}.svc.cluster.local`,
+        address: '172.20.0.10',
+        port: 53,
+        protocol: 'TCP',
+      },
+      expected: true,
+      label: `${x.id} → its DNS over TCP`,
+    });
+    if (!m.services.some((s) => s.id === `${dns.namespace}/${DNS_NEIGHBOUR}`))
+      cases.push({
+        request: {
+          host: `${DNS_NEIGHBOUR}.${dns.namespace}.svc.cluster.local`,
+          address: '172.20.0.11',
+          port: 53,
+          protocol: 'TCP',
+        },
+        expected: false,
+        label: `${x.id} → another Service of its DNS's namespace`,
+      });
+  }
   cases.push({
     request: { host: 'evil.example.com', address: SOMEWHERE, port: 443, protocol: 'TLS' },
     expected: false,
@@ -167,9 +196,17 @@ describe('egress by name', () => {
           const inCluster = objects.filter((o) => o.cluster === x.cluster);
           const sidecars = inCluster.filter((o) => o.kind === 'Sidecar') as unknown as SidecarObject[];
           const entries = inCluster.filter((o) => o.kind === 'ServiceEntry') as unknown as ServiceEntryObject[];
-          const services: MeshService[] = model.services
-            .filter((s) => s.platform === 'eks')
-            .map((s) => ({ name: s.name, namespace: s.namespace, ports: s.ports.map((p) => p.port) }));
+          const dns = model.platform.clusters.find((c) => c.name === x.cluster)?.dns;
+          const services: MeshService[] = [
+            ...model.services
+              .filter((s) => s.platform === 'eks')
+              .map((s) => ({ name: s.name, namespace: s.namespace, ports: s.ports.map((p) => p.port) })),
+            // The DNS's Service, and one beside it that also listens on 53 (unless a contract's already does).
+            ...(dns ? [{ name: dns.service ?? 'kube-dns', namespace: dns.namespace, ports: [53] }] : []),
+            ...(dns && !model.services.some((s) => s.id === `${dns.namespace}/${DNS_NEIGHBOUR}`)
+              ? [{ name: DNS_NEIGHBOUR, namespace: dns.namespace, ports: [53] }]
+              : []),
+          ];
           const workload = { namespace: x.namespace, labels: x.podSelector ?? {} };
           for (const c of casesFor(model, x))
             if (sidecarEgressAllows(sidecars, entries, services, workload, c.request) !== c.expected)

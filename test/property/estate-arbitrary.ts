@@ -88,9 +88,17 @@ const platformShape = fc.record({
   ecsMesh: fc.boolean(),
   // A permissive migration phase in eks-a (sidecar) and eks-b (ambient): none, the whole cluster, or some namespaces.
   migration: fc.tuple(...[0, 1].map(() => fc.constantFrom('none', 'none', 'cluster', 'namespaces'))),
+  // eks-a's DNS: EKS's CoreDNS, or one of its own under its own Service name.
+  dns: fc.constantFrom('default', 'default', 'own'),
 });
 type PlatformShape = typeof platformShape extends fc.Arbitrary<infer T> ? T : never;
 
+/**
+ * A DNS of eks-a's own (`dns` of the Platform's shape), its Service not named `kube-dns`. In a
+ * namespace of its own: the evaluators judge every cluster's NetworkPolicies together, so a
+ * contract of another cluster in its namespace would seem to isolate it.
+ */
+export const OWN_DNS = { namespace: 'dns', podSelector: { 'k8s-app': 'coredns' }, service: 'coredns' };
 /** The endpoints' group of the k-th cluster: hex like every id, apart from services' and clusters' groups. */
 export const endpointsGroup = (k: number) => `sg-0${`e${k}`.repeat(8)}`;
 export const endpointsCidr = (k: number) => `172.20.${k}.0/24`;
@@ -156,6 +164,7 @@ function platformFor(shape: PlatformShape): object {
         return {
           ...c,
           ...ecsMesh,
+          ...(c.name === 'eks-a' && shape.dns === 'own' ? { dns: OWN_DNS } : {}),
           ...(c.platform === 'eks' ? { ingressGateways: [gatewayFor(c.name)] } : {}),
           ...(awsApi ? { awsApi } : {}),
           ...(pod ? { podIdentity: true } : {}),

@@ -393,7 +393,14 @@ function networkCases(m: Model): { flow: Flow; expected: boolean; label: string 
             label: `${x.id} → pods of ${other}:${port}/${protocol}`,
           });
     }
-    const dns: Endpoint = { pod: { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } } };
+    // The cluster's DNS pods, where the Platform puts them (EKS's CoreDNS by default).
+    const clusterDns = m.platform.clusters.find((c) => c.name === x.cluster)?.dns;
+    const dns: Endpoint = {
+      pod: {
+        namespace: clusterDns?.namespace ?? 'kube-system',
+        labels: clusterDns?.podSelector ?? { 'k8s-app': 'kube-dns' },
+      },
+    };
     cases.push({
       flow: { from: pod(x), to: dns, port: 53, protocol: 'UDP' },
       expected: true,

@@ -10,6 +10,7 @@ import {
 import { kubernetesHome } from '../../model/meshes.js';
 import type { ServiceModel } from '../../model/types.js';
 import type { TargetFinding } from '../../targets/target.js';
+import { defaultDnsService } from '../../model/defaults.js';
 
 // Everything two contracts could claim at once, once every name is derived: the same Kubernetes
 // object, the same mesh identity, the same Terraform construct or stack. A collision would make
@@ -99,6 +100,10 @@ export function checkNameCollisions(analysis: Analysis): TargetFinding[] {
     reserved.set(`stack ${networkStackName(n.name)}`, 'platform');
   for (const c of analysis.model.platform.clusters) reserved.set(`stack ${groupsStackName(c)}`, 'platform');
   for (const s of analysis.terraformServices) reserved.set(`stack ${analysis.names(s).groupsStack}`, 'platform');
+  // The cluster DNS's Service, which every Sidecar imports (istio/egress.ts): a contract's Service
+  // of that name would be the DNS's, and every sidecar workload would reach it by that import.
+  for (const c of analysis.model.platform.clusters)
+    if (c.dns) reserved.set(`service ${c.name} ${c.dns.namespace} ${c.dns.service ?? defaultDnsService}`, 'platform');
   // Each EKS namespace's own objects (netpol): its default deny, and what leaves the Platform's
   // pods there open. A service's objects of such a name would replace them, or they theirs.
   for (const s of analysis.model.services) {
