@@ -41,6 +41,24 @@ function sidecarHosts(p: object, docs: object[]): Record<string, string[]> {
   return out;
 }
 
+/** Every Kubernetes object compiled, with the cluster it goes to. */
+function objectsOf(p: object, docs: object[]) {
+  const r = runDocs(p, docs);
+  expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  return (r.files as OutputFile[]).flatMap((f) =>
+    f.path.startsWith('kubernetes/')
+      ? parseAllDocuments(f.content).map((d) => ({
+          cluster: f.path.split('/')[1],
+          ...(d.toJS() as {
+            kind: string;
+            metadata: { name: string; namespace: string };
+            spec: Record<string, unknown>;
+          }),
+        }))
+      : [],
+  );
+}
+
 describe('the cluster DNS in sidecar mode', () => {
   it('every Sidecar imports the DNS Service, EKS’s by default, even with nothing to call', () => {
     const hosts = sidecarHosts(platform(), [contract('api', 'apps', [{ service: 'apps/web' }]), contract('web')]);
@@ -68,5 +86,80 @@ describe('the cluster DNS in sidecar mode', () => {
     // Another cluster's DNS is another Service; so is another name in the namespace.
     for (const fine of [contract('coredns', 'dns-2'), contract('kube-dns', 'dns')])
       expect(runDocs(platform(dns), [fine]).diagnostics.filter((d) => d.code === 'name-collision')).toEqual([]);
+  });
+});
+
+// NodeLocal DNSCache runs on each node's own network: no pod selector finds it, so NetworkPolicy
+// admits it by the addresses the Platform gives, and in sidecar mode a ServiceEntry makes DNS over
+// TCP to them known to the proxy (ztunnel lets a connection it does not know through).
+describe('NodeLocal DNSCache', () => {
+  const cached = (c: Cluster): Cluster => ({
+    ...c,
+    dns: { namespace: 'kube-system', podSelector: { 'k8s-app': 'kube-dns' }, nodeLocalCache: ['169.254.20.10/32'] },
+  });
+  const withCache = {
+    ...platformDoc,
+    spec: {
+      ...platformDoc.spec,
+      clusters: platformDoc.spec.clusters.map((c) =>
+        c.name === 'eks-a' || c.name === 'eks-b' ? cached(c as Cluster) : c,
+      ),
+    },
+  };
+  const at = (cluster: string) => ({
+    ...contract('api'),
+    spec: { ...contract('api').spec, workload: { platform: 'eks', cluster } },
+  });
+
+  it('admits its addresses on 53 to every pod, and makes them known to a sidecar', () => {
+    const objects = objectsOf(withCache, [
+      at('eks-a'),
+      { ...at('eks-b'), metadata: { name: 'api', namespace: 'other', owner: 'team' } },
+    ]);
+    for (const cluster of ['eks-a', 'eks-b']) {
+      const policy = objects.find(
+        (o) => o.kind === 'NetworkPolicy' && o.cluster === cluster && o.metadata.name === 'callgate-api',
+      );
+      expect(policy?.spec.egress, cluster).toContainEqual({
+        to: [{ ipBlock: { cidr: '169.254.20.10/32' } }],
+        ports: [
+          { protocol: 'UDP', port: 53 },
+          { protocol: 'TCP', port: 53 },
+        ],
+      });
+    }
+    const entries = objects.filter((o) => o.kind === 'ServiceEntry' && o.metadata.name === 'callgate-node-local-dns');
+    expect(entries.map((e) => [e.cluster, e.metadata.namespace, e.spec])).toEqual([
+      [
+        'eks-a',
+        'apps',
+        {
+          hosts: ['node-local-dns.eks.callgate.internal'],
+          addresses: ['169.254.20.10/32'],
+          exportTo: ['.'],
+          location: 'MESH_EXTERNAL',
+          resolution: 'NONE',
+          ports: [{ number: 53, name: 'tcp-53', protocol: 'TCP' }],
+        },
+      ],
+    ]);
+    const sidecar = objects.find((o) => o.kind === 'Sidecar' && o.cluster === 'eks-a');
+    expect(sidecar?.spec.egress).toEqual([
+      { hosts: ['./node-local-dns.eks.callgate.internal', 'kube-system/kube-dns.kube-system.svc.cluster.local'] },
+    ]);
+  });
+
+  it('refuses egress to the name callgate gives it in the mesh', () => {
+    const egress = {
+      ...at('eks-a'),
+      spec: {
+        ...at('eks-a').spec,
+        egress: [{ host: 'node-local-dns.eks.callgate.internal', port: 53, protocol: 'tcp' }],
+      },
+    };
+    const r = runDocs(withCache, [egress]);
+    expect(r.diagnostics.filter((d) => d.code === 'egress-host-reserved').map((d) => d.message)).toEqual([
+      '`node-local-dns.eks.callgate.internal` is the name callgate gives NodeLocal DNSCache in the mesh (its ServiceEntry `callgate-node-local-dns`); remove this egress: callgate admits it where the workload needs it, and no other host has this name',
+    ]);
   });
 });

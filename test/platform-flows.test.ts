@@ -258,7 +258,11 @@ class Judge {
       if (this.gatewayFlow(s, 'egress', port, cidr)) return { declared: false, flows: ['east-west-gateway'] };
       if (this.latticeRanges(s).includes(cidr) && this.latticeCalls(s).includes(port))
         return { declared: true, flows: [] };
-      const flows = [...(agent.includes(cidr) && port === 80 ? ['pod-identity'] : []), ...this.awsApi(s, cidr, port)];
+      const flows = [
+        ...(agent.includes(cidr) && port === 80 ? ['pod-identity'] : []),
+        ...(cluster?.dns?.nodeLocalCache?.includes(cidr) && port === 53 ? ['dns-node-local'] : []),
+        ...this.awsApi(s, cidr, port),
+      ];
       const declared = s.egress.some((g) => g.port === port && g.cidrs.includes(cidr));
       return { declared, flows };
     }

@@ -769,12 +769,15 @@ export const catalog = {
   },
   'egress-host-reserved': {
     severity: 'error',
-    summary: "an egress host is the name callgate gives the Pod Identity agent in the mesh's registry",
+    summary:
+      "an egress host is the name callgate gives the Pod Identity agent or NodeLocal DNSCache in the mesh's registry",
     messages: {
       default:
         '`{host}` is the name callgate gives the Pod Identity agent in the mesh (its ServiceEntry `callgate-pod-identity-agent`); {fix}',
+      dnsCache:
+        '`{host}` is the name callgate gives NodeLocal DNSCache in the mesh (its ServiceEntry `callgate-node-local-dns`); {fix}',
     },
-    fix: 'remove this egress: the agent is admitted where the workload needs it, and no other host has this name',
+    fix: 'remove this egress: callgate admits it where the workload needs it, and no other host has this name',
   },
   'l7-needs-mesh': {
     severity: 'error',

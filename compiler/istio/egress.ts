@@ -51,6 +51,12 @@ function entryName(host: string): string {
 const agentEntry = 'callgate-pod-identity-agent';
 /** callgate's name for the Pod Identity agent in the mesh's registry: no one's egress (egress-host-reserved). */
 const agentHost = 'pod-identity-agent.eks.callgate.internal';
+const dnsCacheEntry = 'callgate-node-local-dns';
+/** callgate's name for NodeLocal DNSCache in the mesh's registry: no one's egress either. */
+const dnsCacheHost = 'node-local-dns.eks.callgate.internal';
+/** The node-local DNS cache's addresses where a sidecar workload of the cluster needs them. */
+const dnsCacheOf = (analysis: Analysis, s: ServiceModel) =>
+  analysis.mesh(s) === 'istio-sidecar' ? analysis.index.cluster(s.cluster).dns?.nodeLocalCache : undefined;
 
 /** Why a workload's proxy must know a host on a port, for the entry and for a conflict's message. */
 type Reason = { kind: 'egress' } | { kind: 'lattice'; callee: string } | { kind: 'aws'; api: string };
@@ -140,6 +146,8 @@ interface NamespaceNeeds {
   namespace: string;
   hosts: Map<string, { need: HostNeed; service: ServiceModel }[]>;
   agent: boolean;
+  /** The node-local DNS cache's addresses, where a sidecar workload of the namespace asks it. */
+  dnsCache?: readonly string[];
 }
 
 /**
@@ -151,7 +159,7 @@ function namespaceNeeds(analysis: Analysis, inMesh: (s: ServiceModel) => boolean
   for (const s of analysis.model.services) {
     if (!inMesh(s)) continue;
     const key = `${s.cluster}\u0000${s.namespace}`;
-    const group = byNamespace.get(key) ?? {
+    const group: NamespaceNeeds = byNamespace.get(key) ?? {
       cluster: s.cluster,
       namespace: s.namespace,
       hosts: new Map(),
@@ -161,6 +169,8 @@ function namespaceNeeds(analysis: Analysis, inMesh: (s: ServiceModel) => boolean
     const needs = needsOf(analysis, s, analysis.mesh(s) === 'istio-sidecar');
     for (const need of needs.hosts) pushTo(group.hosts, need.host, { need, service: s });
     if (needs.agent) group.agent = true;
+    const cache = dnsCacheOf(analysis, s);
+    if (cache) group.dnsCache = cache;
   }
   return [...byNamespace.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([, g]) => g);
 }
@@ -182,7 +192,7 @@ function described(first: { need: HostNeed; service: ServiceModel }, later: Serv
  * What a namespace's ServiceEntries cannot hold. One entry per host has one protocol per port, so
  * a host and port needed with two protocols (egress declared twice, two Lattice listeners on one
  * port behind the region's one name, egress to an AWS API's or a custom domain's host) would cut
- * one of them off; and callgate's name for the Pod Identity agent is not anyone's egress.
+ * one of them off; and callgate's names for the Pod Identity agent and the node-local DNS cache are not anyone's egress.
  */
 export function hostConflicts(analysis: Analysis, inMesh: (s: ServiceModel) => boolean): TargetFinding[] {
   const findings: TargetFinding[] = [];
@@ -194,6 +204,15 @@ export function hostConflicts(analysis: Analysis, inMesh: (s: ServiceModel) => b
         const { need, service } = n;
         if (host === agentHost && need.reason.kind === 'egress') {
           findings.push({ code: 'egress-host-reserved', source: at(need.source, 'host'), data: { host } });
+          continue;
+        }
+        if (host === dnsCacheHost && need.reason.kind === 'egress') {
+          findings.push({
+            code: 'egress-host-reserved',
+            messageId: 'dnsCache',
+            source: at(need.source, 'host'),
+            data: { host },
+          });
           continue;
         }
         const seen = first.get(need.port.number);
@@ -252,7 +271,7 @@ export function hostConflicts(analysis: Analysis, inMesh: (s: ServiceModel) => b
  */
 export function serviceEntries(analysis: Analysis, inMesh: (s: ServiceModel) => boolean): Manifest[] {
   const manifests: Manifest[] = [];
-  for (const { cluster, namespace, hosts, agent } of namespaceNeeds(analysis, inMesh)) {
+  for (const { cluster, namespace, hosts, agent, dnsCache } of namespaceNeeds(analysis, inMesh)) {
     const objects: KubernetesObject[] = [];
     for (const host of sorted(hosts.keys())) {
       const needs = (hosts.get(host) ?? []).map((n) => n.need);
@@ -278,6 +297,18 @@ export function serviceEntries(analysis: Analysis, inMesh: (s: ServiceModel) => 
           location: 'MESH_EXTERNAL',
           resolution: 'NONE',
           ports: [portOf(podIdentityAgent.port, 'TCP')],
+        }),
+      );
+    // DNS over TCP to the node-local cache, by its addresses; UDP lookups never reach the proxy.
+    if (dnsCache)
+      objects.push(
+        entry(dnsCacheEntry, namespace, {
+          hosts: [dnsCacheHost],
+          addresses: [...dnsCache],
+          exportTo: ['.'],
+          location: 'MESH_EXTERNAL',
+          resolution: 'NONE',
+          ports: [portOf(53, 'TCP')],
         }),
       );
     for (const object of objects) manifests.push({ cluster, namespace, file: namespaceFile, object });
@@ -308,7 +339,8 @@ export function sidecarEgress(analysis: Analysis, s: ServiceModel, name: string)
     ...auditedReachable(analysis.model.platform, analysis.audited, s),
   ].map((callee) => `${callee.namespace}/${serviceHost(callee)}`);
   const local = [...needs.hosts.map((h) => h.host), ...(needs.agent ? [agentHost] : [])].map((host) => `./${host}`);
-  const hosts = sorted([...callees, ...local, ...dnsHost(analysis.index.cluster(s.cluster))]);
+  const cache = dnsCacheOf(analysis, s) ? [`./${dnsCacheHost}`] : [];
+  const hosts = sorted([...callees, ...local, ...dnsHost(analysis.index.cluster(s.cluster)), ...cache]);
   const spec: SidecarSpec = {
     workloadSelector: { labels: { ...(s.podSelector ?? {}) } },
     // A workload with nothing to call still imports its DNS; `~/*` (no service at all) stays for a cluster without one.

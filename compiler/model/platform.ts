@@ -41,6 +41,7 @@ export function buildPlatform(p: Platform, source: SourceRef): PlatformModel {
               podSelector: sortedRecord(c.dns?.podSelector ?? defaultDns.podSelector),
               // Only where declared, as `istiod.rootNamespace`: graph.json stays as it was for every other Platform.
               ...(c.dns?.service ? { service: c.dns.service } : {}),
+              ...(c.dns?.nodeLocalCache ? { nodeLocalCache: [...c.dns.nodeLocalCache].sort(compareStrings) } : {}),
             },
           }
         : {}),

@@ -19,8 +19,11 @@ export interface ClusterModel {
   vpc: string;
   mesh: MeshMode;
   /** EKS only. */
-  /** EKS only. `service` where the Platform names the DNS Service; otherwise it is `defaultDnsService`. */
-  dns?: { namespace: string; podSelector: Record<string, string>; service?: string };
+  /**
+   * EKS only. `service` where the Platform names the DNS Service, otherwise `defaultDnsService`;
+   * `nodeLocalCache`, the addresses of NodeLocal DNSCache, where the Platform says it runs.
+   */
+  dns?: { namespace: string; podSelector: Record<string, string>; service?: string; nodeLocalCache?: string[] };
   /** EKS clusters with a mesh only. */
   /**
    * EKS clusters with a mesh only. `rootNamespace` is Istio's (`meshConfig.rootNamespace`) where the

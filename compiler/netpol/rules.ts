@@ -84,12 +84,21 @@ function callerPods(analysis: Analysis, e: EdgeModel, at: string): NetworkPolicy
   return undefined;
 }
 
-/** What every pod under egress isolation needs: DNS, and istiod where it runs an Envoy (sidecar or waypoint). */
+/** What every pod under egress isolation needs: DNS (and its node-local cache), and istiod where it runs an Envoy (sidecar or waypoint). */
 function platformEgress(cluster: ClusterModel, runsEnvoy: boolean): NetworkPolicyRule[] {
   const rules: NetworkPolicyRule[] = [];
   if (cluster.dns)
     rules.push({
       peers: [podsIn(cluster.dns.namespace, cluster.dns.podSelector)],
+      ports: [
+        { protocol: 'UDP', port: 53 },
+        { protocol: 'TCP', port: 53 },
+      ],
+    });
+  // NodeLocal DNSCache runs on the node's own network, where no pod selector reaches: by its addresses.
+  if (cluster.dns?.nodeLocalCache)
+    rules.push({
+      peers: cidrs(cluster.dns.nodeLocalCache),
       ports: [
         { protocol: 'UDP', port: 53 },
         { protocol: 'TCP', port: 53 },

@@ -659,6 +659,15 @@ export interface ClusterDns {
    * The name of the DNS pods' Service, in their namespace. A sidecar proxy carries DNS over TCP (a truncated answer's retry) like any TCP connection, so each workload's `Sidecar` imports this Service, and only it, from that namespace. Default: `kube-dns`, the name EKS gives CoreDNS's Service.
    */
   service?: string;
+  /**
+   * Where the cluster runs NodeLocal DNSCache: the addresses it listens on and pods send their lookups to (its `-localip`, typically `169.254.20.10/32`, and the DNS Service's cluster IP where it takes that too). It runs on each node's own network, so no pod selector finds it: every pod's egress admits these on 53 (UDP and TCP), and in sidecar mode a ServiceEntry (`callgate-node-local-dns`) makes DNS over TCP to them known to the proxy.
+   *
+   * @minItems 1
+   * @maxItems 4
+   *
+   * Items: An IPv4 or IPv6 address range in CIDR notation with no host bits set.
+   */
+  nodeLocalCache?: string[];
 }
 /**
  * Labels of the DNS pods.

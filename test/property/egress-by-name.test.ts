@@ -12,7 +12,7 @@ import {
 } from '../../compiler/evaluators/istio-egress.js';
 import { runFiles } from '../support/estate.js';
 import { awsApiNeeds } from './aws-api-expectations.js';
-import { EGRESS_HOSTS, estateArbitrary } from './estate-arbitrary.js';
+import { EGRESS_HOSTS, estateArbitrary, NODE_LOCAL_DNS } from './estate-arbitrary.js';
 
 // In sidecar mode a workload's proxy reaches, by name, exactly what the workload needs and nothing
 // else (README, "Egress by name"): the Services of its mesh callees, its declared egress hosts on
@@ -128,6 +128,17 @@ function casesFor(m: Model, x: ServiceModel): Case[] {
         label: `${x.id} → another Service of its DNS's namespace`,
       });
   }
+  // NodeLocal DNSCache, by its address, where the Platform says it runs; no other address on 53.
+  cases.push({
+    request: { address: NODE_LOCAL_DNS, port: 53, protocol: 'TCP' },
+    expected: dns?.nodeLocalCache !== undefined,
+    label: `${x.id} → node-local DNS over TCP`,
+  });
+  cases.push({
+    request: { address: '169.254.20.11', port: 53, protocol: 'TCP' },
+    expected: false,
+    label: `${x.id} → another address on 53`,
+  });
   cases.push({
     request: { host: 'evil.example.com', address: SOMEWHERE, port: 443, protocol: 'TLS' },
     expected: false,

@@ -88,8 +88,8 @@ const platformShape = fc.record({
   ecsMesh: fc.boolean(),
   // A permissive migration phase in eks-a (sidecar) and eks-b (ambient): none, the whole cluster, or some namespaces.
   migration: fc.tuple(...[0, 1].map(() => fc.constantFrom('none', 'none', 'cluster', 'namespaces'))),
-  // eks-a's DNS: EKS's CoreDNS, or one of its own under its own Service name.
-  dns: fc.constantFrom('default', 'default', 'own'),
+  // eks-a's DNS: EKS's CoreDNS, or one of its own under its own Service name; or NodeLocal DNSCache in eks-a and eks-b.
+  dns: fc.constantFrom('default', 'default', 'own', 'nodeLocal'),
 });
 type PlatformShape = typeof platformShape extends fc.Arbitrary<infer T> ? T : never;
 
@@ -99,6 +99,9 @@ type PlatformShape = typeof platformShape extends fc.Arbitrary<infer T> ? T : ne
  * contract of another cluster in its namespace would seem to isolate it.
  */
 export const OWN_DNS = { namespace: 'dns', podSelector: { 'k8s-app': 'coredns' }, service: 'coredns' };
+/** NodeLocal DNSCache's usual address (`dns` of the Platform's shape). */
+export const NODE_LOCAL_DNS = '169.254.20.10';
+const defaultDns = { namespace: 'kube-system', podSelector: { 'k8s-app': 'kube-dns' } };
 /** The endpoints' group of the k-th cluster: hex like every id, apart from services' and clusters' groups. */
 export const endpointsGroup = (k: number) => `sg-0${`e${k}`.repeat(8)}`;
 export const endpointsCidr = (k: number) => `172.20.${k}.0/24`;
@@ -165,6 +168,9 @@ function platformFor(shape: PlatformShape): object {
           ...c,
           ...ecsMesh,
           ...(c.name === 'eks-a' && shape.dns === 'own' ? { dns: OWN_DNS } : {}),
+          ...((c.name === 'eks-a' || c.name === 'eks-b') && shape.dns === 'nodeLocal'
+            ? { dns: { ...defaultDns, nodeLocalCache: [`${NODE_LOCAL_DNS}/32`] } }
+            : {}),
           ...(c.platform === 'eks' ? { ingressGateways: [gatewayFor(c.name)] } : {}),
           ...(awsApi ? { awsApi } : {}),
           ...(pod ? { podIdentity: true } : {}),

@@ -14,7 +14,7 @@ import {
 import { networkAllows, type Endpoint, type Flow, type NetworkPolicyObject } from '../../compiler/evaluators/netpol.js';
 import { runFiles } from '../support/estate.js';
 import { AGENT, networkPolicyTargets } from './aws-api-expectations.js';
-import { endpointsCidr, estateArbitrary, GATEWAY, gatewayFor, s3Cidr } from './estate-arbitrary.js';
+import { endpointsCidr, estateArbitrary, GATEWAY, gatewayFor, NODE_LOCAL_DNS, s3Cidr } from './estate-arbitrary.js';
 
 // For random estates and random connections and requests, the verdict of the oracles over every
 // emitted object must equal the contract's verdict: nothing wider, nothing narrower.
@@ -408,6 +408,21 @@ function networkCases(m: Model): { flow: Flow; expected: boolean; label: string 
     });
     cases.push({ flow: tcp(pod(x), dns, 53), expected: true, label: `${x.id} → DNS/tcp` });
     cases.push({ flow: tcp(pod(x), dns, 80), expected: false, label: `${x.id} → DNS:80` });
+    // NodeLocal DNSCache, on the node's own network: by its address, only where the Platform says it runs.
+    const cache: Endpoint = { ip: NODE_LOCAL_DNS };
+    const cached = clusterDns?.nodeLocalCache !== undefined;
+    cases.push({
+      flow: { from: pod(x), to: cache, port: 53, protocol: 'UDP' },
+      expected: cached,
+      label: `${x.id} → node-local DNS/udp`,
+    });
+    cases.push({ flow: tcp(pod(x), cache, 53), expected: cached, label: `${x.id} → node-local DNS/tcp` });
+    cases.push({ flow: tcp(pod(x), cache, 80), expected: false, label: `${x.id} → node-local DNS:80` });
+    cases.push({
+      flow: { from: pod(x), to: { ip: '169.254.20.11' }, port: 53, protocol: 'UDP' },
+      expected: false,
+      label: `${x.id} → another link-local address on 53`,
+    });
     const istiod: Endpoint = { pod: { namespace: 'istio-system', labels: { app: 'istiod' } } };
     cases.push({
       flow: tcp(pod(x), istiod, 15012),
