@@ -149,6 +149,28 @@ describe('NodeLocal DNSCache', () => {
     ]);
   });
 
+  it('takes addresses, not ranges, which would admit port 53 anywhere in them', () => {
+    for (const range of ['169.254.0.0/16', '2001:db8::/32', '0.0.0.0/0']) {
+      const p = platform({ namespace: 'kube-system', podSelector: { 'k8s-app': 'kube-dns' }, nodeLocalCache: [range] });
+      const r = runDocs(p, [at('eks-a')]);
+      expect(
+        r.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.path.join('.')]),
+        range,
+      ).toEqual([['schema-format', 'spec.clusters.0.dns.nodeLocalCache.0']]);
+    }
+    for (const address of ['169.254.20.10/32', 'fd00::a/128']) {
+      const p = platform({
+        namespace: 'kube-system',
+        podSelector: { 'k8s-app': 'kube-dns' },
+        nodeLocalCache: [address],
+      });
+      expect(
+        runDocs(p, [at('eks-a')]).diagnostics.filter((d) => d.severity === 'error'),
+        address,
+      ).toEqual([]);
+    }
+  });
+
   it('refuses egress to the name callgate gives it in the mesh', () => {
     const egress = {
       ...at('eks-a'),

@@ -272,6 +272,11 @@ class Judge {
       return { declared: false, flows: port === 53 ? ['dns'] : [] };
     if (cluster?.istiod && namespace === cluster.istiod.namespace && sameLabels(labels, cluster.istiod.podSelector))
       return { declared: false, flows: port === 15012 ? ['istiod'] : [] };
+    const scraper = cluster?.metricsScrapers?.some(
+      (p) => p.namespace === namespace && sameLabels(labels, p.podSelector),
+    );
+    if (scraper && direction === 'ingress')
+      return { declared: false, flows: port === 15020 || port === 15090 ? ['mesh-metrics'] : [] };
     // The cluster's ingress gateway, a declared caller where an entry names it.
     const ingress = this.cluster(s.cluster)?.ingressGateways.find(
       (g) => g.namespace === namespace && sameLabels(labels, g.podSelector),
@@ -388,6 +393,16 @@ class Judge {
     const theirs = carriers(r.peer.group);
     if (r.direction === 'ingress' && owner?.service && other?.cluster && this.probed(owner.service).includes(port))
       flows.push('kubelet-probes');
+    const scraped = owner?.service && this.cluster(owner.service.cluster);
+    if (
+      r.direction === 'ingress' &&
+      other?.cluster &&
+      scraped &&
+      scraped.mesh === 'istio-sidecar' &&
+      scraped.metricsScrapers &&
+      (port === 15020 || port === 15090)
+    )
+      flows.push('mesh-metrics');
     if (r.direction === 'ingress' && other?.cluster && mine.some((s) => this.gatewayFlow(s, 'ingress', port)))
       flows.push('east-west-gateway');
     const [callers, callees] = r.direction === 'ingress' ? [theirs, mine] : [mine, theirs];

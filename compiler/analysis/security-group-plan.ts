@@ -1,4 +1,4 @@
-import { hbonePort, istioAgentProbePort, istiodPort } from '../kubernetes/names.js';
+import { hbonePort, istioAgentProbePort, istiodPort, meshMetricsPorts } from '../kubernetes/names.js';
 import { crossingOf, inMigration, meshHome } from '../model/meshes.js';
 import type { ModelIndex } from '../model/query.js';
 import { terraformId } from './names.js';
@@ -351,6 +351,10 @@ export function planSecurityGroups(
         hop(me, clusterSide('CoreDNS'), protocol, 53, "its pods' DNS lookups");
       if (cluster.mesh === 'istio-sidecar')
         hop(me, clusterSide('istiod'), 'tcp', istiodPort, "its sidecars' connection to istiod");
+      // The Platform's metrics scrapers, which run under the cluster's group, to its sidecars' metrics.
+      if (cluster.mesh === 'istio-sidecar' && cluster.metricsScrapers)
+        for (const port of meshMetricsPorts)
+          hop(clusterSide('the metrics scrapers'), me, 'tcp', port, "the scrapers of its sidecars' metrics");
     }
     for (const g of s.egress) ranges('egress', own, g.cidrs, 'tcp', g.port);
     // AWS APIs: to the interface endpoints' group (which admits the workload back), the S3 prefix

@@ -19,6 +19,10 @@ export const hbonePort = 15008;
  * probes to it (by default, in every profile), and the agent probes the application itself.
  */
 export const istioAgentProbePort = 15020;
+/** Port of Envoy's own Prometheus metrics, in every sidecar and waypoint. */
+export const envoyStatsPort = 15090;
+/** Where a Platform's metrics scrapers read Istio's proxies: the agent's merged metrics (15020), and Envoy's own. */
+export const meshMetricsPorts = [istioAgentProbePort, envoyStatsPort];
 /** Port istiod serves configuration and certificates on. */
 export const istiodPort = 15012;
 /** In ambient mode kubelet health probes arrive from this address (SNAT by istio-cni). */

@@ -77,6 +77,14 @@ export function buildPlatform(p: Platform, source: SourceRef): PlatformModel {
             },
           }
         : {}),
+      ...(c.platform === 'eks' && (c.mesh ?? 'none') !== 'none' && c.metricsScrapers
+        ? {
+            metricsScrapers: c.metricsScrapers.map((m) => ({
+              namespace: m.namespace,
+              podSelector: sortedRecord(m.podSelector),
+            })),
+          }
+        : {}),
       ingressGateways:
         c.platform === 'eks'
           ? sortBy(c.ingressGateways ?? [], (g) => g.name).map((g) => ({

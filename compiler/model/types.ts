@@ -39,6 +39,8 @@ export interface ClusterModel {
   ambientDryRun: boolean;
   /** EKS clusters with a mesh only: Platform `migration`; `namespaces` absent means the whole cluster. */
   migration?: { phase: 'permissive'; namespaces?: string[] };
+  /** EKS clusters with a mesh only, where the Platform names them: the pods that scrape Istio's own metrics. */
+  metricsScrapers?: { namespace: string; podSelector: Record<string, string> }[];
   /** EKS only: Platform `ingressGateways`, sorted by name. */
   ingressGateways: { name: string; namespace: string; serviceAccount: string; podSelector: Record<string, string> }[];
   /** Where the cluster's workloads' traffic comes from: Platform `podCidrs` (EKS) or `taskCidrs` (ECS), sorted; empty when not given. */

@@ -1,5 +1,5 @@
 import type { Analysis } from '../analysis/analysis.js';
-import { ambientProbeSource, hbonePort, istiodPort, waypointPodLabels } from '../kubernetes/names.js';
+import { ambientProbeSource, hbonePort, istiodPort, meshMetricsPorts, waypointPodLabels } from '../kubernetes/names.js';
 import { crossingOf, meshHome } from '../model/meshes.js';
 import { latticeRanges } from '../model/query.js';
 import type { ClusterModel, EdgeModel, Protocol, ServiceModel } from '../model/types.js';
@@ -56,6 +56,8 @@ export function ingressRules(analysis: Analysis, s: ServiceModel): NetworkPolicy
         ...(mode === 'istio-ambient' && meshPorts(s.ports).length > 0 ? tcp([hbonePort]) : []),
       ],
     });
+  // A sidecar's metrics, to the scrapers the Platform names.
+  if (mode === 'istio-sidecar') rules.push(...scraperRules(index.cluster(s.cluster)));
   // Probes are TCP or HTTP, so never to a UDP port.
   if (mode === 'istio-ambient' && probePorts(s).length > 0)
     rules.push({ peers: cidrs([ambientProbeSource]), ports: tcp(probePorts(s)) });
@@ -82,6 +84,13 @@ function callerPods(analysis: Analysis, e: EdgeModel, at: string): NetworkPolicy
   if (e.caller.kind === 'service') return arrivingFrom(analysis, analysis.index.service(e.caller.service), at);
   if (e.caller.kind === 'gateway') return [podsIn(e.caller.namespace, e.caller.podSelector)];
   return undefined;
+}
+
+/** The Platform's metrics scrapers to the Istio agent's and Envoy's metrics ports of a proxy's pods. */
+function scraperRules(cluster: ClusterModel): NetworkPolicyRule[] {
+  const scrapers = cluster.metricsScrapers ?? [];
+  if (scrapers.length === 0) return [];
+  return [{ peers: scrapers.map((p) => podsIn(p.namespace, p.podSelector)), ports: tcp(meshMetricsPorts) }];
 }
 
 /** What every pod under egress isolation needs: DNS (and its node-local cache), and istiod where it runs an Envoy (sidecar or waypoint). */
@@ -203,6 +212,8 @@ export function waypointRules(
     }),
     // In audit, whoever calls the service through its waypoint.
     ...(s.enforcement === 'audit' ? [{ peers: [], ports: tcp([hbonePort]) }] : []),
+    // The waypoint's metrics, to the scrapers the Platform names.
+    ...scraperRules(cluster),
   ]);
   const egress = platformEgress(cluster, true);
   const tasks = home === s.cluster ? [podsOf(s)] : cidrs(index.cluster(s.cluster).podCidrs);

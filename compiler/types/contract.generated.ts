@@ -623,6 +623,13 @@ export interface Cluster {
   awsApi?: AwsApi;
   migration?: MeshMigration;
   /**
+   * EKS clusters with a mesh only. The pods that scrape Istio's own metrics (Prometheus, say): in sidecar mode every workload's Istio agent (15020, the merged metrics Istio's injector points `prometheus.io/port` at) and Envoy (15090), in ambient mode every waypoint's. NetworkPolicy admits them there, and security groups admit the cluster's group, which they run under. An application's own metrics port is a port of its contract, and a scraper of it one of its callers.
+   *
+   * @minItems 1
+   * @maxItems 10
+   */
+  metricsScrapers?: MetricsScraper[];
+  /**
    * EKS only. The cluster's ingress gateways (an Istio ingress gateway, or another in-cluster proxy that forwards outside traffic to services), which contracts of this cluster name as callers (`gateway`). Names are unique in the cluster.
    *
    * @maxItems 50
@@ -754,6 +761,25 @@ export interface MeshMigration {
   namespaces?: string[];
 }
 /**
+ * Pods that scrape the mesh's metrics, by namespace and labels.
+ */
+export interface MetricsScraper {
+  /**
+   * A DNS-1123 label: lowercase letters, digits and hyphens, starting and ending with a letter or digit, at most 63 characters.
+   */
+  namespace: string;
+  podSelector: Selector2;
+}
+/**
+ * Labels of the scraper pods.
+ */
+export interface Selector2 {
+  /**
+   * A Kubernetes label value: at most 63 characters, letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit.
+   */
+  [k: string]: string;
+}
+/**
  * An ingress gateway's pods: what NetworkPolicy admits, and, in a cluster with a mesh, its identity `<trustDomain>/ns/<namespace>/sa/<serviceAccount>`, which Istio admits with the caller's methods and paths. Its pods run under the cluster's security group.
  */
 export interface IngressGateway {
@@ -769,12 +795,12 @@ export interface IngressGateway {
    * A DNS-1123 label: lowercase letters, digits and hyphens, starting and ending with a letter or digit, at most 63 characters.
    */
   serviceAccount: string;
-  podSelector: Selector2;
+  podSelector: Selector3;
 }
 /**
  * Labels of the gateway pods, such as `{istio: ingressgateway}`.
  */
-export interface Selector2 {
+export interface Selector3 {
   /**
    * A Kubernetes label value: at most 63 characters, letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit.
    */
@@ -975,7 +1001,7 @@ export interface EastWestGateway {
    * A DNS-1123 label: lowercase letters, digits and hyphens, starting and ending with a letter or digit, at most 63 characters.
    */
   namespace?: string;
-  podSelector?: Selector3;
+  podSelector?: Selector4;
   /**
    * The addresses of the gateway's load balancer, as other networks' pods reach it: where their NetworkPolicies and security groups let calls into this network go.
    *
@@ -993,7 +1019,7 @@ export interface EastWestGateway {
 /**
  * Labels of the gateway pods. Default: `{istio: eastwestgateway}`.
  */
-export interface Selector3 {
+export interface Selector4 {
   /**
    * A Kubernetes label value: at most 63 characters, letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit.
    */

@@ -90,6 +90,8 @@ const platformShape = fc.record({
   migration: fc.tuple(...[0, 1].map(() => fc.constantFrom('none', 'none', 'cluster', 'namespaces'))),
   // eks-a's DNS: EKS's CoreDNS, or one of its own under its own Service name; or NodeLocal DNSCache in eks-a and eks-b.
   dns: fc.constantFrom('default', 'default', 'own', 'nodeLocal'),
+  // Prometheus scraping the proxies of eks-a (sidecars) and eks-b (waypoints).
+  scrapers: fc.boolean(),
 });
 type PlatformShape = typeof platformShape extends fc.Arbitrary<infer T> ? T : never;
 
@@ -99,6 +101,8 @@ type PlatformShape = typeof platformShape extends fc.Arbitrary<infer T> ? T : ne
  * contract of another cluster in its namespace would seem to isolate it.
  */
 export const OWN_DNS = { namespace: 'dns', podSelector: { 'k8s-app': 'coredns' }, service: 'coredns' };
+/** The pods that scrape the proxies' metrics (`scrapers` of the Platform's shape), in a namespace of their own. */
+export const SCRAPER = { namespace: 'monitoring', podSelector: { app: 'prometheus' } };
 /** NodeLocal DNSCache's usual address (`dns` of the Platform's shape). */
 export const NODE_LOCAL_DNS = '169.254.20.10';
 const defaultDns = { namespace: 'kube-system', podSelector: { 'k8s-app': 'kube-dns' } };
@@ -168,6 +172,7 @@ function platformFor(shape: PlatformShape): object {
           ...c,
           ...ecsMesh,
           ...(c.name === 'eks-a' && shape.dns === 'own' ? { dns: OWN_DNS } : {}),
+          ...((c.name === 'eks-a' || c.name === 'eks-b') && shape.scrapers ? { metricsScrapers: [SCRAPER] } : {}),
           ...((c.name === 'eks-a' || c.name === 'eks-b') && shape.dns === 'nodeLocal'
             ? { dns: { ...defaultDns, nodeLocalCache: [`${NODE_LOCAL_DNS}/32`] } }
             : {}),

@@ -14,7 +14,15 @@ import {
 import { networkAllows, type Endpoint, type Flow, type NetworkPolicyObject } from '../../compiler/evaluators/netpol.js';
 import { runFiles } from '../support/estate.js';
 import { AGENT, networkPolicyTargets } from './aws-api-expectations.js';
-import { endpointsCidr, estateArbitrary, GATEWAY, gatewayFor, NODE_LOCAL_DNS, s3Cidr } from './estate-arbitrary.js';
+import {
+  endpointsCidr,
+  estateArbitrary,
+  GATEWAY,
+  gatewayFor,
+  NODE_LOCAL_DNS,
+  s3Cidr,
+  SCRAPER,
+} from './estate-arbitrary.js';
 
 // For random estates and random connections and requests, the verdict of the oracles over every
 // emitted object must equal the contract's verdict: nothing wider, nothing narrower.
@@ -423,6 +431,23 @@ function networkCases(m: Model): { flow: Flow; expected: boolean; label: string 
       expected: false,
       label: `${x.id} → another link-local address on 53`,
     });
+    // The Platform's metrics scrapers, to a sidecar's agent and Envoy, and to nothing else of Istio's.
+    const scrapers = clusterOf(m, x.cluster)?.metricsScrapers ?? [];
+    const scraper: Endpoint = { pod: { namespace: SCRAPER.namespace, labels: SCRAPER.podSelector } };
+    for (const port of [15020, 15090])
+      cases.push({
+        flow: tcp(scraper, pod(x), port),
+        expected: meshOf(m, x) === 'istio-sidecar' && scrapers.length > 0,
+        label: `scraper → ${x.id}:${port}`,
+      });
+    cases.push({ flow: tcp(scraper, pod(x), 15021), expected: false, label: `scraper → ${x.id}:15021` });
+    if (expectWaypoint(m, x) && x.platform === 'eks')
+      for (const port of [15020, 15090, 15021])
+        cases.push({
+          flow: tcp(scraper, waypointPod(x), port),
+          expected: port !== 15021 && scrapers.length > 0,
+          label: `scraper → the waypoint of ${x.id}:${port}`,
+        });
     const istiod: Endpoint = { pod: { namespace: 'istio-system', labels: { app: 'istiod' } } };
     cases.push({
       flow: tcp(pod(x), istiod, 15012),

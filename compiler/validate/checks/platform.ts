@@ -101,7 +101,15 @@ export function checkPlatform(docs: ClassifiedDocuments, anyDocument: number | u
           });
     if (c.platform !== 'ecs') return;
     findings.push(...checkEcsMesh(spec.clusters, i, first.doc));
-    for (const field of ['dns', 'istiod', 'podIdentity', 'podCidrs', 'migration', 'ingressGateways'] as const) {
+    for (const field of [
+      'dns',
+      'istiod',
+      'podIdentity',
+      'podCidrs',
+      'migration',
+      'ingressGateways',
+      'metricsScrapers',
+    ] as const) {
       if (c[field] !== undefined) {
         findings.push({
           code: 'eks-only-field',

@@ -1,0 +1,84 @@
+import { parseAllDocuments } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import type { OutputFile } from '../compiler/targets/target.js';
+import { platformDoc } from './property/estate-arbitrary.js';
+import { runDocs } from './support/estate.js';
+
+// Istio's proxies serve their own metrics: a sidecar's agent the merged metrics on 15020 (where the
+// injector points `prometheus.io/port`) and Envoy its own on 15090, and a waypoint likewise. The
+// default deny cut Prometheus off them; the Platform's `metricsScrapers` are admitted there, and
+// nowhere else of Istio's.
+
+type Cluster = { name: string; platform: string } & Record<string, unknown>;
+const prometheus = { namespace: 'monitoring', podSelector: { app: 'prometheus' } };
+const platform = (edit: (c: Cluster) => Cluster) => ({
+  ...platformDoc,
+  spec: { ...platformDoc.spec, clusters: platformDoc.spec.clusters.map((c) => edit(c as Cluster)) },
+});
+const scraped = platform((c) =>
+  c.name === 'eks-a' || c.name === 'eks-b' || c.name === 'eks-n' ? { ...c, metricsScrapers: [prometheus] } : c,
+);
+const contract = (name: string, cluster: string, callers: object[] = []) => ({
+  apiVersion: 'callgate.dev/v1alpha1',
+  kind: 'ServiceContract',
+  metadata: { name, namespace: 'apps', owner: 'team' },
+  spec: {
+    workload: { platform: 'eks', cluster },
+    ports: [{ name: 'http', port: 8080, protocol: 'http' }],
+    ...(callers.length > 0 ? { callers } : {}),
+  },
+});
+
+/** The ingress rules of each NetworkPolicy compiled that name the scrapers, by cluster and name. */
+function scraperRules(p: object, docs: object[]): Record<string, unknown[]> {
+  const r = runDocs(p, docs);
+  expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  const out: Record<string, unknown[]> = {};
+  for (const f of r.files as OutputFile[])
+    for (const d of f.path.startsWith('kubernetes/') ? parseAllDocuments(f.content) : []) {
+      const o = d.toJS() as { kind: string; metadata: { name: string }; spec: { ingress?: { from: unknown[] }[] } };
+      if (o.kind !== 'NetworkPolicy') continue;
+      const rules = (o.spec.ingress ?? []).filter((i) => JSON.stringify(i.from).includes('prometheus'));
+      if (rules.length > 0) out[`${f.path.split('/')[1]} ${o.metadata.name}`] = rules;
+    }
+  return out;
+}
+
+const rule = {
+  from: [
+    {
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+      podSelector: { matchLabels: { app: 'prometheus' } },
+    },
+  ],
+  ports: [
+    { protocol: 'TCP', port: 15020 },
+    { protocol: 'TCP', port: 15090 },
+  ],
+};
+
+describe('metricsScrapers', () => {
+  it("admits them to sidecar workloads' and waypoints' proxies, and nowhere else", () => {
+    const docs = [
+      contract('api', 'eks-a'),
+      // An ambient service with a waypoint (a caller limited by methods), one without, one out of the mesh.
+      contract('store', 'eks-b', [{ service: 'apps/cart', methods: ['GET'] }]),
+      contract('cart', 'eks-b'),
+      contract('batch', 'eks-n'),
+    ];
+    expect(scraperRules(scraped, docs)).toEqual({
+      'eks-a callgate-api': [rule],
+      'eks-b callgate-store-waypoint': [rule],
+    });
+    // Without them, nothing.
+    expect(scraperRules(platformDoc, docs)).toEqual({});
+  });
+
+  it('are for EKS clusters', () => {
+    const ecs = platform((c) => (c.name === 'ecs-c' ? { ...c, metricsScrapers: [prometheus] } : c));
+    const r = runDocs(ecs, [contract('api', 'eks-a')]);
+    expect(r.diagnostics.filter((d) => d.code === 'eks-only-field').map((d) => d.message)).toEqual([
+      '`metricsScrapers` is for EKS clusters only, and `ecs-c` is ECS; remove the field',
+    ]);
+  });
+});
