@@ -148,6 +148,23 @@ class Judge {
         return callers.some((c) => this.cluster(c.cluster)?.podCidrs.includes(cidr));
       return direction === 'egress' && homeCidrs.includes(cidr) && callers.some((c) => mine.some((s) => s.id === c.id));
     });
+  /**
+   * ECS tasks of the mesh tunnelling to an EKS callee of this cluster, by their ranges: to its
+   * pods, or to its waypoint, either under the cluster's group.
+   */
+  ecsTunnelIn = (cluster: string, cidr: string) =>
+    this.m.edges.some((e) => {
+      if (e.path !== 'mesh' || e.caller.kind !== 'service' || !e.ports.some((q) => q.protocol !== 'udp')) return false;
+      const caller = this.service(e.caller.service);
+      const callee = this.service(e.callee);
+      return (
+        caller.platform === 'ecs' &&
+        callee.platform === 'eks' &&
+        callee.cluster === cluster &&
+        this.cluster(callee.cluster)?.mesh === 'istio-ambient' &&
+        (this.cluster(caller.cluster)?.podCidrs.includes(cidr) ?? false)
+      );
+    });
   /** Through an east-west gateway: the caller out to the gateway's addresses, the gateway's pods in to the callee. */
   gatewayFlow = (s: ServiceModel, direction: 'ingress' | 'egress', port: number, cidr?: string) =>
     this.crossEdges().some(({ e, caller, callee, gateway }) => {
@@ -353,6 +370,8 @@ class Judge {
       if (mine.some((s) => this.flatTunnel(s, r.direction, cidr, port))) return { declared: false, flows: ['hbone'] };
       if (port === 15008 && this.ecsWaypointGroupRange(r.direction, cidr, mine, owner))
         return { declared: false, flows: ['hbone-waypoint'] };
+      if (port === 15008 && r.direction === 'ingress' && owner?.cluster && this.ecsTunnelIn(owner.cluster, cidr))
+        return { declared: false, flows: ['hbone', 'hbone-waypoint'] };
       if (r.direction === 'ingress')
         return {
           declared: this.m.edges.some(

@@ -84,7 +84,8 @@ that enforces the call (the contract, security groups, NetworkPolicy, Istio, VPC
 Lattice) whether it admits it and the contract lines and generated objects that do.
 
 Options:
-  --port <n>            the port called (default: the first the caller may use)
+  --port <n>[/udp]      the port called, /tcp or /udp where the callee has the number over both
+                        (default: the first the caller may use)
   --method <m>          the HTTP method (default: not checked)
   --path <p>            the HTTP path (default: not checked)
   --source-vpc <vpc>    for an IAM role: the VPC its request comes from
@@ -123,8 +124,9 @@ Exit codes: 0 allowed, 1 denied (or the contracts have errors), 2 usage or inter
     const format = values.format ?? 'text';
     if (format !== 'text' && format !== 'json')
       throw new UsageError(`unknown --format \`${format}\`; use text or json`);
-    if (values.port !== undefined && !/^\d{1,5}$/.test(values.port))
-      throw new UsageError(`--port takes a port number, not \`${values.port}\``);
+    const port = values.port === undefined ? undefined : /^(\d{1,5})(?:\/(tcp|udp))?$/.exec(values.port);
+    if (port === null)
+      throw new UsageError(`--port takes a port number, with /tcp or /udp if need be, not \`${values.port}\``);
     if (values.method !== undefined && !/^[A-Z]+$/.test(values.method))
       throw new UsageError(`--method takes an HTTP method such as GET, not \`${values.method}\``);
     if (values.path !== undefined && !values.path.startsWith('/'))
@@ -164,7 +166,8 @@ Exit codes: 0 allowed, 1 denied (or the contracts have errors), 2 usage or inter
       who,
       callee,
       {
-        ...(values.port ? { port: Number(values.port) } : {}),
+        ...(port ? { port: Number(port[1]) } : {}),
+        ...(port?.[2] === 'tcp' || port?.[2] === 'udp' ? { transport: port[2] } : {}),
         ...(values.method ? { method: values.method } : {}),
         ...(values.path ? { path: values.path } : {}),
       },

@@ -458,12 +458,13 @@ export const catalog = {
   },
   'duplicate-port': {
     severity: 'error',
-    summary: 'two ports of one contract share a name or a number',
+    summary: 'two ports of one contract share a name, or a number over one transport',
     messages: {
       default: 'port name `{name}` is also used by ports[{earlier}]; give each port its own name',
-      number: 'port {port} is also used by ports[{earlier}]; give each port its own number',
+      number:
+        'port {port} over {transport} is also used by ports[{earlier}]; give each port its own number (one number may serve TCP and UDP once each)',
     },
-    fix: 'give each port its own name and number',
+    fix: 'give each port its own name, and its own number over its transport',
     related: 'the first use',
   },
   'unknown-cluster': {

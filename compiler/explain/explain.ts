@@ -2,7 +2,7 @@ import type { Analysis } from '../analysis/analysis.js';
 import { pathPatternAdmits } from '../model/http-paths.js';
 import { isLayer7, transportOf } from '../model/protocols.js';
 import { routePrincipalCall, routeServiceCall } from '../model/routing.js';
-import type { ClusterModel, EdgeModel, PathKind, ServiceModel } from '../model/types.js';
+import type { ClusterModel, EdgeModel, PathKind, PortModel, ServiceModel } from '../model/types.js';
 import { ipInCidr } from '../validate/cidr.js';
 import type { ArtifactIndex } from './artifact-index.js';
 import { istioLayer } from './istio-layer.js';
@@ -29,6 +29,8 @@ export const callerName = (who: Who) =>
 
 export interface Request {
   port?: number;
+  /** The port's transport where the question says (`--port 53/udp`): one number may serve TCP and UDP. */
+  transport?: 'tcp' | 'udp';
   method?: string;
   path?: string;
 }
@@ -95,10 +97,15 @@ function edgesFor(analysis: Analysis, who: Who, callee: ServiceModel): EdgeModel
   });
 }
 
+/** A port as a reason names it: its number, and `/udp` for UDP, which may share the number with a TCP port. */
+const portText = (p: PortModel) => (p.protocol === 'udp' ? `${p.port}/udp` : String(p.port));
+
 /** Why an entry does or does not admit the request; undefined when it admits. */
 function refusal(e: EdgeModel, r: Request): string | undefined {
-  if (r.port !== undefined && !e.ports.some((p) => p.port === r.port))
-    return `port ${r.port} is not among the caller's ports (${e.ports.map((p) => p.port).join(', ')})`;
+  const asked = (p: PortModel) =>
+    p.port === r.port && (r.transport === undefined || transportOf(p.protocol) === r.transport);
+  if (r.port !== undefined && !e.ports.some(asked))
+    return `port ${r.port}${r.transport ? `/${r.transport}` : ''} is not among the caller's ports (${e.ports.map(portText).join(', ')})`;
   if (r.method !== undefined && e.methods && !e.methods.includes(r.method))
     return `method ${r.method} is not among ${e.methods.join(', ')}`;
   if (r.path !== undefined && e.paths && !e.paths.some((p) => pathPatternAdmits(p, r.path ?? '')))
@@ -161,12 +168,17 @@ export function explain(
   // The request as the layers see it: the first port, method and path the caller may use where
   // the question leaves them open, so that every layer (the contract too) judges one request.
   const port = asked.port ?? edge?.ports[0]?.port ?? callee.ports[0]?.port ?? 0;
-  const protocol = callee.ports.find((p) => p.port === port)?.protocol;
+  // The port of that number, over the transport asked (else the caller's, else the callee's first):
+  // one number may serve TCP and UDP.
+  const over = (p: PortModel) =>
+    p.port === port && (asked.transport === undefined || transportOf(p.protocol) === asked.transport);
+  const protocol = (edge?.ports.find(over) ?? callee.ports.find(over))?.protocol;
   const l7 = protocol !== undefined && isLayer7(protocol);
   const method = l7 ? (asked.method ?? edge?.methods?.[0] ?? 'GET') : undefined;
   const pathPattern = edge?.paths?.[0];
   const path = l7 ? (asked.path ?? (pathPattern ? samplePath(pathPattern) : '/')) : undefined;
-  const request = { port, ...(method ? { method } : {}), ...(path ? { path } : {}) };
+  const transport = asked.transport ?? (protocol === undefined ? 'tcp' : transportOf(protocol));
+  const request = { port, transport, ...(method ? { method } : {}), ...(path ? { path } : {}) };
   const declared = entries.some((e) => refusal(e, request) === undefined);
   const reason = declared
     ? `\`${callee.id}\` declares the caller${edge && limits(edge) ? ` (${limits(edge)})` : ''}`
@@ -183,7 +195,6 @@ export function explain(
   const route = routeOf(analysis, who, callee, edge);
   const layers: LayerFinding[] = [contract];
   if (route !== undefined) {
-    const transport = protocol === undefined ? 'tcp' : transportOf(protocol);
     const call: Call = { analysis, artifacts, who, callee, port, transport, method, path, route };
     const judged = [networkPolicyLayer(call), istioLayer(call), latticeLayer(call), securityGroupLayer(call)];
     for (const l of judged) if (l) layers.push(l);

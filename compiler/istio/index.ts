@@ -150,7 +150,7 @@ function ecsFidelity(analysis: Analysis, s: ServiceModel): TargetFinding[] {
   // UDP stays outside the mesh, and an ECS task has no NetworkPolicy: only its group could hold it.
   if (!s.securityGroup)
     s.ports.forEach((p, i) => {
-      const called = analysis.index.into(s.id).some((e) => e.path === 'mesh' && e.ports.some((q) => q.port === p.port));
+      const called = analysis.index.into(s.id).some((e) => e.path === 'mesh' && e.ports.some((q) => q.name === p.name));
       if (p.protocol === 'udp' && called)
         findings.push({
           code: 'udp-unguarded',
@@ -245,7 +245,7 @@ function fidelity(analysis: Analysis, s: ServiceModel): TargetFinding[] {
     return findings;
   }
   s.ports.forEach((p, i) => {
-    if (p.protocol !== 'udp' || !into.some((e) => e.path === 'mesh' && e.ports.some((q) => q.port === p.port))) return;
+    if (p.protocol !== 'udp' || !into.some((e) => e.path === 'mesh' && e.ports.some((q) => q.name === p.name))) return;
     findings.push({
       code: 'udp-not-in-mesh',
       severity: 'info',

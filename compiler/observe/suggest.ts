@@ -74,7 +74,8 @@ function grantsOf(tally: Tally, model: Model): Map<string, Grant[]> {
 }
 
 function addTo(g: Grant, u: UndeclaredCall, callee: ServiceModel): void {
-  const port = callee.ports.find((p) => p.port === u.port);
+  // Observed calls are TCP: never the UDP port of the same number.
+  const port = callee.ports.find((p) => p.port === u.port && p.protocol !== 'udp');
   if (port) g.ports.add(port.name);
   if (u.method && methods.has(u.method)) g.methods.add(u.method);
   for (const p of u.suggestedPaths) g.paths.add(p);

@@ -36,7 +36,13 @@ export function edgeAdmits(e: EdgeModel, o: Observation, who: CallerIdentity): b
           ? who.gatewayPrincipal !== undefined && who.gatewayPrincipal === c.meshPrincipal
           : o.caller.ip !== undefined && inCidr(o.caller.ip, c.cidr);
   if (!caller) return false;
-  if (!viaLattice && o.callee.port !== undefined && !e.ports.some((p) => p.port === o.callee.port)) return false;
+  // Every log observe reads is of TCP (Lattice, ztunnel, Envoy): a UDP port of the same number is another port.
+  if (
+    !viaLattice &&
+    o.callee.port !== undefined &&
+    !e.ports.some((p) => p.port === o.callee.port && p.protocol !== 'udp')
+  )
+    return false;
   if (o.method !== undefined && e.methods !== null && !e.methods.includes(o.method.toUpperCase())) return false;
   const path = o.path;
   if (path !== undefined && e.paths !== null && !e.paths.some((p) => pathPatternAdmits(p, path))) return false;

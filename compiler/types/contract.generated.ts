@@ -57,7 +57,7 @@ export interface Labels {
 export interface ContractSpec {
   workload: Workload;
   /**
-   * The ports the service listens on. Port names and numbers are unique within a contract. Default: none (a service that only calls others).
+   * The ports the service listens on. Port names are unique within a contract, and so are numbers over each transport: one number may serve UDP and TCP once each (DNS on 53, say), as two ports. Default: none (a service that only calls others).
    *
    * @maxItems 32
    */

@@ -290,6 +290,8 @@ const serviceShape = fc.record({
     maxLength: 2,
     selector: (p) => p.protocol,
   }),
+  // UDP on the number of the http port too (DNS, syslog and QUIC listen so): each layer must tell them apart.
+  udpTwin: fc.constantFrom(false, false, true),
   exportAnyway: fc.boolean(),
   // The Lattice listener when exported: names shared with egress hosts (a custom domain, STS)
   // meet in one ServiceEntry of the caller's namespace.
@@ -367,6 +369,7 @@ function build(
     const ports: PortSpec[] = [
       { name: 'http', port: 8080, protocol: 'http' },
       ...s.extraPorts.map((p, j) => ({ name: `p${j}`, port: 9000 + j, protocol: p.protocol })),
+      ...(s.udpTwin ? [{ name: 'u8080', port: 8080, protocol: 'udp' as const }] : []),
     ];
     // Each existing group belongs to one service: a shared group would admit each one's callers to the others.
     // ECS tasks calling each other in the mesh need groups at both ends (security-group-peer-unknown).

@@ -101,6 +101,12 @@ const on = (from: Endpoint, to: Endpoint, p: { port: number; protocol: string })
 });
 /** The same port over the other transport, which nothing declared. */
 const otherTransport = (f: Flow): Flow => ({ ...f, protocol: f.protocol === 'UDP' ? 'TCP' : 'UDP' });
+/** One port and another of one number over one transport: a number may serve TCP and UDP, each its own port. */
+const samePort = (q: { port: number; protocol: string }, p: { port: number; protocol: string }) =>
+  q.port === p.port && (q.protocol === 'udp') === (p.protocol === 'udp');
+/** Whether the service also has the port's number over the other transport (judged as its own port). */
+const twinned = (y: ServiceModel, p: { port: number; protocol: string }) =>
+  y.ports.some((q) => q.port === p.port && (q.protocol === 'udp') !== (p.protocol === 'udp'));
 /** Istio carries TCP only; a UDP port is reached directly, past any proxy or waypoint. */
 const overMesh = (e: EdgeModel) => e.ports.some((p) => p.protocol !== 'udp');
 
@@ -158,13 +164,13 @@ function networkCases(m: Model): { flow: Flow; expected: boolean; label: string 
       const ports = [...y.ports, { port: HBONE, protocol: 'tcp' }, { port: UNDECLARED, protocol: 'tcp' }];
       for (const p of ports) {
         // NetworkPolicy sees ports, never methods or paths; UDP skips the waypoint.
-        const portAllowed = edges.some((e) => e.ports.some((q) => q.port === p.port));
+        const portAllowed = edges.some((e) => e.ports.some((q) => samePort(q, p)));
         const tunnel = mode === 'istio-ambient' && p.port === HBONE && edges.some(overMesh);
         const expected =
           p.protocol === 'udp' ? portAllowed : waypoint ? plaintextOn(edges, p.port) : portAllowed || tunnel;
         const flow = on(pod(x), pod(y), p);
         cases.push({ flow, expected, label: `${x.id} → ${y.id}:${p.port}/${flow.protocol}` });
-        if (p.port !== HBONE)
+        if (p.port !== HBONE && !twinned(y, p))
           cases.push({
             flow: otherTransport(flow),
             expected: false,
@@ -198,7 +204,7 @@ function networkCases(m: Model): { flow: Flow; expected: boolean; label: string 
       const edges = edgesInto(m, y).filter((e) => e.path === 'mesh' && e.caller.kind === 'gateway');
       const gw: Endpoint = { pod: { namespace: GATEWAY.namespace, labels: GATEWAY.podSelector } };
       for (const p of [...y.ports, { port: HBONE, protocol: 'tcp' }, { port: UNDECLARED, protocol: 'tcp' }]) {
-        const portAllowed = edges.some((e) => e.ports.some((q) => q.port === p.port));
+        const portAllowed = edges.some((e) => e.ports.some((q) => samePort(q, p)));
         const tunnel = mode === 'istio-ambient' && p.port === HBONE && edges.some(overMesh);
         const expected = p.protocol === 'udp' ? portAllowed : !waypoint && (portAllowed || tunnel);
         cases.push({ flow: on(gw, pod(y), p), expected, label: `gateway → ${y.id}:${p.port}` });
@@ -224,12 +230,12 @@ function networkCases(m: Model): { flow: Flow; expected: boolean; label: string 
       // As from the cluster's own pods: HBONE in ambient mode, and only the waypoint where there is one.
       for (const p of [...y.ports, { port: HBONE, protocol: 'tcp' }, { port: UNDECLARED, protocol: 'tcp' }]) {
         const flow = on(from, pod(y), p);
-        const portAllowed = edges.some((e) => e.ports.some((q) => q.port === p.port));
+        const portAllowed = edges.some((e) => e.ports.some((q) => samePort(q, p)));
         const tunnel = mode === 'istio-ambient' && p.port === HBONE && edges.some(overMesh);
         const expected =
           p.protocol === 'udp' ? portAllowed : waypoint ? plaintextOn(edges, p.port) : portAllowed || tunnel;
         cases.push({ flow, expected, label: `cluster ${other} → ${y.id}:${p.port}/${flow.protocol}` });
-        if (p.port !== HBONE)
+        if (p.port !== HBONE && !twinned(y, p))
           cases.push({
             flow: otherTransport(flow),
             expected: false,
@@ -260,16 +266,32 @@ function networkCases(m: Model): { flow: Flow; expected: boolean; label: string 
         ...probeOnly.map((port) => ({ port, protocol: 'tcp' })),
       ]) {
         const port = p.port;
-        const lattice = (ip === LATTICE_V4 || ip === LATTICE_V6) && y.exposure.lattice?.targetPort.port === port;
-        const cidr = cidrEdges.some(
-          (e) => e.caller.kind === 'cidr' && inCidr(ip, e.caller.cidr) && e.ports.some((q) => q.port === port),
-        );
-        // The kubelet probes over TCP (or HTTP on it), so never a UDP port: the contract's probe
-        // ports, else every declared TCP-carried one.
-        const probe = mode === 'istio-ambient' && ip === PROBE && p.protocol !== 'udp' && probed.includes(port);
+        // One number may serve TCP and UDP, each its own port: judged per transport.
+        const admits = (udp: boolean) => {
+          const over = (q: { protocol: string }) => (q.protocol === 'udp') === udp;
+          const lattice =
+            (ip === LATTICE_V4 || ip === LATTICE_V6) &&
+            !udp &&
+            y.exposure.lattice !== undefined &&
+            y.exposure.lattice.targetPort.port === port &&
+            over(y.exposure.lattice.targetPort);
+          const cidr = cidrEdges.some(
+            (e) =>
+              e.caller.kind === 'cidr' && inCidr(ip, e.caller.cidr) && e.ports.some((q) => q.port === port && over(q)),
+          );
+          // The kubelet probes over TCP (or HTTP on it), so never a UDP port: the contract's probe
+          // ports, else every declared TCP-carried one.
+          const probe = mode === 'istio-ambient' && ip === PROBE && !udp && probed.includes(port);
+          return lattice || cidr || probe;
+        };
         const flow = on({ ip }, pod(y), p);
-        cases.push({ flow, expected: lattice || cidr || probe, label: `${ip} → ${y.id}:${port}/${flow.protocol}` });
-        cases.push({ flow: otherTransport(flow), expected: false, label: `${ip} → ${y.id}:${port} other transport` });
+        const udp = flow.protocol === 'UDP';
+        cases.push({ flow, expected: admits(udp), label: `${ip} → ${y.id}:${port}/${flow.protocol}` });
+        cases.push({
+          flow: otherTransport(flow),
+          expected: admits(!udp),
+          label: `${ip} → ${y.id}:${port} other transport`,
+        });
       }
     }
   }
@@ -567,7 +589,7 @@ function istioCases(m: Model): { y: ServiceModel; request: Request; expected: bo
             (e) =>
               e.caller.kind === 'cidr' &&
               inCidr(ip, e.caller.cidr) &&
-              e.ports.some((q) => q.port === p.port) &&
+              e.ports.some((q) => samePort(q, p)) &&
               (!sidecar ||
                 method === undefined ||
                 path === undefined ||

@@ -4,6 +4,7 @@ import { durationMs } from '../../util/duration.js';
 import { clusterDomain } from '../../model/defaults.js';
 import type { Typed } from '../documents.js';
 import { normalPath } from '../../model/http-paths.js';
+import { transportOf } from '../../model/protocols.js';
 
 /** The cluster's own DNS names: Services (`<name>.<namespace>.svc[.cluster.local]`) and pods. */
 const inClusterName = (host: string) =>
@@ -13,10 +14,13 @@ const inClusterName = (host: string) =>
 export function checkContractShape({ doc, value: c }: Typed<ServiceContract>): Finding[] {
   const findings: Finding[] = [];
   const names = new Map<string, number>();
-  const numbers = new Map<number, number>();
+  // A number once per transport: DNS, syslog or QUIC listen on one number over both TCP and UDP,
+  // which every layer tells apart; two protocols over one transport would be one port.
+  const numbers = new Map<string, number>();
   (c.spec.ports ?? []).forEach((p, i) => {
     const byName = names.get(p.name);
-    const byNumber = numbers.get(p.port);
+    const transport = transportOf(p.protocol);
+    const byNumber = numbers.get(`${p.port}/${transport}`);
     if (byName !== undefined) {
       findings.push({
         code: 'duplicate-port',
@@ -32,10 +36,10 @@ export function checkContractShape({ doc, value: c }: Typed<ServiceContract>): F
         doc,
         path: ['spec', 'ports', i, 'port'],
         messageId: 'number',
-        data: { port: p.port, earlier: byNumber },
+        data: { port: p.port, transport: transport.toUpperCase(), earlier: byNumber },
         related: { doc, path: ['spec', 'ports', byNumber, 'port'] },
       });
-    } else numbers.set(p.port, i);
+    } else numbers.set(`${p.port}/${transport}`, i);
   });
   // A Kubernetes Service's name as egress: the mesh gets an outside host of that name (in sidecar
   // mode the workload's proxy then uses it instead of the Service, without mTLS), and the callee's
