@@ -1,8 +1,8 @@
-import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { OutputFile } from '../compiler/targets/target.js';
 import { platformDoc } from './property/estate-arbitrary.js';
-import { runDocs } from './support/estate.js';
+import { eksContract } from './support/contracts.js';
+import { kubernetesObjects, runDocs, type CompiledObject } from './support/estate.js';
 
 // A sidecar proxy takes every outbound TCP connection, DNS over TCP too (the retry of an answer
 // too long for UDP), and its Sidecar's REGISTRY_ONLY drops one to a Service it does not import: so
@@ -17,47 +17,23 @@ const platform = (dns?: object) => ({
     clusters: platformDoc.spec.clusters.map((c) => (c.name === 'eks-a' && dns ? { ...(c as Cluster), dns } : c)),
   },
 });
-const contract = (name: string, namespace = 'apps', callers: object[] = []) => ({
-  apiVersion: 'callgate.dev/v1alpha1',
-  kind: 'ServiceContract',
-  metadata: { name, namespace, owner: 'team' },
-  spec: {
-    workload: { platform: 'eks', cluster: 'eks-a' },
-    ports: [{ name: 'http', port: 8080, protocol: 'http' }],
-    ...(callers.length > 0 ? { callers } : {}),
-  },
-});
+const contract = (name: string, namespace = 'apps', callers: object[] = []) =>
+  eksContract(name, { namespace, callers });
+
+/** Every Kubernetes object compiled, where the run has no error. */
+function objectsOf(p: object, docs: object[]): CompiledObject[] {
+  const r = runDocs(p, docs);
+  expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  return kubernetesObjects(r.files as OutputFile[]);
+}
 
 /** The egress hosts of each Sidecar compiled, by its name. */
-function sidecarHosts(p: object, docs: object[]): Record<string, string[]> {
-  const r = runDocs(p, docs);
-  expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const out: Record<string, string[]> = {};
-  for (const f of r.files as OutputFile[])
-    for (const d of f.path.startsWith('kubernetes/') ? parseAllDocuments(f.content) : []) {
-      const o = d.toJS() as { kind: string; metadata: { name: string }; spec: { egress: { hosts: string[] }[] } };
-      if (o.kind === 'Sidecar') out[o.metadata.name] = o.spec.egress.flatMap((e) => e.hosts);
-    }
-  return out;
-}
-
-/** Every Kubernetes object compiled, with the cluster it goes to. */
-function objectsOf(p: object, docs: object[]) {
-  const r = runDocs(p, docs);
-  expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  return (r.files as OutputFile[]).flatMap((f) =>
-    f.path.startsWith('kubernetes/')
-      ? parseAllDocuments(f.content).map((d) => ({
-          cluster: f.path.split('/')[1],
-          ...(d.toJS() as {
-            kind: string;
-            metadata: { name: string; namespace: string };
-            spec: Record<string, unknown>;
-          }),
-        }))
-      : [],
+const sidecarHosts = (p: object, docs: object[]): Record<string, string[]> =>
+  Object.fromEntries(
+    objectsOf(p, docs)
+      .filter((o) => o.kind === 'Sidecar')
+      .map((o) => [o.metadata.name, (o.spec.egress as { hosts: string[] }[]).flatMap((e) => e.hosts)]),
   );
-}
 
 describe('the cluster DNS in sidecar mode', () => {
   it('every Sidecar imports the DNS Service, EKS’s by default, even with nothing to call', () => {
@@ -106,10 +82,7 @@ describe('NodeLocal DNSCache', () => {
       ),
     },
   };
-  const at = (cluster: string) => ({
-    ...contract('api'),
-    spec: { ...contract('api').spec, workload: { platform: 'eks', cluster } },
-  });
+  const at = (cluster: string) => eksContract('api', { cluster });
 
   it('admits its addresses on 53 to every pod, and makes them known to a sidecar', () => {
     const objects = objectsOf(withCache, [

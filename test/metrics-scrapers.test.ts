@@ -1,8 +1,8 @@
-import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { OutputFile } from '../compiler/targets/target.js';
 import { platformDoc } from './property/estate-arbitrary.js';
-import { runDocs } from './support/estate.js';
+import { eksContract } from './support/contracts.js';
+import { kubernetesObjects, runDocs } from './support/estate.js';
 
 // Istio's proxies serve their own metrics: a sidecar's agent the merged metrics on 15020 (where the
 // injector points `prometheus.io/port`) and Envoy its own on 15090, and a waypoint likewise. The
@@ -18,29 +18,19 @@ const platform = (edit: (c: Cluster) => Cluster) => ({
 const scraped = platform((c) =>
   c.name === 'eks-a' || c.name === 'eks-b' || c.name === 'eks-n' ? { ...c, metricsScrapers: [prometheus] } : c,
 );
-const contract = (name: string, cluster: string, callers: object[] = []) => ({
-  apiVersion: 'callgate.dev/v1alpha1',
-  kind: 'ServiceContract',
-  metadata: { name, namespace: 'apps', owner: 'team' },
-  spec: {
-    workload: { platform: 'eks', cluster },
-    ports: [{ name: 'http', port: 8080, protocol: 'http' }],
-    ...(callers.length > 0 ? { callers } : {}),
-  },
-});
+const contract = (name: string, cluster: string, callers: object[] = []) => eksContract(name, { cluster, callers });
 
 /** The ingress rules of each NetworkPolicy compiled that name the scrapers, by cluster and name. */
 function scraperRules(p: object, docs: object[]): Record<string, unknown[]> {
   const r = runDocs(p, docs);
   expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   const out: Record<string, unknown[]> = {};
-  for (const f of r.files as OutputFile[])
-    for (const d of f.path.startsWith('kubernetes/') ? parseAllDocuments(f.content) : []) {
-      const o = d.toJS() as { kind: string; metadata: { name: string }; spec: { ingress?: { from: unknown[] }[] } };
-      if (o.kind !== 'NetworkPolicy') continue;
-      const rules = (o.spec.ingress ?? []).filter((i) => JSON.stringify(i.from).includes('prometheus'));
-      if (rules.length > 0) out[`${f.path.split('/')[1]} ${o.metadata.name}`] = rules;
-    }
+  for (const o of kubernetesObjects(r.files as OutputFile[])) {
+    if (o.kind !== 'NetworkPolicy') continue;
+    const ingress = (o.spec.ingress ?? []) as { from: unknown[] }[];
+    const rules = ingress.filter((i) => JSON.stringify(i.from).includes('prometheus'));
+    if (rules.length > 0) out[`${o.cluster} ${o.metadata.name}`] = rules;
+  }
   return out;
 }
 

@@ -1,25 +1,21 @@
-import { parseAllDocuments, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { Explanation } from '../compiler/explain/explain.js';
 import type { OutputFile } from '../compiler/targets/target.js';
 import { platformDoc } from './property/estate-arbitrary.js';
-import { cli, runDocs, tempDir, writeTree } from './support/estate.js';
+import { eksContract } from './support/contracts.js';
+import { cli, kubernetesObjects, runDocs, tempDir, writeTree } from './support/estate.js';
 
 // DNS, syslog, statsd and QUIC listen on one number over TCP and UDP. Each is a port of its own:
 // a caller granted one is admitted over its transport only, by every layer, and the same number
 // twice over one transport is still one port declared twice (duplicate-port).
 
-const contract = (name: string, ports: object[], callers: object[] = []) => ({
-  apiVersion: 'callgate.dev/v1alpha1',
-  kind: 'ServiceContract',
-  metadata: { name, namespace: 'apps', owner: 'team' },
-  spec: { workload: { platform: 'eks', cluster: 'eks-a' }, ports, ...(callers.length > 0 ? { callers } : {}) },
-});
+const contract = (name: string, ports: object[], callers: object[] = []) => eksContract(name, { ports, callers });
 const dnsPorts = [
   { name: 'dns-udp', port: 53, protocol: 'udp' },
   { name: 'dns-tcp', port: 53, protocol: 'tcp' },
 ];
-const client = contract('client', [{ name: 'http', port: 8080, protocol: 'http' }]);
+const client = eksContract('client');
 
 describe('one number over TCP and UDP', () => {
   it('is two ports, each admitted over its own transport only', () => {
@@ -28,10 +24,8 @@ describe('one number over TCP and UDP', () => {
       client,
     ]);
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    const objects = (r.files as OutputFile[]).flatMap((f) =>
-      f.path === 'kubernetes/eks-a/apps/resolver.yaml'
-        ? parseAllDocuments(f.content).map((d) => d.toJS() as { kind: string; spec: Record<string, unknown> })
-        : [],
+    const objects = kubernetesObjects(r.files as OutputFile[]).filter(
+      (o) => o.path === 'kubernetes/eks-a/apps/resolver.yaml',
     );
     const policy = objects.find((o) => o.kind === 'NetworkPolicy');
     expect(policy?.spec.ingress).toEqual([

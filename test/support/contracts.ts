@@ -39,3 +39,23 @@ export function ecsLatticeContract(name: string, versions: readonly string[] = [
     },
   };
 }
+
+/**
+ * An EKS contract `<namespace>/<name>` of the property tests' Platform (`eks-a`, `apps` and one HTTP
+ * port on 8080 unless said), with callers where given.
+ */
+export function eksContract(
+  name: string,
+  o: { namespace?: string; cluster?: string; ports?: object[]; callers?: object[] } = {},
+) {
+  return {
+    apiVersion: 'callgate.dev/v1alpha1',
+    kind: 'ServiceContract',
+    metadata: { name, namespace: o.namespace ?? 'apps', owner: 'team' },
+    spec: {
+      workload: { platform: 'eks', cluster: o.cluster ?? 'eks-a' },
+      ports: o.ports ?? [{ name: 'http', port: 8080, protocol: 'http' }],
+      ...(o.callers && o.callers.length > 0 ? { callers: o.callers } : {}),
+    },
+  };
+}

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { stringify } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import { mkdir, writeFile, readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
@@ -118,6 +118,28 @@ export const gitIn = (dir: string, ...args: string[]) =>
   });
 
 export const updateGolden = process.env.UPDATE_GOLDEN === '1';
+
+/** A Kubernetes object compiled, with the file it is in and the cluster that file is for. */
+export interface CompiledObject {
+  path: string;
+  cluster: string;
+  kind: string;
+  metadata: { name: string; namespace?: string };
+  spec: Record<string, unknown>;
+}
+
+/** Every Kubernetes object among these files (kustomizations aside), in file order. */
+export function kubernetesObjects(files: readonly { path: string; content: string }[]): CompiledObject[] {
+  return files
+    .filter((f) => f.path.startsWith('kubernetes/') && !f.path.endsWith('kustomization.yaml'))
+    .flatMap((f) =>
+      parseAllDocuments(f.content).map((d) => ({
+        path: f.path,
+        cluster: f.path.split('/')[1] ?? '',
+        ...(d.toJS() as Omit<CompiledObject, 'path' | 'cluster'>),
+      })),
+    );
+}
 
 /** Every security-group ingress rule of the synthesized stacks among these files, as Terraform JSON. */
 export function ingressRules(files: readonly { path: string; content: string }[]): Record<string, unknown>[] {
