@@ -64,6 +64,33 @@ describe('metricsScrapers', () => {
     expect(scraperRules(platformDoc, docs)).toEqual({});
   });
 
+  // Prometheus beside the services: the namespace's default deny would cut it off every proxy.
+  it('left open in a namespace they share with contracts, and not taken by a contract', () => {
+    const beside = { namespace: 'apps', podSelector: { app: 'prometheus' } };
+    const shared = platform((c) => (c.name === 'eks-a' ? { ...c, metricsScrapers: [prometheus, beside] } : c));
+    const r = runDocs(shared, [contract('api', 'eks-a')]);
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const open = kubernetesObjects(r.files as OutputFile[]).filter((o) =>
+      o.metadata.name.startsWith('callgate-platform-'),
+    );
+    expect(open.map((o) => [o.metadata.namespace, o.metadata.name, o.spec])).toEqual([
+      [
+        'apps',
+        'callgate-platform-metrics-scraper-2',
+        {
+          podSelector: { matchLabels: { app: 'prometheus' } },
+          policyTypes: ['Ingress', 'Egress'],
+          ingress: [{}],
+          egress: [{}],
+        },
+      ],
+    ]);
+    const taken = runDocs(shared, [eksContract('prometheus', { cluster: 'eks-a' })]);
+    expect(taken.diagnostics.filter((d) => d.code === 'identity-shared').map((d) => d.path.join('.'))).toEqual([
+      'spec.workload.podSelector',
+    ]);
+  });
+
   it('are for EKS clusters', () => {
     const ecs = platform((c) => (c.name === 'ecs-c' ? { ...c, metricsScrapers: [prometheus] } : c));
     const r = runDocs(ecs, [contract('api', 'eks-a')]);
