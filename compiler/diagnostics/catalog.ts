@@ -924,6 +924,16 @@ export const catalog = {
     },
     fix: 'run the VPC CNI with `POD_SECURITY_GROUP_ENFORCING_MODE=standard`, or use IRSA for this workload',
   },
+  'dns-node-local-pod-security-group': {
+    severity: 'warning',
+    summary:
+      "pods with their own security group reach the node's NodeLocal DNSCache only when the VPC CNI enforces pod security groups in `standard` mode",
+    messages: {
+      default:
+        "the pods of `{service}` have their own security group and look names up through NodeLocal DNSCache, which listens on each node of cluster `{cluster}`: with the VPC CNI's `POD_SECURITY_GROUP_ENFORCING_MODE=strict` (its default) they cannot reach it; {fix}",
+    },
+    fix: 'run the VPC CNI with `POD_SECURITY_GROUP_ENFORCING_MODE=standard`, or keep these pods off the cache (a `dnsConfig` of their own)',
+  },
   'security-group-id-unknown': {
     severity: 'warning',
     summary:

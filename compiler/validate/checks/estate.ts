@@ -11,6 +11,7 @@ import { checkIdentities } from './identities.js';
 import { checkLatticeQuotas, checkQuotas } from './quotas.js';
 import { checkNameCollisions } from './name-collisions.js';
 import { checkReservedNamespaces } from './reserved-namespaces.js';
+import { checkNodeLocalDns } from './node-local-dns.js';
 
 // Checks of the estate as a whole, over the analysis: what two contracts claim at once, and the
 // limits of the generated policies. They run once, before any target, in `check` and `compile`.
@@ -221,6 +222,7 @@ export function checkEstate(analysis: Analysis): TargetFinding[] {
     ...sharedCallerGroups(analysis),
     ...unknownPeers(analysis),
     ...checkAwsApi(analysis),
+    ...checkNodeLocalDns(analysis),
     ...oversizePolicies(analysis),
   ];
 }
