@@ -97,14 +97,16 @@ function edgesFor(analysis: Analysis, who: Who, callee: ServiceModel): EdgeModel
   });
 }
 
+/** Whether a port is number `port`, over `transport` where one is said: one number may serve TCP and UDP. */
+const portIs = (port: number, transport: 'tcp' | 'udp' | undefined) => (p: PortModel) =>
+  p.port === port && (transport === undefined || transportOf(p.protocol) === transport);
+
 /** A port as a reason names it: its number, and `/udp` for UDP, which may share the number with a TCP port. */
 const portText = (p: PortModel) => (p.protocol === 'udp' ? `${p.port}/udp` : String(p.port));
 
 /** Why an entry does or does not admit the request; undefined when it admits. */
 function refusal(e: EdgeModel, r: Request): string | undefined {
-  const asked = (p: PortModel) =>
-    p.port === r.port && (r.transport === undefined || transportOf(p.protocol) === r.transport);
-  if (r.port !== undefined && !e.ports.some(asked))
+  if (r.port !== undefined && !e.ports.some(portIs(r.port, r.transport)))
     return `port ${r.port}${r.transport ? `/${r.transport}` : ''} is not among the caller's ports (${e.ports.map(portText).join(', ')})`;
   if (r.method !== undefined && e.methods && !e.methods.includes(r.method))
     return `method ${r.method} is not among ${e.methods.join(', ')}`;
@@ -168,10 +170,8 @@ export function explain(
   // The request as the layers see it: the first port, method and path the caller may use where
   // the question leaves them open, so that every layer (the contract too) judges one request.
   const port = asked.port ?? edge?.ports[0]?.port ?? callee.ports[0]?.port ?? 0;
-  // The port of that number, over the transport asked (else the caller's, else the callee's first):
-  // one number may serve TCP and UDP.
-  const over = (p: PortModel) =>
-    p.port === port && (asked.transport === undefined || transportOf(p.protocol) === asked.transport);
+  // The port of that number, over the transport asked (else the caller's, else the callee's first).
+  const over = portIs(port, asked.transport);
   const protocol = (edge?.ports.find(over) ?? callee.ports.find(over))?.protocol;
   const l7 = protocol !== undefined && isLayer7(protocol);
   const method = l7 ? (asked.method ?? edge?.methods?.[0] ?? 'GET') : undefined;

@@ -5,7 +5,7 @@ import { namespaceFile } from '../analysis/names.js';
 import { kubernetesObject, type ServiceEntrySpec, type SidecarSpec } from '../kubernetes/kinds.js';
 import { labelsFor, managedBy } from '../kubernetes/names.js';
 import type { ClusterModel, ServiceModel, SourceRef } from '../model/types.js';
-import { clusterDomain, defaultDnsService } from '../model/defaults.js';
+import { clusterDomain, dnsServiceName } from '../model/defaults.js';
 import type { KubernetesObject, Manifest, TargetFinding } from '../targets/target.js';
 import { compareStrings } from '../util/compare.js';
 import { pushTo } from '../util/multimap.js';
@@ -323,8 +323,8 @@ export function serviceEntries(analysis: Analysis, inMesh: (s: ServiceModel) => 
  */
 function dnsHost(cluster: ClusterModel): string[] {
   if (!cluster.dns) return [];
-  const { namespace, service = defaultDnsService } = cluster.dns;
-  return [`${namespace}/${service}.${namespace}.svc.${clusterDomain}`];
+  const { namespace } = cluster.dns;
+  return [`${namespace}/${dnsServiceName(cluster.dns)}.${namespace}.svc.${clusterDomain}`];
 }
 
 /** Sidecar mode: the hosts a workload's proxy may reach, and nothing else (REGISTRY_ONLY). */
@@ -343,8 +343,8 @@ export function sidecarEgress(analysis: Analysis, s: ServiceModel, name: string)
   const hosts = sorted([...callees, ...local, ...dnsHost(analysis.index.cluster(s.cluster)), ...cache]);
   const spec: SidecarSpec = {
     workloadSelector: { labels: { ...(s.podSelector ?? {}) } },
-    // A workload with nothing to call still imports its DNS; `~/*` (no service at all) stays for a cluster without one.
-    egress: [{ hosts: hosts.length > 0 ? hosts : ['~/*'] }],
+    // Never empty: every EKS cluster has a DNS (model/platform.ts), which even a workload with nothing to call imports.
+    egress: [{ hosts }],
     outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' },
   };
   return kubernetesObject(

@@ -20,7 +20,7 @@ export interface ClusterModel {
   mesh: MeshMode;
   /** EKS only. */
   /**
-   * EKS only. `service` where the Platform names the DNS Service, otherwise `defaultDnsService`;
+   * EKS only. `service` where the Platform names the DNS Service, otherwise EKS's (`dnsServiceName`);
    * `nodeLocalCache`, the addresses of NodeLocal DNSCache, where the Platform says it runs.
    */
   dns?: { namespace: string; podSelector: Record<string, string>; service?: string; nodeLocalCache?: string[] };

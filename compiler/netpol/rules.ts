@@ -93,26 +93,18 @@ function scraperRules(cluster: ClusterModel): NetworkPolicyRule[] {
   return [{ peers: scrapers.map((p) => podsIn(p.namespace, p.podSelector)), ports: tcp(meshMetricsPorts) }];
 }
 
+/** DNS, over UDP and TCP (a truncated answer's retry). */
+const dnsPorts: NetworkPolicyRule['ports'] = [
+  { protocol: 'UDP', port: 53 },
+  { protocol: 'TCP', port: 53 },
+];
+
 /** What every pod under egress isolation needs: DNS (and its node-local cache), and istiod where it runs an Envoy (sidecar or waypoint). */
 function platformEgress(cluster: ClusterModel, runsEnvoy: boolean): NetworkPolicyRule[] {
   const rules: NetworkPolicyRule[] = [];
-  if (cluster.dns)
-    rules.push({
-      peers: [podsIn(cluster.dns.namespace, cluster.dns.podSelector)],
-      ports: [
-        { protocol: 'UDP', port: 53 },
-        { protocol: 'TCP', port: 53 },
-      ],
-    });
+  if (cluster.dns) rules.push({ peers: [podsIn(cluster.dns.namespace, cluster.dns.podSelector)], ports: dnsPorts });
   // NodeLocal DNSCache runs on the node's own network, where no pod selector reaches: by its addresses.
-  if (cluster.dns?.nodeLocalCache)
-    rules.push({
-      peers: cidrs(cluster.dns.nodeLocalCache),
-      ports: [
-        { protocol: 'UDP', port: 53 },
-        { protocol: 'TCP', port: 53 },
-      ],
-    });
+  if (cluster.dns?.nodeLocalCache) rules.push({ peers: cidrs(cluster.dns.nodeLocalCache), ports: dnsPorts });
   if (runsEnvoy && cluster.istiod)
     rules.push({ peers: [podsIn(cluster.istiod.namespace, cluster.istiod.podSelector)], ports: tcp([istiodPort]) });
   return rules;

@@ -20,7 +20,8 @@ export function checkContractShape({ doc, value: c }: Typed<ServiceContract>): F
   (c.spec.ports ?? []).forEach((p, i) => {
     const byName = names.get(p.name);
     const transport = transportOf(p.protocol);
-    const byNumber = numbers.get(`${p.port}/${transport}`);
+    const numberKey = `${p.port}/${transport}`;
+    const byNumber = numbers.get(numberKey);
     if (byName !== undefined) {
       findings.push({
         code: 'duplicate-port',
@@ -39,7 +40,7 @@ export function checkContractShape({ doc, value: c }: Typed<ServiceContract>): F
         data: { port: p.port, transport: transport.toUpperCase(), earlier: byNumber },
         related: { doc, path: ['spec', 'ports', byNumber, 'port'] },
       });
-    } else numbers.set(`${p.port}/${transport}`, i);
+    } else numbers.set(numberKey, i);
   });
   // A Kubernetes Service's name as egress: the mesh gets an outside host of that name (in sidecar
   // mode the workload's proxy then uses it instead of the Service, without mTLS), and the callee's

@@ -10,7 +10,7 @@ import {
 import { kubernetesHome } from '../../model/meshes.js';
 import type { ServiceModel } from '../../model/types.js';
 import type { TargetFinding } from '../../targets/target.js';
-import { defaultDnsService } from '../../model/defaults.js';
+import { dnsServiceName } from '../../model/defaults.js';
 
 // Everything two contracts could claim at once, once every name is derived: the same Kubernetes
 // object, the same mesh identity, the same Terraform construct or stack. A collision would make
@@ -103,7 +103,7 @@ export function checkNameCollisions(analysis: Analysis): TargetFinding[] {
   // The cluster DNS's Service, which every Sidecar imports (istio/egress.ts): a contract's Service
   // of that name would be the DNS's, and every sidecar workload would reach it by that import.
   for (const c of analysis.model.platform.clusters)
-    if (c.dns) reserved.set(`service ${c.name} ${c.dns.namespace} ${c.dns.service ?? defaultDnsService}`, 'platform');
+    if (c.dns) reserved.set(`service ${c.name} ${c.dns.namespace} ${dnsServiceName(c.dns)}`, 'platform');
   // Each EKS namespace's own objects (netpol): its default deny, and what leaves the Platform's
   // pods there open. A service's objects of such a name would replace them, or they theirs.
   for (const s of analysis.model.services) {

@@ -20,20 +20,17 @@ function reservedFor(analysis: Analysis, s: ServiceModel): TargetFinding | undef
   // namespace. Only a cluster with a mesh has an istiod (model/platform.ts).
   const home = kubernetesHome(analysis.model.platform, s);
   const istiod = home === undefined ? undefined : analysis.index.cluster(home).istiod;
-  if (home !== undefined && istiod && (istiod.rootNamespace ?? istiod.namespace) === s.namespace)
-    return {
+  if (home !== undefined && istiod) {
+    const reserved = (messageId: 'root' | 'declaredRoot' | 'istiod'): TargetFinding => ({
       code: 'namespace-reserved',
-      messageId: istiod.namespace === s.namespace ? 'root' : 'declaredRoot',
+      messageId,
       data: { namespace: s.namespace, name: s.name, cluster: home },
       source,
-    };
-  if (home !== undefined && istiod?.namespace === s.namespace)
-    return {
-      code: 'namespace-reserved',
-      messageId: 'istiod',
-      data: { namespace: s.namespace, name: s.name, cluster: home },
-      source,
-    };
+    });
+    const root = istiod.rootNamespace ?? istiod.namespace;
+    if (s.namespace === root) return reserved(root === istiod.namespace ? 'root' : 'declaredRoot');
+    if (s.namespace === istiod.namespace) return reserved('istiod');
+  }
   if (s.platform === 'eks' && s.namespace.startsWith('kube-'))
     return { code: 'namespace-reserved', data: { namespace: s.namespace, name: s.name }, source };
   return undefined;
