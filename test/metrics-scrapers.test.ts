@@ -98,4 +98,50 @@ describe('metricsScrapers', () => {
       '`metricsScrapers` is for EKS clusters only, and `ecs-c` is ECS; remove the field',
     ]);
   });
+
+  it('and the other fields only a mesh reads are said to change nothing on a cluster without one', () => {
+    const istiod = { namespace: 'istio-system', podSelector: { app: 'istiod' } };
+    const unmeshed = platform((c) => {
+      if (c.name === 'eks-n') return { ...c, metricsScrapers: [prometheus], istiod, ambientDryRun: true };
+      if (c.name === 'eks-a') return { ...c, ambientDryRun: true };
+      // Said as `false`, it asks nothing of any mesh.
+      if (c.name === 'eks-m') return { ...c, ambientDryRun: false };
+      if (c.name === 'eks-b') return { ...c, ambientDryRun: true };
+      return c;
+    });
+    const r = runDocs(unmeshed, [contract('api', 'eks-n'), contract('web', 'eks-a')]);
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    // In the order they are written (the scrapers first, in this Platform).
+    expect(
+      r.diagnostics.filter((d) => d.code === 'mesh-only-field').map((d) => [d.severity, d.path.join('.'), d.message]),
+    ).toEqual([
+      [
+        'warning',
+        'spec.clusters.0.ambientDryRun',
+        "`ambientDryRun` of cluster `eks-a` changes nothing: only ztunnel reads it, and the cluster's mesh is `istio-sidecar`; give the cluster the `mesh` it runs, or remove the field",
+      ],
+      [
+        'warning',
+        'spec.clusters.3.metricsScrapers',
+        '`metricsScrapers` of cluster `eks-n` changes nothing: the cluster has no mesh (`mesh: none`); give the cluster the `mesh` it runs, or remove the field',
+      ],
+      [
+        'warning',
+        'spec.clusters.3.istiod',
+        '`istiod` of cluster `eks-n` changes nothing: the cluster has no mesh (`mesh: none`); give the cluster the `mesh` it runs, or remove the field',
+      ],
+      [
+        'warning',
+        'spec.clusters.3.ambientDryRun',
+        '`ambientDryRun` of cluster `eks-n` changes nothing: the cluster has no mesh (`mesh: none`); give the cluster the `mesh` it runs, or remove the field',
+      ],
+    ]);
+    // On ECS, where a task's ztunnel follows its control plane's cluster, the field is refused like the other EKS ones.
+    const ecs = platform((c) => (c.name === 'ecs-c' ? { ...c, ambientDryRun: true } : c));
+    expect(
+      runDocs(ecs, [contract('api', 'eks-a')])
+        .diagnostics.filter((d) => d.code === 'eks-only-field')
+        .map((d) => d.message),
+    ).toEqual(['`ambientDryRun` is for EKS clusters only, and `ecs-c` is ECS; remove the field']);
+  });
 });

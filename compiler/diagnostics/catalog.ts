@@ -316,6 +316,17 @@ export const catalog = {
     },
     fix: 'give the cluster `mesh: istio-ambient`, `meshControlPlane` (an ambient EKS cluster), `ztunnel` and `taskCidrs` (and, with `ztunnel: daemon`, its `securityGroup`)',
   },
+  'mesh-only-field': {
+    severity: 'warning',
+    summary:
+      'a cluster field that only a mesh reads, on an EKS cluster whose mesh does not: it changes nothing, and the cluster may be missing its `mesh`',
+    messages: {
+      default: '`{field}` of cluster `{cluster}` changes nothing: the cluster has no mesh (`mesh: none`); {fix}',
+      ambient:
+        "`ambientDryRun` of cluster `{cluster}` changes nothing: only ztunnel reads it, and the cluster's mesh is `{mesh}`; {fix}",
+    },
+    fix: 'give the cluster the `mesh` it runs, or remove the field',
+  },
   'migration-needs-mesh': {
     severity: 'error',
     summary:

@@ -88,6 +88,7 @@ export function checkPlatform(docs: ClassifiedDocuments, anyDocument: number | u
         at: 'key',
         data: { cluster: c.name },
       });
+    if (c.platform === 'eks') findings.push(...meshOnlyFields(c, i, first.doc));
     if (c.platform === 'eks')
       for (const field of ['meshControlPlane', 'ztunnel', 'taskCidrs'] as const)
         if (c[field] !== undefined)
@@ -102,6 +103,7 @@ export function checkPlatform(docs: ClassifiedDocuments, anyDocument: number | u
     if (c.platform !== 'ecs') return;
     findings.push(...checkEcsMesh(spec.clusters, i, first.doc));
     for (const field of [
+      'ambientDryRun',
       'dns',
       'istiod',
       'podIdentity',
@@ -126,6 +128,35 @@ export function checkPlatform(docs: ClassifiedDocuments, anyDocument: number | u
   findings.push(...checkMeshes(first));
   findings.push(...checkGatewayIdentities(first));
   return { platform: first, findings };
+}
+
+type Cluster = Platform['spec']['clusters'][number];
+
+/**
+ * Fields only a mesh reads, on an EKS cluster whose mesh does not: istiod, the mesh's metrics
+ * scrapers, and ztunnel's dry runs. Ignored, they would let a Platform look ready for a mesh the
+ * cluster is not said to run, which is likelier a missing `mesh` than a wish.
+ */
+function meshOnlyFields(c: Cluster, i: number, doc: number): Finding[] {
+  const mesh = c.mesh ?? 'none';
+  const at = (field: string): Pick<Finding, 'doc' | 'path' | 'at'> => ({
+    doc,
+    path: ['spec', 'clusters', i, field],
+    at: 'key',
+  });
+  // `ambientDryRun: false` says what no mesh does anyway.
+  const set = {
+    istiod: c.istiod !== undefined,
+    metricsScrapers: c.metricsScrapers !== undefined,
+    ambientDryRun: c.ambientDryRun === true,
+  };
+  if (mesh === 'none')
+    return (['istiod', 'metricsScrapers', 'ambientDryRun'] as const)
+      .filter((field) => set[field])
+      .map((field) => ({ code: 'mesh-only-field', ...at(field), data: { field, cluster: c.name } }));
+  if (mesh !== 'istio-ambient' && set.ambientDryRun)
+    return [{ code: 'mesh-only-field', messageId: 'ambient', ...at('ambientDryRun'), data: { cluster: c.name, mesh } }];
+  return [];
 }
 
 function duplicates(
