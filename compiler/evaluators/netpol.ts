@@ -143,3 +143,46 @@ export function networkAllows(policies: readonly NetworkPolicyObject[], flow: Fl
     'pod' in flow.to ? decideAt(policies, flow.to.pod, 'Ingress', flow.from, flow.port, flow.protocol).allowed : true;
   return egress && ingress;
 }
+
+/** A NetworkPolicy and the cluster it is applied in. */
+export interface AppliedPolicy {
+  cluster: string;
+  policy: NetworkPolicyObject;
+}
+
+/** A pod of one cluster of several, and the address the others see it by. */
+export interface ClusterPod extends Pod {
+  cluster: string;
+  ip: string;
+}
+
+export type ClusterEndpoint = { pod: ClusterPod } | { ip: string };
+
+export interface ClusterFlow {
+  from: ClusterEndpoint;
+  to: ClusterEndpoint;
+  port: number;
+  protocol: 'TCP' | 'UDP';
+}
+
+/**
+ * `networkAllows` across clusters. A cluster's policies isolate and admit its own pods only, and
+ * their selectors select its own pods and namespaces only: a pod of another cluster is, to them,
+ * its address (routable pod addresses, as the VPC CNI gives; what a gateway rewrites is the
+ * caller's to say, by naming the gateway's pod as the source).
+ */
+export function clustersAllow(policies: readonly AppliedPolicy[], flow: ClusterFlow): boolean {
+  const of = (cluster: string) => policies.filter((p) => p.cluster === cluster).map((p) => p.policy);
+  const seenIn = (cluster: string, e: ClusterEndpoint): Endpoint =>
+    'pod' in e && e.pod.cluster !== cluster ? { ip: e.pod.ip } : e;
+  const { from, to, port, protocol } = flow;
+  const egress =
+    'pod' in from
+      ? decideAt(of(from.pod.cluster), from.pod, 'Egress', seenIn(from.pod.cluster, to), port, protocol).allowed
+      : true;
+  const ingress =
+    'pod' in to
+      ? decideAt(of(to.pod.cluster), to.pod, 'Ingress', seenIn(to.pod.cluster, from), port, protocol).allowed
+      : true;
+  return egress && ingress;
+}

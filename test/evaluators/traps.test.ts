@@ -7,7 +7,7 @@ import {
   type AuthorizationPolicyObject,
   type PeerAuthenticationObject,
 } from '../../compiler/evaluators/istio.js';
-import { networkAllows, type NetworkPolicyObject } from '../../compiler/evaluators/netpol.js';
+import { clustersAllow, networkAllows, type NetworkPolicyObject } from '../../compiler/evaluators/netpol.js';
 
 // The traps of the targets reference, as fixed cases: first that the oracles themselves read the
 // documents' semantics right, then that compiled contracts do not fall into them.
@@ -224,5 +224,50 @@ describe('trap 6: Lattice traffic comes from its ranges; the target must admit t
         mtls: false,
       }),
     ).toBe(false);
+  });
+});
+
+describe("a NetworkPolicy governs its own cluster's pods, and selects only them", () => {
+  // One namespace and one label in two clusters are two sets of pods: a policy applied in one
+  // neither isolates nor admits the other's, which it sees by their addresses alone.
+  const denyAll = (namespace: string): NetworkPolicyObject => ({
+    kind: 'NetworkPolicy',
+    metadata: { name: 'deny', namespace },
+    spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+  });
+  const admitWeb: NetworkPolicyObject = {
+    kind: 'NetworkPolicy',
+    metadata: { name: 'api', namespace: 'apps' },
+    spec: {
+      podSelector: { matchLabels: { app: 'api' } },
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ protocol: 'TCP', port: 8080 }] }],
+    },
+  };
+  const at = (cluster: string, app: string, ip: string) => ({
+    pod: { cluster, namespace: 'apps', labels: { app }, ip },
+  });
+  const call = (from: ReturnType<typeof at>, to: ReturnType<typeof at>) =>
+    ({ from, to, port: 8080, protocol: 'TCP' }) as const;
+
+  it('the oracle judges each end by its own cluster', () => {
+    const policies = [{ cluster: 'a', policy: admitWeb }];
+    expect(clustersAllow(policies, call(at('a', 'web', '10.0.0.1'), at('a', 'api', '10.0.0.2')))).toBe(true);
+    // web of cluster b carries the label, but to cluster a it is an address.
+    expect(clustersAllow(policies, call(at('b', 'web', '10.1.0.1'), at('a', 'api', '10.0.0.2')))).toBe(false);
+    // api of cluster b is not isolated by cluster a's policy: anything reaches it.
+    expect(clustersAllow(policies, call(at('a', 'db', '10.0.0.3'), at('b', 'api', '10.1.0.2')))).toBe(true);
+    // A default deny in cluster b isolates b's pods only.
+    const deny = [{ cluster: 'b', policy: denyAll('apps') }];
+    expect(clustersAllow(deny, call(at('a', 'web', '10.0.0.1'), at('a', 'api', '10.0.0.2')))).toBe(true);
+    expect(clustersAllow(deny, call(at('a', 'web', '10.0.0.1'), at('b', 'api', '10.1.0.2')))).toBe(false);
+    // An address block admits another cluster's pod by its address.
+    const byRange: NetworkPolicyObject = {
+      ...admitWeb,
+      spec: { ...admitWeb.spec, ingress: [{ from: [{ ipBlock: { cidr: '10.1.0.0/16' } }] }] },
+    };
+    const ranged = [{ cluster: 'a', policy: byRange }];
+    expect(clustersAllow(ranged, call(at('b', 'web', '10.1.0.1'), at('a', 'api', '10.0.0.2')))).toBe(true);
+    expect(clustersAllow(ranged, call(at('a', 'web', '10.0.0.1'), at('a', 'api', '10.0.0.2')))).toBe(false);
   });
 });

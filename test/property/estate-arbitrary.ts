@@ -96,13 +96,12 @@ const platformShape = fc.record({
 type PlatformShape = typeof platformShape extends fc.Arbitrary<infer T> ? T : never;
 
 /**
- * A DNS of eks-a's own (`dns` of the Platform's shape), its Service not named `kube-dns`. In a
- * namespace of its own: the evaluators judge every cluster's NetworkPolicies together, so a
- * contract of another cluster in its namespace would seem to isolate it.
+ * A DNS of eks-a's own (`dns` of the Platform's shape), its Service not named `kube-dns`, in a
+ * namespace contracts take too: the default deny callgate puts there must leave it open.
  */
-export const OWN_DNS = { namespace: 'dns', podSelector: { 'k8s-app': 'coredns' }, service: 'coredns' };
-/** The pods that scrape the proxies' metrics (`scrapers` of the Platform's shape), in a namespace of their own. */
-export const SCRAPER = { namespace: 'monitoring', podSelector: { app: 'prometheus' } };
+export const OWN_DNS = { namespace: 'ops', podSelector: { 'k8s-app': 'coredns' }, service: 'coredns' };
+/** The pods that scrape the proxies' metrics (`scrapers` of the Platform's shape), beside contracts too. */
+export const SCRAPER = { namespace: 'apps', podSelector: { app: 'prometheus' } };
 /** NodeLocal DNSCache's usual address (`dns` of the Platform's shape). */
 export const NODE_LOCAL_DNS = '169.254.20.10';
 const defaultDns = { namespace: 'kube-system', podSelector: { 'k8s-app': 'kube-dns' } };

@@ -11,7 +11,13 @@ import {
   type PeerAuthenticationObject,
   type Request,
 } from '../../compiler/evaluators/istio.js';
-import { networkAllows, type Endpoint, type Flow, type NetworkPolicyObject } from '../../compiler/evaluators/netpol.js';
+import {
+  clustersAllow,
+  type AppliedPolicy,
+  type ClusterEndpoint as Endpoint,
+  type ClusterFlow as Flow,
+  type NetworkPolicyObject,
+} from '../../compiler/evaluators/netpol.js';
 import { runFiles } from '../support/estate.js';
 import { AGENT, networkPolicyTargets } from './aws-api-expectations.js';
 import {
@@ -38,19 +44,28 @@ const UNDECLARED = 7777;
 // Pods' own addresses, outside every range the generator gives CIDR callers.
 const POD_IP = '100.64.1.2';
 
+type KubernetesObject = { kind: string; metadata: { name: string; namespace?: string }; spec: Record<string, unknown> };
+
 interface Estate {
   model: Model;
-  objects: { kind: string; metadata: { name: string; namespace?: string }; spec: Record<string, unknown> }[];
+  objects: KubernetesObject[];
+  /** Each object with the cluster it is applied in (`kubernetes/<cluster>/…`). */
+  applied: { cluster: string; object: KubernetesObject }[];
 }
 
 function compile(documents: object[]): Estate {
   const files = Object.fromEntries(documents.map((d, i) => [`c${i}.yaml`, stringify(d)]));
   const result = runFiles(files);
   expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const objects = (result.files as OutputFile[])
+  const applied = (result.files as OutputFile[])
     .filter((f) => f.path.startsWith('kubernetes/') && !f.path.endsWith('kustomization.yaml'))
-    .flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS() as Estate['objects'][number]));
-  return { model: result.model as Model, objects };
+    .flatMap((f) =>
+      parseAllDocuments(f.content).map((d) => ({
+        cluster: f.path.split('/')[1] ?? '',
+        object: d.toJS() as KubernetesObject,
+      })),
+    );
+  return { model: result.model as Model, objects: applied.map((a) => a.object), applied };
 }
 
 const clusterOf = (m: Model, name: string) => m.platform.clusters.find((c) => c.name === name);
@@ -87,10 +102,6 @@ const expectWaypoint = (m: Model, s: ServiceModel) =>
 const pathAdmits = (pattern: string, path: string) =>
   pattern.endsWith('/*') ? path.startsWith(pattern.slice(0, -1)) : path === pattern;
 
-const pod = (s: ServiceModel): Endpoint => ({ pod: { namespace: s.namespace, labels: s.podSelector ?? {} } });
-const waypointPod = (s: ServiceModel): Endpoint => ({
-  pod: { namespace: s.namespace, labels: { 'gateway.networking.k8s.io/gateway-name': `${s.name}-waypoint` } },
-});
 const tcp = (from: Endpoint, to: Endpoint, port: number): Flow => ({ from, to, port, protocol: 'TCP' });
 /** A flow to a declared port, over its transport: UDP for `udp`, TCP for everything else. */
 const on = (from: Endpoint, to: Endpoint, p: { port: number; protocol: string }): Flow => ({
@@ -155,6 +166,15 @@ const plaintextOn = (edges: EdgeModel[], port: number) =>
 
 function networkCases(m: Model): { flow: Flow; expected: boolean; label: string }[] {
   const cases: { flow: Flow; expected: boolean; label: string }[] = [];
+  // Pods are of a cluster: its policies govern them, and other clusters see them by an address of
+  // the cluster's pod ranges (a cluster without any has its pods in none of theirs).
+  const podIn = (cluster: string, namespace: string, labels: Record<string, string>): Endpoint => ({
+    pod: { cluster, namespace, labels, ip: addressIn(clusterOf(m, cluster)?.podCidrs[0] ?? '192.0.2.0/24') },
+  });
+  const pod = (s: ServiceModel) => podIn(s.cluster, s.namespace, s.podSelector ?? {});
+  // An ECS task's waypoint runs in its control plane's cluster.
+  const waypointPod = (s: ServiceModel) =>
+    podIn(homeOf(m, s.cluster), s.namespace, { 'gateway.networking.k8s.io/gateway-name': `${s.name}-waypoint` });
   const eks = m.services.filter((s) => s.platform === 'eks');
   for (const y of eks) {
     const mode = meshOf(m, y);
@@ -202,7 +222,7 @@ function networkCases(m: Model): { flow: Flow; expected: boolean; label: string 
     // The cluster's ingress gateway: its pods, like a mesh caller's (README, "Ingress gateways").
     {
       const edges = edgesInto(m, y).filter((e) => e.path === 'mesh' && e.caller.kind === 'gateway');
-      const gw: Endpoint = { pod: { namespace: GATEWAY.namespace, labels: GATEWAY.podSelector } };
+      const gw = podIn(y.cluster, GATEWAY.namespace, GATEWAY.podSelector);
       for (const p of [...y.ports, { port: HBONE, protocol: 'tcp' }, { port: UNDECLARED, protocol: 'tcp' }]) {
         const portAllowed = edges.some((e) => e.ports.some((q) => samePort(q, p)));
         const tunnel = mode === 'istio-ambient' && p.port === HBONE && edges.some(overMesh);
@@ -225,7 +245,7 @@ function networkCases(m: Model): { flow: Flow; expected: boolean; label: string 
       const gateway =
         networkOf(m, y.cluster) !== networkOf(m, other) ? networkOf(m, y.cluster)?.eastWestGateway : undefined;
       const from: Endpoint = gateway
-        ? { pod: { namespace: gateway.namespace, labels: gateway.podSelector } }
+        ? podIn(y.cluster, gateway.namespace, gateway.podSelector)
         : { ip: addressIn(clusterOf(m, other)?.podCidrs[0] ?? '') };
       // As from the cluster's own pods: HBONE in ambient mode, and only the waypoint where there is one.
       for (const p of [...y.ports, { port: HBONE, protocol: 'tcp' }, { port: UNDECLARED, protocol: 'tcp' }]) {
@@ -425,12 +445,11 @@ function networkCases(m: Model): { flow: Flow; expected: boolean; label: string 
     }
     // The cluster's DNS pods, where the Platform puts them (EKS's CoreDNS by default).
     const clusterDns = m.platform.clusters.find((c) => c.name === x.cluster)?.dns;
-    const dns: Endpoint = {
-      pod: {
-        namespace: clusterDns?.namespace ?? 'kube-system',
-        labels: clusterDns?.podSelector ?? { 'k8s-app': 'kube-dns' },
-      },
-    };
+    const dns = podIn(
+      x.cluster,
+      clusterDns?.namespace ?? 'kube-system',
+      clusterDns?.podSelector ?? { 'k8s-app': 'kube-dns' },
+    );
     cases.push({
       flow: { from: pod(x), to: dns, port: 53, protocol: 'UDP' },
       expected: true,
@@ -455,7 +474,7 @@ function networkCases(m: Model): { flow: Flow; expected: boolean; label: string 
     });
     // The Platform's metrics scrapers, to a sidecar's agent and Envoy, and to nothing else of Istio's.
     const scrapers = clusterOf(m, x.cluster)?.metricsScrapers ?? [];
-    const scraper: Endpoint = { pod: { namespace: SCRAPER.namespace, labels: SCRAPER.podSelector } };
+    const scraper = podIn(x.cluster, SCRAPER.namespace, SCRAPER.podSelector);
     for (const port of [15020, 15090])
       cases.push({
         flow: tcp(scraper, pod(x), port),
@@ -470,7 +489,7 @@ function networkCases(m: Model): { flow: Flow; expected: boolean; label: string 
           expected: port !== 15021 && scrapers.length > 0,
           label: `scraper → the waypoint of ${x.id}:${port}`,
         });
-    const istiod: Endpoint = { pod: { namespace: 'istio-system', labels: { app: 'istiod' } } };
+    const istiod = podIn(x.cluster, 'istio-system', { app: 'istiod' });
     cases.push({
       flow: tcp(pod(x), istiod, 15012),
       expected: meshOf(m, x) === 'istio-sidecar',
@@ -613,10 +632,13 @@ describe('exactness of the Kubernetes and Istio layers', () => {
   it('NetworkPolicies admit exactly the contract', () => {
     fc.assert(
       fc.property(estateArbitrary, ({ documents }) => {
-        const { model, objects } = compile(documents);
-        const policies = objects.filter((o) => o.kind === 'NetworkPolicy') as unknown as NetworkPolicyObject[];
+        const { model, applied } = compile(documents);
+        // Judged per cluster: one cluster's policies never isolate or admit another's pods.
+        const policies: AppliedPolicy[] = applied
+          .filter((a) => a.object.kind === 'NetworkPolicy')
+          .map((a) => ({ cluster: a.cluster, policy: a.object as unknown as NetworkPolicyObject }));
         const wrong = networkCases(model)
-          .filter((c) => networkAllows(policies, c.flow) !== c.expected)
+          .filter((c) => clustersAllow(policies, c.flow) !== c.expected)
           .map((c) => `${c.label}: expected ${c.expected}`);
         expect(wrong).toEqual([]);
       }),
@@ -627,12 +649,17 @@ describe('exactness of the Kubernetes and Istio layers', () => {
   it('Istio policies admit exactly the contract, in sidecar and ambient mode', () => {
     fc.assert(
       fc.property(estateArbitrary, ({ documents }) => {
-        const { model, objects } = compile(documents);
-        const aps = objects.filter((o) => o.kind === 'AuthorizationPolicy') as unknown as AuthorizationPolicyObject[];
-        const pas = objects.filter((o) => o.kind === 'PeerAuthentication') as unknown as PeerAuthenticationObject[];
-        const gateways = objects.filter((o) => o.kind === 'Gateway' && o.spec.gatewayClassName === 'istio-waypoint');
+        const { model, applied } = compile(documents);
+        // Each primary's istiod reads its own cluster's configuration: a workload is judged by what
+        // is applied in its mesh's home cluster (an ECS task's, its control plane's), and only that.
+        const inCluster = (cluster: string, kind: string) =>
+          applied.filter((a) => a.cluster === cluster && a.object.kind === kind).map((a) => a.object);
         const wrong: string[] = [];
         for (const c of istioCases(model)) {
+          const home = homeOf(model, c.y.cluster);
+          const aps = inCluster(home, 'AuthorizationPolicy') as unknown as AuthorizationPolicyObject[];
+          const pas = inCluster(home, 'PeerAuthentication') as unknown as PeerAuthenticationObject[];
+          const gateways = inCluster(home, 'Gateway').filter((o) => o.spec.gatewayClassName === 'istio-waypoint');
           const w = { namespace: c.y.namespace, labels: c.y.podSelector ?? {} };
           const gw = gateways.find(
             (g) => g.metadata.namespace === c.y.namespace && g.metadata.name === `${c.y.name}-waypoint`,
