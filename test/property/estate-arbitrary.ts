@@ -289,6 +289,9 @@ const serviceShape = fc.record({
     maxLength: 2,
     selector: (p) => p.protocol,
   }),
+  // Pods labelled like a service of the same namespace in another cluster: the same labels there
+  // are other pods, which no policy of this cluster may select or admit.
+  borrowLabels: fc.constantFrom(false, false, true),
   // UDP on the number of the http port too (DNS, syslog and QUIC listen so): each layer must tell them apart.
   udpTwin: fc.constantFrom(false, false, true),
   exportAnyway: fc.boolean(),
@@ -394,6 +397,22 @@ function build(
       group,
       awsApi: s.awsApi,
     };
+  });
+  // Labels borrowed from a service of the same namespace in another EKS cluster, where no service
+  // of this cluster and namespace has them (that would be one workload: identity-shared).
+  const labelled = new Set(svcs.map((v) => `${v.cluster.name} ${v.namespace} ${v.name}`));
+  const podSelectors = svcs.map((v, i) => {
+    if (!shapes[i]?.borrowLabels || v.cluster.platform !== 'eks') return undefined;
+    const other = svcs.find(
+      (o) =>
+        o.cluster.platform === 'eks' &&
+        o.cluster.name !== v.cluster.name &&
+        o.namespace === v.namespace &&
+        !labelled.has(`${v.cluster.name} ${v.namespace} ${o.name}`),
+    );
+    if (!other) return undefined;
+    labelled.add(`${v.cluster.name} ${v.namespace} ${other.name}`);
+    return { app: other.name };
   });
   // First pass: route every caller; a callee that needs Lattice gets exported.
   const plans = svcs.map((callee, i) =>
@@ -513,6 +532,7 @@ function build(
           cluster: callee.cluster.name,
           iamRole: `arn:aws:iam::111111111111:role/svc-${callee.index}`,
           ...(callee.group ? { securityGroup: callee.group } : {}),
+          ...(podSelectors[callee.index] ? { podSelector: podSelectors[callee.index] } : {}),
           ...(callee.healthPort ? { probePorts: [8081] } : {}),
           ...(callee.awsApi ? { awsApi: callee.awsApi } : {}),
         },
