@@ -18,6 +18,15 @@ export function latticeLayer(call: Call): LayerFinding | undefined {
       where: [],
       note: `\`${callee.id}\` is not exported over VPC Lattice`,
     };
+  // Listeners are HTTP, HTTPS or TLS, and targets are reached over TCP: a UDP port of the same
+  // number (a twin of the target port) is never reached through Lattice.
+  if (call.transport === 'udp')
+    return {
+      layer: 'VPC Lattice',
+      admits: false,
+      where: [],
+      note: `VPC Lattice carries HTTP, HTTPS and TLS over TCP, never UDP: port ${call.port}/udp of \`${callee.id}\` is not reached through it`,
+    };
   if (call.port !== l.targetPort.port)
     return {
       layer: 'VPC Lattice',

@@ -11,8 +11,8 @@ import { runFiles } from '../support/estate.js';
 import { estateArbitrary } from './estate-arbitrary.js';
 
 // explain judges a call by evaluating the generated artifacts. Over random estates and every
-// caller form (service, IAM role with and without its source VPC, address, ingress gateway), port, method and
-// path: its verdict must be the contract's, as stated here from the model's edges, its layers
+// caller form (service, IAM role with and without its source VPC, address, ingress gateway), port
+// (with and without its transport), method and path: its verdict must be the contract's, as stated here from the model's edges, its layers
 // must agree with it, and every object it cites must be where it says, with the kind and name.
 
 const STRANGER_ROLE = 'arn:aws:iam::999999999999:role/stranger';
@@ -42,7 +42,11 @@ function declared(m: Model, who: Who, callee: ServiceModel, r: Request): boolean
                 e.caller.sourceVpc === who.sourceVpc;
     return (
       callerOk &&
-      e.ports.some((p) => p.port === r.port) &&
+      // A number over the transport asked: one number may serve TCP and UDP, each its own port.
+      e.ports.some(
+        (p) =>
+          p.port === r.port && (r.transport === undefined || (p.protocol === 'udp' ? 'udp' : 'tcp') === r.transport),
+      ) &&
       (e.methods === null || (r.method !== undefined && e.methods.includes(r.method))) &&
       (e.paths === null || (r.path !== undefined && e.paths.some((p) => pathMatches(p, r.path ?? ''))))
     );
@@ -73,7 +77,8 @@ function requests(m: Model, callee: ServiceModel): Request[] {
   const paths = [undefined, '/zz', ...edges.flatMap((e) => (e.paths ?? []).map((p) => p.replace(/\*$/, 'x')))];
   const out: Request[] = [{}];
   for (const port of [...callee.ports.map((p) => p.port), UNDECLARED]) {
-    out.push({ port });
+    // As `--port N`, `--port N/tcp` and `--port N/udp`.
+    out.push({ port }, { port, transport: 'tcp' }, { port, transport: 'udp' });
     for (const method of [...new Set(methods)])
       for (const path of [...new Set(paths)])
         out.push({ port, ...(method ? { method } : {}), ...(path ? { path } : {}) });
@@ -143,6 +148,7 @@ describe('explain', () => {
               const x = explain(analysis, artifacts, who, callee, asked, where);
               const expected = declared(m, who, callee, x.request);
               if (asked.port !== undefined) expect(x.request.port).toBe(asked.port);
+              if (asked.transport !== undefined) expect(x.request.transport).toBe(asked.transport);
               if (asked.method !== undefined && x.request.method !== undefined)
                 expect(x.request.method).toBe(asked.method);
               const label = `${x.caller} → ${callee.id} ${JSON.stringify(x.request)}`;
