@@ -204,20 +204,46 @@ class Judge {
     for (const f of ok) this.used.add(f);
   }
 
+  /** Whether these are pods of the Platform's own components: a DNS, an ingress gateway, a scraper, an east-west gateway. */
+  platformPods(cluster: string, namespace: string, labels: Record<string, string> = {}) {
+    const at = (p: { namespace: string; podSelector: Record<string, string> } | undefined) =>
+      p !== undefined && p.namespace === namespace && sameLabels(p.podSelector, labels);
+    return this.m.platform.clusters.some(
+      (c) =>
+        c.name === cluster &&
+        c.platform === 'eks' &&
+        (at(c.dns) ||
+          c.ingressGateways.some(at) ||
+          (c.metricsScrapers ?? []).some(at) ||
+          at(this.network(c.name)?.eastWestGateway)),
+    );
+  }
+
   /** The service (or the waypoint of one) a policy or a pod peer selects. */
-  podsOf(namespace: string, labels: Record<string, string> = {}) {
+  podsOf(cluster: string, namespace: string, labels: Record<string, string> = {}) {
     for (const s of this.m.services) {
       if (s.namespace !== namespace) continue;
+      // Pods of one cluster: the same namespace and labels in another are other pods.
+      if (s.platform === 'eks' && s.cluster === cluster && sameLabels(s.podSelector, labels))
+        return { service: s, waypoint: false };
       // An ECS task has no pods, but its waypoint does, in its control-plane cluster.
-      if (s.platform === 'eks' && sameLabels(s.podSelector, labels)) return { service: s, waypoint: false };
-      if (sameLabels(waypointLabels(s), labels)) return { service: s, waypoint: true };
+      const home = this.cluster(s.cluster)?.meshControlPlane ?? s.cluster;
+      if (home === cluster && sameLabels(waypointLabels(s), labels)) return { service: s, waypoint: true };
     }
     return undefined;
   }
 
-  networkPolicies(policies: K8sPolicy[]) {
-    for (const p of policies) {
-      const own = this.podsOf(p.metadata.namespace, p.spec.podSelector.matchLabels);
+  networkPolicies(policies: { cluster: string; policy: K8sPolicy }[]) {
+    for (const { cluster: at, policy: p } of policies) {
+      const own = this.podsOf(at, p.metadata.namespace, p.spec.podSelector.matchLabels);
+      // The Platform's own pods beside contracts (README, "a `callgate-default-deny` policy per
+      // namespace"): left open as they were, by a policy that admits everything and selects them alone.
+      if (!own && this.platformPods(at, p.metadata.namespace, p.spec.podSelector.matchLabels)) {
+        expect(p.metadata.name).toMatch(/^callgate-platform-/);
+        expect(p.spec.ingress, p.metadata.name).toEqual([{}]);
+        expect(p.spec.egress, p.metadata.name).toEqual([{}]);
+        continue;
+      }
       if (!own) {
         expect(p.spec.ingress ?? [], `${p.metadata.name} selects no contract's pods`).toEqual([]);
         expect(p.spec.egress ?? []).toEqual([]);
@@ -313,7 +339,8 @@ class Judge {
       sameLabels(labels, gateway.podSelector)
     )
       return { declared: false, flows: this.gatewayFlow(s, 'ingress', port) ? ['east-west-gateway'] : [] };
-    const other = this.podsOf(namespace, labels);
+    // A pod peer selects pods of the policy's own cluster.
+    const other = cluster ? this.podsOf(cluster.name, namespace, labels) : undefined;
     if (!other) return none;
     const t = other.service;
     if (isWaypoint || other.waypoint) return { declared: false, flows: port === 15008 ? ['hbone-waypoint'] : [] };
@@ -446,10 +473,13 @@ function judge(result: PipelineResult, listed: Listed[], j?: Judge): Judge {
   const judgeOf = j ?? new Judge(result.model as Model, listed);
   const j2 = j ? new Judge(result.model as Model, listed) : judgeOf;
   const files = result.files ?? [];
+  // Each policy with the cluster it is applied in (`kubernetes/<cluster>/…`).
   const policies = files
     .filter((f) => f.path.startsWith('kubernetes/') && !f.path.endsWith('kustomization.yaml'))
-    .flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS() as K8sPolicy))
-    .filter((o) => o.kind === 'NetworkPolicy');
+    .flatMap((f) =>
+      parseAllDocuments(f.content).map((d) => ({ cluster: f.path.split('/')[1] ?? '', policy: d.toJS() as K8sPolicy })),
+    )
+    .filter((o) => o.policy.kind === 'NetworkPolicy');
   j2.networkPolicies(policies);
   const stacks = new Map(
     files
