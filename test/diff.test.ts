@@ -58,6 +58,19 @@ const cases: { name: string; edit: Edit; kinds: Record<string, string> }[] = [
     kinds: { 'apps/frontend cidr:10.50.0.0/16': 'changed' },
   },
   {
+    // One number over TCP and UDP: the range moves to the UDP port, which the number alone hides.
+    name: 'port-transport',
+    edit: async (dir) => {
+      await replace(
+        'shop/frontend.yaml',
+        '      protocol: http\n  callers:',
+        '      protocol: http\n    - name: syslog\n      port: 8080\n      protocol: udp\n  callers:',
+      )(dir);
+      await replace('shop/frontend.yaml', '      ports: [http]\n', '      ports: [syslog]\n')(dir);
+    },
+    kinds: { 'apps/frontend cidr:10.50.0.0/16': 'changed' },
+  },
+  {
     name: 'mesh-to-lattice',
     edit: async (dir) => {
       await replace('chain/service-c.yaml', '    cluster: cluster-a\n', '    cluster: cluster-b\n')(dir);

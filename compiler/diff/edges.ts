@@ -44,6 +44,16 @@ export function diffEdge(e: EdgeModel): DiffEdge {
   };
 }
 
+/**
+ * What a port of an edge admits: its number over its transport (`8080`, `8080/udp`). One number
+ * may serve TCP and UDP, each its own port: a caller moved from one to the other reaches other
+ * traffic, though the number is the same.
+ */
+export const portKey = (p: { port: number; protocol: string }) =>
+  p.protocol === 'udp' ? `${p.port}/udp` : `${p.port}`;
+const portKeys = (e: DiffEdge) =>
+  [...e.ports].sort((a, b) => a.port - b.port || compareStrings(portKey(a), portKey(b))).map(portKey);
+
 /** Stable text of an edge, for equality and ordering. */
 export const edgeText = (e: DiffEdge) =>
   JSON.stringify([
@@ -51,7 +61,7 @@ export const edgeText = (e: DiffEdge) =>
     callerKey(e.caller),
     e.caller,
     e.path,
-    e.ports.map((p) => p.port).sort((a, b) => a - b),
+    portKeys(e),
     e.methods,
     e.paths,
     e.plaintext === true,
@@ -79,14 +89,7 @@ function classify(before: DiffEdge, after: DiffEdge): EdgeChange['dimensions'] {
     else if (r.wider) dims[d] = 'wider';
     else if (r.narrower) dims[d] = 'narrower';
   };
-  put(
-    'ports',
-    compareSets(
-      before.ports.map((p) => String(p.port)),
-      after.ports.map((p) => String(p.port)),
-      member,
-    ),
-  );
+  put('ports', compareSets(portKeys(before), portKeys(after), member));
   put('methods', compareSets(before.methods, after.methods, member));
   put('paths', compareSets(before.paths, after.paths, coveredBy));
   const vpc = (e: DiffEdge) => callerVpc(e.caller);

@@ -4,6 +4,7 @@ import { writeCacheFile } from '../util/cache-file.js';
 import { compareStrings } from '../util/compare.js';
 import { join } from 'node:path';
 import { version } from '../cli/version.js';
+import { codeDigest } from '../util/code-digest.js';
 import type { Source } from '../load/source.js';
 import type { Model } from '../model/types.js';
 import { isRecord, parseJson } from '../util/json.js';
@@ -17,10 +18,12 @@ import type { BaseVersion } from './report.js';
 // main's summary for the pull requests' first runs; their later runs find it again (only bases are
 // kept: see cli/diff.ts).
 
-/** The version's key: callgate's version and every source's path in the estate, problem and bytes. */
+/** The version's key: callgate's version and code, and every source's path in the estate, problem and bytes. */
 export function versionKey(sources: readonly Source[]): string {
-  // 3: the summary keeps the fingerprints of files (`prints`).
-  const h = createHash('sha256').update(`callgate ${version} diff 3\u0000`);
+  // 3: the summary keeps the fingerprints of files (`prints`). The code is in the key, not only the
+  // version: a build from source between two releases models and emits differently.
+  const code = codeDigest(new URL('..', import.meta.url), import.meta.url);
+  const h = createHash('sha256').update(`callgate ${version} ${code} diff 3\u0000`);
   for (const s of [...sources].sort((a, b) => compareStrings(a.relPath, b.relPath))) {
     h.update(`${s.relPath}\u0000${s.problem ? JSON.stringify(s.problem) : ''}\u0000`);
     h.update(
