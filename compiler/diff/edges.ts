@@ -1,5 +1,6 @@
 import type { CallerModel, EdgeModel, Model } from '../model/types.js';
 import { pathPatternAdmits } from '../model/http-paths.js';
+import { portLabel } from '../model/protocols.js';
 import { callerName, callerVpc } from '../model/query.js';
 import { compareStrings } from '../util/compare.js';
 
@@ -49,8 +50,7 @@ export function diffEdge(e: EdgeModel): DiffEdge {
  * may serve TCP and UDP, each its own port: a caller moved from one to the other reaches other
  * traffic, though the number is the same.
  */
-export const portKey = (p: { port: number; protocol: string }) =>
-  p.protocol === 'udp' ? `${p.port}/udp` : `${p.port}`;
+export const portKey = portLabel;
 const portKeys = (e: DiffEdge) =>
   [...e.ports].sort((a, b) => a.port - b.port || compareStrings(portKey(a), portKey(b))).map(portKey);
 

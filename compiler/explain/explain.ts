@@ -1,6 +1,6 @@
 import type { Analysis } from '../analysis/analysis.js';
 import { pathPatternAdmits } from '../model/http-paths.js';
-import { isLayer7, transportOf } from '../model/protocols.js';
+import { isLayer7, portLabel, transportOf } from '../model/protocols.js';
 import { routePrincipalCall, routeServiceCall } from '../model/routing.js';
 import type { ClusterModel, EdgeModel, PathKind, PortModel, ServiceModel } from '../model/types.js';
 import { ipInCidr } from '../validate/cidr.js';
@@ -101,13 +101,10 @@ function edgesFor(analysis: Analysis, who: Who, callee: ServiceModel): EdgeModel
 const portIs = (port: number, transport: 'tcp' | 'udp' | undefined) => (p: PortModel) =>
   p.port === port && (transport === undefined || transportOf(p.protocol) === transport);
 
-/** A port as a reason names it: its number, and `/udp` for UDP, which may share the number with a TCP port. */
-const portText = (p: PortModel) => (p.protocol === 'udp' ? `${p.port}/udp` : String(p.port));
-
 /** Why an entry does or does not admit the request; undefined when it admits. */
 function refusal(e: EdgeModel, r: Request): string | undefined {
   if (r.port !== undefined && !e.ports.some(portIs(r.port, r.transport)))
-    return `port ${r.port}${r.transport ? `/${r.transport}` : ''} is not among the caller's ports (${e.ports.map(portText).join(', ')})`;
+    return `port ${r.port}${r.transport ? `/${r.transport}` : ''} is not among the caller's ports (${e.ports.map(portLabel).join(', ')})`;
   if (r.method !== undefined && e.methods && !e.methods.includes(r.method))
     return `method ${r.method} is not among ${e.methods.join(', ')}`;
   if (r.path !== undefined && e.paths && !e.paths.some((p) => pathPatternAdmits(p, r.path ?? '')))

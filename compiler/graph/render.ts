@@ -1,4 +1,5 @@
 import { callerName as nameOfCaller } from '../model/query.js';
+import { portLabel } from '../model/protocols.js';
 import type { EdgeModel, Model } from '../model/types.js';
 import { compareStrings } from '../util/compare.js';
 
@@ -30,7 +31,7 @@ function nodesOf(edges: readonly EdgeModel[]): Map<string, string> {
   return new Map(names.map((n, i) => [n, `n${i}`]));
 }
 
-const label = (e: EdgeModel) => `${pathLabel[e.path]} ${e.ports.map((p) => p.port).join(',')}`;
+const label = (e: EdgeModel) => `${pathLabel[e.path]} ${e.ports.map(portLabel).join(',')}`;
 
 /** Text for a quoted Mermaid label: the characters Mermaid would read, written as entities. */
 export const mermaidText = (t: string) => t.replace(/[&"<>#;|\r\n]/g, (c) => `#${c.charCodeAt(0)};`);

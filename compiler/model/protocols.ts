@@ -12,6 +12,13 @@ export function inMesh(protocol: Protocol): boolean {
 /** The transport a port's traffic uses: UDP for `udp`, TCP for every other protocol. */
 export const transportOf = (protocol: Protocol): 'tcp' | 'udp' => (protocol === 'udp' ? 'udp' : 'tcp');
 
+/**
+ * A port as people read it and tools compare it: its number, and `/udp` for UDP, which may share
+ * the number with a TCP port (`8080`, `8080/udp`).
+ */
+export const portLabel = (p: { port: number; protocol: string }) =>
+  p.protocol === 'udp' ? `${p.port}/udp` : `${p.port}`;
+
 /** The ports Istio does not carry, reached straight from the caller past any proxy or waypoint. */
 export const outsideMesh = <P extends { protocol: Protocol }>(ports: readonly P[]): P[] =>
   ports.filter((p) => !inMesh(p.protocol));

@@ -4,7 +4,7 @@ import { latticeServiceName } from '../../analysis/names.js';
 import type { EdgeModel, Protocol, ServiceModel } from '../../model/types.js';
 import { pushTo } from '../../util/multimap.js';
 import { cidrHolds } from '../cidr.js';
-import { transportOf } from '../../model/protocols.js';
+import { portLabel, transportOf } from '../../model/protocols.js';
 import type { TargetFinding } from '../../targets/target.js';
 import { checkAwsApi } from './aws-api.js';
 import { checkIdentities } from './identities.js';
@@ -146,7 +146,7 @@ function sharedCallerGroups(analysis: Analysis): TargetFinding[] {
             other: other.caller.cidr,
             name: s.name,
             group,
-            ports: `port${gained.length === 1 ? '' : 's'} ${[...new Set(gained.map((p) => p.port))].join(', ')}`,
+            ports: `port${gained.length === 1 ? '' : 's'} ${[...new Set(gained.map(portLabel))].join(', ')}`,
           };
           const source = { ...e.source, path: [...e.source.path, 'securityGroup'] };
           findings.push(
