@@ -17,9 +17,12 @@ const v6 = fc.bigInt({ min: 0n, max: 2n ** 128n - 1n });
 const sparse6 = fc
   .array(fc.constantFrom(0, 0, 0, 1, 0xdb8, 0xffff, 0xfd00), { minLength: 8, maxLength: 8 })
   .map((gs) => gs.reduce((acc, g) => (acc << 16n) + BigInt(g), 0n));
+/** IPv4 addresses written as IPv6 (`::ffff:a.b.c.d`). */
+const mapped6 = v4.map((v) => (0xffffn << 32n) | v);
 const range = fc.oneof(
   fc.tuple(fc.constant(4 as const), v4, fc.integer({ min: 0, max: 32 })),
   fc.tuple(fc.constant(6 as const), fc.oneof(v6, sparse6), fc.integer({ min: 0, max: 128 })),
+  fc.tuple(fc.constant(6 as const), mapped6, fc.integer({ min: 90, max: 128 })),
 );
 const masked = ([family, value, prefix]: [4 | 6, bigint, number]) => {
   const host = BigInt((family === 4 ? 32 : 128) - prefix);
@@ -46,8 +49,17 @@ describe('address ranges', () => {
       fc.property(range, (r) => {
         const text = masked(r);
         const parsed = parseCidr(text);
-        expect(parsed?.problem).toBeUndefined();
         expect(parsed?.cidr.text).toBe(text);
+        // An IPv4 range written as IPv6 (`::ffff:0:0/96`) is refused for its IPv4 spelling.
+        const [family, value, prefix] = r;
+        const host = BigInt((family === 4 ? 32 : 128) - prefix);
+        const network = (value >> host) << host;
+        if (family === 6 && prefix >= 96 && network >> 32n === 0xffffn) {
+          expect(parsed?.problem).toBe('ipv4-mapped');
+          expect(parsed?.ipv4).toBe(`${formatIp(4, network & 0xffffffffn)}/${prefix - 96}`);
+          return;
+        }
+        expect(parsed?.problem).toBeUndefined();
         expect(parseIp(text.split('/')[0] ?? '')?.family).toBe(r[0]);
       }),
       { numRuns: 2000 },
@@ -133,6 +145,14 @@ describe('address ranges', () => {
         '`010.0.0.0/8` has octets with leading zeros, which some tools read as octal and others as decimal; if decimal was meant, write `10.0.0.0/8`',
       ],
       ['0.0.0.0/00', '`0.0.0.0/00` is the range `0.0.0.0/0` written otherwise; write `0.0.0.0/0`'],
+      [
+        '::ffff:10.0.0.0/104',
+        '`::ffff:10.0.0.0/104` is the IPv4 range `10.0.0.0/8` written as IPv4-mapped IPv6, which security groups and NetworkPolicy compare with IPv6 traffic only (IPv4 callers never match it, though a dual-stack proxy may see them in it); write `10.0.0.0/8`',
+      ],
+      [
+        '::ffff:a00:1/128',
+        '`::ffff:a00:1/128` is the IPv4 range `10.0.0.1/32` written as IPv4-mapped IPv6, which security groups and NetworkPolicy compare with IPv6 traffic only (IPv4 callers never match it, though a dual-stack proxy may see them in it); write `10.0.0.1/32`',
+      ],
     ] as const) {
       const r = runFiles({ 'p.yaml': stringify(platformDoc), 'c.yaml': stringify(contract(cidr)) });
       expect(

@@ -196,7 +196,7 @@ export const catalog = {
   'cidr-not-canonical': {
     severity: 'error',
     summary:
-      'an address range is not written in its one canonical form (leading zeros, an uncompressed or uppercase IPv6 address, host bits, a zone id), so two spellings could name one range',
+      'an address range is not written in its one canonical form (leading zeros, an uncompressed or uppercase IPv6 address, host bits, a zone id, an IPv4 range written as IPv6), so two spellings could name one range',
     messages: {
       default: '`{value}` is the range `{canonical}` written otherwise; {fix}',
       hostBits:
@@ -204,6 +204,8 @@ export const catalog = {
       zone: '`{value}` has a zone id, which names an interface on one host and means nothing in a policy; {fix}',
       octal:
         '`{value}` has octets with leading zeros, which some tools read as octal and others as decimal; if decimal was meant, {fix}',
+      mapped:
+        '`{value}` is the IPv4 range `{canonical}` written as IPv4-mapped IPv6, which security groups and NetworkPolicy compare with IPv6 traffic only (IPv4 callers never match it, though a dual-stack proxy may see them in it); {fix}',
     },
     fix: 'write `{canonical}`',
   },

@@ -13,14 +13,19 @@ export interface Cidr {
 }
 
 /** Why written text is not the canonical range it stands for. */
-export type CidrProblem = 'form' | 'host-bits' | 'zone' | 'octal';
+export type CidrProblem = 'form' | 'host-bits' | 'zone' | 'octal' | 'ipv4-mapped';
 
 export interface ParsedCidr {
   cidr: Cidr;
   problem?: CidrProblem;
   /** With `host-bits`: the one address that was written, as a /32 or /128. */
   address?: string;
+  /** With `ipv4-mapped`: the IPv4 range the text stands for. */
+  ipv4?: string;
 }
+
+/** `::ffff:0:0/96`, where IPv6 writes IPv4 addresses (RFC 4291, 2.5.5.2). */
+const mappedPrefix = 0xffffn;
 
 const width = (family: 4 | 6) => (family === 4 ? 32 : 128);
 
@@ -101,6 +106,11 @@ export function parseCidr(raw: string): ParsedCidr | undefined {
   if (percent >= 0) return { cidr, problem: 'zone' };
   // `010` is 8 to inet_aton and 10 to others: the range is ambiguous, whatever else is wrong.
   if (ip.family === 4 && ipText.split('.').some((o) => /^0\d/.test(o))) return { cidr, problem: 'octal' };
+  // An IPv4 range written as IPv6 is matched against IPv6 traffic by security groups and
+  // NetworkPolicy, so IPv4 callers never fall in it, while a dual-stack proxy may report them
+  // inside it: the layers would disagree, so only the IPv4 spelling is taken.
+  if (ip.family === 6 && prefix >= 96 && network >> 32n === mappedPrefix)
+    return { cidr, problem: 'ipv4-mapped', ipv4: `${formatIp(4, network & 0xffffffffn)}/${prefix - 96}` };
   if (network !== ip.value)
     return { cidr, problem: 'host-bits', address: `${formatIp(ip.family, ip.value)}/${width(ip.family)}` };
   return raw === text ? { cidr } : { cidr, problem: 'form' };

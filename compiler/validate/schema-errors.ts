@@ -42,6 +42,8 @@ function nonCanonicalRange(format: string, value: unknown): CodedMessage | undef
     return { code: 'cidr-not-canonical', messageId: 'hostBits', data: { ...data, address: parsed.address ?? '' } };
   if (parsed.problem === 'zone') return { code: 'cidr-not-canonical', messageId: 'zone', data };
   if (parsed.problem === 'octal') return { code: 'cidr-not-canonical', messageId: 'octal', data };
+  if (parsed.problem === 'ipv4-mapped')
+    return { code: 'cidr-not-canonical', messageId: 'mapped', data: { ...data, canonical: parsed.ipv4 ?? '' } };
   return { code: 'cidr-not-canonical', data };
 }
 
