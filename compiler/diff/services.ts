@@ -1,6 +1,6 @@
 import { pushTo } from '../util/multimap.js';
 import type { EdgeModel, Model, ServiceModel } from '../model/types.js';
-import { latticeArrivalPorts } from '../model/protocols.js';
+import { latticeArrivalPorts, portLabel } from '../model/protocols.js';
 import { compareStrings } from '../util/compare.js';
 
 // What a pull request changes about who a service is and how it can be reached, beside its
@@ -22,12 +22,15 @@ export interface ServiceChange {
   narrows: boolean;
 }
 
-/** Ports that accept plaintext: the Lattice target port, and the ports of address-range callers. */
-function plaintextPorts(cidrEdges: ReadonlyMap<string, EdgeModel[]>, s: ServiceModel): number[] {
-  const ports = new Set<number>();
-  if (s.exposure.lattice) for (const p of latticeArrivalPorts(s.exposure.lattice)) ports.add(p);
-  for (const e of cidrEdges.get(s.id) ?? []) for (const p of e.ports) ports.add(p.port);
-  return [...ports].sort((a, b) => a - b);
+/**
+ * Ports that accept plaintext: the Lattice target port (TCP), and the ports of address-range
+ * callers, each a number over its transport (`8080`, `8080/udp`), in number order.
+ */
+function plaintextPorts(cidrEdges: ReadonlyMap<string, EdgeModel[]>, s: ServiceModel): string[] {
+  const ports = new Map<string, number>();
+  if (s.exposure.lattice) for (const p of latticeArrivalPorts(s.exposure.lattice)) ports.set(String(p), p);
+  for (const e of cidrEdges.get(s.id) ?? []) for (const p of e.ports) ports.set(portLabel(p), p.port);
+  return [...ports].sort(([a, x], [b, y]) => x - y || compareStrings(a, b)).map(([label]) => label);
 }
 
 /** The address-range edges into each service, found once per model rather than once per service. */
