@@ -92,6 +92,15 @@ describe('one number over TCP and UDP', () => {
     expect(await ask('53')).toEqual({ contract: true, NetworkPolicy: true, 'security group': true });
     const bad = await cli(['explain', 'apps/client', 'apps/resolver', '--port', '53/sctp'], dir);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--port takes a port number, with /tcp or /udp if need be, not `53/sctp`');
+    expect(bad.stderr).toContain(
+      '--port takes a port number from 1 to 65535, with /tcp or /udp if need be, not `53/sctp`',
+    );
+    // Kubernetes spells the protocol in capitals: the same port.
+    expect(await ask('53/UDP')).toEqual({ contract: true, NetworkPolicy: true, 'security group': true });
+    for (const port of ['0', '65536'])
+      expect((await cli(['explain', 'apps/client', 'apps/resolver', '--port', port], dir)).code, port).toBe(2);
+    // The verdict's line says the transport where it is UDP.
+    const said = await cli(['explain', 'apps/client', 'apps/resolver', '--port', '53/udp'], dir);
+    expect(said.stdout).toMatch(/^ALLOWED: apps\/client → apps\/resolver \(port 53\/udp\)/);
   });
 });

@@ -50,7 +50,8 @@ function findGateway(model: Model, spec: string): Extract<Who, { kind: 'gateway'
 
 function text(x: Explanation): string {
   const req = [
-    `port ${x.request.port}`,
+    // `/udp` where the call is UDP: the number alone reads as TCP.
+    `port ${x.request.port}${x.request.transport === 'udp' ? '/udp' : ''}`,
     x.request.method ? `method ${x.request.method}` : '',
     x.request.path ? `path ${x.request.path}` : '',
   ]
@@ -124,9 +125,12 @@ Exit codes: 0 allowed, 1 denied (or the contracts have errors), 2 usage or inter
     const format = values.format ?? 'text';
     if (format !== 'text' && format !== 'json')
       throw new UsageError(`unknown --format \`${format}\`; use text or json`);
-    const port = values.port === undefined ? undefined : /^(\d{1,5})(?:\/(tcp|udp))?$/.exec(values.port);
-    if (port === null)
-      throw new UsageError(`--port takes a port number, with /tcp or /udp if need be, not \`${values.port}\``);
+    // `53/udp` as written here, `53/UDP` as Kubernetes spells protocols: one port either way.
+    const port = values.port === undefined ? undefined : /^(\d{1,5})(?:\/(tcp|udp))?$/.exec(values.port.toLowerCase());
+    if (port === null || (port !== undefined && (Number(port[1]) < 1 || Number(port[1]) > 65535)))
+      throw new UsageError(
+        `--port takes a port number from 1 to 65535, with /tcp or /udp if need be, not \`${values.port ?? ''}\``,
+      );
     if (values.method !== undefined && !/^[A-Z]+$/.test(values.method))
       throw new UsageError(`--method takes an HTTP method such as GET, not \`${values.method}\``);
     if (values.path !== undefined && !values.path.startsWith('/'))
