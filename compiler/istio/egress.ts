@@ -11,6 +11,7 @@ import { compareStrings } from '../util/compare.js';
 import { pushTo } from '../util/multimap.js';
 import { serviceHost } from './traffic.js';
 import { auditedReachable } from '../model/routing.js';
+import { inMesh } from '../model/protocols.js';
 
 // Egress by name. Every declared egress host becomes a ServiceEntry in its workload's namespace,
 // so the mesh knows it by name. In sidecar mode each workload also gets a Sidecar that lets its
@@ -330,11 +331,13 @@ function dnsHost(cluster: ClusterModel): string[] {
 /** Sidecar mode: the hosts a workload's proxy may reach, and nothing else (REGISTRY_ONLY). */
 export function sidecarEgress(analysis: Analysis, s: ServiceModel, name: string): KubernetesObject {
   const needs = needsOf(analysis, s, true);
-  // Declared mesh callees, and the services in audit it could call, which admit every caller.
+  // Declared mesh callees, and the services in audit it could call, which admit every caller. A
+  // callee called over UDP alone is not one: UDP never passes the proxy, and importing its host
+  // would let the proxy carry TCP there.
   const callees = [
     ...analysis.index
       .from(s.id)
-      .filter((e) => e.path === 'mesh')
+      .filter((e) => e.path === 'mesh' && e.ports.some((p) => inMesh(p.protocol)))
       .map((e) => analysis.index.service(e.callee)),
     ...auditedReachable(analysis.model.platform, analysis.audited, s),
   ].map((callee) => `${callee.namespace}/${serviceHost(callee)}`);

@@ -57,7 +57,10 @@ function casesFor(m: Model, x: ServiceModel): Case[] {
   const calls = m.edges.filter((e) => e.caller.kind === 'service' && e.caller.service === x.id);
   // Mesh callees, by their Service name, on one of their ports: the Sidecar narrows to hosts, the callee's policy to ports.
   for (const y of m.services.filter((s) => s.platform === 'eks')) {
-    const called = calls.some((e) => e.path === 'mesh' && e.callee === y.id);
+    // Over TCP: UDP never passes the proxy, so a callee called over UDP alone is not reached through it.
+    const called = calls.some(
+      (e) => e.path === 'mesh' && e.callee === y.id && e.ports.some((p) => p.protocol !== 'udp'),
+    );
     const port = y.ports.find((p) => p.protocol !== 'udp')?.port ?? 8080;
     cases.push({
       request: { host: `${y.name}.${y.namespace}.svc.cluster.local`, address: '100.64.9.9', port, protocol: 'HTTP' },

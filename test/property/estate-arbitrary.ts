@@ -312,7 +312,8 @@ const serviceShape = fc.record({
 const callerShape = fc.record({
   kind: fc.constantFrom('service', 'service', 'service', 'principal', 'cidr', 'gateway'),
   target: fc.nat(),
-  portChoice: fc.constantFrom('default', 'first', 'all'),
+  // `udp`: the callee's UDP ports alone, where it has any (DNS, syslog): an edge no proxy carries.
+  portChoice: fc.constantFrom('default', 'first', 'all', 'udp'),
   methods: fc.option(fc.subarray(['GET', 'POST', 'PUT', 'DELETE'], { minLength: 1 }), { nil: undefined }),
   paths: fc.option(fc.uniqueArray(fc.constantFrom('/a', '/b/*', '/c/d', '/v1/*'), { minLength: 1 }), {
     nil: undefined,
@@ -458,12 +459,17 @@ function build(
                 : 'lattice';
       // Over Lattice only the target port (`http`) can be named; an east-west gateway carries no UDP.
       const gateway = kind === 'service' && path === 'mesh' && acrossNetworks(caller.cluster.name, callee.cluster.name);
+      const udp = callee.ports.filter((p) => p.protocol === 'udp').map((p) => p.name);
       const named =
         path === 'lattice' || c.portChoice === 'first' || gateway
           ? ['http']
           : c.portChoice === 'all'
             ? callee.ports.map((p) => p.name)
-            : undefined;
+            : c.portChoice === 'udp' && (kind === 'service' || kind === 'cidr')
+              ? udp.length > 0
+                ? udp
+                : ['http']
+              : undefined;
       const effective = named
         ? callee.ports.filter((p) => named.includes(p.name))
         : path === 'lattice'

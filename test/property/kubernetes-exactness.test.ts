@@ -125,10 +125,11 @@ function contractPathMatches(pattern: string, path: string): boolean {
   return pattern.endsWith('/*') ? path.startsWith(pattern.slice(0, -1)) : path === pattern;
 }
 
+/** Whether the edges admit a request Istio sees: over TCP, so never by a UDP port of the number. */
 function contractAdmits(edges: EdgeModel[], port: number, method?: string, path?: string): boolean {
   return edges.some(
     (e) =>
-      e.ports.some((p) => p.port === port) &&
+      e.ports.some((p) => p.port === port && p.protocol !== 'udp') &&
       (e.methods === null || (method !== undefined && e.methods.includes(method))) &&
       (e.paths === null || (path !== undefined && e.paths.some((p) => contractPathMatches(p, path)))),
   );

@@ -105,7 +105,12 @@ function admits(e: EdgeModel, c: Call, model: Model): boolean {
     );
   }
   const principal = e.caller.kind === 'service' || e.caller.kind === 'gateway' ? e.caller.meshPrincipal : undefined;
-  return principal !== undefined && principal === c.principal && e.ports.some((p) => p.port === c.port);
+  // A logged mesh connection is TCP: a port of that number over UDP does not admit it.
+  return (
+    principal !== undefined &&
+    principal === c.principal &&
+    e.ports.some((p) => p.port === c.port && p.protocol !== 'udp')
+  );
 }
 
 describe('observe: undeclared and unused, exactly', () => {
