@@ -82,7 +82,22 @@ interface Needs {
   agent: boolean;
 }
 
+// The conflict check, the entries and each Sidecar all ask for a workload's needs: taken once per
+// analysis (the analysis is never changed, and nothing changes what is returned).
+const needsCache = new WeakMap<Analysis, Map<string, Needs>>();
+
 function needsOf(analysis: Analysis, s: ServiceModel, sidecar: boolean): Needs {
+  let known = needsCache.get(analysis);
+  if (!known) needsCache.set(analysis, (known = new Map<string, Needs>()));
+  const key = `${sidecar ? 's' : 'a'}\u0000${s.id}`;
+  const cached = known.get(key);
+  if (cached) return cached;
+  const needs = workloadNeeds(analysis, s, sidecar);
+  known.set(key, needs);
+  return needs;
+}
+
+function workloadNeeds(analysis: Analysis, s: ServiceModel, sidecar: boolean): Needs {
   const hosts: HostNeed[] = s.egress.map((e, i) => ({
     host: e.host,
     port: portOf(e.port, egressProtocol[e.protocol]),
