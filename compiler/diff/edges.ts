@@ -46,13 +46,12 @@ export function diffEdge(e: EdgeModel): DiffEdge {
 }
 
 /**
- * What a port of an edge admits: its number over its transport (`8080`, `8080/udp`). One number
+ * What the ports of an edge admit: each number over its transport (`8080`, `8080/udp`). One number
  * may serve TCP and UDP, each its own port: a caller moved from one to the other reaches other
  * traffic, though the number is the same.
  */
-export const portKey = portLabel;
 const portKeys = (e: DiffEdge) =>
-  [...e.ports].sort((a, b) => a.port - b.port || compareStrings(portKey(a), portKey(b))).map(portKey);
+  [...e.ports].sort((a, b) => a.port - b.port || compareStrings(portLabel(a), portLabel(b))).map(portLabel);
 
 /** Stable text of an edge, for equality and ordering. */
 export const edgeText = (e: DiffEdge) =>

@@ -2,7 +2,8 @@ import { countBySeverity } from '../diagnostics/diagnostic.js';
 import { mermaidText } from '../graph/render.js';
 import { callerVpc } from '../model/query.js';
 import { compareStrings } from '../util/compare.js';
-import { portKey, widens, type DiffEdge, type EdgeChange } from './edges.js';
+import { widens, type DiffEdge, type EdgeChange } from './edges.js';
+import { portLabel } from '../model/protocols.js';
 import type { DiffReport } from './report.js';
 import { defined } from '../util/defined.js';
 import { printable } from '../format/safe-text.js';
@@ -16,7 +17,7 @@ const prose = (text: string) => printable(text).replace(/[&<>@|]/g, (c) => `&#${
 
 const any = (xs: readonly string[] | null) => (xs === null ? 'any' : xs.join(', '));
 const describeEdge = (e: DiffEdge) =>
-  `${e.path}, ports ${e.ports.map((p) => `${p.name} ${portKey(p)}`).join(', ')}, methods ${any(e.methods)}, paths ${any(e.paths)}${callerVpc(e.caller) ? `, from ${callerVpc(e.caller) ?? ''}` : ''}${e.caller.kind === 'cidr' && e.caller.securityGroup ? `, security group ${e.caller.securityGroup}` : ''}${e.plaintext ? ', plaintext during the migration' : ''}`;
+  `${e.path}, ports ${e.ports.map((p) => `${p.name} ${portLabel(p)}`).join(', ')}, methods ${any(e.methods)}, paths ${any(e.paths)}${callerVpc(e.caller) ? `, from ${callerVpc(e.caller) ?? ''}` : ''}${e.caller.kind === 'cidr' && e.caller.securityGroup ? `, security group ${e.caller.securityGroup}` : ''}${e.plaintext ? ', plaintext during the migration' : ''}`;
 const who = (c: EdgeChange) => c.caller.replace(/^(service|principal|cidr):/, '');
 
 function changeLine(c: EdgeChange): string {
@@ -47,7 +48,7 @@ function mermaid(changes: readonly EdgeChange[]): string[] {
     const to = node(c.callee);
     const arrow = c.kind === 'removed' ? '-. ' : '-- ';
     const tail = c.kind === 'removed' ? ' .->' : ' -->';
-    return `  ${from} ${arrow}"${mermaidText(`${c.kind}: ${e.path} ${e.ports.map(portKey).join(',')}`)}"${tail} ${to}`;
+    return `  ${from} ${arrow}"${mermaidText(`${c.kind}: ${e.path} ${e.ports.map(portLabel).join(',')}`)}"${tail} ${to}`;
   });
   const nodes = [...ids].map(([name, id]) => `  ${id}["${mermaidText(name)}"]`);
   return ['```mermaid', 'flowchart LR', ...nodes, ...edges, '```'];
