@@ -17,9 +17,6 @@
   group rules moto drops it, so every refresh would show drift that AWS does not have. This
   keeps the description given with the prefix list or group, as AWS does.
 
-- moto_server answers on HTTP/1.1 keep-alive connections; this makes it answer one request per
-  connection (see below).
-
 Usage: python3 moto_shim.py -p PORT  (the arguments of moto_server)
 """
 import json
@@ -31,7 +28,6 @@ from moto.ram import models as ram_models
 from moto.ram import responses as ram_responses
 from moto.ram import urls as ram_urls
 from moto.vpclattice import models, responses
-from werkzeug.serving import WSGIRequestHandler
 
 
 def get_service_network_vpc_association(self):
@@ -154,13 +150,6 @@ def rule_init(self, ec2_backend, ip_protocol, group_id, from_port, to_port, ip_r
 
 security_groups.SecurityGroupRule.__init__ = rule_init
 security_groups.SecurityGroupRule.description = property(lambda self: self.ip_range.get("Description") or getattr(self, "_description", None))
-
-# One connection per request. With keep-alive, one deploy in about thirty failed on
-# InvalidPermission.Duplicate for a rule that nothing else creates, with no other failed request in
-# moto's log. The likeliest cause is the provider's SDK resending a create whose answer it lost on
-# a reused connection (it retries on a broken connection), which then finds what the first made.
-# A fresh connection each time leaves no reused connection to break.
-WSGIRequestHandler.protocol_version = "HTTP/1.0"
 
 if __name__ == "__main__":
     from moto.server import main
