@@ -135,13 +135,29 @@ export function decideAt(
   return { allowed: decided.some((d) => d.rules.length > 0), isolated: true, policies: decided };
 }
 
+/**
+ * A connection succeeds when the source may send it (egress) and the destination may receive it
+ * (ingress), each pod end judged by the policies `of` it, seeing the other end as `seen` says.
+ */
+function bothEnds<P extends Pod, E extends { pod: P } | { ip: string }>(
+  flow: { from: E; to: E; port: number; protocol: string },
+  of: (pod: P) => readonly NetworkPolicyObject[],
+  seen: (pod: P, other: E) => Endpoint,
+): boolean {
+  const { from, to, port, protocol } = flow;
+  const egress =
+    'pod' in from ? decideAt(of(from.pod), from.pod, 'Egress', seen(from.pod, to), port, protocol) : undefined;
+  const ingress = 'pod' in to ? decideAt(of(to.pod), to.pod, 'Ingress', seen(to.pod, from), port, protocol) : undefined;
+  return (egress?.allowed ?? true) && (ingress?.allowed ?? true);
+}
+
 /** A connection succeeds when the source may send it (egress) and the destination may receive it (ingress). */
 export function networkAllows(policies: readonly NetworkPolicyObject[], flow: Flow): boolean {
-  const egress =
-    'pod' in flow.from ? decideAt(policies, flow.from.pod, 'Egress', flow.to, flow.port, flow.protocol).allowed : true;
-  const ingress =
-    'pod' in flow.to ? decideAt(policies, flow.to.pod, 'Ingress', flow.from, flow.port, flow.protocol).allowed : true;
-  return egress && ingress;
+  return bothEnds(
+    flow,
+    () => policies,
+    (_, other) => other,
+  );
 }
 
 /** A NetworkPolicy and the cluster it is applied in. */
@@ -172,17 +188,9 @@ export interface ClusterFlow {
  * caller's to say, by naming the gateway's pod as the source).
  */
 export function clustersAllow(policies: readonly AppliedPolicy[], flow: ClusterFlow): boolean {
-  const of = (cluster: string) => policies.filter((p) => p.cluster === cluster).map((p) => p.policy);
-  const seenIn = (cluster: string, e: ClusterEndpoint): Endpoint =>
-    'pod' in e && e.pod.cluster !== cluster ? { ip: e.pod.ip } : e;
-  const { from, to, port, protocol } = flow;
-  const egress =
-    'pod' in from
-      ? decideAt(of(from.pod.cluster), from.pod, 'Egress', seenIn(from.pod.cluster, to), port, protocol).allowed
-      : true;
-  const ingress =
-    'pod' in to
-      ? decideAt(of(to.pod.cluster), to.pod, 'Ingress', seenIn(to.pod.cluster, from), port, protocol).allowed
-      : true;
-  return egress && ingress;
+  return bothEnds<ClusterPod, ClusterEndpoint>(
+    flow,
+    (pod) => policies.filter((p) => p.cluster === pod.cluster).map((p) => p.policy),
+    (pod, other) => ('pod' in other && other.pod.cluster !== pod.cluster ? { ip: other.pod.ip } : other),
+  );
 }

@@ -1,10 +1,10 @@
 import { patternPolicyText, type Analysis } from '../../analysis/analysis.js';
 import { maxPolicyChars } from '../../analysis/policy-document.js';
 import { latticeServiceName } from '../../analysis/names.js';
-import type { EdgeModel, Protocol, ServiceModel } from '../../model/types.js';
+import type { EdgeModel, ServiceModel } from '../../model/types.js';
 import { pushTo } from '../../util/multimap.js';
 import { cidrHolds } from '../cidr.js';
-import { portLabel, transportOf } from '../../model/protocols.js';
+import { portLabel } from '../../model/protocols.js';
 import type { TargetFinding } from '../../targets/target.js';
 import { checkAwsApi } from './aws-api.js';
 import { checkIdentities } from './identities.js';
@@ -120,7 +120,8 @@ function sharedGroups(analysis: Analysis): TargetFinding[] {
  */
 function sharedCallerGroups(analysis: Analysis): TargetFinding[] {
   const findings: TargetFinding[] = [];
-  const key = (p: { port: number; protocol: Protocol }) => `${p.port}/${transportOf(p.protocol)}`;
+  // A port is its number over its transport, as the message spells it.
+  const key = portLabel;
   for (const s of analysis.model.services) {
     const byGroup = new Map<string, EdgeModel[]>();
     const ranges = analysis.index.into(s.id).filter((e) => e.caller.kind === 'cidr');
@@ -146,7 +147,7 @@ function sharedCallerGroups(analysis: Analysis): TargetFinding[] {
             other: other.caller.cidr,
             name: s.name,
             group,
-            ports: `port${gained.length === 1 ? '' : 's'} ${[...new Set(gained.map(portLabel))].join(', ')}`,
+            ports: `port${gained.length === 1 ? '' : 's'} ${[...new Set(gained.map(key))].join(', ')}`,
           };
           const source = { ...e.source, path: [...e.source.path, 'securityGroup'] };
           findings.push(
