@@ -2,6 +2,7 @@ import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { providerLog, retriedRequests } from './provider-retries.js';
 
 // What every real deploy needs: terraform with the AWS provider from the machine's filesystem
 // mirror, and moto_server (with the shim's fixes) on a free loopback port.
@@ -64,6 +65,10 @@ export async function startMoto(work: string, contracts: string): Promise<Moto> 
     AWS_SECRET_ACCESS_KEY: 'test',
     AWS_REGION: 'us-west-2',
     AWS_EC2_METADATA_DISABLED: 'true',
+    // The provider's requests, with their SDK attempt numbers, for a failure's report (see
+    // provider-retries.ts). Every terraform appends to the one file.
+    TF_LOG_PROVIDER: 'DEBUG',
+    TF_LOG_PATH: join(work, providerLog),
   };
   // moto's own log, kept beside the work so that a failed deploy can be read against it.
   const logPath = join(work, 'moto.log');
@@ -104,6 +109,8 @@ export async function startMoto(work: string, contracts: string): Promise<Moto> 
         ...lines.slice(-40),
         `moto (${logPath}), all but successes:`,
         ...failed.slice(-60),
+        "requests the provider's SDK retried:",
+        ...retriedRequests(join(work, providerLog)),
       ].join('\n');
     },
   };
