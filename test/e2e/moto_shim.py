@@ -17,13 +17,22 @@
   group rules moto drops it, so every refresh would show drift that AWS does not have. This
   keeps the description given with the prefix list or group, as AWS does.
 
+- moto_server serves requests on many threads at once, but its models are not thread-safe:
+  revoking a group's rule rebuilds the group's list of rules from a copy, so a rule authorized
+  on another thread meanwhile is lost, and a later request about it is answered NotFound (or
+  its re-creation Duplicate). Terraform applies up to ten resources at once, several of them
+  rules of one group, which can explain the e2e deploy's rare failures of that kind. AWS applies
+  each request whole; this serves one request at a time, which gives the same.
+
 Usage: python3 moto_shim.py -p PORT  (the arguments of moto_server)
 """
 import json
 import sys
+import threading
 from urllib.parse import unquote
 
 from moto.ec2.models import security_groups
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 from moto.ram import models as ram_models
 from moto.ram import responses as ram_responses
 from moto.ram import urls as ram_urls
@@ -150,6 +159,18 @@ def rule_init(self, ec2_backend, ip_protocol, group_id, from_port, to_port, ip_r
 
 security_groups.SecurityGroupRule.__init__ = rule_init
 security_groups.SecurityGroupRule.description = property(lambda self: self.ip_range.get("Description") or getattr(self, "_description", None))
+
+_one_at_a_time = threading.Lock()
+_dispatch = DomainDispatcherApplication.__call__
+
+
+def dispatch(self, environ, start_response):
+    # moto builds the whole answer inside the call, so the lock covers every change to its models.
+    with _one_at_a_time:
+        return _dispatch(self, environ, start_response)
+
+
+DomainDispatcherApplication.__call__ = dispatch
 
 if __name__ == "__main__":
     from moto.server import main
