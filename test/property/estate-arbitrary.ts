@@ -228,12 +228,17 @@ export const STS_EGRESS = { host: 'sts.us-west-2.amazonaws.com', port: 443 } as 
 /**
  * The security group of the load balancer of each address range among the callers: one load
  * balancer per range, since two ranges behind one group with different ports would be the error
- * (or warning) `caller-group-shared`, which `test/caller-groups.test.ts` covers.
+ * (or warning) `caller-group-shared`, which `test/caller-groups.test.ts` covers. Some ranges lie
+ * inside others (a /16 and a single address in 10.0.0.0/8, a /48 in 2001:db8::/32): an address in
+ * both may do what either range may, and no more.
  */
 export const LOAD_BALANCER_GROUPS: Readonly<Record<string, string>> = {
   '10.0.0.0/8': 'sg-0fedcba9876543210',
   '192.168.4.0/24': 'sg-0fedcba9876543211',
   '2001:db8::/32': 'sg-0fedcba9876543212',
+  '10.1.0.0/16': 'sg-0fedcba9876543213',
+  '10.9.8.7/32': 'sg-0fedcba9876543214',
+  '2001:db8:1::/48': 'sg-0fedcba9876543215',
 };
 
 type Protocol = 'http' | 'http2' | 'grpc' | 'tcp' | 'tls' | 'udp';
@@ -319,7 +324,14 @@ const callerShape = fc.record({
     nil: undefined,
   }),
   sourceVpc: fc.boolean(),
-  cidr: fc.constantFrom('10.0.0.0/8', '192.168.4.0/24', '2001:db8::/32'),
+  cidr: fc.constantFrom(
+    '10.0.0.0/8',
+    '192.168.4.0/24',
+    '2001:db8::/32',
+    '10.1.0.0/16',
+    '10.9.8.7/32',
+    '2001:db8:1::/48',
+  ),
   // A range that is a load balancer, known to security groups by its own group.
   loadBalancer: fc.boolean(),
   // A mesh caller whose workloads have not joined the mesh yet.
