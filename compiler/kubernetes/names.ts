@@ -9,6 +9,12 @@ export function labelsFor(service: ServiceModel): Record<string, string> {
   return { ...managedBy, 'callgate.dev/service': service.name };
 }
 
+/**
+ * Can a Kubernetes Service take this name? A Service's name is a DNS-1035 label, which starts
+ * with a letter; a contract's name (the schema's `ServiceName`) may start with a digit.
+ */
+export const isServiceName = (name: string) => /^[a-z]/.test(name);
+
 /** The labels Istio gives a waypoint's pods: the name of their Gateway. */
 export const waypointPodLabels = (waypoint: string) => ({ 'gateway.networking.k8s.io/gateway-name': waypoint });
 

@@ -5,6 +5,7 @@ import type { EdgeModel, ServiceModel } from '../../model/types.js';
 import { pushTo } from '../../util/multimap.js';
 import { cidrHolds } from '../cidr.js';
 import { portLabel } from '../../model/protocols.js';
+import { isServiceName } from '../../kubernetes/names.js';
 import type { TargetFinding } from '../../targets/target.js';
 import { checkAwsApi } from './aws-api.js';
 import { checkIdentities } from './identities.js';
@@ -199,7 +200,7 @@ function oversizePolicies(analysis: Analysis): TargetFinding[] {
  */
 function waypointServiceNames(analysis: Analysis): TargetFinding[] {
   return analysis.model.services
-    .filter((s) => s.platform === 'ecs' && analysis.usesWaypoint(s) && !/^[a-z]/.test(s.name))
+    .filter((s) => s.platform === 'ecs' && analysis.usesWaypoint(s) && !isServiceName(s.name))
     .map((s) => ({
       code: 'kubernetes-service-name',
       messageId: 'waypoint',

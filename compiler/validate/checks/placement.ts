@@ -3,7 +3,7 @@ import { didYouMean } from '../../diagnostics/suggest.js';
 import type { ServiceContract } from '../../types/contract.generated.js';
 import type { Typed } from '../documents.js';
 import type { PlatformIndex } from '../platform-index.js';
-import { hbonePort, istioAgentProbePort } from '../../kubernetes/names.js';
+import { hbonePort, istioAgentProbePort, isServiceName } from '../../kubernetes/names.js';
 
 /**
  * The ports Istio's own processes take in every workload's network namespace of a mesh (Istio's
@@ -71,7 +71,7 @@ export function checkPlacement({ doc, value: c }: Typed<ServiceContract>, platfo
   // Every object that reaches an EKS service names its Kubernetes Service after the contract (a
   // route's backend, a VirtualService's and a DestinationRule's host, callers' Sidecar hosts),
   // and a Service's name is a DNS-1035 label: a contract named otherwise matches no Service.
-  if (w.platform === 'eks' && !/^[a-z]/.test(c.metadata.name))
+  if (w.platform === 'eks' && !isServiceName(c.metadata.name))
     findings.push({
       code: 'kubernetes-service-name',
       doc,
