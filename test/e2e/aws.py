@@ -9,6 +9,9 @@ Each account is reached as a pipeline would: by assuming a role in it (moto answ
   bucket NAME      create the state bucket in the environment's own account
   objects NAME [--etags]  print the state objects in that bucket, sorted: their keys (lock files
                    aside), or with --etags every object with its ETag
+  retries          authorize one ingress rule as the SDK's attempts 1 and 2 of one invocation,
+                   then as a new invocation, then as that one's attempt 2; print what each got
+                   and how many ingress rules the group has (the shim's replay, moto_shim.py)
 """
 import json
 import os
@@ -79,6 +82,26 @@ def readback(accounts):
     return out
 
 
+def retries():
+    ec2 = client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.251.0.0/16")["Vpc"]["VpcId"]
+    group = ec2.create_security_group(GroupName="retries", Description="retries", VpcId=vpc)["GroupId"]
+    sent = {}
+    # The SDK's own headers, as botocore would not send them: the invocation and its attempt.
+    ec2.meta.events.register("before-send.ec2.AuthorizeSecurityGroupIngress", lambda request, **_: request.headers.update(sent))
+    rule = [{"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": "10.1.0.0/16"}]}]
+    got = []
+    for invocation, attempt in [("one", 1), ("one", 2), ("two", 1), ("two", 2)]:
+        sent.update({"amz-sdk-invocation-id": invocation, "amz-sdk-request": f"attempt={attempt}; max=3"})
+        try:
+            answer = ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=rule)
+            got.append(answer["SecurityGroupRules"][0]["SecurityGroupRuleId"])
+        except ec2.exceptions.ClientError as err:
+            got.append(err.response["Error"]["Code"])
+    rules = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [group]}])["SecurityGroupRules"]
+    return {"answers": got, "ingress": len([r for r in rules if not r["IsEgress"]])}
+
+
 if __name__ == "__main__":
     command = sys.argv[1]
     if command == "setup":
@@ -89,6 +112,8 @@ if __name__ == "__main__":
             print(json.dumps(sorted(f"{o['Key']} {o['ETag']}" for o in objects)))
         else:
             print(json.dumps(sorted(o["Key"] for o in objects if not o["Key"].endswith(".tflock"))))
+    elif command == "retries":
+        print(json.dumps(retries()))
     elif command == "bucket":
         client("s3").create_bucket(Bucket=sys.argv[2], CreateBucketConfiguration={"LocationConstraint": kw["region_name"]})
         print("{}")

@@ -17,18 +17,26 @@
   group rules moto drops it, so every refresh would show drift that AWS does not have. This
   keeps the description given with the prefix list or group, as AWS does.
 
-- moto_server serves requests on many threads at once, but its models are not thread-safe:
-  revoking a group's rule rebuilds the group's list of rules from a copy, so a rule authorized
-  on another thread meanwhile is lost, and a later request about it is answered NotFound (or
-  its re-creation Duplicate). Terraform applies up to ten resources at once, several of them
-  rules of one group. That could explain the e2e deploy's rare failures of that kind, though a
-  stress test (four threads authorizing and revoking 96 rules of one group, with Python switching
-  threads every microsecond) lost none; the provider's log shows any retry (provider-retries.ts).
-  AWS applies each request whole; this serves one request at a time, which gives the same.
+- The AWS SDK sends a request again when it reads no answer to it (the same invocation id, the
+  next attempt number in `amz-sdk-request`). Against moto on a loaded 2-core machine, that
+  happened to a request moto had carried out: the provider's log showed AuthorizeSecurityGroupIngress
+  sent, then "retrying request ..., attempt 2" 117 ms later with no answer read in between, and
+  moto's answer to the second attempt was InvalidPermission.Duplicate, the rule being the first
+  attempt's. A later attempt of an invocation moto answered with success now gets that same
+  answer again (said in moto's log), as an idempotent API would give it; a request of another
+  invocation that repeats a rule is still refused, so a stack that really declares a rule twice
+  still fails.
+
+- moto_server serves requests on many threads at once, but its models are not thread-safe
+  (revoking a group's rule rebuilds the group's list of rules from a copy); this serves one
+  request at a time, as AWS applies each request whole. It also makes the check for an earlier
+  attempt's answer and the recording of this one a single step.
 
 Usage: python3 moto_shim.py -p PORT  (the arguments of moto_server)
 """
+import collections
 import json
+import re
 import sys
 import threading
 from urllib.parse import unquote
@@ -164,12 +172,44 @@ security_groups.SecurityGroupRule.description = property(lambda self: self.ip_ra
 
 _one_at_a_time = threading.Lock()
 _dispatch = DomainDispatcherApplication.__call__
+# Successful answers by invocation id, for a later attempt of the same invocation (a few thousand
+# requests per deploy; the oldest go first past the bound).
+_answers = collections.OrderedDict()
+_kept_answers = 20000
+
+
+def _attempt(environ):
+    found = re.search(r"attempt=(\d+)", environ.get("HTTP_AMZ_SDK_REQUEST", ""))
+    return int(found.group(1)) if found else 1
 
 
 def dispatch(self, environ, start_response):
+    invocation = environ.get("HTTP_AMZ_SDK_INVOCATION_ID")
+    attempt = _attempt(environ)
     # moto builds the whole answer inside the call, so the lock covers every change to its models.
     with _one_at_a_time:
-        return _dispatch(self, environ, start_response)
+        if invocation and attempt > 1 and invocation in _answers:
+            status, headers, body = _answers[invocation]
+            print(f"replayed the answer to invocation {invocation} for its attempt {attempt}", file=sys.stderr, flush=True)
+            start_response(status, headers)
+            return [body]
+        answer = {}
+
+        def keep(status, headers, exc_info=None):
+            answer["status"], answer["headers"] = status, list(headers)
+            return start_response(status, headers, exc_info)
+
+        chunks = _dispatch(self, environ, keep)
+        try:
+            body = b"".join(chunks)
+        finally:
+            if hasattr(chunks, "close"):
+                chunks.close()
+        if invocation and answer.get("status", "").startswith("2"):
+            _answers[invocation] = (answer["status"], answer["headers"], body)
+            while len(_answers) > _kept_answers:
+                _answers.popitem(last=False)
+        return [body]
 
 
 DomainDispatcherApplication.__call__ = dispatch
