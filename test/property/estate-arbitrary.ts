@@ -273,9 +273,26 @@ export interface GeneratedEstate {
 }
 
 // Namespaces and names that collide under every join the code has used (`<ns>-<name>`,
-// `sg-<ns>-<name>` beside `sg-cluster-<cluster>`): `x-y/svc` and `x/y-svc`, `cluster/eks-a`.
-const namespaces = ['apps', 'ops', 'x', 'x-y', 'cluster'] as const;
-const names = ['svc', 'y-svc', 'eks-a', 'eks-b'] as const;
+// `sg-<ns>-<name>` beside `sg-cluster-<cluster>`): `x-y/svc` and `x/y-svc`, `cluster/eks-a`; and
+// long ones, which every name made from them must keep apart however it is shortened: a namespace
+// of 63 characters (the most Kubernetes takes) and names of 38, alike but for their first word and
+// last digit.
+const namespaces = [
+  'apps',
+  'ops',
+  'x',
+  'x-y',
+  'cluster',
+  'team-platform-engineering-shared-services-production-eu-west-1a',
+] as const;
+const names = [
+  'svc',
+  'y-svc',
+  'eks-a',
+  'eks-b',
+  'payments-ledger-reconciliation-work-01',
+  'accounts-ledger-reconciliation-work-02',
+] as const;
 
 const serviceShape = fc.record({
   namespace: fc.constantFrom(...namespaces),
@@ -366,15 +383,23 @@ function build(
   const meshed = (a: string, b: string) =>
     a === b || home(a) === home(b) || (multi !== 'none' && [a, b].every((c) => c === 'eks-a' || c === 'eks-m'));
   const acrossNetworks = (a: string, b: string) => multi === 'networks' && a !== b;
-  // What must stay unique: the id; a managed group's AWS name in its VPC; an ECS service's Lattice name.
+  // What must stay unique: the id; a managed group's AWS name in its VPC; an ECS service's Lattice
+  // name; and the Lattice name the AWS Gateway API Controller gives an EKS service it exports, from
+  // the first 20 characters of its name and 18 of its namespace (`lattice-name-collision`).
   const taken = new Set<string>();
+  const accountOf = (cluster: string) => platformDoc.spec.clusters.find((c) => c.name === cluster)?.account;
   const nameFor = (s: ServiceShape, i: number, cluster: (typeof clusters)[number]) => {
     const claims = (name: string) => [
       `id ${s.namespace}/${name}`,
       ...(s.group === 'managed' ? [`group ${cluster.name} ${s.namespace}-${name}`] : []),
-      ...(cluster.platform === 'ecs' ? [`lattice ${name}`] : []),
+      ...(cluster.platform === 'ecs'
+        ? [`lattice ${name}`]
+        : [`exported ${accountOf(cluster.name)} ${name.slice(0, 20)} ${s.namespace.slice(0, 18)}`]),
     ];
-    const name = claims(s.name).some((c) => taken.has(c)) ? `${s.name}-${i}` : s.name;
+    // A long name told apart at its end would still collide in its first 20 characters.
+    const other =
+      s.name.length > 20 ? `n${i}-${s.name.slice(0, 36 - String(i).length)}`.replace(/-+$/, '') : `${s.name}-${i}`;
+    const name = claims(s.name).some((c) => taken.has(c)) ? other : s.name;
     for (const c of claims(name)) taken.add(c);
     return name;
   };
