@@ -1,4 +1,4 @@
-"""Start moto_server with two gaps of moto 5.2 closed, so that the real AWS provider can deploy.
+"""Start moto_server with the gaps of moto 5.2 that the real AWS provider meets closed, so that it can deploy.
 
 - GetServiceNetworkVpcAssociation is missing (HTTP 500), so the provider's wait for the
   association to become ACTIVE never ends; this adds it, reading moto's own state.
