@@ -87,7 +87,7 @@ def retries():
     vpc = ec2.create_vpc(CidrBlock="10.251.0.0/16")["Vpc"]["VpcId"]
     group = ec2.create_security_group(GroupName="retries", Description="retries", VpcId=vpc)["GroupId"]
     sent = {}
-    # The SDK's own headers, as botocore would not send them: the invocation and its attempt.
+    # The Go SDK's headers, which botocore does not send: the invocation and its attempt.
     ec2.meta.events.register("before-send.ec2.AuthorizeSecurityGroupIngress", lambda request, **_: request.headers.update(sent))
     rule = [{"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": "10.1.0.0/16"}]}]
     got = []

@@ -3,7 +3,7 @@ import { tempDir } from '../support/temp-dirs.js';
 import { skipWithout } from '../support/requirements.js';
 import { missingTools, startMoto, type Moto } from './harness.js';
 
-// The shim answers a later attempt of an invocation it carried out with that attempt's answer
+// The shim answers a later attempt of an invocation it carried out with the first attempt's answer
 // (the e2e deploy's rare Duplicate), and nothing else: a new invocation that repeats a rule is
 // still refused, so a stack that declares one rule twice still fails its deploy.
 

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 
-// The e2e deploy fails, rarely, on a request moto answers as already done
-// (InvalidPermission.Duplicate, InvalidPermission.NotFound) while moto's log shows no earlier
-// failure. The suspicion is the AWS SDK's own retry of a request whose first attempt moto did
-// carry out but whose answer the provider never read. The provider logs every request at DEBUG
-// (TF_LOG_PROVIDER, into one file every terraform appends to) with its SDK attempt number
-// (`amz-sdk-request: attempt=N`), so a failed deploy prints each retried request's whole story:
-// that confirms the suspicion, or rules it out.
+// The e2e deploy failed, rarely, on a request moto answered as already done
+// (InvalidPermission.Duplicate, InvalidPermission.NotFound) while moto's log showed no earlier
+// failure. The provider logs every request at DEBUG (TF_LOG_PROVIDER, into one file every
+// terraform appends to) with its SDK attempt number (`amz-sdk-request: attempt=N`), and a failed
+// deploy prints each retried request's whole story. That showed the cause: the SDK's retry of a
+// request moto had carried out but whose answer the provider never read (moto_shim.py now gives
+// such a retry the first answer). The report stays, so that any other failure of a retry shows.
 
 /** The provider log's name, in the deploy's work directory. */
 export const providerLog = 'provider.log';
@@ -34,7 +34,7 @@ function condensed(entry: string): string {
 
 /**
  * Every request the SDK attempted more than once, in the log `file`: for each, the entries of the
- * same Terraform operation (its tf_req_id), condensed. Empty when nothing was retried.
+ * same Terraform operation (its tf_req_id), condensed; `['none']` when nothing was retried.
  */
 export function retriedRequests(file: string, maxLines = 120): string[] {
   const entries = read(file).split(entryStart);
