@@ -341,14 +341,8 @@ const callerShape = fc.record({
     nil: undefined,
   }),
   sourceVpc: fc.boolean(),
-  cidr: fc.constantFrom(
-    '10.0.0.0/8',
-    '192.168.4.0/24',
-    '2001:db8::/32',
-    '10.1.0.0/16',
-    '10.9.8.7/32',
-    '2001:db8:1::/48',
-  ),
+  // Each range has its load balancer's group (above), whether the caller names it or not.
+  cidr: fc.constantFrom(...Object.keys(LOAD_BALANCER_GROUPS)),
   // A range that is a load balancer, known to security groups by its own group.
   loadBalancer: fc.boolean(),
   // A mesh caller whose workloads have not joined the mesh yet.
