@@ -121,8 +121,6 @@ function sharedGroups(analysis: Analysis): TargetFinding[] {
  */
 function sharedCallerGroups(analysis: Analysis): TargetFinding[] {
   const findings: TargetFinding[] = [];
-  // A port is its number over its transport, as the message spells it.
-  const key = portLabel;
   for (const s of analysis.model.services) {
     const byGroup = new Map<string, EdgeModel[]>();
     const ranges = analysis.index.into(s.id).filter((e) => e.caller.kind === 'cidr');
@@ -131,24 +129,24 @@ function sharedCallerGroups(analysis: Analysis): TargetFinding[] {
     // A port some entry whose range holds all of `cidr` declares is the contract's already.
     const declared = (cidr: string, port: string) =>
       ranges.some(
-        (x) => x.caller.kind === 'cidr' && x.ports.some((q) => key(q) === port) && cidrHolds(x.caller.cidr, cidr),
+        (x) => x.caller.kind === 'cidr' && x.ports.some((q) => portLabel(q) === port) && cidrHolds(x.caller.cidr, cidr),
       );
     const unguarded = s.platform === 'ecs' && analysis.mesh(s) === 'none';
     for (const [group, edges] of byGroup) {
       if (edges.length < 2) continue;
       for (const e of edges) {
-        const own = new Set(e.ports.map(key));
+        const own = new Set(e.ports.map(portLabel));
         for (const other of edges) {
           if (other === e || other.caller.kind !== 'cidr' || e.caller.kind !== 'cidr') continue;
           const cidr = e.caller.cidr;
-          const gained = other.ports.filter((p) => !own.has(key(p)) && !declared(cidr, key(p)));
+          const gained = other.ports.filter((p) => !own.has(portLabel(p)) && !declared(cidr, portLabel(p)));
           if (gained.length === 0) continue;
           const data = {
             cidr: e.caller.cidr,
             other: other.caller.cidr,
             name: s.name,
             group,
-            ports: `port${gained.length === 1 ? '' : 's'} ${[...new Set(gained.map(key))].join(', ')}`,
+            ports: `port${gained.length === 1 ? '' : 's'} ${[...new Set(gained.map(portLabel))].join(', ')}`,
           };
           const source = { ...e.source, path: [...e.source.path, 'securityGroup'] };
           findings.push(
