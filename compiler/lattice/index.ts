@@ -2,7 +2,8 @@ import { patternPolicyText, type Analysis } from '../analysis/analysis.js';
 import { gatewayNamespace, namespaceFile, networkPolicyFile } from '../analysis/names.js';
 import { policyText } from '../analysis/policy-document.js';
 import type { LatticeModel } from '../model/types.js';
-import type { Artifact, Emitted, Manifest, Target, TargetFinding } from '../targets/target.js';
+import type { Artifact, Emitted, Manifest, ServiceEmitted, Target, TargetFinding } from '../targets/target.js';
+import type { ServiceModel } from '../model/types.js';
 import { enforcementSource } from '../model/query.js';
 import { compareStrings } from '../util/compare.js';
 import {
@@ -34,6 +35,24 @@ export const latticeTarget = {
         source: enforcementSource(s),
         data: { name: s.name, inherited: s.enforcementFrom === 'platform' ? " (the Platform's default)" : '' },
       })),
+  // An EKS export's route and its controller policies, in its own file: per service, so that
+  // `compile --cache` can reuse them with its other objects (targets/service-work.ts).
+  service(analysis: Analysis, s: ServiceModel): ServiceEmitted {
+    const lattice = s.exposure.lattice;
+    const doc = analysis.latticeServicePolicy(s);
+    if (s.platform !== 'eks' || !lattice || !doc || analysis.names(s).latticePolicyFile === undefined)
+      return { findings: [], manifests: [] };
+    const name = analysis.names(s).policy;
+    const at = { cluster: s.cluster, namespace: s.namespace, file: s.name, source: s.source.file };
+    return {
+      findings: [],
+      manifests: [
+        { ...at, object: routeObject(s, lattice) },
+        { ...at, object: iamAuthPolicyObject(name, s, lattice, patternPolicyText(s, doc)) },
+        ...targetGroupPolicyObjects(name, s, lattice).map((object) => ({ ...at, object })),
+      ],
+    };
+  },
   emit(analysis: Analysis): Emitted {
     const { model, index } = analysis;
     const files: Artifact[] = [];
@@ -62,13 +81,6 @@ export const latticeTarget = {
         addresses: [{ type: 'lattice-policy', target: 'lattice', file, of: { service: s.id }, statements }],
       });
       if (s.platform !== 'eks') continue;
-      const name = analysis.names(s).policy;
-      const at = { cluster: s.cluster, namespace: s.namespace, file: s.name, source: s.source.file };
-      manifests.push(
-        { ...at, object: routeObject(s, lattice) },
-        { ...at, object: iamAuthPolicyObject(name, s, lattice, text) },
-        ...targetGroupPolicyObjects(name, s, lattice).map((object) => ({ ...at, object })),
-      );
       const g = gatewayOf(s.cluster, lattice.serviceNetwork);
       g.exports.push(lattice);
       g.namespaces.add(s.namespace);

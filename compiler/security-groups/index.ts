@@ -2,7 +2,7 @@ import type { Analysis } from '../analysis/analysis.js';
 import { labelsFor } from '../kubernetes/names.js';
 import type { ServiceModel } from '../model/types.js';
 import { enforcementSource } from '../model/query.js';
-import type { Emitted, Manifest, Target, TargetFinding } from '../targets/target.js';
+import type { Emitted, ServiceEmitted, Target, TargetFinding } from '../targets/target.js';
 
 /** The group an EKS service's pods get: an existing id, or a managed group's id once Terraform created it. */
 function groupIdOf(analysis: Analysis, s: ServiceModel): string | undefined {
@@ -40,24 +40,31 @@ export const securityGroupsTarget = {
       }));
     return [...unknown, ...audited];
   },
-  emit(analysis: Analysis): Emitted {
-    const manifests: Manifest[] = [];
-    for (const s of analysis.model.services) {
-      const created = placed(s) ? groupIdOf(analysis, s) : undefined;
-      if (created === undefined) continue;
-      manifests.push({
-        cluster: s.cluster,
-        namespace: s.namespace,
-        file: s.name,
-        source: s.source.file,
-        object: {
-          apiVersion: 'vpcresources.k8s.aws/v1beta1',
-          kind: 'SecurityGroupPolicy',
-          metadata: { name: analysis.names(s).policy, namespace: s.namespace, labels: labelsFor(s) },
-          spec: { podSelector: { matchLabels: { ...(s.podSelector ?? {}) } }, securityGroups: { groupIds: [created] } },
+  // Per service, in its own file: so that `compile --cache` can reuse it with its other objects
+  // (targets/service-work.ts).
+  service(analysis: Analysis, s: ServiceModel): ServiceEmitted {
+    const created = placed(s) ? groupIdOf(analysis, s) : undefined;
+    if (created === undefined) return { findings: [], manifests: [] };
+    return {
+      findings: [],
+      manifests: [
+        {
+          cluster: s.cluster,
+          namespace: s.namespace,
+          file: s.name,
+          source: s.source.file,
+          object: {
+            apiVersion: 'vpcresources.k8s.aws/v1beta1',
+            kind: 'SecurityGroupPolicy',
+            metadata: { name: analysis.names(s).policy, namespace: s.namespace, labels: labelsFor(s) },
+            spec: {
+              podSelector: { matchLabels: { ...(s.podSelector ?? {}) } },
+              securityGroups: { groupIds: [created] },
+            },
+          },
         },
-      });
-    }
-    return { files: [], manifests };
+      ],
+    };
   },
+  emit: (): Emitted => ({ files: [], manifests: [] }),
 } as const satisfies Target;
