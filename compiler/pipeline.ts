@@ -10,8 +10,9 @@ import { compileGuardRails } from './guardrails/compile.js';
 import { evaluateGuardRails } from './guardrails/evaluate.js';
 import type { Model } from './model/types.js';
 import { targets } from './targets/registry.js';
-import type { Artifact, Emitted, PendingEmit, ServiceEmitted, Target, TargetFinding } from './targets/target.js';
-import { layoutManifests, type TargetManifest } from './kubernetes/layout.js';
+import type { Artifact, Emitted, Manifest, PendingEmit, Target, TargetFinding } from './targets/target.js';
+import { ServiceWork, type Reuse } from './targets/service-work.js';
+import { serviceKeys, ServiceWorkCache } from './targets/service-cache.js';
 import { analyze, type Analysis } from './analysis/analysis.js';
 import { checkEstate } from './validate/checks/estate.js';
 import { checkContractShape } from './validate/checks/contract-shape.js';
@@ -164,9 +165,9 @@ function beginPipeline(sources: readonly Source[], options: PipelineOptions): Be
     try {
       // The estate's own checks, then what each target cannot express: every finding before any output.
       checkEstate(analysis).forEach(report);
-      const perService = serviceWork(analysis);
+      const perService = new ServiceWork(analysis, reuseOf(analysis, documents, options));
       for (const target of targets as readonly Target[]) {
-        perService.get(target.name)?.findings.forEach(report);
+        perService.findings.get(target.name)?.forEach(report);
         target.check(analysis).forEach(report);
       }
       // With errors nothing is written, so nothing more is built. Every diagnostic has its
@@ -199,28 +200,20 @@ function beginPipeline(sources: readonly Source[], options: PipelineOptions): Be
   };
 }
 
-/**
- * Every target's per-service work (`Target.service`), each service in model order: its findings,
- * and the manifests that are emitted if no finding is an error.
- */
-function serviceWork(analysis: Analysis): Map<string, ServiceEmitted> {
-  const work = new Map<string, ServiceEmitted>();
-  for (const target of targets as readonly Target[]) {
-    if (!target.service) continue;
-    const all: ServiceEmitted = { findings: [], manifests: [] };
-    for (const s of analysis.model.services) {
-      const { findings, manifests } = target.service(analysis, s);
-      all.findings.push(...findings);
-      all.manifests.push(...manifests);
-    }
-    work.set(target.name, all);
-  }
-  return work;
-}
-
 interface Started {
   target: Target;
   pending: PendingEmit;
+}
+
+/** What `compile --cache` may reuse of each service's work (`targets/service-work.ts`). */
+function reuseOf(
+  analysis: Analysis,
+  documents: readonly LoadedDocument[],
+  options: PipelineOptions,
+): Reuse | undefined {
+  if (options.cacheDir === undefined) return undefined;
+  const outputs = options.stackOutputs ? JSON.stringify([...options.stackOutputs]) : '';
+  return { cache: ServiceWorkCache.open(options.cacheDir), keys: serviceKeys(analysis, documents, outputs) };
 }
 
 /** The targets that emit on another thread (`Target.start`), started. */
@@ -245,29 +238,27 @@ interface BegunEmit {
 function beginEmit(
   analysis: Analysis,
   options: PipelineOptions,
-  perService: ReadonlyMap<string, ServiceEmitted>,
+  perService: ServiceWork,
   started: readonly Started[],
 ): BegunEmit {
   const out: Artifact[] = [];
-  const manifests: TargetManifest[] = [];
+  const emitted = new Map<string, Manifest[]>();
   const cache = options.cacheDir ? { cacheDir: options.cacheDir } : {};
   for (const target of targets as readonly Target[]) {
     if (started.some((s) => s.target === target)) continue;
     const result = target.emit(analysis, cache);
     out.push(...result.files);
-    // Each service's manifests in model order, then the target's own: the order the layout keeps
-    // among objects of one kind and name in one file.
-    for (const m of [...(perService.get(target.name)?.manifests ?? []), ...result.manifests])
-      manifests.push({ ...m, target: target.name });
+    emitted.set(target.name, result.manifests);
   }
-  const laidOut = layoutManifests(manifests, { fingerprints: options.cacheDir !== undefined });
+  const laidOut = perService.layOut(emitted, options.cacheDir !== undefined);
+  perService.save(laidOut);
   return {
     started,
     finish(results) {
       started.forEach(({ target }, i) => {
         const result = results[i];
         if (!result) throw new Error(`internal: no result from ${target.name}`);
-        if (result.manifests.length > 0 || perService.has(target.name))
+        if (result.manifests.length > 0 || perService.findings.has(target.name))
           throw new Error(`internal: ${target.name} started early but has manifests`);
         out.push(...result.files);
       });

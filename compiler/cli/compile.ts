@@ -23,9 +23,10 @@ Options:
   --out <dir>           output directory (default: out)
   --check               write nothing; fail when the output directory differs
                         from what compile would write (for CI)
-  --cache               reuse what the last compile parsed and synthesized where its
-                        input is unchanged: contracts by their text, each Terraform
-                        stack by its own input (the output is the same)
+  --cache               reuse what the last compile parsed and built where its input
+                        is unchanged: contracts by their text, each service's objects
+                        by what they are made from, each Terraform stack by its own
+                        input (the output is the same)
   --cache-location <d>  where --cache keeps it (default: .callgate-cache)
   --format <name>       ${formatNames.join(' | ')} (default: stylish)
   --max-warnings <n>    fail when there are more than n warnings

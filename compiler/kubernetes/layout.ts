@@ -68,6 +68,8 @@ export function layoutManifests(
   options: {
     /** Fingerprint each file (for `compile --cache`, where a matching record spares spelling it). */
     fingerprints?: boolean;
+    /** Files of manifests laid out before (`targets/service-work.ts`), listed with the others. */
+    laidOut?: readonly Artifact[];
   } = {},
 ): Artifact[] {
   const files = new Map<string, TargetManifest[]>();
@@ -77,6 +79,15 @@ export function layoutManifests(
   }
   const out: Artifact[] = [];
   const byCluster = new Map<string, string[]>();
+  const list = (path: string) => {
+    const [, cluster = ''] = path.split('/');
+    pushTo(byCluster, cluster, path.slice(`kubernetes/${cluster}/`.length));
+  };
+  for (const file of options.laidOut ?? []) {
+    if (files.has(file.path)) throw new Error(`internal: ${file.path} laid out twice`);
+    out.push(file);
+    list(file.path);
+  }
   for (const [path, group] of files) {
     const sorted = [...group].sort(
       (a, b) =>
@@ -93,8 +104,7 @@ export function layoutManifests(
         print,
       ),
     );
-    const [, cluster = ''] = path.split('/');
-    pushTo(byCluster, cluster, path.slice(`kubernetes/${cluster}/`.length));
+    list(path);
   }
   for (const [cluster, resources] of byCluster) {
     const kustomization = {

@@ -121,7 +121,10 @@ export interface Target {
   /**
    * Optional: the findings and manifests of one service, called for every service of the model in
    * its order, before `check`, so that its objects are built once, for its own checks (their
-   * size, say) and for the output.
+   * size, say) and for the output. With `compile --cache` its result is reused while the
+   * service's key is unchanged (`service-cache.ts`): it must read nothing the key does not hold
+   * (the service, its edges and the services at their other ends, the services in audit, the
+   * Platform), and put its objects in the service's own file.
    */
   service?(analysis: Analysis, s: ServiceModel): ServiceEmitted;
   check(analysis: Analysis): TargetFinding[];
