@@ -10,20 +10,23 @@ import { codeDigest } from '../util/code-digest.js';
 import { isRecord, jsonExact, parseJson } from '../util/json.js';
 import type { TargetFinding } from './target.js';
 
-// A target's per-service work (`Target.service`: a service's NetworkPolicies and Istio objects,
-// and their findings) was a third of a `compile --cache` in which one contract changed, although
-// the change reaches only the services it is an edge of. With the cache, each service's work is
-// kept by a key, and reused where the key is the same. The key holds everything that work reads:
+// A target's per-service work (`Target.service`: a service's NetworkPolicies, Istio objects, Lattice
+// controller objects and SecurityGroupPolicy, and their findings) was a third of a `compile
+// --cache` in which one contract changed, although the change reaches only the services it is an
+// edge of. With the cache, each service's work is kept by a key, and reused where the key is the
+// same. The key holds everything that work reads:
 //
 // - the code (every module of the package) and callgate's version;
 // - the Platform's document, and the services in audit, which every service's egress may reach;
+// - the stack outputs (`--stack-outputs`), which name a managed security group;
 // - the service's own document, and whether it gets a waypoint;
 // - every edge into and out of it, as data (JSON), and for each the document of the service at its
 //   other end, and whether that one gets a waypoint.
 //
-// That is the whole of what `netpol` and `istio` read of a service: its model is a function of its
-// document and the Platform's, its edges are listed in full, and a neighbour is read through its
-// model, its names (a function of the model) and its waypoint. A document stands for its text's
+// That is the whole of what the targets read of a service (`Target.service` says they must not
+// read more): its model is a function of its document and the Platform's, its edges are listed in
+// full, and a neighbour is read through its model, its names (a function of the model) and its
+// waypoint, the one thing about it that other contracts decide. A document stands for its text's
 // hash, its path and its place in the file (the parse cache's hash: the same text is the same
 // value and the same positions). A service with a document that has no hash (one that parsed with
 // a problem) or an edge JSON would not give back exactly gets no key, and its work is done.
@@ -31,8 +34,9 @@ import type { TargetFinding } from './target.js';
 // What is reused is the findings and the laid-out files (by their fingerprints, `fingerprint.ts`),
 // never objects: a file whose objects come only from reused services is listed with the fingerprint
 // it had, and spelled, by doing the work again, only where out/ does not already hold it.
-// `test/cache-equivalence.test.ts` holds every cached compile, after edits of every kind, to what
-// a compile without the cache reports and writes.
+// `test/service-cache.test.ts` changes each part of the key but the service's own contract, and
+// `test/cache-equivalence.test.ts` makes random edits of every kind: after each, a cached compile
+// must report and write what a compile without the cache does.
 
 /** A service's work as the last compile with the cache did it. */
 export interface ServiceRecord {
