@@ -120,6 +120,8 @@ describe('compile --cache, per service', () => {
       const cold = run(docs, join(root, 'cold'));
       expect(warm.diagnostics).toEqual(after.diagnostics);
       expect(warm.files?.map((f) => [f.path, f.fingerprint])).toEqual(cold.files?.map((f) => [f.path, f.fingerprint]));
+      // Addresses first: a reused file's are read from the record, without spelling the file.
+      expect(warm.files?.map((f) => [f.path, f.addresses])).toEqual(after.files?.map((f) => [f.path, f.addresses]));
       expect(warm.files?.map((f) => [f.path, f.content])).toEqual(after.files?.map((f) => [f.path, f.content]));
     });
 

@@ -8,7 +8,7 @@ import type { EdgeModel, ServiceModel, SourceRef } from '../model/types.js';
 import { writeCacheFile } from '../util/cache-file.js';
 import { codeDigest } from '../util/code-digest.js';
 import { isRecord, jsonExact, parseJson } from '../util/json.js';
-import type { TargetFinding } from './target.js';
+import type { ArtifactAddress, TargetFinding } from './target.js';
 
 // A target's per-service work (`Target.service`: a service's NetworkPolicies, Istio objects, Lattice
 // controller objects and SecurityGroupPolicy, and their findings) was a third of a `compile
@@ -52,6 +52,8 @@ export interface FileRecord {
   fingerprint: string;
   /** The services whose objects it holds. */
   services: string[];
+  /** Its objects' addresses (`compactAddresses`): `diff` and `explain` read them of every file. */
+  addresses: string;
 }
 
 const formatOf = () =>
@@ -59,19 +61,35 @@ const formatOf = () =>
 const fileOf = (dir: string) => join(dir, 'service-work.json');
 
 export class ServiceWorkCache {
+  /** What addresses share (`target`, `apiVersion`, `kind`), each once: files name them by index. */
+  private readonly kinds: string[];
+  private readonly kindIndex: Map<string, number>;
+
   private constructor(
     private readonly dir: string,
     private readonly services: ReadonlyMap<string, ServiceRecord>,
     private readonly files: ReadonlyMap<string, FileRecord>,
-  ) {}
+    kinds: readonly string[],
+  ) {
+    this.kinds = [...kinds];
+    this.kindIndex = new Map(kinds.map((k, i) => [k, i]));
+  }
 
   /** The record in `dir`; empty where there is none, or another build wrote it, or it is damaged. */
   static open(dir: string): ServiceWorkCache {
     const services = new Map<string, ServiceRecord>();
     const files = new Map<string, FileRecord>();
+    let kinds: string[] = [];
     try {
       const v = parseJson(readFileSync(fileOf(dir), 'utf8'));
-      if (isRecord(v) && v.format === formatOf() && Array.isArray(v.services) && Array.isArray(v.files)) {
+      if (
+        isRecord(v) &&
+        v.format === formatOf() &&
+        Array.isArray(v.services) &&
+        Array.isArray(v.files) &&
+        isStrings(v.kinds)
+      ) {
+        kinds = v.kinds;
         for (const entry of v.services as unknown[]) {
           const record = serviceRecord(entry);
           if (record) services.set(record[0], record[1]);
@@ -84,7 +102,7 @@ export class ServiceWorkCache {
     } catch {
       // No record yet: every service's work is done.
     }
-    return new ServiceWorkCache(dir, services, files);
+    return new ServiceWorkCache(dir, services, files, kinds);
   }
 
   /** The service's record, where it was made under this key. */
@@ -97,14 +115,64 @@ export class ServiceWorkCache {
     return this.files.get(path);
   }
 
+  /**
+   * The addresses of a laid-out file's objects as text: each says its kind (by index) and name,
+   * and its namespace where that is not the file's; the file and its cluster are the path's.
+   * Undefined where that would not give back exactly these addresses.
+   */
+  compactAddresses(path: string, addresses: readonly ArtifactAddress[]): string | undefined {
+    const place = placeOf(path);
+    const parts: (number | string)[][] = [];
+    for (const a of addresses) {
+      if (a.type !== 'kubernetes' || a.file !== path || a.cluster !== place.cluster || Object.keys(a).length !== 8)
+        return undefined;
+      const kind = `${a.target}\u0000${a.apiVersion}\u0000${a.kind}`;
+      let i = this.kindIndex.get(kind);
+      if (i === undefined) {
+        i = this.kinds.push(kind) - 1;
+        this.kindIndex.set(kind, i);
+      }
+      parts.push(a.namespace === place.namespace ? [i, a.name] : [i, a.name, a.namespace]);
+    }
+    return JSON.stringify(parts);
+  }
+
+  /** The addresses `compactAddresses` spelled, as the layout makes them; undefined for damaged text. */
+  expandAddresses(path: string, text: string): ArtifactAddress[] | undefined {
+    const parts = parseJson(text);
+    if (!Array.isArray(parts)) return undefined;
+    const place = placeOf(path);
+    const out: ArtifactAddress[] = [];
+    for (const p of parts as unknown[]) {
+      if (!Array.isArray(p) || typeof p[0] !== 'number' || typeof p[1] !== 'string') return undefined;
+      const [target, apiVersion, kind] = this.kinds[p[0]]?.split('\u0000') ?? [];
+      const namespace: unknown = p.length === 2 ? place.namespace : p[2];
+      if (target === undefined || apiVersion === undefined || kind === undefined || typeof namespace !== 'string')
+        return undefined;
+      out.push({
+        type: 'kubernetes',
+        target,
+        file: path,
+        cluster: place.cluster,
+        apiVersion,
+        kind,
+        namespace,
+        name: p[1],
+      });
+    }
+    return out;
+  }
+
   /** Keeps exactly this run's records: a service or file no longer compiled goes. */
   save(services: ReadonlyMap<string, ServiceRecord>, files: ReadonlyMap<string, FileRecord>): void {
     writeCacheFile(
       fileOf(this.dir),
       JSON.stringify({
         format: formatOf(),
+        // Only ever added to, so that a kept file's addresses still name the right ones.
+        kinds: this.kinds,
         services: [...services].map(([id, r]) => [id, r.key, r.findings, r.files]),
-        files: [...files].map(([path, r]) => [path, r.fingerprint, r.services]),
+        files: [...files].map(([path, r]) => [path, r.fingerprint, r.services, r.addresses]),
       }),
     );
   }
@@ -137,10 +205,17 @@ function serviceRecord(entry: unknown): [string, ServiceRecord] | undefined {
 
 function fileRecord(entry: unknown): [string, FileRecord] | undefined {
   if (!Array.isArray(entry)) return undefined;
-  const [path, fingerprint, services] = entry as unknown[];
+  const [path, fingerprint, services, addresses] = entry as unknown[];
   if (typeof path !== 'string' || typeof fingerprint !== 'string' || !isStrings(services)) return undefined;
-  return [path, { fingerprint, services }];
+  if (typeof addresses !== 'string') return undefined;
+  return [path, { fingerprint, services, addresses }];
 }
+
+/** A laid-out file's cluster and namespace: `kubernetes/<cluster>/<namespace>/<file>.yaml`. */
+const placeOf = (path: string) => {
+  const [, cluster = '', namespace = ''] = path.split('/');
+  return { cluster, namespace };
+};
 
 /** Parts as one text that no other parts spell: each after its length. */
 const framed = (parts: readonly string[]) => parts.map((p) => `${p.length}:${p}`).join('');

@@ -4,7 +4,7 @@ import { layoutManifests, type TargetManifest } from '../kubernetes/layout.js';
 import type { ServiceModel } from '../model/types.js';
 import { targets } from './registry.js';
 import { keepable, type FileRecord, type ServiceRecord, type ServiceWorkCache } from './service-cache.js';
-import type { Artifact, Manifest, Target, TargetFinding } from './target.js';
+import type { Artifact, ArtifactAddress, Manifest, Target, TargetFinding } from './target.js';
 
 /** Where a manifest is laid out. */
 const pathOf = (m: Manifest) => manifestFile(m.cluster, m.namespace, m.file);
@@ -43,6 +43,8 @@ export class ServiceWork {
   readonly findings = new Map<string, TargetFinding[]>();
   private readonly done = new Map<string, Done>();
   private readonly reused = new Map<string, ServiceRecord>();
+  /** The files listed as recorded (`reusable`), by path. */
+  private readonly reusedFiles = new Map<string, FileRecord>();
   /** The files that hold objects no service's work made (a target's own), once laid out. */
   private readonly shared = new Set<string>();
 
@@ -123,11 +125,12 @@ export class ServiceWork {
         const file = cache.file(path);
         if (file) files.set(path, file);
       }
-    return [...files].map(([path, file]) => this.reusedFile(path, file));
+    for (const [path, file] of files) this.reusedFiles.set(path, file);
+    return [...files].map(([path, file]) => this.reusedFile(path, file, cache));
   }
 
   /** A reused file, spelled (by working on its services again) only where something reads it. */
-  private reusedFile(path: string, record: FileRecord): Artifact {
+  private reusedFile(path: string, record: FileRecord, cache: ServiceWorkCache): Artifact {
     const lay = (): Artifact => {
       const manifests: TargetManifest[] = [];
       const services = record.services.map((id) => this.analysis.index.service(id));
@@ -144,14 +147,16 @@ export class ServiceWork {
     };
     let laid: Artifact | undefined;
     const once = () => (laid ??= lay());
+    let addresses: ArtifactAddress[] | undefined;
     const file: Artifact = {
       path,
       fingerprint: record.fingerprint,
       get content() {
         return once().content;
       },
+      // As recorded, so that reading them (diff compares every file's) does not spell the file.
       get addresses() {
-        return once().addresses;
+        return (addresses ??= cache.expandAddresses(path, record.addresses) ?? once().addresses);
       },
     };
     Object.defineProperty(file, 'spell', {
@@ -175,9 +180,6 @@ export class ServiceWork {
     const { keys, cache } = this.reuse;
     const services = new Map<string, ServiceRecord>();
     const fileRecords = new Map<string, FileRecord>();
-    const prints = new Map(
-      files.flatMap((f) => (f.fingerprint === undefined ? [] : [[f.path, f.fingerprint] as const])),
-    );
     const contributors = new Map<string, string[]>();
     const unrecorded = new Set(this.shared);
     for (const s of this.analysis.model.services) {
@@ -195,9 +197,14 @@ export class ServiceWork {
         contributors.set(path, list);
       }
     }
+    const laidOut = new Map(files.map((f) => [f.path, f]));
     for (const [path, ids] of contributors) {
-      const print = prints.get(path);
-      if (print !== undefined && !unrecorded.has(path)) fileRecords.set(path, { fingerprint: print, services: ids });
+      const file = laidOut.get(path);
+      const print = file?.fingerprint;
+      if (!file || print === undefined || unrecorded.has(path)) continue;
+      // A reused file's addresses as recorded, unread; a laid-out file's from the layout.
+      const addresses = this.reusedFiles.get(path)?.addresses ?? cache.compactAddresses(path, file.addresses);
+      if (addresses !== undefined) fileRecords.set(path, { fingerprint: print, services: ids, addresses });
     }
     cache.save(services, fileRecords);
   }
