@@ -1,9 +1,8 @@
 import { patternPolicyText, type Analysis } from '../analysis/analysis.js';
 import { gatewayNamespace, namespaceFile, networkPolicyFile } from '../analysis/names.js';
 import { policyText } from '../analysis/policy-document.js';
-import type { LatticeModel } from '../model/types.js';
+import type { LatticeModel, ServiceModel } from '../model/types.js';
 import type { Artifact, Emitted, Manifest, ServiceEmitted, Target, TargetFinding } from '../targets/target.js';
-import type { ServiceModel } from '../model/types.js';
 import { enforcementSource } from '../model/query.js';
 import { compareStrings } from '../util/compare.js';
 import {

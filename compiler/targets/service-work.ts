@@ -170,8 +170,9 @@ export class ServiceWork {
   }
 
   /**
-   * Keeps this run's record (with reuse), from its laid-out files: each service's key, findings and files, and each
-   * file whose objects are all recorded services' (and that has a fingerprint) with its services.
+   * Keeps this run's record (with reuse), from its laid-out files: each service's key, findings
+   * and files, and each file whose objects are all recorded services' (and that has a
+   * fingerprint) with its services and its objects' addresses.
    * A file that also holds a target's own objects, or those of a service with no record, is not
    * recorded: were those gone next time, the services' objects alone would be another file.
    */
