@@ -116,6 +116,9 @@ describe('compile --cache, per service', () => {
       // The edit reaches the service's objects: otherwise this would test nothing.
       expect(fileOf(after, service)).toBeDefined();
       expect(fileOf(after, service)).not.toBe(fileOf(before, service));
+      // `check --cache` reads the record too (findings only), before the compile replaces it.
+      const checked = runPipeline(sourcesOf(docs), { root: '.', emit: false, cacheDir });
+      expect(checked.diagnostics).toEqual(after.diagnostics);
       const warm = run(docs, cacheDir);
       const cold = run(docs, join(root, 'cold'));
       expect(warm.diagnostics).toEqual(after.diagnostics);
