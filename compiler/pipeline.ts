@@ -47,6 +47,11 @@ export interface PipelineOptions {
   stackOutputs?: ReadonlyMap<string, string>;
   /** A directory targets may reuse work from (`compile --cache`). */
   cacheDir?: string;
+  /**
+   * False where every file's text will be read (`compile --check`): a reused service's file is
+   * spelled by doing its work again, so reuse would only add the keys' cost. Default true.
+   */
+  reuseServices?: boolean;
 }
 
 /**
@@ -211,7 +216,7 @@ function reuseOf(
   documents: readonly LoadedDocument[],
   options: PipelineOptions,
 ): Reuse | undefined {
-  if (options.cacheDir === undefined) return undefined;
+  if (options.cacheDir === undefined || options.reuseServices === false) return undefined;
   const outputs = options.stackOutputs ? JSON.stringify([...options.stackOutputs]) : '';
   return { cache: ServiceWorkCache.open(options.cacheDir), keys: serviceKeys(analysis, documents, outputs) };
 }

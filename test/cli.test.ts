@@ -272,6 +272,21 @@ describe('compile output', () => {
     expect(stale.stderr).toContain('extra    extra.txt');
   });
 
+  it('--check --cache reads every file back, and compile --cache rewrites a file edited by hand, its service reused', async () => {
+    const dir = await estate(bundled);
+    expect((await cli(['compile', '--cache'], dir)).code).toBe(0);
+    const file = join(dir, 'out', 'kubernetes', 'cluster-a', 'apps', 'frontend.yaml');
+    const made = await readFile(file, 'utf8');
+    await writeFile(file, `${made}# edited\n`);
+    const stale = await cli(['compile', '--check', '--cache'], dir);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain('differs  kubernetes/cluster-a/apps/frontend.yaml');
+    // No contract changed, so every service's work is reused: the file is spelled to be compared.
+    expect((await cli(['compile', '--cache'], dir)).code).toBe(0);
+    expect(await readFile(file, 'utf8')).toBe(made);
+    expect((await cli(['compile', '--check', '--cache'], dir)).code).toBe(0);
+  });
+
   it('leaves an existing out/ untouched when the contracts have errors', async () => {
     const dir = await estate(bundled);
     await cli(['compile'], dir);

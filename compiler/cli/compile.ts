@@ -84,6 +84,8 @@ Exit codes: 0 written (or current), 1 errors or stale output, 2 usage or interna
       policiesDir: values.policies ?? config.policies,
       stackOutputsFile: values['stack-outputs'],
       cacheDir,
+      // --check reads every file back and compares it, so every file is spelled anyway.
+      reuseServices: values.check !== true,
     });
     const code = report(result.diagnostics, format, maxWarnings, io);
     if (code !== 0 || !result.files || !result.model) {

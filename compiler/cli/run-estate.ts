@@ -13,6 +13,8 @@ export interface EstateOptions {
   policiesDir?: string | undefined;
   /** Reuse the synthesized stacks of the last run when their input is unchanged. */
   cacheDir?: string | undefined;
+  /** False to do every service's work even with a cache (`PipelineOptions.reuseServices`). */
+  reuseServices?: boolean;
 }
 
 /** Read the contracts directory and its guard-rails and run the whole pipeline on them. */
@@ -30,6 +32,7 @@ export async function runEstate(
     emit: mode === 'compile',
     ...(stackOutputs ? { stackOutputs } : {}),
     ...(options.cacheDir ? { cacheDir: resolve(io.cwd, options.cacheDir) } : {}),
+    ...(options.reuseServices === false ? { reuseServices: false } : {}),
   });
 }
 
