@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -138,6 +139,34 @@ describe('compile --cache, per service', () => {
     expect(fileOf(after, 'store')).not.toBe(fileOf(before, 'store'));
     const warm = run(docs, cacheDir, outputs('sg-0fedcba9876543210'));
     expect(warm.files?.map((f) => [f.path, f.content])).toEqual(after.files?.map((f) => [f.path, f.content]));
+  });
+
+  it('does the work again where the record is damaged, and reports and writes the same', async () => {
+    const root = await tempDir('callgate-service-cache-');
+    const cacheDir = join(root, 'cache');
+    const docs = base();
+    const plain = run(docs);
+    const record = join(cacheDir, 'service-work.json');
+    run(docs, cacheDir);
+    const kept = JSON.parse(readFileSync(record, 'utf8')) as { services: unknown[][]; files: unknown[][] };
+    const damaged = [
+      'not JSON',
+      JSON.stringify({ ...kept, kinds: 'x' }),
+      // A finding that is not one, a file without its services, addresses that are not a list.
+      JSON.stringify({
+        ...kept,
+        services: kept.services.map((e) => [e[0], e[1], { netpol: [{ code: 1 }] }, e[3]]),
+        files: kept.files.map((e) => [e[0], e[1], 'x', e[3]]),
+      }),
+      JSON.stringify({ ...kept, files: kept.files.map((e) => [e[0], e[1], e[2], '{']) }),
+    ];
+    for (const text of damaged) {
+      writeFileSync(record, text);
+      const warm = run(docs, cacheDir);
+      expect(warm.diagnostics).toEqual(plain.diagnostics);
+      expect(warm.files?.map((f) => [f.path, f.addresses])).toEqual(plain.files?.map((f) => [f.path, f.addresses]));
+      expect(warm.files?.map((f) => [f.path, f.content])).toEqual(plain.files?.map((f) => [f.path, f.content]));
+    }
   });
 
   it('reuses what no edit reached, and says so by the fingerprints it lists', async () => {
