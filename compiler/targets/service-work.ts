@@ -70,7 +70,7 @@ export class ServiceWork {
    */
   layOut(emitted: ReadonlyMap<string, readonly Manifest[]>, fingerprints: boolean): Artifact[] {
     for (const list of emitted.values()) for (const m of list) this.shared.add(pathOf(m));
-    const reused = this.reusable(emitted);
+    const reused = this.reusable();
     const manifests: TargetManifest[] = [];
     for (const target of targets as readonly Target[]) {
       // Each service's manifests in model order, then the target's own: the order the layout keeps
@@ -86,14 +86,14 @@ export class ServiceWork {
    * The files of reused services that can be listed as recorded: every service in them reused,
    * no other object going into them. Services of any other file are worked on, until none is left.
    */
-  private reusable(emitted: ReadonlyMap<string, readonly Manifest[]>): Artifact[] {
+  private reusable(): Artifact[] {
     const cache = this.reuse?.cache;
     if (!cache || this.reused.size === 0) return [];
-    const taken = new Set<string>();
+    // The targets' own files, then those of every service worked on.
+    const taken = new Set(this.shared);
     const take = (manifests: Iterable<Manifest>) => {
       for (const m of manifests) taken.add(pathOf(m));
     };
-    for (const list of emitted.values()) take(list);
     for (const done of this.done.values()) for (const list of Object.values(done.manifests)) take(list);
     const whole = (path: string, record: FileRecord | undefined, by: string): record is FileRecord =>
       record !== undefined &&
