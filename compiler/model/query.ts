@@ -13,9 +13,9 @@ export interface ModelIndex {
   service(id: string): ServiceModel;
   cluster(name: string): ClusterModel;
   /** Edges that reach the service, in model order. */
-  into(id: string): EdgeModel[];
+  into(id: string): readonly EdgeModel[];
   /** Edges the service is the caller of, in model order. */
-  from(id: string): EdgeModel[];
+  from(id: string): readonly EdgeModel[];
 }
 
 export function indexModel(model: Model): ModelIndex {
@@ -23,12 +23,23 @@ export function indexModel(model: Model): ModelIndex {
   const clusters = new Map(model.platform.clusters.map((c) => [c.name, c]));
   const edges = new Map(model.edges.map((e) => [e.id, e]));
   const pick = (ids: readonly string[]) => ids.map((id) => defined(edges.get(id), `edge ${id}`));
+  // Each list made once: the checks and every target ask for them, a hub's thousands of times.
+  const intoLists = new Map<string, readonly EdgeModel[]>();
+  const fromLists = new Map<string, readonly EdgeModel[]>();
+  const listed = (lists: Map<string, readonly EdgeModel[]>, id: string, ids: readonly string[] | undefined) => {
+    let list = lists.get(id);
+    if (list === undefined) {
+      list = pick(ids ?? []);
+      lists.set(id, list);
+    }
+    return list;
+  };
   return {
     model,
     service: (id) => defined(services.get(id), `service ${id}`),
     cluster: (name) => defined(clusters.get(name), `cluster ${name}`),
-    into: (id) => pick(services.get(id)?.callers ?? []),
-    from: (id) => pick(services.get(id)?.calls ?? []),
+    into: (id) => listed(intoLists, id, services.get(id)?.callers),
+    from: (id) => listed(fromLists, id, services.get(id)?.calls),
   };
 }
 

@@ -28,7 +28,11 @@ interface Claim {
 }
 
 /** The names a service claims, each under a key that two claims of one thing share. */
-function claimsOf(analysis: Analysis, s: ServiceModel): [string, Omit<Claim, 'service'>][] {
+function claimsOf(
+  analysis: Analysis,
+  terraform: ReadonlySet<ServiceModel>,
+  s: ServiceModel,
+): [string, Omit<Claim, 'service'>][] {
   const n = analysis.names(s);
   const out: [string, Omit<Claim, 'service'>][] = [];
   // The cluster the service's Kubernetes objects go to: its own, or for an ECS task in the mesh
@@ -75,8 +79,7 @@ function claimsOf(analysis: Analysis, s: ServiceModel): [string, Omit<Claim, 'se
         { what: 'the VPC Lattice target group', where: `account ${s.account}, ${s.region}`, latticeName: true },
       ]);
   }
-  if (analysis.terraformServices.includes(s))
-    out.push([`stack ${n.ownerStack}`, { what: 'the Terraform stack', where: 'the estate' }]);
+  if (terraform.has(s)) out.push([`stack ${n.ownerStack}`, { what: 'the Terraform stack', where: 'the estate' }]);
   return out;
 }
 
@@ -121,9 +124,11 @@ export function checkNameCollisions(analysis: Analysis): TargetFinding[] {
     if (cluster !== undefined && s.serviceAccount)
       accounts.set(`identity ${cluster} ${s.namespace} ${s.serviceAccount}`, s);
   }
+  // A set: asked once per service, of a list as long as the estate's ECS exports and groups.
+  const terraform = new Set(analysis.terraformServices);
   for (const s of analysis.model.services) {
     const mine = new Set<string>();
-    for (const [key, claim] of claimsOf(analysis, s)) {
+    for (const [key, claim] of claimsOf(analysis, terraform, s)) {
       if (mine.has(key)) {
         // Only a version named like the default group makes one contract claim a name twice.
         const data = { service: s.id, what: claim.what, name: nameOf(key), where: claim.where };
