@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import type { OutputFile } from '../targets/target.js';
+import type { StackFile } from './cache.js';
 import { untilDone } from '../util/interrupt.js';
 import type { StackInput } from './stack-plan.js';
 import { StacksThreadError } from './stacks-error.js';
@@ -13,9 +13,9 @@ import { compareStrings } from '../util/compare.js';
 /** Stacks being synthesized on another thread (see `PendingEmit` in targets/target.ts). */
 export interface PendingStacks {
   /** Blocks until they are there; never learns of a thread that died without a word. */
-  wait(): OutputFile[];
+  wait(): StackFile[];
   /** Awaits them; fails when the thread ends without a result. */
-  settled(): Promise<OutputFile[]>;
+  settled(): Promise<StackFile[]>;
   /** Stops the thread, not wanted after all; its scratch directory goes once it has stopped. */
   cancel(): void;
 }
@@ -60,13 +60,13 @@ function spawn(): StacksThread {
 const outOfMemory =
   "it ran out of memory (Node's heap limit: raise it with NODE_OPTIONS=--max-old-space-size=<megabytes>)";
 
-type StacksMessage = { files?: OutputFile[]; error?: string; cannotLoad?: true } | undefined;
+type StacksMessage = { files?: StackFile[]; error?: string; cannotLoad?: true } | undefined;
 
 // What synth-worker.ts posts, from this same program: a thread boundary, not untrusted input.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- see above
 const asStacksMessage = (message: unknown) => message as StacksMessage;
 
-function filesOf(message: StacksMessage): OutputFile[] {
+function filesOf(message: StacksMessage): StackFile[] {
   if (message?.cannotLoad) throw new StacksThreadError(message.error ?? 'cannot load cdktf');
   if (!message?.files) throw new Error(message?.error ?? 'the stacks worker ended without a result');
   return message.files;
@@ -77,8 +77,8 @@ function filesOf(message: StacksMessage): OutputFile[] {
  * unreferenced, its end would not keep the process alive to hear of it, and the process would
  * exit mid-compile with nothing said.
  */
-function settle(thread: StacksThread): Promise<OutputFile[]> {
-  return new Promise<OutputFile[]>((resolve, reject) => {
+function settle(thread: StacksThread): Promise<StackFile[]> {
+  return new Promise<StackFile[]>((resolve, reject) => {
     const take = (message: StacksMessage) => {
       thread.port.off('message', onMessage);
       thread.worker.off('exit', ended);
@@ -153,7 +153,7 @@ export function startStacks(units: readonly StackInput[], cacheDir: string | und
   if (!workerAvailable) return undefined;
   // The cache is read here: where it holds every stack, no thread is needed at all.
   const { found, missing } = lookUpStacks(units, cacheDir);
-  const sorted = (files: OutputFile[]) => files.sort((a, b) => compareStrings(a.path, b.path));
+  const sorted = (files: StackFile[]) => files.sort((a, b) => compareStrings(a.path, b.path));
   if (missing.length === 0) {
     release();
     return { wait: () => sorted(found), settled: () => Promise.resolve(sorted(found)), cancel: () => {} };

@@ -4,7 +4,8 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { version } from '../cli/version.js';
 import { codeDigest } from '../util/code-digest.js';
-import { parseJson, stringAt } from '../util/json.js';
+import { isRecord, parseJson, stringAt } from '../util/json.js';
+import { resourcesOf } from './resources.js';
 import { writeCacheFile } from '../util/cache-file.js';
 import type { StackInput } from './stack-plan.js';
 import type { OutputFile } from '../targets/target.js';
@@ -30,16 +31,36 @@ export function stackKey(unit: StackInput): string {
 /** One file per stack, named by its key, in `<cache>/cdktf/`. */
 const entries = (dir: string) => join(dir, 'cdktf');
 
-export function readCachedStack(dir: string, key: string): string | undefined {
+/**
+ * A stack's file, as synthesized or read from the cache. With a cache, its key is its fingerprint
+ * (the bytes are a pure function of it), and it comes with its resources, which the cache keeps:
+ * a compile that changes few stacks neither reads the others' text again nor digests it.
+ */
+export interface StackFile extends OutputFile {
+  /** Its resources' Terraform addresses, where known without reading the text. */
+  resources?: string[];
+}
+
+const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+
+export function readCachedStack(dir: string, key: string): StackFile | undefined {
+  let entry: unknown;
   try {
-    return stringAt(parseJson(readFileSync(join(entries(dir), `${key}.json`), 'utf8')), 'content');
+    entry = parseJson(readFileSync(join(entries(dir), `${key}.json`), 'utf8'));
   } catch {
     return undefined;
   }
+  const content = stringAt(entry, 'content');
+  const resources = isRecord(entry) ? entry.resources : undefined;
+  if (content === undefined) return undefined;
+  return { path: '', content, fingerprint: key, ...(isStrings(resources) ? { resources } : {}) };
 }
 
-export function writeCachedStack(dir: string, key: string, content: string): void {
-  writeCacheFile(join(entries(dir), `${key}.json`), JSON.stringify({ content }));
+/** Keeps a stack synthesized with a cache, and gives its file (with its key, as `readCachedStack` does). */
+export function writeCachedStack(dir: string, key: string, path: string, content: string): StackFile {
+  const resources = resourcesOf(content);
+  writeCacheFile(join(entries(dir), `${key}.json`), JSON.stringify({ resources, content }));
+  return { path, content, fingerprint: key, resources };
 }
 
 /**
@@ -66,9 +87,9 @@ export interface MissingStack {
 export function lookUpStacks(
   units: readonly StackInput[],
   cacheDir: string | undefined,
-): { found: OutputFile[]; missing: MissingStack[] } {
+): { found: StackFile[]; missing: MissingStack[] } {
   if (cacheDir === undefined) return { found: [], missing: units.map((unit) => ({ unit })) };
-  const found: OutputFile[] = [];
+  const found: StackFile[] = [];
   const missing: MissingStack[] = [];
   const keys = new Set<string>();
   for (const unit of units) {
@@ -76,7 +97,7 @@ export function lookUpStacks(
     keys.add(key);
     const cached = readCachedStack(cacheDir, key);
     if (cached === undefined) missing.push({ unit, key });
-    else found.push({ path: stackFile(unit.name), content: cached });
+    else found.push({ ...cached, path: stackFile(unit.name) });
   }
   pruneCache(cacheDir, keys);
   return { found, missing };

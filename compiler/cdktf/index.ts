@@ -1,24 +1,26 @@
 import type { Analysis } from '../analysis/analysis.js';
-import type { Artifact, ArtifactAddress, EmitOptions, Emitted, OutputFile, Target } from '../targets/target.js';
+import type { Artifact, EmitOptions, Emitted, Target } from '../targets/target.js';
 import { terraformInput } from './input.js';
-import { parseJson, recordAt, type JsonRecord } from '../util/json.js';
+import { resourcesOf } from './resources.js';
+import type { StackFile } from './cache.js';
 import { prepareStacks, startStacks, workerAvailable } from './background.js';
 import { defined } from '../util/defined.js';
 import { planStacks } from './stack-plan.js';
 
-/** The resources of a synthesized stack, by their Terraform address (`type.name`, `data.type.name`). */
-function addressesOf(file: OutputFile): ArtifactAddress[] {
+/** A synthesized stack's artifact: its resources as the cache kept them, or read from its text. */
+function artifactOf(file: StackFile): Artifact {
   const stack = file.path.split('/')[1] ?? '';
-  const json = parseJson(file.content);
-  const of = (prefix: string, block: JsonRecord) =>
-    Object.keys(block).flatMap((type) => Object.keys(recordAt(block, type)).map((n) => `${prefix}${type}.${n}`));
-  return [...of('', recordAt(json, 'resource')), ...of('data.', recordAt(json, 'data'))].map((resource) => ({
-    type: 'terraform',
-    target: 'cdktf',
-    file: file.path,
-    stack,
-    resource,
-  }));
+  const { resources, ...rest } = file;
+  return {
+    ...rest,
+    addresses: (resources ?? resourcesOf(file.content)).map((resource) => ({
+      type: 'terraform',
+      target: 'cdktf',
+      file: file.path,
+      stack,
+      resource,
+    })),
+  };
 }
 
 // cdktf and the provider's classes are most of what the CLI loads at start: they are loaded only by
@@ -26,10 +28,7 @@ function addressesOf(file: OutputFile): ArtifactAddress[] {
 // directly, as in the tests). A compile whose stacks are all cached never loads them.
 const inThread = workerAvailable ? undefined : await import('./synth.js');
 
-const emitted = (stacks: OutputFile[]): Emitted => ({
-  files: stacks.map((f): Artifact => ({ ...f, addresses: addressesOf(f) })),
-  manifests: [],
-});
+const emitted = (stacks: StackFile[]): Emitted => ({ files: stacks.map(artifactOf), manifests: [] });
 
 /** CDK-for-Terraform stacks: service networks, ECS Lattice services and security groups. */
 export const cdktfTarget = {

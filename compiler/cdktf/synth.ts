@@ -2,8 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'cdktf';
-import { lookUpStacks, writeCachedStack, type MissingStack } from './cache.js';
-import type { OutputFile } from '../targets/target.js';
+import { lookUpStacks, writeCachedStack, type MissingStack, type StackFile } from './cache.js';
 import { compareStrings } from '../util/compare.js';
 import { buildStack } from './app.js';
 import { untilDone } from '../util/interrupt.js';
@@ -16,20 +15,24 @@ import type { StackInput } from './stack-plan.js';
  * in an App of its own from its own unit (stack-plan.ts), so with a cache only the stacks whose
  * unit changed are built again.
  */
-export function synthesize(units: readonly StackInput[], cacheDir?: string, scratch?: string): OutputFile[] {
+export function synthesize(units: readonly StackInput[], cacheDir?: string, scratch?: string): StackFile[] {
   const { found, missing } = lookUpStacks(units, cacheDir);
   return [...found, ...synthesizeMissing(missing, cacheDir, scratch)].sort((a, b) => compareStrings(a.path, b.path));
 }
 
 /** Builds each missing stack alone, and keeps it in the cache. */
-export function synthesizeMissing(missing: readonly MissingStack[], cacheDir?: string, scratch?: string): OutputFile[] {
-  const files: OutputFile[] = [];
+export function synthesizeMissing(missing: readonly MissingStack[], cacheDir?: string, scratch?: string): StackFile[] {
+  const files: StackFile[] = [];
   if (missing.length > 0)
     withScratch(scratch, (dir) => {
       for (const { unit, key } of missing) {
         const content = synthesizeOne(unit, dir);
-        if (key !== undefined && cacheDir !== undefined) writeCachedStack(cacheDir, key, content);
-        files.push({ path: stackFile(unit.name), content });
+        const path = stackFile(unit.name);
+        files.push(
+          key !== undefined && cacheDir !== undefined
+            ? writeCachedStack(cacheDir, key, path, content)
+            : { path, content },
+        );
       }
     });
   return files;

@@ -13,6 +13,7 @@ import { discoverSources } from '../../compiler/load/discover.js';
 import type { Model } from '../../compiler/model/types.js';
 import { runPipeline } from '../../compiler/pipeline.js';
 import type { Source } from '../../compiler/load/source.js';
+import type { Artifact } from '../../compiler/targets/target.js';
 import { estateArbitrary } from '../property/estate-arbitrary.js';
 import { tempDir } from '../support/estate.js';
 
@@ -29,10 +30,15 @@ const sources = (documents: object[]): Source[] =>
     relPath: `c${i}.yaml`,
     bytes: new TextEncoder().encode(stringify(d)),
   }));
+/** The stacks' files as written and addressed (a cached run's also carry their fingerprints, their keys). */
+const stacksOf = (files: readonly Artifact[] = []) =>
+  files
+    .filter((f) => f.path.startsWith('cdktf/'))
+    .map(({ path, content, addresses }) => ({ path, content, addresses }));
 const compile = (documents: object[], cacheDir?: string) => {
   const result = runPipeline(sources(documents), { root: '.', ...(cacheDir ? { cacheDir } : {}) });
   expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  return (result.files ?? []).filter((f) => f.path.startsWith('cdktf/'));
+  return stacksOf(result.files);
 };
 const unitsOf = (srcs: Source[]) =>
   planStacks(terraformInput(analyze(runPipeline(srcs, { root: '.', emit: false }).model as Model)));
@@ -96,9 +102,7 @@ describe('stacks as independent units', () => {
     // The networks' stacks are not rebuilt: nothing of theirs depends on a service's port.
     expect(rebuilt.filter((n) => n.startsWith('network-'))).toEqual([]);
     // And what the cache gave is what a fresh compile writes.
-    expect(files.filter((f) => f.path.startsWith('cdktf/'))).toEqual(
-      (runPipeline(changed, { root: '.' }).files ?? []).filter((f) => f.path.startsWith('cdktf/')),
-    );
+    expect(stacksOf(files)).toEqual(stacksOf(runPipeline(changed, { root: '.' }).files));
   }, 120_000);
 
   it('read a cached entry back, and ignore a damaged one', async () => {
@@ -119,5 +123,40 @@ describe('stacks as independent units', () => {
     );
     writeFileSync(entry, '{"not": "an entry"');
     expect(compile(documents, dir)).toEqual(fresh);
+  }, 120_000);
+
+  // An entry keeps its stack's resources, so that a compile that reuses it reads neither its text
+  // nor (where out/ still holds it) its digest: its key is its fingerprint. An entry without them
+  // (an earlier format) is read from its text.
+  it("keep each stack's resources, and give its key as its fingerprint", async () => {
+    const dir = await tempDir('callgate-cache-');
+    const [estate] = fc.sample(
+      estateArbitrary.filter((e) => compile(e.documents).length > 0),
+      { numRuns: 1, seed: 11 },
+    );
+    const documents = (estate as { documents: object[] }).documents;
+    const fresh = compile(documents);
+    const units = unitsOf(sources(documents));
+    const cachedRun = () => {
+      const result = runPipeline(sources(documents), { root: '.', cacheDir: dir });
+      return (result.files ?? []).filter((f) => f.path.startsWith('cdktf/'));
+    };
+    const first = cachedRun();
+    const second = cachedRun();
+    for (const files of [first, second]) {
+      expect(stacksOf(files)).toEqual(fresh);
+      expect(files.map((f) => f.fingerprint).sort()).toEqual(units.map((u) => stackKey(u)).sort());
+    }
+    for (const unit of units) {
+      const entry = JSON.parse(readFileSync(join(dir, 'cdktf', `${stackKey(unit)}.json`), 'utf8')) as {
+        resources: string[];
+        content: string;
+      };
+      const stack = fresh.find((f) => f.path === `cdktf/${unit.name}/cdk.tf.json`);
+      expect(entry.resources).toEqual(stack?.addresses.map((a) => (a.type === 'terraform' ? a.resource : '')));
+      // Without its resources, the entry is still read, and they come from its text.
+      writeFileSync(join(dir, 'cdktf', `${stackKey(unit)}.json`), JSON.stringify({ content: entry.content }));
+    }
+    expect(stacksOf(cachedRun())).toEqual(fresh);
   }, 120_000);
 });
