@@ -175,4 +175,45 @@ describe('the parse cache', () => {
     expect(run(files, dir)).toEqual(fresh);
     expect(entries(dir)).toBe(1);
   });
+
+  // A change to one file adds its entry to the file; the lines already there stay as they are,
+  // until a quarter of them are of no use (changed since, or of files gone), when the file is
+  // written anew with the entries in use alone. Whatever the file holds, compile gives the same.
+  it("adds a changed file's entry, and writes the file anew once a quarter of it is of no use", async () => {
+    const dir = await tempDir('callgate-parse-');
+    const platform = readFileSync(join(examplesDir, 'platform.yaml'), 'utf8');
+    const note = (i: number, v: number) => `kind: Note\nvalue: ${v}\nname: n${i}\n`;
+    const files: Record<string, string> = { 'platform.yaml': platform };
+    for (let i = 0; i < 12; i++) files[`n${String(i).padStart(2, '0')}.yaml`] = note(i, 0);
+    const text = () => readFileSync(join(dir, 'parse.jsonl'), 'utf8');
+    expect(run(files, dir)).toEqual(run(files));
+    const live = entries(dir);
+    expect(live).toBe(13);
+    let lines = live;
+    for (let v = 1; ; v++) {
+      const before = text();
+      files['n03.yaml'] = note(3, v);
+      expect(run(files, dir)).toEqual(run(files));
+      if (lines + 1 > live + live / 3) {
+        // Written anew: this run's entries alone.
+        expect(entries(dir)).toBe(live);
+        expect(text().startsWith(before)).toBe(false);
+        break;
+      }
+      // Added: the earlier lines as they were, and one line more.
+      expect(text().startsWith(before)).toBe(true);
+      expect(entries(dir)).toBe(++lines);
+    }
+    // An unchanged estate writes nothing.
+    const settled = text();
+    expect(run(files, dir)).toEqual(run(files));
+    expect(text()).toBe(settled);
+    // A file cut short (a crash while adding) is read up to the damage, and written whole again.
+    files['n05.yaml'] = note(5, 99);
+    writeFileSync(join(dir, 'parse.jsonl'), settled.slice(0, -20));
+    expect(run(files, dir)).toEqual(run(files));
+    expect(entries(dir)).toBe(live);
+    expect(text().endsWith('\n')).toBe(true);
+    expect(run(files, dir)).toEqual(run(files));
+  });
 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { writeCacheFile } from '../util/cache-file.js';
 import { join } from 'node:path';
 import { version } from '../cli/version.js';
@@ -44,11 +44,16 @@ const formatOf = (schemaCode: string) => `callgate ${version} parse 3 ${schemaCo
 export const textHash = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export class ParseCache {
-  /** Entries as read: one line each, parsed only when used. */
+  /** Entries as read: one line each, parsed only when used (a hash's last line, where it has several). */
   private readonly lines = new Map<string, string>();
   /** Entries this run made or changed, and the lines of those it used unchanged. */
   private readonly kept = new Map<string, { line: string }>();
-  private changed = false;
+  /** The lines of the entries this run made or changed, to be added. */
+  private readonly added = new Map<string, string>();
+  /** How many entry lines the file holds, those of a hash written again later and of unused ones too. */
+  private fileLines = 0;
+  /** Whether the file as read ends with a whole line, and so can be added to. */
+  private appendable = false;
 
   private constructor(
     private readonly file: string,
@@ -67,8 +72,11 @@ export class ParseCache {
       if (lines[0] !== cache.format) return cache;
       for (const line of lines.slice(1)) {
         const tab = line.indexOf('\t');
-        if (tab > 0) cache.lines.set(line.slice(0, tab), line.slice(tab + 1));
+        if (tab <= 0) continue;
+        cache.lines.set(line.slice(0, tab), line.slice(tab + 1));
+        cache.fileLines++;
       }
+      cache.appendable = text.endsWith('\n');
     } catch {
       // No cache yet: every file is parsed.
     }
@@ -88,8 +96,9 @@ export class ParseCache {
    * learned: its docs' JSON, its spans, and the documents found valid.
    */
   put(hash: string, docs: string, spans: CachedFile['spans'], valid: readonly number[]): void {
-    this.kept.set(hash, { line: `{"docs":${docs},"spans":${JSON.stringify(spans)},"valid":${JSON.stringify(valid)}}` });
-    this.changed = true;
+    const line = `{"docs":${docs},"spans":${JSON.stringify(spans)},"valid":${JSON.stringify(valid)}}`;
+    this.kept.set(hash, { line });
+    this.added.set(hash, line);
   }
 
   /** The JSON of a read entry's documents, as read. */
@@ -99,9 +108,25 @@ export class ParseCache {
     return isRecord(docs) ? JSON.stringify(docs.docs) : undefined;
   }
 
-  /** Writes the entries of this run (and only those) when any changed or any went unused. */
+  /**
+   * Adds the entries this run made or changed to the file; or, where a quarter of its lines would
+   * then be of no use to this run (changed since, or unused), writes this run's entries alone.
+   * A change to one contract changes one entry: rewriting all of them (4.5 MB at 5,000 contracts)
+   * took a cached compile 35 ms. A line cut short by a crash while adding is a damaged entry,
+   * read as none, and a file that does not end with a whole line is written whole again.
+   */
   save(): void {
-    if (!this.changed && this.kept.size === this.lines.size) return;
+    const lines = this.fileLines + this.added.size;
+    if (this.added.size === 0 && lines <= this.kept.size + this.kept.size / 3) return;
+    if (this.appendable && lines <= this.kept.size + this.kept.size / 3) {
+      const out = [...this.added].map(([hash, line]) => `${hash}\t${line}\n`);
+      try {
+        appendFileSync(this.file, out.join(''));
+      } catch {
+        // As for a whole write: only time is at stake.
+      }
+      return;
+    }
     const out = [this.format];
     for (const [hash, { line }] of this.kept) out.push(`${hash}\t${line}`);
     writeCacheFile(this.file, `${out.join('\n')}\n`);
