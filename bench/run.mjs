@@ -95,7 +95,8 @@ for (const size of sizes) {
   lines.push(
     row(`compile --cache, 1 changed, stacks reused, ${size}`, inc.outside, base),
     row(`compile --cache, 1 changed, stacks redone, ${size}`, inc.inside, base),
-    `|   one change vs the full compile: ${((inc.outside.ms / compile.ms) * 100).toFixed(0)}% (a method), ${((inc.inside.ms / compile.ms) * 100).toFixed(0)}% (a port) | | | |`,
+    row(`compile --cache, 1 uncalled changed, ${size}`, inc.uncalled, base),
+    `|   one change vs the full compile: ${((inc.outside.ms / compile.ms) * 100).toFixed(0)}% (the hub's method), ${((inc.inside.ms / compile.ms) * 100).toFixed(0)}% (the hub's port), ${((inc.uncalled.ms / compile.ms) * 100).toFixed(0)}% (an uncalled service's port) | | | |`,
     row(`check --cache, 1 changed, ${size}`, inc.check, base),
     `|   vs check without the cache: ${((inc.check.ms / check.ms) * 100).toFixed(0)}% | | | |`,
   );
@@ -103,9 +104,9 @@ for (const size of sizes) {
     verdicts.push(
       `compile at 5,000: ${(compile.ms / base.ms).toFixed(2)}x the parse baseline (target ≤ 4x): ${compile.ms / base.ms <= 4 ? 'met' : 'MISSED'}; peak ${compile.maxRssMb.toFixed(0)} MB (target < 600 MB): ${compile.maxRssMb < 600 ? 'met' : 'MISSED'}`,
     );
-    const worst = Math.max(inc.outside.ms, inc.inside.ms) / compile.ms;
+    const worst = Math.max(inc.outside.ms, inc.inside.ms, inc.uncalled.ms) / compile.ms;
     verdicts.push(
-      `compile --cache after one change at 5,000: ${(worst * 100).toFixed(0)}% of a full compile at worst (target ≤ 15%): ${worst <= 0.15 ? 'met' : 'MISSED'}`,
+      `compile --cache after one change at 5,000: ${(worst * 100).toFixed(0)}% of a full compile at worst, ${((inc.uncalled.ms / compile.ms) * 100).toFixed(0)}% for an uncalled service (target ≤ 15%): ${worst <= 0.15 ? 'met' : 'MISSED'}`,
     );
     verdicts.push(
       `check at 5,000: ${(check.ms / base.ms).toFixed(2)}x the parse baseline (target ≤ 2x): ${check.ms / base.ms <= 2 ? 'met' : 'MISSED'}`,
@@ -183,13 +184,19 @@ async function oneChange(size, dir) {
   // the callers' security-group rules. (A change to the metrics port, measured here before, reached
   // no stack at all, so the "stacks redone" row redid none: each change is now checked to do what
   // its row says.)
-  for (const [kind, from, to] of [
+  // Both are the first contract such a change applies to: the estate's hub, called by a fifth of
+  // the others, which makes them the worst cases. The third is a contract no other calls (its
+  // served port), as most of an estate's are: a typical change, whatever stacks it reaches.
+  for (const [kind, from, to, only = /$/] of [
     ['outside', /(methods:\n\s+- )GET\n/, '$1PATCH\n'],
     ['inside', /(- name: http\n\s+port: )8080\n/, '$18081\n'],
+    ['uncalled', /(- name: http\n\s+port: )8080\n/, '$18081\n', /\n {2}callers: \[\]\n/],
   ]) {
     const file = await (async () => {
-      for (const f of files)
-        if (from.test(await readFile(join(root, 'contracts', f), 'utf8'))) return join(root, 'contracts', f);
+      for (const f of files) {
+        const text = await readFile(join(root, 'contracts', f), 'utf8');
+        if (from.test(text) && only.test(text)) return join(root, 'contracts', f);
+      }
       throw new Error(`no contract to change (${kind})`);
     })();
     const before = await readFile(file, 'utf8');
@@ -213,7 +220,7 @@ async function oneChange(size, dir) {
     result[kind] = measure('compile', [...estate, '--out', join(root, 'out')], prepare);
     if (result[kind].code !== 0) throw new Error(`compile --cache failed (${kind})`);
     const redone = await stacksChanged(join(root, 'out'), unchangedStacks);
-    if ((kind === 'inside') !== redone.length > 0)
+    if (kind !== 'uncalled' && (kind === 'inside') !== redone.length > 0)
       throw new Error(
         `the change meant to ${kind === 'inside' ? 'redo stacks redid none' : 'leave the stacks alone changed'} ${redone.join(', ')}`,
       );
