@@ -43,7 +43,8 @@ export interface StackFile extends OutputFile {
 
 const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 
-export function readCachedStack(dir: string, key: string): StackFile | undefined {
+/** The stack the cache keeps under `key`, as the file at `path`; undefined where it keeps none, or a damaged one. */
+function readCachedStack(dir: string, key: string, path: string): StackFile | undefined {
   let entry: unknown;
   try {
     entry = parseJson(readFileSync(join(entries(dir), `${key}.json`), 'utf8'));
@@ -53,7 +54,7 @@ export function readCachedStack(dir: string, key: string): StackFile | undefined
   const content = stringAt(entry, 'content');
   const resources = isRecord(entry) ? entry.resources : undefined;
   if (content === undefined) return undefined;
-  return { path: '', content, fingerprint: key, ...(isStrings(resources) ? { resources } : {}) };
+  return { path, content, fingerprint: key, ...(isStrings(resources) ? { resources } : {}) };
 }
 
 /** Keeps a stack synthesized with a cache, and gives its file (with its key, as `readCachedStack` does). */
@@ -95,9 +96,9 @@ export function lookUpStacks(
   for (const unit of units) {
     const key = stackKey(unit);
     keys.add(key);
-    const cached = readCachedStack(cacheDir, key);
+    const cached = readCachedStack(cacheDir, key, stackFile(unit.name));
     if (cached === undefined) missing.push({ unit, key });
-    else found.push({ ...cached, path: stackFile(unit.name) });
+    else found.push(cached);
   }
   pruneCache(cacheDir, keys);
   return { found, missing };

@@ -43,6 +43,14 @@ const compile = (documents: object[], cacheDir?: string) => {
 const unitsOf = (srcs: Source[]) =>
   planStacks(terraformInput(analyze(runPipeline(srcs, { root: '.', emit: false }).model as Model)));
 const entries = (dir: string) => readdirSync(join(dir, 'cdktf')).sort();
+/** The documents of a random estate (the same for a seed) that has stacks. */
+const estateWithStacks = (seed: number): object[] => {
+  const [estate] = fc.sample(
+    estateArbitrary.filter((e) => compile(e.documents).length > 0),
+    { numRuns: 1, seed },
+  );
+  return (estate as { documents: object[] }).documents;
+};
 
 /** Every stack synthesized together in one App, as `cdktf deploy` builds them. */
 async function together(units: StackInput[]): Promise<Record<string, string>> {
@@ -107,11 +115,7 @@ describe('stacks as independent units', () => {
 
   it('read a cached entry back, and ignore a damaged one', async () => {
     const dir = await tempDir('callgate-cache-');
-    const [estate] = fc.sample(
-      estateArbitrary.filter((e) => compile(e.documents).length > 0),
-      { numRuns: 1, seed: 7 },
-    );
-    const documents = (estate as { documents: object[] }).documents;
+    const documents = estateWithStacks(7);
     const fresh = compile(documents, dir);
     const units = unitsOf(sources(documents));
     const first = units[0] as StackInput;
@@ -130,11 +134,7 @@ describe('stacks as independent units', () => {
   // (an earlier format) is read from its text.
   it("keep each stack's resources, and give its key as its fingerprint", async () => {
     const dir = await tempDir('callgate-cache-');
-    const [estate] = fc.sample(
-      estateArbitrary.filter((e) => compile(e.documents).length > 0),
-      { numRuns: 1, seed: 11 },
-    );
-    const documents = (estate as { documents: object[] }).documents;
+    const documents = estateWithStacks(11);
     const fresh = compile(documents);
     const units = unitsOf(sources(documents));
     const cachedRun = () => {
