@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { version } from '../cli/version.js';
 import { codeDigest } from '../util/code-digest.js';
-import { isRecord, parseJson, stringAt } from '../util/json.js';
+import { isRecord, isStrings, parseJson, stringAt } from '../util/json.js';
 import { resourcesOf } from './resources.js';
 import { writeCacheFile } from '../util/cache-file.js';
 import type { StackInput } from './stack-plan.js';
@@ -40,8 +40,6 @@ export interface StackFile extends OutputFile {
   /** Its resources' Terraform addresses, where known without reading the text. */
   resources?: string[];
 }
-
-const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 
 /** The stack the cache keeps under `key`, as the file at `path`; undefined where it keeps none, or a damaged one. */
 function readCachedStack(dir: string, key: string, path: string): StackFile | undefined {

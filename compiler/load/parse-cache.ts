@@ -116,9 +116,10 @@ export class ParseCache {
    * read as none, and a file that does not end with a whole line is written whole again.
    */
   save(): void {
-    const lines = this.fileLines + this.added.size;
-    if (this.added.size === 0 && lines <= this.kept.size + this.kept.size / 3) return;
-    if (this.appendable && lines <= this.kept.size + this.kept.size / 3) {
+    // At most a quarter of the lines, once this run's are added, of no use to it.
+    const tidy = this.fileLines + this.added.size <= this.kept.size + this.kept.size / 3;
+    if (this.added.size === 0 && tidy) return;
+    if (this.appendable && tidy) {
       const out = [...this.added].map(([hash, line]) => `${hash}\t${line}\n`);
       try {
         appendFileSync(this.file, out.join(''));

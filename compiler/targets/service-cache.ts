@@ -7,7 +7,7 @@ import type { LoadedDocument } from '../load/document.js';
 import type { EdgeModel, ServiceModel, SourceRef } from '../model/types.js';
 import { writeCacheFile } from '../util/cache-file.js';
 import { codeDigest } from '../util/code-digest.js';
-import { isRecord, jsonExact, parseJson } from '../util/json.js';
+import { isRecord, isStrings, jsonExact, parseJson } from '../util/json.js';
 import type { ArtifactAddress, TargetFinding } from './target.js';
 
 // A target's per-service work (`Target.service`: a service's NetworkPolicies, Istio objects, Lattice
@@ -177,8 +177,6 @@ export class ServiceWorkCache {
     );
   }
 }
-
-const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 
 const isSource = (v: unknown): v is SourceRef =>
   isRecord(v) &&

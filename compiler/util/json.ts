@@ -6,6 +6,9 @@ export type JsonRecord = Record<string, unknown>;
 
 export const isRecord = (v: unknown): v is JsonRecord => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** A list of strings, and nothing else. */
+export const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+
 /** The text as JSON, or undefined when it is not JSON. */
 export function parseJson(text: string): unknown {
   try {
