@@ -287,6 +287,23 @@ describe('compile output', () => {
     expect((await cli(['compile', '--check', '--cache'], dir)).code).toBe(0);
   });
 
+  // A reused stack is matched by its key, its fingerprint: a rule widened by hand in out/ (an
+  // ingress from anywhere) must still be seen, by its file's identity, and put back.
+  it('compile --cache puts back a stack widened by hand, its stack reused', async () => {
+    const dir = await estate(bundled);
+    expect((await cli(['compile', '--cache'], dir)).code).toBe(0);
+    expect((await cli(['compile', '--cache'], dir)).code).toBe(0);
+    const file = join(dir, 'out', 'cdktf', 'team-web-111111111111-us-west-2', 'cdk.tf.json');
+    const made = await readFile(file, 'utf8');
+    expect(made).toContain('"cidr_ipv4": "10.50.0.0/16"');
+    await writeFile(file, made.replace('"cidr_ipv4": "10.50.0.0/16"', '"cidr_ipv4": "0.0.0.0/0"'));
+    const stale = await cli(['compile', '--check', '--cache'], dir);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain('differs  cdktf/team-web-111111111111-us-west-2/cdk.tf.json');
+    expect((await cli(['compile', '--cache'], dir)).code).toBe(0);
+    expect(await readFile(file, 'utf8')).toBe(made);
+  });
+
   it('leaves an existing out/ untouched when the contracts have errors', async () => {
     const dir = await estate(bundled);
     await cli(['compile'], dir);
