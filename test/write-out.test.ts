@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { writeOutput } from '../compiler/emit/write-out.js';
 import { applyUpdate, planUpdate, writeFiles } from '../compiler/emit/update-out.js';
-import { digest, identity } from '../compiler/emit/known-files.js';
+import { digest, identity, readKnownFiles } from '../compiler/emit/known-files.js';
 import type { OutputFile } from '../compiler/targets/target.js';
 import { lazyFile } from '../compiler/emit/lazy-file.js';
 import { tempDir, writeTree } from './support/estate.js';
@@ -167,6 +167,41 @@ describe('writing out/ over an existing output', () => {
     await write(file('a: 2\n', undefined));
     expect(spelled).toBeGreaterThan(0);
     expect(readFileSync(join(out, 'k8s', 'a.yaml'), 'utf8')).toBe('a: 2\n');
+  });
+
+  // A fresh checkout (or `git stash`, a copy of out/) gives every file new times and inodes: what
+  // the record says of a file is then checked against its bytes, by digest, without spelling it.
+  it('with --cache, takes a touched file of the recorded fingerprint by the digest of its bytes, unspelled', async () => {
+    const root = await tempDir('callgate-update-');
+    const cacheDir = join(root, 'cache');
+    const out = join(root, 'out');
+    const path = join(out, 'k8s', 'a.yaml');
+    let spelled = 0;
+    const file = (text: string): OutputFile => ({
+      path: 'k8s/a.yaml',
+      get content() {
+        spelled++;
+        return text;
+      },
+      fingerprint: 'p1',
+    });
+    const write = (f: OutputFile) => writeOutput(out, [{ path: 'graph.json', content: '{}' }, f], { cacheDir });
+    await write(file('a: 1\n'));
+    // The same bytes, a new identity: not spelled, not written, and recorded anew.
+    await rm(path);
+    await writeFile(path, 'a: 1\n');
+    const inode = statSync(path).ino;
+    spelled = 0;
+    await write(file('a: 1\n'));
+    expect(spelled).toBe(0);
+    expect(statSync(path).ino).toBe(inode);
+    const known = readKnownFiles(cacheDir, out).get('k8s/a.yaml');
+    expect(known?.identity).toBe(identity(path));
+    expect(known?.fingerprint).toBe('p1');
+    // Other bytes under the recorded fingerprint (a rule widened by hand): written back.
+    await writeFile(path, 'a: 1\n# and more\n');
+    await write(file('a: 1\n'));
+    expect(readFileSync(path, 'utf8')).toBe('a: 1\n');
   });
 
   // A file spelled on demand (a laid-out file, graph.json) is spelled once to be written, and

@@ -30,6 +30,9 @@ export function identity(path: string): string | undefined {
 
 export const digest = (content: string) => createHash('sha256').update(content, 'utf8').digest('hex');
 
+/** The digest of bytes read from a file: `digest` of the text they encode as UTF-8. */
+export const digestBytes = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
 const fileOf = (cacheDir: string) => join(cacheDir, 'out-files.json');
 
 /** What the last compile into `outDir` left there; empty for another directory or no record. */
