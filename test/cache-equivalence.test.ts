@@ -1,3 +1,4 @@
+import { appendFileSync, cpSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
@@ -269,6 +270,9 @@ describe('compile --cache', () => {
       kind: fc.constantFrom(...kinds),
       pick: fc.nat(),
       choice: fc.nat(),
+      // What happens to out/ meanwhile: nothing; a fresh checkout (every file copied anew, so no
+      // file is the one the record names); a file edited by hand; or both.
+      touch: fc.constantFrom('none', 'none', 'copy', 'edit', 'copy-edit'),
     });
     await fc.assert(
       fc.asyncProperty(
@@ -300,6 +304,16 @@ describe('compile --cache', () => {
             if (!plain.files) continue;
             // And out/ brought up to date from a cached run is what a fresh compile writes.
             const fresh = join(root, `fresh-${n}`);
+            if (edit.touch.startsWith('copy')) {
+              cpSync(out, `${out}-copy`, { recursive: true });
+              rmSync(out, { recursive: true });
+              renameSync(`${out}-copy`, out);
+            }
+            if (edit.touch.endsWith('edit')) {
+              const names = Object.keys(await readTree(out)).sort();
+              const name = names[edit.pick % names.length];
+              if (name !== undefined) appendFileSync(join(out, name), '\n# widened by hand\n');
+            }
             await writeOutput(out, compile(files).files ?? [], { cacheDir });
             await writeOutput(fresh, plain.files);
             expect(await readTree(out)).toEqual(await readTree(fresh));
