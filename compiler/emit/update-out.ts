@@ -72,7 +72,8 @@ const depth = (path: string) => path.split('/').length;
  * replacement can (something other than files and directories in it, or a file where a directory
  * must go, or the other way round). Bytes are compared, not text, so that a file that does not
  * decode as UTF-8 is never taken for an equal one; a file `known` to be unchanged since the last
- * compile is compared by digest.
+ * compile is compared by digest, and one touched since but made from the fingerprint recorded, by
+ * the digest of its bytes.
  */
 export function planUpdate(
   root: string,
