@@ -85,9 +85,10 @@ for (const size of sizes) {
   lines.push(
     `|   AWS targets (Lattice, groups, stacks): ${awsRun.awsMs.toFixed(0)} ms for ${awsRun.files} files, process peak ${awsRun.maxRssMb.toFixed(0)} MB | | | |`,
   );
-  // One contract changed, with `compile --cache`: once where the change leaves the stacks' input
-  // alone (a method on a mesh caller) and once where it does not (a port). Each run starts from
-  // the cache the unchanged estate left; the output must equal a full compile of the changed estate.
+  // One contract changed, with `compile --cache`: where the change leaves the stacks' input alone
+  // (a method on a mesh caller), where it does not (a port), an uncalled contract's port, and that
+  // again after out/ is copied anew (see oneChange). Each run starts from the cache the unchanged
+  // estate left; the output must equal a full compile of the changed estate.
   growth.push({ size, base, compile });
   // Past 5,000 (the growth figures) the one-change runs are left out: they would take an hour.
   if (size > 5000) continue;
