@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { cpSync, existsSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -202,6 +202,42 @@ describe('writing out/ over an existing output', () => {
     await writeFile(path, 'a: 1\n# and more\n');
     await write(file('a: 1\n'));
     expect(readFileSync(path, 'utf8')).toBe('a: 1\n');
+  });
+
+  // CI restores the cache into a checkout that may sit elsewhere than the last (GitLab's concurrent
+  // builds, Jenkins' `workspace@2`): the record names out/ from the cache's directory too.
+  it('with --cache, uses the record where the cache and out/ moved or were copied together, and only there', async () => {
+    const top = await tempDir('callgate-update-');
+    let spelled = 0;
+    const files: OutputFile[] = [
+      { path: 'graph.json', content: '{}' },
+      {
+        path: 'k8s/a.yaml',
+        get content() {
+          spelled++;
+          return 'a: 1\n';
+        },
+        fingerprint: 'p1',
+      },
+    ];
+    const compileIn = (root: string) => writeOutput(join(root, 'out'), files, { cacheDir: join(root, 'cache') });
+    await mkdir(join(top, 'first'));
+    await compileIn(join(top, 'first'));
+    // Moved: the same files; copied: other files with the same bytes. Neither is spelled.
+    await rename(join(top, 'first'), join(top, 'moved'));
+    cpSync(join(top, 'moved'), join(top, 'copied'), { recursive: true });
+    for (const root of ['moved', 'copied']) {
+      spelled = 0;
+      await compileIn(join(top, root));
+      expect(spelled).toBe(0);
+      expect(readKnownFiles(join(top, root, 'cache'), join(top, root, 'out')).size).toBe(2);
+    }
+    // A copy edited by hand is written back all the same.
+    await writeFile(join(top, 'copied', 'out', 'k8s', 'a.yaml'), 'a: 1\nb: 2\n');
+    await compileIn(join(top, 'copied'));
+    expect(readFileSync(join(top, 'copied', 'out', 'k8s', 'a.yaml'), 'utf8')).toBe('a: 1\n');
+    // Another out/ beside the same cache is not the recorded one.
+    expect(readKnownFiles(join(top, 'moved', 'cache'), join(top, 'moved', 'other')).size).toBe(0);
   });
 
   // A file spelled on demand (a laid-out file, graph.json) is spelled once to be written, and

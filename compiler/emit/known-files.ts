@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { writeCacheFile } from '../util/cache-file.js';
-import { parseJson } from '../util/json.js';
+import { isRecord, parseJson } from '../util/json.js';
 
 // With `compile --cache`, what the last compile wrote to out/ is remembered: for each file, the
 // digest of its bytes and the file's identity as the file system reports it (inode, size, times
@@ -11,6 +11,12 @@ import { parseJson } from '../util/json.js';
 // instead of reading every file back. Anything that does not match is read and compared byte by
 // byte. A file made from a fingerprint (`fingerprint.ts`) that is the one recorded is not even
 // spelled. `compile --check` never relies on this: it always reads what is committed.
+//
+// The record is of one output directory, named both as it is and from the cache's directory: a
+// CI job restores the cache into a checkout that may sit elsewhere than the last one (GitLab's
+// concurrent builds, Jenkins' `workspace@2`), and there the record still applies. A file there is
+// taken as recorded only with the recorded identity (the directory was moved, not copied);
+// otherwise its bytes are read and digested, as after a fresh checkout (`update-out.ts`).
 
 export interface KnownFile {
   /** `ino:size:mtimeNs:ctimeNs`, as `identity` below spells it. */
@@ -35,11 +41,20 @@ export const digestBytes = (bytes: Uint8Array) => createHash('sha256').update(by
 
 const fileOf = (cacheDir: string) => join(cacheDir, 'out-files.json');
 
-/** What the last compile into `outDir` left there; empty for another directory or no record. */
+/** Where `outDir` is: its absolute path, and its path from the cache's directory. */
+const placeOf = (cacheDir: string, outDir: string) => ({ dir: outDir, fromCache: relative(resolve(cacheDir), outDir) });
+
+/**
+ * What the last compile into `outDir` (absolute) left there; empty for another directory or no
+ * record. The directory is the same where either its path or its path from the cache is.
+ */
 export function readKnownFiles(cacheDir: string, outDir: string): KnownFiles {
   try {
     const stored = parseJson(readFileSync(fileOf(cacheDir), 'utf8'));
-    if (!Array.isArray(stored) || stored[0] !== outDir) return new Map();
+    if (!Array.isArray(stored) || !isRecord(stored[0])) return new Map();
+    const was = stored[0];
+    const here = placeOf(cacheDir, outDir);
+    if (was.dir !== here.dir && was.fromCache !== here.fromCache) return new Map();
     const known = new Map<string, KnownFile>();
     for (const entry of stored.slice(1)) {
       if (!Array.isArray(entry)) continue;
@@ -57,5 +72,5 @@ export function writeKnownFiles(cacheDir: string, outDir: string, known: KnownFi
   const entries = [...known].map(([path, k]) =>
     k.fingerprint === undefined ? [path, k.identity, k.sha256] : [path, k.identity, k.sha256, k.fingerprint],
   );
-  writeCacheFile(fileOf(cacheDir), JSON.stringify([outDir, ...entries]));
+  writeCacheFile(fileOf(cacheDir), JSON.stringify([placeOf(cacheDir, outDir), ...entries]));
 }
