@@ -117,11 +117,12 @@ export function planUpdate(
     const was = known.get(file.path);
     // Taken before any byte is read: a file changed after this is read again next time, never trusted.
     const now = was === undefined ? undefined : identity(full);
+    // Made from the objects the recorded bytes were made from.
+    const asRecorded = was?.fingerprint !== undefined && listed.fingerprint === was.fingerprint;
     let same: boolean;
     if (was !== undefined && now === was.identity) {
       // Same fingerprint, same bytes: the file need not even be spelled.
-      const sha256 =
-        listed.fingerprint !== undefined && listed.fingerprint === was.fingerprint ? was.sha256 : digest(text());
+      const sha256 = asRecorded ? was.sha256 : digest(text());
       same = sha256 === was.sha256;
       if (!same) update.digests.set(file.path, sha256);
       // Recorded with this run's fingerprint: the bytes are the ones it spells.
@@ -131,7 +132,7 @@ export function planUpdate(
           sha256,
           ...(listed.fingerprint === undefined ? {} : { fingerprint: listed.fingerprint }),
         });
-    } else if (was !== undefined && listed.fingerprint !== undefined && listed.fingerprint === was.fingerprint) {
+    } else if (was !== undefined && asRecorded) {
       // Touched since it was recorded (a fresh checkout restores every file with new times), made
       // from the objects recorded: its bytes are digested, not compared with a spelling of them,
       // which at 5,000 contracts doubled a one-change compile.
