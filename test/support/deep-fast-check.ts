@@ -21,10 +21,10 @@ if (fixed !== undefined && !Number.isSafeInteger(fixed))
 const seed = () => fixed ?? (Date.now() ^ Math.floor(Math.random() * 0x100000000)) | 0;
 const runs = (n: number) => Math.max(1, Math.round(n * factor));
 /** A test's parameters with FUZZ_K times as many runs, from a new seed instead of its own. */
-const deepened = <T>(params: Parameters<T>, runsByDefault: number, seed: number): Parameters<T> => ({
+const deepened = <T>(params: Parameters<T>, runsByDefault: number, from: number): Parameters<T> => ({
   ...params,
   numRuns: runs(params.numRuns ?? runsByDefault),
-  seed,
+  seed: from,
 });
 
 // A failing property prints its seed and path; a sample does not, so its seed is said here.
