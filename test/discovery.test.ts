@@ -46,6 +46,19 @@ async function estate(): Promise<string> {
   await symlink('.hidden/linked.yaml', join(c, 'inside-link.yaml'));
   await symlink('../outside.yaml', join(c, 'up-link.yaml'));
   await symlink('/proc/self/environ', join(c, 'env.yaml'));
+  // Folders: one outside, linked by a relative and by an absolute path, is an error in both
+  // readers; one inside is read where it is, however the link spells it; and a link that is
+  // hidden, dangling or to a file that is no contract is none of callgate's business.
+  await mkdir(join(dir, 'elsewhere'));
+  await writeFile(join(dir, 'elsewhere', 'team.yaml'), contract('elsewhere'));
+  await symlink('../elsewhere', join(c, 'team'));
+  await symlink(join(dir, 'elsewhere'), join(c, 'absolute'));
+  await symlink('shop', join(c, 'again'));
+  await symlink('../contracts/shop', join(c, 'back'));
+  await symlink('again', join(c, 'again-again'));
+  await symlink('../elsewhere', join(c, '.hidden-team'));
+  await symlink('../nowhere', join(c, 'dangling'));
+  await symlink('../outside.yaml', join(c, 'notes'));
   git(dir, 'init', '-q');
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '-m', 'base');
@@ -69,12 +82,28 @@ describe('discovery', () => {
     expect(paths).toContain('upper.YML');
     expect(paths.filter((p) => p.includes('.hidden') || p.includes('node_modules') || p.endsWith('.txt'))).toEqual([]);
     expect(fromTree.find((s) => s.relPath === 'inside-link.yaml')?.text).toBe(contract('linked'));
-    for (const link of ['up-link.yaml', 'env.yaml'])
+    for (const link of ['up-link.yaml', 'env.yaml', 'team', 'absolute'])
       expect(fromTree.find((s) => s.relPath === link)).toEqual({
         relPath: link,
         problem: 'link-outside-contracts',
         text: undefined,
       });
+    expect(paths.filter((p) => !/\.ya?ml$/i.test(p))).toEqual(['absolute', 'team']);
+  });
+
+  it('says that a linked folder outside is not read, and never what is in it', async () => {
+    const dir = await estate();
+    const run = await cli(['check', 'contracts', '--format', 'json'], dir);
+    const found = (JSON.parse(run.stdout) as { file: string; code: string; message: string }[]).filter((d) =>
+      ['contracts/team', 'contracts/absolute'].includes(d.file),
+    );
+    expect(found.map((d) => [d.file, d.code])).toEqual([
+      ['contracts/absolute', 'link-outside-contracts'],
+      ['contracts/team', 'link-outside-contracts'],
+    ]);
+    expect(found[0]?.message).toContain('this folder is a symbolic link to a folder outside the contracts directory');
+    expect(run.stdout).not.toContain('elsewhere');
+    expect(run.code).toBe(1);
   });
 
   it('never reads or echoes what a link outside the contracts points at', async () => {
@@ -88,7 +117,12 @@ describe('discovery', () => {
       const codes = (JSON.parse(run.stdout) as { file: string; code: string }[]).filter(
         (d) => d.code === 'link-outside-contracts',
       );
-      expect(codes.map((d) => d.file).sort()).toEqual(['contracts/env.yaml', 'contracts/up-link.yaml']);
+      expect(codes.map((d) => d.file).sort()).toEqual([
+        'contracts/absolute',
+        'contracts/env.yaml',
+        'contracts/team',
+        'contracts/up-link.yaml',
+      ]);
     } finally {
       delete process.env.CALLGATE_TEST_SECRET;
     }
@@ -97,7 +131,7 @@ describe('discovery', () => {
   it('lets no contract into the diff unseen by moving it out of a hidden folder', async () => {
     const dir = await estate();
     // The links that leave the tree are errors of their own; without them the estate is clean.
-    git(dir, 'rm', '-q', 'contracts/env.yaml', 'contracts/up-link.yaml');
+    git(dir, 'rm', '-q', 'contracts/env.yaml', 'contracts/up-link.yaml', 'contracts/team', 'contracts/absolute');
     git(dir, 'commit', '-q', '-m', 'without the links');
     git(dir, 'mv', 'contracts/.hidden/skipped.yaml', 'contracts/extra.yaml');
     const run = await cli(['diff', '--base', 'HEAD', '--format', 'json', '--fail-on-widen'], dir);

@@ -42,8 +42,12 @@ export const catalog = {
   'link-outside-contracts': {
     severity: 'error',
     summary:
-      'a file in the contracts directory is a symbolic link to a file outside it; callgate reads nothing of it, since a link can point at anything on the machine that runs it',
-    messages: { default: 'this file is a symbolic link to a file outside the contracts directory; {fix}' },
+      'a file or folder in the contracts directory is a symbolic link to one outside it; callgate reads nothing of it, since a link can point at anything on the machine that runs it, and the contracts it leads to would be left out',
+    messages: {
+      default: 'this file is a symbolic link to a file outside the contracts directory; {fix}',
+      folder:
+        'this folder is a symbolic link to a folder outside the contracts directory, so no contract in it is read; move the folder into the contracts directory and link to it there, or remove the link',
+    },
     fix: 'move the file into the contracts directory and link to it there, or remove the link',
   },
   'file-too-large': {
@@ -90,6 +94,7 @@ export const catalog = {
     messages: { default: 'key `{key}` is a {shape}, not a name; {fix}' },
     fix: 'write the key as a name',
   },
+
   'yaml-tab-indent': {
     severity: 'error',
     summary: 'YAML does not allow tabs for indentation',

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { relative, resolve, sep } from 'node:path';
-import { isInputPath, linkTargetInTree } from '../load/discovery-rule.js';
+import { statSync } from 'node:fs';
+import { posix, relative, resolve, sep } from 'node:path';
+import { isInputPath, isWalkedPath, linkTargetInTree } from '../load/discovery-rule.js';
 import { maxFileBytes, type Source } from '../load/source.js';
 import { compareStrings } from '../util/compare.js';
 
@@ -98,7 +99,7 @@ export function gitSources(ref: string, dir: string, cwd: string): Source[] {
     ref,
     [...new Set([...targets.values()].filter((t): t is string => t !== undefined && byPath.has(t)))].map(inRepo),
   );
-  return inputs.map((e): Source => {
+  const sources = inputs.map((e): Source => {
     const file = `${ref}:${inRepo(e.path)}`;
     const isLink = e.mode === '120000';
     const target = targets.get(e.path);
@@ -111,4 +112,64 @@ export function gitSources(ref: string, dir: string, cwd: string): Source[] {
       return { file, relPath: e.path, problem: { code: 'file-unreadable', messageId: 'notRegular', data: {} } };
     return { file, relPath: e.path, bytes: new Uint8Array(content) };
   });
+  const folders = foldersOutside(top, ref, rel, entries, byPath).map((path): Source => ({
+    file: `${ref}:${inRepo(path)}`,
+    relPath: path,
+    problem: { code: 'link-outside-contracts', messageId: 'folder', data: {} },
+  }));
+  return folders.length === 0 ? sources : [...sources, ...folders].sort((a, b) => compareStrings(a.relPath, b.relPath));
+}
+
+/**
+ * The links, not named like a contract, that lead to a folder outside the contracts directory:
+ * never walked, as in the working tree, and each an error there, since the contracts in it would
+ * be left out without a word. A folder in the repository is one at `ref`; one outside it, what
+ * this machine has.
+ */
+function foldersOutside(
+  top: string,
+  ref: string,
+  rel: string,
+  entries: readonly TreeEntry[],
+  byPath: ReadonlyMap<string, TreeEntry>,
+): string[] {
+  const inRepo = (p: string) => (rel === '' ? p : `${rel}/${p}`);
+  const links = entries.filter((e) => e.mode === '120000' && !isInputPath(e.path) && isWalkedPath(e.path));
+  if (links.length === 0) return [];
+  const texts = blobs(
+    top,
+    ref,
+    links.map((e) => inRepo(e.path)),
+  );
+  return links
+    .filter((e) => {
+      let at = e.path;
+      let text = texts.get(inRepo(at));
+      for (let hops = 0; Buffer.isBuffer(text) && hops < 8; hops++) {
+        const next = linkTargetInTree(at, text.toString());
+        if (next === undefined) return leadsToFolder(top, ref, rel, inRepo(at), text.toString());
+        // Inside the directory: a folder there is read where it is, as the working tree does.
+        if (byPath.get(next)?.mode !== '120000') return false;
+        at = next;
+        text = blobs(top, ref, [inRepo(at)]).get(inRepo(at));
+      }
+      return false;
+    })
+    .map((e) => e.path);
+}
+
+/** Is what the link at repository path `link` names with `target` a folder outside `rel`, the contracts? */
+function leadsToFolder(top: string, ref: string, rel: string, link: string, target: string): boolean {
+  const inRepository = posix.isAbsolute(target) ? undefined : posix.normalize(posix.join(posix.dirname(link), target));
+  // Out and back in (`../contracts/x`): inside, as the working tree finds with every link resolved.
+  if (inRepository !== undefined && (rel === '' || inRepository === rel || inRepository.startsWith(`${rel}/`)))
+    return false;
+  if (inRepository === undefined || inRepository === '..' || inRepository.startsWith('../'))
+    try {
+      return statSync(resolve(top, posix.dirname(link), target)).isDirectory();
+    } catch {
+      return false;
+    }
+  const r = spawnSync('git', ['cat-file', '-t', `${ref}:${inRepository}`], { cwd: top });
+  return r.status === 0 && r.stdout.toString().trim() === 'tree';
 }

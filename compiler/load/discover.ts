@@ -25,14 +25,20 @@ export async function discoverSources(root: string, cwd: string): Promise<Source
   await walk(root, root, found);
   found.sort((a, b) => compareStrings(a.path, b.path));
   const realRoot = await realpath(root);
-  return found.map((f) => {
+  return found.flatMap((f): Source[] => {
+    if (f.folder)
+      return leavesRoot(f.path, realRoot)
+        ? [{ ...named(f.path, root, cwd), problem: { code: 'link-outside-contracts', messageId: 'folder', data: {} } }]
+        : [];
     if (f.unlisted !== undefined)
-      return {
-        ...named(f.path, root, cwd),
-        problem: { code: 'file-unreadable', messageId: 'directory', data: { reason: f.unlisted } },
-      };
+      return [
+        {
+          ...named(f.path, root, cwd),
+          problem: { code: 'file-unreadable', messageId: 'directory', data: { reason: f.unlisted } },
+        },
+      ];
     const bytes = f.link ? undefined : readPlainFile(f.path);
-    return bytes ? { ...named(f.path, root, cwd), bytes } : readSource(f.path, root, realRoot, cwd);
+    return [bytes ? { ...named(f.path, root, cwd), bytes } : readSource(f.path, root, realRoot, cwd)];
   });
 }
 
@@ -40,6 +46,8 @@ export async function discoverSources(root: string, cwd: string): Promise<Source
 interface Found {
   path: string;
   link: boolean;
+  /** A link to a folder, not named like a contract: never walked, and an error if it leaves the contracts. */
+  folder?: boolean;
   /** Why the directory at `path` could not be listed: the contracts in it are unknown, an error. */
   unlisted?: string;
 }
@@ -62,6 +70,19 @@ async function walk(root: string, dir: string, found: Found[]): Promise<void> {
     // no regular file, as for a link to one, instead of leaving it out without a word.
     if (entry.isDirectory()) await walk(root, path, found);
     else if (isInputPath(toPosix(relative(root, path)))) found.push({ path, link: entry.isSymbolicLink() });
+    // A linked folder's contracts are read where they are when that is inside the contracts
+    // directory; one that leads out of it would leave every contract in it out without a word.
+    else if (entry.isSymbolicLink() && isFolder(path)) found.push({ path, link: true, folder: true });
+  }
+}
+
+/** Does the path lead, through its links, to a folder? Never reads what is there. */
+function isFolder(abs: string): boolean {
+  try {
+    return statSync(abs).isDirectory();
+  } catch {
+    // Dangling, a loop, or not ours to see: no folder that could hold contracts here.
+    return false;
   }
 }
 

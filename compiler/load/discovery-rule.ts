@@ -10,6 +10,9 @@ const inputFile = /\.ya?ml$/i;
 /** Hidden folders (.git, editor state) and dependencies never hold contracts. */
 export const skippedSegment = (name: string) => name.startsWith('.') || name === 'node_modules';
 
+/** Is no folder on this path, relative to the root of the tree, one that is skipped? */
+export const isWalkedPath = (relPath: string): boolean => !relPath.split('/').some(skippedSegment);
+
 /** Is this path, relative to the root of the tree, an input? */
 export function isInputPath(relPath: string): boolean {
   const segments = relPath.split('/');
