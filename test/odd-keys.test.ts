@@ -91,6 +91,45 @@ describe('keys that are collections', () => {
 // The parser's own duplicate-key check compares each key with every earlier one of its mapping
 // (a minute for a file of 80,000 keys), so it is off, and the walk that finds clashes finds
 // plain duplicates too, by a set of names per mapping.
+describe('numbers not written as the decimal they are read as', () => {
+  const form = (at: string, written: string, value: string) =>
+    `${at} yaml-number-form \`${written}\` is read here as the number ${value}, which other YAML readers may read otherwise; quote it if it is text (an id, a code), or else write \`${value}\``;
+
+  it('are refused where they are, as values and as keys, and the document is not read', () => {
+    // To YAML 1.1 (kubectl, PyYAML), `010` is 8, and `0o17` and `1e3` are text.
+    refused([
+      ['port: 010\n', [form('1:7', '010', '10')]],
+      ['port: 0o17\n', [form('1:7', '0o17', '15')]],
+      ['port: 0x1F90\n', [form('1:7', '0x1F90', '8080')]],
+      ['port: 1e3\n', [form('1:7', '1e3', '1000')]],
+      ['port: +8080\n', [form('1:7', '+8080', '8080')]],
+      ['port: 8080.0\n', [form('1:7', '8080.0', '8080')]],
+      ['port: -0\n', [form('1:7', '-0', '0')]],
+      ['ports: [80, 0443]\n', [form('1:13', '0443', '443')]],
+      ['labels: {1.10: a}\n', [form('1:10', '1.10', '1.1')]],
+      ['- &p 010\n- *p\n', [form('1:6', '010', '10')]],
+      ['port: !!int 010\n', [form('1:13', '010', '10')]],
+    ]);
+  });
+
+  it('leave alone the decimals, and text that looks like a number', () => {
+    for (const text of [
+      'port: 8080\n',
+      'n: [0, -1, 1.5, 10]\n',
+      'port: "010"\n',
+      "port: '0x50'\n",
+      'port: !!str 010\n',
+      'version: 1.10.2\n',
+      'port: !!int 8080\n',
+      'x: .inf\n',
+      // No plain decimal to suggest: the schema says what is wrong with such a value.
+      'port: 1e100\n',
+      'x: 1e-7\n',
+    ])
+      expect(where(text), text).toEqual([]);
+  });
+});
+
 describe('keys written twice', () => {
   it('are duplicate keys, in block and flow mappings, beside the syntax errors of their document', () => {
     const cases: [string, string[]][] = [

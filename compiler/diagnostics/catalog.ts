@@ -94,7 +94,15 @@ export const catalog = {
     messages: { default: 'key `{key}` is a {shape}, not a name; {fix}' },
     fix: 'write the key as a name',
   },
-
+  'yaml-number-form': {
+    severity: 'error',
+    summary:
+      'a number is written other than as the decimal it is read as (`010`, `0o17`, `0x50`, `1e3`, `+80`, `80.0`); YAML readers disagree on some of these (to YAML 1.1, `010` is 8, and `0o17` and `1e3` are text)',
+    messages: {
+      default: '`{written}` is read here as the number {value}, which other YAML readers may read otherwise; {fix}',
+    },
+    fix: 'quote it if it is text (an id, a code), or else write `{value}`',
+  },
   'yaml-tab-indent': {
     severity: 'error',
     summary: 'YAML does not allow tabs for indentation',

@@ -1,4 +1,4 @@
-import { isMap, isNode, isScalar, isSeq, type Document, type Node } from 'yaml';
+import { isMap, isNode, isScalar, isSeq, type Document, type Node, type Scalar } from 'yaml';
 import { Anchors } from './anchors.js';
 
 /** Keys a document cannot be read by: see `oddKeys`. */
@@ -9,6 +9,8 @@ export interface OddKeys {
   collections: { key: Node; shape: 'list' | 'mapping' }[];
   /** The first anchor or alias past `aliasLimit`, where the document has more (`anchors.ts`). */
   overAliasLimit?: Node;
+  /** Numbers, keys or values, not written as the decimal they are read as (`010`, `0x50`, `1e3`). */
+  numbers: Scalar<number>[];
 }
 
 /**
@@ -25,11 +27,16 @@ export interface OddKeys {
  *   string key of that text then silently replaces, and other readers refuse it or make a tuple.
  *   No field of a contract or a Platform is named so.
  *
+ * - Numbers, keys or values, written other than as the decimal they are read as: `010` is 10 here
+ *   and 8 to a YAML 1.1 reader (kubectl, PyYAML), which reads `0o17` and `1e3` as text; `0x50`,
+ *   `+80` and `80.0` are no such trap, but a reviewer should not have to know which is which.
+ *   Every number callgate reads is an integer, and one spelling of each leaves nothing to doubt.
+ *
  * One walk in the parser's order, so that an alias key is resolved as the walk reaches it
  * (`anchors.ts`).
  */
 export function oddKeys(doc: Document.Parsed): OddKeys {
-  const found: OddKeys = { clashes: [], collections: [] };
+  const found: OddKeys = { clashes: [], collections: [], numbers: [] };
   const anchors = new Anchors();
   const walk = (node: unknown): void => {
     anchors.enter(node);
@@ -51,6 +58,7 @@ export function oddKeys(doc: Document.Parsed): OddKeys {
         walk(value);
       }
     } else if (isSeq(node)) for (const item of node.items) walk(item);
+    else if (isScalar(node) && isNumber(node) && node.range && respelled(node)) found.numbers.push(node);
   };
   walk(doc.contents);
   if (anchors.overLimit) found.overAliasLimit = anchors.overLimit;
@@ -70,4 +78,15 @@ export function memberOf(value: unknown): string | undefined {
     default:
       return undefined;
   }
+}
+
+const isNumber = (node: Scalar): node is Scalar<number> => typeof node.value === 'number';
+
+/**
+ * Is the number written other than as the plain decimal it is? Not where it has none (`1e100`,
+ * `.inf`): nothing better can be suggested, and the schema says what is wrong with such a value.
+ */
+function respelled(node: Scalar<number>): boolean {
+  const decimal = String(node.value);
+  return /^-?\d+(\.\d+)?$/.test(decimal) && node.source !== decimal;
 }

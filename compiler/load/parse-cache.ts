@@ -37,9 +37,10 @@ export interface DocumentCache {
 
 // The rules of parsing are part of the format: a file an earlier rule read must be checked by the
 // new ones (2: keys that are collections, and documents past the anchors and aliases limit, are
-// errors; 3: which documents the schemas found valid). So is the code that validates (`schemaCode`):
-// a document valid under one schema is not taken for valid under another.
-const formatOf = (schemaCode: string) => `callgate ${version} parse 3 ${schemaCode}`;
+// errors; 3: which documents the schemas found valid; 4: numbers not written in decimal are
+// errors). So is the code that validates (`schemaCode`): a document valid under one schema is not
+// taken for valid under another.
+const formatOf = (schemaCode: string) => `callgate ${version} parse 4 ${schemaCode}`;
 
 export const textHash = (text: string) => createHash('sha256').update(text).digest('hex');
 

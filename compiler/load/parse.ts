@@ -316,6 +316,9 @@ function oddKeyDiagnostics(
     ...odd.collections.map(({ key, shape }) =>
       diagnostic(key, (written) => ({ code: 'yaml-collection-key', data: { key: written, shape } })),
     ),
+    ...odd.numbers.map((n) =>
+      diagnostic(n, (written) => ({ code: 'yaml-number-form', data: { written, value: String(n.value) } })),
+    ),
   ];
 }
 
