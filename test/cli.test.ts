@@ -38,6 +38,39 @@ describe('exit codes', () => {
     }
   });
 
+  // An unset variable in a pipeline (`--base-dir "$BASE"`) is an empty argument, which as a path
+  // is the working directory: diff compared the contracts with themselves there and reported no
+  // change, and --cache-location wrote the cache's files into the working directory.
+  it('2 for an empty argument, of any option or in any place, before anything is read or written', async () => {
+    const dir = await estate(bundled);
+    await writeFile(join(dir, 'contracts', 'shop', 'frontend.yaml'), 'not: [a contract');
+    const before = readdirSync(dir).sort();
+    for (const [args, said] of [
+      [['diff', '--base-dir', '', 'contracts'], '--base-dir is empty'],
+      [['diff', '--base-dir=', 'contracts', '--fail-on-widen'], '--base-dir is empty'],
+      [['diff', '--base', '', 'contracts'], '--base is empty'],
+      [['compile', 'contracts', '--cache-location', ''], '--cache-location is empty'],
+      [['compile', 'contracts', '--out', ''], '--out is empty'],
+      [['compile', 'contracts', '--stack-outputs', ''], '--stack-outputs is empty'],
+      [['check', 'contracts', '--policies', ''], '--policies is empty'],
+      [['check', 'contracts', '--format', ''], '--format is empty'],
+      [['check', ''], 'an argument is empty'],
+      [['explain', 'contracts', '--method', ''], '--method is empty'],
+      [['graph', ''], 'an argument is empty'],
+      [['import', 'appmesh', ''], 'an argument is empty'],
+      [['init', ''], 'an argument is empty'],
+      [['observe', 'contracts', ''], 'an argument is empty'],
+    ] as const) {
+      const run = await cli([...args], dir);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.stderr, args.join(' ')).toBe(
+        `callgate: ${said} (was a variable not set?); give it a value, or leave it out\n`,
+      );
+      expect(run.stdout, args.join(' ')).toBe('');
+    }
+    expect(readdirSync(dir).sort()).toEqual(before);
+  });
+
   it('stops quietly with 141 when the reader goes away (`callgate check | head -c1`)', async () => {
     const dir = await tempDir();
     // Far more than a pipe holds, so callgate is still writing when `head` has gone.

@@ -1,4 +1,5 @@
 import { cp, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCdktfApp } from '../compiler/cdktf/cdktf-app.js';
@@ -30,12 +31,12 @@ async function teamRepo(settings: unknown): Promise<string> {
 }
 
 /** The CDKTF app as `cdktf synth` runs it, with what it writes to stderr. */
-async function runApp(dir: string): Promise<{ code: number; stderr: string }> {
+async function runApp(dir: string, env: Record<string, string> = {}): Promise<{ code: number; stderr: string }> {
   const stderr: string[] = [];
   const write = process.stderr.write.bind(process.stderr);
   process.stderr.write = (text: string | Uint8Array) => (stderr.push(String(text)), true);
   try {
-    const code = await runCdktfApp(dir, { CDKTF_OUTDIR: join(dir, 'cdktf.out') });
+    const code = await runCdktfApp(dir, { CDKTF_OUTDIR: join(dir, 'cdktf.out'), ...env });
     return { code, stderr: stderr.join('') };
   } finally {
     process.stderr.write = write;
@@ -68,6 +69,20 @@ describe('package.json `callgate` settings', () => {
     expect(await readFile(join(dir, 'cdktf.out', 'stacks', stack, 'cdk.tf.json'), 'utf8')).toBe(
       await readFile(join(repo, 'out', 'cdktf', stack, 'cdk.tf.json'), 'utf8'),
     );
+  });
+
+  it('yield to CALLGATE_CONTRACTS in the app, which set but empty is refused, never the working directory', async () => {
+    const dir = await teamRepo({ contracts: 'estate/contracts' });
+    expect((await runApp(dir, { CALLGATE_CONTRACTS: 'nowhere' })).code).toBe(1);
+    const empty = await runApp(dir, { CALLGATE_CONTRACTS: '' });
+    expect(empty).toEqual({
+      code: 1,
+      stderr: 'callgate: CALLGATE_CONTRACTS is set but empty; name the contracts directory, or unset it\n',
+    });
+    expect(existsSync(join(dir, 'cdktf.out'))).toBe(false);
+    const role = await runApp(dir, { CALLGATE_ROLE: '\u001b[2K\r::error::x' });
+    expect(role.code).toBe(1);
+    expect(role.stderr).toBe('callgate: CALLGATE_ROLE is `deploy` or `plan`, not "\\u001b[2K\\r::error::x"\n');
   });
 
   it('yield to an argument', async () => {

@@ -249,6 +249,39 @@ describe('output', () => {
     }
   });
 
+  // A pipeline passes arguments from places it does not control (a branch name, a variable):
+  // what callgate says of a bad one must act on nothing either.
+  it('never lets an argument act on the reader, in any usage error', async () => {
+    const dir = await tempDir('callgate-arguments-');
+    await mkdir(join(dir, 'contracts'), { recursive: true });
+    await writeFile(join(dir, 'contracts', 'platform.yaml'), stringify(platformDoc));
+    await fc.assert(
+      fc.asyncProperty(hostile, async (value) => {
+        for (const args of [
+          [value],
+          ['check', value],
+          ['check', 'contracts', '--format', value],
+          ['check', 'contracts', '--max-warnings', value],
+          ['compile', 'contracts', '--stack-outputs', value],
+          ['compile', 'contracts', '--policies', value],
+          ['diff', '--base', value, 'contracts'],
+          ['diff', '--base-dir', value, 'contracts'],
+          ['diff', 'contracts', '--format', value],
+          ['explain', 'contracts', '--method', value],
+          ['explain', 'contracts', '--path', value],
+          ['graph', 'contracts', '--format', value],
+          ['import', 'appmesh', value],
+          ['check', `--${value}`],
+        ]) {
+          const run = await cli(args, dir);
+          checkLines(run.stdout, `${JSON.stringify(args)} stdout`);
+          checkLines(run.stderr, `${JSON.stringify(args)} stderr`);
+        }
+      }),
+      { numRuns: 25 },
+    );
+  });
+
   it('of SARIF names files by percent-encoded URIs', async () => {
     const dir = await tempDir('callgate-sarif-');
     await mkdir(join(dir, 'contracts'), { recursive: true });

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { readConfig } from '../cli/config.js';
 import { UsageError } from '../cli/io.js';
 import { report } from '../cli/report.js';
+import { printable } from '../format/safe-text.js';
 import { estateSources } from '../cli/run-estate.js';
 import { runPipeline } from '../pipeline.js';
 import { buildApp } from './app.js';
@@ -19,6 +20,10 @@ export async function runCdktfApp(cwd: string, env: NodeJS.ProcessEnv): Promise<
   const io = { cwd, env, stdout: () => undefined, stderr: (t: string) => process.stderr.write(t), stdoutIsTTY: false };
   try {
     const config = await readConfig(cwd);
+    // Set and empty is what a pipeline gives for a variable it never defined: as a path that is
+    // the working directory, so it is refused, as an empty argument is on the command line.
+    if (env.CALLGATE_CONTRACTS === '')
+      throw new UsageError('CALLGATE_CONTRACTS is set but empty; name the contracts directory, or unset it');
     const dir = env.CALLGATE_CONTRACTS ?? config.contracts ?? 'contracts';
     const result = runPipeline(await estateSources(dir, io, config.policies), { root: dir, emit: false });
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
@@ -34,7 +39,7 @@ export async function runCdktfApp(cwd: string, env: NodeJS.ProcessEnv): Promise<
     return 0;
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    process.stderr.write(`callgate: ${e.message}\n`);
+    process.stderr.write(`callgate: ${printable(e.message)}\n`);
     return 1;
   }
 }

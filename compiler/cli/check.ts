@@ -1,8 +1,15 @@
 import { readConfig } from './config.js';
-import { parseArgs } from 'node:util';
 import { formatNames } from '../format/registry.js';
 import type { CliIO } from './io.js';
-import { cacheHelp, cacheLocation, cacheOptions, parseFormat, parseMaxWarnings, singleDir } from './options.js';
+import {
+  cacheHelp,
+  cacheLocation,
+  cacheOptions,
+  parseCommandArgs,
+  parseFormat,
+  parseMaxWarnings,
+  singleDir,
+} from './options.js';
 import { report } from './report.js';
 import { runEstate } from './run-estate.js';
 
@@ -25,7 +32,7 @@ ${cacheHelp}  -h, --help            show this help
 Exit codes: 0 no errors, 1 errors (or too many warnings), 2 usage or internal error.
 `,
   async run(args: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseArgs({
+    const { values, positionals } = parseCommandArgs({
       args,
       allowPositionals: true,
       strict: true,

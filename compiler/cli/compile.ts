@@ -1,10 +1,9 @@
 import { readConfig } from './config.js';
-import { parseArgs } from 'node:util';
 import { compareOutput, writeOutput } from '../emit/write-out.js';
 import { formatNames } from '../format/registry.js';
 import { UsageError, type CliIO } from './io.js';
 import { within } from './paths.js';
-import { cacheLocation, cacheOptions, parseFormat, parseMaxWarnings, singleDir } from './options.js';
+import { cacheLocation, cacheOptions, parseCommandArgs, parseFormat, parseMaxWarnings, singleDir } from './options.js';
 import { report } from './report.js';
 import { runEstate } from './run-estate.js';
 import { resolve } from 'node:path';
@@ -38,7 +37,7 @@ Options:
 Exit codes: 0 written (or current), 1 errors or stale output, 2 usage or internal error.
 `,
   async run(args: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseArgs({
+    const { values, positionals } = parseCommandArgs({
       args,
       allowPositionals: true,
       strict: true,

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,7 +10,7 @@ import { markdownReport } from '../diff/markdown.js';
 import { discoverSources } from '../load/discover.js';
 import { readConfig } from './config.js';
 import { UsageError, type CliIO } from './io.js';
-import { cacheLocation, cacheOptions, singleDir } from './options.js';
+import { cacheLocation, cacheOptions, parseCommandArgs, singleDir } from './options.js';
 import { estateSources } from './run-estate.js';
 import { safeJson } from '../format/safe-text.js';
 
@@ -49,7 +48,7 @@ Exit codes: 0 reported, 1 the new contracts have errors (or access widens with
 --fail-on-widen), 2 usage or internal error.
 `,
   async run(args: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseArgs({
+    const { values, positionals } = parseCommandArgs({
       args,
       allowPositionals: true,
       strict: true,

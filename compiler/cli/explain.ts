@@ -1,6 +1,5 @@
 import { readConfig } from './config.js';
 import { isIP } from 'node:net';
-import { parseArgs } from 'node:util';
 import { explain as explainRequest, type Explanation, type Who } from '../explain/explain.js';
 import { ArtifactIndex } from '../explain/artifact-index.js';
 import { locate } from '../load/locate.js';
@@ -8,7 +7,7 @@ import type { Model, ServiceModel } from '../model/types.js';
 import { UsageError, type CliIO } from './io.js';
 import { report } from './report.js';
 import { runEstate } from './run-estate.js';
-import { cacheLocation, cacheOptions } from './options.js';
+import { cacheLocation, cacheOptions, parseCommandArgs } from './options.js';
 import { printable } from '../format/safe-text.js';
 import { safeJson } from '../format/safe-text.js';
 
@@ -101,7 +100,7 @@ Options:
 Exit codes: 0 allowed, 1 denied (or the contracts have errors), 2 usage or internal error.
 `,
   async run(args: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseArgs({
+    const { values, positionals } = parseCommandArgs({
       args,
       allowPositionals: true,
       strict: true,

@@ -1,9 +1,8 @@
-import { parseArgs } from 'node:util';
 import { dotGraph, mermaidGraph, selectEdges } from '../graph/render.js';
 import { readConfig } from './config.js';
 import { UsageError, type CliIO } from './io.js';
 import { report } from './report.js';
-import { cacheHelp, cacheLocation, cacheOptions, singleDir } from './options.js';
+import { cacheHelp, cacheLocation, cacheOptions, parseCommandArgs, singleDir } from './options.js';
 import { runEstate } from './run-estate.js';
 
 export const graph = {
@@ -25,7 +24,7 @@ ${cacheHelp}  -h, --help            show this help
 Exit codes: 0 printed, 1 the contracts have errors, 2 usage or internal error.
 `,
   async run(args: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseArgs({
+    const { values, positionals } = parseCommandArgs({
       args,
       allowPositionals: true,
       strict: true,

@@ -1,7 +1,6 @@
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { makeDirs } from '../util/make-dirs.js';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { parseArgs } from 'node:util';
 import { formatNames } from '../format/registry.js';
 import { lineStart } from '../format/safe-text.js';
 import { writeRefused } from '../emit/output-error.js';
@@ -9,7 +8,7 @@ import { importAppMesh } from '../import/appmesh/import.js';
 import type { Source } from '../load/source.js';
 import { compareStrings } from '../util/compare.js';
 import { UsageError, type CliIO } from './io.js';
-import { parseFormat } from './options.js';
+import { parseCommandArgs, parseFormat } from './options.js';
 import { report } from './report.js';
 
 /** An App Mesh export can be far larger than a contract; it is still read whole, so it is capped. */
@@ -83,7 +82,7 @@ Options:
 Exit codes: 0 written, 1 the input has errors (nothing is written), 2 usage or internal error.
 `,
   async run(args: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseArgs({
+    const { values, positionals } = parseCommandArgs({
       args,
       allowPositionals: true,
       strict: true,

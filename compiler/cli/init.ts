@@ -3,8 +3,8 @@ import { makeDirs } from '../util/make-dirs.js';
 import { writeRefused } from '../emit/output-error.js';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { UsageError, type CliIO } from './io.js';
+import { parseCommandArgs } from './options.js';
 
 // The package's own files, wherever it is installed: templates/ and the shipped policies/.
 const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -48,7 +48,7 @@ Options:
 Exit codes: 0 written (or everything already there), 2 usage or internal error.
 `,
   async run(args: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseArgs({
+    const { values, positionals } = parseCommandArgs({
       args,
       allowPositionals: true,
       strict: true,

@@ -1,6 +1,7 @@
 import { StacksThreadError } from '../cdktf/stacks-error.js';
 import { OutputDirError } from '../emit/write-out.js';
 import { commands } from './commands.js';
+import { printable } from '../format/safe-text.js';
 import { UsageError, type CliIO } from './io.js';
 import { version } from './version.js';
 
@@ -39,13 +40,15 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       err instanceof StacksThreadError ||
       isArgError(err)
     ) {
-      io.stderr(`callgate: ${err instanceof Error ? err.message : String(err)}\n`);
+      // Printable: a message quotes the arguments, which a pipeline may take from a branch name or
+      // a variable it does not control; escaping what is escaped already changes nothing.
+      io.stderr(`callgate: ${printable(err instanceof Error ? err.message : String(err))}\n`);
       return 2;
     }
     // One line: libraries' messages can carry their own traces, which users should not wade through.
-    const message = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
-    const detail =
-      io.env.CALLGATE_DEBUG && err instanceof Error ? `\n${err.stack ?? ''}` : ' (set CALLGATE_DEBUG=1 for details)';
+    const message = printable((err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '');
+    const stack = err instanceof Error ? (err.stack ?? '').split('\n').map(printable).join('\n') : '';
+    const detail = io.env.CALLGATE_DEBUG && err instanceof Error ? `\n${stack}` : ' (set CALLGATE_DEBUG=1 for details)';
     io.stderr(
       `callgate: internal error: ${message}; this is a bug, please report it with the input that caused it${detail}\n`,
     );

@@ -1,6 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
-import { parseArgs } from 'node:util';
 import { EstateIndex } from '../observe/estate.js';
 import { linesOf } from '../observe/read.js';
 import { observationsOf } from '../observe/records.js';
@@ -12,7 +11,7 @@ import { readConfig } from './config.js';
 import { UsageError, type CliIO } from './io.js';
 import { report } from './report.js';
 import { runEstate } from './run-estate.js';
-import { cacheLocation, cacheOptions } from './options.js';
+import { cacheLocation, cacheOptions, parseCommandArgs } from './options.js';
 
 const formats = ['text', 'json', 'markdown'] as const;
 type Format = (typeof formats)[number];
@@ -75,7 +74,7 @@ Exit codes: 0 every call is admitted, 1 some call is not (or the contracts have 
 2 usage or internal error.
 `,
   async run(args: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseArgs({
+    const { values, positionals } = parseCommandArgs({
       args,
       allowPositionals: true,
       strict: true,

@@ -1,6 +1,23 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { CallgateConfig } from './config.js';
 import { formatNames, isFormatName, type FormatName } from '../format/registry.js';
 import { UsageError } from './io.js';
+
+/**
+ * The arguments, as `parseArgs` reads them, none of them empty. A pipeline that passes a variable
+ * it never set (`--base-dir "$BASE"`) gives an empty one, which as a path is the working
+ * directory: `diff` would then compare the contracts with themselves and report no change, and
+ * `--cache-location` would scatter the cache over it. An empty argument is a usage error instead.
+ */
+export function parseCommandArgs<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  const parsed = parseArgs(config);
+  for (const [name, value] of Object.entries(parsed.values as Record<string, unknown>))
+    if (value === '' || (Array.isArray(value) && value.includes('')))
+      throw new UsageError(`--${name} is empty (was a variable not set?); give it a value, or leave it out`);
+  if ((parsed.positionals as string[]).includes(''))
+    throw new UsageError('an argument is empty (was a variable not set?); give it a value, or leave it out');
+  return parsed;
+}
 
 export function parseFormat(value: string | undefined): FormatName {
   if (value === undefined) return 'stylish';
