@@ -246,6 +246,29 @@ describe('--cache on the commands that read the estate', () => {
     }
   }, 240_000);
 
+  it('says once why a cache it could not write is not kept, and gives what a run without it gives', async () => {
+    const dir = await estate(bundled);
+    await writeFile(join(dir, 'a-file'), '');
+    const plain = await cli(['compile', '--out', 'plain'], dir);
+    for (const args of [
+      ['compile', '--cache-location', 'a-file', '--out', 'out'],
+      ['check', '--cache-location', 'a-file/below'],
+      ['diff', '--base-dir', 'contracts', 'contracts', '--cache-location', 'a-file'],
+    ]) {
+      const run = await cli(args, dir);
+      expect(run.code, args.join(' ')).toBe(0);
+      const notes = run.stderr
+        .split('\n')
+        .filter((l) => l.startsWith('callgate: note: the cache could not be written'));
+      expect(notes, args.join(' ')).toHaveLength(1);
+      expect(notes[0], args.join(' ')).toMatch(
+        /\((EEXIST|ENOTDIR): .*\), so the next run cannot reuse this one's work; check --cache-location$/,
+      );
+    }
+    expect(await readTree(join(dir, 'out'))).toEqual(await readTree(join(dir, 'plain')));
+    expect(plain.stderr).not.toContain('note:');
+  });
+
   it('lists --cache in the help of each of them', async () => {
     for (const command of ['check', 'compile', 'diff', 'explain', 'graph', 'observe']) {
       const help = (await cli([command, '--help'], repo)).stdout;

@@ -2,6 +2,7 @@ import { StacksThreadError } from '../cdktf/stacks-error.js';
 import { OutputDirError } from '../emit/write-out.js';
 import { commands } from './commands.js';
 import { printable } from '../format/safe-text.js';
+import { takeCacheNotWritten } from '../util/cache-file.js';
 import { UsageError, type CliIO } from './io.js';
 import { version } from './version.js';
 
@@ -32,7 +33,14 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     }
     const command = commands.find((c) => c.name === first);
     if (!command) throw new UsageError(`unknown command \`${first}\`; run \`callgate --help\``);
-    return await command.run(rest, io);
+    takeCacheNotWritten();
+    const code = await command.run(rest, io);
+    const notWritten = takeCacheNotWritten();
+    if (notWritten !== undefined)
+      io.stderr(
+        `callgate: note: the cache could not be written (${printable(notWritten)}), so the next run cannot reuse this one's work; check --cache-location\n`,
+      );
+    return code;
   } catch (err) {
     if (
       err instanceof UsageError ||

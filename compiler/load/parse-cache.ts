@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, readFileSync } from 'node:fs';
-import { writeCacheFile } from '../util/cache-file.js';
+import { noteCacheNotWritten, writeCacheFile } from '../util/cache-file.js';
 import { join } from 'node:path';
 import { version } from '../cli/version.js';
 import type { Span } from './locate.js';
@@ -124,8 +124,9 @@ export class ParseCache {
       const out = [...this.added].map(([hash, line]) => `${hash}\t${line}\n`);
       try {
         appendFileSync(this.file, out.join(''));
-      } catch {
+      } catch (err) {
         // As for a whole write: only time is at stake.
+        noteCacheNotWritten(err);
       }
       return;
     }
