@@ -99,6 +99,12 @@ const cases: { name: string; edit: Edit; kinds: Record<string, string> }[] = [
     },
   },
   {
+    // No contract changes: the Platform opens the AWS API endpoints' port to anywhere.
+    name: 'platform-aws-api-anywhere',
+    edit: replace('platform.yaml', 'cidrs: [10.10.200.0/24]', 'cidrs: [0.0.0.0/0]'),
+    kinds: {},
+  },
+  {
     name: 'delete-contract',
     edit: async (dir) => rm(join(dir, 'contracts', 'payments', 'billing.yaml')),
     kinds: { 'payments/billing service:chain/service-c': 'removed' },
@@ -196,6 +202,74 @@ describe('diff', () => {
     const run = await cli(['diff', '--base-dir', 'base', '--format', 'json', '--fail-on-widen'], stricter);
     expect((JSON.parse(run.stdout) as DiffReport).serviceChanges.map((c) => c.widens)).toEqual([false]);
     expect(run.code).toBe(0);
+  });
+
+  // The Platform says where every workload's platform flows go (DNS, istiod, the AWS APIs, the
+  // Lattice ranges, the east-west gateways): a range added there is access every workload gains,
+  // though no contract and no edge changed.
+  it('counts what the Platform adds to what the layers admit as widening, and nothing else', async () => {
+    const platform = (from: string, to: string) => replace('platform.yaml', from, to);
+    const account = '    - id: "333333333333"';
+    for (const [edit, expected, code] of [
+      [
+        platform('cidrs: [10.10.200.0/24]', 'cidrs: [0.0.0.0/0]'),
+        [['clusters[cluster-a].awsApi.cidrs', ['0.0.0.0/0'], ['10.10.200.0/24'], true]],
+        1,
+      ],
+      [
+        platform('cidrs: [10.10.200.0/24]', 'cidrs: [10.10.200.0/24, 10.10.201.0/24]'),
+        [['clusters[cluster-a].awsApi.cidrs', ['10.10.201.0/24'], [], true]],
+        1,
+      ],
+      [
+        platform('s3PrefixList: true', 's3PrefixList: false'),
+        [['clusters[ecs-prod].awsApi.s3PrefixList', ['false'], ['true'], true]],
+        1,
+      ],
+      [
+        platform('      podIdentity: true ', '      podIdentity: false '),
+        [['clusters[cluster-b].podIdentity', ['false'], ['true'], true]],
+        1,
+      ],
+      [
+        platform('      mesh: istio-sidecar\n', '      mesh: istio-sidecar\n      podIdentity: true\n'),
+        [['clusters[cluster-a].podIdentity', ['true'], ['false'], true]],
+        1,
+      ],
+      [
+        platform(
+          'vpcs: [vpc-0aaa1111, vpc-0bbb2222, vpc-0ccc3333, vpc-0ddd4444]',
+          'vpcs: [vpc-0aaa1111, vpc-0bbb2222, vpc-0ccc3333]',
+        ),
+        [['serviceNetworks[eks-lattice-network].vpcs', [], ['vpc-0ddd4444'], false]],
+        0,
+      ],
+      [platform('role/callgate-deploy\n', 'role/callgate-deployer\n'), [], 0],
+      [platform('log-group:lattice-access', 'log-group:lattice-other'), [], 0],
+      [
+        platform(account, `    - id: "444444444444"\n${account}`),
+        [['accounts[444444444444]', ['444444444444'], [], false]],
+        0,
+      ],
+      [
+        platform(account, `    - id: "444444444444"\n      vpcs: [vpc-0eee5555]\n${account}`),
+        [['accounts[444444444444]', ['444444444444'], [], true]],
+        1,
+      ],
+    ] as const) {
+      const dir = await pullRequest(edit);
+      const run = await cli(['diff', '--base-dir', 'base', '--format', 'json', '--fail-on-widen'], dir);
+      const report = JSON.parse(run.stdout) as DiffReport;
+      const what = JSON.stringify(expected);
+      expect(report.summary.headErrors, what).toBe(0);
+      expect(report.changes, what).toEqual([]);
+      expect(
+        report.platformChanges.map((c) => [c.field, c.added, c.removed, c.widens]),
+        what,
+      ).toEqual(expected);
+      expect(report.summary.widens, what).toBe(code === 1);
+      expect(run.code, what).toBe(code);
+    }
   });
 
   it('fails on widened access only when asked, and on errors in the new contracts', async () => {

@@ -59,7 +59,7 @@ export function markdownReport(r: DiffReport): string {
   const s = r.summary;
   const out: string[] = [];
   out.push(`### callgate: who may call whom, ${code(r.base)} → ${code(r.head)}`, '');
-  if (r.changes.length === 0) out.push('No edge changes.');
+  if (r.changes.length === 0) out.push(`No edge changes.${s.widens ? ' :warning: access widens' : ''}`);
   else
     out.push(
       `**${s.added} added · ${s.removed} removed · ${s.widened} widened · ${s.narrowed} narrowed · ${s.changed} changed**${s.widens ? ' · :warning: access widens' : ''}`,
@@ -69,6 +69,14 @@ export function markdownReport(r: DiffReport): string {
     for (const c of r.serviceChanges)
       out.push(
         `| ${code(c.service)} | ${code(c.owner)} | ${c.field}${c.widens ? ' :warning: widens' : c.narrows ? ' :lock: narrows: calls outside the contract are now denied' : ''} | ${code(c.before)} | ${code(c.after)} |`,
+      );
+  }
+  if (r.platformChanges.length > 0) {
+    out.push('', '| Platform | added | removed |', '|---|---|---|');
+    const values = (xs: readonly string[]) => xs.map(code).join('<br>');
+    for (const c of r.platformChanges)
+      out.push(
+        `| ${code(c.field)}${c.widens ? ' :warning: widens' : ''} | ${values(c.added)} | ${values(c.removed)} |`,
       );
   }
   if (s.headErrors > 0)

@@ -3,6 +3,7 @@ import { catalog } from '../diagnostics/catalog.js';
 import type { Model } from '../model/types.js';
 import type { PipelineResult } from '../pipeline.js';
 import { diffEdges, widens, type EdgeChange } from './edges.js';
+import { diffPlatform, type PlatformChange } from './platform.js';
 import { diffServices, type ServiceChange } from './services.js';
 import { diffOutput, digest, type Changes, type DigestMemo, type OutputDigest } from './files.js';
 
@@ -43,6 +44,8 @@ export interface DiffReport {
   changes: EdgeChange[];
   /** Identity, selector, mTLS, plaintext-port and exposure changes of services in both versions. */
   serviceChanges: ServiceChange[];
+  /** What changed in the Platform's parts that the layers admit by (ranges, selectors, groups, clusters). */
+  platformChanges: PlatformChange[];
   /** The head's guard-rail results: violations (coded by guard-rail name) and guard-rail problems. */
   guardRails: Diagnostic[];
   /** The guard-rails that ran on the new version. */
@@ -56,6 +59,7 @@ const isGuardRail = (d: Diagnostic) => !(d.code in catalog) || d.code.startsWith
 export function buildReport(base: BaseVersion, head: CompiledVersion): DiffReport {
   const changes = diffEdges(base.model, head.model);
   const serviceChanges = diffServices(base.model, head.model);
+  const platformChanges = diffPlatform(base.model?.platform, head.model?.platform);
   const count = (k: EdgeChange['kind']) => changes.filter((c) => c.kind === k).length;
   return {
     base: base.label,
@@ -66,12 +70,13 @@ export function buildReport(base: BaseVersion, head: CompiledVersion): DiffRepor
       widened: count('widened'),
       narrowed: count('narrowed'),
       changed: count('changed'),
-      widens: changes.some(widens) || serviceChanges.some((c) => c.widens),
+      widens: changes.some(widens) || serviceChanges.some((c) => c.widens) || platformChanges.some((c) => c.widens),
       baseErrors: base.errors,
       headErrors: head.errors,
     },
     changes,
     serviceChanges,
+    platformChanges,
     guardRails: head.diagnostics.filter(isGuardRail),
     guardRailNames: head.guardRails,
     files: diffOutput(base.output, head.output),

@@ -359,6 +359,28 @@ export const estateArbitrary: fc.Arbitrary<GeneratedEstate> = fc
     build(services, callers, platformFor(platform), platform.multi, (c) => migrationOf(platform, c), platform.ecsMesh),
   );
 
+/**
+ * Two versions of one estate whose Platforms differ in where the platform flows go (the AWS API
+ * endpoints, S3 and NAT, Pod Identity, DNS, the metrics scrapers), and in nothing else: the same
+ * contracts, meshes and migration phases.
+ */
+export const platformChangeArbitrary: fc.Arbitrary<{ base: GeneratedEstate; head: GeneratedEstate }> = fc
+  .record({
+    services: fc.array(serviceShape, { minLength: 1, maxLength: 5 }),
+    callers: fc.array(fc.array(callerShape, { maxLength: 3 }), { minLength: 7, maxLength: 7 }),
+    platform: platformShape,
+    flows: platformShape,
+    // One of them, so that a part the diff did not compare cannot hide behind another that changed.
+    which: fc.constantFrom('awsApi', 'podIdentity', 'dns', 'scrapers', 'all'),
+  })
+  .map(({ services, callers, platform, flows, which }) => {
+    const versionOf = (shape: PlatformShape) =>
+      build(services, callers, platformFor(shape), shape.multi, (c) => migrationOf(shape, c), shape.ecsMesh);
+    const { awsApi, podIdentity, dns, scrapers } = flows;
+    const changed = which === 'all' ? { awsApi, podIdentity, dns, scrapers } : { [which]: flows[which] };
+    return { base: versionOf(platform), head: versionOf({ ...platform, ...changed }) };
+  });
+
 type ServiceShape = typeof serviceShape extends fc.Arbitrary<infer T> ? T : never;
 type CallerShape = typeof callerShape extends fc.Arbitrary<infer T> ? T : never;
 

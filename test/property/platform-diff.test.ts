@@ -1,0 +1,84 @@
+import fc from 'fast-check';
+import { parseAllDocuments, stringify } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { buildReport, summarize } from '../../compiler/diff/report.js';
+import { TerraformGroups } from '../../compiler/evaluators/security-groups.js';
+import type { PipelineResult } from '../../compiler/pipeline.js';
+import { runFiles } from '../support/estate.js';
+import { platformChangeArbitrary, type GeneratedEstate } from './estate-arbitrary.js';
+
+// A pull request that changes only the Platform changes no edge, yet it can change what every
+// workload may reach: `diff` must call such a change widening whenever the compiled layers admit
+// anything they did not. What they admit is read here from the output, rule by rule (each
+// NetworkPolicy rule's peers and ports, each security group rule), not from the diff's reasoning;
+// and where the diff finds the Platforms alike, the layers must admit exactly the same.
+
+interface Peer {
+  ipBlock?: { cidr: string; except?: string[] };
+  namespaceSelector?: unknown;
+  podSelector?: unknown;
+}
+interface Rule {
+  from?: Peer[];
+  to?: Peer[];
+  ports?: { protocol?: string; port?: number | string; endPort?: number }[];
+}
+interface Policy {
+  kind: string;
+  metadata: { name: string; namespace: string };
+  spec: { podSelector: unknown; ingress?: Rule[]; egress?: Rule[] };
+}
+
+const compile = (estate: GeneratedEstate): PipelineResult => {
+  const result = runFiles(Object.fromEntries(estate.documents.map((d, i) => [`c${i}.yaml`, stringify(d)])));
+  expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  return result;
+};
+
+/** Everything the NetworkPolicies and security groups admit, one peer and one port at a time. */
+function admitted(result: PipelineResult): Set<string> {
+  const atoms = new Set<string>();
+  for (const f of result.files ?? []) {
+    if (f.path.startsWith('kubernetes/') && !f.path.endsWith('kustomization.yaml'))
+      for (const doc of parseAllDocuments(f.content)) {
+        const p = doc.toJS() as Policy;
+        if (p.kind !== 'NetworkPolicy') continue;
+        const where = [f.path.split('/')[1], p.metadata.namespace, JSON.stringify(p.spec.podSelector)];
+        for (const [direction, rules] of [
+          ['ingress', p.spec.ingress],
+          ['egress', p.spec.egress],
+        ] as const)
+          for (const r of rules ?? [])
+            for (const peer of (direction === 'ingress' ? r.from : r.to) ?? [{}])
+              for (const port of r.ports ?? [{}])
+                atoms.add(JSON.stringify([...where, direction, peer, port.protocol ?? 'TCP', port.port, port.endPort]));
+      }
+  }
+  const stacks = new Map(
+    (result.files ?? [])
+      .filter((f) => f.path.startsWith('cdktf/') && f.path.endsWith('/cdk.tf.json'))
+      .map((f) => [f.path.split('/')[1] ?? '', JSON.parse(f.content) as object]),
+  );
+  for (const r of new TerraformGroups(stacks).rules)
+    atoms.add(JSON.stringify(['sg', r.group, r.direction, r.protocol, r.from, r.to, r.peer]));
+  return atoms;
+}
+
+describe('a change to the Platform alone', () => {
+  it('is widening whenever the layers admit something they did not, and changes nothing unreported', () => {
+    fc.assert(
+      fc.property(platformChangeArbitrary, ({ base, head }) => {
+        const before = compile(base);
+        const after = compile(head);
+        const report = buildReport(summarize('base', before), summarize('head', after));
+        expect(report.changes).toEqual([]);
+        const was = admitted(before);
+        const now = admitted(after);
+        const gained = [...now].filter((a) => !was.has(a));
+        if (gained.length > 0) expect(report.summary.widens, `admits now: ${gained.join('\n')}`).toBe(true);
+        if (report.platformChanges.length === 0) expect([...now].sort()).toEqual([...was].sort());
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
