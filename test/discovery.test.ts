@@ -45,6 +45,8 @@ async function estate(): Promise<string> {
   await writeFile(join(c, '.hidden', 'linked.yaml'), contract('linked'));
   await symlink('.hidden/linked.yaml', join(c, 'inside-link.yaml'));
   await symlink('../outside.yaml', join(c, 'up-link.yaml'));
+  // Out of the directory and back into it: inside, for git too.
+  await symlink('../contracts/upper.YML', join(c, 'back-link.yaml'));
   await symlink('/proc/self/environ', join(c, 'env.yaml'));
   // Folders: one outside, linked by a relative and by an absolute path, is an error in both
   // readers; one inside is read where it is, however the link spells it; and a link that is
@@ -82,6 +84,7 @@ describe('discovery', () => {
     expect(paths).toContain('upper.YML');
     expect(paths.filter((p) => p.includes('.hidden') || p.includes('node_modules') || p.endsWith('.txt'))).toEqual([]);
     expect(fromTree.find((s) => s.relPath === 'inside-link.yaml')?.text).toBe(contract('linked'));
+    expect(fromTree.find((s) => s.relPath === 'back-link.yaml')?.text).toBe(contract('upper'));
     for (const link of ['up-link.yaml', 'env.yaml', 'team', 'absolute'])
       expect(fromTree.find((s) => s.relPath === link)).toEqual({
         relPath: link,

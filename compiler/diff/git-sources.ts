@@ -87,10 +87,10 @@ export function gitSources(ref: string, dir: string, cwd: string): Source[] {
   for (const e of inputs) {
     if (e.mode !== '120000') continue;
     const text = first.get(inRepo(e.path));
-    let target = Buffer.isBuffer(text) ? linkTargetInTree(e.path, text.toString()) : undefined;
+    let target = Buffer.isBuffer(text) ? linkTargetInTree(e.path, text.toString(), rel) : undefined;
     for (let hops = 0; target !== undefined && byPath.get(target)?.mode === '120000' && hops < 8; hops++) {
       const next = blobs(top, ref, [inRepo(target)]).get(inRepo(target));
-      target = Buffer.isBuffer(next) ? linkTargetInTree(target, next.toString()) : undefined;
+      target = Buffer.isBuffer(next) ? linkTargetInTree(target, next.toString(), rel) : undefined;
     }
     targets.set(e.path, target !== undefined && byPath.get(target)?.mode !== '120000' ? target : undefined);
   }
@@ -146,7 +146,7 @@ function foldersOutside(
       let at = e.path;
       let text = texts.get(inRepo(at));
       for (let hops = 0; Buffer.isBuffer(text) && hops < 8; hops++) {
-        const next = linkTargetInTree(at, text.toString());
+        const next = linkTargetInTree(at, text.toString(), rel);
         if (next === undefined) return leadsToFolder(top, ref, rel, inRepo(at), text.toString());
         // Inside the directory: a folder there is read where it is, as the working tree does.
         if (byPath.get(next)?.mode !== '120000') return false;

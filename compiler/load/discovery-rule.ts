@@ -23,9 +23,15 @@ export function isInputPath(relPath: string): boolean {
 /**
  * Where a symbolic link at `linkPath` (relative to the root, `/`-separated) leads, relative to
  * the root, or undefined when its target leaves the tree: such a link is never followed.
+ * `rootInRepo` is where the root is in its repository, for a target that leaves it and comes back.
  */
-export function linkTargetInTree(linkPath: string, target: string): string | undefined {
+export function linkTargetInTree(linkPath: string, target: string, rootInRepo = ''): string | undefined {
   if (posix.isAbsolute(target)) return undefined;
   const resolved = posix.normalize(posix.join(posix.dirname(linkPath), target));
-  return resolved === '..' || resolved.startsWith('../') ? undefined : resolved;
+  if (resolved !== '..' && !resolved.startsWith('../')) return resolved;
+  // Out of the tree and back into it (`../contracts/a.yaml`), where the tree is a folder of the
+  // repository: inside, as the working tree finds it with every link resolved.
+  if (rootInRepo === '') return undefined;
+  const inRepo = posix.normalize(posix.join(rootInRepo, resolved));
+  return inRepo.startsWith(`${rootInRepo}/`) ? inRepo.slice(rootInRepo.length + 1) : undefined;
 }
