@@ -160,6 +160,107 @@ describe.each(cases)('diff of a pull request: $name', ({ name, edit, kinds }) =>
 });
 
 describe('diff', () => {
+  it('counts what a contract may reach as widening where it reaches more, and no further', async () => {
+    const stripe = (to: string) => replace('shop/frontend.yaml', '      cidrs: [198.51.100.0/24]', to);
+    for (const [edit, before, after, widens] of [
+      [
+        stripe('      cidrs: [0.0.0.0/0]'),
+        'tls api.stripe.com:443 via 198.51.100.0/24',
+        'tls api.stripe.com:443 via 0.0.0.0/0',
+        true,
+      ],
+      [
+        stripe('      cidrs: [198.51.100.0/25]'),
+        'tls api.stripe.com:443 via 198.51.100.0/24',
+        'tls api.stripe.com:443 via 198.51.100.0/25',
+        false,
+      ],
+      [
+        stripe('      cidrs: [198.51.100.0/24]\n    - {host: evil.example, port: 443, cidrs: [203.0.113.0/24]}'),
+        'tls api.stripe.com:443 via 198.51.100.0/24',
+        'tls api.stripe.com:443 via 198.51.100.0/24; tls evil.example:443 via 203.0.113.0/24',
+        true,
+      ],
+      [
+        replace(
+          'shop/frontend.yaml',
+          '    securityGroup: managed\n',
+          '    securityGroup: managed\n    awsApi: {calls: [s3]}\n',
+        ),
+        'none',
+        'calls s3',
+        true,
+      ],
+      [
+        replace(
+          'shop/frontend.yaml',
+          '    securityGroup: managed\n',
+          '    securityGroup: managed\n    awsApi: {omit: [credentials]}\n',
+        ),
+        'none',
+        'omits credentials',
+        false,
+      ],
+      [
+        replace(
+          'shop/frontend.yaml',
+          '    securityGroup: managed\n',
+          '    securityGroup: managed\n    probePorts: [8080, 9090]\n',
+        ),
+        'declared: 8080',
+        '8080, 9090',
+        true,
+      ],
+    ] as const) {
+      const dir = await pullRequest(edit);
+      const run = await cli(['diff', '--base-dir', 'base', '--format', 'json', '--fail-on-widen'], dir);
+      const report = JSON.parse(run.stdout) as DiffReport;
+      expect(report.summary.headErrors, after).toBe(0);
+      expect(report.changes, after).toEqual([]);
+      expect(
+        report.serviceChanges.map((c) => [c.service, c.before, c.after, c.widens]),
+        after,
+      ).toEqual([['apps/frontend', before, after, widens]]);
+      expect(run.code, after).toBe(widens ? 1 : 0);
+    }
+  });
+
+  it('counts another contract let run under the identity as widening, and one no longer let as not', async () => {
+    const share = (dir: string, a: string, b: string) =>
+      replace(
+        `chain/${a}.yaml`,
+        '    cluster: cluster-a\n',
+        `    cluster: cluster-a\n    serviceAccount: shared\n    sharesIdentityWith: [chain/${b}]\n`,
+      )(dir);
+    const both = async (dir: string) => {
+      await share(dir, 'service-a', 'service-b');
+      await share(dir, 'service-b', 'service-a');
+    };
+    const dir = await pullRequest(both);
+    const run = await cli(['diff', '--base-dir', 'base', '--format', 'json'], dir);
+    const report = JSON.parse(run.stdout) as DiffReport;
+    expect(report.summary.headErrors).toBe(0);
+    expect(
+      report.serviceChanges.filter((c) => c.field === 'sharesIdentityWith').map((c) => [c.service, c.after, c.widens]),
+    ).toEqual([
+      ['chain/service-a', 'chain/service-b', true],
+      ['chain/service-b', 'chain/service-a', true],
+    ]);
+    // The other way round: the base shares, the new version does not.
+    const back = await tempDir('callgate-diff-');
+    await cp(join(dir, 'contracts'), join(back, 'base'), { recursive: true });
+    await cp(join(repo, 'contracts'), join(back, 'contracts'), { recursive: true });
+    const undone = JSON.parse(
+      (await cli(['diff', '--base-dir', 'base', '--format', 'json'], back)).stdout,
+    ) as DiffReport;
+    expect(
+      undone.serviceChanges.filter((c) => c.field === 'sharesIdentityWith').map((c) => [c.service, c.widens]),
+    ).toEqual([
+      ['chain/service-a', false],
+      ['chain/service-b', false],
+    ]);
+  });
+
   it('counts a new identity, a wider selector and weaker mTLS as widening, with no edge changed', async () => {
     for (const [edit, field] of [
       [replace('chain/service-b.yaml', 'mtls: strict', 'mtls: permissive'), 'mtls'],

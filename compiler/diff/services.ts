@@ -2,14 +2,27 @@ import { pushTo } from '../util/multimap.js';
 import type { EdgeModel, Model, ServiceModel } from '../model/types.js';
 import { latticeArrivalPorts, portLabel } from '../model/protocols.js';
 import { compareStrings } from '../util/compare.js';
+import { cidrHolds } from '../validate/cidr.js';
 
-// What a pull request changes about who a service is and how it can be reached, beside its
-// edges: an edge list can stay the same while a new identity, a wider selector, a weaker mTLS
-// mode, a new plaintext port or a new exposure lets more in. Each is reported, and each that
-// admits more counts as widening for `--fail-on-widen`.
+// What a pull request changes about who a service is, how it can be reached and what it may
+// reach, beside its edges: an edge list can stay the same while a new identity, a wider selector,
+// a weaker mTLS mode, a new plaintext port or a new exposure lets more in, and a wider egress
+// range, an AWS API more, another service sharing the identity or a port more for the kubelet
+// lets more out or through. Each is reported, and each that admits more counts as widening for
+// `--fail-on-widen`.
 
 export type ServiceField =
-  'serviceAccount' | 'podSelector' | 'iamRole' | 'mtls' | 'plaintextPorts' | 'exposure' | 'enforcement';
+  | 'serviceAccount'
+  | 'podSelector'
+  | 'iamRole'
+  | 'mtls'
+  | 'plaintextPorts'
+  | 'exposure'
+  | 'enforcement'
+  | 'egress'
+  | 'awsApi'
+  | 'sharesIdentityWith'
+  | 'probePorts';
 
 export interface ServiceChange {
   service: string;
@@ -39,6 +52,44 @@ function cidrEdgesOf(m: Model): Map<string, EdgeModel[]> {
   for (const e of m.edges) if (e.caller.kind === 'cidr') pushTo(into, e.callee, e);
   return into;
 }
+
+/** A service's egress, an entry a line: what it speaks to which host and port, through which ranges. */
+const egressText = (s: ServiceModel) =>
+  s.egress
+    .map((e) => `${e.protocol} ${e.host}:${e.port}${e.cidrs.length > 0 ? ` via ${e.cidrs.join(' ')}` : ''}`)
+    .sort(compareStrings)
+    .join('; ') || 'none';
+
+/** Each host, port and protocol with each of its ranges (`''` for an entry without any). */
+const egressReach = (s: ServiceModel) =>
+  s.egress.flatMap((e) =>
+    (e.cidrs.length > 0 ? e.cidrs : ['']).map((cidr) => ({ to: `${e.protocol} ${e.host}:${e.port}`, cidr })),
+  );
+
+/** Does the new egress reach a host, port or address the old one did not? A narrower range does not. */
+function egressWidens(b: ServiceModel, h: ServiceModel): boolean {
+  const was = egressReach(b);
+  return egressReach(h).some(
+    (r) =>
+      !was.some(
+        (w) => w.to === r.to && (w.cidr === r.cidr || (w.cidr !== '' && r.cidr !== '' && cidrHolds(w.cidr, r.cidr))),
+      ),
+  );
+}
+
+const awsApiText = (s: ServiceModel) =>
+  [
+    s.awsApi.calls.length > 0 ? `calls ${[...s.awsApi.calls].sort(compareStrings).join(', ')}` : '',
+    s.awsApi.omit.length > 0 ? `omits ${[...s.awsApi.omit].sort(compareStrings).join(', ')}` : '',
+  ]
+    .filter(Boolean)
+    .join('; ') || 'none';
+
+/** The ports the kubelet may probe: `probePorts`, else every declared TCP-carried port. */
+const probed = (s: ServiceModel) =>
+  s.probePorts ?? [...new Set(s.ports.filter((p) => p.protocol !== 'udp').map((p) => p.port))].sort((x, y) => x - y);
+
+const gains = <T>(was: readonly T[], now: readonly T[]) => now.some((v) => !was.includes(v));
 
 const exposureText = (s: ServiceModel) =>
   [s.exposure.mesh ? 'mesh' : '', s.exposure.lattice ? `lattice ${s.exposure.lattice.serviceNetwork}` : '']
@@ -91,6 +142,26 @@ export function diffServices(base: Model | undefined, head: Model | undefined): 
       (h.exposure.mesh && !b.exposure.mesh) ||
         (h.exposure.lattice !== undefined && h.exposure.lattice.serviceNetwork !== b.exposure.lattice?.serviceNetwork),
     );
+    push('egress', egressText(b), egressText(h), egressWidens(b, h));
+    // An API more to call opens its endpoints' ranges; a derived flow no longer omitted comes back.
+    push(
+      'awsApi',
+      awsApiText(b),
+      awsApiText(h),
+      gains(b.awsApi.calls, h.awsApi.calls) || gains(h.awsApi.omit, b.awsApi.omit),
+    );
+    const bShared = [...(b.sharesIdentityWith ?? [])].sort(compareStrings);
+    const hShared = [...(h.sharesIdentityWith ?? [])].sort(compareStrings);
+    push('sharesIdentityWith', bShared.join(', ') || 'none', hShared.join(', ') || 'none', gains(bShared, hShared));
+    // Only where the contract's `probePorts` changed: a port declared or dropped is the service's
+    // own change, and its edges say what it admits.
+    if (JSON.stringify(b.probePorts) !== JSON.stringify(h.probePorts))
+      push(
+        'probePorts',
+        b.probePorts ? b.probePorts.join(', ') : `declared: ${probed(b).join(', ')}`,
+        h.probePorts ? h.probePorts.join(', ') : `declared: ${probed(h).join(', ')}`,
+        gains(probed(b), probed(h)),
+      );
   }
   return changes.sort((x, y) => compareStrings(x.service, y.service) || compareStrings(x.field, y.field));
 }

@@ -381,6 +381,35 @@ export const platformChangeArbitrary: fc.Arbitrary<{ base: GeneratedEstate; head
     return { base: versionOf(platform), head: versionOf({ ...platform, ...changed }) };
   });
 
+/**
+ * Two versions of one estate in which one service's contract differs in what it may reach and be
+ * probed on (its egress, the AWS APIs it calls or omits, its probe ports), and nothing else.
+ */
+export const serviceFlowChangeArbitrary: fc.Arbitrary<{ base: GeneratedEstate; head: GeneratedEstate }> = fc
+  .record({
+    services: fc.array(serviceShape, { minLength: 1, maxLength: 5 }),
+    callers: fc.array(fc.array(callerShape, { maxLength: 3 }), { minLength: 7, maxLength: 7 }),
+    platform: platformShape,
+    which: fc.nat(4),
+    flows: serviceShape,
+    // One of them, so that a part the diff did not compare cannot hide behind another that changed.
+    aspect: fc.constantFrom('egress', 'awsApi', 'probes', 'all'),
+  })
+  .map(({ services, callers, platform, which, flows, aspect }) => {
+    const versionOf = (shapes: ServiceShape[]) =>
+      build(shapes, callers, platformFor(platform), platform.multi, (c) => migrationOf(platform, c), platform.ecsMesh);
+    const k = which % services.length;
+    const { egress, egressProtocol, egressToSts, awsApi, healthPort } = flows;
+    const parts = {
+      egress: { egress, egressProtocol, egressToSts },
+      awsApi: { awsApi },
+      probes: { healthPort },
+      all: { egress, egressProtocol, egressToSts, awsApi, healthPort },
+    }[aspect];
+    const changed = services.map((s, i) => (i === k ? { ...s, ...parts } : s));
+    return { base: versionOf(services), head: versionOf(changed) };
+  });
+
 type ServiceShape = typeof serviceShape extends fc.Arbitrary<infer T> ? T : never;
 type CallerShape = typeof callerShape extends fc.Arbitrary<infer T> ? T : never;
 

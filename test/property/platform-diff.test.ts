@@ -5,11 +5,11 @@ import { buildReport, summarize } from '../../compiler/diff/report.js';
 import { TerraformGroups } from '../../compiler/evaluators/security-groups.js';
 import type { PipelineResult } from '../../compiler/pipeline.js';
 import { runFiles } from '../support/estate.js';
-import { platformChangeArbitrary, type GeneratedEstate } from './estate-arbitrary.js';
+import { platformChangeArbitrary, serviceFlowChangeArbitrary, type GeneratedEstate } from './estate-arbitrary.js';
 
-// A pull request that changes only the Platform changes no edge, yet it can change what every
-// workload may reach: `diff` must call such a change widening whenever the compiled layers admit
-// anything they did not. What they admit is read here from the output, rule by rule (each
+// A pull request that changes only the Platform, or only what one contract may reach (its egress,
+// its AWS APIs, its probe ports), changes no edge, yet it changes what the layers admit: `diff`
+// must call such a change widening whenever the compiled layers admit anything they did not. What they admit is read here from the output, rule by rule (each
 // NetworkPolicy rule's peers and ports, each security group rule), not from the diff's reasoning;
 // and where the diff finds the Platforms alike, the layers must admit exactly the same.
 
@@ -64,19 +64,42 @@ function admitted(result: PipelineResult): Set<string> {
   return atoms;
 }
 
+/** The diff of two versions, and what their layers admit. */
+function compare(base: GeneratedEstate, head: GeneratedEstate) {
+  const before = compile(base);
+  const after = compile(head);
+  const report = buildReport(summarize('base', before), summarize('head', after));
+  expect(report.changes).toEqual([]);
+  const was = admitted(before);
+  const now = admitted(after);
+  const gained = [...now].filter((a) => !was.has(a));
+  if (gained.length > 0) expect(report.summary.widens, `admits now: ${gained.join('\n')}`).toBe(true);
+  return {
+    report,
+    same: () => {
+      expect([...now].sort()).toEqual([...was].sort());
+    },
+  };
+}
+
+describe('a change to what one contract may reach, and nothing else', () => {
+  it('is widening whenever the layers admit something they did not, and changes nothing unreported', () => {
+    fc.assert(
+      fc.property(serviceFlowChangeArbitrary, ({ base, head }) => {
+        const { report, same } = compare(base, head);
+        if (report.serviceChanges.length === 0) same();
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
 describe('a change to the Platform alone', () => {
   it('is widening whenever the layers admit something they did not, and changes nothing unreported', () => {
     fc.assert(
       fc.property(platformChangeArbitrary, ({ base, head }) => {
-        const before = compile(base);
-        const after = compile(head);
-        const report = buildReport(summarize('base', before), summarize('head', after));
-        expect(report.changes).toEqual([]);
-        const was = admitted(before);
-        const now = admitted(after);
-        const gained = [...now].filter((a) => !was.has(a));
-        if (gained.length > 0) expect(report.summary.widens, `admits now: ${gained.join('\n')}`).toBe(true);
-        if (report.platformChanges.length === 0) expect([...now].sort()).toEqual([...was].sort());
+        const { report, same } = compare(base, head);
+        if (report.platformChanges.length === 0) same();
       }),
       { numRuns: 200 },
     );
