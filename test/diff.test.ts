@@ -261,6 +261,37 @@ describe('diff', () => {
     ]);
   });
 
+  it("counts a caller's security group with other members as widening, and its own managed one as not", async () => {
+    const group = (to: string) => replace('shop/frontend.yaml', '    securityGroup: managed\n', to);
+    for (const [edit, after, widens] of [
+      [group('    securityGroup: sg-0123456789abcdef0\n'), 'sg-0123456789abcdef0', true],
+      [group(''), "none (the cluster's group)", true],
+    ] as const) {
+      const dir = await pullRequest(edit);
+      const run = await cli(['diff', '--base-dir', 'base', '--format', 'json', '--fail-on-widen'], dir);
+      const report = JSON.parse(run.stdout) as DiffReport;
+      expect(report.summary.headErrors, after).toBe(0);
+      expect(
+        report.serviceChanges
+          .filter((c) => c.field === 'securityGroup')
+          .map((c) => [c.service, c.before, c.after, c.widens]),
+        after,
+      ).toEqual([['apps/frontend', 'managed', after, widens]]);
+      expect(run.code, after).toBe(1);
+      // Back from there to a group of its own: no wider.
+      const back = await tempDir('callgate-diff-');
+      await cp(join(dir, 'contracts'), join(back, 'base'), { recursive: true });
+      await cp(join(repo, 'contracts'), join(back, 'contracts'), { recursive: true });
+      const undo = await cli(['diff', '--base-dir', 'base', '--format', 'json', '--fail-on-widen'], back);
+      expect(
+        (JSON.parse(undo.stdout) as DiffReport).serviceChanges
+          .filter((c) => c.field === 'securityGroup')
+          .map((c) => [c.after, c.widens]),
+        after,
+      ).toEqual([['managed', false]]);
+    }
+  });
+
   it('counts a new identity, a wider selector and weaker mTLS as widening, with no edge changed', async () => {
     for (const [edit, field] of [
       [replace('chain/service-b.yaml', 'mtls: strict', 'mtls: permissive'), 'mtls'],

@@ -42,7 +42,7 @@ export interface DiffReport {
   head: string;
   summary: Record<EdgeChange['kind'], number> & { widens: boolean; baseErrors: number; headErrors: number };
   changes: EdgeChange[];
-  /** Identity, selector, mTLS, plaintext-port, exposure, egress, AWS API, shared-identity and probe-port changes of services in both versions. */
+  /** Identity, selector, security group, mTLS, plaintext-port, exposure, egress, AWS API, shared-identity and probe-port changes of services in both versions. */
   serviceChanges: ServiceChange[];
   /** What changed in the Platform's parts that the layers admit by (ranges, selectors, groups, clusters). */
   platformChanges: PlatformChange[];

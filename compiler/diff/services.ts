@@ -22,7 +22,8 @@ export type ServiceField =
   | 'egress'
   | 'awsApi'
   | 'sharesIdentityWith'
-  | 'probePorts';
+  | 'probePorts'
+  | 'securityGroup';
 
 export interface ServiceChange {
   service: string;
@@ -119,6 +120,11 @@ export function diffServices(base: Model | undefined, head: Model | undefined): 
     const hs = h.podSelector ?? {};
     push('podSelector', JSON.stringify(bs), JSON.stringify(hs), !selectsWithin(bs, hs));
     push('mtls', b.mtls, h.mtls, b.mtls === 'strict' && h.mtls === 'permissive');
+    // Security groups know a caller by its group: an existing group has other members, and with
+    // none an EKS pod carries its cluster's, the nodes' group (README, "Security groups"). A
+    // managed group has this service's pods alone.
+    const group = (s: ServiceModel) => s.securityGroup ?? "none (the cluster's group)";
+    push('securityGroup', group(b), group(h), h.securityGroup !== 'managed');
     // Into audit, every layer that can stops denying; out of it, they start: a pull request says which.
     push(
       'enforcement',
