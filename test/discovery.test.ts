@@ -57,6 +57,7 @@ async function estate(): Promise<string> {
   await symlink(join(dir, 'elsewhere'), join(c, 'absolute'));
   await symlink('shop', join(c, 'again'));
   await symlink('../contracts/shop', join(c, 'back'));
+  await symlink('../contracts', join(c, 'itself'));
   await symlink('again', join(c, 'again-again'));
   await symlink('../elsewhere', join(c, '.hidden-team'));
   await symlink('../nowhere', join(c, 'dangling'));
@@ -92,6 +93,24 @@ describe('discovery', () => {
         text: undefined,
       });
     expect(paths.filter((p) => !/\.ya?ml$/i.test(p))).toEqual(['absolute', 'team']);
+  });
+
+  it('reads a linked folder alike from both when the contracts are the whole repository', async () => {
+    const dir = await tempDir('callgate-discovery-top-');
+    const c = join(dir, 'contracts');
+    await cp(join(repo, 'contracts'), c, { recursive: true });
+    await mkdir(join(dir, 'elsewhere'));
+    await writeFile(join(dir, 'elsewhere', 'team.yaml'), contract('elsewhere'));
+    await symlink('../elsewhere', join(c, 'team'));
+    await symlink('shop', join(c, 'again'));
+    git(c, 'init', '-q');
+    git(c, 'add', '-A');
+    git(c, 'commit', '-q', '-m', 'base');
+    const fromTree = shape(await discoverSources(c, c));
+    expect(shape(gitSources('HEAD', '.', c))).toEqual(fromTree);
+    expect(fromTree.filter((s) => s.problem !== undefined)).toEqual([
+      { relPath: 'team', problem: 'link-outside-contracts', text: undefined },
+    ]);
   });
 
   it('says that a linked folder outside is not read, and never what is in it', async () => {

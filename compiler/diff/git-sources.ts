@@ -161,9 +161,9 @@ function foldersOutside(
 /** Is what the link at repository path `link` names with `target` a folder outside `rel`, the contracts? */
 function leadsToFolder(top: string, ref: string, rel: string, link: string, target: string): boolean {
   const inRepository = posix.isAbsolute(target) ? undefined : posix.normalize(posix.join(posix.dirname(link), target));
-  // Out and back in (`../contracts/x`): inside, as the working tree finds with every link resolved.
-  if (inRepository !== undefined && (rel === '' || inRepository === rel || inRepository.startsWith(`${rel}/`)))
-    return false;
+  // The contracts directory itself (`../contracts`): read where it is, as in the working tree.
+  // Anything below it `linkTargetInTree` has already found inside.
+  if (inRepository === rel) return false;
   if (inRepository === undefined || inRepository === '..' || inRepository.startsWith('../'))
     try {
       return statSync(resolve(top, posix.dirname(link), target)).isDirectory();
